@@ -1,0 +1,53 @@
+import { notFound } from 'next/navigation';
+import { requireUser } from '@/server/auth/guard';
+import { runtime } from '@/server/runtime';
+import { AddUserForm, SetMemberForm } from './forms';
+
+export const dynamic = 'force-dynamic';
+
+export default async function AdminPage() {
+  const user = await requireUser('/admin');
+  if (user.role !== 'admin') notFound();
+  const { services } = runtime();
+  const [projects, users] = await Promise.all([services.projects.listVisible(user.principal), services.users.list(user.principal)]);
+  const members = await Promise.all(projects.map((p) => services.projects.members(user.principal, p.id)));
+  return (
+    <>
+      <h1>Admin</h1>
+      <section className="card">
+        <h2>Projects</h2>
+        {projects.length === 0 && <p className="muted">No projects yet: <code>npx tandem project create my-project --classes cat,dog</code></p>}
+        {projects.map((p, i) => (
+          <div key={p.id} data-testid={`admin-project-${p.slug}`}>
+            <h3>{p.name} <span className="muted">({p.slug}, {p.taskType})</span></h3>
+            <div className="counts">
+              <span><b>{p.counts.items}</b>items</span>
+              <span><b>{p.counts.labeled}</b>labeled</span>
+              <span><b>{p.counts.holdout}</b>holdout</span>
+              <span><b>{p.counts.holdoutLabeled}</b>holdout labeled</span>
+            </div>
+            <p>Classes: {p.classes.join(', ')}</p>
+            <p>Import more data: <code>npx tandem import {p.slug} PATH</code> <span className="muted">(a folder per class, a folder of images, or a JSONL/CSV manifest)</span></p>
+            <p>Export labels: <code>npx tandem export {p.slug} --format csv --out labels.csv</code></p>
+            <table>
+              <thead><tr><th>member</th><th>role</th></tr></thead>
+              <tbody>
+                {members[i].map((m) => <tr key={m.userId}><td>{m.email}</td><td>{m.role}</td></tr>)}
+                {members[i].length === 0 && <tr><td colSpan={2} className="muted">no members yet</td></tr>}
+              </tbody>
+            </table>
+            <SetMemberForm projectId={p.id} />
+          </div>
+        ))}
+      </section>
+      <section className="card">
+        <h2>Users</h2>
+        <table>
+          <thead><tr><th>email</th><th>name</th><th>role</th></tr></thead>
+          <tbody>{users.map((u) => <tr key={u.id}><td>{u.email}</td><td>{u.name}</td><td>{u.role}</td></tr>)}</tbody>
+        </table>
+        <AddUserForm />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,20 @@
+import { notFound } from 'next/navigation';
+import { requireUser } from '@/server/auth/guard';
+import { runtime } from '@/server/runtime';
+import { isTandemError } from '@/lib/errors';
+import { keyMap } from '@/lib/keys';
+import { Labeler } from '@/components/labeling/Labeler';
+
+export const dynamic = 'force-dynamic';
+
+export default async function LabelPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const { projectId } = await params;
+  const user = await requireUser(`/projects/${projectId}/label`);
+  const id = Number(projectId);
+  if (!Number.isInteger(id) || id <= 0) notFound();
+  const project = await runtime().services.projects.get(user.principal, id).catch((e) => {
+    if (isTandemError(e)) notFound();
+    throw e;
+  });
+  return <Labeler projectId={project.id} projectName={project.name} classes={project.classes} keys={[...keyMap(project.classes)]} />;
+}

@@ -1,0 +1,288 @@
+'use client';
+
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import { ApiError, call, mediaUrl, type HeldItem, type ProgressCounts } from './api';
+import { loadOutbox, newClientKey, saveOutbox, type PendingLabel } from './outbox';
+import { ClassButtons } from './ClassButtons';
+import { ProgressBar } from './ProgressBar';
+
+interface Props {
+  projectId: number;
+  projectName: string;
+  classes: string[];
+  /** [key, class] pairs, from lib/keys.ts on the server. */
+  keys: [string, string][];
+}
+
+/** Items the page keeps leased: the one on screen plus prefetched ones, decoded and ready. */
+const HOLD = 3;
+const RETRY_MS = [500, 1000, 2000, 4000, 8000];
+const RENEW_MS = 60_000;
+
+declare global {
+  interface Window {
+    /** Latency samples read by bench/label.ts: key press → next image painted, and label → commit acknowledged. */
+    __tandem?: { shownMs: number[]; commitMs: number[] };
+  }
+}
+
+export function Labeler({ projectId, projectName, classes, keys }: Props) {
+  const [queue, setQueue] = useState<HeldItem[]>([]);
+  const [loaded, setLoaded] = useState(false);
+  const [progress, setProgress] = useState<ProgressCounts | null>(null);
+  const [pendingCount, setPendingCount] = useState(0);
+  const [notice, setNotice] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
+  const [lastLabel, setLastLabel] = useState<{ itemId: number; label: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const queueRef = useRef<HeldItem[]>([]);
+  const outbox = useRef<PendingLabel[]>([]);
+  const flushing = useRef(false);
+  const claiming = useRef<Promise<void> | null>(null);
+  const keyDownAt = useRef<number | null>(null);
+  const keyMap = useMemo(() => new Map(keys), [keys]);
+
+  const setQueueBoth = useCallback((q: HeldItem[]) => {
+    queueRef.current = q;
+    setQueue(q);
+  }, []);
+
+  const refreshProgress = useCallback(async () => {
+    try {
+      setProgress(await call<ProgressCounts>('GET', `/api/projects/${projectId}/progress`));
+    } catch {
+      // Progress is informational; the next label or socket event refreshes it.
+    }
+  }, [projectId]);
+
+  /** Tops the queue up to HOLD items; leases of labels still in the outbox are not shown again. */
+  const topUp = useCallback(() => {
+    if (claiming.current) return claiming.current;
+    claiming.current = (async () => {
+      try {
+        const { leases } = await call<{ leases: HeldItem[] }>('POST', `/api/projects/${projectId}/leases`, { hold: HOLD });
+        const sent = new Set(outbox.current.map((p) => p.leaseId));
+        const have = new Set(queueRef.current.map((q) => q.leaseId));
+        const fresh = leases.filter((l) => !sent.has(l.leaseId) && !have.has(l.leaseId));
+        const stillHeld = new Set(leases.map((l) => l.leaseId));
+        // Keep the on-screen order; drop what the server no longer says we hold (expired, taken back).
+        const next = [...queueRef.current.filter((q) => stillHeld.has(q.leaseId)), ...fresh];
+        setQueueBoth(next);
+        for (const item of next) preload(item.itemId);
+      } catch (e) {
+        setNotice({ kind: 'error', text: `Could not fetch items: ${(e as Error).message}. Retrying…` });
+        setTimeout(() => { void topUp(); }, 3000);
+      } finally {
+        claiming.current = null;
+        setLoaded(true);
+      }
+    })();
+    return claiming.current;
+  }, [projectId, setQueueBoth]);
+
+  /** Sends queued labels in order; a label leaves the outbox only once the server said it is committed. */
+  const flush = useCallback(async () => {
+    if (flushing.current) return;
+    flushing.current = true;
+    let attempt = 0;
+    try {
+      while (outbox.current.length > 0) {
+        const p = outbox.current[0];
+        const t0 = performance.now();
+        try {
+          await call('POST', `/api/projects/${projectId}/labels`, { leaseId: p.leaseId, itemId: p.itemId, label: p.label, clientKey: p.clientKey });
+          recordCommit(performance.now() - t0);
+          attempt = 0;
+          setNotice((n) => (n?.kind === 'error' && n.text.startsWith('Saving') ? null : n));
+        } catch (e) {
+          const err = e as ApiError;
+          if (err.retry) {
+            setNotice({ kind: 'error', text: `Saving ${outbox.current.length} label(s) failed (${err.message}); retrying — keep this tab open.` });
+            await sleep(RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)]);
+            continue;
+          }
+          // The server refused this label for good (e.g. the item went to someone else): say so, do not hide it.
+          setNotice({ kind: 'error', text: `Label "${p.label}" for item ${p.itemId} was not stored: ${err.message}` });
+        }
+        outbox.current = outbox.current.slice(1);
+        saveOutbox(projectId, outbox.current);
+        setPendingCount(outbox.current.length);
+      }
+    } finally {
+      flushing.current = false;
+    }
+    void refreshProgress();
+  }, [projectId, refreshProgress]);
+
+  const label = useCallback((cls: string) => {
+    const current = queueRef.current[0];
+    if (!current || busy) return;
+    const pending: PendingLabel = { clientKey: newClientKey(), projectId, leaseId: current.leaseId, itemId: current.itemId, label: cls, at: Date.now() };
+    outbox.current = [...outbox.current, pending];
+    saveOutbox(projectId, outbox.current);
+    setPendingCount(outbox.current.length);
+    setLastLabel({ itemId: current.itemId, label: cls });
+    setProgress((p) => (p ? { ...p, mine: p.mine + 1, labeled: p.labeled + 1 } : p));
+    setQueueBoth(queueRef.current.slice(1));
+    void flush();
+    if (queueRef.current.length < HOLD) void topUp();
+  }, [busy, flush, projectId, setQueueBoth, topUp]);
+
+  const skip = useCallback(async () => {
+    const current = queueRef.current[0];
+    if (!current || busy) return;
+    setQueueBoth(queueRef.current.slice(1));
+    try {
+      await call('POST', `/api/projects/${projectId}/leases/skip`, { leaseId: current.leaseId });
+    } catch (e) {
+      setNotice({ kind: 'error', text: `Skip failed: ${(e as Error).message}` });
+    }
+    void topUp();
+  }, [busy, projectId, setQueueBoth, topUp]);
+
+  const undo = useCallback(async () => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      await flush(); // the label to take back must be on the server first
+      for (let waited = 0; outbox.current.length > 0; waited += 100) {
+        if (waited > 15_000) throw new Error('labels are still waiting to be saved; try again when they are');
+        await sleep(100);
+      }
+      const { lease } = await call<{ lease: HeldItem }>('POST', `/api/projects/${projectId}/labels/undo`, {});
+      preload(lease.itemId);
+      setQueueBoth([lease, ...queueRef.current.filter((q) => q.leaseId !== lease.leaseId)]);
+      setLastLabel(null);
+      setNotice({ kind: 'info', text: `Undone: item ${lease.itemId} is back for you.` });
+      await refreshProgress();
+    } catch (e) {
+      setNotice({ kind: 'error', text: `Undo failed: ${(e as Error).message}` });
+    } finally {
+      setBusy(false);
+    }
+  }, [busy, flush, projectId, refreshProgress, setQueueBoth]);
+
+  // Start: resend what a previous page left unsent, then claim.
+  useEffect(() => {
+    outbox.current = loadOutbox(projectId);
+    setPendingCount(outbox.current.length);
+    void flush();
+    void topUp();
+    void refreshProgress();
+    const renew = setInterval(() => { void topUp(); }, RENEW_MS);
+    return () => clearInterval(renew);
+  }, [flush, projectId, refreshProgress, topUp]);
+
+  // Live counts from everyone's labels.
+  useEffect(() => {
+    const socket: Socket = io({ path: '/socket.io', transports: ['websocket'] });
+    socket.on('connect', () => socket.emit('subscribe', { projectId }, () => {}));
+    socket.on('progress', (p: { labeled: number; items: number }) => {
+      setProgress((old) => (old ? { ...old, labeled: p.labeled, total: p.items } : old));
+    });
+    return () => { socket.disconnect(); };
+  }, [projectId]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
+      if (e.key === 'Backspace' || ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z')) {
+        e.preventDefault();
+        void undo();
+        return;
+      }
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const k = e.key.toLowerCase();
+      if (k === 's') {
+        e.preventDefault();
+        void skip();
+        return;
+      }
+      const cls = keyMap.get(k);
+      if (cls !== undefined) {
+        e.preventDefault();
+        keyDownAt.current = performance.now();
+        label(cls);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [keyMap, label, skip, undo]);
+
+  const current = queue[0];
+
+  // Key press → next image on screen, measured after the browser has painted it.
+  useLayoutEffect(() => {
+    const t0 = keyDownAt.current;
+    if (t0 === null) return;
+    keyDownAt.current = null;
+    requestAnimationFrame(() => recordShown(performance.now() - t0));
+  }, [current?.leaseId]);
+
+  return (
+    <div className="labeler">
+      <header className="labeler-head">
+        <h1>{projectName}</h1>
+        <ProgressBar progress={progress} pending={pendingCount} />
+      </header>
+      {notice && (
+        <p className={`notice notice-${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
+          {notice.text} <button type="button" className="link" onClick={() => setNotice(null)}>dismiss</button>
+        </p>
+      )}
+      <div className="stage">
+        {!loaded && <p className="empty">Loading your first item…</p>}
+        {loaded && !current && (
+          <div className="empty" data-testid="queue-empty">
+            <h2>Nothing left for you to label here.</h2>
+            <p>Every open item is labeled or held by a teammate. New items appear as they are imported or released.</p>
+          </div>
+        )}
+        {queue.map((item, i) => (
+          // Prefetched items are rendered hidden so their pixels are decoded before they are needed.
+          // eslint-disable-next-line @next/next/no-img-element
+          <img
+            key={item.leaseId}
+            src={mediaUrl(item.itemId)}
+            alt={i === 0 ? `item ${item.itemId}` : ''}
+            data-testid={i === 0 ? 'current-item' : undefined}
+            data-item-id={item.itemId}
+            className={`item-image${i === 0 ? '' : ' prefetched'}`}
+            draggable={false}
+          />
+        ))}
+      </div>
+      <ClassButtons classes={classes} keys={keys} disabled={!current || busy} onPick={label} />
+      <footer className="labeler-foot">
+        <button type="button" onClick={() => void undo()} disabled={busy || (progress?.mine ?? 0) === 0} title="Backspace or Ctrl+Z">Undo <kbd>⌫</kbd></button>
+        <button type="button" onClick={() => void skip()} disabled={!current || busy} title="S">Skip <kbd>S</kbd></button>
+        {lastLabel && <span className="muted">last: item {lastLabel.itemId} → <b>{lastLabel.label}</b></span>}
+        {current && <span className="muted">item {current.itemId}{current.width ? ` · ${current.width}×${current.height}` : ''}</span>}
+      </footer>
+    </div>
+  );
+}
+
+function preload(itemId: number): void {
+  const img = new Image();
+  img.src = mediaUrl(itemId);
+  void img.decode?.().catch(() => {});
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function metrics() {
+  window.__tandem ??= { shownMs: [], commitMs: [] };
+  return window.__tandem;
+}
+
+function recordShown(ms: number): void {
+  metrics().shownMs.push(ms);
+}
+
+function recordCommit(ms: number): void {
+  metrics().commitMs.push(ms);
+}

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** Both drivers give a PgDatabase; services are written once against this type. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Executor = Db | Tx;
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+export interface Database {
+  db: Db;
+  kind: DatabaseKind;
+  /** Where it lives, without credentials: a data folder or host/database. */
+  where: string;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export interface DatabaseOptions {
+  /** postgres://… — when set, Postgres through `pg`; otherwise the embedded PGlite. */
+  url?: string;
+  /** PGlite data folder; `memory://` for a throw-away database. */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+/**
+ * The one database factory. DATABASE_URL set: Postgres via `pg`. Unset: PGlite
+ * in a data folder, owned by this process alone (PGlite is not safe for two
+ * processes; see FACTS.md).
+ */
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.url) {
+    const { default: pg } = await import('pg');
+    const { drizzle } = await import('drizzle-orm/node-postgres');
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    // Surface a bad URL or a stopped server now, with a message, not on the first request.
+    const client = await pool.connect().catch((e: Error) => {
+      void pool.end();
+      throw new Error(`cannot connect to Postgres at ${redact(opts.url!)}: ${e.message}`);
+    });
+    client.release();
+    const db = drizzle(pool, { schema }) as unknown as Db;
+    return { db, kind: 'postgres', where: redact(opts.url), close: () => pool.end() };
+  }
+  const dataDir = opts.dataDir ?? './.tandem/db';
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  if (!dataDir.startsWith('memory://')) fs.mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return { db, kind: 'pglite', where: dataDir, close: () => client.close() };
+}
+
+export async function migrateDatabase(database: Database): Promise<void> {
+  if (database.kind === 'postgres') {
+    const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    await migrate(database.db as any, { migrationsFolder: MIGRATIONS_FOLDER });
+  } else {
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    await migrate(database.db as any, { migrationsFolder: MIGRATIONS_FOLDER });
+  }
+}
+
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable url)';
+  }
+}

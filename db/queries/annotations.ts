@@ -1,0 +1,73 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../client';
+import { annotations, items } from '../schema';
+
+export type AnnotationRow = typeof annotations.$inferSelect;
+
+export async function findByClientKey(db: Executor, userId: number, clientKey: string): Promise<AnnotationRow | undefined> {
+  const [row] = await db.select().from(annotations)
+    .where(and(eq(annotations.userId, userId), eq(annotations.clientKey, clientKey)));
+  return row;
+}
+
+export async function insertAnnotation(db: Executor, a: typeof annotations.$inferInsert): Promise<AnnotationRow> {
+  const [row] = await db.insert(annotations).values(a).returning();
+  return row;
+}
+
+export async function setItemStatus(db: Executor, itemId: number, status: 'open' | 'labeled'): Promise<void> {
+  await db.update(items).set({ status }).where(eq(items.id, itemId));
+}
+
+/** The annotator's newest label in the project that has not been retracted: what Undo takes back. */
+export async function findLastLiveLabel(db: Executor, projectId: number, userId: number): Promise<AnnotationRow | undefined> {
+  const [row] = await db.select().from(annotations)
+    .where(and(
+      eq(annotations.projectId, projectId), eq(annotations.userId, userId), eq(annotations.action, 'label'),
+      sql`not exists (select 1 from ${annotations} r where r.retracts = ${annotations.id})`,
+    ))
+    .orderBy(desc(annotations.id)).limit(1);
+  return row;
+}
+
+/** Labels by this annotator that still stand (labels minus retractions). */
+export async function countLiveLabelsOfUser(db: Executor, projectId: number, userId: number): Promise<number> {
+  const [row] = await db.select({
+    n: sql<number>`(count(*) filter (where ${annotations.action} = 'label') - count(*) filter (where ${annotations.action} = 'retract'))::int`,
+  }).from(annotations).where(and(eq(annotations.projectId, projectId), eq(annotations.userId, userId)));
+  return row.n;
+}
+
+export interface CurrentLabel {
+  itemId: number;
+  sourceName: string;
+  groupKey: string;
+  split: string;
+  label: string;
+  source: string;
+  userEmail: string | null;
+  labeledAt: Date;
+}
+
+/**
+ * The latest standing label per item (the export's rows): the newest `label`
+ * version of each item that no `retract` names.
+ */
+export async function listCurrentLabels(db: Executor, projectId: number): Promise<CurrentLabel[]> {
+  const res = await db.execute(sql`
+    select distinct on (a.item_id)
+      a.item_id as "itemId", i.source_name as "sourceName", i.group_key as "groupKey", i.split,
+      a.payload->>'label' as label, a.source, u.email as "userEmail", a.created_at as "labeledAt"
+    from annotations a
+    join items i on i.id = a.item_id
+    left join users u on u.id = a.user_id
+    where a.project_id = ${projectId} and a.action = 'label'
+      and not exists (select 1 from annotations r where r.retracts = a.id)
+    order by a.item_id, a.id desc`);
+  const rows = (res as unknown as { rows: Record<string, unknown>[] }).rows;
+  return rows.map((r) => ({
+    itemId: Number(r.itemId), sourceName: String(r.sourceName), groupKey: String(r.groupKey), split: String(r.split),
+    label: String(r.label), source: String(r.source), userEmail: r.userEmail == null ? null : String(r.userEmail),
+    labeledAt: r.labeledAt instanceof Date ? r.labeledAt : new Date(String(r.labeledAt)),
+  }));
+}

@@ -1,0 +1,70 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../client';
+import { items, memberships, projects, users } from '../schema';
+import type { ProjectRole } from '../../lib/roles';
+
+export type ProjectRow = typeof projects.$inferSelect;
+
+export async function insertProject(db: Executor, p: { slug: string; name: string; taskType: 'classification'; classes: string[] }): Promise<ProjectRow> {
+  const [row] = await db.insert(projects).values(p).returning();
+  return row;
+}
+
+export async function findProject(db: Executor, ref: number | string): Promise<ProjectRow | undefined> {
+  const where = typeof ref === 'number' ? eq(projects.id, ref) : eq(projects.slug, ref);
+  const [row] = await db.select().from(projects).where(where);
+  return row;
+}
+
+export async function listProjects(db: Executor): Promise<ProjectRow[]> {
+  return db.select().from(projects).orderBy(asc(projects.id));
+}
+
+export async function listProjectsOfUser(db: Executor, userId: number): Promise<(ProjectRow & { role: ProjectRole })[]> {
+  const rows = await db.select({ p: projects, role: memberships.role }).from(memberships)
+    .innerJoin(projects, eq(projects.id, memberships.projectId))
+    .where(eq(memberships.userId, userId)).orderBy(asc(projects.id));
+  return rows.map((r) => ({ ...r.p, role: r.role }));
+}
+
+export async function findMembershipRole(db: Executor, projectId: number, userId: number): Promise<ProjectRole | null> {
+  const [row] = await db.select({ role: memberships.role }).from(memberships)
+    .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)));
+  return row?.role ?? null;
+}
+
+export async function upsertMembership(db: Executor, projectId: number, userId: number, role: ProjectRole): Promise<void> {
+  await db.insert(memberships).values({ projectId, userId, role })
+    .onConflictDoUpdate({ target: [memberships.projectId, memberships.userId], set: { role } });
+}
+
+export async function deleteMembership(db: Executor, projectId: number, userId: number): Promise<boolean> {
+  const rows = await db.delete(memberships)
+    .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId))).returning({ u: memberships.userId });
+  return rows.length > 0;
+}
+
+export async function listMembers(db: Executor, projectId: number) {
+  return db.select({ userId: users.id, email: users.email, name: users.name, role: memberships.role })
+    .from(memberships).innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.projectId, projectId)).orderBy(asc(users.id));
+}
+
+export interface ProjectCounts {
+  items: number;
+  pool: number;
+  holdout: number;
+  labeled: number;
+  holdoutLabeled: number;
+}
+
+export async function countProjectItems(db: Executor, projectId: number): Promise<ProjectCounts> {
+  const [row] = await db.select({
+    items: sql<number>`count(*)::int`,
+    pool: sql<number>`count(*) filter (where ${items.split} = 'pool')::int`,
+    holdout: sql<number>`count(*) filter (where ${items.split} = 'holdout')::int`,
+    labeled: sql<number>`count(*) filter (where ${items.status} = 'labeled')::int`,
+    holdoutLabeled: sql<number>`count(*) filter (where ${items.status} = 'labeled' and ${items.split} = 'holdout')::int`,
+  }).from(items).where(eq(items.projectId, projectId));
+  return row;
+}

@@ -1,0 +1,147 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint, bigserial, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey,
+  real, serial, text, timestamp, uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (v instanceof Uint8Array ? v : new Uint8Array(v as ArrayBuffer)),
+});
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable('users', {
+  id: serial('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role', { enum: ['admin', 'user'] }).notNull().default('user'),
+  createdAt: createdAt(),
+});
+
+export const projects = pgTable('projects', {
+  id: serial('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  taskType: text('task_type', { enum: ['classification'] }).notNull(),
+  classes: jsonb('classes').$type<string[]>().notNull(),
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+});
+
+export const memberships = pgTable('memberships', {
+  projectId: integer('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  role: text('role', { enum: ['lead', 'annotator'] }).notNull(),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.projectId, t.userId] })]);
+
+export const items = pgTable('items', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  projectId: integer('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  /** Path of the media file inside the media store, named by its content hash. */
+  media: text('media').notNull(),
+  mediaType: text('media_type').notNull(),
+  contentHash: text('content_hash').notNull(),
+  /** Where the item came from (file path relative to the import root), for export and error reports. */
+  sourceName: text('source_name').notNull(),
+  groupKey: text('group_key').notNull(),
+  split: text('split', { enum: ['pool', 'holdout'] }).notNull(),
+  /** open: still needs a label; labeled: has a current human label. Kept in step with annotations in one transaction. */
+  status: text('status', { enum: ['open', 'labeled'] }).notNull().default('open'),
+  /** A stable random number: dealing order when no ranking applies. */
+  dealKey: doublePrecision('deal_key').notNull(),
+  /** A known answer from the import, never shown to annotators (gold items, simulation). */
+  referenceLabel: text('reference_label'),
+  width: integer('width'),
+  height: integer('height'),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('items_project_hash').on(t.projectId, t.contentHash),
+  index('items_dealing').on(t.projectId, t.status, t.dealKey),
+]);
+
+export const leases = pgTable('leases', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  projectId: integer('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  itemId: bigint('item_id', { mode: 'number' }).notNull().references(() => items.id, { onDelete: 'cascade' }),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  /** Which stream dealt it (cold, uncertain, easy, overlap, gold, holdout, redo). */
+  stream: text('stream').notNull(),
+  rankingId: bigint('ranking_id', { mode: 'number' }),
+  score: real('score'),
+  state: text('state', { enum: ['active', 'completed', 'released', 'skipped', 'expired'] }).notNull().default('active'),
+  claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  endedAt: timestamp('ended_at', { withTimezone: true }),
+}, (t) => [
+  // The database itself refuses a second active lease on one item.
+  uniqueIndex('leases_one_active_per_item').on(t.itemId).where(sql`state = 'active'`),
+  index('leases_user_active').on(t.projectId, t.userId, t.state),
+]);
+
+export const annotations = pgTable('annotations', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  projectId: integer('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  itemId: bigint('item_id', { mode: 'number' }).notNull().references(() => items.id, { onDelete: 'cascade' }),
+  userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+  /** label: a new version of the item's label; retract: undoes the version named in `retracts`. */
+  action: text('action', { enum: ['label', 'retract'] }).notNull(),
+  payload: jsonb('payload').$type<{ label: string } | null>(),
+  source: text('source', { enum: ['human', 'model', 'consensus', 'import'] }).notNull(),
+  retracts: bigint('retracts', { mode: 'number' }),
+  leaseId: bigint('lease_id', { mode: 'number' }),
+  /** Chosen by the client so a retried submit is recognised and not stored twice. */
+  clientKey: text('client_key'),
+  createdAt: createdAt(),
+}, (t) => [
+  index('annotations_item').on(t.itemId, t.id),
+  index('annotations_project_user').on(t.projectId, t.userId, t.id),
+  uniqueIndex('annotations_client_key').on(t.userId, t.clientKey),
+]);
+
+export const modelVersions = pgTable('model_versions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  projectId: integer('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  labelCount: integer('label_count').notNull(),
+  backend: text('backend').notNull(),
+  metrics: jsonb('metrics').$type<Record<string, number>>().notNull().default({}),
+  createdAt: createdAt(),
+});
+
+export const rankings = pgTable('rankings', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  projectId: integer('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  modelVersionId: bigint('model_version_id', { mode: 'number' }).references(() => modelVersions.id),
+  strategy: text('strategy').notNull(),
+  /** Labels the model behind this ranking had seen: staleness = labels now − this. */
+  labelCount: integer('label_count').notNull(),
+  status: text('status', { enum: ['receiving', 'applied', 'superseded'] }).notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('rankings_project_status').on(t.projectId, t.status)]);
+
+export const rankingEntries = pgTable('ranking_entries', {
+  rankingId: bigint('ranking_id', { mode: 'number' }).notNull().references(() => rankings.id, { onDelete: 'cascade' }),
+  itemId: bigint('item_id', { mode: 'number' }).notNull().references(() => items.id, { onDelete: 'cascade' }),
+  position: integer('position').notNull(),
+  score: real('score').notNull(),
+}, (t) => [primaryKey({ columns: [t.rankingId, t.itemId] }), index('ranking_entries_order').on(t.rankingId, t.position)]);
+
+/** Yjs documents are stored as a log of updates, compacted when the last client leaves. */
+export const yjsUpdates = pgTable('yjs_updates', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  docName: text('doc_name').notNull(),
+  update: bytea('update').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('yjs_updates_doc').on(t.docName, t.id)]);
+
+export const imports = pgTable('imports', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  projectId: integer('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  source: text('source').notNull(),
+  added: integer('added').notNull().default(0),
+  duplicates: integer('duplicates').notNull().default(0),
+  failed: jsonb('failed').$type<{ file: string; reason: string }[]>().notNull().default([]),
+  createdAt: createdAt(),
+});

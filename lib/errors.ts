@@ -1,0 +1,66 @@
+import type { ZodError } from 'zod';
+
+/**
+ * One error shape across HTTP, sockets, the worker protocol and the CLI:
+ * `{ error: { code, message } }`. The code is stable (clients switch on it);
+ * the message says what was wrong and, where there is one, what to do.
+ */
+export type ErrorCode =
+  | 'bad_request'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'lease_expired'
+  | 'unavailable'
+  | 'internal';
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  lease_expired: 409,
+  unavailable: 503,
+  internal: 500,
+};
+
+export class TandemError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = 'TandemError';
+  }
+  get status(): number {
+    return STATUS[this.code];
+  }
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+export const isTandemError = (e: unknown): e is TandemError => e instanceof TandemError
+  || (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'TandemError'
+    && typeof (e as { code?: unknown }).code === 'string');
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
+/** Turns a zod failure into one readable line: `field: problem; other: problem`. */
+export function describeZodError(err: ZodError): string {
+  return err.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+export function badRequest(message: string): TandemError {
+  return new TandemError('bad_request', message);
+}

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { describeZodError } from '../lib/errors';
+
+/**
+ * Configuration is read once, from the environment, validated here. The
+ * defaults are the README's table; change one there when you change it here.
+ */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** The name the printed URL uses (and Auth.js redirects to). */
+  PUBLIC_HOST: z.string().default('localhost'),
+  DATABASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  TANDEM_DATA: z.string().default('./.tandem'),
+  AUTH_SECRET: z.string().min(16).optional(),
+  TANDEM_LEASE_SECONDS: z.coerce.number().int().min(10).max(86400).default(600),
+  /** Create the MNIST demo project on start when the database has no projects. */
+  TANDEM_DEMO: z.enum(['0', '1']).default('1'),
+  /** How many demo digits to import (all 10,000 by default; tests use fewer). */
+  TANDEM_DEMO_LIMIT: z.coerce.number().int().min(10).max(10000).default(10000),
+  TANDEM_DEMO_PASSWORD: z.string().min(8).optional(),
+  TANDEM_DEV: z.enum(['0', '1']).default('0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicHost: string;
+  databaseUrl?: string;
+  dataDir: string;
+  authSecret: string;
+  leaseSeconds: number;
+  demo: boolean;
+  demoLimit: number;
+  demoPassword?: string;
+  dev: boolean;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`bad environment: ${describeZodError(parsed.error)}`);
+  const e = parsed.data;
+  const dataDir = path.resolve(e.TANDEM_DATA);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicHost: e.PUBLIC_HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    authSecret: e.AUTH_SECRET ?? persistentSecret(dataDir),
+    leaseSeconds: e.TANDEM_LEASE_SECONDS,
+    demo: e.TANDEM_DEMO === '1',
+    demoLimit: e.TANDEM_DEMO_LIMIT,
+    demoPassword: e.TANDEM_DEMO_PASSWORD,
+    dev: e.TANDEM_DEV === '1',
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Sessions survive a restart: the secret is made once and kept in the data folder. */
+function persistentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'auth-secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const secret = crypto.randomBytes(32).toString('base64url');
+    fs.writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
+
+export function pgliteDir(config: Pick<Config, 'dataDir'>): string {
+  return path.join(config.dataDir, 'db');
+}
+
+export function mediaDir(config: Pick<Config, 'dataDir'>): string {
+  return path.join(config.dataDir, 'media');
+}

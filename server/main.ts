@@ -1,0 +1,134 @@
+import http from 'node:http';
+import path from 'node:path';
+import fs from 'node:fs';
+import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import next from 'next';
+import { Server as SocketServer } from 'socket.io';
+import { openDatabase, migrateDatabase } from '../db/client';
+import { countProjectItems } from '../db/queries/projects';
+import { mediaDir, pgliteDir, type Config } from './config';
+import { createLogger } from './log';
+import { createMediaStore } from './media';
+import { setRuntime, type Runtime } from './runtime';
+import { createServices } from './services';
+import { createProgressBroadcaster, setupSockets } from './realtime/sockets';
+import { createYjsEndpoint } from './realtime/yjs';
+import { ensureBuild } from './build';
+import { ensureDemo } from './demo';
+import { removeServerLock, writeServerLock } from './cli/lock';
+import { handleCliRequest } from './cli/endpoint';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface RunningServer {
+  url: string;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+/**
+ * One process, one port: Next.js pages and route handlers, socket.io
+ * (/socket.io) and the Yjs websocket (/yjs/<doc>). The process owns the
+ * database; with the embedded PGlite nothing else may open it meanwhile.
+ */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const log = createLogger(config.logLevel);
+  const started = Date.now();
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const url = `http://${config.publicHost}:${config.port}`;
+  if (!config.databaseUrl) writeServerLock(config.dataDir, { port: config.port, url });
+
+  const building = config.dev ? Promise.resolve() : ensureBuild(ROOT, log);
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: pgliteDir(config) }).catch((e) => {
+    if (!config.databaseUrl) removeServerLock(config.dataDir);
+    throw e;
+  });
+  let io: SocketServer | undefined;
+  try {
+    await migrateDatabase(database);
+    log.info({ database: database.kind, where: database.where }, 'database ready');
+    const media = createMediaStore(mediaDir(config));
+    const progress = createProgressBroadcaster(() => io, (pid) => countProjectItems(database.db, pid), log);
+    const services = createServices(database.db, { leaseSeconds: config.leaseSeconds, media, events: { onProgress: (pid) => progress.changed(pid) } });
+    const runtime: Runtime = { config, database, services, media, log, startedAt: new Date() };
+    setRuntime(runtime);
+    process.env.AUTH_SECRET = config.authSecret;
+    process.env.AUTH_TRUST_HOST = 'true';
+    process.env.AUTH_URL ??= url;
+
+    const [demo] = await Promise.all([ensureDemo({ services, db: database.db, media, config, log }), building]);
+    const app = next({ dev: config.dev, dir: ROOT, hostname: config.publicHost, port: config.port });
+    await app.prepare();
+    const handle = app.getRequestHandler();
+
+    const server = http.createServer((req, res) => {
+      const requestId = crypto.randomUUID();
+      req.headers['x-request-id'] = requestId;
+      res.setHeader('x-request-id', requestId);
+      if (req.url?.startsWith('/api/cli/v1')) {
+        void handleCliRequest(req, res, runtime);
+        return;
+      }
+      handle(req, res).catch((err: unknown) => {
+        log.error({ err, requestId }, 'request failed');
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.setHeader('content-type', 'application/json');
+        }
+        res.end(JSON.stringify({ error: { code: 'internal', message: `internal error (request ${requestId})` } }));
+      });
+    });
+    // socket.io must leave upgrades it does not own alone: the Yjs endpoint shares the port.
+    io = new SocketServer(server, { path: '/socket.io', destroyUpgrade: false, serveClient: false });
+    setupSockets(io, { services, secret: config.authSecret, log });
+    const yjs = createYjsEndpoint({ db: database.db, services, secret: config.authSecret, log });
+    const nextUpgrade = config.dev ? app.getUpgradeHandler() : undefined;
+    server.on('upgrade', (req, socket, head) => {
+      const p = req.url ?? '';
+      if (p.startsWith('/yjs/')) void yjs.handleUpgrade(req, socket, head);
+      else if (p.startsWith('/socket.io/')) return; // socket.io's own listener takes it
+      else if (nextUpgrade && p.startsWith('/_next/')) void nextUpgrade(req, socket, head);
+      else socket.destroy();
+    });
+
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    log.info({ url, ms: Date.now() - started }, 'serving');
+    printBanner(url, database.kind, demo.logins);
+
+    let closing: Promise<void> | undefined;
+    const close = () => (closing ??= (async () => {
+      log.info('shutting down: draining connections');
+      progress.stop();
+      server.close();
+      await new Promise<void>((r) => io!.close(() => r()));
+      await yjs.flush();
+      const drained = new Promise<void>((r) => server.once('close', () => r()));
+      const timeout = new Promise<void>((r) => setTimeout(() => { server.closeAllConnections(); r(); }, 5000).unref());
+      server.closeIdleConnections();
+      await Promise.race([drained, timeout]);
+      await database.close();
+      setRuntime(undefined);
+      if (!config.databaseUrl) removeServerLock(config.dataDir);
+      log.info('stopped');
+    })());
+    return { url, runtime, close };
+  } catch (e) {
+    io?.close();
+    await database.close().catch(() => {});
+    if (!config.databaseUrl) removeServerLock(config.dataDir);
+    throw e;
+  }
+}
+
+function printBanner(url: string, db: string, logins: { email: string; password: string; role: string }[]): void {
+  const lines = [`\n  Tandem is running at ${url}  (database: ${db})`];
+  if (logins.length) {
+    lines.push('', '  Demo logins (shown once; set TANDEM_DEMO_PASSWORD to choose them):');
+    for (const l of logins) lines.push(`    ${l.role.padEnd(10)} ${l.email.padEnd(22)} ${l.password}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n\n');
+}

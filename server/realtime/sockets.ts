@@ -1,0 +1,66 @@
+import type { Server as SocketServer } from 'socket.io';
+import { SubscribeEvent } from '../../lib/protocol/labeling';
+import { principalFromRequest } from '../auth/principal';
+import type { Logger } from '../log';
+import type { Services } from '../services';
+import type { Principal } from '../services/access';
+import { socketHandler } from './handlers';
+
+export const projectRoom = (projectId: number) => `project:${projectId}`;
+
+/**
+ * socket.io carries live queue and progress events. Every connection proves
+ * its session in the handshake; joining a project's room needs view rights there.
+ */
+export function setupSockets(io: SocketServer, deps: { services: Services; secret: string; log: Logger }) {
+  io.use(async (socket, next) => {
+    try {
+      const principal = await principalFromRequest(socket.request, deps.secret, deps.services.users);
+      if (!principal) return next(Object.assign(new Error('unauthenticated: log in first'), { data: { code: 'unauthenticated' } }));
+      socket.data.principal = principal;
+      next();
+    } catch (e) {
+      deps.log.error({ err: e }, 'socket handshake failed');
+      next(new Error('internal error'));
+    }
+  });
+
+  io.on('connection', (socket) => {
+    const principal = socket.data.principal as Principal;
+    socket.on('subscribe', socketHandler(SubscribeEvent, deps.log, async ({ projectId }) => {
+      const progress = await deps.services.labels.progress(principal, projectId);
+      await socket.join(projectRoom(projectId));
+      return progress;
+    }));
+    socket.on('unsubscribe', socketHandler(SubscribeEvent, deps.log, async ({ projectId }) => {
+      await socket.leave(projectRoom(projectId));
+      return null;
+    }));
+  });
+}
+
+/**
+ * Tells a project's room that its counts changed, at most every `everyMs`:
+ * a burst of labels costs one count query, not one per label.
+ */
+export function createProgressBroadcaster(io: () => SocketServer | undefined, count: (projectId: number) => Promise<unknown>, log: Logger, everyMs = 250) {
+  const pending = new Map<number, NodeJS.Timeout>();
+  return {
+    changed(projectId: number) {
+      if (pending.has(projectId)) return;
+      pending.set(projectId, setTimeout(async () => {
+        pending.delete(projectId);
+        try {
+          const server = io();
+          if (server) server.to(projectRoom(projectId)).emit('progress', { projectId, ...(await count(projectId) as object) });
+        } catch (e) {
+          log.warn({ err: e, projectId }, 'progress broadcast failed');
+        }
+      }, everyMs));
+    },
+    stop() {
+      for (const t of pending.values()) clearTimeout(t);
+      pending.clear();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import type { Db } from '../../db/client';
+import { findByClientKey, findLastLiveLabel, insertAnnotation, setItemStatus, countLiveLabelsOfUser } from '../../db/queries/annotations';
+import { endLease, findActiveLeaseOfItem, findLease, insertLeases, type LeasedItem } from '../../db/queries/leases';
+import { countProjectItems } from '../../db/queries/projects';
+import { TandemError } from '../../lib/errors';
+import type { SubmitLabel } from '../../lib/protocol/labeling';
+import { requireProject, type Principal } from './access';
+import { isUniqueViolation } from './pg-errors';
+
+export interface Progress {
+  mine: number;
+  labeled: number;
+  total: number;
+  holdoutLabeled: number;
+}
+
+export interface LabelEvents {
+  /** Fires after a label or an undo is committed. */
+  onProgress?(projectId: number): void;
+}
+
+/**
+ * Labels are immutable versions. A submit is acknowledged only after its
+ * transaction commits; a retried submit with the same client key returns the
+ * first result instead of storing a second version.
+ */
+export function createLabelService(db: Db, opts: { leaseSeconds: number; events?: LabelEvents; now?: () => Date }) {
+  const now = opts.now ?? (() => new Date());
+
+  async function submit(p: Principal, projectId: number, input: SubmitLabel): Promise<{ annotationId: number; duplicate: boolean }> {
+    const { project } = await requireProject(db, p, projectId, 'project.label');
+    if (!project.classes.includes(input.label)) {
+      throw new TandemError('bad_request', `label "${input.label}" is not a class of this project (${project.classes.join(', ')})`);
+    }
+    try {
+      const result = await db.transaction(async (tx) => {
+        const seen = await findByClientKey(tx, p.userId, input.clientKey);
+        if (seen) return { annotationId: seen.id, duplicate: true };
+        const lease = await findLease(tx, input.leaseId);
+        if (!lease || lease.projectId !== projectId || lease.userId !== p.userId || lease.itemId !== input.itemId) {
+          throw new TandemError('not_found', `lease ${input.leaseId} for item ${input.itemId} is not yours in project ${projectId}`);
+        }
+        if (lease.state !== 'active') {
+          // The lease lapsed (a long pause, a lost connection). Keep the work if nobody else took the item since.
+          const other = await findActiveLeaseOfItem(tx, input.itemId);
+          if (other || lease.state === 'completed') {
+            throw new TandemError('lease_expired', `item ${input.itemId} was handed to someone else after your lease ${lease.state}; your label was not stored`);
+          }
+        }
+        const a = await insertAnnotation(tx, {
+          projectId, itemId: input.itemId, userId: p.userId, action: 'label', payload: { label: input.label },
+          source: 'human', leaseId: lease.id, clientKey: input.clientKey,
+        });
+        if (lease.state === 'active') await endLease(tx, lease.id, 'completed', now());
+        await setItemStatus(tx, input.itemId, 'labeled');
+        return { annotationId: a.id, duplicate: false };
+      });
+      if (!result.duplicate) opts.events?.onProgress?.(projectId);
+      return result;
+    } catch (e) {
+      // Two tabs racing with one client key: the loser returns the winner's result.
+      if (isUniqueViolation(e)) {
+        const seen = await findByClientKey(db, p.userId, input.clientKey);
+        if (seen) return { annotationId: seen.id, duplicate: true };
+      }
+      throw e;
+    }
+  }
+
+  /** Takes back the caller's newest standing label and hands the item straight back to them. */
+  async function undo(p: Principal, projectId: number): Promise<LeasedItem> {
+    await requireProject(db, p, projectId, 'project.label');
+    const redo = await db.transaction(async (tx) => {
+      const last = await findLastLiveLabel(tx, projectId, p.userId);
+      if (!last) throw new TandemError('not_found', 'nothing to undo: you have no labels in this project');
+      await insertAnnotation(tx, {
+        projectId, itemId: last.itemId, userId: p.userId, action: 'retract', payload: null, source: 'human', retracts: last.id,
+      });
+      await setItemStatus(tx, last.itemId, 'open');
+      const expiresAt = new Date(now().getTime() + opts.leaseSeconds * 1000);
+      const [lease] = await insertLeases(tx, [{ projectId, itemId: last.itemId, userId: p.userId, stream: 'redo', expiresAt }]);
+      return lease;
+    });
+    opts.events?.onProgress?.(projectId);
+    return redo;
+  }
+
+  async function progress(p: Principal, projectId: number): Promise<Progress> {
+    await requireProject(db, p, projectId, 'project.view');
+    const [mine, counts] = await Promise.all([countLiveLabelsOfUser(db, projectId, p.userId), countProjectItems(db, projectId)]);
+    return { mine, labeled: counts.labeled, total: counts.items, holdoutLabeled: counts.holdoutLabeled };
+  }
+
+  return { submit, undo, progress };
+}
+
+export type LabelService = ReturnType<typeof createLabelService>;

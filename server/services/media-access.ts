@@ -1,0 +1,23 @@
+import type { Db } from '../../db/client';
+import { findItemMedia } from '../../db/queries/media';
+import { TandemError } from '../../lib/errors';
+import type { MediaStore } from '../media';
+import { requireProject, type Principal } from './access';
+
+/** Serves an item's image to members of its project only. */
+export function createMediaAccessService(db: Db, media: MediaStore) {
+  async function read(p: Principal, itemId: number): Promise<{ bytes: Buffer; mediaType: string }> {
+    const row = await findItemMedia(db, itemId);
+    if (!row) throw new TandemError('not_found', `no item ${itemId}`);
+    await requireProject(db, p, row.projectId, 'project.view');
+    return { bytes: await media.read(row.media), mediaType: row.mediaType };
+  }
+  /** Checks the caller may see the item (its live document, its media). */
+  async function authorizeItem(p: Principal, itemId: number): Promise<void> {
+    const row = await findItemMedia(db, itemId);
+    if (!row) throw new TandemError('not_found', `no item ${itemId}`);
+    await requireProject(db, p, row.projectId, 'project.view');
+  }
+
+  return { read, authorizeItem };
+}

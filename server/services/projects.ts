@@ -1,0 +1,74 @@
+import type { Db } from '../../db/client';
+import {
+  countProjectItems, deleteMembership, findProject, insertProject, listMembers, listProjects, listProjectsOfUser,
+  upsertMembership, type ProjectCounts, type ProjectRow,
+} from '../../db/queries/projects';
+import { TandemError } from '../../lib/errors';
+import type { ProjectRole } from '../../lib/roles';
+import { NewProject } from '../../lib/protocol/admin';
+import { requireGlobal, requireProject, type Principal } from './access';
+import { isUniqueViolation, isForeignKeyViolation } from './pg-errors';
+
+
+export interface ProjectSummary extends ProjectRow {
+  counts: ProjectCounts;
+  role: ProjectRole | 'admin';
+}
+
+export function createProjectService(db: Db) {
+  async function create(p: Principal, input: NewProject): Promise<ProjectRow> {
+    requireGlobal(p, 'projects.create');
+    const v = NewProject.parse(input);
+    try {
+      return await insertProject(db, { slug: v.slug, name: v.name ?? v.slug, taskType: v.taskType, classes: v.classes });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new TandemError('conflict', `a project "${v.slug}" exists already`);
+      throw e;
+    }
+  }
+
+  /** The projects the caller can see, with their counts. */
+  async function listVisible(p: Principal): Promise<ProjectSummary[]> {
+    const rows: (ProjectRow & { role: ProjectRole | 'admin' })[] = p.role === 'admin'
+      ? (await listProjects(db)).map((r) => ({ ...r, role: 'admin' as const }))
+      : await listProjectsOfUser(db, p.userId);
+    return Promise.all(rows.map(async (r) => ({ ...r, counts: await countProjectItems(db, r.id) })));
+  }
+
+  async function get(p: Principal, projectId: number) {
+    const { project, projectRole } = await requireProject(db, p, projectId, 'project.view');
+    return { ...project, role: projectRole ?? ('admin' as const) };
+  }
+
+  async function resolve(ref: string): Promise<ProjectRow> {
+    const project = /^\d+$/.test(ref) ? await findProject(db, Number(ref)) : await findProject(db, ref);
+    if (!project) throw new TandemError('not_found', `no project "${ref}" (see \`tandem project list\`)`);
+    return project;
+  }
+
+  async function members(p: Principal, projectId: number) {
+    await requireProject(db, p, projectId, 'project.review');
+    return listMembers(db, projectId);
+  }
+
+  /** Sets a member's role in a project; a null role removes them. */
+  async function setMember(p: Principal, projectId: number, userId: number, role: ProjectRole | null): Promise<void> {
+    await requireProject(db, p, projectId, 'project.manage');
+    if (role === null) {
+      await deleteMembership(db, projectId, userId);
+      return;
+    }
+    try {
+      await upsertMembership(db, projectId, userId, role);
+    } catch (e) {
+      if (isForeignKeyViolation(e)) {
+        throw new TandemError('not_found', `no user ${userId}`);
+      }
+      throw e;
+    }
+  }
+
+  return { create, listVisible, get, resolve, members, setMember };
+}
+
+export type ProjectService = ReturnType<typeof createProjectService>;

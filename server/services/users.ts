@@ -1,0 +1,62 @@
+import bcrypt from 'bcryptjs';
+import type { Db } from '../../db/client';
+import { findUserByEmail, insertUser, listUsers, updateUserRole, findUserById, type PublicUser } from '../../db/queries/users';
+import { TandemError } from '../../lib/errors';
+import type { UserRole } from '../../lib/roles';
+import { NewUser } from '../../lib/protocol/admin';
+import { isUniqueViolation } from './pg-errors';
+import { requireGlobal, type Principal } from './access';
+
+
+const BCRYPT_ROUNDS = 10;
+
+export function createUserService(db: Db) {
+  async function add(p: Principal, input: NewUser): Promise<PublicUser> {
+    requireGlobal(p, 'users.manage');
+    const u = NewUser.parse(input);
+    const passwordHash = await bcrypt.hash(u.password, BCRYPT_ROUNDS);
+    try {
+      return await insertUser(db, { email: u.email, name: u.name ?? u.email.split('@')[0], passwordHash, role: u.role });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new TandemError('conflict', `a user ${u.email} exists already`);
+      throw e;
+    }
+  }
+
+  /** Returns the user when the password matches; the same null for an unknown email and a wrong password. */
+  async function verify(email: string, password: string): Promise<PublicUser | null> {
+    const u = await findUserByEmail(db, email.trim());
+    if (!u) {
+      await bcrypt.compare(password, '$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva'); // same cost either way
+      return null;
+    }
+    if (!(await bcrypt.compare(password, u.passwordHash))) return null;
+    const { passwordHash: _, ...pub } = u;
+    return pub;
+  }
+
+  async function list(p: Principal): Promise<PublicUser[]> {
+    requireGlobal(p, 'users.manage');
+    return listUsers(db);
+  }
+
+  async function setRole(p: Principal, userId: number, role: UserRole): Promise<void> {
+    requireGlobal(p, 'users.manage');
+    if (!(await updateUserRole(db, userId, role))) throw new TandemError('not_found', `no user ${userId}`);
+  }
+
+  async function get(userId: number): Promise<PublicUser | undefined> {
+    return findUserById(db, userId);
+  }
+
+  async function findByEmail(email: string): Promise<PublicUser | undefined> {
+    const u = await findUserByEmail(db, email.trim());
+    if (!u) return undefined;
+    const { passwordHash: _, ...pub } = u;
+    return pub;
+  }
+
+  return { add, verify, list, setRole, get, findByEmail };
+}
+
+export type UserService = ReturnType<typeof createUserService>;

@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../../db/client';
+import { listCurrentLabels } from '../../../db/queries/annotations';
+import { DATABASE_KINDS, openTestDatabase } from '../../fixtures/database';
+import { buildProject } from '../../fixtures/builders';
+
+describe.each(DATABASE_KINDS)('label service on %s', (kind) => {
+  let database: Database;
+  beforeEach(async () => { database = await openTestDatabase(kind); });
+  afterEach(async () => { await database.close(); });
+
+  it('commits a label, ends the lease and counts it as mine and everyone\'s', async () => {
+    const { services, project, annotators } = await buildProject(database.db, { n: 5 });
+    const [l] = await services.queue.claim(annotators[0], project.id, 1);
+    const r = await services.labels.submit(annotators[0], project.id, { leaseId: l.leaseId, itemId: l.itemId, label: 'cat', clientKey: 'key-000001' });
+    expect(r.duplicate).toBe(false);
+    expect(await services.labels.progress(annotators[0], project.id)).toMatchObject({ mine: 1, labeled: 1, total: 5 });
+    const next = await services.queue.claim(annotators[0], project.id, 1);
+    expect(next[0].itemId).not.toBe(l.itemId);
+  });
+
+  it('stores a retried submit (same client key) once', async () => {
+    const { services, project, annotators } = await buildProject(database.db, { n: 5 });
+    const [l] = await services.queue.claim(annotators[0], project.id, 1);
+    const body = { leaseId: l.leaseId, itemId: l.itemId, label: 'dog', clientKey: 'retry-key-1' };
+    const [a, b] = await Promise.all([services.labels.submit(annotators[0], project.id, body), services.labels.submit(annotators[0], project.id, body)]);
+    expect(a.annotationId).toBe(b.annotationId);
+    expect((await listCurrentLabels(database.db, project.id)).length).toBe(1);
+  });
+
+  it('rejects a class the project does not have, storing nothing', async () => {
+    const { services, project, annotators } = await buildProject(database.db, { n: 1 });
+    const [l] = await services.queue.claim(annotators[0], project.id, 1);
+    await expect(services.labels.submit(annotators[0], project.id, { leaseId: l.leaseId, itemId: l.itemId, label: 'horse', clientKey: 'bad-class-1' }))
+      .rejects.toMatchObject({ code: 'bad_request' });
+    expect(await listCurrentLabels(database.db, project.id)).toEqual([]);
+  });
+
+  it('refuses a label on someone else\'s lease', async () => {
+    const { services, project, annotators } = await buildProject(database.db, { n: 2 });
+    const [l] = await services.queue.claim(annotators[0], project.id, 1);
+    await expect(services.labels.submit(annotators[1], project.id, { leaseId: l.leaseId, itemId: l.itemId, label: 'cat', clientKey: 'steal-key-1' }))
+      .rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('keeps a label whose lease lapsed when nobody else took the item', async () => {
+    const { services, project, annotators } = await buildProject(database.db, { n: 1 });
+    const [l] = await services.queue.claim(annotators[0], project.id, 1);
+    await database.db.execute(`update leases set state = 'expired' where id = ${l.leaseId}` as never);
+    await services.labels.submit(annotators[0], project.id, { leaseId: l.leaseId, itemId: l.itemId, label: 'cat', clientKey: 'late-key-1' });
+    expect((await listCurrentLabels(database.db, project.id)).map((c) => c.label)).toEqual(['cat']);
+  });
+
+  it('refuses a lapsed label when the item went to someone else', async () => {
+    const { services, project, annotators } = await buildProject(database.db, { n: 1 });
+    const [l] = await services.queue.claim(annotators[0], project.id, 1);
+    await database.db.execute(`update leases set expires_at = now() - interval '1 second' where id = ${l.leaseId}` as never);
+    await services.queue.claim(annotators[1], project.id, 1);
+    await expect(services.labels.submit(annotators[0], project.id, { leaseId: l.leaseId, itemId: l.itemId, label: 'cat', clientKey: 'late-key-2' }))
+      .rejects.toMatchObject({ code: 'lease_expired' });
+  });
+
+  it('undo takes back the newest label and hands the item straight back', async () => {
+    const { services, project, annotators } = await buildProject(database.db, { n: 5 });
+    const me = annotators[0];
+    const leases = await services.queue.claim(me, project.id, 2);
+    for (const [i, l] of leases.entries()) {
+      await services.labels.submit(me, project.id, { leaseId: l.leaseId, itemId: l.itemId, label: 'bird', clientKey: `undo-key-${i}` });
+    }
+    const redo = await services.labels.undo(me, project.id);
+    expect(redo.itemId).toBe(leases[1].itemId);
+    expect(redo.stream).toBe('redo');
+    expect((await services.labels.progress(me, project.id)).mine).toBe(1);
+    const held = await services.queue.claim(me, project.id, 1);
+    expect(held[0].itemId).toBe(leases[1].itemId);
+    const labels = await listCurrentLabels(database.db, project.id);
+    expect(labels.map((c) => c.itemId)).toEqual([leases[0].itemId]);
+  });
+
+  it('says there is nothing to undo when the annotator has no labels', async () => {
+    const { services, project, annotators } = await buildProject(database.db, { n: 1 });
+    await expect(services.labels.undo(annotators[0], project.id)).rejects.toMatchObject({ code: 'not_found' });
+  });
+});

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    exclude: ['tests/e2e/**', 'node_modules/**'],
+    globalSetup: ['tests/fixtures/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    // PGlite and a real server per file are heavy: two at a time fits 2 cores.
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
+});
