@@ -1,11 +1,9 @@
 #!/usr/bin/env node
-// TEMPORARY minimal entry (the CLI helper replaces it).
+// The `tandem` command: TypeScript sources run through tsx, so there is no separate build of the server.
 import { register } from 'tsx/esm/api';
+
 register();
-const { readConfig } = await import('../server/config.ts');
-const { startServer } = await import('../server/main.ts');
-if (process.argv[2] !== 'start') { console.error('tandem: only start for now'); process.exit(2); }
-const s = await startServer(readConfig());
-const stop = async () => { await s.close(); process.exit(0); };
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+const { main } = await import('../server/cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));
+// Stragglers (a driver's idle timer) must not keep a finished command alive.
+setTimeout(() => process.exit(process.exitCode), 3000).unref();

@@ -1,53 +1,78 @@
-// TEMPORARY minimal demo (the import helper replaces it with one that goes through the importer).
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { PNG } from 'pngjs';
 import type { Db } from '../db/client';
-import { items, projects } from '../db/schema';
-import { splitForGroup } from '../lib/holdout';
-import { hashUnit } from '../lib/random';
+import { hasAnyProject } from '../db/queries/items';
 import type { Config } from './config';
 import type { Logger } from './log';
 import type { MediaStore } from './media';
 import type { Services } from './services';
 import { SYSTEM } from './services/access';
 
-export async function ensureDemo(ctx: { services: Services; db: Db; media: MediaStore; config: Config; log: Logger }) {
-  const { db, config, services, media } = ctx;
-  if (!config.demo || (await db.select({ id: projects.id }).from(projects).limit(1)).length > 0) return { created: false, logins: [] };
-  const mnist = createRequire(import.meta.url)('mnist') as { raw: number[] }[][] & Record<number, { raw: number[] }[]>;
-  const project = await services.projects.create(SYSTEM, { slug: 'mnist-demo', name: 'MNIST digits (demo)', classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] });
-  const rows = [];
-  for (let n = 0, k = 0; k < config.demoLimit; n++) {
-    for (let d = 0; d < 10 && k < config.demoLimit; d++) {
-      const sample = (mnist[d] as unknown as { raw: number[] }[])[n] ?? (mnist as any)[d].raw?.[n];
-      const raw: number[] | undefined = (mnist as any)[d].raw ? (mnist as any)[d].raw.slice(n * 784, n * 784 + 784) : (sample as any)?.raw;
-      if (!raw || raw.length < 784) continue;
-      const png = new PNG({ width: 28, height: 28 });
-      for (let i = 0; i < 784; i++) {
-        const v = Math.round(raw[i] * 255);
-        png.data[i * 4] = v; png.data[i * 4 + 1] = v; png.data[i * 4 + 2] = v; png.data[i * 4 + 3] = 255;
-      }
-      const bytes = PNG.sync.write(png);
-      const { key, hash } = await media.put(bytes, 'png');
-      const name = `${d}/${d}-${n}.png`;
-      rows.push({ projectId: project.id, media: key, mediaType: 'image/png', contentHash: hash, sourceName: name, groupKey: name,
-        split: splitForGroup(name, 0.1, 1), dealKey: hashUnit(hash, 1), referenceLabel: String(d), width: 28, height: 28 });
-      k++;
-    }
-    if (n > 2000) break;
-  }
-  for (let i = 0; i < rows.length; i += 500) await db.insert(items).values(rows.slice(i, i + 500)).onConflictDoNothing();
-  const logins = [];
-  for (const [email, role, prole] of [['admin@tandem.local', 'admin', null], ['lead@tandem.local', 'user', 'lead'], ['ann1@tandem.local', 'user', 'annotator'], ['ann2@tandem.local', 'user', 'annotator']] as const) {
+export interface DemoLogin {
+  email: string;
+  password: string;
+  role: string;
+}
+
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+const PEOPLE = [
+  { email: 'admin@tandem.local', role: 'admin', member: null },
+  { email: 'lead@tandem.local', role: 'user', member: 'lead' },
+  { email: 'ann1@tandem.local', role: 'user', member: 'annotator' },
+  { email: 'ann2@tandem.local', role: 'user', member: 'annotator' },
+] as const;
+
+/**
+ * On a database without projects: writes the real MNIST digits shipped in the
+ * `mnist` package as PNG files (once), imports them like any user's folder
+ * per class, with the digit kept as the hidden reference answer so the pool
+ * still needs labeling, and creates the demo team.
+ */
+export async function ensureDemo(ctx: { services: Services; db: Db; media: MediaStore; config: Config; log: Logger }): Promise<{ created: boolean; logins: DemoLogin[] }> {
+  const { services, config, log } = ctx;
+  if (!config.demo || (await hasAnyProject(ctx.db))) return { created: false, logins: [] };
+  const started = Date.now();
+  const folder = writeMnistPngs(path.join(config.dataDir, 'demo', 'mnist'), config.demoLimit);
+  const project = await services.projects.create(SYSTEM, { slug: 'mnist-demo', name: 'MNIST digits (demo)', classes: DIGITS });
+  const report = await services.imports.run(SYSTEM, project.id, folder, { holdout: 0.1, seed: 1, labels: 'reference' });
+  if (report.failed.length) log.warn({ failed: report.failed.slice(0, 5) }, 'some demo files failed to import');
+  const logins: DemoLogin[] = [];
+  for (const person of PEOPLE) {
     const password = config.demoPassword ?? crypto.randomBytes(9).toString('base64url');
-    const u = await services.users.add(SYSTEM, { email, password, role });
-    if (prole) await services.projects.setMember(SYSTEM, project.id, u.id, prole);
-    logins.push({ email, password, role: prole ?? role });
+    const user = await services.users.add(SYSTEM, { email: person.email, password, role: person.role });
+    if (person.member) await services.projects.setMember(SYSTEM, project.id, user.id, person.member);
+    logins.push({ email: person.email, password, role: person.member ?? person.role });
   }
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  void path;
+  fs.writeFileSync(path.join(config.dataDir, 'demo-logins.txt'),
+    logins.map((l) => `${l.role}\t${l.email}\t${l.password}`).join('\n') + '\n', { mode: 0o600 });
+  log.info({ items: report.added, ms: Date.now() - started }, 'demo project created');
   return { created: true, logins };
+}
+
+/** Writes `limit` digits, round-robin over the classes, as <digit>/<digit>-<n>.png; files already there are kept. */
+export function writeMnistPngs(folder: string, limit: number): string {
+  const mnist = createRequire(import.meta.url)('mnist') as Record<string, { raw: number[] }>;
+  const perClass = DIGITS.map((d) => mnist[d].raw.length / 784);
+  for (const d of DIGITS) fs.mkdirSync(path.join(folder, d), { recursive: true });
+  let written = 0;
+  for (let n = 0; written < limit && n < Math.max(...perClass); n++) {
+    for (let d = 0; d < 10 && written < limit; d++) {
+      if (n >= perClass[d]) continue;
+      written++;
+      const file = path.join(folder, String(d), `${d}-${n}.png`);
+      if (fs.existsSync(file)) continue;
+      const png = new PNG({ width: 28, height: 28, colorType: 0, inputColorType: 0, inputHasAlpha: false });
+      const raw = mnist[String(d)].raw;
+      const pixels = Buffer.alloc(784);
+      for (let i = 0; i < 784; i++) pixels[i] = Math.round(raw[n * 784 + i] * 255);
+      png.data = pixels;
+      const tmp = path.join(folder, String(d), `.${d}-${n}.png.tmp`);
+      fs.writeFileSync(tmp, PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false }));
+      fs.renameSync(tmp, file);
+    }
+  }
+  return folder;
 }

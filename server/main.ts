@@ -103,12 +103,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const close = () => (closing ??= (async () => {
       log.info('shutting down: draining connections');
       progress.stop();
+      // In-flight requests finish (a label being committed is acknowledged); new ones are refused.
+      const drained = new Promise<void>((r) => server.once('close', () => r()));
       server.close();
+      server.closeIdleConnections();
       await new Promise<void>((r) => io!.close(() => r()));
       await yjs.flush();
-      const drained = new Promise<void>((r) => server.once('close', () => r()));
       const timeout = new Promise<void>((r) => setTimeout(() => { server.closeAllConnections(); r(); }, 5000).unref());
-      server.closeIdleConnections();
       await Promise.race([drained, timeout]);
       await database.close();
       setRuntime(undefined);

@@ -5,6 +5,9 @@ import { createLabelService, type LabelEvents } from './labels';
 import { createProjectService } from './projects';
 import { createQueueService } from './queue';
 import { createUserService } from './users';
+import { importData, type ImportOptions } from './importer';
+import { exportLabels, type ExportFormat } from './exporter';
+import type { Principal } from './access';
 
 /**
  * Every operation of Tandem, bound to one database. Route handlers, socket
@@ -17,6 +20,11 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
     queue: createQueueService(db, { leaseSeconds: opts.leaseSeconds }),
     labels: createLabelService(db, { leaseSeconds: opts.leaseSeconds, events: opts.events }),
     media: createMediaAccessService(db, opts.media),
+    imports: {
+      run: (p: Principal, projectId: number, source: string, options?: ImportOptions, onProgress?: (done: number, total: number) => void) =>
+        importData({ db, media: opts.media }, p, projectId, source, options, onProgress),
+    },
+    exports: { labels: (p: Principal, projectId: number, format: ExportFormat) => exportLabels(db, p, projectId, format) },
   };
 }
 

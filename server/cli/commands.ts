@@ -1,0 +1,178 @@
+import fs from 'node:fs';
+import crypto from 'node:crypto';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { isTandemError, TandemError } from '../../lib/errors';
+import { PROJECT_ROLES, USER_ROLES } from '../../lib/roles';
+import type { Services } from '../services';
+import { SYSTEM } from '../services/access';
+
+/** What a command runs against: the services of an open database, wherever it is. */
+export interface CliContext {
+  services: Services;
+}
+
+export interface CliIO {
+  out(line: string): void;
+  err(line: string): void;
+  /** Reads all of stdin (for --password-stdin); absent when run inside the server. */
+  stdin?: () => Promise<string>;
+}
+
+/** Bad usage: exit code 2, like commander's own usage errors. */
+export class UsageError extends Error {}
+
+const number = (name: string, min: number, max: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}`);
+  return n;
+};
+
+/**
+ * Every CLI command but `start`, written once: the terminal runs it against a
+ * database it opens, and a running server runs it in-process for a CLI that
+ * must not open the embedded database itself.
+ */
+export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Command {
+  const program = new Command('tandem')
+    .description('Tandem: label together with a model that learns as you go')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out(s.replace(/\n$/, '')),
+      writeErr: (s) => io.err(s.replace(/\n$/, '')),
+      // One line: the cause, then where to look for the fix.
+      outputError: (s, write) => write(`tandem: ${s.replace(/^error: /, '').replace(/\n+$/, '').replace(/\n/g, ' ')} — see \`tandem --help\`\n`),
+    })
+    .showSuggestionAfterError(true);
+  const services = async () => (await context()).services;
+
+  program.command('start').description('start the server (pages, API, socket.io, Yjs) and the demo project on first run');
+  program.command('migrate').description('apply database migrations (start does this too)').action(async () => {
+    await context();
+    io.out('database is up to date');
+  });
+
+  const user = program.command('user').description('manage users');
+  user.command('add <email>').description('add a user (prints a generated password unless you give one)')
+    .option('--name <name>', 'display name')
+    .option('--password <password>', 'password (8+ characters); prefer --password-stdin')
+    .option('--password-stdin', 'read the password from standard input')
+    .addOption(new Option('--role <role>', 'global role').choices([...USER_ROLES]).default('user'))
+    .action(async (email: string, o: { name?: string; password?: string; passwordStdin?: boolean; role: 'admin' | 'user' }) => {
+      let password = o.password;
+      if (o.passwordStdin) {
+        if (!io.stdin) throw new UsageError('--password-stdin is not available here; use --password');
+        password = (await io.stdin()).trim();
+      }
+      const generated = password === undefined;
+      password ??= crypto.randomBytes(9).toString('base64url');
+      const u = await (await services()).users.add(SYSTEM, { email, name: o.name, password, role: o.role });
+      io.out(`added ${u.email} (id ${u.id}, ${u.role})${generated ? ` with password ${password}` : ''}`);
+    });
+  user.command('list').description('list users').action(async () => {
+    for (const u of await (await services()).users.list(SYSTEM)) io.out(`${String(u.id).padStart(4)}  ${u.role.padEnd(5)}  ${u.email}  ${u.name}`);
+  });
+  user.command('role <email> <role>').description(`set a user's global role (${USER_ROLES.join('|')})`).action(async (email: string, role: string) => {
+    if (!(USER_ROLES as readonly string[]).includes(role)) throw new UsageError(`role must be one of ${USER_ROLES.join(', ')}`);
+    const s = await services();
+    const u = await s.users.findByEmail(email);
+    if (!u) throw new TandemError('not_found', `no user ${email} (see \`tandem user list\`)`);
+    await s.users.setRole(SYSTEM, u.id, role as 'admin' | 'user');
+    io.out(`${email} is now ${role}`);
+  });
+
+  program.command('member').description('manage project members')
+    .command('set <project> <email> <role>').description(`set a user's role in a project (${PROJECT_ROLES.join('|')}|none)`)
+    .action(async (ref: string, email: string, role: string) => {
+      if (![...PROJECT_ROLES, 'none'].includes(role)) throw new UsageError(`role must be one of ${PROJECT_ROLES.join(', ')}, none`);
+      const s = await services();
+      const project = await s.projects.resolve(ref);
+      const u = await s.users.findByEmail(email);
+      if (!u) throw new TandemError('not_found', `no user ${email} (add them with \`tandem user add\`)`);
+      await s.projects.setMember(SYSTEM, project.id, u.id, role === 'none' ? null : (role as 'lead' | 'annotator'));
+      io.out(role === 'none' ? `${email} removed from ${project.slug}` : `${email} is ${role} in ${project.slug}`);
+    });
+
+  const project = program.command('project').description('manage projects');
+  project.command('create <slug>').description('create an image classification project')
+    .requiredOption('--classes <list>', 'comma-separated class names, e.g. cat,dog')
+    .option('--name <name>', 'display name')
+    .action(async (slug: string, o: { classes: string; name?: string }) => {
+      const p = await (await services()).projects.create(SYSTEM, { slug, name: o.name, classes: o.classes.split(',').map((c) => c.trim()).filter(Boolean) });
+      io.out(`created project ${p.slug} (id ${p.id}) with classes ${p.classes.join(', ')}`);
+      io.out(`next: tandem import ${p.slug} PATH`);
+    });
+  project.command('list').description('list projects with their counts').action(async () => {
+    const rows = await (await services()).projects.listVisible(SYSTEM);
+    if (rows.length === 0) io.out('no projects yet: tandem project create SLUG --classes a,b');
+    for (const p of rows) {
+      io.out(`${String(p.id).padStart(4)}  ${p.slug}  items ${p.counts.items}  labeled ${p.counts.labeled}  holdout ${p.counts.holdout} (labeled ${p.counts.holdoutLabeled})`);
+    }
+  });
+
+  program.command('import <project> <path>')
+    .description('import a folder per class (<class>/<file>.png|jpg), a folder of images, or a JSONL/CSV manifest (image,label,group,split); safe to re-run')
+    .option('--holdout <fraction>', 'share drawn at random (by group) as the holdout', number('--holdout', 0, 1), 0.1)
+    .option('--seed <n>', 'seed of the holdout draw and dealing order', number('--seed', 0, 2 ** 31), 1)
+    .addOption(new Option('--labels <mode>', 'what imported labels become').choices(['annotate', 'reference', 'ignore']).default('annotate'))
+    .action(async (ref: string, source: string, o: { holdout: number; seed: number; labels: 'annotate' | 'reference' | 'ignore' }) => {
+      const s = await services();
+      const p = await s.projects.resolve(ref);
+      let last = 0;
+      const report = await s.imports.run(SYSTEM, p.id, source, { holdout: o.holdout, seed: Math.floor(o.seed), labels: o.labels }, (done, total) => {
+        if (done - last >= 1000 || done === total) {
+          io.err(`  imported ${done}/${total} files`);
+          last = done;
+        }
+      });
+      for (const f of report.failed) io.err(`  skipped ${f.file}: ${f.reason}`);
+      io.out(`imported ${report.added} new items into ${p.slug} (${report.duplicates} already there, ${report.failed.length} failed)`);
+      if (report.failed.length) throw new PartialFailure();
+    });
+
+  program.command('export <project>').description('export the latest label of each item (with annotator and time)')
+    .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
+    .option('--out <file>', 'write to a file instead of standard output')
+    .action(async (ref: string, o: { format: 'jsonl' | 'csv'; out?: string }) => {
+      const s = await services();
+      const p = await s.projects.resolve(ref);
+      const text = await s.exports.labels(SYSTEM, p.id, o.format);
+      if (o.out) {
+        fs.writeFileSync(o.out, text);
+        io.err(`wrote ${text.split('\n').filter(Boolean).length - (o.format === 'csv' ? 1 : 0)} labels to ${o.out}`);
+      } else io.out(text.replace(/\n$/, ''));
+    });
+
+  return program;
+}
+
+/** Some files failed but the rest was done: exit 1 without another message. */
+export class PartialFailure extends Error {}
+
+/** Runs argv (without `node tandem`) and returns the exit code; errors become one line on stderr. */
+export async function runProgram(argv: string[], io: CliIO, context: () => Promise<CliContext>): Promise<number> {
+  const program = buildProgram(io, context);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 2;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2; // commander already printed the one-line reason
+    }
+    if (e instanceof PartialFailure) return 1;
+    if (e instanceof UsageError) {
+      io.err(`tandem: ${e.message}`);
+      return 2;
+    }
+    if (isTandemError(e)) {
+      io.err(`tandem: ${e.message}`);
+      return e.code === 'bad_request' ? 2 : 1;
+    }
+    io.err(`tandem: ${(e as Error).message ?? String(e)}`);
+    return 1;
+  }
+}
