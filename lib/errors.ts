@@ -64,3 +64,10 @@ export function describeZodError(err: ZodError): string {
 export function badRequest(message: string): TandemError {
   return new TandemError('bad_request', message);
 }
+
+/** Parses input at a service boundary: a zod failure becomes a bad_request TandemError with the field and the problem. */
+export function parseInput<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } }, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new TandemError('bad_request', `bad ${what}: ${describeZodError(r.error)}`);
+  return r.data;
+}

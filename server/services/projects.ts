@@ -3,7 +3,7 @@ import {
   countProjectItems, deleteMembership, findProject, insertProject, listMembers, listProjects, listProjectsOfUser,
   upsertMembership, type ProjectCounts, type ProjectRow,
 } from '../../db/queries/projects';
-import { TandemError } from '../../lib/errors';
+import { parseInput, TandemError } from '../../lib/errors';
 import type { ProjectRole } from '../../lib/roles';
 import { NewProject } from '../../lib/protocol/admin';
 import { requireGlobal, requireProject, type Principal } from './access';
@@ -18,7 +18,7 @@ export interface ProjectSummary extends ProjectRow {
 export function createProjectService(db: Db) {
   async function create(p: Principal, input: NewProject): Promise<ProjectRow> {
     requireGlobal(p, 'projects.create');
-    const v = NewProject.parse(input);
+    const v = parseInput(NewProject, input, 'project');
     try {
       return await insertProject(db, { slug: v.slug, name: v.name ?? v.slug, taskType: v.taskType, classes: v.classes });
     } catch (e) {

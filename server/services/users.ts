@@ -1,7 +1,7 @@
 import bcrypt from 'bcryptjs';
 import type { Db } from '../../db/client';
 import { findUserByEmail, insertUser, listUsers, updateUserRole, findUserById, type PublicUser } from '../../db/queries/users';
-import { TandemError } from '../../lib/errors';
+import { parseInput, TandemError } from '../../lib/errors';
 import type { UserRole } from '../../lib/roles';
 import { NewUser } from '../../lib/protocol/admin';
 import { isUniqueViolation } from './pg-errors';
@@ -13,7 +13,7 @@ const BCRYPT_ROUNDS = 10;
 export function createUserService(db: Db) {
   async function add(p: Principal, input: NewUser): Promise<PublicUser> {
     requireGlobal(p, 'users.manage');
-    const u = NewUser.parse(input);
+    const u = parseInput(NewUser, input, 'user');
     const passwordHash = await bcrypt.hash(u.password, BCRYPT_ROUNDS);
     try {
       return await insertUser(db, { email: u.email, name: u.name ?? u.email.split('@')[0], passwordHash, role: u.role });
