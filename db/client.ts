@@ -28,6 +28,8 @@ export interface DatabaseOptions {
   /** PGlite data folder; `memory://` for a throw-away database. */
   dataDir?: string;
   poolSize?: number;
+  /** An idle pooled connection died (server restart, admin kill): the pool drops it; this hears about it. */
+  onIdleError?: (err: Error) => void;
 }
 
 /**
@@ -40,6 +42,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const { default: pg } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    // Without a listener an idle client's error would crash the process; the pool replaces the client.
+    pool.on('error', (err) => opts.onIdleError?.(err));
     // Surface a bad URL or a stopped server now, with a message, not on the first request.
     const client = await pool.connect().catch((e: Error) => {
       void pool.end();
