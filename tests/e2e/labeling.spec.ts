@@ -36,7 +36,8 @@ test.describe('labeling end to end', () => {
   });
 
   test('an annotator labels 10 digits by keyboard, undoes one, and after a restart the 9 labels are there', async ({ browser }) => {
-    const page = await (await browser.newContext()).newPage();
+    const first = await browser.newContext();
+    const page = await first.newPage();
     await login(page, server.url, 'ann1@tandem.local');
     await openLabeler(page);
     const seen: string[] = [];
@@ -53,15 +54,18 @@ test.describe('labeling end to end', () => {
     await expect(page.getByTestId('mine-count')).toHaveText('9');
     await expect(page.getByTestId('pending-count')).toHaveCount(0);
 
+    await first.close();
     expect(await server.stop()).toBe(0);
     server = await startTandem({ dataDir: DATA, port });
 
-    const again = await (await browser.newContext()).newPage();
+    const second = await browser.newContext();
+    const again = await second.newPage();
     await login(again, server.url, 'ann1@tandem.local');
     await openLabeler(again);
     await expect(again.getByTestId('mine-count')).toHaveText('9');
     // The undone item is still this annotator's to redo.
     await expect(again.getByTestId('current-item')).toHaveAttribute('data-item-id', seen[9]);
+    await second.close();
   });
 
   test('two annotators labeling at the same time never see the same item', async ({ browser }) => {
