@@ -17,6 +17,8 @@ interface Props {
 
 /** Items the page keeps leased: the one on screen plus prefetched ones, decoded and ready. */
 const HOLD = 3;
+/** The server's cap on held items (lib/protocol/labeling.ts ClaimRequest). */
+const MAX_HOLD = 8;
 const RETRY_MS = [500, 1000, 2000, 4000, 8000];
 const RENEW_MS = 60_000;
 
@@ -41,6 +43,7 @@ export function Labeler({ projectId, projectName, classes, keys }: Props) {
   const flushing = useRef(false);
   const claiming = useRef<Promise<void> | null>(null);
   const keyDownAt = useRef<number | null>(null);
+  const topUpRef = useRef<() => Promise<void>>(async () => {});
   const keyMap = useMemo(() => new Map(keys), [keys]);
 
   const setQueueBoth = useCallback((q: HeldItem[]) => {
@@ -61,7 +64,9 @@ export function Labeler({ projectId, projectName, classes, keys }: Props) {
     if (claiming.current) return claiming.current;
     claiming.current = (async () => {
       try {
-        const { leases } = await call<{ leases: HeldItem[] }>('POST', `/api/projects/${projectId}/leases`, { hold: HOLD });
+        // Leases of labels still on their way count as held on the server until committed: ask for them too.
+        const hold = Math.min(HOLD + outbox.current.length, MAX_HOLD);
+        const { leases } = await call<{ leases: HeldItem[] }>('POST', `/api/projects/${projectId}/leases`, { hold });
         const sent = new Set(outbox.current.map((p) => p.leaseId));
         const have = new Set(queueRef.current.map((q) => q.leaseId));
         const fresh = leases.filter((l) => !sent.has(l.leaseId) && !have.has(l.leaseId));
@@ -80,6 +85,7 @@ export function Labeler({ projectId, projectName, classes, keys }: Props) {
     })();
     return claiming.current;
   }, [projectId, setQueueBoth]);
+  topUpRef.current = topUp;
 
   /** Sends queued labels in order; a label leaves the outbox only once the server said it is committed. */
   const flush = useCallback(async () => {
@@ -94,6 +100,8 @@ export function Labeler({ projectId, projectName, classes, keys }: Props) {
           await call('POST', `/api/projects/${projectId}/labels`, { leaseId: p.leaseId, itemId: p.itemId, label: p.label, clientKey: p.clientKey });
           recordCommit(performance.now() - t0);
           attempt = 0;
+          // A committed label frees a place in what the server lets us hold: refill.
+          if (queueRef.current.length < HOLD) void topUpRef.current();
           setNotice((n) => (n?.kind === 'error' && n.text.startsWith('Saving') ? null : n));
         } catch (e) {
           const err = e as ApiError;

@@ -8,7 +8,7 @@ export const ItemParams = z.object({ itemId: Id });
 
 export const ClaimRequest = z.object({
   /** How many items the browser wants to hold: the one on screen plus prefetched ones. */
-  hold: z.number().int().min(1).max(5).default(2),
+  hold: z.number().int().min(1).max(8).default(2),
 }).strict();
 
 export const SubmitLabel = z.object({

@@ -16,7 +16,7 @@ export interface QueueOptions {
   now?: () => Date;
 }
 
-const MAX_HELD = 5;
+const MAX_HELD = 8;
 const CLAIM_RETRIES = 8;
 
 export function createQueueService(db: Db, opts: QueueOptions) {
