@@ -43,11 +43,13 @@ async function main() {
       labels: N,
       nextShownP50: percentile(m.shownMs, 50), nextShownP99: percentile(m.shownMs, 99),
       commitP50: percentile(m.commitMs, 50), commitP99: percentile(m.commitMs, 99),
-      samples: { shown: m.shownMs.length, commit: m.commitMs.length },
+      serverCommitP50: percentile(m.serverMs, 50), serverCommitP99: percentile(m.serverMs, 99),
+      samples: { shown: m.shownMs.length, commit: m.commitMs.length, server: m.serverMs.length },
       date: new Date().toISOString(), machine: machine(), database: 'pglite',
     };
     console.log(JSON.stringify(row, null, 2));
-    console.log(`| ${row.date.slice(0, 10)} | ${N} | ${row.nextShownP50.toFixed(1)} | ${row.nextShownP99.toFixed(1)} | ${row.commitP50.toFixed(1)} | ${row.commitP99.toFixed(1)} | ${row.machine} |`);
+    const f = (x: number) => x.toFixed(1);
+    console.log(`| ${row.date.slice(0, 10)} | ${N} | ${f(row.nextShownP50)} / ${f(row.nextShownP99)} | ${f(row.commitP50)} / ${f(row.commitP99)} | ${f(row.serverCommitP50)} / ${f(row.serverCommitP99)} | ${row.machine} |`);
   } finally {
     await browser.close();
     await server.stop();

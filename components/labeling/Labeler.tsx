@@ -17,6 +17,8 @@ interface Props {
 
 /** Items the page keeps leased: the one on screen plus prefetched ones, decoded and ready. */
 const HOLD = 3;
+/** Claim again when fewer than this are ready: one claim every other label keeps one image decoded ahead. */
+const REFILL_BELOW = 2;
 /** The server's cap on held items (lib/protocol/labeling.ts ClaimRequest). */
 const MAX_HOLD = 8;
 const RETRY_MS = [500, 1000, 2000, 4000, 8000];
@@ -24,8 +26,11 @@ const RENEW_MS = 60_000;
 
 declare global {
   interface Window {
-    /** Latency samples read by bench/label.ts: key press → next image painted, and label → commit acknowledged. */
-    __tandem?: { shownMs: number[]; commitMs: number[] };
+    /**
+     * Latency samples read by bench/label.ts: key press → next image painted, label → commit
+     * acknowledged (round trip), and the server's own time for the commit (Server-Timing).
+     */
+    __tandem?: { shownMs: number[]; commitMs: number[]; serverMs: number[] };
   }
 }
 
@@ -98,10 +103,10 @@ export function Labeler({ projectId, projectName, classes, keys }: Props) {
         const t0 = performance.now();
         try {
           await call('POST', `/api/projects/${projectId}/labels`, { leaseId: p.leaseId, itemId: p.itemId, label: p.label, clientKey: p.clientKey });
-          recordCommit(performance.now() - t0);
+          recordCommit(performance.now() - t0, `/api/projects/${projectId}/labels`);
           attempt = 0;
-          // A committed label frees a place in what the server lets us hold: refill.
-          if (queueRef.current.length < HOLD) void topUpRef.current();
+          // A committed label frees a place in what the server lets us hold: refill when running low.
+          if (queueRef.current.length < REFILL_BELOW) void topUpRef.current();
           setNotice((n) => (n?.kind === 'error' && n.text.startsWith('Saving') ? null : n));
         } catch (e) {
           const err = e as ApiError;
@@ -120,8 +125,7 @@ export function Labeler({ projectId, projectName, classes, keys }: Props) {
     } finally {
       flushing.current = false;
     }
-    void refreshProgress();
-  }, [projectId, refreshProgress]);
+  }, [projectId]);
 
   const label = useCallback((cls: string) => {
     const current = queueRef.current[0];
@@ -134,7 +138,7 @@ export function Labeler({ projectId, projectName, classes, keys }: Props) {
     setProgress((p) => (p ? { ...p, mine: p.mine + 1, labeled: p.labeled + 1 } : p));
     setQueueBoth(queueRef.current.slice(1));
     void flush();
-    if (queueRef.current.length < HOLD) void topUp();
+    if (queueRef.current.length < REFILL_BELOW) void topUp();
   }, [busy, flush, projectId, setQueueBoth, topUp]);
 
   const skip = useCallback(async () => {
@@ -283,7 +287,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 function metrics() {
-  window.__tandem ??= { shownMs: [], commitMs: [] };
+  window.__tandem ??= { shownMs: [], commitMs: [], serverMs: [] };
   return window.__tandem;
 }
 
@@ -291,6 +295,13 @@ function recordShown(ms: number): void {
   metrics().shownMs.push(ms);
 }
 
-function recordCommit(ms: number): void {
-  metrics().commitMs.push(ms);
+function recordCommit(ms: number, path: string): void {
+  const m = metrics();
+  m.commitMs.push(ms);
+  const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+  const last = entries.filter((e) => e.name.endsWith(path)).pop();
+  const app = last?.serverTiming?.find((t) => t.name === 'app');
+  if (app) m.serverMs.push(app.duration);
+  // Keep the buffer from filling up over a long session (it stops recording at 250 entries).
+  if (entries.length > 200) performance.clearResourceTimings();
 }

@@ -48,9 +48,15 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
         }
         body = parse(spec.body, json, 'body');
       }
+      const started = performance.now();
       const result = await handler({ principal: user.principal, params: params as z.infer<P>, body: body as z.infer<B>, req, rt: runtime() });
-      if (result instanceof Response) return result;
-      return Response.json(result ?? { ok: true });
+      // The handler's own time (parsing and session excluded), for benchmarks and browser dev tools.
+      const timing = `app;dur=${(performance.now() - started).toFixed(2)}`;
+      if (result instanceof Response) {
+        result.headers.set('server-timing', timing);
+        return result;
+      }
+      return Response.json(result ?? { ok: true }, { headers: { 'server-timing': timing } });
     } catch (e) {
       return errorResponse(e, requestId);
     }
