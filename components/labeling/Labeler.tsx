@@ -297,9 +297,11 @@ function recordShown(ms: number): void {
 
 function recordCommit(ms: number, path: string): void {
   const m = metrics();
-  m.commitMs.push(ms);
   const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
   const last = entries.filter((e) => e.name.endsWith(path)).pop();
+  // The request's own time on the wire (send → last byte of the acknowledgement), not the wait
+  // for this page's busy main thread to run the continuation; the latter when there is no entry.
+  m.commitMs.push(last ? last.duration : ms);
   const app = last?.serverTiming?.find((t) => t.name === 'app');
   if (app) m.serverMs.push(app.duration);
   // Keep the buffer from filling up over a long session (it stops recording at 250 entries).
