@@ -64,8 +64,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
     const server = http.createServer((req, res) => {
       const requestId = crypto.randomUUID();
+      const t0 = performance.now();
       req.headers['x-request-id'] = requestId;
       res.setHeader('x-request-id', requestId);
+      res.once('finish', () => {
+        const entry = { requestId, method: req.method, url: req.url, status: res.statusCode, ms: Math.round(performance.now() - t0) };
+        if (res.statusCode >= 500) log.warn(entry, 'request failed');
+        else log.debug(entry, 'request');
+      });
       if (req.url?.startsWith('/api/cli/v1')) {
         void handleCliRequest(req, res, runtime);
         return;
