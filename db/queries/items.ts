@@ -1,20 +1,13 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
-import { annotations, imports, items, projects } from '../schema';
+import { annotations, items } from '../schema';
 
 export type NewItem = typeof items.$inferInsert;
 
-/** Which of these content hashes the project has already (an import's duplicates). */
-export async function findExistingHashes(db: Executor, projectId: number, hashes: string[]): Promise<Set<string>> {
-  if (hashes.length === 0) return new Set();
-  const rows = await db.select({ h: items.contentHash }).from(items)
-    .where(and(eq(items.projectId, projectId), inArray(items.contentHash, hashes)));
-  return new Set(rows.map((r) => r.h));
-}
-
 /**
- * Inserts items with their imported labels in one transaction: an item is
- * never stored without its label, nor twice (the content hash is unique).
+ * Inserts items with their imported labels; run it in one transaction so an
+ * item is never stored without its label. An item whose content hash the
+ * project has already is skipped (the hash is unique per project), and so is
+ * its label. Returns how many items were new.
  */
 export async function insertItemsWithLabels(db: Executor, rows: { item: NewItem; label?: string }[]): Promise<number> {
   if (rows.length === 0) return 0;
@@ -27,13 +20,4 @@ export async function insertItemsWithLabels(db: Executor, rows: { item: NewItem;
   }));
   if (labels.length) await db.insert(annotations).values(labels);
   return inserted.length;
-}
-
-export async function recordImport(db: Executor, row: typeof imports.$inferInsert): Promise<void> {
-  await db.insert(imports).values(row);
-}
-
-export async function hasAnyProject(db: Executor): Promise<boolean> {
-  const rows = await db.select({ one: sql`1` }).from(projects).limit(1);
-  return rows.length > 0;
 }

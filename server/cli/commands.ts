@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import crypto from 'node:crypto';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isTandemError, TandemError } from '../../lib/errors';
+import { parseCsv } from '../../lib/import/manifest';
 import { PROJECT_ROLES, USER_ROLES } from '../../lib/roles';
 import type { Services } from '../services';
 import { SYSTEM } from '../services/access';
@@ -14,8 +16,12 @@ export interface CliContext {
 export interface CliIO {
   out(line: string): void;
   err(line: string): void;
-  /** Reads all of stdin (for --password-stdin); absent when run inside the server. */
+  /** Reads all of stdin (for --password-stdin). */
   stdin?: () => Promise<string>;
+  /** Where the user typed the command: relative paths resolve against it, also inside the server. */
+  cwd?: string;
+  /** Runs the server until it is stopped; absent inside a server that runs already. */
+  start?: () => Promise<void>;
 }
 
 /** Bad usage: exit code 2, like commander's own usage errors. */
@@ -44,8 +50,13 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
     })
     .showSuggestionAfterError(true);
   const services = async () => (await context()).services;
+  const resolvePath = (p: string) => path.resolve(io.cwd ?? process.cwd(), p);
 
-  program.command('start').description('start the server (pages, API, socket.io, Yjs) and the demo project on first run');
+  program.command('start').description('start the server (pages, API, socket.io, Yjs) and the demo project on first run')
+    .action(async () => {
+      if (!io.start) throw new TandemError('conflict', 'Tandem is running already — stop it before starting it again');
+      await io.start();
+    });
   program.command('migrate').description('apply database migrations (start does this too)').action(async () => {
     await context();
     io.out('database is up to date');
@@ -60,7 +71,7 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
     .action(async (email: string, o: { name?: string; password?: string; passwordStdin?: boolean; role: 'admin' | 'user' }) => {
       let password = o.password;
       if (o.passwordStdin) {
-        if (!io.stdin) throw new UsageError('--password-stdin is not available here; use --password');
+        if (!io.stdin) throw new UsageError('--password-stdin has no input here — use --password');
         password = (await io.stdin()).trim();
       }
       const generated = password === undefined;
@@ -72,10 +83,10 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
     for (const u of await (await services()).users.list(SYSTEM)) io.out(`${String(u.id).padStart(4)}  ${u.role.padEnd(5)}  ${u.email}  ${u.name}`);
   });
   user.command('role <email> <role>').description(`set a user's global role (${USER_ROLES.join('|')})`).action(async (email: string, role: string) => {
-    if (!(USER_ROLES as readonly string[]).includes(role)) throw new UsageError(`role must be one of ${USER_ROLES.join(', ')}`);
+    if (!(USER_ROLES as readonly string[]).includes(role)) throw new UsageError(`role must be one of ${USER_ROLES.join(', ')} — e.g. tandem user role ${email} admin`);
     const s = await services();
     const u = await s.users.findByEmail(email);
-    if (!u) throw new TandemError('not_found', `no user ${email} (see \`tandem user list\`)`);
+    if (!u) throw new TandemError('not_found', `no user ${email} — see \`tandem user list\``);
     await s.users.setRole(SYSTEM, u.id, role as 'admin' | 'user');
     io.out(`${email} is now ${role}`);
   });
@@ -83,11 +94,11 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
   program.command('member').description('manage project members')
     .command('set <project> <email> <role>').description(`set a user's role in a project (${PROJECT_ROLES.join('|')}|none)`)
     .action(async (ref: string, email: string, role: string) => {
-      if (![...PROJECT_ROLES, 'none'].includes(role)) throw new UsageError(`role must be one of ${PROJECT_ROLES.join(', ')}, none`);
+      if (![...PROJECT_ROLES, 'none'].includes(role)) throw new UsageError(`role must be one of ${PROJECT_ROLES.join(', ')}, none — e.g. tandem member set ${ref} ${email} annotator`);
       const s = await services();
       const project = await s.projects.resolve(ref);
       const u = await s.users.findByEmail(email);
-      if (!u) throw new TandemError('not_found', `no user ${email} (add them with \`tandem user add\`)`);
+      if (!u) throw new TandemError('not_found', `no user ${email} — add them with \`tandem user add ${email}\``);
       await s.projects.setMember(SYSTEM, project.id, u.id, role === 'none' ? null : (role as 'lead' | 'annotator'));
       io.out(role === 'none' ? `${email} removed from ${project.slug}` : `${email} is ${role} in ${project.slug}`);
     });
@@ -118,11 +129,14 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
       const s = await services();
       const p = await s.projects.resolve(ref);
       let last = 0;
-      const report = await s.imports.run(SYSTEM, p.id, source, { holdout: o.holdout, seed: Math.floor(o.seed), labels: o.labels }, (done, total) => {
-        if (done - last >= 1000 || done === total) {
-          io.err(`  imported ${done}/${total} files`);
-          last = done;
-        }
+      const report = await s.imports.run(SYSTEM, p.id, resolvePath(source), {
+        holdout: o.holdout, seed: Math.floor(o.seed), labels: o.labels,
+        onProgress: (done, total) => {
+          if (done - last >= 1000 || done === total) {
+            io.err(`  read ${done}/${total} files`);
+            last = done;
+          }
+        },
       });
       for (const f of report.failed) io.err(`  skipped ${f.file}: ${f.reason}`);
       io.out(`imported ${report.added} new items into ${p.slug} (${report.duplicates} already there, ${report.failed.length} failed)`);
@@ -137,12 +151,18 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
       const p = await s.projects.resolve(ref);
       const text = await s.exports.labels(SYSTEM, p.id, o.format);
       if (o.out) {
-        fs.writeFileSync(o.out, text);
-        io.err(`wrote ${text.split('\n').filter(Boolean).length - (o.format === 'csv' ? 1 : 0)} labels to ${o.out}`);
+        const out = resolvePath(o.out);
+        fs.writeFileSync(out, text);
+        io.err(`wrote ${countRecords(text, o.format)} labels to ${out}`);
       } else io.out(text.replace(/\n$/, ''));
     });
 
   return program;
+}
+
+function countRecords(text: string, format: 'jsonl' | 'csv'): number {
+  // A CSV field may hold a newline: count records, not lines.
+  return format === 'jsonl' ? text.split('\n').filter(Boolean).length : Math.max(0, parseCsv(text).length - 1);
 }
 
 /** Some files failed but the rest was done: exit 1 without another message. */
@@ -160,7 +180,8 @@ export async function runProgram(argv: string[], io: CliIO, context: () => Promi
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      // `tandem --help` exits 0; help shown because a subcommand is missing (`tandem user`) is bad usage.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return e.exitCode === 0 ? 0 : 2;
       return 2; // commander already printed the one-line reason
     }
     if (e instanceof PartialFailure) return 1;
@@ -172,7 +193,12 @@ export async function runProgram(argv: string[], io: CliIO, context: () => Promi
       io.err(`tandem: ${e.message}`);
       return e.code === 'bad_request' ? 2 : 1;
     }
-    io.err(`tandem: ${(e as Error).message ?? String(e)}`);
+    // Unexpected: still one line, with the stack on request.
+    const err = e as Error;
+    io.err(`tandem: ${oneLine(err?.message ?? String(e))} — if this persists, run again with TANDEM_DEBUG=1 and report the output`);
+    if (process.env.TANDEM_DEBUG === '1' && err?.stack) io.err(err.stack);
     return 1;
   }
 }
+
+const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ').trim();

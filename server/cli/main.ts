@@ -1,10 +1,11 @@
-import path from 'node:path';
+import http from 'node:http';
 import { openDatabase, migrateDatabase, type Database } from '../../db/client';
+import { TandemError } from '../../lib/errors';
 import { ConfigError, mediaDir, pgliteDir, readConfig, type Config } from '../config';
 import { createMediaStore } from '../media';
 import { createServices } from '../services';
 import { runProgram, type CliContext, type CliIO } from './commands';
-import { LockedError, readLiveServerLock, removeServerLock, writeServerLock } from './lock';
+import { LockedError, readLiveServerLock, removeServerLock, serverLockFile, writeServerLock, type ServerLock } from './lock';
 
 const io: CliIO = {
   out: (l) => process.stdout.write(l + '\n'),
@@ -16,67 +17,101 @@ const io: CliIO = {
   },
 };
 
-/** `tandem …`: start the server, or run a command here or in the running server that owns the database. */
+/**
+ * `tandem …` in a terminal. With DATABASE_URL the command opens Postgres
+ * itself. Without it the embedded database has one owner: a running server
+ * (then the command is sent to it and runs there), or else this process,
+ * which holds the lock file meanwhile so a `tandem start` waits its turn.
+ */
 export async function main(argv: string[]): Promise<number> {
   let config: Config;
   try {
     config = readConfig();
   } catch (e) {
-    if (e instanceof ConfigError) {
-      io.err(`tandem: ${e.message} — fix the variable (see the README's configuration table)`);
-      return 2;
-    }
-    throw e;
+    if (!(e instanceof ConfigError)) throw e;
+    io.err(`tandem: ${e.message} — fix the variable (see the README's configuration table)`);
+    return 2;
   }
-  if (argv[0] === 'start' && !argv.includes('--help') && !argv.includes('-h')) return start(config);
-
-  const live = !config.databaseUrl && readLiveServerLock(config.dataDir);
-  if (live && !live.cli && !argv.some((a) => a === '--help' || a === '-h') && argv.length > 0) return remote(live.url, live.token, argv);
+  const help = argv.length === 0 || argv[0] === 'help' || argv.includes('--help') || argv.includes('-h');
+  const owner = !config.databaseUrl && !help ? readLiveServerLock(config.dataDir) : null;
+  if (owner && !owner.cli) return remote(config, owner, argv);
 
   let database: Database | undefined;
   let locked = false;
   const context = async (): Promise<CliContext> => {
     if (!database) {
       if (!config.databaseUrl) {
-        writeServerLock(config.dataDir, { port: 0, url: '', cli: true });
+        try {
+          writeServerLock(config.dataDir, { port: 0, url: '', cli: true });
+        } catch (e) {
+          if (e instanceof LockedError) throw new TandemError('conflict', e.message);
+          throw e;
+        }
         locked = true;
       }
-      database = await openDatabase({ url: config.databaseUrl, dataDir: pgliteDir(config), poolSize: 2 });
+      database = await openDatabase({ url: config.databaseUrl, dataDir: pgliteDir(config), poolSize: 2 }).catch((e: Error) => {
+        throw new TandemError('unavailable', `${e.message} — check DATABASE_URL${config.databaseUrl ? '' : ' and TANDEM_DATA'}`);
+      });
       await migrateDatabase(database);
     }
     return { services: createServices(database.db, { leaseSeconds: config.leaseSeconds, media: createMediaStore(mediaDir(config)) }) };
   };
   try {
-    return await runProgram(argv, io, context);
-  } catch (e) {
-    if (e instanceof LockedError) {
-      io.err(`tandem: ${e.message}`);
-      return 1;
-    }
-    throw e;
+    return await runProgram(argv, { ...io, cwd: process.cwd(), start: () => start(config) }, context);
   } finally {
     await database?.close();
     if (locked) removeServerLock(config.dataDir);
   }
 }
 
-async function remote(url: string, token: string, argv: string[]): Promise<number> {
-  // Paths are resolved here, where the user typed them; the server may have another working directory.
-  const resolved = argv.map((a, i) => (i > 0 && (argv[0] === 'import' && i === 2) ? path.resolve(a) : a));
-  const outAt = resolved.indexOf('--out');
-  if (outAt >= 0 && resolved[outAt + 1]) resolved[outAt + 1] = path.resolve(resolved[outAt + 1]);
-  let res: Response;
+async function start(config: Config): Promise<void> {
+  const { startServer } = await import('../main');
+  let server: { close(): Promise<void> };
   try {
-    res = await fetch(`${url}/api/cli/v1`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ argv: resolved }),
-    });
+    server = await startServer(config);
   } catch (e) {
-    io.err(`tandem: the server at ${url} holds the database but does not answer (${(e as Error).message}) — stop it, or wait until it has started`);
+    if (e instanceof LockedError) throw new TandemError('conflict', e.message);
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new TandemError('conflict', `port ${config.port} is in use — set PORT to a free port, or stop what listens there`);
+    }
+    throw e;
+  }
+  await new Promise<void>((resolve) => {
+    // A second Ctrl-C during the drain falls through to the default handler: it kills at once.
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+  await server.close();
+}
+
+type RemoteReply = { stdout?: string; stderr?: string; exitCode?: number; error?: { message?: string } };
+
+/** Runs the command inside the server that owns the embedded database and relays its output and exit code. */
+async function remote(config: Config, owner: ServerLock, argv: string[]): Promise<number> {
+  // stdin is the user's terminal, not the server's: read it here, only when the command wants it.
+  const stdin = argv.includes('--password-stdin') ? await io.stdin!() : undefined;
+  const payload = { argv, cwd: process.cwd(), ...(stdin === undefined ? {} : { stdin }) };
+  // Loopback first: the printed URL names PUBLIC_HOST, which may not lead back to this machine.
+  const bases = [...new Set([owner.port > 0 ? `http://127.0.0.1:${owner.port}` : owner.url, owner.url])];
+  let reply: { status: number; body: RemoteReply | null } | undefined;
+  try {
+    for (const [i, base] of bases.entries()) {
+      try {
+        reply = await postJson(`${base}/api/cli/v1`, owner.token, payload);
+        break;
+      } catch (e) {
+        if (i === bases.length - 1 || (e as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw e;
+      }
+    }
+    if (!reply) throw new Error('no address to reach it');
+  } catch (e) {
+    io.err(`tandem: the server at ${owner.url} (pid ${owner.pid}) owns the database but does not answer (${(e as Error).message})`
+      + ` — wait until it has started; if no server runs, delete ${serverLockFile(config.dataDir)}`);
     return 1;
   }
-  const body = (await res.json().catch(() => null)) as { stdout?: string; stderr?: string; exitCode?: number; error?: { message: string } } | null;
-  if (!res.ok || !body || body.exitCode === undefined) {
-    io.err(`tandem: the server refused the command: ${body?.error?.message ?? `HTTP ${res.status}`}`);
+  const { status, body } = reply;
+  if (status !== 200 || !body || typeof body.exitCode !== 'number') {
+    io.err(`tandem: the server at ${owner.url} refused the command: ${body?.error?.message ?? `HTTP ${status}`}`);
     return 1;
   }
   if (body.stderr) io.err(body.stderr);
@@ -84,20 +119,28 @@ async function remote(url: string, token: string, argv: string[]): Promise<numbe
   return body.exitCode;
 }
 
-async function start(config: Config): Promise<number> {
-  const { startServer } = await import('../main');
-  let server;
-  try {
-    server = await startServer(config);
-  } catch (e) {
-    io.err(`tandem: could not start: ${(e as Error).message}`);
-    return 1;
-  }
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+/** node:http rather than fetch: fetch gives up on a reply slower than 5 minutes, and a large import can be. */
+function postJson(url: string, token: string, payload: unknown): Promise<{ status: number; body: RemoteReply | null }> {
+  const data = Buffer.from(JSON.stringify(payload));
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': data.length },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        let body: RemoteReply | null = null;
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as RemoteReply;
+        } catch {
+          body = null;
+        }
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    });
+    req.on('error', reject);
+    req.end(data);
   });
-  await server.close();
-  return 0;
 }

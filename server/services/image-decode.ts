@@ -17,6 +17,6 @@ export function decodeImage(bytes: Buffer): { format: ImageFormat; width: number
     const img = jpeg.decode(bytes, { useTArray: true, maxMemoryUsageInMB: 1024 });
     return { format, width: img.width, height: img.height };
   } catch (e) {
-    throw new Error(`broken or truncated ${format.ext.toUpperCase()} (${(e as Error).message})`);
+    throw new Error(`broken or truncated ${format.ext === 'png' ? 'PNG' : 'JPEG'} (${(e as Error).message})`);
   }
 }

@@ -2,149 +2,126 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { findExistingHashes, insertItemsWithLabels, recordImport, type NewItem } from '../../db/queries/items';
+import { insertItemsWithLabels, type NewItem } from '../../db/queries/items';
+import { recordImport, refreshPlannerStatistics } from '../../db/queries/imports';
 import { describeZodError, TandemError } from '../../lib/errors';
 import { splitForGroup } from '../../lib/holdout';
-import { IMAGE_NAME } from '../../lib/import/images';
-import { parseCsvManifest, parseJsonl, type ParsedLine } from '../../lib/import/manifest';
+import { mapLimit } from '../../lib/import/map-limit';
 import { hashUnit } from '../../lib/random';
-import { sha256, type MediaStore } from '../media';
+import type { Logger } from '../log';
+import type { MediaStore } from '../media';
 import { requireProject, type Principal } from './access';
 import { decodeImage } from './image-decode';
+import { listSource, type Failure, type SourceEntry } from './import-sources';
 
 export const ImportOptions = z.object({
+  /** Share of groups drawn into the holdout (rows whose manifest names a split keep it). */
   holdout: z.number().min(0).max(1).default(0.1),
+  /** Seed of the holdout draw and of the dealing order. */
   seed: z.number().int().default(1),
-  /** annotate: imported labels become labels; reference: kept as the known answer only; ignore. */
+  /** annotate: imported labels become labels; reference: kept as the hidden known answer only; ignore. */
   labels: z.enum(['annotate', 'reference', 'ignore']).default('annotate'),
+  /** Items committed per transaction: what an interrupted import can lose at most. */
+  batchSize: z.number().int().min(1).max(4000).default(500),
 }).strict();
-export type ImportOptions = z.input<typeof ImportOptions>;
+export type ImportOptions = z.input<typeof ImportOptions> & {
+  /** Called after each committed batch with the files handled so far. */
+  onProgress?: (done: number, total: number) => void;
+};
 
 export interface ImportReport {
   added: number;
   duplicates: number;
-  failed: { file: string; reason: string }[];
+  failed: Failure[];
 }
 
-interface Entry {
-  file: string; // absolute
-  name: string; // as reported and stored: relative to the import root
-  label?: string;
-  group?: string;
-  split?: 'pool' | 'holdout';
+export interface ImportContext {
+  db: Db;
+  media: MediaStore;
+  log?: Logger;
 }
 
-const BATCH = 500;
+/** Files read, decoded and stored at once: file I/O waits on disk, so a few in flight pay off (~3× on 2 cores). */
+const IO_CONCURRENCY = 16;
 
 /**
  * Imports a folder per class, a flat folder of images, or a JSONL/CSV
  * manifest. Each batch of items commits in one transaction with its labels,
  * so an interrupted import leaves whole items only, and a re-run (content
- * hashes) adds just what is missing. A bad file is reported by name and
- * skipped; it never stops the rest.
+ * hashes are unique per project) adds just what is missing. A bad file is
+ * reported by name and skipped; it never stops the rest.
  */
-export async function importData(
-  ctx: { db: Db; media: MediaStore },
-  p: Principal,
-  projectId: number,
-  source: string,
-  options: ImportOptions = {},
-  onProgress?: (done: number, total: number) => void,
-): Promise<ImportReport> {
-  const parsed = ImportOptions.safeParse(options);
+export async function importData(ctx: ImportContext, p: Principal, projectId: number, source: string, options: ImportOptions = {}): Promise<ImportReport> {
+  const { onProgress, ...rest } = options;
+  const parsed = ImportOptions.safeParse(rest);
   if (!parsed.success) throw new TandemError('bad_request', `bad import options: ${describeZodError(parsed.error)}`);
   const opts = parsed.data;
   const { project } = await requireProject(ctx.db, p, projectId, 'project.manage');
-  const report: ImportReport = { added: 0, duplicates: 0, failed: [] };
-  const entries = await listEntries(path.resolve(source), report);
+  const started = Date.now();
+  const root = path.resolve(source);
+  const { entries, failed } = await listSource(root);
+  const report: ImportReport = { added: 0, duplicates: 0, failed };
   const classes = new Set(project.classes);
+  const seen = new Set<string>();
 
-  for (let start = 0; start < entries.length; start += BATCH) {
-    const batch: { item: NewItem; label?: string; bytes: Buffer; ext: string }[] = [];
-    const seen = new Set<string>();
-    for (const e of entries.slice(start, start + BATCH)) {
+  for (let start = 0; start < entries.length; start += opts.batchSize) {
+    const slice = entries.slice(start, start + opts.batchSize);
+    const loaded = await mapLimit(slice, IO_CONCURRENCY, (e) => load(ctx.media, e, opts.labels, classes));
+    const rows: { item: NewItem; label?: string }[] = [];
+    loaded.forEach((r, i) => {
+      const e = slice[i];
+      if ('reason' in r) return void report.failed.push({ file: e.name, reason: r.reason });
+      // The same picture twice in one source: the first copy wins.
+      if (seen.has(r.hash)) return void report.duplicates++;
+      seen.add(r.hash);
       const label = opts.labels === 'ignore' ? undefined : e.label;
-      if (label !== undefined && !classes.has(label)) {
-        report.failed.push({ file: e.name, reason: `unknown class "${label}" (project classes: ${project.classes.join(', ')})` });
-        continue;
-      }
-      let bytes: Buffer;
-      let info: ReturnType<typeof decodeImage>;
-      try {
-        bytes = await fs.readFile(e.file);
-        info = decodeImage(bytes);
-      } catch (err) {
-        report.failed.push({ file: e.name, reason: (err as Error).message });
-        continue;
-      }
-      const hash = sha256(bytes);
-      if (seen.has(hash)) {
-        report.duplicates++;
-        continue;
-      }
-      seen.add(hash);
       const group = e.group ?? e.name;
-      batch.push({
+      rows.push({
         label: opts.labels === 'annotate' ? label : undefined,
         item: {
-          projectId, media: '', mediaType: info.format.mediaType, contentHash: hash, sourceName: e.name, groupKey: group,
-          split: e.split ?? splitForGroup(group, opts.holdout, opts.seed), dealKey: hashUnit(hash, opts.seed),
+          projectId, media: r.key, mediaType: r.mediaType, contentHash: r.hash, sourceName: e.name, groupKey: group,
+          split: e.split ?? splitForGroup(group, opts.holdout, opts.seed), dealKey: hashUnit(r.hash, opts.seed),
           status: opts.labels === 'annotate' && label !== undefined ? 'labeled' : 'open',
-          referenceLabel: opts.labels === 'reference' ? label ?? null : null, width: info.width, height: info.height,
+          referenceLabel: opts.labels === 'reference' ? label ?? null : null, width: r.width, height: r.height,
         },
-        bytes,
-        ext: info.format.ext,
       });
-    }
-    const existing = await findExistingHashes(ctx.db, projectId, batch.map((b) => b.item.contentHash));
-    const fresh = batch.filter((b) => !existing.has(b.item.contentHash));
-    report.duplicates += batch.length - fresh.length;
-    // Media first, rows second: a crash between them leaves an orphan file, never a row without its file.
-    for (const b of fresh) b.item.media = (await ctx.media.put(b.bytes, b.ext)).key;
-    report.added += await ctx.db.transaction((tx) => insertItemsWithLabels(tx, fresh));
-    onProgress?.(Math.min(start + BATCH, entries.length), entries.length);
+    });
+    // Rows the project already has are skipped by the unique content hash, also against an import running beside this one.
+    const inserted = rows.length ? await ctx.db.transaction((tx) => insertItemsWithLabels(tx, rows)) : 0;
+    report.added += inserted;
+    report.duplicates += rows.length - inserted;
+    onProgress?.(start + slice.length, entries.length);
   }
-  await recordImport(ctx.db, { projectId, source, added: report.added, duplicates: report.duplicates, failed: report.failed });
+  if (report.added > 0) await refreshPlannerStatistics(ctx.db);
+  await recordImport(ctx.db, { projectId, source: root, added: report.added, duplicates: report.duplicates, failed: report.failed });
+  ctx.log?.info({ projectId, source: root, added: report.added, duplicates: report.duplicates, failed: report.failed.length, ms: Date.now() - started }, 'import finished');
   return report;
 }
 
-async function listEntries(source: string, report: ImportReport): Promise<Entry[]> {
-  const st = await fs.stat(source).catch(() => null);
-  if (!st) throw new TandemError('not_found', `nothing to import at ${source}: give a folder or a .jsonl/.csv manifest`);
-  if (st.isFile()) return manifestEntries(source, report);
-  const top = await fs.readdir(source, { withFileTypes: true });
-  const entries: Entry[] = [];
-  const addFile = (dir: string, name: string, label?: string) => {
-    const rel = path.relative(source, path.join(dir, name)).split(path.sep).join('/');
-    if (name.startsWith('.')) return;
-    if (!IMAGE_NAME.test(name)) report.failed.push({ file: rel, reason: 'not a .png, .jpg or .jpeg file' });
-    else entries.push({ file: path.join(dir, name), name: rel, label });
-  };
-  for (const d of top.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (d.isDirectory() && !d.name.startsWith('.')) {
-      // A folder per class: the folder's name is the label of what is inside.
-      const inner = await fs.readdir(path.join(source, d.name), { withFileTypes: true });
-      for (const f of inner.sort((a, b) => a.name.localeCompare(b.name))) if (f.isFile()) addFile(path.join(source, d.name), f.name, d.name);
-    } else if (d.isFile()) addFile(source, d.name);
-  }
-  return entries;
-}
+type Loaded = { hash: string; key: string; mediaType: string; width: number; height: number } | { reason: string };
 
-async function manifestEntries(manifest: string, report: ImportReport): Promise<Entry[]> {
-  const text = await fs.readFile(manifest, 'utf8');
-  let lines: ParsedLine[];
-  if (/\.jsonl?$/i.test(manifest)) lines = parseJsonl(text);
-  else if (/\.csv$/i.test(manifest)) lines = parseCsvManifest(text);
-  else throw new TandemError('bad_request', `${path.basename(manifest)} is not a manifest: name it .jsonl or .csv (columns image,label,group,split)`);
-  const dir = path.dirname(manifest);
-  const entries: Entry[] = [];
-  for (const l of lines) {
-    if ('error' in l) {
-      report.failed.push({ file: `${path.basename(manifest)}:${l.line}`, reason: l.error });
-      continue;
-    }
-    const file = path.resolve(dir, l.row.image);
-    entries.push({ file, name: l.row.image, label: l.row.label, group: l.row.group, split: l.row.split });
+/**
+ * Reads, fully decodes (a truncated file fails here, not in front of an
+ * annotator) and stores one file. Media is stored before its row exists: a
+ * crash between the two leaves an unused file, never a row without its file.
+ */
+async function load(media: MediaStore, e: SourceEntry, labels: 'annotate' | 'reference' | 'ignore', classes: Set<string>): Promise<Loaded> {
+  if (labels !== 'ignore' && e.label !== undefined && !classes.has(e.label)) {
+    return { reason: `unknown class "${e.label}" — the project's classes are ${[...classes].join(', ')}` };
   }
-  return entries;
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(e.file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { reason: code === 'ENOENT' ? 'file not found' : `cannot read it (${code ?? (err as Error).message})` };
+  }
+  let info: ReturnType<typeof decodeImage>;
+  try {
+    info = decodeImage(bytes);
+  } catch (err) {
+    return { reason: (err as Error).message };
+  }
+  const { key, hash } = await media.put(bytes, info.format.ext);
+  return { hash, key, mediaType: info.format.mediaType, width: info.width, height: info.height };
 }

@@ -21,8 +21,7 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
     labels: createLabelService(db, { leaseSeconds: opts.leaseSeconds, events: opts.events }),
     media: createMediaAccessService(db, opts.media),
     imports: {
-      run: (p: Principal, projectId: number, source: string, options?: ImportOptions, onProgress?: (done: number, total: number) => void) =>
-        importData({ db, media: opts.media }, p, projectId, source, options, onProgress),
+      run: (p: Principal, projectId: number, source: string, options?: ImportOptions) => importData({ db, media: opts.media }, p, projectId, source, options),
     },
     exports: { labels: (p: Principal, projectId: number, format: ExportFormat) => exportLabels(db, p, projectId, format) },
   };
