@@ -99,6 +99,8 @@ export const annotations = pgTable('annotations', {
   index('annotations_item').on(t.itemId, t.id),
   index('annotations_project_user').on(t.projectId, t.userId, t.id),
   uniqueIndex('annotations_client_key').on(t.userId, t.clientKey),
+  // "Does a retraction name this version?" is asked by every current-label query.
+  index('annotations_retracts').on(t.retracts),
 ]);
 
 export const modelVersions = pgTable('model_versions', {

@@ -45,6 +45,8 @@ export function Labeler({ projectId, projectName, classes, keys }: Props) {
 
   const queueRef = useRef<HeldItem[]>([]);
   const outbox = useRef<PendingLabel[]>([]);
+  /** Client keys of labels loaded from storage at start (made by an earlier page). */
+  const restored = useRef<Set<string>>(new Set());
   const flushing = useRef(false);
   const claiming = useRef<Promise<void> | null>(null);
   const keyDownAt = useRef<number | null>(null);
@@ -97,6 +99,7 @@ export function Labeler({ projectId, projectName, classes, keys }: Props) {
     if (flushing.current) return;
     flushing.current = true;
     let attempt = 0;
+    let restoredCommitted = false;
     try {
       while (outbox.current.length > 0) {
         const p = outbox.current[0];
@@ -104,6 +107,7 @@ export function Labeler({ projectId, projectName, classes, keys }: Props) {
         try {
           await call('POST', `/api/projects/${projectId}/labels`, { leaseId: p.leaseId, itemId: p.itemId, label: p.label, clientKey: p.clientKey });
           recordCommit(performance.now() - t0, `/api/projects/${projectId}/labels`);
+          if (restored.current.has(p.clientKey)) restoredCommitted = true;
           attempt = 0;
           // A committed label frees a place in what the server lets us hold: refill when running low.
           if (queueRef.current.length < REFILL_BELOW) void topUpRef.current();
@@ -125,7 +129,9 @@ export function Labeler({ projectId, projectName, classes, keys }: Props) {
     } finally {
       flushing.current = false;
     }
-  }, [projectId]);
+    // Labels a previous page left behind were not counted here: ask the server for the counts.
+    if (restoredCommitted) void refreshProgress();
+  }, [projectId, refreshProgress]);
 
   const label = useCallback((cls: string) => {
     const current = queueRef.current[0];
@@ -178,6 +184,7 @@ export function Labeler({ projectId, projectName, classes, keys }: Props) {
   // Start: resend what a previous page left unsent, then claim.
   useEffect(() => {
     outbox.current = loadOutbox(projectId);
+    restored.current = new Set(outbox.current.map((p) => p.clientKey));
     setPendingCount(outbox.current.length);
     void flush();
     void topUp();

@@ -30,6 +30,16 @@ export async function findLastLiveLabel(db: Executor, projectId: number, userId:
   return row;
 }
 
+/** Whether any label of the item still stands (an import's, another annotator's). */
+export async function hasLiveLabel(db: Executor, itemId: number): Promise<boolean> {
+  const rows = await db.select({ id: annotations.id }).from(annotations)
+    .where(and(
+      eq(annotations.itemId, itemId), eq(annotations.action, 'label'),
+      sql`not exists (select 1 from ${annotations} r where r.retracts = ${annotations.id})`,
+    )).limit(1);
+  return rows.length > 0;
+}
+
 /** Labels by this annotator that still stand (labels minus retractions). */
 export async function countLiveLabelsOfUser(db: Executor, projectId: number, userId: number): Promise<number> {
   const [row] = await db.select({

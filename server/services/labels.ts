@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client';
-import { findByClientKey, findLastLiveLabel, insertAnnotation, setItemStatus, countLiveLabelsOfUser } from '../../db/queries/annotations';
+import { findByClientKey, findLastLiveLabel, hasLiveLabel, insertAnnotation, setItemStatus, countLiveLabelsOfUser } from '../../db/queries/annotations';
 import { endLease, findActiveLeaseOfItem, findLease, insertLeases, type LeasedItem } from '../../db/queries/leases';
 import { countProjectItems } from '../../db/queries/projects';
 import { TandemError } from '../../lib/errors';
@@ -76,7 +76,8 @@ export function createLabelService(db: Db, opts: { leaseSeconds: number; events?
       await insertAnnotation(tx, {
         projectId, itemId: last.itemId, userId: p.userId, action: 'retract', payload: null, source: 'human', retracts: last.id,
       });
-      await setItemStatus(tx, last.itemId, 'open');
+      // Open again unless someone else's label (or an imported one) still stands for it.
+      if (!(await hasLiveLabel(tx, last.itemId))) await setItemStatus(tx, last.itemId, 'open');
       const expiresAt = new Date(now().getTime() + opts.leaseSeconds * 1000);
       const [lease] = await insertLeases(tx, [{ projectId, itemId: last.itemId, userId: p.userId, stream: 'redo', expiresAt }]);
       return lease;

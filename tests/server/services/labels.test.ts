@@ -77,6 +77,16 @@ describe.each(DATABASE_KINDS)('label service on %s', (kind) => {
     expect(labels.map((c) => c.itemId)).toEqual([leases[0].itemId]);
   });
 
+  it('undo leaves an item labeled when another label of it still stands', async () => {
+    const { services, project, annotators } = await buildProject(database.db, { n: 1 });
+    const me = annotators[0];
+    const [l] = await services.queue.claim(me, project.id, 1);
+    await services.labels.submit(me, project.id, { leaseId: l.leaseId, itemId: l.itemId, label: 'cat', clientKey: 'undo-other-1' });
+    await database.db.execute(`insert into annotations (project_id, item_id, action, payload, source) values (${project.id}, ${l.itemId}, 'label', '{"label":"dog"}', 'import')` as never);
+    await services.labels.undo(me, project.id);
+    expect((await services.labels.progress(me, project.id)).labeled).toBe(1);
+  });
+
   it('says there is nothing to undo when the annotator has no labels', async () => {
     const { services, project, annotators } = await buildProject(database.db, { n: 1 });
     await expect(services.labels.undo(annotators[0], project.id)).rejects.toMatchObject({ code: 'not_found' });

@@ -1,0 +1,1 @@
+CREATE INDEX "annotations_retracts" ON "annotations" USING btree ("retracts");
