@@ -7,6 +7,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { chromium } from '@playwright/test';
 import { DEMO_PASSWORD, freePort, startTandem } from '../tests/fixtures/tandem-server';
+import { loginInBrowser } from '../tests/fixtures/browser';
 import { ensureBuild } from '../server/build';
 import { createLogger } from '../server/log';
 import { ROOT } from '../tests/fixtures/paths';
@@ -25,10 +26,7 @@ async function main() {
   });
   try {
     const page = await browser.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill('ann1@tandem.local');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await loginInBrowser(page, server.url, 'ann1@tandem.local', DEMO_PASSWORD);
     await page.getByTestId('start-labeling').first().click();
     await page.getByTestId('current-item').waitFor();
     for (let i = 0; i < N; i++) {

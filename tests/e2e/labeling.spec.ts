@@ -2,16 +2,11 @@ import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
 import fs from 'node:fs';
 import { DEMO_PASSWORD, freePort, startTandem, type TandemProcess } from '../fixtures/tandem-server';
+import { loginInBrowser } from '../fixtures/browser';
 
 const DATA = path.resolve('tests/.tmp/e2e-labeling');
 
-async function login(page: Page, base: string, email: string) {
-  await page.goto(`${base}/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByTestId('whoami')).toContainText(email);
-}
+const login = (page: Page, base: string, email: string) => loginInBrowser(page, base, email, DEMO_PASSWORD);
 
 async function openLabeler(page: Page) {
   await page.getByTestId('project-mnist-demo').getByTestId('start-labeling').click();

@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import path from 'node:path';
 import fs from 'node:fs';
 import { DEMO_PASSWORD, freePort, startTandem, type TandemProcess } from '../fixtures/tandem-server';
+import { loginInBrowser } from '../fixtures/browser';
 
 const DATA = path.resolve('tests/.tmp/e2e-offline');
 
@@ -16,10 +17,7 @@ test.describe('a label is never silently dropped', () => {
   test('the page keeps labels through network errors and a closed tab, then commits them', async ({ browser }) => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill('ann2@tandem.local');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await loginInBrowser(page, server.url, 'ann2@tandem.local', DEMO_PASSWORD);
     await page.getByTestId('start-labeling').first().click();
     await expect(page.getByTestId('current-item')).toBeVisible();
 

@@ -9,7 +9,7 @@ import { USER_ROLES } from '@/lib/roles';
 const AddUserForm = z.object({
   email: z.string().trim().min(1),
   name: z.string().trim().optional(),
-  password: z.string().min(8, 'password: at least 8 characters'),
+  password: z.string().min(8, 'at least 8 characters'),
   role: z.enum(USER_ROLES),
 });
 
