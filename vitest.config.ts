@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// Workers inherit this: every file of one run shares one scratch folder (tests/fixtures/paths.ts).
+process.env.TANDEM_TEST_RUN ??= `run-${process.pid}`;
+
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],

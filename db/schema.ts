@@ -103,11 +103,49 @@ export const annotations = pgTable('annotations', {
   index('annotations_retracts').on(t.retracts),
 ]);
 
+/** Tokens trainers present on the worker protocol; only their SHA-256 is kept. */
+export const workerTokens = pgTable('worker_tokens', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  /** Projects the token may train; null: all. */
+  projectIds: jsonb('project_ids').$type<number[] | null>(),
+  createdAt: createdAt(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+});
+
+/**
+ * A retrain of one project. A claim is a lease: an expired claim (a crashed
+ * or hung worker) goes back to `queued` for the next worker.
+ */
+export const trainingJobs = pgTable('training_jobs', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  projectId: integer('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  state: text('state', { enum: ['queued', 'running', 'done', 'failed'] }).notNull().default('queued'),
+  labelCount: integer('label_count').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  workerTokenId: integer('worker_token_id').references(() => workerTokens.id, { onDelete: 'set null' }),
+  worker: text('worker'),
+  leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
+  progress: jsonb('progress').$type<{ phase: string; done: number; total: number } | null>(),
+  error: text('error'),
+  createdAt: createdAt(),
+  startedAt: timestamp('started_at', { withTimezone: true }),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+}, (t) => [
+  index('training_jobs_project_state').on(t.projectId, t.state),
+  // One open job per project: labels arriving meanwhile wait for the next one.
+  uniqueIndex('training_jobs_one_open').on(t.projectId).where(sql`state in ('queued', 'running')`),
+]);
+
 export const modelVersions = pgTable('model_versions', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   projectId: integer('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  jobId: bigint('job_id', { mode: 'number' }).references(() => trainingJobs.id, { onDelete: 'set null' }),
   labelCount: integer('label_count').notNull(),
   backend: text('backend').notNull(),
+  model: text('model').notNull().default(''),
   metrics: jsonb('metrics').$type<Record<string, number>>().notNull().default({}),
   createdAt: createdAt(),
 });
@@ -116,6 +154,7 @@ export const rankings = pgTable('rankings', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   projectId: integer('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
   modelVersionId: bigint('model_version_id', { mode: 'number' }).references(() => modelVersions.id),
+  jobId: bigint('job_id', { mode: 'number' }).references(() => trainingJobs.id, { onDelete: 'set null' }),
   strategy: text('strategy').notNull(),
   /** Labels the model behind this ranking had seen: staleness = labels now − this. */
   labelCount: integer('label_count').notNull(),
@@ -128,6 +167,10 @@ export const rankingEntries = pgTable('ranking_entries', {
   itemId: bigint('item_id', { mode: 'number' }).notNull().references(() => items.id, { onDelete: 'cascade' }),
   position: integer('position').notNull(),
   score: real('score').notNull(),
+  predicted: text('predicted'),
+  confidence: real('confidence'),
+  /** Which uploaded chunk brought the entry (a re-sent chunk replaces its own entries). */
+  chunk: integer('chunk').notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.rankingId, t.itemId] }), index('ranking_entries_order').on(t.rankingId, t.position)]);
 
 /** Yjs documents are stored as a log of updates, compacted when the last client leaves. */

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
-import { items, leases } from '../schema';
+import { items, leases, rankingEntries } from '../schema';
 
 export type LeaseRow = typeof leases.$inferSelect;
 
@@ -48,22 +48,48 @@ export async function renewActiveLeases(db: Executor, projectId: number, userId:
  * dealing order, locking them so a concurrent claim skips past them. The
  * unique index on active leases is the final guard: a claim that loses a race
  * fails with 23505 and is retried by the caller.
+ *
+ * Dealing order: with an applied ranking, its entries by position (the
+ * `uncertain` stream); holdout items, which a model never ranks, spread evenly
+ * through it by their random deal key (`holdout`); items the ranking does not
+ * know (imported since) after it (`cold`). Without a ranking: the deal key.
  */
-export async function pickFreeItems(db: Executor, projectId: number, userId: number, count: number): Promise<number[]> {
-  const rows = await db.select({ id: items.id }).from(items)
-    .where(and(
-      eq(items.projectId, projectId),
-      eq(items.status, 'open'),
-      sql`not exists (select 1 from ${leases} l where l.item_id = ${items.id} and l.state = 'active')`,
-      sql`not exists (select 1 from ${leases} l where l.item_id = ${items.id} and l.user_id = ${userId} and l.state = 'skipped')`,
-    ))
-    .orderBy(asc(items.dealKey))
-    .limit(count)
-    .for('update', { skipLocked: true });
-  return rows.map((r) => r.id);
+export async function pickFreeItems(db: Executor, projectId: number, userId: number, count: number, ranking?: { id: number; size: number }): Promise<PickedItem[]> {
+  const free = and(
+    eq(items.projectId, projectId),
+    eq(items.status, 'open'),
+    sql`not exists (select 1 from ${leases} l where l.item_id = ${items.id} and l.state = 'active')`,
+    sql`not exists (select 1 from ${leases} l where l.item_id = ${items.id} and l.user_id = ${userId} and l.state = 'skipped')`,
+  );
+  if (!ranking) {
+    const rows = await db.select({ id: items.id }).from(items).where(free).orderBy(asc(items.dealKey)).limit(count)
+      .for('update', { skipLocked: true });
+    return rows.map((r) => ({ itemId: r.id, stream: 'cold', rankingId: null, score: null }));
+  }
+  const order = sql`coalesce(${rankingEntries.position}::float8,
+    case when ${items.split} = 'holdout' then ${items.dealKey} * ${ranking.size} end,
+    ${ranking.size} + ${items.dealKey})`;
+  const rows = await db.select({ id: items.id, split: items.split, position: rankingEntries.position, score: rankingEntries.score })
+    .from(items)
+    .leftJoin(rankingEntries, and(eq(rankingEntries.rankingId, ranking.id), eq(rankingEntries.itemId, items.id)))
+    .where(free).orderBy(order).limit(count)
+    .for('update', { of: items, skipLocked: true });
+  return rows.map((r) => ({
+    itemId: r.id,
+    stream: r.position !== null ? 'uncertain' : r.split === 'holdout' ? 'holdout' : 'cold',
+    rankingId: r.position !== null ? ranking.id : null,
+    score: r.score,
+  }));
 }
 
-export async function insertLeases(db: Executor, rows: { projectId: number; itemId: number; userId: number; stream: string; expiresAt: Date }[]): Promise<LeasedItem[]> {
+export interface PickedItem {
+  itemId: number;
+  stream: string;
+  rankingId: number | null;
+  score: number | null;
+}
+
+export async function insertLeases(db: Executor, rows: { projectId: number; itemId: number; userId: number; stream: string; expiresAt: Date; rankingId?: number | null; score?: number | null }[]): Promise<LeasedItem[]> {
   if (rows.length === 0) return [];
   const inserted = await db.insert(leases).values(rows).returning({ id: leases.id });
   const ids = inserted.map((r) => r.id);

@@ -8,12 +8,13 @@ import { createUserService } from './users';
 import { importData, type ImportOptions } from './importer';
 import { exportLabels, type ExportFormat } from './exporter';
 import type { Principal } from './access';
+import { createTrainingService, DEFAULT_TRAINING, type TrainingOptions } from './training';
 
 /**
  * Every operation of Tandem, bound to one database. Route handlers, socket
  * handlers and the CLI all call these; each checks the caller's role itself.
  */
-export function createServices(db: Db, opts: { leaseSeconds: number; media: MediaStore; events?: LabelEvents }) {
+export function createServices(db: Db, opts: { leaseSeconds: number; media: MediaStore; events?: LabelEvents; training?: Partial<TrainingOptions> }) {
   return {
     users: createUserService(db),
     projects: createProjectService(db),
@@ -23,6 +24,7 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
     imports: {
       run: (p: Principal, projectId: number, source: string, options?: ImportOptions) => importData({ db, media: opts.media }, p, projectId, source, options),
     },
+    training: createTrainingService(db, { ...DEFAULT_TRAINING, ...opts.training }),
     exports: { labels: (p: Principal, projectId: number, format: ExportFormat) => exportLabels(db, p, projectId, format) },
   };
 }

@@ -19,5 +19,12 @@ export function createMediaAccessService(db: Db, media: MediaStore) {
     await requireProject(db, p, row.projectId, 'project.view');
   }
 
-  return { read, authorizeItem };
+  /** A trainer reads media of the projects its token is scoped to. */
+  async function readForWorker(w: { projectIds: number[] | null }, itemId: number): Promise<{ bytes: Buffer; mediaType: string }> {
+    const row = await findItemMedia(db, itemId);
+    if (!row || (w.projectIds && !w.projectIds.includes(row.projectId))) throw new TandemError('not_found', `no item ${itemId} for this worker token`);
+    return { bytes: await media.read(row.media), mediaType: row.mediaType };
+  }
+
+  return { read, authorizeItem, readForWorker };
 }

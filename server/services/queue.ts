@@ -1,6 +1,8 @@
-import type { Db, Tx } from '../../db/client';
+import type { Db } from '../../db/client';
 import { lockAnnotatorQueue, expireStaleLeases, insertLeases, pickFreeItems, renewActiveLeases, findLease, endLease, type LeasedItem } from '../../db/queries/leases';
 import { TandemError } from '../../lib/errors';
+import { countRankingEntries, findAppliedRanking } from '../../db/queries/rankings';
+import type { Tx } from '../../db/client';
 import { requireProject, type Principal } from './access';
 import { isUniqueViolation } from './pg-errors';
 
@@ -21,6 +23,7 @@ const CLAIM_RETRIES = 8;
 
 export function createQueueService(db: Db, opts: QueueOptions) {
   const now = opts.now ?? (() => new Date());
+  const sizes = new Map<number, number>();
 
   async function claim(p: Principal, projectId: number, want: number): Promise<LeasedItem[]> {
     await requireProject(db, p, projectId, 'project.label');
@@ -35,8 +38,9 @@ export function createQueueService(db: Db, opts: QueueOptions) {
           const mine = await renewActiveLeases(tx, projectId, p.userId, expiresAt);
           const need = held - mine.length;
           if (need <= 0) return mine;
-          const ids = await pickFreeItems(tx, projectId, p.userId, need);
-          const fresh = await insertLeases(tx, ids.map((itemId) => ({ projectId, itemId, userId: p.userId, stream: 'cold', expiresAt })));
+          const ranking = await findAppliedRanking(tx, projectId);
+          const picked = await pickFreeItems(tx, projectId, p.userId, need, ranking ? { id: ranking.id, size: await rankingSize(sizes, tx, ranking.id) } : undefined);
+          const fresh = await insertLeases(tx, picked.map((x) => ({ projectId, itemId: x.itemId, userId: p.userId, stream: x.stream, rankingId: x.rankingId, score: x.score, expiresAt })));
           return [...mine, ...fresh];
         });
       } catch (e) {
@@ -55,6 +59,17 @@ export function createQueueService(db: Db, opts: QueueOptions) {
   }
 
   return { claim, skip };
+}
+
+/** Ranking sizes never change once applied: each service counts each ranking once. */
+async function rankingSize(sizes: Map<number, number>, tx: Tx, rankingId: number): Promise<number> {
+  let n = sizes.get(rankingId);
+  if (n === undefined) {
+    n = await countRankingEntries(tx, rankingId);
+    if (sizes.size > 1000) sizes.clear();
+    sizes.set(rankingId, n);
+  }
+  return n;
 }
 
 export async function ownActiveLease(tx: Tx, p: Principal, projectId: number, leaseId: number) {

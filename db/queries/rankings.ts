@@ -1,0 +1,101 @@
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import type { Executor } from '../client';
+import { annotations, items, modelVersions, rankingEntries, rankings } from '../schema';
+
+export type RankingRow = typeof rankings.$inferSelect;
+export type ModelVersionRow = typeof modelVersions.$inferSelect;
+
+export async function findReceivingRanking(db: Executor, jobId: number): Promise<RankingRow | undefined> {
+  const [r] = await db.select().from(rankings).where(and(eq(rankings.jobId, jobId), eq(rankings.status, 'receiving')));
+  return r;
+}
+
+export async function insertRanking(db: Executor, row: { projectId: number; jobId: number; strategy: string; labelCount: number }): Promise<RankingRow> {
+  const [r] = await db.insert(rankings).values({ ...row, status: 'receiving' }).returning();
+  return r;
+}
+
+/** Stores one chunk's entries, replacing what an earlier upload of the same chunk stored. */
+export async function replaceChunkEntries(db: Executor, rankingId: number, chunk: number, entries: { itemId: number; score: number; predicted: string; confidence: number }[]): Promise<void> {
+  await db.delete(rankingEntries).where(and(eq(rankingEntries.rankingId, rankingId), eq(rankingEntries.chunk, chunk)));
+  for (let i = 0; i < entries.length; i += 5000) {
+    await db.insert(rankingEntries).values(entries.slice(i, i + 5000).map((e) => ({ rankingId, chunk, position: 0, ...e })));
+  }
+}
+
+export async function countChunks(db: Executor, rankingId: number): Promise<{ chunks: number; entries: number }> {
+  const [r] = await db.select({ chunks: sql<number>`count(distinct ${rankingEntries.chunk})::int`, entries: sql<number>`count(*)::int` })
+    .from(rankingEntries).where(eq(rankingEntries.rankingId, rankingId));
+  return r;
+}
+
+/** Which of these item ids are not items of the project (a bad upload names them). */
+export async function findForeignItemIds(db: Executor, projectId: number, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const res = await db.execute(sql`
+    select x.id from unnest(${sql.raw(`ARRAY[${ids.map((i) => Math.trunc(i)).join(',')}]::bigint[]`)}) as x(id)
+    where not exists (select 1 from ${items} i where i.id = x.id and i.project_id = ${projectId})
+    limit 10`);
+  return (res as unknown as { rows: { id: string | number }[] }).rows.map((r) => Number(r.id));
+}
+
+/** Positions by score (highest first) over the whole ranking, computed once when it is complete. */
+export async function assignPositions(db: Executor, rankingId: number): Promise<void> {
+  await db.execute(sql`
+    update ${rankingEntries} e set position = o.pos from (
+      select item_id, (row_number() over (order by score desc, item_id))::int - 1 as pos
+      from ${rankingEntries} where ranking_id = ${rankingId}
+    ) o where e.ranking_id = ${rankingId} and e.item_id = o.item_id`);
+}
+
+export async function supersedeApplied(db: Executor, projectId: number): Promise<void> {
+  await db.update(rankings).set({ status: 'superseded' }).where(and(eq(rankings.projectId, projectId), eq(rankings.status, 'applied')));
+}
+
+export async function markApplied(db: Executor, rankingId: number, modelVersionId: number, strategy: string, labelCount: number): Promise<void> {
+  await db.update(rankings).set({ status: 'applied', modelVersionId, strategy, labelCount }).where(eq(rankings.id, rankingId));
+}
+
+export async function insertModelVersion(db: Executor, row: typeof modelVersions.$inferInsert): Promise<ModelVersionRow> {
+  const [r] = await db.insert(modelVersions).values(row).returning();
+  return r;
+}
+
+export async function findAppliedRanking(db: Executor, projectId: number): Promise<RankingRow | undefined> {
+  const [r] = await db.select().from(rankings).where(and(eq(rankings.projectId, projectId), eq(rankings.status, 'applied')))
+    .orderBy(desc(rankings.id)).limit(1);
+  return r;
+}
+
+export async function countRankingEntries(db: Executor, rankingId: number): Promise<number> {
+  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(rankingEntries).where(eq(rankingEntries.rankingId, rankingId));
+  return r.n;
+}
+
+export async function listModelVersions(db: Executor, projectId: number): Promise<ModelVersionRow[]> {
+  return db.select().from(modelVersions).where(eq(modelVersions.projectId, projectId)).orderBy(asc(modelVersions.id));
+}
+
+/** Standing labels of a project (human, import, consensus), paged by item id, for trainers. */
+export async function pageCurrentLabels(db: Executor, projectId: number, afterItemId: number, limit: number): Promise<{ itemId: number; label: string }[]> {
+  const res = await db.execute(sql`
+    select distinct on (a.item_id) a.item_id as "itemId", a.payload->>'label' as label
+    from ${annotations} a
+    where a.project_id = ${projectId} and a.action = 'label' and a.item_id > ${afterItemId}
+      and not exists (select 1 from ${annotations} r where r.retracts = a.id)
+    order by a.item_id, a.id desc
+    limit ${limit}`);
+  return (res as unknown as { rows: { itemId: string | number; label: string }[] }).rows.map((r) => ({ itemId: Number(r.itemId), label: r.label }));
+}
+
+export async function pageItems(db: Executor, projectId: number, afterId: number, limit: number) {
+  return db.select({
+    id: items.id, split: items.split, status: items.status, mediaType: items.mediaType, width: items.width, height: items.height, groupKey: items.groupKey,
+  }).from(items).where(and(eq(items.projectId, projectId), gt(items.id, afterId))).orderBy(asc(items.id)).limit(limit);
+}
+
+/** Items with a standing label now (any source): what staleness and the retrain trigger count. */
+export async function countStandingLabels(db: Executor, projectId: number): Promise<number> {
+  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(items).where(and(eq(items.projectId, projectId), eq(items.status, 'labeled')));
+  return r.n;
+}

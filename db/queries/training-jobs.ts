@@ -1,0 +1,68 @@
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Executor } from '../client';
+import { trainingJobs } from '../schema';
+
+export type TrainingJobRow = typeof trainingJobs.$inferSelect;
+
+/** Queues a job unless the project has one open already (the partial unique index decides). */
+export async function enqueueJob(db: Executor, projectId: number, labelCount: number): Promise<TrainingJobRow | null> {
+  const rows = await db.insert(trainingJobs).values({ projectId, labelCount }).onConflictDoNothing().returning();
+  return rows[0] ?? null;
+}
+
+export async function findOpenJob(db: Executor, projectId: number): Promise<TrainingJobRow | undefined> {
+  const [r] = await db.select().from(trainingJobs)
+    .where(and(eq(trainingJobs.projectId, projectId), inArray(trainingJobs.state, ['queued', 'running'])));
+  return r;
+}
+
+export async function findLatestJob(db: Executor, projectId: number): Promise<TrainingJobRow | undefined> {
+  const [r] = await db.select().from(trainingJobs).where(eq(trainingJobs.projectId, projectId)).orderBy(desc(trainingJobs.id)).limit(1);
+  return r;
+}
+
+export async function findJob(db: Executor, id: number): Promise<TrainingJobRow | undefined> {
+  const [r] = await db.select().from(trainingJobs).where(eq(trainingJobs.id, id));
+  return r;
+}
+
+/** Running jobs whose worker stopped renewing the claim go back to the queue. */
+export async function requeueExpiredJobs(db: Executor, now: Date): Promise<TrainingJobRow[]> {
+  return db.update(trainingJobs)
+    .set({ state: 'queued', leaseExpiresAt: null, error: sql`coalesce(${trainingJobs.error}, '') || 'claim expired; '` })
+    .where(and(eq(trainingJobs.state, 'running'), lt(trainingJobs.leaseExpiresAt, now)))
+    .returning();
+}
+
+/**
+ * Takes the oldest queued job among the projects the token may train, with
+ * SKIP LOCKED so two workers never take the same one.
+ */
+export async function claimQueuedJob(db: Executor, opts: { projectIds: number[] | null; tokenId: number; worker: string; now: Date; leaseUntil: Date }): Promise<TrainingJobRow | null> {
+  const where = opts.projectIds
+    ? and(eq(trainingJobs.state, 'queued'), inArray(trainingJobs.projectId, opts.projectIds.length ? opts.projectIds : [-1]))
+    : eq(trainingJobs.state, 'queued');
+  const [candidate] = await db.select({ id: trainingJobs.id }).from(trainingJobs).where(where)
+    .orderBy(asc(trainingJobs.id)).limit(1).for('update', { skipLocked: true });
+  if (!candidate) return null;
+  const [job] = await db.update(trainingJobs).set({
+    state: 'running', workerTokenId: opts.tokenId, worker: opts.worker, leaseExpiresAt: opts.leaseUntil,
+    attempts: sql`${trainingJobs.attempts} + 1`, startedAt: opts.now, progress: null,
+  }).where(eq(trainingJobs.id, candidate.id)).returning();
+  return job;
+}
+
+export async function extendJobLease(db: Executor, id: number, leaseUntil: Date, progress?: { phase: string; done: number; total: number }): Promise<void> {
+  await db.update(trainingJobs).set({ leaseExpiresAt: leaseUntil, ...(progress ? { progress } : {}) }).where(eq(trainingJobs.id, id));
+}
+
+export async function finishJob(db: Executor, id: number, state: 'done' | 'failed' | 'queued', now: Date, error?: string): Promise<void> {
+  await db.update(trainingJobs).set({
+    state, finishedAt: state === 'queued' ? null : now, leaseExpiresAt: null,
+    ...(error ? { error: sql`coalesce(${trainingJobs.error}, '') || ${error + '; '}` } : {}),
+  }).where(eq(trainingJobs.id, id));
+}
+
+export async function listRecentJobs(db: Executor, projectId: number, limit = 20): Promise<TrainingJobRow[]> {
+  return db.select().from(trainingJobs).where(eq(trainingJobs.projectId, projectId)).orderBy(desc(trainingJobs.id)).limit(limit);
+}

@@ -1,0 +1,217 @@
+import crypto from 'node:crypto';
+import type { Db } from '../../db/client';
+import { findProject } from '../../db/queries/projects';
+import {
+  assignPositions, countChunks, countStandingLabels, findAppliedRanking, findForeignItemIds, findReceivingRanking,
+  insertModelVersion, insertRanking, listModelVersions, markApplied, pageCurrentLabels, pageItems, replaceChunkEntries, supersedeApplied,
+} from '../../db/queries/rankings';
+import {
+  claimQueuedJob, enqueueJob, extendJobLease, findJob, findLatestJob, findOpenJob, finishJob, requeueExpiredJobs, type TrainingJobRow,
+} from '../../db/queries/training-jobs';
+import { findWorkerTokenByHash, insertWorkerToken, listWorkerTokens, revokeWorkerToken, touchWorkerToken } from '../../db/queries/worker-tokens';
+import { TandemError } from '../../lib/errors';
+import type { ClaimJobRequest, CompleteJobRequest, Job, RankingChunk } from '../../lib/protocol/worker';
+import { requireGlobal, requireProject, type Principal } from './access';
+import { isUniqueViolation } from './pg-errors';
+
+/** A trainer, as its token describes it. */
+export interface WorkerPrincipal {
+  tokenId: number;
+  name: string;
+  projectIds: number[] | null;
+}
+
+export interface TrainingOptions {
+  /** How long a claim lasts without a heartbeat. */
+  jobLeaseSeconds: number;
+  /** Retrain after this many new labels… */
+  retrainEvery: number;
+  /** …or this many seconds after the last job when at least one label is new. */
+  retrainSeconds: number;
+  /** A job failing this many times stays failed (and admins see why). */
+  maxAttempts: number;
+  now?: () => Date;
+  onJobQueued?(projectId: number): void;
+  onRankingApplied?(projectId: number, rankingId: number): void;
+}
+
+export const DEFAULT_TRAINING: Omit<TrainingOptions, 'now'> = { jobLeaseSeconds: 60, retrainEvery: 10, retrainSeconds: 30, maxAttempts: 3 };
+
+const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
+
+/**
+ * The server side of the worker protocol: tokens, the job queue (claims are
+ * leases), paged reads of items and labels, chunked ranking uploads applied
+ * atomically, and the retrain trigger. Labeling never waits on any of it.
+ */
+export function createTrainingService(db: Db, opts: TrainingOptions) {
+  const now = opts.now ?? (() => new Date());
+  const leaseUntil = () => new Date(now().getTime() + opts.jobLeaseSeconds * 1000);
+
+  async function authenticate(token: string | null): Promise<WorkerPrincipal> {
+    if (!token) throw new TandemError('unauthenticated', 'send a worker token as "Authorization: Bearer <token>" (tandem worker token create)');
+    const row = await findWorkerTokenByHash(db, hashToken(token));
+    if (!row || row.revokedAt) throw new TandemError('unauthenticated', 'unknown or revoked worker token');
+    void touchWorkerToken(db, row.id, now());
+    return { tokenId: row.id, name: row.name, projectIds: row.projectIds };
+  }
+
+  function requireScope(w: WorkerPrincipal, projectId: number): void {
+    if (w.projectIds && !w.projectIds.includes(projectId)) {
+      throw new TandemError('forbidden', `this worker token is not scoped to project ${projectId}`);
+    }
+  }
+
+  async function ownRunningJob(w: WorkerPrincipal, jobId: number): Promise<TrainingJobRow> {
+    const job = await findJob(db, jobId);
+    if (!job) throw new TandemError('not_found', `no training job ${jobId}`);
+    requireScope(w, job.projectId);
+    if (job.state !== 'running' || job.workerTokenId !== w.tokenId) {
+      throw new TandemError('conflict', `job ${jobId} is ${job.state}${job.state === 'running' ? ' for another worker' : ''}; claim a new one`);
+    }
+    if (job.leaseExpiresAt && job.leaseExpiresAt < now()) {
+      throw new TandemError('lease_expired', `your claim on job ${jobId} expired; it went back to the queue`);
+    }
+    return job;
+  }
+
+  async function claim(w: WorkerPrincipal, req: ClaimJobRequest): Promise<Job | null> {
+    await requeueExpiredJobs(db, now());
+    const job = await db.transaction((tx) => claimQueuedJob(tx, { projectIds: w.projectIds, tokenId: w.tokenId, worker: req.worker, now: now(), leaseUntil: leaseUntil() }));
+    if (!job) return null;
+    const project = (await findProject(db, job.projectId))!;
+    return {
+      id: job.id, projectId: job.projectId, taskType: project.taskType, classes: project.classes, labelCount: job.labelCount,
+      strategy: String(project.settings.strategy ?? 'auto'), leaseExpiresAt: job.leaseExpiresAt!.toISOString(), attempt: job.attempts,
+    };
+  }
+
+  async function heartbeat(w: WorkerPrincipal, jobId: number, progress?: { phase: string; done: number; total: number }) {
+    await ownRunningJob(w, jobId);
+    const until = leaseUntil();
+    await extendJobLease(db, jobId, until, progress);
+    return { leaseExpiresAt: until.toISOString() };
+  }
+
+  async function items(w: WorkerPrincipal, projectId: number, after: number, limit: number) {
+    requireScope(w, projectId);
+    const rows = await pageItems(db, projectId, after, limit);
+    return { items: rows, next: rows.length === limit ? rows[rows.length - 1].id : null };
+  }
+
+  async function labels(w: WorkerPrincipal, projectId: number, after: number, limit: number) {
+    requireScope(w, projectId);
+    const rows = await pageCurrentLabels(db, projectId, after, limit);
+    return { labels: rows, next: rows.length === limit ? rows[rows.length - 1].itemId : null };
+  }
+
+  async function uploadChunk(w: WorkerPrincipal, jobId: number, chunk: RankingChunk) {
+    const job = await ownRunningJob(w, jobId);
+    const ids = chunk.entries.map((e) => e.itemId);
+    if (new Set(ids).size !== ids.length) throw new TandemError('bad_request', `chunk ${chunk.index} names an item twice`);
+    const foreign = await findForeignItemIds(db, job.projectId, ids);
+    if (foreign.length) throw new TandemError('bad_request', `chunk ${chunk.index} names items that are not in project ${job.projectId}: ${foreign.join(', ')}`);
+    const project = (await findProject(db, job.projectId))!;
+    const badClass = chunk.entries.find((e) => !project.classes.includes(e.predicted));
+    if (badClass) throw new TandemError('bad_request', `item ${badClass.itemId}: predicted "${badClass.predicted}" is not a class of the project`);
+    try {
+      await db.transaction(async (tx) => {
+        const ranking = (await findReceivingRanking(tx, jobId)) ?? (await insertRanking(tx, { projectId: job.projectId, jobId, strategy: String(project.settings.strategy ?? 'auto'), labelCount: job.labelCount }));
+        await replaceChunkEntries(tx, ranking.id, chunk.index, chunk.entries);
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new TandemError('bad_request', `chunk ${chunk.index} names an item that another chunk already ranked`);
+      throw e;
+    }
+    await extendJobLease(db, jobId, leaseUntil());
+    return { received: chunk.entries.length };
+  }
+
+  /** Applies the uploaded ranking and the model version in one transaction, or changes nothing. */
+  async function complete(w: WorkerPrincipal, jobId: number, req: CompleteJobRequest) {
+    const job = await ownRunningJob(w, jobId);
+    const result = await db.transaction(async (tx) => {
+      const ranking = await findReceivingRanking(tx, jobId);
+      if (!ranking) throw new TandemError('bad_request', `job ${jobId} has no uploaded ranking: send its chunks first`);
+      const got = await countChunks(tx, ranking.id);
+      if (got.chunks !== req.chunks) {
+        throw new TandemError('bad_request', `job ${jobId}: ${got.chunks} of ${req.chunks} ranking chunks arrived; send the missing ones, then complete again`);
+      }
+      const labelsNow = await countStandingLabels(tx, job.projectId);
+      if (req.labelCount > labelsNow) throw new TandemError('bad_request', `labelCount ${req.labelCount} is more than the ${labelsNow} labels the project has`);
+      await assignPositions(tx, ranking.id);
+      const version = await insertModelVersion(tx, {
+        projectId: job.projectId, jobId, labelCount: req.labelCount, backend: req.backend, model: req.model,
+        metrics: req.metrics ? { ...req.metrics, ...(req.seconds !== undefined ? { seconds: req.seconds } : {}) } : {},
+      });
+      await supersedeApplied(tx, job.projectId);
+      await markApplied(tx, ranking.id, version.id, req.strategy, req.labelCount);
+      await finishJob(tx, jobId, 'done', now());
+      return { rankingId: ranking.id, modelVersionId: version.id, entries: got.entries };
+    });
+    opts.onRankingApplied?.(job.projectId, result.rankingId);
+    void maybeEnqueue(job.projectId);
+    return result;
+  }
+
+  async function fail(w: WorkerPrincipal, jobId: number, reason: string) {
+    const job = await ownRunningJob(w, jobId);
+    const final = job.attempts >= opts.maxAttempts;
+    await finishJob(db, jobId, final ? 'failed' : 'queued', now(), reason.slice(0, 500));
+    return { state: final ? 'failed' : 'queued' };
+  }
+
+  /**
+   * Queues a retrain when enough labels are new since the last job (or some
+   * are, and enough time passed). Cheap; called after every label and on a tick.
+   */
+  async function maybeEnqueue(projectId: number): Promise<boolean> {
+    if (await findOpenJob(db, projectId)) return false;
+    const labelsNow = await countStandingLabels(db, projectId);
+    const last = await findLatestJob(db, projectId);
+    const since = labelsNow - (last?.labelCount ?? 0);
+    const waited = last ? (now().getTime() - last.createdAt.getTime()) / 1000 : Infinity;
+    const due = since >= opts.retrainEvery || (since > 0 && waited >= opts.retrainSeconds && labelsNow >= opts.retrainEvery);
+    if (!due) return false;
+    const job = await enqueueJob(db, projectId, labelsNow);
+    if (job) opts.onJobQueued?.(projectId);
+    return job !== null;
+  }
+
+  /** What the annotator and admin pages show about the model: how far behind it is, and what went wrong. */
+  async function status(p: Principal, projectId: number) {
+    await requireProject(db, p, projectId, 'project.view');
+    const [labelsNow, ranking, latestJob, versions] = await Promise.all([
+      countStandingLabels(db, projectId), findAppliedRanking(db, projectId), findLatestJob(db, projectId), listModelVersions(db, projectId),
+    ]);
+    const latest = versions[versions.length - 1];
+    return {
+      labels: labelsNow,
+      ranking: ranking ? { id: ranking.id, labelCount: ranking.labelCount, behind: labelsNow - ranking.labelCount, strategy: ranking.strategy, at: ranking.createdAt } : null,
+      model: latest ? { id: latest.id, backend: latest.backend, model: latest.model, labelCount: latest.labelCount, metrics: latest.metrics } : null,
+      job: latestJob ? { id: latestJob.id, state: latestJob.state, attempts: latestJob.attempts, progress: latestJob.progress, error: latestJob.error, worker: latestJob.worker } : null,
+      curve: versions.map((v) => ({ labels: v.labelCount, ...v.metrics })),
+    };
+  }
+
+  const tokens = {
+    async create(p: Principal, name: string, projectIds: number[] | null): Promise<{ id: number; token: string }> {
+      requireGlobal(p, 'users.manage');
+      const token = `tdw_${crypto.randomBytes(24).toString('base64url')}`;
+      const row = await insertWorkerToken(db, { name, tokenHash: hashToken(token), projectIds });
+      return { id: row.id, token };
+    },
+    async revoke(p: Principal, id: number): Promise<void> {
+      requireGlobal(p, 'users.manage');
+      if (!(await revokeWorkerToken(db, id, now()))) throw new TandemError('not_found', `no worker token ${id} (see \`tandem worker token list\`)`);
+    },
+    async list(p: Principal) {
+      requireGlobal(p, 'users.manage');
+      return listWorkerTokens(db);
+    },
+  };
+
+  return { authenticate, claim, heartbeat, items, labels, uploadChunk, complete, fail, maybeEnqueue, status, tokens };
+}
+
+export type TrainingService = ReturnType<typeof createTrainingService>;
