@@ -6,13 +6,13 @@ import { fileURLToPath } from 'node:url';
 import next from 'next';
 import { Server as SocketServer } from 'socket.io';
 import { openDatabase, migrateDatabase } from '../db/client';
-import { countProjectItems } from '../db/queries/projects';
+import { countProjectItems, listProjects } from '../db/queries/projects';
 import { mediaDir, pgliteDir, type Config } from './config';
 import { createLogger } from './log';
 import { createMediaStore } from './media';
 import { setRuntime, type Runtime } from './runtime';
 import { createServices } from './services';
-import { createProgressBroadcaster, setupSockets } from './realtime/sockets';
+import { createProgressBroadcaster, projectRoom, setupSockets } from './realtime/sockets';
 import { createYjsEndpoint } from './realtime/yjs';
 import { ensureBuild } from './build';
 import { ensureDemo } from './demo';
@@ -50,7 +50,26 @@ export async function startServer(config: Config): Promise<RunningServer> {
     log.info({ database: database.kind, where: database.where }, 'database ready');
     const media = createMediaStore(mediaDir(config));
     const progress = createProgressBroadcaster(() => io, (pid) => countProjectItems(database.db, pid), log);
-    const services = createServices(database.db, { leaseSeconds: config.leaseSeconds, media, events: { onProgress: (pid) => progress.changed(pid) } });
+    const services = createServices(database.db, {
+      leaseSeconds: config.leaseSeconds,
+      media,
+      // After a commit: tell the room, and see whether a retrain is due. Neither delays the label's answer.
+      events: { onProgress: (pid) => { progress.changed(pid); void services.training.maybeEnqueue(pid).catch((err) => log.warn({ err }, 'retrain trigger failed')); } },
+      training: {
+        onJobQueued: (pid) => io?.to(projectRoom(pid)).emit('model', { projectId: pid, event: 'job-queued' }),
+        onRankingApplied: (pid, rankingId) => {
+          log.info({ projectId: pid, rankingId }, 'ranking applied');
+          io?.to(projectRoom(pid)).emit('model', { projectId: pid, event: 'ranking-applied', rankingId });
+        },
+      },
+    });
+    // Time-based retrains and expired trainer claims do not wait for the next label.
+    const tick = setInterval(() => {
+      void (async () => {
+        for (const p of await listProjects(database.db)) await services.training.maybeEnqueue(p.id);
+      })().catch((err) => log.warn({ err }, 'training tick failed'));
+    }, 5000);
+    tick.unref();
     const runtime: Runtime = { config, database, services, media, log, startedAt: new Date() };
     setRuntime(runtime);
     process.env.AUTH_SECRET = config.authSecret;
@@ -108,6 +127,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= (async () => {
       log.info('shutting down: draining connections');
+      clearInterval(tick);
       progress.stop();
       // In-flight requests finish (a label being committed is acknowledged); new ones are refused.
       const drained = new Promise<void>((r) => server.once('close', () => r()));

@@ -1,0 +1,39 @@
+export type { Embeddings, Probs, Samples, Selection, Votes } from './types';
+export { bald, confidence, entropy, leastConfidence, margin, voteEntropy, votesFromSamples } from './uncertainty';
+export { eligibleIndices, exclusionMask, topK, type TopKOptions } from './topk';
+export {
+  badgeEmbeddings,
+  badgeSelect,
+  kCenterGreedy,
+  kMeansPlusPlus,
+  MAX_BADGE_FLOATS,
+  sqDist,
+  type BadgeOptions,
+  type KCenterOptions,
+  type KMeansPlusPlusOptions,
+} from './diversity';
+export { hybridSelect, type HybridOptions } from './hybrid';
+export {
+  clusterStratified,
+  kMeans,
+  randomPick,
+  uncertaintyTrusted,
+  type KMeansOptions,
+  type KMeansResult,
+  type StratifiedOptions,
+  type TrustInput,
+} from './coldstart';
+export {
+  autoPhase,
+  getStrategy,
+  isStrategyName,
+  listStrategies,
+  selectBatch,
+  STRATEGY_NAMES,
+  StrategyInput,
+  type AutoPhase,
+  type InputName,
+  type Strategy,
+  type StrategyInfo,
+  type StrategyName,
+} from './strategies';

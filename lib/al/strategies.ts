@@ -1,0 +1,292 @@
+import { z } from 'zod';
+import { badRequest, parseInput } from '../errors';
+import { clusterStratified, randomPick, uncertaintyTrusted } from './coldstart';
+import { badgeSelect, kCenterGreedy } from './diversity';
+import { hybridSelect } from './hybrid';
+import { topK, eligibleIndices, exclusionMask } from './topk';
+import type { Embeddings, Probs, Samples, Selection, Votes } from './types';
+import { bald, entropy, leastConfidence, margin, voteEntropy, votesFromSamples } from './uncertainty';
+
+/**
+ * Acquisition strategies by name. Each takes one input shape and returns a Selection of
+ * distinct eligible items: `candidates` (default: the whole pool) minus labeled and held items,
+ * `batch` of them or all when fewer remain. Deterministic for a seed. A strategy that lacks an
+ * input it needs throws a bad_request TandemError naming that input.
+ */
+
+const F32 = z.custom<Float32Array>((v) => v instanceof Float32Array, { message: 'expected a Float32Array' });
+const I32 = z.custom<Int32Array>((v) => v instanceof Int32Array, { message: 'expected an Int32Array' });
+const Count = z.number().int().nonnegative();
+const Positive = z.number().int().positive();
+
+const ProbsSchema = z.object({ n: Count, k: Positive, data: F32 })
+  .refine((v) => v.data.length === v.n * v.k, { message: 'data must hold n × k values' });
+const EmbeddingsSchema = z.object({ n: Count, d: Positive, data: F32 })
+  .refine((v) => v.data.length === v.n * v.d, { message: 'data must hold n × d values' });
+const SamplesSchema = z.object({ n: Count, k: Positive, t: Positive, data: F32 })
+  .refine((v) => v.data.length === v.n * v.k * v.t, { message: 'data must hold t × n × k values' });
+const VotesSchema = z.object({ n: Count, k: Positive, m: Positive, data: I32 })
+  .refine((v) => v.data.length === v.n * v.m, { message: 'data must hold m × n votes' });
+
+/** What every strategy accepts; which fields it needs is in its `needs`. */
+export const StrategyInput = z.object({
+  /** Class probabilities of the current model, n × k. */
+  probs: ProbsSchema.optional(),
+  /** t stochastic passes (MC dropout) or ensemble members' probabilities, t × n × k. */
+  samples: SamplesSchema.optional(),
+  /** Hard votes of a committee, m × n. */
+  committee: VotesSchema.optional(),
+  /** One embedding per item, n × d. */
+  embeddings: EmbeddingsSchema.optional(),
+  /** Pool size, needed only when no tensor is given (random). */
+  n: Count.optional(),
+  /** Labeled items: never picked; centres for the diversity strategies. */
+  labeledIdx: I32.optional(),
+  /** Items held by annotators now: never picked; centres for the diversity strategies. */
+  heldIdx: I32.optional(),
+  /** Items that may be picked (default: the whole pool). */
+  candidates: I32.optional(),
+  batch: Count,
+  seed: z.number().int(),
+  /** auto: distinct classes among the labeled items. */
+  classesSeen: Count.optional(),
+  /** auto: floor on labels before uncertainty is trusted (default 20). */
+  minLabels: Count.optional(),
+  /** margin-kcenter and auto: uncertain shortlist size as a multiple of the batch (default 10). */
+  poolFactor: z.number().min(1).optional(),
+});
+export type StrategyInput = z.input<typeof StrategyInput>;
+
+export type InputName = 'probs' | 'samples' | 'committee' | 'embeddings';
+
+const INPUT_DESCRIPTIONS: Record<InputName, string> = {
+  probs: 'probs (class probabilities, n × k)',
+  samples: 'samples (t stochastic passes, t × n × k)',
+  committee: 'committee (hard votes, m × n)',
+  embeddings: 'embeddings (one vector per item, n × d)',
+};
+
+export const STRATEGY_NAMES = [
+  'random',
+  'least-confidence',
+  'margin',
+  'entropy',
+  'bald',
+  'vote-entropy',
+  'kcenter',
+  'badge',
+  'margin-kcenter',
+  'auto',
+] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+export interface StrategyInfo {
+  name: StrategyName;
+  description: string;
+  /** Inputs the strategy needs: every group must have one of its members present. */
+  needs: readonly (readonly InputName[])[];
+}
+
+export interface Strategy extends StrategyInfo {
+  select(input: StrategyInput): Selection;
+}
+
+/** A parsed input with the pool resolved: its size, what may be picked, and the existing centres. */
+interface Pool {
+  input: z.output<typeof StrategyInput>;
+  n: number;
+  exclude: Uint8Array;
+  eligible: Int32Array;
+  centres: Int32Array;
+}
+
+type Impl = (pool: Pool, info: StrategyInfo) => Selection;
+
+function poolSize(input: z.output<typeof StrategyInput>, name: string): number {
+  const sizes: [string, number][] = [];
+  if (input.probs) sizes.push(['probs', input.probs.n]);
+  if (input.samples) sizes.push(['samples', input.samples.n]);
+  if (input.committee) sizes.push(['committee', input.committee.n]);
+  if (input.embeddings) sizes.push(['embeddings', input.embeddings.n]);
+  if (input.n !== undefined) sizes.push(['n', input.n]);
+  if (sizes.length === 0) throw badRequest(`strategy '${name}' cannot tell the pool size: give n or a tensor (probs, samples, committee, embeddings)`);
+  const [first, size] = sizes[0];
+  for (const [other, s] of sizes) {
+    if (s !== size) throw badRequest(`strategy '${name}': ${first} has ${size} items but ${other} has ${s}`);
+  }
+  return size;
+}
+
+function resolve(info: StrategyInfo, raw: StrategyInput): Pool {
+  const input = parseInput(StrategyInput, raw, `input of strategy '${info.name}'`);
+  for (const group of info.needs) {
+    if (!group.some((g) => input[g] !== undefined)) {
+      throw badRequest(`strategy '${info.name}' needs ${group.map((g) => INPUT_DESCRIPTIONS[g]).join(' or ')}, but the input has none`);
+    }
+  }
+  const n = poolSize(input, info.name);
+  const labeled = input.labeledIdx ?? new Int32Array(0);
+  const held = input.heldIdx ?? new Int32Array(0);
+  let exclude: Uint8Array;
+  let eligible: Int32Array;
+  try {
+    exclude = exclusionMask(n, labeled, held);
+    eligible = eligibleIndices(n, input.candidates, exclude);
+  } catch (e) {
+    throw badRequest(`strategy '${info.name}': ${(e as Error).message}`);
+  }
+  const centres = new Int32Array(labeled.length + held.length);
+  centres.set(labeled, 0);
+  centres.set(held, labeled.length);
+  return { input, n, exclude, eligible, centres };
+}
+
+function need<T>(value: T | undefined, what: InputName, name: string): T {
+  if (value === undefined) throw badRequest(`strategy '${name}' needs ${INPUT_DESCRIPTIONS[what]}, but the input has none`);
+  return value;
+}
+
+const byScore = (score: (pool: Pool, name: string) => Float32Array): Impl => (pool, info) =>
+  topK(score(pool, info.name), pool.input.batch, { candidates: pool.eligible });
+
+const marginKCenter: Impl = (pool, info) => {
+  const probs = need<Probs>(pool.input.probs, 'probs', info.name);
+  const emb = need<Embeddings>(pool.input.embeddings, 'embeddings', info.name);
+  return hybridSelect(margin(probs), emb, {
+    batch: pool.input.batch,
+    candidates: pool.eligible,
+    centres: pool.centres,
+    factor: pool.input.poolFactor,
+  });
+};
+
+const coldStart: Impl = (pool, info) =>
+  clusterStratified(need<Embeddings>(pool.input.embeddings, 'embeddings', info.name), {
+    batch: pool.input.batch,
+    seed: pool.input.seed,
+    candidates: pool.eligible,
+    centres: pool.centres,
+  });
+
+export type AutoPhase = 'cold-start' | 'hybrid';
+
+/**
+ * Which phase `auto` is in: cold start until there is a model whose uncertainty is trusted
+ * (see `uncertaintyTrusted`), then the margin + k-center hybrid. With probs it needs
+ * `classesSeen`, so that a missing count is an error rather than a cold start forever.
+ */
+export function autoPhase(raw: StrategyInput): AutoPhase {
+  if (raw.probs === undefined) return 'cold-start';
+  if (raw.classesSeen === undefined) {
+    throw badRequest(`strategy 'auto' needs classesSeen (distinct classes among the labeled items) to decide whether uncertainty is trusted`);
+  }
+  return uncertaintyTrusted({
+    labeled: raw.labeledIdx?.length ?? 0,
+    classesSeen: raw.classesSeen,
+    numClasses: raw.probs.k,
+    minLabels: raw.minLabels,
+  }) ? 'hybrid' : 'cold-start';
+}
+
+const REGISTRY: Record<StrategyName, StrategyInfo & { impl: Impl }> = {
+  random: {
+    name: 'random',
+    description: 'uniformly random eligible items: the baseline every curve is measured against',
+    needs: [],
+    impl: (pool) => randomPick(pool.eligible, pool.input.batch, pool.input.seed),
+  },
+  'least-confidence': {
+    name: 'least-confidence',
+    description: 'lowest top-class probability first (1 − max p)',
+    needs: [['probs']],
+    impl: byScore((pool) => leastConfidence(pool.input.probs as Probs)),
+  },
+  margin: {
+    name: 'margin',
+    description: 'smallest gap between the two likeliest classes first',
+    needs: [['probs']],
+    impl: byScore((pool) => margin(pool.input.probs as Probs)),
+  },
+  entropy: {
+    name: 'entropy',
+    description: 'highest predictive entropy first',
+    needs: [['probs']],
+    impl: byScore((pool) => entropy(pool.input.probs as Probs)),
+  },
+  bald: {
+    name: 'bald',
+    description: 'highest mutual information between prediction and model over MC-dropout passes (BALD)',
+    needs: [['samples']],
+    impl: byScore((pool) => bald(pool.input.samples as Samples)),
+  },
+  'vote-entropy': {
+    name: 'vote-entropy',
+    description: 'query by committee: highest entropy of the members\' hard votes (committee, or argmax of each sample pass)',
+    needs: [['committee', 'samples']],
+    impl: byScore((pool) => voteEntropy((pool.input.committee as Votes | undefined) ?? votesFromSamples(pool.input.samples as Samples))),
+  },
+  kcenter: {
+    name: 'kcenter',
+    description: 'core-set: greedy k-center in embedding space, away from labeled and held items',
+    needs: [['embeddings']],
+    impl: (pool) => kCenterGreedy(pool.input.embeddings as Embeddings, {
+      k: pool.input.batch,
+      candidates: pool.eligible,
+      centres: pool.centres,
+    }),
+  },
+  badge: {
+    name: 'badge',
+    description: 'BADGE: k-means++ over last-layer gradient embeddings (uncertain and diverse)',
+    needs: [['probs'], ['embeddings']],
+    impl: (pool) => badgeSelect(pool.input.probs as Probs, pool.input.embeddings as Embeddings, {
+      k: pool.input.batch,
+      seed: pool.input.seed,
+      candidates: pool.eligible,
+      centres: pool.centres,
+    }),
+  },
+  'margin-kcenter': {
+    name: 'margin-kcenter',
+    description: 'hybrid: shortlist the poolFactor × batch (default 10 ×) smallest margins, then pick a diverse batch by k-center',
+    needs: [['probs'], ['embeddings']],
+    impl: marginKCenter,
+  },
+  auto: {
+    name: 'auto',
+    description: 'recommended: cluster-stratified cold start until uncertainty is trusted, then margin-kcenter',
+    needs: [['embeddings']],
+    impl: (pool, info) => (autoPhase(pool.input) === 'hybrid' ? marginKCenter(pool, info) : coldStart(pool, info)),
+  },
+};
+
+function toStrategy(entry: StrategyInfo & { impl: Impl }): Strategy {
+  const { impl, ...info } = entry;
+  return { ...info, select: (input) => impl(resolve(info, input), info) };
+}
+
+const STRATEGIES = new Map<string, Strategy>(STRATEGY_NAMES.map((name) => [name, toStrategy(REGISTRY[name])]));
+
+export function isStrategyName(name: string): name is StrategyName {
+  return STRATEGIES.has(name);
+}
+
+/** The strategy of that name; a bad_request error listing the names otherwise. */
+export function getStrategy(name: string): Strategy {
+  const s = STRATEGIES.get(name);
+  if (!s) throw badRequest(`unknown strategy '${name}': use one of ${STRATEGY_NAMES.join(', ')}`);
+  return s;
+}
+
+/** Names, one-line descriptions and needed inputs, in a stable order (for `--list-strategies` and the lead's picker). */
+export function listStrategies(): StrategyInfo[] {
+  return STRATEGY_NAMES.map((name) => {
+    const { impl: _impl, ...info } = REGISTRY[name];
+    return info;
+  });
+}
+
+/** Runs the named strategy: `getStrategy(name).select(input)`. */
+export function selectBatch(name: string, input: StrategyInput): Selection {
+  return getStrategy(name).select(input);
+}
