@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   TANDEM_DEMO_LIMIT: z.coerce.number().int().min(10).max(10000).default(10000),
   TANDEM_DEMO_PASSWORD: z.string().min(8).optional(),
   TANDEM_DEV: z.enum(['0', '1']).default('0'),
+  /** Start the trainer worker next to the server. */
+  TANDEM_TRAINER: z.enum(['0', '1']).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -38,6 +40,7 @@ export interface Config {
   demoLimit: number;
   demoPassword?: string;
   dev: boolean;
+  trainer: boolean;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -60,6 +63,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoLimit: e.TANDEM_DEMO_LIMIT,
     demoPassword: e.TANDEM_DEMO_PASSWORD,
     dev: e.TANDEM_DEV === '1',
+    trainer: e.TANDEM_TRAINER === '1',
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -16,6 +16,8 @@ import { createProgressBroadcaster, projectRoom, setupSockets } from './realtime
 import { createYjsEndpoint } from './realtime/yjs';
 import { ensureBuild } from './build';
 import { ensureDemo } from './demo';
+import { superviseTrainer } from './trainer-process';
+import { SYSTEM } from './services/access';
 import { removeServerLock, writeServerLock } from './cli/lock';
 import { handleCliRequest } from './cli/endpoint';
 
@@ -123,11 +125,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
     });
     log.info({ url, ms: Date.now() - started }, 'serving');
     printBanner(url, database.kind, demo.logins);
+    const trainer = config.trainer ? superviseTrainer({
+      root: ROOT, server: `http://127.0.0.1:${config.port}`, log, logLevel: config.logLevel,
+      token: (await services.training.tokens.rotateLocal(SYSTEM)).token,
+    }) : undefined;
 
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= (async () => {
       log.info('shutting down: draining connections');
       clearInterval(tick);
+      await trainer?.stop();
       progress.stop();
       // In-flight requests finish (a label being committed is acknowledged); new ones are refused.
       const drained = new Promise<void>((r) => server.once('close', () => r()));

@@ -37,3 +37,4 @@ export {
   type StrategyInfo,
   type StrategyName,
 } from './strategies';
+export * from './ranking';

@@ -104,7 +104,8 @@ export const CompleteJobRequest = z.object({
   model: z.string().min(1).max(200),
   strategy: z.string().min(1).max(100),
   metrics: HoldoutMetrics.nullable(),
-  chunks: z.number().int().positive().max(10_000),
+  /** Ranking chunks sent; 0 when nothing is left to rank (the model version is still recorded). */
+  chunks: z.number().int().nonnegative().max(10_000),
   seconds: Finite.optional(),
 }).strict();
 export type CompleteJobRequest = z.infer<typeof CompleteJobRequest>;

@@ -22,6 +22,8 @@ export interface CliIO {
   cwd?: string;
   /** Runs the server until it is stopped; absent inside a server that runs already. */
   start?: () => Promise<void>;
+  /** Runs a trainer worker against a server until it is stopped; absent inside a server. */
+  worker?: (opts: { server: string; token: string }) => Promise<void>;
 }
 
 /** Bad usage: exit code 2, like commander's own usage errors. */
@@ -156,6 +158,41 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
         io.err(`wrote ${countRecords(text, o.format)} labels to ${out}`);
       } else io.out(text.replace(/\n$/, ''));
     });
+
+  const worker = program.command('worker')
+    .description('run a trainer worker against a Tandem server (it speaks the worker protocol; it never opens the database)')
+    .option('--server <url>', 'the server, e.g. http://localhost:3000', process.env.TANDEM_SERVER)
+    .option('--token <token>', 'a worker token (tandem worker token create); or set TANDEM_WORKER_TOKEN', process.env.TANDEM_WORKER_TOKEN)
+    .action(async (o: { server?: string; token?: string }) => {
+      if (!o.server || !/^https?:\/\//.test(o.server)) throw new UsageError('give --server http://HOST:PORT (or TANDEM_SERVER)');
+      if (!o.token) throw new UsageError('give --token (or TANDEM_WORKER_TOKEN); make one with `tandem worker token create`');
+      if (!io.worker) throw new UsageError('run the worker from a terminal, not through a server');
+      await io.worker({ server: o.server, token: o.token });
+    });
+  const token = worker.command('token').description('manage worker tokens (stored hashed; shown once)');
+  token.command('create').description('make a token for a trainer; prints it once')
+    .requiredOption('--name <name>', 'who uses it, e.g. gpu-box-1')
+    .option('--projects <list>', 'comma-separated project slugs or ids it may train (default: all)')
+    .action(async (o: { name: string; projects?: string }) => {
+      const s = await services();
+      const ids = o.projects ? await Promise.all(o.projects.split(',').map(async (ref) => (await s.projects.resolve(ref.trim())).id)) : null;
+      const made = await s.training.tokens.create(SYSTEM, o.name, ids);
+      io.out(`worker token ${made.id} (${o.name}${ids ? `, projects ${ids.join(', ')}` : ', all projects'}):`);
+      io.out(made.token);
+      io.err('store it now: only its hash is kept');
+    });
+  token.command('list').description('list worker tokens').action(async () => {
+    const rows = await (await services()).training.tokens.list(SYSTEM);
+    if (rows.length === 0) io.out('no worker tokens: tandem worker token create --name NAME');
+    for (const t of rows) {
+      io.out(`${String(t.id).padStart(4)}  ${t.revokedAt ? 'revoked' : 'active '}  ${t.name}  projects ${t.projectIds ? t.projectIds.join(',') : 'all'}  last seen ${t.lastSeenAt?.toISOString() ?? 'never'}`);
+    }
+  });
+  token.command('revoke <id>').description('revoke a worker token; its trainer gets 401 from then on').action(async (id: string) => {
+    if (!/^\d+$/.test(id)) throw new UsageError('give the token id from `tandem worker token list`');
+    await (await services()).training.tokens.revoke(SYSTEM, Number(id));
+    io.out(`worker token ${id} revoked`);
+  });
 
   return program;
 }

@@ -33,7 +33,9 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const help = argv.length === 0 || argv[0] === 'help' || argv.includes('--help') || argv.includes('-h');
-  const owner = !config.databaseUrl && !help ? readLiveServerLock(config.dataDir) : null;
+  // A trainer never opens the database: it runs here whoever owns it.
+  const trainer = argv[0] === 'worker' && argv[1] !== 'token';
+  const owner = !config.databaseUrl && !help && !trainer ? readLiveServerLock(config.dataDir) : null;
   if (owner && !owner.cli) return remote(config, owner, argv);
 
   let database: Database | undefined;
@@ -57,7 +59,10 @@ export async function main(argv: string[]): Promise<number> {
     return { services: createServices(database.db, { leaseSeconds: config.leaseSeconds, media: createMediaStore(mediaDir(config)) }) };
   };
   try {
-    return await runProgram(argv, { ...io, cwd: process.cwd(), start: () => start(config) }, context);
+    return await runProgram(argv, {
+      ...io, cwd: process.cwd(), start: () => start(config),
+      worker: async (o) => (await import('../../workers/trainer/main')).runWorker(o),
+    }, context);
   } finally {
     await database?.close();
     if (locked) removeServerLock(config.dataDir);

@@ -37,6 +37,7 @@ export interface TrainingOptions {
 
 export const DEFAULT_TRAINING: Omit<TrainingOptions, 'now'> = { jobLeaseSeconds: 60, retrainEvery: 10, retrainSeconds: 30, maxAttempts: 3 };
 
+const LOCAL_TRAINER = 'local trainer (tandem start)';
 const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
 /**
@@ -131,7 +132,8 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
   async function complete(w: WorkerPrincipal, jobId: number, req: CompleteJobRequest) {
     const job = await ownRunningJob(w, jobId);
     const result = await db.transaction(async (tx) => {
-      const ranking = await findReceivingRanking(tx, jobId);
+      let ranking = await findReceivingRanking(tx, jobId);
+      if (!ranking && req.chunks === 0) ranking = await insertRanking(tx, { projectId: job.projectId, jobId, strategy: req.strategy, labelCount: req.labelCount });
       if (!ranking) throw new TandemError('bad_request', `job ${jobId} has no uploaded ranking: send its chunks first`);
       const got = await countChunks(tx, ranking.id);
       if (got.chunks !== req.chunks) {
@@ -208,6 +210,11 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     async list(p: Principal) {
       requireGlobal(p, 'users.manage');
       return listWorkerTokens(db);
+    },
+    /** The token of the trainer `tandem start` runs beside itself: a new one each start, the old ones revoked. */
+    async rotateLocal(p: Principal): Promise<{ id: number; token: string }> {
+      for (const t of await tokens.list(p)) if (t.name === LOCAL_TRAINER && !t.revokedAt) await tokens.revoke(p, t.id);
+      return tokens.create(p, LOCAL_TRAINER, null);
     },
   };
 

@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { Logger } from './log';
+
+/**
+ * Runs the trainer worker as a child process next to the server (`npm start`
+ * starts both). It talks to the server over the worker protocol like any
+ * remote trainer would; when it crashes it is started again, with a growing
+ * pause, and labeling never notices.
+ */
+export function superviseTrainer(opts: { root: string; server: string; token: string; log: Logger; logLevel: string }) {
+  let child: ChildProcess | undefined;
+  let stopping = false;
+  let restarts = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const launch = () => {
+    const started = Date.now();
+    child = spawn(process.execPath, [path.join(opts.root, 'bin/tandem.mjs'), 'worker', '--server', opts.server], {
+      cwd: opts.root,
+      env: { ...process.env, TANDEM_WORKER_TOKEN: opts.token, LOG_LEVEL: opts.logLevel },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    opts.log.info({ pid: child.pid }, 'trainer worker started');
+    child.on('exit', (code, signal) => {
+      child = undefined;
+      if (stopping) return;
+      if (Date.now() - started > 60_000) restarts = 0;
+      const wait = Math.min(30_000, 1000 * 2 ** restarts++);
+      opts.log.warn({ code, signal, restartInMs: wait }, 'trainer worker exited; restarting it');
+      timer = setTimeout(launch, wait);
+    });
+  };
+  launch();
+
+  return {
+    pid: () => child?.pid,
+    async stop(): Promise<void> {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      const c = child;
+      if (!c) return;
+      await new Promise<void>((resolve) => {
+        const kill = setTimeout(() => c.kill('SIGKILL'), 5000);
+        c.once('exit', () => { clearTimeout(kill); resolve(); });
+        c.kill('SIGTERM');
+      });
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { z, type ZodType } from 'zod';
+import {
+  ClaimJobResponse, WorkerItem, WorkerLabel, type ClaimJobRequest, type CompleteJobRequest, type Job, type RankingChunk,
+} from '../../lib/protocol/worker';
+
+/** A failed protocol call; `retry` when trying again may help (network, 5xx). */
+export class ProtocolError extends Error {
+  constructor(message: string, readonly status: number, readonly code: string, readonly retry: boolean) {
+    super(message);
+  }
+}
+
+const ItemPage = z.object({ items: z.array(WorkerItem), next: z.number().int().nullable() });
+const LabelPage = z.object({ labels: z.array(WorkerLabel), next: z.number().int().nullable() });
+
+/**
+ * The trainer's side of the worker protocol (lib/protocol/worker.ts): every
+ * answer is parsed before use, so a server of another version fails loudly.
+ */
+export class WorkerClient {
+  constructor(readonly server: string, private readonly token: string, private readonly timeoutMs = 60_000) {}
+
+  private async call<T extends ZodType>(method: string, path: string, schema: T, body?: unknown): Promise<z.infer<T>> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.server}/api/worker/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new ProtocolError(`cannot reach ${this.server}: ${(e as Error).message}`, 0, 'network', true);
+    }
+    const json = await res.json().catch(() => null) as { error?: { code: string; message: string } } | null;
+    if (!res.ok) {
+      throw new ProtocolError(json?.error?.message ?? `HTTP ${res.status}`, res.status, json?.error?.code ?? 'http', res.status >= 500);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new ProtocolError(`unexpected answer to ${method} ${path}: ${parsed.error.issues[0]?.message}`, res.status, 'protocol', false);
+    return parsed.data;
+  }
+
+  claim(req: ClaimJobRequest): Promise<Job | null> {
+    return this.call('POST', '/jobs/claim', ClaimJobResponse, req).then((r) => r.job);
+  }
+
+  heartbeat(jobId: number, progress?: { phase: string; done: number; total: number }) {
+    return this.call('POST', `/jobs/${jobId}/heartbeat`, z.object({ leaseExpiresAt: z.string() }), { progress });
+  }
+
+  async allItems(projectId: number): Promise<WorkerItem[]> {
+    const out: WorkerItem[] = [];
+    for (let after = 0; ;) {
+      const page = await this.call('GET', `/projects/${projectId}/items?after=${after}&limit=5000`, ItemPage);
+      out.push(...page.items);
+      if (page.next === null) return out;
+      after = page.next;
+    }
+  }
+
+  async allLabels(projectId: number): Promise<z.infer<typeof WorkerLabel>[]> {
+    const out: z.infer<typeof WorkerLabel>[] = [];
+    for (let after = 0; ;) {
+      const page = await this.call('GET', `/projects/${projectId}/labels?after=${after}&limit=5000`, LabelPage);
+      out.push(...page.labels);
+      if (page.next === null) return out;
+      after = page.next;
+    }
+  }
+
+  async media(itemId: number): Promise<Buffer> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.server}/api/worker/v1/items/${itemId}/media`, { headers: { authorization: `Bearer ${this.token}` }, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (e) {
+      throw new ProtocolError(`cannot reach ${this.server}: ${(e as Error).message}`, 0, 'network', true);
+    }
+    if (!res.ok) throw new ProtocolError(`media of item ${itemId}: HTTP ${res.status}`, res.status, 'http', res.status >= 500);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  uploadChunk(jobId: number, chunk: RankingChunk) {
+    return this.call('POST', `/jobs/${jobId}/ranking`, z.object({ received: z.number() }), chunk);
+  }
+
+  complete(jobId: number, req: CompleteJobRequest) {
+    return this.call('POST', `/jobs/${jobId}/complete`, z.object({ rankingId: z.number(), modelVersionId: z.number(), entries: z.number() }), req);
+  }
+
+  fail(jobId: number, reason: string) {
+    return this.call('POST', `/jobs/${jobId}/fail`, z.object({ state: z.string() }), { reason });
+  }
+}

@@ -1,0 +1,89 @@
+import os from 'node:os';
+import { createLogger, type Logger } from '../../server/log';
+import { WorkerClient, ProtocolError } from './client';
+import { createTrainer } from './train';
+import { MODEL_NAME } from '../../lib/model';
+
+export interface WorkerOptions {
+  server: string;
+  token: string;
+  /** Seconds between claims when the queue is empty. */
+  idleSeconds?: number;
+  log?: Logger;
+  /** Stop after this many jobs (tests, benchmarks); forever when unset. */
+  maxJobs?: number;
+}
+
+/** The compute this trainer uses, said once at start and sent with every model version. */
+export const BACKEND = 'cpu: typed-array label spreading (no tfjs needed)';
+
+/**
+ * The trainer loop: claim a job, keep its claim alive with heartbeats, run
+ * it, upload, complete; on any failure tell the server (the job is re-queued)
+ * and go on. It never opens the database. SIGTERM stops it between steps.
+ */
+export async function runWorker(opts: WorkerOptions): Promise<void> {
+  const log = opts.log ?? createLogger(process.env.LOG_LEVEL ?? 'info', 'trainer');
+  const client = new WorkerClient(opts.server.replace(/\/$/, ''), opts.token);
+  const trainer = createTrainer(client);
+  const name = `${os.hostname()}:${process.pid}`;
+  let stopping = false;
+  const stop = () => { stopping = true; };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  log.info({ server: opts.server, backend: BACKEND, worker: name }, 'trainer started');
+  let jobs = 0;
+  let backoff = 1000;
+  while (!stopping && (opts.maxJobs === undefined || jobs < opts.maxJobs)) {
+    let job;
+    try {
+      job = await client.claim({ worker: name, backends: ['cpu'], protocol: 1 });
+      backoff = 1000;
+    } catch (e) {
+      const err = e as ProtocolError;
+      if (!err.retry) throw e; // a bad token or another protocol version: say so and stop
+      log.warn({ err: err.message }, `server unreachable; retrying in ${backoff / 1000} s`);
+      await sleep(backoff);
+      backoff = Math.min(backoff * 2, 30_000);
+      continue;
+    }
+    if (!job) {
+      await sleep((opts.idleSeconds ?? 2) * 1000);
+      continue;
+    }
+    jobs++;
+    const jlog = log.child({ jobId: job.id, projectId: job.projectId });
+    jlog.info({ labels: job.labelCount, strategy: job.strategy, attempt: job.attempt }, 'job claimed');
+    let progress = { phase: 'starting', done: 0, total: 0 };
+    const beat = setInterval(() => {
+      client.heartbeat(job.id, progress).catch((err: Error) => jlog.warn({ err: err.message }, 'heartbeat failed'));
+    }, 10_000);
+    try {
+      const { entries, report } = await trainer.run(job, (phase, done, total) => { progress = { phase, done, total }; });
+      progress = { phase: 'uploading', done: 0, total: entries.length };
+      for (const [index, chunk] of entries.entries()) {
+        await client.uploadChunk(job.id, { index, total: entries.length, entries: chunk });
+        progress = { phase: 'uploading', done: index + 1, total: entries.length };
+      }
+      const done = await client.complete(job.id, {
+        labelCount: report.labelCount, backend: BACKEND, model: MODEL_NAME, strategy: job.strategy,
+        metrics: report.metrics, chunks: entries.length, seconds: report.seconds,
+      });
+      jlog.info({ ...done, seconds: report.seconds.toFixed(2), phases: report.phases, accuracy: report.metrics?.accuracy }, 'ranking applied');
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      jlog.error({ err: reason }, 'job failed');
+      trainer.forget(job.projectId);
+      await client.fail(job.id, reason).catch((err: Error) => jlog.warn({ err: err.message }, 'could not report the failure; the claim will expire'));
+    } finally {
+      clearInterval(beat);
+    }
+  }
+  process.off('SIGTERM', stop);
+  process.off('SIGINT', stop);
+  log.info({ jobs }, 'trainer stopped');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

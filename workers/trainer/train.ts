@@ -1,0 +1,130 @@
+import type { Job, RankingEntry } from '../../lib/protocol/worker';
+import type { WorkerItem } from '../../lib/protocol/worker';
+import { confidence, margin, rankPool, type StrategyName } from '../../lib/al';
+import { buildFeatures, holdoutMetrics, trainRound, type Features } from '../../lib/model';
+import type { WorkerClient } from './client';
+import { SIDE, thumbnail } from './pixels';
+
+const DIM = SIDE * SIDE;
+const CHUNK = 5000;
+const FETCH_PARALLEL = 16;
+/** Items the strategy orders itself (diverse, uncertain); the rest of the pool follows by uncertainty. */
+const BATCH = 50;
+
+/** What one project's pool costs to prepare, kept between retrains: media and the graph change only with the items. */
+interface PoolState {
+  itemIds: number[];
+  index: Map<number, number>;
+  pixels: Float32Array;
+  features?: Features;
+}
+
+export interface JobReport {
+  labelCount: number;
+  metrics: ReturnType<typeof holdoutMetrics> | null;
+  entries: number;
+  seconds: number;
+  phases: Record<string, number>;
+}
+
+export type ProgressFn = (phase: string, done: number, total: number) => void;
+
+/**
+ * One retrain: fetch what changed, embed new items (raw pixels → PCA-50),
+ * rebuild the kNN graph when the items changed, spread the labels over it
+ * (label spreading with class-mass normalisation: the best of the models we
+ * measured for few labels, see FACTS.md), measure on the holdout, rank the
+ * open pool with the project's strategy, upload in chunks and complete.
+ */
+export function createTrainer(client: WorkerClient) {
+  const pools = new Map<number, PoolState>();
+
+  async function prepare(job: Job, items: WorkerItem[], progress: ProgressFn): Promise<PoolState> {
+    const ids = items.map((i) => i.id);
+    let state = pools.get(job.projectId);
+    const same = state && state.itemIds.length === ids.length && state.itemIds.every((id, i) => id === ids[i]);
+    if (state && same) return state;
+    const pixels = new Float32Array(ids.length * DIM);
+    const index = new Map(ids.map((id, i) => [id, i]));
+    const missing: number[] = [];
+    ids.forEach((id, i) => {
+      const old = state?.index.get(id);
+      if (state && old !== undefined) pixels.set(state.pixels.subarray(old * DIM, (old + 1) * DIM), i * DIM);
+      else missing.push(id);
+    });
+    let done = 0;
+    for (let start = 0; start < missing.length; start += FETCH_PARALLEL) {
+      await Promise.all(missing.slice(start, start + FETCH_PARALLEL).map(async (id) => {
+        thumbnail(await client.media(id), pixels, index.get(id)! * DIM);
+      }));
+      done = Math.min(missing.length, start + FETCH_PARALLEL);
+      if (done % 1000 < FETCH_PARALLEL) progress('fetching media', done, missing.length);
+    }
+    state = { itemIds: ids, index, pixels };
+    pools.set(job.projectId, state);
+    return state;
+  }
+
+  async function run(job: Job, progress: ProgressFn): Promise<{ entries: RankingEntry[][]; report: JobReport }> {
+    const t0 = performance.now();
+    const phases: Record<string, number> = {};
+    const lap = (name: string, since: number) => { phases[name] = Math.round(performance.now() - since); return performance.now(); };
+    let t = t0;
+    const [items, labels] = await Promise.all([client.allItems(job.projectId), client.allLabels(job.projectId)]);
+    t = lap('fetch lists', t);
+    const state = await prepare(job, items, progress);
+    t = lap('media', t);
+    const n = items.length;
+    if (!state.features) {
+      progress('embedding', 0, n);
+      state.features = buildFeatures({ n, d: DIM, data: state.pixels });
+      t = lap('features', t);
+    }
+
+    const k = job.classes.length;
+    const classOf = new Map(job.classes.map((c, i) => [c, i]));
+    const train = new Int32Array(n).fill(-1);
+    const truth = new Int32Array(n).fill(-1);
+    const holdoutRows: number[] = [];
+    const labeledRows: number[] = [];
+    for (const l of labels) {
+      const row = state.index.get(l.itemId);
+      const cls = classOf.get(l.label);
+      if (row === undefined || cls === undefined) continue;
+      truth[row] = cls;
+      // Holdout labels measure the model; they never train it.
+      if (items[row].split === 'holdout') holdoutRows.push(row);
+      else {
+        train[row] = cls;
+        labeledRows.push(row);
+      }
+    }
+    progress('training', 0, labeledRows.length);
+    const candidates = Int32Array.from(items.flatMap((it, i) => (it.split === 'pool' && it.status === 'open' && train[i] < 0 ? [i] : [])));
+    const { probs, selection } = trainRound({
+      features: state.features, labels: train, k, candidates,
+      strategy: job.strategy as StrategyName, batch: BATCH, seed: job.id,
+    });
+    t = lap('training', t);
+    const metrics = holdoutRows.length > 0 ? holdoutMetrics(probs, truth, Int32Array.from(holdoutRows)) : null;
+    const uncertainty = margin(probs);
+    const ranked = rankPool({ candidates, selection, uncertainty });
+    const conf = confidence(probs);
+    t = lap('ranking', t);
+
+    const entries: RankingEntry[][] = [];
+    for (let start = 0; start < ranked.order.length; start += CHUNK) {
+      const chunk: RankingEntry[] = [];
+      for (let j = start; j < Math.min(ranked.order.length, start + CHUNK); j++) {
+        const row = ranked.order[j];
+        let best = 0;
+        for (let c = 1; c < k; c++) if (probs.data[row * k + c] > probs.data[row * k + best]) best = c;
+        chunk.push({ itemId: state.itemIds[row], score: ranked.score[j], predicted: job.classes[best], confidence: Math.min(1, Math.max(0, conf[row])) });
+      }
+      entries.push(chunk);
+    }
+    return { entries, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, seconds: (performance.now() - t0) / 1000, phases } };
+  }
+
+  return { run, forget: (projectId: number) => pools.delete(projectId) };
+}
