@@ -25,6 +25,10 @@ const EnvSchema = z.object({
   TANDEM_DEV: z.enum(['0', '1']).default('0'),
   /** Start the trainer worker next to the server. */
   TANDEM_TRAINER: z.enum(['0', '1']).default('1'),
+  /** Queue a retrain after this many new labels … */
+  TANDEM_RETRAIN_EVERY: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** … or this many seconds after the last one, when any label is new. */
+  TANDEM_RETRAIN_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -41,6 +45,8 @@ export interface Config {
   demoPassword?: string;
   dev: boolean;
   trainer: boolean;
+  retrainEvery: number;
+  retrainSeconds: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -64,6 +70,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: e.TANDEM_DEMO_PASSWORD,
     dev: e.TANDEM_DEV === '1',
     trainer: e.TANDEM_TRAINER === '1',
+    retrainEvery: e.TANDEM_RETRAIN_EVERY,
+    retrainSeconds: e.TANDEM_RETRAIN_SECONDS,
     logLevel: e.LOG_LEVEL,
   };
 }

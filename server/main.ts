@@ -58,6 +58,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
       // After a commit: tell the room, and see whether a retrain is due. Neither delays the label's answer.
       events: { onProgress: (pid) => { progress.changed(pid); void services.training.maybeEnqueue(pid).catch((err) => log.warn({ err }, 'retrain trigger failed')); } },
       training: {
+        retrainEvery: config.retrainEvery,
+        retrainSeconds: config.retrainSeconds,
         onJobQueued: (pid) => io?.to(projectRoom(pid)).emit('model', { projectId: pid, event: 'job-queued' }),
         onRankingApplied: (pid, rankingId) => {
           log.info({ projectId: pid, rankingId }, 'ranking applied');

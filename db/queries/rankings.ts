@@ -99,3 +99,11 @@ export async function countStandingLabels(db: Executor, projectId: number): Prom
   const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(items).where(and(eq(items.projectId, projectId), eq(items.status, 'labeled')));
   return r.n;
 }
+
+/** The first open items of a ranking, in dealing order: what the model asks for next. */
+export async function listRankingHead(db: Executor, rankingId: number, limit: number) {
+  return db.select({ itemId: rankingEntries.itemId, score: rankingEntries.score, predicted: rankingEntries.predicted, confidence: rankingEntries.confidence })
+    .from(rankingEntries).innerJoin(items, eq(items.id, rankingEntries.itemId))
+    .where(and(eq(rankingEntries.rankingId, rankingId), eq(items.status, 'open')))
+    .orderBy(asc(rankingEntries.position)).limit(limit);
+}

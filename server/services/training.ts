@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Db } from '../../db/client';
 import { findProject } from '../../db/queries/projects';
 import {
-  assignPositions, countChunks, countStandingLabels, findAppliedRanking, findForeignItemIds, findReceivingRanking,
+  assignPositions, countChunks, countStandingLabels, findAppliedRanking, listRankingHead, findForeignItemIds, findReceivingRanking,
   insertModelVersion, insertRanking, listModelVersions, markApplied, pageCurrentLabels, pageItems, replaceChunkEntries, supersedeApplied,
 } from '../../db/queries/rankings';
 import {
@@ -187,12 +187,15 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
       countStandingLabels(db, projectId), findAppliedRanking(db, projectId), findLatestJob(db, projectId), listModelVersions(db, projectId),
     ]);
     const latest = versions[versions.length - 1];
+    const head = ranking ? await listRankingHead(db, ranking.id, 10) : [];
     return {
       labels: labelsNow,
       ranking: ranking ? { id: ranking.id, labelCount: ranking.labelCount, behind: labelsNow - ranking.labelCount, strategy: ranking.strategy, at: ranking.createdAt } : null,
       model: latest ? { id: latest.id, backend: latest.backend, model: latest.model, labelCount: latest.labelCount, metrics: latest.metrics } : null,
       job: latestJob ? { id: latestJob.id, state: latestJob.state, attempts: latestJob.attempts, progress: latestJob.progress, error: latestJob.error, worker: latestJob.worker } : null,
       curve: versions.map((v) => ({ labels: v.labelCount, ...v.metrics })),
+      /** The first open items of the ranking in use, with the model's guess. */
+      next: head,
     };
   }
 
