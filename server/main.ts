@@ -130,6 +130,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const trainer = config.trainer ? superviseTrainer({
       root: ROOT, server: `http://127.0.0.1:${config.port}`, log, logLevel: config.logLevel,
       token: (await services.training.tokens.rotateLocal(SYSTEM)).token,
+      onExit: (worker, why) => {
+        void services.training.releaseWorker(worker, why)
+          .then((n) => { if (n) log.warn({ worker, jobs: n }, 're-queued the jobs of a trainer that exited'); })
+          .catch((err) => log.warn({ err }, 'could not re-queue the exited trainer\'s jobs; their claims will lapse'));
+      },
     }) : undefined;
 
     let closing: Promise<void> | undefined;

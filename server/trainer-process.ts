@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from './log';
 
@@ -8,7 +9,11 @@ import type { Logger } from './log';
  * remote trainer would; when it crashes it is started again, with a growing
  * pause, and labeling never notices.
  */
-export function superviseTrainer(opts: { root: string; server: string; token: string; log: Logger; logLevel: string }) {
+export function superviseTrainer(opts: {
+  root: string; server: string; token: string; log: Logger; logLevel: string;
+  /** Called with the worker's name (host:pid, as it claims jobs) when it exits, so its jobs are re-queued at once. */
+  onExit?: (worker: string, why: string) => void;
+}) {
   let child: ChildProcess | undefined;
   let stopping = false;
   let restarts = 0;
@@ -23,9 +28,12 @@ export function superviseTrainer(opts: { root: string; server: string; token: st
     });
     opts.log.info({ pid: child.pid }, 'trainer worker started');
     child.on('exit', (code, signal) => {
+      const pid = child?.pid;
       child = undefined;
+      if (pid) opts.onExit?.(`${os.hostname()}:${pid}`, `trainer process exited (${signal ?? `code ${code}`})`);
       if (stopping) return;
-      if (Date.now() - started > 60_000) restarts = 0;
+      // A trainer that ran a while crashed once; one that dies at once is in a loop and should back off.
+      if (Date.now() - started > 10_000) restarts = 0;
       const wait = Math.min(30_000, 1000 * 2 ** restarts++);
       opts.log.warn({ code, signal, restartInMs: wait }, 'trainer worker exited; restarting it');
       timer = setTimeout(launch, wait);

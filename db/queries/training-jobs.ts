@@ -27,10 +27,23 @@ export async function findJob(db: Executor, id: number): Promise<TrainingJobRow 
 }
 
 /** Running jobs whose worker stopped renewing the claim go back to the queue. */
-export async function requeueExpiredJobs(db: Executor, now: Date): Promise<TrainingJobRow[]> {
+/**
+ * Running jobs whose claim lapsed (or whose worker is known to be gone) go
+ * back to the queue, or fail for good once they used up their attempts: a
+ * job that kills every trainer that takes it must not loop forever.
+ */
+export async function requeueJobs(db: Executor, opts: { now: Date; maxAttempts: number; reason: string; worker?: string }): Promise<TrainingJobRow[]> {
+  const which = opts.worker
+    ? and(eq(trainingJobs.state, 'running'), eq(trainingJobs.worker, opts.worker))
+    : and(eq(trainingJobs.state, 'running'), lt(trainingJobs.leaseExpiresAt, opts.now));
   return db.update(trainingJobs)
-    .set({ state: 'queued', leaseExpiresAt: null, error: sql`coalesce(${trainingJobs.error}, '') || 'claim expired; '` })
-    .where(and(eq(trainingJobs.state, 'running'), lt(trainingJobs.leaseExpiresAt, now)))
+    .set({
+      state: sql`case when ${trainingJobs.attempts} >= ${opts.maxAttempts} then 'failed' else 'queued' end`,
+      finishedAt: sql`case when ${trainingJobs.attempts} >= ${opts.maxAttempts} then ${opts.now.toISOString()}::timestamptz else null end`,
+      leaseExpiresAt: null,
+      error: sql`coalesce(${trainingJobs.error}, '') || ${opts.reason + '; '}`,
+    })
+    .where(which)
     .returning();
 }
 

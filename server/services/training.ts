@@ -6,7 +6,7 @@ import {
   insertModelVersion, insertRanking, listModelVersions, markApplied, pageCurrentLabels, pageItems, replaceChunkEntries, supersedeApplied,
 } from '../../db/queries/rankings';
 import {
-  claimQueuedJob, enqueueJob, extendJobLease, findJob, findLatestJob, findOpenJob, finishJob, requeueExpiredJobs, type TrainingJobRow,
+  claimQueuedJob, enqueueJob, extendJobLease, findJob, findLatestJob, findOpenJob, finishJob, requeueJobs, type TrainingJobRow,
 } from '../../db/queries/training-jobs';
 import { findWorkerTokenByHash, insertWorkerToken, listWorkerTokens, revokeWorkerToken, touchWorkerToken } from '../../db/queries/worker-tokens';
 import { TandemError } from '../../lib/errors';
@@ -77,7 +77,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
   }
 
   async function claim(w: WorkerPrincipal, req: ClaimJobRequest): Promise<Job | null> {
-    await requeueExpiredJobs(db, now());
+    await requeueJobs(db, { now: now(), maxAttempts: opts.maxAttempts, reason: 'claim expired' });
     const job = await db.transaction((tx) => claimQueuedJob(tx, { projectIds: w.projectIds, tokenId: w.tokenId, worker: req.worker, now: now(), leaseUntil: leaseUntil() }));
     if (!job) return null;
     const project = (await findProject(db, job.projectId))!;
@@ -156,6 +156,11 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     return result;
   }
 
+  /** A trainer this server supervises exited: its jobs need not wait for their claims to lapse. */
+  async function releaseWorker(worker: string, reason: string): Promise<number> {
+    return (await requeueJobs(db, { now: now(), maxAttempts: opts.maxAttempts, reason, worker })).length;
+  }
+
   async function fail(w: WorkerPrincipal, jobId: number, reason: string) {
     const job = await ownRunningJob(w, jobId);
     const final = job.attempts >= opts.maxAttempts;
@@ -221,7 +226,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     },
   };
 
-  return { authenticate, claim, heartbeat, items, labels, uploadChunk, complete, fail, maybeEnqueue, status, tokens };
+  return { authenticate, claim, heartbeat, items, labels, uploadChunk, complete, fail, releaseWorker, maybeEnqueue, status, tokens };
 }
 
 export type TrainingService = ReturnType<typeof createTrainingService>;

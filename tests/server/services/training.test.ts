@@ -61,6 +61,24 @@ describe.each(DATABASE_KINDS)('training jobs and rankings on %s', (kind) => {
     expect(again).toMatchObject({ id: job.id, attempt: 2 });
   });
 
+  it('re-queues the job of a supervised trainer that exited at once, and fails a job that used up its attempts', async () => {
+    const s = await setup({ n: 20, labeled: 5 });
+    await s.training.maybeEnqueue(s.project.id);
+    const claim = (worker: string) => s.training.claim(s.worker, { worker, backends: [], protocol: 1 });
+    const first = (await claim('host:101'))!;
+    expect(await s.training.releaseWorker('host:999', 'someone else exited')).toBe(0);
+    expect(await s.training.releaseWorker('host:101', 'trainer process exited (SIGKILL)')).toBe(1);
+    expect(await claim('host:102')).toMatchObject({ id: first.id, attempt: 2 });
+    s.advance(DEFAULT_TRAINING.jobLeaseSeconds + 1);
+    expect(await claim('host:103')).toMatchObject({ id: first.id, attempt: 3 });
+    s.advance(DEFAULT_TRAINING.jobLeaseSeconds + 1);
+    // The third claim lapsed too: the job is failed for good, with every reason kept for admins.
+    expect(await claim('host:104')).toBeNull();
+    const status = await s.training.status(SYSTEM, s.project.id);
+    expect(status.job).toMatchObject({ id: first.id, state: 'failed', attempts: 3 });
+    expect(status.job!.error).toMatch(/SIGKILL.*claim expired/);
+  });
+
   it('applies a complete ranking atomically, and the queue deals by it', async () => {
     const s = await setup({ n: 25, labeled: 5 });
     await s.training.maybeEnqueue(s.project.id);
