@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { requireUser } from '@/server/auth/guard';
 import { runtime } from '@/server/runtime';
+import { can } from '@/lib/roles';
 
 export const dynamic = 'force-dynamic';
 
@@ -27,6 +28,9 @@ export default async function Home() {
           </div>
           <p>
             <Link href={`/projects/${p.id}/label`} className="button primary" data-testid="start-labeling">Start labeling</Link>
+            {can({ userRole: user.role, projectRole: p.role === 'admin' ? null : p.role }, 'project.review') && (
+              <> <Link href={`/projects/${p.id}/model`} className="button" data-testid="model-link">Model and learning curve</Link></>
+            )}
           </p>
         </div>
       ))}

@@ -6,6 +6,7 @@ import { ApiError, call, mediaUrl, type HeldItem, type ProgressCounts } from './
 import { loadOutbox, newClientKey, saveOutbox, type PendingLabel } from './outbox';
 import { ClassButtons } from './ClassButtons';
 import { ProgressBar } from './ProgressBar';
+import { ModelBadge } from '../model/ModelBadge';
 
 interface Props {
   projectId: number;
@@ -13,6 +14,10 @@ interface Props {
   classes: string[];
   /** [key, class] pairs, from lib/keys.ts on the server. */
   keys: [string, string][];
+  /** Labels before the first retrain, for the model badge's cold-start line. */
+  retrainEvery: number;
+  /** The model page, for leads and admins. */
+  modelHref?: string;
 }
 
 /** Items the page keeps leased: the one on screen plus prefetched ones, decoded and ready. */
@@ -34,7 +39,7 @@ declare global {
   }
 }
 
-export function Labeler({ projectId, projectName, classes, keys }: Props) {
+export function Labeler({ projectId, projectName, classes, keys, retrainEvery, modelHref }: Props) {
   const [queue, setQueue] = useState<HeldItem[]>([]);
   const [loaded, setLoaded] = useState(false);
   const [progress, setProgress] = useState<ProgressCounts | null>(null);
@@ -42,6 +47,7 @@ export function Labeler({ projectId, projectName, classes, keys }: Props) {
   const [notice, setNotice] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
   const [lastLabel, setLastLabel] = useState<{ itemId: number; label: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [socket, setSocket] = useState<Socket | null>(null);
 
   const queueRef = useRef<HeldItem[]>([]);
   const outbox = useRef<PendingLabel[]>([]);
@@ -193,14 +199,15 @@ export function Labeler({ projectId, projectName, classes, keys }: Props) {
     return () => clearInterval(renew);
   }, [flush, projectId, refreshProgress, topUp]);
 
-  // Live counts from everyone's labels.
+  // Live counts from everyone's labels (the model badge listens on the same socket).
   useEffect(() => {
     const socket: Socket = io({ path: '/socket.io', transports: ['websocket'] });
+    setSocket(socket);
     socket.on('connect', () => socket.emit('subscribe', { projectId }, () => {}));
     socket.on('progress', (p: { labeled: number; items: number }) => {
       setProgress((old) => (old ? { ...old, labeled: p.labeled, total: p.items } : old));
     });
-    return () => { socket.disconnect(); };
+    return () => { socket.disconnect(); setSocket(null); };
   }, [projectId]);
 
   useEffect(() => {
@@ -242,7 +249,10 @@ export function Labeler({ projectId, projectName, classes, keys }: Props) {
   return (
     <div className="labeler">
       <header className="labeler-head">
-        <h1>{projectName}</h1>
+        <div>
+          <h1>{projectName}</h1>
+          <ModelBadge projectId={projectId} retrainEvery={retrainEvery} socket={socket} href={modelHref} />
+        </div>
         <ProgressBar progress={progress} pending={pendingCount} />
       </header>
       {notice && (

@@ -1,6 +1,8 @@
+import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requireUser } from '@/server/auth/guard';
 import { runtime } from '@/server/runtime';
+import { LearningCurve } from '@/components/model/LearningCurve';
 import { AddUserForm, SetMemberForm } from './forms';
 
 export const dynamic = 'force-dynamic';
@@ -10,7 +12,10 @@ export default async function AdminPage() {
   if (user.role !== 'admin') notFound();
   const { services } = runtime();
   const [projects, users] = await Promise.all([services.projects.listVisible(user.principal), services.users.list(user.principal)]);
-  const members = await Promise.all(projects.map((p) => services.projects.members(user.principal, p.id)));
+  const [members, models] = await Promise.all([
+    Promise.all(projects.map((p) => services.projects.members(user.principal, p.id))),
+    Promise.all(projects.map((p) => services.training.status(user.principal, p.id))),
+  ]);
   return (
     <>
       <h1>Admin</h1>
@@ -27,6 +32,10 @@ export default async function AdminPage() {
               <span><b>{p.counts.holdoutLabeled}</b>holdout labeled</span>
             </div>
             <p>Classes: {p.classes.join(', ')}</p>
+            <div className="admin-model">
+              <LearningCurve points={models[i].curve} id={`admin-curve-${p.id}`} chance={p.classes.length > 1 ? 1 / p.classes.length : undefined} compact />
+              <p><Link href={`/projects/${p.id}/model`} data-testid="admin-model-link">Model, training job and learning curve →</Link></p>
+            </div>
             <p>Import more data: <code>npx tandem import {p.slug} PATH</code> <span className="muted">(a folder per class, a folder of images, or a JSONL/CSV manifest)</span></p>
             <p>Export labels: <code>npx tandem export {p.slug} --format csv --out labels.csv</code></p>
             <table>

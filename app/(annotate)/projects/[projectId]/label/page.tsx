@@ -3,6 +3,7 @@ import { requireUser } from '@/server/auth/guard';
 import { runtime } from '@/server/runtime';
 import { isTandemError } from '@/lib/errors';
 import { keyMap } from '@/lib/keys';
+import { can } from '@/lib/roles';
 import { Labeler } from '@/components/labeling/Labeler';
 
 export const dynamic = 'force-dynamic';
@@ -12,9 +13,16 @@ export default async function LabelPage({ params }: { params: Promise<{ projectI
   const user = await requireUser(`/projects/${projectId}/label`);
   const id = Number(projectId);
   if (!Number.isInteger(id) || id <= 0) notFound();
-  const project = await runtime().services.projects.get(user.principal, id).catch((e) => {
+  const { services, config } = runtime();
+  const project = await services.projects.get(user.principal, id).catch((e) => {
     if (isTandemError(e)) notFound();
     throw e;
   });
-  return <Labeler projectId={project.id} projectName={project.name} classes={project.classes} keys={[...keyMap(project.classes)]} />;
+  const lead = can({ userRole: user.role, projectRole: project.role === 'admin' ? null : project.role }, 'project.review');
+  return (
+    <Labeler
+      projectId={project.id} projectName={project.name} classes={project.classes} keys={[...keyMap(project.classes)]}
+      retrainEvery={config.retrainEvery} modelHref={lead ? `/projects/${project.id}/model` : undefined}
+    />
+  );
 }

@@ -1,0 +1,94 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { requireUser } from '@/server/auth/guard';
+import { runtime } from '@/server/runtime';
+import { isTandemError } from '@/lib/errors';
+import { can } from '@/lib/roles';
+import { JobStatus } from '@/components/model/JobStatus';
+import { LearningCurve } from '@/components/model/LearningCurve';
+import { LiveRefresh } from '@/components/model/LiveRefresh';
+import { NextItems } from '@/components/model/NextItems';
+import { fixed, holdoutMetrics, labelsBehind, percent, plural, type ModelStatus } from '@/components/model/status';
+
+export const dynamic = 'force-dynamic';
+
+/** The model behind a project's queue, for its leads and admins; annotators see the badge on the labeling page. */
+export default async function ModelPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const { projectId } = await params;
+  const user = await requireUser(`/projects/${projectId}/model`);
+  const id = Number(projectId);
+  if (!Number.isInteger(id) || id <= 0) notFound();
+  const { services, config } = runtime();
+  const project = await services.projects.get(user.principal, id).catch((e) => {
+    if (isTandemError(e)) notFound();
+    throw e;
+  });
+  if (!can({ userRole: user.role, projectRole: project.role === 'admin' ? null : project.role }, 'project.review')) notFound();
+  const raw = await services.training.status(user.principal, id);
+  const status: ModelStatus = { ...raw, ranking: raw.ranking && { ...raw.ranking, at: raw.ranking.at.toISOString() } };
+  const { model, ranking, job } = status;
+  const metrics = holdoutMetrics(model?.metrics);
+  const behind = labelsBehind(status);
+  const open = job?.state === 'queued' || job?.state === 'running';
+
+  return (
+    <div className="model-page" data-testid="model-page">
+      <LiveRefresh projectId={id} poll={open} />
+      <header className="page-head">
+        <h1>{project.name}: the model</h1>
+        <Link href={`/projects/${id}/label`} className="button">Label</Link>
+      </header>
+
+      <section className="card" data-testid="model-current">
+        <h2>Current model</h2>
+        {model ? (
+          <dl className="facts">
+            <dt>version</dt>
+            <dd data-testid="model-version">v{status.curve.length} <span className="muted">({model.model})</span></dd>
+            <dt>compute backend</dt>
+            <dd data-testid="model-backend">the trainer ran on <b>{model.backend}</b></dd>
+            <dt>trained on</dt>
+            <dd>{plural(model.labelCount, 'label')}</dd>
+            <dt>staleness</dt>
+            <dd data-testid="model-behind">
+              {behind === 0 ? <span className="ok">up to date</span> : <b>{plural(behind ?? 0, 'label')} behind</b>}
+              <span className="muted"> ({status.labels} labeled now)</span>
+            </dd>
+            <dt>holdout</dt>
+            <dd data-testid="model-metrics">
+              {metrics
+                ? <>accuracy <b>{percent(metrics.accuracy)}</b> · macro-F1 {percent(metrics.macroF1)} · log loss {fixed(metrics.logLoss)} · ECE {fixed(metrics.ece)} <span className="muted">on {plural(metrics.holdoutSize, 'item')}</span></>
+                : <span className="muted">no labeled holdout items yet, so no metrics</span>}
+            </dd>
+            {ranking && (
+              <>
+                <dt>ranking</dt>
+                <dd>#{ranking.id} by <code>{ranking.strategy}</code>, applied <time dateTime={ranking.at}>{ranking.at.slice(0, 19).replace('T', ' ')} UTC</time></dd>
+              </>
+            )}
+          </dl>
+        ) : (
+          <p data-testid="model-none">
+            No model yet. Items are dealt at random until the first retrain, which is queued after {plural(config.retrainEvery, 'label')}
+            {' '}<span className="muted">({status.labels} so far)</span>.
+          </p>
+        )}
+      </section>
+
+      <section className="card" data-testid="model-job">
+        <h2>Training</h2>
+        <JobStatus job={job} trainerBeside={config.trainer} />
+      </section>
+
+      <section className="card" data-testid="model-curve">
+        <h2>Learning curve</h2>
+        <LearningCurve points={status.curve} id={`curve-${id}`} chance={project.classes.length > 1 ? 1 / project.classes.length : undefined} />
+      </section>
+
+      <section className="card" data-testid="model-next">
+        <h2>What the model asks next</h2>
+        <NextItems next={status.next} hasRanking={ranking !== null} />
+      </section>
+    </div>
+  );
+}

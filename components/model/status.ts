@@ -1,0 +1,137 @@
+/**
+ * The model's state as `GET /api/projects/:id/model` sends it (server/services/training.ts
+ * `status()`), and the words the badge and the model page use for it. Pure: no fetch, no clock.
+ */
+
+export interface HoldoutMetrics {
+  accuracy: number;
+  macroF1: number;
+  logLoss: number;
+  ece: number;
+  holdoutSize: number;
+}
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed';
+
+export interface JobProgress {
+  phase: string;
+  done: number;
+  total: number;
+}
+
+/** One model version on the learning curve; the metrics are absent when no holdout item was labeled yet. */
+export type CurvePoint = { labels: number } & Partial<HoldoutMetrics>;
+
+export interface NextItem {
+  itemId: number;
+  score: number;
+  predicted: string | null;
+  confidence: number | null;
+}
+
+export interface ModelStatus {
+  /** Items with a standing label now. */
+  labels: number;
+  ranking: { id: number; labelCount: number; behind: number; strategy: string; at: string } | null;
+  model: { id: number; backend: string; model: string; labelCount: number; metrics: Record<string, number> } | null;
+  job: { id: number; state: JobState; attempts: number; progress: JobProgress | null; error: string | null; worker: string | null } | null;
+  curve: CurvePoint[];
+  next: NextItem[];
+}
+
+/** The holdout metrics of a version, or null when it has none (no holdout label yet). */
+export function holdoutMetrics(m: Record<string, number> | Partial<HoldoutMetrics> | null | undefined): HoldoutMetrics | null {
+  if (!m || typeof m.accuracy !== 'number' || typeof m.macroF1 !== 'number') return null;
+  return { accuracy: m.accuracy, macroF1: m.macroF1, logLoss: m.logLoss ?? NaN, ece: m.ece ?? NaN, holdoutSize: m.holdoutSize ?? 0 };
+}
+
+/** "91.2%"; a dash for a missing number. */
+export function percent(x: number | null | undefined, digits = 1): string {
+  return typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '–';
+}
+
+export function fixed(x: number | null | undefined, digits = 3): string {
+  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '–';
+}
+
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The compute part of a backend description: "cpu: typed-array label spreading" → "cpu". */
+export function shortBackend(backend: string): string {
+  return backend.split(':')[0].trim() || backend;
+}
+
+/** A job's error column collects one reason per failed attempt, "a; b; ": the reasons, oldest first. */
+export function jobErrors(error: string | null | undefined): string[] {
+  return (error ?? '').split(';').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Labels given since the model behind the queue was trained; null without a model. */
+export function labelsBehind(s: ModelStatus): number | null {
+  if (s.ranking) return s.ranking.behind;
+  if (s.model) return Math.max(0, s.labels - s.model.labelCount);
+  return null;
+}
+
+/** What the model is doing, in the order the badge says it. */
+export type ModelSummary =
+  | { kind: 'cold'; labels: number; until: number }
+  | { kind: 'waiting'; labels: number }
+  | { kind: 'ready'; version: number; trainedOn: number; accuracy: number | null; behind: number; backend: string }
+  | { kind: 'training'; version: number | null; progress: JobProgress | null }
+  | { kind: 'retrying'; version: number | null; error: string; attempts: number }
+  | { kind: 'failed'; version: number | null; error: string; attempts: number; hasRanking: boolean };
+
+/**
+ * The one state the badge shows. A failing or running job wins over the
+ * ready model: an annotator should know the model is not keeping up.
+ */
+export function summarize(s: ModelStatus, retrainEvery: number): ModelSummary {
+  const version = s.model ? s.curve.length || 1 : null;
+  const job = s.job;
+  if (job?.state === 'failed') {
+    return { kind: 'failed', version, error: jobErrors(job.error).pop() ?? 'no reason given', attempts: job.attempts, hasRanking: s.ranking !== null };
+  }
+  if (job?.state === 'running') return { kind: 'training', version, progress: job.progress };
+  if (job?.state === 'queued' && job.error) {
+    return { kind: 'retrying', version, error: jobErrors(job.error).pop() ?? 'no reason given', attempts: job.attempts };
+  }
+  if (s.model && version !== null) {
+    return { kind: 'ready', version, trainedOn: s.model.labelCount, accuracy: holdoutMetrics(s.model.metrics)?.accuracy ?? null, behind: labelsBehind(s) ?? 0, backend: shortBackend(s.model.backend) };
+  }
+  if (s.labels < retrainEvery && !job) return { kind: 'cold', labels: s.labels, until: retrainEvery };
+  return { kind: 'waiting', labels: s.labels };
+}
+
+export type Tone = 'info' | 'ok' | 'busy' | 'error';
+
+/** The badge's one line, and how it should look. */
+export function badgeLine(s: ModelStatus, retrainEvery: number): { kind: ModelSummary['kind']; tone: Tone; text: string } {
+  const m = summarize(s, retrainEvery);
+  const prefix = 'version' in m && m.version !== null ? `Model v${m.version} · ` : '';
+  switch (m.kind) {
+    case 'cold':
+      return { kind: m.kind, tone: 'info', text: `No model yet: items dealt at random until ${plural(m.until, 'label')} (${m.labels} so far)` };
+    case 'waiting':
+      return { kind: m.kind, tone: 'info', text: 'No model yet: items dealt at random; training is queued and waits for a trainer' };
+    case 'ready': {
+      const acc = m.accuracy === null ? 'no holdout labels yet' : `${percent(m.accuracy)} holdout accuracy`;
+      const behind = m.behind === 0 ? 'up to date' : `${plural(m.behind, 'label')} behind`;
+      return { kind: m.kind, tone: 'ok', text: `Model v${m.version} (${plural(m.trainedOn, 'label')}) · ${acc} · ${behind} · ${m.backend}` };
+    }
+    case 'training': {
+      const p = m.progress;
+      return { kind: m.kind, tone: 'busy', text: `${prefix}Training…${p ? ` (${p.phase}, ${p.done}/${p.total})` : ''}` };
+    }
+    case 'retrying':
+      return { kind: m.kind, tone: 'error', text: `${prefix}Trainer failed: ${m.error} — trying again (attempt ${m.attempts + 1}); labeling goes on` };
+    case 'failed': {
+      const after = m.hasRanking ? 'labeling goes on with the previous ranking' : 'labeling goes on with items dealt at random';
+      return { kind: m.kind, tone: 'error', text: `${prefix}Trainer failed: ${m.error} — ${after}` };
+    }
+    default: {
+      const never: never = m;
+      return never;
+    }
+  }
+}
