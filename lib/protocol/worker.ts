@@ -55,6 +55,26 @@ export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
 
+/** `?ids=1,2,3`: up to MEDIA_BATCH items' media in one answer, so a trainer needs a few dozen requests for 10k images, not 10k. */
+export const MEDIA_BATCH = 500;
+export const MediaBatchQuery = z.object({
+  ids: z.string().max(MEDIA_BATCH * 12)
+    .transform((v, ctx) => {
+      const ids = v.split(',').map((x) => Number(x.trim()));
+      if (ids.length === 0 || ids.length > MEDIA_BATCH || ids.some((x) => !Number.isInteger(x) || x <= 0)) {
+        ctx.addIssue({ code: 'custom', message: `ids must be 1 to ${MEDIA_BATCH} positive integers separated by commas` });
+        return z.NEVER;
+      }
+      return [...new Set(ids)];
+    }),
+});
+export const MediaBatch = z.object({
+  media: z.array(z.object({ id: z.number().int(), mediaType: z.string(), data: z.string() })),
+  /** Requested ids that are not items of this project. */
+  missing: z.array(z.number().int()),
+});
+export type MediaBatch = z.infer<typeof MediaBatch>;
+
 export const WorkerItem = z.object({
   id: z.number().int(),
   split: z.enum(['pool', 'holdout']),

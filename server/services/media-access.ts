@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client';
-import { findItemMedia } from '../../db/queries/media';
+import { findItemMedia, findProjectItemsMedia } from '../../db/queries/media';
 import { TandemError } from '../../lib/errors';
 import type { MediaStore } from '../media';
 import { requireProject, type Principal } from './access';
@@ -26,5 +26,17 @@ export function createMediaAccessService(db: Db, media: MediaStore) {
     return { bytes: await media.read(row.media), mediaType: row.mediaType };
   }
 
-  return { read, authorizeItem, readForWorker };
+  /** Many items' media at once, base64 in JSON, for a trainer scoped to the project. */
+  async function readBatchForWorker(w: { projectIds: number[] | null }, projectId: number, ids: number[]) {
+    if (w.projectIds && !w.projectIds.includes(projectId)) throw new TandemError('forbidden', `this worker token may not train project ${projectId}`);
+    const rows = await findProjectItemsMedia(db, projectId, ids);
+    const found = new Set(rows.map((r) => r.id));
+    const out: { id: number; mediaType: string; data: string }[] = [];
+    for (let i = 0; i < rows.length; i += 32) {
+      out.push(...await Promise.all(rows.slice(i, i + 32).map(async (r) => ({ id: r.id, mediaType: r.mediaType, data: (await media.read(r.media)).toString('base64') }))));
+    }
+    return { media: out, missing: ids.filter((id) => !found.has(id)) };
+  }
+
+  return { read, authorizeItem, readForWorker, readBatchForWorker };
 }

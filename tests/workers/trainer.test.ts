@@ -82,6 +82,21 @@ describe('trainer worker against a running server', () => {
     expect(notJson.status).toBe(400);
   });
 
+  it('serves media in batches, naming ids that are not in the project', async () => {
+    const { json: page } = await worker(`/projects/${projectId}/items?limit=3`);
+    const ids = page.items.map((i: { id: number }) => i.id);
+    const batch = await worker(`/projects/${projectId}/media?ids=${ids.join(',')},987654`);
+    expect(batch.status).toBe(200);
+    expect(batch.json.media.map((m: { id: number }) => m.id).sort()).toEqual([...ids].sort());
+    expect(Buffer.from(batch.json.media[0].data, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    expect(batch.json.missing).toEqual([987654]);
+    for (const bad of ['', 'x', '1,-2', Array.from({ length: 501 }, (_, i) => i + 1).join(',')]) {
+      const r = await worker(`/projects/${projectId}/media?ids=${bad}`);
+      expect(r.status, bad.slice(0, 20)).toBe(400);
+      expect(r.json.error.message).toMatch(/ids/);
+    }
+  });
+
   it('trains on the labels, pushes a ranking the queue deals from, and re-ranks after more labels', async () => {
     expect((await model()).job).toBeNull(); // nothing is due before 10 labels
     await labelSome(10);

@@ -1,6 +1,6 @@
 import { z, type ZodType } from 'zod';
 import {
-  ClaimJobResponse, WorkerItem, WorkerLabel, type ClaimJobRequest, type CompleteJobRequest, type Job, type RankingChunk,
+  ClaimJobResponse, MediaBatch, WorkerItem, WorkerLabel, type ClaimJobRequest, type CompleteJobRequest, type Job, type RankingChunk,
 } from '../../lib/protocol/worker';
 
 /** A failed protocol call; `retry` when trying again may help (network, 5xx). */
@@ -21,6 +21,18 @@ export class WorkerClient {
   constructor(readonly server: string, private readonly token: string, private readonly timeoutMs = 60_000) {}
 
   private async call<T extends ZodType>(method: string, path: string, schema: T, body?: unknown): Promise<z.infer<T>> {
+    // Reads are safe to repeat: a connection the server closed while idle must not fail a whole job.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.callOnce(method, path, schema, body);
+      } catch (e) {
+        if (method !== 'GET' || !(e instanceof ProtocolError) || !e.retry || attempt >= 4) throw e;
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
+    }
+  }
+
+  private async callOnce<T extends ZodType>(method: string, path: string, schema: T, body?: unknown): Promise<z.infer<T>> {
     let res: Response;
     try {
       res = await fetch(`${this.server}/api/worker/v1${path}`, {
@@ -30,7 +42,7 @@ export class WorkerClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
-      throw new ProtocolError(`cannot reach ${this.server}: ${(e as Error).message}`, 0, 'network', true);
+      throw new ProtocolError(`cannot reach ${this.server}: ${describeFetchError(e)}`, 0, 'network', true);
     }
     const json = await res.json().catch(() => null) as { error?: { code: string; message: string } } | null;
     if (!res.ok) {
@@ -69,6 +81,13 @@ export class WorkerClient {
     }
   }
 
+  /** Media of up to MEDIA_BATCH items of a project in one request. */
+  async mediaBatch(projectId: number, ids: number[]): Promise<Map<number, Buffer>> {
+    const page = await this.call('GET', `/projects/${projectId}/media?ids=${ids.join(',')}`, MediaBatch);
+    if (page.missing.length) throw new ProtocolError(`items ${page.missing.slice(0, 5).join(', ')} are gone from project ${projectId}`, 200, 'missing', false);
+    return new Map(page.media.map((m) => [m.id, Buffer.from(m.data, 'base64')]));
+  }
+
   async media(itemId: number): Promise<Buffer> {
     let res: Response;
     try {
@@ -91,4 +110,11 @@ export class WorkerClient {
   fail(jobId: number, reason: string) {
     return this.call('POST', `/jobs/${jobId}/fail`, z.object({ state: z.string() }), { reason });
   }
+}
+
+/** undici's "fetch failed" hides the reason in `cause`: say it. */
+function describeFetchError(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  const cause = err.cause ? ` (${err.cause.code ?? ''} ${err.cause.message ?? ''})`.replace('( ', '(') : '';
+  return `${err.message}${cause}`;
 }

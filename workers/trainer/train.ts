@@ -1,5 +1,5 @@
 import type { Job, RankingEntry } from '../../lib/protocol/worker';
-import type { WorkerItem } from '../../lib/protocol/worker';
+import { MEDIA_BATCH, type WorkerItem } from '../../lib/protocol/worker';
 import { confidence, margin, rankPool, type StrategyName } from '../../lib/al';
 import { buildFeatures, holdoutMetrics, trainRound, type Features } from '../../lib/model';
 import type { WorkerClient } from './client';
@@ -7,7 +7,8 @@ import { SIDE, thumbnail } from './pixels';
 
 const DIM = SIDE * SIDE;
 const CHUNK = 5000;
-const FETCH_PARALLEL = 16;
+/** Media requests in flight at once (each carries up to MEDIA_BATCH images). */
+const FETCH_PARALLEL = 4;
 /** Items the strategy orders itself (diverse, uncertain); the rest of the pool follows by uncertainty. */
 const BATCH = 50;
 
@@ -52,13 +53,16 @@ export function createTrainer(client: WorkerClient) {
       if (state && old !== undefined) pixels.set(state.pixels.subarray(old * DIM, (old + 1) * DIM), i * DIM);
       else missing.push(id);
     });
+    const batches: number[][] = [];
+    for (let start = 0; start < missing.length; start += MEDIA_BATCH) batches.push(missing.slice(start, start + MEDIA_BATCH));
     let done = 0;
-    for (let start = 0; start < missing.length; start += FETCH_PARALLEL) {
-      await Promise.all(missing.slice(start, start + FETCH_PARALLEL).map(async (id) => {
-        thumbnail(await client.media(id), pixels, index.get(id)! * DIM);
+    for (let b = 0; b < batches.length; b += FETCH_PARALLEL) {
+      await Promise.all(batches.slice(b, b + FETCH_PARALLEL).map(async (batch) => {
+        const media = await client.mediaBatch(job.projectId, batch);
+        for (const id of batch) thumbnail(media.get(id)!, pixels, index.get(id)! * DIM);
+        done += batch.length;
+        progress('fetching media', done, missing.length);
       }));
-      done = Math.min(missing.length, start + FETCH_PARALLEL);
-      if (done % 1000 < FETCH_PARALLEL) progress('fetching media', done, missing.length);
     }
     state = { itemIds: ids, index, pixels };
     pools.set(job.projectId, state);
