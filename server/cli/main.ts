@@ -24,6 +24,7 @@ const io: CliIO = {
  * which holds the lock file meanwhile so a `tandem start` waits its turn.
  */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'simulate') return (await import('./simulate')).runSimulate(argv, io);
   let config: Config;
   try {
     config = readConfig();
