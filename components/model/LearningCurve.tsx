@@ -1,4 +1,5 @@
 import { holdoutMetrics, percent, type CurvePoint, type HoldoutMetrics } from './status';
+import { niceTicks } from './ticks';
 import { VersionTable } from './VersionTable';
 
 interface Props {
@@ -89,7 +90,7 @@ function Chart({ points, id, chance, compact }: { points: Measured[]; id: string
         <g key={s.key} className={s.className}>
           {points.length > 1 && <polyline fill="none" points={points.map((p) => `${x(p.labels).toFixed(1)},${y(p[s.key]).toFixed(1)}`).join(' ')} />}
           {points.map((p, i) => (
-            <circle key={i} cx={x(p.labels)} cy={y(p[s.key])} r={compact ? 2.5 : 3.5}>
+            <circle key={i} cx={x(p.labels)} cy={y(p[s.key])} r={(compact ? 2.5 : 3.5) + (s.key === 'accuracy' ? 1 : 0)}>
               <title>{`${p.labels} labels: ${s.name} ${percent(p[s.key])}`}</title>
             </circle>
           ))}
@@ -97,18 +98,4 @@ function Chart({ points, id, chance, compact }: { points: Measured[]; id: string
       ))}
     </svg>
   );
-}
-
-/** Round tick values from 0 to at least `max`, at most about `count` of them (steps of 1, 2 or 5 × 10^k). */
-export function niceTicks(max: number, count: number): number[] {
-  const raw = Math.max(max, 1) / Math.max(count - 1, 1);
-  const pow = 10 ** Math.floor(Math.log10(raw));
-  // Labels are whole numbers: no step below 1.
-  const step = Math.max(1, [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow);
-  const ticks: number[] = [];
-  for (let t = 0; t < max + step; t += step) {
-    ticks.push(Number(t.toPrecision(12)));
-    if (t >= max) break;
-  }
-  return ticks;
 }

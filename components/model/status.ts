@@ -113,7 +113,7 @@ export function badgeLine(s: ModelStatus, retrainEvery: number): { kind: ModelSu
     case 'cold':
       return { kind: m.kind, tone: 'info', text: `No model yet: items dealt at random until ${plural(m.until, 'label')} (${m.labels} so far)` };
     case 'waiting':
-      return { kind: m.kind, tone: 'info', text: 'No model yet: items dealt at random; training is queued and waits for a trainer' };
+      return { kind: m.kind, tone: 'info', text: 'No model yet: items dealt at random · retrain queued, waiting for a trainer' };
     case 'ready': {
       const acc = m.accuracy === null ? 'no holdout labels yet' : `${percent(m.accuracy)} holdout accuracy`;
       const behind = m.behind === 0 ? 'up to date' : `${plural(m.behind, 'label')} behind`;

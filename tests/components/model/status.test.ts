@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { badgeLine, holdoutMetrics, jobErrors, labelsBehind, summarize, type ModelStatus } from '../../../components/model/status';
+import { niceTicks } from '../../../components/model/ticks';
+
+const metrics = { accuracy: 0.912, macroF1: 0.9, logLoss: 0.31, ece: 0.04, holdoutSize: 120 };
+
+function status(over: Partial<ModelStatus> = {}): ModelStatus {
+  return { labels: 0, ranking: null, model: null, job: null, curve: [], next: [], ...over };
+}
+
+const trained = (over: Partial<ModelStatus> = {}) => status({
+  labels: 47,
+  ranking: { id: 7, labelCount: 43, behind: 4, strategy: 'auto', at: '2026-01-01T00:00:00Z' },
+  model: { id: 12, backend: 'cpu: typed-array label spreading', model: 'knn', labelCount: 43, metrics },
+  job: { id: 3, state: 'done', attempts: 1, progress: null, error: null, worker: 'w' },
+  curve: [{ labels: 10, ...metrics }, { labels: 20, ...metrics }, { labels: 43, ...metrics }],
+  ...over,
+});
+
+describe('model badge line', () => {
+  it('says items are dealt at random until the first retrain, with the count so far', () => {
+    expect(badgeLine(status({ labels: 3 }), 10)).toEqual({ kind: 'cold', tone: 'info', text: 'No model yet: items dealt at random until 10 labels (3 so far)' });
+  });
+
+  it('says a queued first job waits for a trainer', () => {
+    const s = status({ labels: 12, job: { id: 1, state: 'queued', attempts: 0, progress: null, error: null, worker: null } });
+    expect(badgeLine(s, 10).kind).toBe('waiting');
+    expect(badgeLine(s, 10).text).toMatch(/waiting for a trainer/);
+  });
+
+  it('names the version within the project, the trained labels, holdout accuracy, staleness and the compute backend', () => {
+    expect(badgeLine(trained(), 10).text).toBe('Model v3 (43 labels) · 91.2% holdout accuracy · 4 labels behind · cpu');
+    expect(badgeLine(trained({ ranking: { id: 7, labelCount: 47, behind: 0, strategy: 'auto', at: '' } }), 10).text).toContain('up to date');
+    expect(badgeLine(trained({ ranking: { id: 7, labelCount: 46, behind: 1, strategy: 'auto', at: '' } }), 10).text).toContain('1 label behind');
+  });
+
+  it('says when a version has no holdout metrics yet', () => {
+    const s = trained({ model: { id: 1, backend: 'cpu', model: 'm', labelCount: 43, metrics: {} }, curve: [{ labels: 43 }] });
+    expect(badgeLine(s, 10).text).toBe('Model v1 (43 labels) · no holdout labels yet · 4 labels behind · cpu');
+  });
+
+  it('shows a running job with its phase and progress', () => {
+    const s = trained({ job: { id: 4, state: 'running', attempts: 1, progress: { phase: 'scoring', done: 200, total: 300 }, error: null, worker: 'w' } });
+    expect(badgeLine(s, 10)).toMatchObject({ kind: 'training', tone: 'busy', text: 'Model v3 · Training… (scoring, 200/300)' });
+  });
+
+  it('shows the last failure reason and that labeling goes on', () => {
+    const failed = trained({ job: { id: 4, state: 'failed', attempts: 3, progress: null, error: 'claim expired; out of memory; ', worker: 'w' } });
+    expect(badgeLine(failed, 10)).toMatchObject({ kind: 'failed', tone: 'error', text: 'Model v3 · Trainer failed: out of memory — labeling goes on with the previous ranking' });
+    const first = status({ labels: 12, job: { id: 1, state: 'failed', attempts: 3, progress: null, error: 'boom; ', worker: null } });
+    expect(badgeLine(first, 10).text).toBe('Trainer failed: boom — labeling goes on with items dealt at random');
+    const retry = trained({ job: { id: 4, state: 'queued', attempts: 1, progress: null, error: 'claim expired; ', worker: null } });
+    expect(summarize(retry, 10)).toMatchObject({ kind: 'retrying', error: 'claim expired', attempts: 1 });
+  });
+});
+
+describe('model status helpers', () => {
+  it('reads a job error column into its reasons', () => {
+    expect(jobErrors('claim expired; trainer exited (code 1); ')).toEqual(['claim expired', 'trainer exited (code 1)']);
+    expect(jobErrors(null)).toEqual([]);
+  });
+
+  it('takes staleness from the ranking, else from the model', () => {
+    expect(labelsBehind(trained())).toBe(4);
+    expect(labelsBehind(trained({ ranking: null }))).toBe(4);
+    expect(labelsBehind(status())).toBeNull();
+  });
+
+  it('treats a version without accuracy as unmeasured', () => {
+    expect(holdoutMetrics({})).toBeNull();
+    expect(holdoutMetrics({ seconds: 2 })).toBeNull();
+    expect(holdoutMetrics(metrics)).toEqual(metrics);
+  });
+
+  it('draws whole-number ticks from 0 past the largest label count', () => {
+    expect(niceTicks(10, 6)).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(niceTicks(43, 6)).toEqual([0, 10, 20, 30, 40, 50]);
+    expect(niceTicks(1, 6)).toEqual([0, 1]);
+    expect(niceTicks(1234, 4)).toEqual([0, 500, 1000, 1500]);
+  });
+});
