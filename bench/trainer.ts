@@ -24,7 +24,7 @@ import { ROOT } from '../tests/fixtures/paths';
 import { machine, percentile } from './stats';
 
 const KILLS = Number(process.env.BENCH_KILLS ?? 10);
-const WARM_LABELS = Number(process.env.BENCH_WARM_LABELS ?? 120);
+const WARM_RANKINGS = Number(process.env.BENCH_WARM_RANKINGS ?? 8);
 const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 250);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ms = (x: number) => Math.round(x);
@@ -48,7 +48,7 @@ async function main() {
   await ensureBuild(ROOT, createLogger('info', 'bench'));
   const dataDir = path.join(ROOT, 'bench/.tmp/trainer');
   if (process.env.BENCH_FRESH === '1') fs.rmSync(dataDir, { recursive: true, force: true });
-  const server = await startTandem({ dataDir, port: await freePort(), env: { TANDEM_DEMO_LIMIT: '10000', TANDEM_TRAINER: '1', TANDEM_RETRAIN_EVERY: '10' } });
+  const server = await startTandem({ dataDir, port: await freePort(), env: { TANDEM_DEMO_LIMIT: '10000', TANDEM_TRAINER: '1', TANDEM_RETRAIN_EVERY: '10', LOG_LEVEL: 'info' } });
   const truth = truthByPixels();
   try {
     const annotator = await new Client(server.url).login('ann1@tandem.local', DEMO_PASSWORD);
@@ -93,8 +93,8 @@ async function main() {
       }
     })();
 
-    // 1. Latency, with the trainer warm after its first job.
-    while (commits.length < WARM_LABELS) await sleep(200);
+    // 1. Latency, with the trainer warm after its first job: measured over the next WARM_RANKINGS rankings.
+    while (applied.length < 1 + WARM_RANKINGS) await sleep(200);
     phase = 'drill';
 
     // 2. Crash drill.
@@ -141,6 +141,11 @@ async function main() {
     const warm = commits.filter((c) => c.phase === 'warm-up' && firstApplied && c.at > firstApplied.at);
     const latency = (rows: typeof commits) => ({ p50: ms(percentile(rows.map((c) => c.latency), 50)), p99: ms(percentile(rows.map((c) => c.latency), 99)), n: rows.length });
     const warmToRanking = toRanking(warm);
+    // The trainer logs the time of each phase of every job it completes.
+    const jobs = server.output().split('\n').flatMap((line) => {
+      try { const j = JSON.parse(line); return j.msg === 'ranking applied' && j.phases ? [{ seconds: Number(j.seconds), phases: j.phases as Record<string, number> }] : []; } catch { return []; }
+    });
+    const phaseNames = [...new Set(jobs.flatMap((j) => Object.keys(j.phases)))];
     const result = {
       date: new Date().toISOString(),
       machine: machine(),
@@ -149,6 +154,8 @@ async function main() {
       labelToRankingMs: { median: ms(percentile(warmToRanking, 50)), p90: ms(percentile(warmToRanking, 90)), labels: warmToRanking.length },
       firstRankingAfterStartMs: firstApplied ? ms(firstApplied.at - commits[0].at) : null,
       rankings: applied.length,
+      jobSeconds: jobs.map((j) => j.seconds),
+      medianPhaseMs: Object.fromEntries(phaseNames.map((p) => [p, ms(percentile(jobs.map((j) => j.phases[p] ?? 0), 50))])),
       labelCommitMs: { beforeDrill: latency(commits.filter((c) => c.phase === 'warm-up')), duringDrill: latency(commits.filter((c) => c.phase === 'drill')) },
       drill: {
         kills: kills.length,

@@ -21,12 +21,15 @@ export class WorkerClient {
   constructor(readonly server: string, private readonly token: string, private readonly timeoutMs = 60_000) {}
 
   private async call<T extends ZodType>(method: string, path: string, schema: T, body?: unknown): Promise<z.infer<T>> {
-    // Reads are safe to repeat: a connection the server closed while idle must not fail a whole job.
+    // A connection the server closed while this process was busy computing must not fail a whole job:
+    // reads, chunk uploads (stored by index) and heartbeats are safe to repeat.
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.callOnce(method, path, schema, body);
       } catch (e) {
-        if (method !== 'GET' || !(e instanceof ProtocolError) || !e.retry || attempt >= 4) throw e;
+        // Claims are not repeated: a claim that did land would leave a job held by nobody until it lapses.
+        const again = e instanceof ProtocolError && e.retry && (method === 'GET' || (e.code === 'network' && !path.endsWith('/claim')));
+        if (!again || attempt >= 4) throw e;
         await new Promise((r) => setTimeout(r, 250 * attempt));
       }
     }

@@ -48,7 +48,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       continue;
     }
     if (!job) {
-      await sleep((opts.idleSeconds ?? 2) * 1000);
+      await sleep((opts.idleSeconds ?? 1) * 1000);
       continue;
     }
     jobs++;

@@ -73,6 +73,9 @@ export function createTrainer(client: WorkerClient) {
     const t0 = performance.now();
     const phases: Record<string, number> = {};
     const lap = (name: string, since: number) => { phases[name] = Math.round(performance.now() - since); return performance.now(); };
+    // After seconds of computing, let the event loop see what happened meanwhile (a keep-alive socket
+    // the server closed) before the next request goes out on it.
+    const breathe = () => new Promise<void>((r) => setTimeout(r, 0));
     let t = t0;
     const [items, labels] = await Promise.all([client.allItems(job.projectId), client.allLabels(job.projectId)]);
     t = lap('fetch lists', t);
@@ -83,6 +86,7 @@ export function createTrainer(client: WorkerClient) {
       progress('embedding', 0, n);
       state.features = buildFeatures({ n, d: DIM, data: state.pixels });
       t = lap('features', t);
+      await breathe();
     }
 
     const k = job.classes.length;
@@ -115,6 +119,7 @@ export function createTrainer(client: WorkerClient) {
     const ranked = rankPool({ candidates, selection, uncertainty });
     const conf = confidence(probs);
     t = lap('ranking', t);
+    await breathe();
 
     const entries: RankingEntry[][] = [];
     for (let start = 0; start < ranked.order.length; start += CHUNK) {
