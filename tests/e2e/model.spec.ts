@@ -36,7 +36,7 @@ test.describe('model state in the browser', () => {
   });
   test.afterAll(async () => { await server?.stop(); });
 
-  test('the badge says there is no model, then shows the trained one live; the lead sees the curve; annotators do not see the page', async ({ browser }) => {
+  test('the badge says there is no model, then shows the trained one and its failures live; the lead sees the curve and the failure; annotators do not see the page', async ({ browser }) => {
     const ann = await (await browser.newContext()).newPage();
     await loginInBrowser(ann, server.url, 'ann1@tandem.local', DEMO_PASSWORD);
     // Annotators get no link to the model page.
@@ -111,6 +111,31 @@ test.describe('model state in the browser', () => {
     const card = admin.getByTestId('admin-project-mnist-demo');
     await expect(card.getByTestId('learning-curve-svg')).toBeVisible();
     await expect(card.getByTestId('admin-model-link')).toHaveAttribute('href', `/projects/${projectId}/model`);
+
+    // A trainer that fails a job three times: the badge and the lead's page say why, and labeling goes on.
+    while ((await mate.request('GET', `/api/projects/${projectId}/model`)).json.job?.state !== 'queued') {
+      const { json } = await mate.request('POST', `/api/projects/${projectId}/leases`, { hold: 1 });
+      const [lease] = json.leases;
+      await mate.request('POST', `/api/projects/${projectId}/labels`, { leaseId: lease.leaseId, itemId: lease.itemId, label: '7', clientKey: `e2e-model-b-${lease.itemId}` });
+    }
+    const worker = (url: string, body: unknown) => fetch(`${server.url}/api/worker/v1${url}`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    }).then((r) => r.json() as Promise<any>);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const { job } = await worker('/jobs/claim', { worker: 'e2e-flaky', backends: ['cpu'], protocol: 1 });
+      const { state } = await worker(`/jobs/${job.id}/fail`, { reason: `out of memory (attempt ${attempt})` });
+      expect(state).toBe(attempt < 3 ? 'queued' : 'failed');
+    }
+    // A label tells the room; both pages re-read the status.
+    const item = await ann.getByTestId('current-item').getAttribute('data-item-id');
+    await ann.keyboard.press('2');
+    await expect(ann.getByTestId('current-item')).not.toHaveAttribute('data-item-id', item!);
+    await expect(badge).toHaveAttribute('data-state', 'failed');
+    await expect(badge).toContainText('Trainer failed: out of memory (attempt 3) — labeling goes on with the previous ranking');
+    await expect(lead.getByTestId('job-status')).toHaveAttribute('data-state', 'failed');
+    await expect(lead.getByTestId('job-errors')).toContainText('out of memory (attempt 1)');
+    await expect(lead.getByTestId('job-errors').locator('li')).toHaveCount(3);
+    await expect(lead.getByTestId('job-status')).toContainText('3 attempts');
 
     // Annotators are refused the model page like any page they may not see.
     await ann.goto(`${server.url}/projects/${projectId}/model`);
