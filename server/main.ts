@@ -61,6 +61,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         retrainEvery: config.retrainEvery,
         retrainSeconds: config.retrainSeconds,
         onJobQueued: (pid) => io?.to(projectRoom(pid)).emit('model', { projectId: pid, event: 'job-queued' }),
+        onJobFailed: (pid, final) => io?.to(projectRoom(pid)).emit('model', { projectId: pid, event: final ? 'job-failed' : 'job-requeued' }),
         onRankingApplied: (pid, rankingId) => {
           log.info({ projectId: pid, rankingId }, 'ranking applied');
           io?.to(projectRoom(pid)).emit('model', { projectId: pid, event: 'ranking-applied', rankingId });

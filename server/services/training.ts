@@ -33,6 +33,8 @@ export interface TrainingOptions {
   now?: () => Date;
   onJobQueued?(projectId: number): void;
   onRankingApplied?(projectId: number, rankingId: number): void;
+  /** A job failed or went back to the queue: pages show the reason without waiting for their next poll. */
+  onJobFailed?(projectId: number, final: boolean): void;
 }
 
 export const DEFAULT_TRAINING: Omit<TrainingOptions, 'now'> = { jobLeaseSeconds: 60, retrainEvery: 10, retrainSeconds: 30, maxAttempts: 3 };
@@ -158,13 +160,16 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
 
   /** A trainer this server supervises exited: its jobs need not wait for their claims to lapse. */
   async function releaseWorker(worker: string, reason: string): Promise<number> {
-    return (await requeueJobs(db, { now: now(), maxAttempts: opts.maxAttempts, reason, worker })).length;
+    const released = await requeueJobs(db, { now: now(), maxAttempts: opts.maxAttempts, reason, worker });
+    for (const j of released) opts.onJobFailed?.(j.projectId, j.state === 'failed');
+    return released.length;
   }
 
   async function fail(w: WorkerPrincipal, jobId: number, reason: string) {
     const job = await ownRunningJob(w, jobId);
     const final = job.attempts >= opts.maxAttempts;
     await finishJob(db, jobId, final ? 'failed' : 'queued', now(), reason.slice(0, 500));
+    opts.onJobFailed?.(job.projectId, final);
     return { state: final ? 'failed' : 'queued' };
   }
 
