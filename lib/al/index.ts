@@ -12,7 +12,7 @@ export {
   type KCenterOptions,
   type KMeansPlusPlusOptions,
 } from './diversity';
-export { hybridSelect, type HybridOptions } from './hybrid';
+export { hybridSelect, spacedTopK, type HybridOptions, type SpacedOptions } from './hybrid';
 export {
   clusterStratified,
   kMeans,

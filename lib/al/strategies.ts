@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { badRequest, parseInput } from '../errors';
 import { clusterStratified, randomPick, uncertaintyTrusted } from './coldstart';
 import { badgeSelect, kCenterGreedy } from './diversity';
-import { hybridSelect } from './hybrid';
+import { hybridSelect, spacedTopK } from './hybrid';
 import { topK, eligibleIndices, exclusionMask } from './topk';
 import type { Embeddings, Probs, Samples, Selection, Votes } from './types';
 import { bald, entropy, leastConfidence, margin, voteEntropy, votesFromSamples } from './uncertainty';
@@ -160,6 +160,17 @@ const marginKCenter: Impl = (pool, info) => {
   });
 };
 
+const spacedMargin: Impl = (pool, info) => {
+  const probs = need<Probs>(pool.input.probs, 'probs', info.name);
+  const emb = need<Embeddings>(pool.input.embeddings, 'embeddings', info.name);
+  return spacedTopK(margin(probs), emb, {
+    batch: pool.input.batch,
+    candidates: pool.eligible,
+    avoid: pool.input.heldIdx,
+    factor: pool.input.poolFactor,
+  });
+};
+
 const coldStart: Impl = (pool, info) =>
   clusterStratified(need<Embeddings>(pool.input.embeddings, 'embeddings', info.name), {
     batch: pool.input.batch,
@@ -168,12 +179,20 @@ const coldStart: Impl = (pool, info) =>
     centres: pool.centres,
   });
 
-export type AutoPhase = 'cold-start' | 'hybrid';
+export type AutoPhase = 'cold-start' | 'spaced-margin';
 
 /**
- * Which phase `auto` is in: cold start until there is a model whose uncertainty is trusted
- * (see `uncertaintyTrusted`), then the margin + k-center hybrid. With probs it needs
- * `classesSeen`, so that a missing count is an error rather than a cold start forever.
+ * Which phase `auto` is in: cold start (cluster-stratified) until there is a model whose
+ * uncertainty is trusted (see `uncertaintyTrusted`), then margin with near-copies skipped
+ * (`spacedTopK`). With probs it needs `classesSeen`, so that a missing count is an error
+ * rather than a cold start forever.
+ *
+ * Why this rule (measured with `npm run bench:al`, docs/benchmarks.md): plain margin cannot
+ * start — on a flat prior every margin ties and it picks by index, and with one class labeled
+ * it never leaves that class — so the first labels cover the clusters of the embedding
+ * instead. After that the smallest margins are the best buys; k-center over the uncertain
+ * shortlist (margin-kcenter) chases its outliers and needed more labels, while skipping only
+ * near-copies keeps margin's efficiency and still spreads a batch over several confusions.
  */
 export function autoPhase(raw: StrategyInput): AutoPhase {
   if (raw.probs === undefined) return 'cold-start';
@@ -185,7 +204,7 @@ export function autoPhase(raw: StrategyInput): AutoPhase {
     classesSeen: raw.classesSeen,
     numClasses: raw.probs.k,
     minLabels: raw.minLabels,
-  }) ? 'hybrid' : 'cold-start';
+  }) ? 'spaced-margin' : 'cold-start';
 }
 
 const REGISTRY: Record<StrategyName, StrategyInfo & { impl: Impl }> = {
@@ -254,9 +273,9 @@ const REGISTRY: Record<StrategyName, StrategyInfo & { impl: Impl }> = {
   },
   auto: {
     name: 'auto',
-    description: 'recommended: cluster-stratified cold start until uncertainty is trusted, then margin-kcenter',
+    description: 'recommended: cluster-stratified cold start until every class has a label, then smallest margins, skipping near-copies within the batch',
     needs: [['embeddings']],
-    impl: (pool, info) => (autoPhase(pool.input) === 'hybrid' ? marginKCenter(pool, info) : coldStart(pool, info)),
+    impl: (pool, info) => (autoPhase(pool.input) === 'spaced-margin' ? spacedMargin(pool, info) : coldStart(pool, info)),
   },
 };
 

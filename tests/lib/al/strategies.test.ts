@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { clusterStratified } from '../../../lib/al/coldstart';
 import { autoPhase, getStrategy, listStrategies, selectBatch, STRATEGY_NAMES, type StrategyInput } from '../../../lib/al/strategies';
 import type { Probs } from '../../../lib/al/types';
-import { clustered, distinct, randomProbs, randomSamples, randomEmb } from './fixtures';
+import { spacedTopK } from '../../../lib/al/hybrid';
+import { margin } from '../../../lib/al/uncertainty';
+import { clustered, distinct, embOf, probsOf, randomProbs, randomSamples, randomEmb } from './fixtures';
 
 const N = 240;
 const K = 3;
@@ -155,16 +157,31 @@ describe('auto', () => {
     expect(autoPhase({ ...base, labeledIdx: labeled(30), classesSeen: 2 })).toBe('cold-start');
   });
 
-  it('switches to margin-kcenter when uncertainty becomes trusted', () => {
+  it('switches to spaced margin when uncertainty becomes trusted', () => {
     const before = { ...base, labeledIdx: labeled(19) };
-    const after = { ...base, labeledIdx: labeled(20) };
+    const after = { ...base, labeledIdx: labeled(20), heldIdx: Int32Array.of(13) };
     expect(autoPhase(before)).toBe('cold-start');
-    expect(autoPhase(after)).toBe('hybrid');
-    const hybrid = selectBatch('auto', after);
-    expect(idx(hybrid)).toEqual(idx(selectBatch('margin-kcenter', after)));
-    // The hybrid takes only unsure items (i % 10 = 3).
-    for (const i of hybrid.indices) expect(i % 10).toBe(3);
+    expect(autoPhase(after)).toBe('spaced-margin');
+    const picked = selectBatch('auto', after);
+    const taken = Int32Array.from([...after.labeledIdx, 13]);
+    expect(idx(picked)).toEqual(idx(spacedTopK(margin(probs), emb, { batch: 3, factor: 4, candidates: eligible(taken), avoid: Int32Array.of(13) })));
+    // Only unsure items (i % 10 = 3), never the held one.
+    for (const i of picked.indices) {
+      expect(i % 10).toBe(3);
+      expect(i).not.toBe(13);
+    }
     expect(idx(selectBatch('auto', before))).toEqual(idx(clusterStratified(emb, { batch: 3, seed: 4, candidates: eligible(before.labeledIdx), centres: before.labeledIdx })));
+  });
+
+  it('takes the smallest margins but not two copies of one item, where margin takes both and k-center goes for the outlier', () => {
+    // Items 0 and 1 are the same picture, the most uncertain; 2 and 3 next; 4 is a far outlier, a little less unsure; 5–8 labeled.
+    const emb1 = embOf([[0], [0], [10], [20], [500], [40], [41], [60], [61]]);
+    const probs1 = probsOf([[0.505, 0.495], [0.505, 0.495], [0.55, 0.45], [0.6, 0.4], [0.62, 0.38], [0.99, 0.01], [0.01, 0.99], [0.99, 0.01], [0.01, 0.99]]);
+    const input = { probs: probs1, embeddings: emb1, labeledIdx: Int32Array.of(5, 6, 7, 8), classesSeen: 2, minLabels: 0, batch: 2, seed: 1, poolFactor: 2 };
+    expect(autoPhase(input)).toBe('spaced-margin');
+    expect(idx(selectBatch('margin', input))).toEqual([0, 1]);
+    expect(idx(selectBatch('auto', input))).toEqual([0, 2]);
+    expect(idx(selectBatch('margin-kcenter', { ...input, poolFactor: 2.5 }))).toContain(4);
   });
 
   it('honours minLabels', () => {
