@@ -129,7 +129,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     log.info({ url, ms: Date.now() - started }, 'serving');
     printBanner(url, database.kind, demo.logins);
     const trainer = config.trainer ? superviseTrainer({
-      root: ROOT, server: `http://127.0.0.1:${config.port}`, log, logLevel: config.logLevel,
+      root: ROOT, server: `http://127.0.0.1:${config.port}`, log, logLevel: config.logLevel, cacheDir: path.join(config.dataDir, 'trainer-cache'),
       token: (await services.training.tokens.rotateLocal(SYSTEM)).token,
       onExit: (worker, why) => {
         void services.training.releaseWorker(worker, why)

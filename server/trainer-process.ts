@@ -11,6 +11,8 @@ import type { Logger } from './log';
  */
 export function superviseTrainer(opts: {
   root: string; server: string; token: string; log: Logger; logLevel: string;
+  /** The trainer's thumbnail and feature cache (inside the data folder, so it goes where the data goes). */
+  cacheDir: string;
   /** Called with the worker's name (host:pid, as it claims jobs) when it exits, so its jobs are re-queued at once. */
   onExit?: (worker: string, why: string) => void;
 }) {
@@ -23,7 +25,7 @@ export function superviseTrainer(opts: {
     const started = Date.now();
     child = spawn(process.execPath, [path.join(opts.root, 'bin/tandem.mjs'), 'worker', '--server', opts.server], {
       cwd: opts.root,
-      env: { ...process.env, TANDEM_WORKER_TOKEN: opts.token, LOG_LEVEL: opts.logLevel },
+      env: { ...process.env, TANDEM_WORKER_TOKEN: opts.token, LOG_LEVEL: opts.logLevel, TANDEM_WORKER_CACHE: opts.cacheDir },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     opts.log.info({ pid: child.pid }, 'trainer worker started');

@@ -67,7 +67,7 @@ test.describe('model state in the browser', () => {
     // 10 labels queued a retrain; no trainer runs beside this server.
     await expect(badge).toHaveAttribute('data-state', 'waiting');
 
-    await runWorker({ server: server.url, token, maxJobs: 1, idleSeconds: 0.2, log: createLogger('silent', 'trainer') });
+    await runWorker({ server: server.url, token, maxJobs: 1, idleSeconds: 0.2, log: createLogger('silent', 'trainer'), cacheDir: null });
     const status = (await mate.request('GET', `/api/projects/${projectId}/model`)).json;
     expect(status.model.labelCount).toBe(labeled);
     // The badge follows the 'model' event: no reload.

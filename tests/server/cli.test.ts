@@ -106,7 +106,7 @@ describe('tandem CLI', () => {
     expect(tandem(dataDir, 'user', 'list').out).toMatch(/admin\s+lead@y\.z\s+Lee/);
     expect(tandem(dataDir, 'migrate')).toMatchObject({ code: 0, out: 'database is up to date\n' });
     expect(fs.existsSync(serverLockFile(dataDir))).toBe(false);
-  });
+  }, 120_000); // fifteen CLI processes, each opening the embedded database: ~20 s alone, more on a busy machine
 
   it('refuses to open the embedded database while another tandem command holds it', async () => {
     const dir = path.join(TMP_ROOT, 'cli-held');

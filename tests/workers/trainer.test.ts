@@ -20,6 +20,7 @@ describe('trainer worker against a running server', () => {
   let admin: Client;
   let projectId: number;
   const log = createLogger('silent', 'trainer');
+  const cacheDir = path.join(TMP_ROOT, 'trainer-it-cache');
 
   const worker = (path: string, init: { method?: string; body?: string; token?: string } = {}) =>
     fetch(`${server.url}/api/worker/v1${path}`, {
@@ -57,6 +58,7 @@ describe('trainer worker against a running server', () => {
   beforeAll(async () => {
     const dataDir = path.join(TMP_ROOT, 'trainer-it');
     fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
     server = await startTandem({ dataDir, port: await freePort(), env: { TANDEM_RETRAIN_EVERY: '10', TANDEM_RETRAIN_SECONDS: '3600' } });
     const made = spawnSync(process.execPath, [path.join(ROOT, 'bin/tandem.mjs'), 'worker', 'token', 'create', '--name', 'it-trainer'], {
       env: { ...process.env, TANDEM_DATA: dataDir, DATABASE_URL: '' }, encoding: 'utf8', timeout: 60_000,
@@ -121,8 +123,12 @@ describe('trainer worker against a running server', () => {
     expect((await worker(`/jobs/${job.id}/fail`, { method: 'POST', body: JSON.stringify({ reason: 'stopped by the test' }) })).status).toBe(200);
 
     // The real worker re-claims the job and completes it.
-    await runWorker({ server: server.url, token, maxJobs: 1, idleSeconds: 0.2, log });
+    await runWorker({ server: server.url, token, maxJobs: 1, idleSeconds: 0.2, log, cacheDir });
     const first = await model();
+    // What a restarted trainer starts from: the thumbnails and the features on disk.
+    const cached = fs.readdirSync(cacheDir).flatMap((d) => fs.readdirSync(path.join(cacheDir, d)));
+    expect(cached).toContain('pixels.bin');
+    expect(cached.some((f) => f.startsWith('features-'))).toBe(true);
     expect(first.ranking).toMatchObject({ labelCount: 10, behind: 0 });
     expect(first.model.backend).toMatch(/cpu/);
     expect(first.job).toMatchObject({ state: 'done', attempts: 2 });
@@ -135,7 +141,7 @@ describe('trainer worker against a running server', () => {
 
     await labelSome(10);
     await until('the second job', async () => (await model()).job?.state === 'queued');
-    await runWorker({ server: server.url, token, maxJobs: 1, idleSeconds: 0.2, log });
+    await runWorker({ server: server.url, token, maxJobs: 1, idleSeconds: 0.2, log, cacheDir });
     const second = await model();
     expect(second.ranking.id).toBeGreaterThan(first.ranking.id);
     expect(second.ranking.labelCount).toBe(20);

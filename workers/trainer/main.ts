@@ -2,6 +2,7 @@ import os from 'node:os';
 import { createLogger, type Logger } from '../../server/log';
 import { WorkerClient, ProtocolError } from './client';
 import { createTrainer } from './train';
+import { createFeatureCache, defaultCacheDir } from './cache';
 import { MODEL_NAME } from '../../lib/model';
 
 export interface WorkerOptions {
@@ -10,6 +11,8 @@ export interface WorkerOptions {
   /** Seconds between claims when the queue is empty. */
   idleSeconds?: number;
   log?: Logger;
+  /** Where thumbnails and features are kept between runs (default TANDEM_WORKER_CACHE or ~/.cache/tandem-worker); null: memory only. */
+  cacheDir?: string | null;
   /** Stop after this many jobs (tests, benchmarks); forever when unset. */
   maxJobs?: number;
 }
@@ -25,13 +28,14 @@ export const BACKEND = 'cpu: typed-array label spreading (no tfjs needed)';
 export async function runWorker(opts: WorkerOptions): Promise<void> {
   const log = opts.log ?? createLogger(process.env.LOG_LEVEL ?? 'info', 'trainer');
   const client = new WorkerClient(opts.server.replace(/\/$/, ''), opts.token);
-  const trainer = createTrainer(client);
+  const cache = opts.cacheDir === null ? undefined : createFeatureCache(opts.cacheDir ?? defaultCacheDir(), opts.server.replace(/\/$/, ''));
+  const trainer = createTrainer(client, cache);
   const name = `${os.hostname()}:${process.pid}`;
   let stopping = false;
   const stop = () => { stopping = true; };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  log.info({ server: opts.server, backend: BACKEND, worker: name }, 'trainer started');
+  log.info({ server: opts.server, backend: BACKEND, worker: name, cache: cache?.dir ?? 'memory only' }, 'trainer started');
   let jobs = 0;
   let backoff = 1000;
   while (!stopping && (opts.maxJobs === undefined || jobs < opts.maxJobs)) {

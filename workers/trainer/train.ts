@@ -2,6 +2,7 @@ import type { Job, RankingEntry } from '../../lib/protocol/worker';
 import { MEDIA_BATCH, type WorkerItem } from '../../lib/protocol/worker';
 import { confidence, margin, rankPool, type StrategyName } from '../../lib/al';
 import { buildFeatures, holdoutMetrics, trainRound, type Features } from '../../lib/model';
+import type { FeatureCache } from './cache';
 import type { WorkerClient } from './client';
 import { SIDE, thumbnail } from './pixels';
 
@@ -37,7 +38,7 @@ export type ProgressFn = (phase: string, done: number, total: number) => void;
  * measured for few labels, see FACTS.md), measure on the holdout, rank the
  * open pool with the project's strategy, upload in chunks and complete.
  */
-export function createTrainer(client: WorkerClient) {
+export function createTrainer(client: WorkerClient, cache?: FeatureCache) {
   const pools = new Map<number, PoolState>();
 
   async function prepare(job: Job, items: WorkerItem[], progress: ProgressFn): Promise<PoolState> {
@@ -45,6 +46,11 @@ export function createTrainer(client: WorkerClient) {
     let state = pools.get(job.projectId);
     const same = state && state.itemIds.length === ids.length && state.itemIds.every((id, i) => id === ids[i]);
     if (state && same) return state;
+    if (!state && cache) {
+      // A restarted trainer: start from the thumbnails on disk, fetch only what is new.
+      const saved = cache.loadPixels(job.projectId);
+      if (saved) state = { itemIds: Array.from(saved.ids), index: new Map(Array.from(saved.ids, (id, i) => [id, i])), pixels: saved.pixels };
+    }
     const pixels = new Float32Array(ids.length * DIM);
     const index = new Map(ids.map((id, i) => [id, i]));
     const missing: number[] = [];
@@ -66,6 +72,7 @@ export function createTrainer(client: WorkerClient) {
     }
     state = { itemIds: ids, index, pixels };
     pools.set(job.projectId, state);
+    if (missing.length > 0) cache?.savePixels(job.projectId, Int32Array.from(ids), pixels);
     return state;
   }
 
@@ -83,10 +90,18 @@ export function createTrainer(client: WorkerClient) {
     t = lap('media', t);
     const n = items.length;
     if (!state.features) {
-      progress('embedding', 0, n);
-      state.features = buildFeatures({ n, d: DIM, data: state.pixels });
-      t = lap('features', t);
-      await breathe();
+      const ids = Int32Array.from(state.itemIds);
+      const saved = cache?.loadFeatures(job.projectId, ids);
+      if (saved && saved.embeddings.n === n) {
+        state.features = saved;
+        t = lap('features from cache', t);
+      } else {
+        progress('embedding', 0, n);
+        state.features = buildFeatures({ n, d: DIM, data: state.pixels });
+        t = lap('features', t);
+        cache?.saveFeatures(job.projectId, ids, state.features);
+        await breathe();
+      }
     }
 
     const k = job.classes.length;
