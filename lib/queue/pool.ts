@@ -1,0 +1,86 @@
+import type { DealInput } from './input';
+
+/**
+ * The pool as one pass over the input: per-item flags and counts in n-byte arrays, so that
+ * each stream decides "may I take item i" in O(1). Counts saturate at 255 (overlapK is at
+ * most 20, so nothing reads past that).
+ */
+export interface Pool {
+  n: number;
+  /** Distinct annotators who labeled the item. */
+  labels: Uint8Array;
+  /** Active leases of other annotators on the item. */
+  heldBy: Uint8Array;
+  /** Non-zero: labeled, skipped or held by this annotator. */
+  mine: Uint8Array;
+  /** ROLE_* of the item. */
+  role: Uint8Array;
+  /** Non-zero: the item may not be taken by uncertain, easy or cold (labeled, held, mine, fresh, gold, holdout, excluded). */
+  blocked: Uint8Array;
+  /** Distinct items other annotators hold now. */
+  held: Int32Array;
+  /** Items labeled since the ranking. */
+  fresh: Int32Array;
+}
+
+export const ROLE_POOL = 0;
+export const ROLE_GOLD = 1;
+export const ROLE_HOLDOUT = 2;
+export const ROLE_EXCLUDED = 3;
+
+const EMPTY = new Int32Array(0);
+
+function check(what: string, list: Int32Array, n: number): void {
+  for (let j = 0; j < list.length; j++) {
+    const i = list[j];
+    if (!(i >= 0 && i < n)) throw new RangeError(`${what} has item ${i}, outside the pool [0, ${n})`);
+  }
+}
+
+function bump(a: Uint8Array, i: number, by: number): void {
+  a[i] = Math.min(255, a[i] + by);
+}
+
+export function buildPool(input: DealInput): Pool {
+  const { n } = input;
+  if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`pool size must be a whole number ≥ 0, got ${n}`);
+  const labeled = input.labeled ?? { item: EMPTY, count: EMPTY };
+  const holds = input.held ?? { item: EMPTY, by: EMPTY };
+  const holdout = input.holdout ?? { item: EMPTY, group: EMPTY };
+  if (labeled.item.length !== labeled.count.length) throw new RangeError(`labeled has ${labeled.item.length} items but ${labeled.count.length} counts`);
+  if (holds.item.length !== holds.by.length) throw new RangeError(`held has ${holds.item.length} items but ${holds.by.length} holders`);
+  if (holdout.item.length !== holdout.group.length) throw new RangeError(`holdout has ${holdout.item.length} items but ${holdout.group.length} groups`);
+  const fresh = input.fresh ?? EMPTY;
+  const mineList = input.mine ?? EMPTY;
+  const gold = input.gold ?? EMPTY;
+  const excluded = input.excluded ?? EMPTY;
+  check('labeled', labeled.item, n);
+  check('held', holds.item, n);
+  check('holdout', holdout.item, n);
+  check('fresh', fresh, n);
+  check('mine', mineList, n);
+  check('gold', gold, n);
+  check('excluded', excluded, n);
+
+  const labels = new Uint8Array(n);
+  for (let j = 0; j < labeled.item.length; j++) bump(labels, labeled.item[j], Math.max(0, labeled.count[j]));
+  const heldBy = new Uint8Array(n);
+  const heldList: number[] = [];
+  for (let j = 0; j < holds.item.length; j++) {
+    const i = holds.item[j];
+    if (heldBy[i] === 0) heldList.push(i);
+    bump(heldBy, i, 1);
+  }
+  const mine = new Uint8Array(n);
+  for (const i of mineList) mine[i] = 1;
+  // Later roles win: an excluded gold item is excluded; a gold item in the holdout is gold.
+  const role = new Uint8Array(n);
+  for (const i of holdout.item) role[i] = ROLE_HOLDOUT;
+  for (const i of gold) role[i] = ROLE_GOLD;
+  for (const i of excluded) role[i] = ROLE_EXCLUDED;
+
+  const blocked = new Uint8Array(n);
+  for (let i = 0; i < n; i++) blocked[i] = labels[i] | heldBy[i] | mine[i] | role[i];
+  for (const i of fresh) blocked[i] = 1;
+  return { n, labels, heldBy, mine, role, blocked, held: Int32Array.from(heldList), fresh };
+}

@@ -1,0 +1,57 @@
+import { hybridSelect, spacedTopK } from '../al/hybrid';
+import { topK } from '../al/topk';
+import type { Embeddings, Selection } from '../al/types';
+import type { QueueSettings } from './settings';
+import { nearAny, shortlistSpacing } from './spacing';
+
+export interface UncertainOptions {
+  want: number;
+  /** Non-zero: not a candidate (blocked, unranked, or already in the batch). */
+  exclude: Uint8Array;
+  /** Items other annotators hold now. */
+  held: Int32Array;
+  /** Items labeled since the ranking was made. */
+  fresh: Int32Array;
+  diversity: QueueSettings['diversity'];
+  factor: number;
+}
+
+/**
+ * The uncertain stream: the best-ranked items, spread across the team. Shortlist the
+ * factor × want best scores and take its near-copy threshold τ (see `shortlistSpacing`);
+ * drop every candidate within τ of an item another annotator holds, widening the shortlist
+ * (doubling) until it again has factor × want items or the pool runs out; then spread the
+ * picks with `spacedTopK` (skip near-copies of each other and of held and fresh items) or
+ * `hybridSelect` (greedy k-center with held and fresh items as centres). So no annotator is
+ * dealt a near-copy of what a colleague is labeling, and a batch avoids what was just
+ * labeled. Without embeddings, or with diversity `rank`, the picks are plain rank order.
+ */
+export function pickUncertain(score: Float32Array, emb: Embeddings | undefined, opts: UncertainOptions): Selection {
+  const want = Math.max(0, Math.floor(opts.want));
+  const { exclude, held, fresh } = opts;
+  if (want === 0 || emb === undefined || opts.diversity === 'rank') return topK(score, want, { exclude });
+  const base = Math.ceil(opts.factor * want);
+  const first = topK(score, base, { exclude });
+  const tau = shortlistSpacing(emb, first.indices);
+  let kept: number[] = Array.from(first.indices);
+  if (held.length > 0) {
+    // topK is a stable prefix (best first, ties by index): each widening only tests the new tail.
+    kept = [];
+    let list = first.indices;
+    let tested = 0;
+    for (let size = base; ; size *= 2) {
+      if (size > base) list = topK(score, size, { exclude }).indices;
+      for (; tested < list.length; tested++) if (!nearAny(emb, list[tested], held, tau)) kept.push(list[tested]);
+      if (kept.length >= base || list.length < size) break;
+    }
+  }
+  const candidates = Int32Array.from(kept);
+  if (candidates.length <= want) return topK(score, want, { candidates });
+  const others = new Int32Array(held.length + fresh.length);
+  others.set(held, 0);
+  others.set(fresh, held.length);
+  const factor = candidates.length / want;
+  return opts.diversity === 'kcenter'
+    ? hybridSelect(score, emb, { batch: want, candidates, centres: others, factor })
+    : spacedTopK(score, emb, { batch: want, candidates, avoid: others, factor });
+}
