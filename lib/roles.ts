@@ -12,6 +12,7 @@ export type Action =
   | 'project.view' // see a project, its items and progress
   | 'project.label' // take leases and submit labels
   | 'project.review' // see everyone's labels and who holds what
+  | 'project.steer' // change how the project learns and deals: strategy, retrain cadence
   | 'project.export'
   | 'project.manage' // import data, change members and settings
   | 'users.manage' // create users, set global roles
@@ -30,6 +31,7 @@ export function can(actor: Actor, action: Action): boolean {
     case 'project.label':
       return actor.projectRole !== null;
     case 'project.review':
+    case 'project.steer':
     case 'project.export':
       return actor.projectRole === 'lead';
     case 'project.manage':

@@ -68,3 +68,11 @@ export async function countProjectItems(db: Executor, projectId: number): Promis
   }).from(items).where(eq(items.projectId, projectId));
   return row;
 }
+
+/** Merges `set` into the project's settings and drops `unset`, in one statement (two leads at once lose nothing). */
+export async function patchProjectSettings(db: Executor, projectId: number, set: Record<string, unknown>, unset: string[]): Promise<Record<string, unknown>> {
+  const [row] = await db.update(projects)
+    .set({ settings: sql`(${projects.settings} || ${JSON.stringify(set)}::jsonb) - ${`{${unset.join(',')}}`}::text[]` })
+    .where(eq(projects.id, projectId)).returning({ settings: projects.settings });
+  return row?.settings ?? {};
+}

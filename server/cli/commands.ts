@@ -122,6 +122,30 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
     }
   });
 
+  project.command('set <project>').description('steer how a project learns (`default` puts a setting back to the server default)')
+    .option('--strategy <name>', 'acquisition strategy, e.g. auto, margin, random (tandem simulate --list-strategies)')
+    .option('--retrain-every <labels>', 'retrain after this many new labels')
+    .option('--retrain-seconds <s>', '… or this long after the last retrain, when any label is new')
+    .action(async (ref: string, o: { strategy?: string; retrainEvery?: string; retrainSeconds?: string }) => {
+      const value = (flag: string, v: string | undefined, numeric: boolean) => {
+        if (v === undefined) return undefined;
+        if (v === 'default') return null;
+        if (!numeric) return v;
+        if (!/^\d+$/.test(v)) throw new UsageError(`${flag} takes a whole number or \`default\`, not "${v}"`);
+        return Number(v);
+      };
+      const patch = {
+        strategy: value('--strategy', o.strategy, false) as string | null | undefined,
+        retrainEvery: value('--retrain-every', o.retrainEvery, true) as number | null | undefined,
+        retrainSeconds: value('--retrain-seconds', o.retrainSeconds, true) as number | null | undefined,
+      };
+      if (Object.values(patch).every((v) => v === undefined)) throw new UsageError('give --strategy, --retrain-every or --retrain-seconds');
+      const s = await services();
+      const p = await s.projects.resolve(ref);
+      const settings = await s.projects.updateSettings(SYSTEM, p.id, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)));
+      io.out(`${p.slug}: ${Object.keys(settings).length ? Object.entries(settings).map(([k, v]) => `${k} ${v}`).join(', ') : 'server defaults'}`);
+    });
+
   program.command('import <project> <path>')
     .description('import a folder per class (<class>/<file>.png|jpg), a folder of images, or a JSONL/CSV manifest (image,label,group,split); safe to re-run')
     .option('--holdout <fraction>', 'share drawn at random (by group) as the holdout', number('--holdout', 0, 1), 0.1)

@@ -1,8 +1,9 @@
 import type { Db } from '../../db/client';
 import {
   countProjectItems, deleteMembership, findProject, insertProject, listMembers, listProjects, listProjectsOfUser,
-  upsertMembership, type ProjectCounts, type ProjectRow,
+  patchProjectSettings, upsertMembership, type ProjectCounts, type ProjectRow,
 } from '../../db/queries/projects';
+import { TrainingSettingsPatch } from '../../lib/protocol/project-settings';
 import { parseInput, TandemError } from '../../lib/errors';
 import type { ProjectRole } from '../../lib/roles';
 import { NewProject } from '../../lib/protocol/admin';
@@ -68,7 +69,16 @@ export function createProjectService(db: Db) {
     }
   }
 
-  return { create, listVisible, get, resolve, members, setMember };
+  /** Leads and admins steer how the project learns; a null field returns to the server's default. */
+  async function updateSettings(p: Principal, projectId: number, patch: TrainingSettingsPatch): Promise<Record<string, unknown>> {
+    await requireProject(db, p, projectId, 'project.steer');
+    const v = parseInput(TrainingSettingsPatch, patch, 'settings');
+    const set = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null && x !== undefined));
+    const unset = Object.entries(v).filter(([, x]) => x === null).map(([k]) => k);
+    return patchProjectSettings(db, projectId, set, unset);
+  }
+
+  return { create, listVisible, get, resolve, members, setMember, updateSettings };
 }
 
 export type ProjectService = ReturnType<typeof createProjectService>;

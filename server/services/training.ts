@@ -10,6 +10,7 @@ import {
 } from '../../db/queries/training-jobs';
 import { findWorkerTokenByHash, insertWorkerToken, listWorkerTokens, revokeWorkerToken, touchWorkerToken } from '../../db/queries/worker-tokens';
 import { TandemError } from '../../lib/errors';
+import { resolveTrainingSettings } from '../../lib/protocol/project-settings';
 import type { ClaimJobRequest, CompleteJobRequest, Job, RankingChunk } from '../../lib/protocol/worker';
 import { requireGlobal, requireProject, type Principal } from './access';
 import { isUniqueViolation } from './pg-errors';
@@ -85,7 +86,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     const project = (await findProject(db, job.projectId))!;
     return {
       id: job.id, projectId: job.projectId, taskType: project.taskType, classes: project.classes, labelCount: job.labelCount,
-      strategy: String(project.settings.strategy ?? 'auto'), leaseExpiresAt: job.leaseExpiresAt!.toISOString(), attempt: job.attempts,
+      strategy: resolveTrainingSettings(project.settings, opts).strategy, leaseExpiresAt: job.leaseExpiresAt!.toISOString(), attempt: job.attempts,
     };
   }
 
@@ -179,11 +180,14 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
    */
   async function maybeEnqueue(projectId: number): Promise<boolean> {
     if (await findOpenJob(db, projectId)) return false;
+    const project = await findProject(db, projectId);
+    if (!project) return false;
+    const { retrainEvery, retrainSeconds } = resolveTrainingSettings(project.settings, opts);
     const labelsNow = await countStandingLabels(db, projectId);
     const last = await findLatestJob(db, projectId);
     const since = labelsNow - (last?.labelCount ?? 0);
     const waited = last ? (now().getTime() - last.createdAt.getTime()) / 1000 : Infinity;
-    const due = since >= opts.retrainEvery || (since > 0 && waited >= opts.retrainSeconds && labelsNow >= opts.retrainEvery);
+    const due = since >= retrainEvery || (since > 0 && waited >= retrainSeconds && labelsNow >= retrainEvery);
     if (!due) return false;
     const job = await enqueueJob(db, projectId, labelsNow);
     if (job) opts.onJobQueued?.(projectId);

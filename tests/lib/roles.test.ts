@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { can, type Action } from '../../lib/roles';
 
-const actions: Action[] = ['project.view', 'project.label', 'project.review', 'project.export', 'project.manage', 'users.manage', 'projects.create'];
+const actions: Action[] = ['project.view', 'project.label', 'project.review', 'project.steer', 'project.export', 'project.manage', 'users.manage', 'projects.create'];
 
 describe('can', () => {
   it('lets an admin do everything, member or not', () => {
@@ -13,7 +13,7 @@ describe('can', () => {
   });
   it('lets a lead also review and export, but not manage the project or users', () => {
     const allowed = actions.filter((a) => can({ userRole: 'user', projectRole: 'lead' }, a));
-    expect(allowed).toEqual(['project.view', 'project.label', 'project.review', 'project.export']);
+    expect(allowed).toEqual(['project.view', 'project.label', 'project.review', 'project.steer', 'project.export']);
   });
   it('lets a non-member do nothing', () => {
     for (const a of actions) expect(can({ userRole: 'user', projectRole: null }, a)).toBe(false);

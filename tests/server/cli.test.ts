@@ -102,6 +102,10 @@ describe('tandem CLI', () => {
     expect(tandem(dataDir, 'user', 'add', 'x@y.z', '--password', 'short')).toMatchObject({ code: 2, err: expect.stringMatching(/at least 8/) });
     expect(tandem(dataDir, 'user', 'add', 'lead@y.z', '--name', 'Lee')).toMatchObject({ code: 0, out: expect.stringMatching(/added lead@y\.z .* with password \S{8,}/) });
     expect(tandem(dataDir, 'member', 'set', 'demo2', 'lead@y.z', 'lead')).toMatchObject({ code: 0, out: 'lead@y.z is lead in demo2\n' });
+    expect(tandem(dataDir, 'project', 'set', 'demo2', '--strategy', 'margin', '--retrain-every', '5')).toMatchObject({ code: 0, out: 'demo2: strategy margin, retrainEvery 5\n' });
+    expect(tandem(dataDir, 'project', 'set', 'demo2', '--retrain-every', 'often')).toMatchObject({ code: 2, err: expect.stringMatching(/whole number/) });
+    expect(tandem(dataDir, 'project', 'set', 'demo2', '--strategy', 'nope')).toMatchObject({ code: 2, err: expect.stringMatching(/unknown strategy/) });
+    expect(tandem(dataDir, 'project', 'set', 'demo2', '--strategy', 'default')).toMatchObject({ code: 0, out: 'demo2: retrainEvery 5\n' });
     expect(tandem(dataDir, 'user', 'role', 'lead@y.z', 'admin')).toMatchObject({ code: 0 });
     expect(tandem(dataDir, 'user', 'list').out).toMatch(/admin\s+lead@y\.z\s+Lee/);
     expect(tandem(dataDir, 'migrate')).toMatchObject({ code: 0, out: 'database is up to date\n' });

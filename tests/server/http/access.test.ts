@@ -52,6 +52,7 @@ describe.each(DATABASE_KINDS)('a real server on %s', (kind) => {
     { name: 'GET progress', call: (c) => c.request('GET', `/api/projects/${projectId}/progress`), expect: { anonymous: 401, outsider: 404, annotator: 200, lead: 200, admin: 200 } },
     { name: 'GET members', call: (c) => c.request('GET', `/api/projects/${projectId}/members`), expect: { anonymous: 401, outsider: 404, annotator: 403, lead: 200, admin: 200 } },
     { name: 'PUT members', call: (c) => c.request('PUT', `/api/projects/${projectId}/members`, { userId: 2, role: 'lead' }), expect: { anonymous: 401, outsider: 404, annotator: 403, lead: 403, admin: 200 } },
+    { name: 'PATCH settings', call: (c) => c.request('PATCH', `/api/projects/${projectId}/settings`, { retrainEvery: 20 }), expect: { anonymous: 401, outsider: 404, annotator: 403, lead: 200, admin: 200 } },
     { name: 'GET /api/users', call: (c) => c.request('GET', '/api/users'), expect: { anonymous: 401, outsider: 403, annotator: 403, lead: 403, admin: 200 } },
     { name: 'POST /api/users', call: (c) => c.request('POST', '/api/users', { email: `u${Math.random().toString(36).slice(2, 8)}@x`, password: 'password123' }), expect: { anonymous: 401, outsider: 403, annotator: 403, lead: 403, admin: 200 } },
     { name: 'PATCH /api/users/:id', call: (c) => c.request('PATCH', '/api/users/3', { role: 'user' }), expect: { anonymous: 401, outsider: 403, annotator: 403, lead: 403, admin: 200 } },
