@@ -37,7 +37,7 @@ const FIELDS = {
   holdoutShare: Share,
   /** Cold stream before the model is trusted: one item per k-means cluster (needs embeddings), or seeded random. */
   cold: z.enum(['stratified', 'random']),
-  /** How uncertain picks are spread: skip near-copies of held, fresh and batch items (spaced), farthest-first (kcenter), or plain rank order. */
+  /** How uncertain picks are spread within the batch: skip near-copies of batch, held and fresh items (spaced), farthest-first (kcenter), or rank order (rank). Near-copies of held items are refused in every mode. */
   diversity: z.enum(['spaced', 'kcenter', 'rank']),
   /** Uncertain and easy shortlists are this many times the items wanted. */
   shortlistFactor: z.number().min(1, 'shortlistFactor must be at least 1').max(100, 'shortlistFactor must be at most 100'),

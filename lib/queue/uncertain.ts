@@ -24,12 +24,14 @@ export interface UncertainOptions {
  * picks with `spacedTopK` (skip near-copies of each other and of held and fresh items) or
  * `hybridSelect` (greedy k-center with held and fresh items as centres). So no annotator is
  * dealt a near-copy of what a colleague is labeling, and a batch avoids what was just
- * labeled. Without embeddings, or with diversity `rank`, the picks are plain rank order.
+ * labeled. With diversity `rank` the picks are the best-ranked items that are not near-copies
+ * of held ones; without embeddings there is no notion of a near-copy and they are plain rank
+ * order.
  */
 export function pickUncertain(score: Float32Array, emb: Embeddings | undefined, opts: UncertainOptions): Selection {
   const want = Math.max(0, Math.floor(opts.want));
   const { exclude, held, fresh } = opts;
-  if (want === 0 || emb === undefined || opts.diversity === 'rank') return topK(score, want, { exclude });
+  if (want === 0 || emb === undefined) return topK(score, want, { exclude });
   const base = Math.ceil(opts.factor * want);
   const first = topK(score, base, { exclude });
   const tau = shortlistSpacing(emb, first.indices);
@@ -45,8 +47,9 @@ export function pickUncertain(score: Float32Array, emb: Embeddings | undefined, 
       if (kept.length >= base || list.length < size) break;
     }
   }
-  const candidates = Int32Array.from(kept);
-  if (candidates.length <= want) return topK(score, want, { candidates });
+  // Widening adds a tail; keep the shortlist at its size so that widening never dilutes it.
+  const candidates = Int32Array.from(kept.slice(0, base));
+  if (candidates.length <= want || opts.diversity === 'rank') return topK(score, want, { candidates });
   const others = new Int32Array(held.length + fresh.length);
   others.set(held, 0);
   others.set(fresh, held.length);
