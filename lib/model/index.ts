@@ -2,5 +2,5 @@ export { fitPca, projectPca, symmetricEigen, type Pca, type PcaOptions } from '.
 export { knnGraph, type Graph } from './knn';
 export { spreadLabels, type SpreadOptions } from './spreading';
 export { holdoutMetrics, type Metrics } from './metrics';
-export { buildFeatures, trainRound, MODEL_NAME, NEIGHBOURS, PCA_COMPONENTS, type Features, type RoundInput } from './pipeline';
+export { bootstrapCommittee, buildFeatures, trainRound, MODEL_NAME, NEIGHBOURS, PCA_COMPONENTS, type Features, type RoundInput } from './pipeline';
 export { predictSoftmax, trainSoftmax, type SoftmaxHead, type SoftmaxOptions } from './softmax';
