@@ -61,6 +61,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         retrainEvery: config.retrainEvery,
         retrainSeconds: config.retrainSeconds,
         onJobQueued: (pid) => io?.to(projectRoom(pid)).emit('model', { projectId: pid, event: 'job-queued' }),
+        onJobProgress: (pid, jobId, progress) => io?.to(projectRoom(pid)).emit('model', { projectId: pid, event: 'job-progress', jobId, progress }),
         onJobFailed: (pid, final) => io?.to(projectRoom(pid)).emit('model', { projectId: pid, event: final ? 'job-failed' : 'job-requeued' }),
         onRankingApplied: (pid, rankingId) => {
           log.info({ projectId: pid, rankingId }, 'ranking applied');

@@ -34,6 +34,8 @@ export interface TrainingOptions {
   now?: () => Date;
   onJobQueued?(projectId: number): void;
   onRankingApplied?(projectId: number, rankingId: number): void;
+  /** A trainer reported progress (heartbeat): pages show it live. */
+  onJobProgress?(projectId: number, jobId: number, progress: { phase: string; done: number; total: number }): void;
   /** A job failed or went back to the queue: pages show the reason without waiting for their next poll. */
   onJobFailed?(projectId: number, final: boolean): void;
 }
@@ -91,9 +93,10 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
   }
 
   async function heartbeat(w: WorkerPrincipal, jobId: number, progress?: { phase: string; done: number; total: number }) {
-    await ownRunningJob(w, jobId);
+    const job = await ownRunningJob(w, jobId);
     const until = leaseUntil();
     await extendJobLease(db, jobId, until, progress);
+    if (progress) opts.onJobProgress?.(job.projectId, jobId, progress);
     return { leaseExpiresAt: until.toISOString() };
   }
 
