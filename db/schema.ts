@@ -190,3 +190,19 @@ export const imports = pgTable('imports', {
   failed: jsonb('failed').$type<{ file: string; reason: string }[]>().notNull().default([]),
   createdAt: createdAt(),
 });
+
+/**
+ * User-supplied ONNX models (`tandem model add`). The file lives in the media
+ * store under its SHA-256 (`media`); `spec` is lib/model/onnx-spec.ts's
+ * EmbeddingModelSpec. A project uses one through its `embeddingModel` setting.
+ */
+export const models = pgTable('models', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  kind: text('kind', { enum: ['embedding'] }).notNull(),
+  sha256: text('sha256').notNull(),
+  media: text('media').notNull(),
+  bytes: bigint('bytes', { mode: 'number' }).notNull(),
+  spec: jsonb('spec').$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+});

@@ -10,6 +10,8 @@ export interface MediaStore {
   root: string;
   put(bytes: Uint8Array, ext: string): Promise<{ key: string; hash: string }>;
   read(key: string): Promise<Buffer>;
+  /** Deletes a stored file (a removed model's); a missing one is no error. Only for files no row names any more. */
+  remove(key: string): Promise<void>;
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -40,5 +42,6 @@ export function createMediaStore(root: string): MediaStore {
       return { key, hash };
     },
     read: (key) => fs.readFile(resolve(key)),
+    remove: (key) => fs.rm(resolve(key), { force: true }),
   };
 }

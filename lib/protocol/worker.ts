@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EmbeddingModelSpec } from '../model/onnx-spec';
 
 /**
  * The worker protocol, version 1: what a trainer (ours in workers/trainer, or
@@ -131,3 +132,13 @@ export const CompleteJobRequest = z.object({
 export type CompleteJobRequest = z.infer<typeof CompleteJobRequest>;
 
 export const FailJobRequest = z.object({ reason: z.string().min(1).max(2000) }).strict();
+
+/**
+ * `GET /projects/:projectId/embedding-model`: the user's ONNX model the project
+ * embeds its images with (`tandem model add`), or null for raw pixels. `file`
+ * is the path (under the server) of its bytes; check them against `sha256`.
+ */
+export const EmbeddingModelInfo = EmbeddingModelSpec.safeExtend({ id: z.number().int().positive(), file: z.string().min(1) });
+export type EmbeddingModelInfo = z.infer<typeof EmbeddingModelInfo>;
+export const EmbeddingModelResponse = z.object({ model: EmbeddingModelInfo.nullable() });
+export type EmbeddingModelResponse = z.infer<typeof EmbeddingModelResponse>;

@@ -7,6 +7,7 @@ import { parseCsv } from '../../lib/import/manifest';
 import { PROJECT_ROLES, USER_ROLES } from '../../lib/roles';
 import type { Services } from '../services';
 import { SYSTEM } from '../services/access';
+import { registerModelCommands } from './models';
 
 /** What a command runs against: the services of an open database, wherever it is. */
 export interface CliContext {
@@ -217,6 +218,7 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
     await (await services()).training.tokens.revoke(SYSTEM, Number(id));
     io.out(`worker token ${id} revoked`);
   });
+  registerModelCommands(program, io, services, resolvePath);
 
   return program;
 }

@@ -9,6 +9,7 @@ import { importData, type ImportOptions } from './importer';
 import { exportLabels, type ExportFormat } from './exporter';
 import type { Principal } from './access';
 import { createTrainingService, DEFAULT_TRAINING, type TrainingOptions } from './training';
+import { createModelService } from './models';
 
 /**
  * Every operation of Tandem, bound to one database. Route handlers, socket
@@ -26,6 +27,7 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
     },
     training: createTrainingService(db, { ...DEFAULT_TRAINING, ...opts.training }),
     exports: { labels: (p: Principal, projectId: number, format: ExportFormat) => exportLabels(db, p, projectId, format) },
+    models: createModelService(db, opts.media, { onJobQueued: opts.training?.onJobQueued }),
   };
 }
 

@@ -10,19 +10,7 @@ export const SIDE = 28;
  * want a pretrained CNN, which plugs in here.
  */
 export function thumbnail(bytes: Buffer, out: Float32Array, offset: number): void {
-  const isPng = bytes[0] === 0x89 && bytes[1] === 0x50;
-  let width: number;
-  let height: number;
-  let rgba: Uint8Array;
-  if (isPng) {
-    const png = PNG.sync.read(bytes);
-    ({ width, height } = png);
-    rgba = png.data;
-  } else {
-    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
-    ({ width, height } = img);
-    rgba = img.data;
-  }
+  const { width, height, rgba } = decodeRgba(bytes);
   for (let ty = 0; ty < SIDE; ty++) {
     const y0 = Math.floor((ty * height) / SIDE);
     const y1 = Math.max(y0 + 1, Math.floor(((ty + 1) * height) / SIDE));
@@ -37,6 +25,49 @@ export function thumbnail(bytes: Buffer, out: Float32Array, offset: number): voi
         }
       }
       out[offset + ty * SIDE + tx] = sum / ((y1 - y0) * (x1 - x0) * 255);
+    }
+  }
+}
+
+/** A PNG or JPEG as RGBA bytes. */
+export function decodeRgba(bytes: Buffer): { width: number; height: number; rgba: Uint8Array } {
+  if (bytes[0] === 0x89 && bytes[1] === 0x50) {
+    const png = PNG.sync.read(bytes);
+    return { width: png.width, height: png.height, rgba: png.data };
+  }
+  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+  return { width: img.width, height: img.height, rgba: img.data };
+}
+
+/**
+ * An image as side×side RGB values in 0–1, rows then columns then channels
+ * (HWC), for a model's input: box-averaged when shrinking, the nearest pixel
+ * when growing; the aspect ratio is not kept (the whole image is seen).
+ */
+export function resizeRgb(bytes: Buffer, side: number, out: Float32Array, offset: number): void {
+  const { width, height, rgba } = decodeRgba(bytes);
+  for (let ty = 0; ty < side; ty++) {
+    const y0 = Math.min(height - 1, Math.floor((ty * height) / side));
+    const y1 = Math.max(y0 + 1, Math.floor(((ty + 1) * height) / side));
+    for (let tx = 0; tx < side; tx++) {
+      const x0 = Math.min(width - 1, Math.floor((tx * width) / side));
+      const x1 = Math.max(x0 + 1, Math.floor(((tx + 1) * width) / side));
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) {
+          const p = (y * width + x) * 4;
+          r += rgba[p];
+          g += rgba[p + 1];
+          b += rgba[p + 2];
+        }
+      }
+      const o = offset + (ty * side + tx) * 3;
+      const scale = 1 / ((y1 - y0) * (x1 - x0) * 255);
+      out[o] = r * scale;
+      out[o + 1] = g * scale;
+      out[o + 2] = b * scale;
     }
   }
 }

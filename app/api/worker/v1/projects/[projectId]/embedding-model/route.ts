@@ -1,0 +1,8 @@
+import { workerRoute } from '@/server/http/worker-route';
+import { ProjectParams } from '@/lib/protocol/worker';
+
+export const dynamic = 'force-dynamic';
+
+/** The project's ONNX embedding model (`tandem model add`) with the path of its bytes, or `{ model: null }` for raw pixels. */
+export const GET = workerRoute({ params: ProjectParams }, async ({ worker, params, rt }) =>
+  ({ model: await rt.services.models.forWorker(worker, params.projectId) }));
