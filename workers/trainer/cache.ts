@@ -62,22 +62,31 @@ function read(file: string): { meta: Record<string, unknown>; arrays: Arrays } |
   }
 }
 
+/** Rows of the default extractor (28×28 thumbnails); any other names its own files, e.g. an ONNX model's `onnx-<sha256>-…`. */
+const PIXELS = 'pixels';
+
 export function createFeatureCache(dir: string, server: string) {
   const folder = (projectId: number) => path.join(dir, crypto.createHash('sha256').update(`${server}\n${projectId}`).digest('hex').slice(0, 16));
-  const idsKey = (ids: Int32Array) => crypto.createHash('sha256').update(new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength)).digest('hex').slice(0, 24);
+  // Features are of one item set and one extractor: an ONNX model's never pass for PCA's, nor one model's for another's.
+  const idsKey = (ids: Int32Array, extractor: string) => {
+    const h = crypto.createHash('sha256');
+    if (extractor !== PIXELS) h.update(`${extractor}\n`);
+    return h.update(new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength)).digest('hex').slice(0, 24);
+  };
+  const rowsFile = (extractor: string) => (extractor === PIXELS ? 'pixels.bin' : `rows-${extractor.replace(/[^a-z0-9-]/gi, '_')}.bin`);
   const safely = <T>(f: () => T, fallback: T): T => { try { return f(); } catch { return fallback; } };
 
   return {
     dir,
-    loadPixels(projectId: number): { ids: Int32Array; pixels: Float32Array } | null {
-      const got = read(path.join(folder(projectId), 'pixels.bin'));
+    loadPixels(projectId: number, extractor = PIXELS): { ids: Int32Array; pixels: Float32Array } | null {
+      const got = read(path.join(folder(projectId), rowsFile(extractor)));
       return got ? { ids: got.arrays.ids as Int32Array, pixels: got.arrays.pixels as Float32Array } : null;
     },
-    savePixels(projectId: number, ids: Int32Array, pixels: Float32Array): boolean {
-      return safely(() => { write(path.join(folder(projectId), 'pixels.bin'), {}, { ids, pixels }); return true; }, false);
+    savePixels(projectId: number, ids: Int32Array, pixels: Float32Array, extractor = PIXELS): boolean {
+      return safely(() => { write(path.join(folder(projectId), rowsFile(extractor)), {}, { ids, pixels }); return true; }, false);
     },
-    loadFeatures(projectId: number, ids: Int32Array): Features | null {
-      const got = read(path.join(folder(projectId), `features-${idsKey(ids)}.bin`));
+    loadFeatures(projectId: number, ids: Int32Array, extractor = PIXELS): Features | null {
+      const got = read(path.join(folder(projectId), `features-${idsKey(ids, extractor)}.bin`));
       if (!got) return null;
       const { n, d } = got.meta as { n: number; d: number };
       const a = got.arrays;
@@ -86,11 +95,11 @@ export function createFeatureCache(dir: string, server: string) {
         graph: { n, rowStart: a.rowStart as Int32Array, cols: a.cols as Int32Array, weights: a.weights as Float32Array },
       };
     },
-    saveFeatures(projectId: number, ids: Int32Array, f: Features): boolean {
+    saveFeatures(projectId: number, ids: Int32Array, f: Features, extractor = PIXELS): boolean {
       return safely(() => {
         // One feature file per project: the previous item set's file is of no further use.
         for (const old of fs.readdirSync(folder(projectId)).filter((x) => x.startsWith('features-'))) fs.rmSync(path.join(folder(projectId), old), { force: true });
-        write(path.join(folder(projectId), `features-${idsKey(ids)}.bin`), { n: f.embeddings.n, d: f.embeddings.d },
+        write(path.join(folder(projectId), `features-${idsKey(ids, extractor)}.bin`), { n: f.embeddings.n, d: f.embeddings.d },
           { embeddings: f.embeddings.data, rowStart: f.graph.rowStart, cols: f.graph.cols, weights: f.graph.weights });
         return true;
       }, false);

@@ -1,6 +1,7 @@
 import { z, type ZodType } from 'zod';
 import {
-  ClaimJobResponse, MediaBatch, WorkerItem, WorkerLabel, type ClaimJobRequest, type CompleteJobRequest, type Job, type RankingChunk,
+  ClaimJobResponse, EmbeddingModelResponse, MediaBatch, WorkerItem, WorkerLabel, type ClaimJobRequest, type CompleteJobRequest,
+  type EmbeddingModelInfo, type Job, type RankingChunk,
 } from '../../lib/protocol/worker';
 
 /** A failed protocol call; `retry` when trying again may help (network, 5xx). */
@@ -100,6 +101,34 @@ export class WorkerClient {
     }
     if (!res.ok) throw new ProtocolError(`media of item ${itemId}: HTTP ${res.status}`, res.status, 'http', res.status >= 500);
     return Buffer.from(await res.arrayBuffer());
+  }
+
+  /** The project's ONNX embedding model, or null (raw pixels; also from a server older than this endpoint). */
+  async embeddingModel(projectId: number): Promise<EmbeddingModelInfo | null> {
+    try {
+      return (await this.call('GET', `/projects/${projectId}/embedding-model`, EmbeddingModelResponse)).model;
+    } catch (e) {
+      if (e instanceof ProtocolError && e.status === 404 && e.code === 'http') return null;
+      throw e;
+    }
+  }
+
+  /** The bytes of a model from `embeddingModel` (its `file` path). */
+  async embeddingModelFile(model: EmbeddingModelInfo): Promise<Buffer> {
+    for (let attempt = 1; ; attempt++) {
+      let res: Response;
+      try {
+        res = await fetch(`${this.server}${model.file}`, { headers: { authorization: `Bearer ${this.token}` }, signal: AbortSignal.timeout(this.timeoutMs * 5) });
+      } catch (e) {
+        if (attempt < 4) { await new Promise((r) => setTimeout(r, 250 * attempt)); continue; }
+        throw new ProtocolError(`cannot reach ${this.server}: ${describeFetchError(e)}`, 0, 'network', true);
+      }
+      if (!res.ok) {
+        const json = await res.json().catch(() => null) as { error?: { code: string; message: string } } | null;
+        throw new ProtocolError(`model ${model.name}: ${json?.error?.message ?? `HTTP ${res.status}`}`, res.status, json?.error?.code ?? 'http', res.status >= 500);
+      }
+      return Buffer.from(await res.arrayBuffer());
+    }
   }
 
   uploadChunk(jobId: number, chunk: RankingChunk) {

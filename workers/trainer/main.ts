@@ -3,7 +3,7 @@ import { createLogger, type Logger } from '../../server/log';
 import { WorkerClient, ProtocolError } from './client';
 import { createTrainer } from './train';
 import { createFeatureCache, defaultCacheDir } from './cache';
-import { MODEL_NAME } from '../../lib/model';
+import { createExtractors } from './extractor';
 
 export interface WorkerOptions {
   server: string;
@@ -29,7 +29,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const log = opts.log ?? createLogger(process.env.LOG_LEVEL ?? 'info', 'trainer');
   const client = new WorkerClient(opts.server.replace(/\/$/, ''), opts.token);
   const cache = opts.cacheDir === null ? undefined : createFeatureCache(opts.cacheDir ?? defaultCacheDir(), opts.server.replace(/\/$/, ''));
-  const trainer = createTrainer(client, cache);
+  const trainer = createTrainer(client, cache, createExtractors(client, (msg, fields) => log.info(fields, msg)));
   const name = `${os.hostname()}:${process.pid}`;
   let stopping = false;
   const stop = () => { stopping = true; };
@@ -70,7 +70,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         progress = { phase: 'uploading', done: index + 1, total: entries.length };
       }
       const done = await client.complete(job.id, {
-        labelCount: report.labelCount, backend: BACKEND, model: MODEL_NAME, strategy: job.strategy,
+        labelCount: report.labelCount, backend: report.backend ?? BACKEND, model: report.model, strategy: job.strategy,
         metrics: report.metrics, chunks: entries.length, seconds: report.seconds,
       });
       jlog.info({ ...done, seconds: report.seconds.toFixed(2), phases: report.phases, accuracy: report.metrics?.accuracy }, 'ranking applied');

@@ -1,12 +1,11 @@
 import type { Job, RankingEntry } from '../../lib/protocol/worker';
 import { MEDIA_BATCH, type WorkerItem } from '../../lib/protocol/worker';
 import { confidence, margin, rankPool, type StrategyName } from '../../lib/al';
-import { buildFeatures, holdoutMetrics, trainRound, type Features } from '../../lib/model';
+import { holdoutMetrics, trainRound, type Features } from '../../lib/model';
 import type { FeatureCache } from './cache';
 import type { WorkerClient } from './client';
-import { SIDE, thumbnail } from './pixels';
+import { PIXEL_EXTRACTOR, type Extractor, type Extractors } from './extractor';
 
-const DIM = SIDE * SIDE;
 const CHUNK = 5000;
 /** Media requests in flight at once (each carries up to MEDIA_BATCH images). */
 const FETCH_PARALLEL = 4;
@@ -15,6 +14,8 @@ const BATCH = 50;
 
 /** What one project's pool costs to prepare, kept between retrains: media and the graph change only with the items. */
 interface PoolState {
+  /** What the rows are (Extractor.key): thumbnails, or one ONNX model's embeddings. */
+  extractor: string;
   itemIds: number[];
   index: Map<number, number>;
   pixels: Float32Array;
@@ -27,29 +28,38 @@ export interface JobReport {
   entries: number;
   seconds: number;
   phases: Record<string, number>;
+  /** The model and compute behind the features, as the extractor names them (backend null: the trainer's own). */
+  model: string;
+  backend: string | null;
 }
 
 export type ProgressFn = (phase: string, done: number, total: number) => void;
 
 /**
- * One retrain: fetch what changed, embed new items (raw pixels → PCA-50),
+ * One retrain: fetch what changed, embed new items (raw pixels → PCA-50, or
+ * the project's ONNX model → its embedding, see extractor.ts),
  * rebuild the kNN graph when the items changed, spread the labels over it
  * (label spreading with class-mass normalisation: the best of the models we
  * measured for few labels, see FACTS.md), measure on the holdout, rank the
  * open pool with the project's strategy, upload in chunks and complete.
  */
-export function createTrainer(client: WorkerClient, cache?: FeatureCache) {
+export function createTrainer(client: WorkerClient, cache?: FeatureCache, extractors?: Extractors) {
   const pools = new Map<number, PoolState>();
 
-  async function prepare(job: Job, items: WorkerItem[], progress: ProgressFn): Promise<PoolState> {
+  async function prepare(job: Job, items: WorkerItem[], progress: ProgressFn, ex: Extractor): Promise<PoolState> {
+    const DIM = ex.dim;
     const ids = items.map((i) => i.id);
     let state = pools.get(job.projectId);
+    // The project's embedding model changed: no row carries over.
+    if (state && state.extractor !== ex.key) state = undefined;
     const same = state && state.itemIds.length === ids.length && state.itemIds.every((id, i) => id === ids[i]);
     if (state && same) return state;
     if (!state && cache) {
       // A restarted trainer: start from the thumbnails on disk, fetch only what is new.
-      const saved = cache.loadPixels(job.projectId);
-      if (saved) state = { itemIds: Array.from(saved.ids), index: new Map(Array.from(saved.ids, (id, i) => [id, i])), pixels: saved.pixels };
+      const saved = cache.loadPixels(job.projectId, ex.key);
+      if (saved && saved.pixels.length === saved.ids.length * DIM) {
+        state = { extractor: ex.key, itemIds: Array.from(saved.ids), index: new Map(Array.from(saved.ids, (id, i) => [id, i])), pixels: saved.pixels };
+      }
     }
     const pixels = new Float32Array(ids.length * DIM);
     const index = new Map(ids.map((id, i) => [id, i]));
@@ -65,14 +75,14 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache) {
     for (let b = 0; b < batches.length; b += FETCH_PARALLEL) {
       await Promise.all(batches.slice(b, b + FETCH_PARALLEL).map(async (batch) => {
         const media = await client.mediaBatch(job.projectId, batch);
-        for (const id of batch) thumbnail(media.get(id)!, pixels, index.get(id)! * DIM);
+        await ex.encode(batch.map((id) => media.get(id)!), pixels, batch.map((id) => index.get(id)!));
         done += batch.length;
         progress('fetching media', done, missing.length);
       }));
     }
-    state = { itemIds: ids, index, pixels };
+    state = { extractor: ex.key, itemIds: ids, index, pixels };
     pools.set(job.projectId, state);
-    if (missing.length > 0) cache?.savePixels(job.projectId, Int32Array.from(ids), pixels);
+    if (missing.length > 0) cache?.savePixels(job.projectId, Int32Array.from(ids), pixels, ex.key);
     return state;
   }
 
@@ -84,22 +94,24 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache) {
     // the server closed) before the next request goes out on it.
     const breathe = () => new Promise<void>((r) => setTimeout(r, 0));
     let t = t0;
-    const [items, labels] = await Promise.all([client.allItems(job.projectId), client.allLabels(job.projectId)]);
+    const [items, labels, ex] = await Promise.all([
+      client.allItems(job.projectId), client.allLabels(job.projectId), extractors?.forProject(job.projectId) ?? PIXEL_EXTRACTOR,
+    ]);
     t = lap('fetch lists', t);
-    const state = await prepare(job, items, progress);
+    const state = await prepare(job, items, progress, ex);
     t = lap('media', t);
     const n = items.length;
     if (!state.features) {
       const ids = Int32Array.from(state.itemIds);
-      const saved = cache?.loadFeatures(job.projectId, ids);
+      const saved = cache?.loadFeatures(job.projectId, ids, ex.key);
       if (saved && saved.embeddings.n === n) {
         state.features = saved;
         t = lap('features from cache', t);
       } else {
         progress('embedding', 0, n);
-        state.features = buildFeatures({ n, d: DIM, data: state.pixels });
+        state.features = ex.features({ n, d: ex.dim, data: state.pixels });
         t = lap('features', t);
-        cache?.saveFeatures(job.projectId, ids, state.features);
+        cache?.saveFeatures(job.projectId, ids, state.features, ex.key);
         await breathe();
       }
     }
@@ -147,7 +159,7 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache) {
       }
       entries.push(chunk);
     }
-    return { entries, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, seconds: (performance.now() - t0) / 1000, phases } };
+    return { entries, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, seconds: (performance.now() - t0) / 1000, phases, model: ex.model, backend: ex.backend } };
   }
 
   return { run, forget: (projectId: number) => pools.delete(projectId) };

@@ -1,0 +1,95 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import type { EmbeddingModelInfo, Job, WorkerItem, WorkerLabel } from '../../lib/protocol/worker';
+import type { WorkerClient } from '../../workers/trainer/client';
+import { createFeatureCache } from '../../workers/trainer/cache';
+import { createExtractors } from '../../workers/trainer/extractor';
+import { inspectOnnxModel } from '../../workers/trainer/onnx-embedder';
+import { createTrainer } from '../../workers/trainer/train';
+import { TINY_EMBEDDER } from '../fixtures/make-onnx';
+import { TMP_ROOT } from '../fixtures/paths';
+
+/** A 20×20 gray PNG: dark for class a, bright for class b, with seeded noise. */
+function image(i: number, bright: boolean): Buffer {
+  const png = new PNG({ width: 20, height: 20 });
+  for (let p = 0; p < 400; p++) {
+    const v = (bright ? 170 : 40) + ((i * 131 + p * 17) % 60);
+    png.data.set([v, v, v, 255], p * 4);
+  }
+  return PNG.sync.write(png);
+}
+
+/**
+ * The trainer's job with a project that embeds with a user's ONNX model,
+ * against a stand-in for the server (the worker protocol's answers as the
+ * client returns them): the features come from the model, the report says so,
+ * and the caches keep ONNX rows apart from pixel rows.
+ */
+describe('trainer with an ONNX embedding model', async () => {
+  const bytes = fs.readFileSync(TINY_EMBEDDER);
+  const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+  const spec = await inspectOnnxModel(bytes, { name: 'tiny-embedder.onnx', sha256 });
+  const info: EmbeddingModelInfo = { ...spec, id: 1, file: '/api/worker/v1/projects/1/embedding-model/file' };
+  const n = 60;
+  const items: WorkerItem[] = Array.from({ length: n }, (_, i) => ({
+    id: i + 1, split: i % 6 === 5 ? 'holdout' : 'pool', status: i < 12 ? 'labeled' : 'open', mediaType: 'image/png', width: 20, height: 20, groupKey: String(i),
+  }));
+  const media = new Map(items.map((it, i) => [it.id, image(i, i % 2 === 1)]));
+  const labels: WorkerLabel[] = items.slice(0, 12).map((it, i) => ({ itemId: it.id, label: i % 2 ? 'b' : 'a' }));
+  const job: Job = { id: 1, projectId: 1, taskType: 'classification', classes: ['a', 'b'], labelCount: 12, strategy: 'auto', leaseExpiresAt: new Date().toISOString(), attempt: 1 };
+  let model: EmbeddingModelInfo | null = info;
+  const calls = { file: 0, media: 0 };
+  const client = {
+    allItems: async () => items,
+    allLabels: async () => labels,
+    mediaBatch: async (_p: number, ids: number[]) => { calls.media += ids.length; return new Map(ids.map((id) => [id, media.get(id)!])); },
+    embeddingModel: async () => model,
+    embeddingModelFile: async () => { calls.file++; return bytes; },
+  } as unknown as WorkerClient;
+  const cacheDir = path.join(TMP_ROOT, 'train-onnx-cache');
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+  const logged: Record<string, unknown>[] = [];
+  const extractors = createExtractors(client, (msg, fields) => logged.push({ msg, ...fields }));
+  afterAll(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+
+  it('embeds the pool with the model, says so in the report, and separates the classes', async () => {
+    const trainer = createTrainer(client, createFeatureCache(cacheDir, 'http://s'), extractors);
+    const { entries, report } = await trainer.run(job, () => undefined);
+    expect(report.model).toBe('onnx:tiny-embedder-knn7-label-spreading');
+    expect(report.backend).toBe('onnxruntime-node cpu');
+    expect(logged).toEqual([expect.objectContaining({ msg: 'embedding model loaded', model: 'tiny-embedder', provider: 'cpu', dim: 16 })]);
+    expect(calls).toEqual({ file: 1, media: n });
+    const ranked = entries.flat();
+    expect(ranked.length).toBeGreaterThan(0);
+    // Bright and dark images are far apart in the model's embedding: its guesses follow the brightness.
+    const wrong = ranked.filter((e) => e.predicted !== ((e.itemId - 1) % 2 ? 'b' : 'a'));
+    expect(wrong.length).toBeLessThanOrEqual(Math.floor(ranked.length * 0.1));
+    const files = fs.readdirSync(cacheDir).flatMap((d) => fs.readdirSync(path.join(cacheDir, d)));
+    expect(files).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^rows-onnx-${sha256.slice(0, 16)}-[0-9a-f]{8}\\.bin$`))]));
+    expect(files).not.toContain('pixels.bin');
+  });
+
+  it('a restarted trainer reads the model\'s rows and features from disk; the same model is loaded once', async () => {
+    const trainer = createTrainer(client, createFeatureCache(cacheDir, 'http://s'), extractors);
+    const before = { ...calls };
+    const { report } = await trainer.run(job, () => undefined);
+    expect(calls).toEqual(before);
+    expect(report.phases['features from cache']).toBeDefined();
+    expect(report.model).toMatch(/^onnx:/);
+  });
+
+  it('goes back to pixels when the project drops the model, never reusing the model\'s rows', async () => {
+    model = null;
+    const trainer = createTrainer(client, createFeatureCache(cacheDir, 'http://s'), extractors);
+    const before = calls.media;
+    const { report } = await trainer.run(job, () => undefined);
+    expect(report.model).toBe('pca50-knn7-label-spreading');
+    expect(report.backend).toBeNull();
+    expect(calls.media - before).toBe(n);
+    expect(report.phases['features from cache']).toBeUndefined();
+    model = info;
+  });
+});

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import type { Embeddings } from '../../lib/al';
+import { buildFeatures, MODEL_NAME, type Features } from '../../lib/model';
+import { buildEmbeddingFeatures } from '../../lib/model/embedding';
+import { onnxModelName } from '../../lib/model/onnx-spec';
+import type { EmbeddingModelInfo } from '../../lib/protocol/worker';
+import type { WorkerClient } from './client';
+import { createOnnxEmbedder, ONNX_BACKEND, type OnnxEmbedder } from './onnx-embedder';
+import { SIDE, thumbnail } from './pixels';
+
+/**
+ * What an image becomes before the model sees it, and how those rows become
+ * features: 28×28 gray pixels through PCA-50 (the default), or a user's ONNX
+ * model's embedding. `key` names the kind of row, so caches of two extractors
+ * never mix.
+ */
+export interface Extractor {
+  key: string;
+  /** Values per image. */
+  dim: number;
+  /** Reported with every model version. */
+  model: string;
+  /** The compute the rows take, when it is not the trainer's own. */
+  backend: string | null;
+  /** Writes image i's row at `out[rows[i] * dim]`. */
+  encode(images: Buffer[], out: Float32Array, rows: number[]): Promise<void>;
+  features(x: Embeddings): Features;
+}
+
+export const PIXEL_EXTRACTOR: Extractor = {
+  key: 'pixels',
+  dim: SIDE * SIDE,
+  model: MODEL_NAME,
+  backend: null,
+  async encode(images, out, rows) {
+    images.forEach((bytes, i) => thumbnail(bytes, out, rows[i] * SIDE * SIDE));
+  },
+  features: (x) => buildFeatures(x),
+};
+
+function onnxExtractor(embedder: OnnxEmbedder): Extractor {
+  const { spec } = embedder;
+  return {
+    // The file's hash, and the rest of the spec (the same file with another normalisation gives other rows).
+    key: `onnx-${spec.sha256.slice(0, 16)}-${createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 8)}`,
+    dim: spec.output.dim,
+    model: onnxModelName(spec),
+    backend: ONNX_BACKEND,
+    async encode(images, out, rows) {
+      const got = await embedder.embed(images);
+      rows.forEach((row, i) => out.set(got.subarray(i * spec.output.dim, (i + 1) * spec.output.dim), row * spec.output.dim));
+    },
+    features: (x) => buildEmbeddingFeatures(x),
+  };
+}
+
+/**
+ * The extractor of each project, asked of the server at every job: a model
+ * that was added, changed or removed takes effect on the next retrain. Loaded
+ * models are kept by id and SHA-256 (a model is downloaded and opened once).
+ */
+export function createExtractors(client: WorkerClient, log?: (msg: string, fields: Record<string, unknown>) => void) {
+  const loaded = new Map<string, Promise<Extractor>>();
+
+  async function load(info: EmbeddingModelInfo): Promise<Extractor> {
+    const bytes = await client.embeddingModelFile(info);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    if (sha !== info.sha256) throw new Error(`model ${info.name}: the downloaded file's SHA-256 is ${sha.slice(0, 12)}…, not ${info.sha256.slice(0, 12)}… (changed while downloading?)`);
+    const t0 = performance.now();
+    const embedder = await createOnnxEmbedder(bytes, info);
+    log?.('embedding model loaded', {
+      model: info.name, provider: embedder.provider, input: `${info.input.layout} ${info.input.channels}×${info.input.size}×${info.input.size}`,
+      dim: info.output.dim, ms: Math.round(performance.now() - t0),
+    });
+    return onnxExtractor(embedder);
+  }
+
+  return {
+    async forProject(projectId: number): Promise<Extractor> {
+      const info = await client.embeddingModel(projectId);
+      if (!info) return PIXEL_EXTRACTOR;
+      const id = `${info.id}:${info.sha256}`;
+      let got = loaded.get(id);
+      if (!got) {
+        got = load(info);
+        loaded.set(id, got);
+        // A failed load is tried again on the next job, not remembered.
+        got.catch(() => loaded.delete(id));
+      }
+      return got;
+    },
+  };
+}
+
+export type Extractors = ReturnType<typeof createExtractors>;
