@@ -69,7 +69,7 @@ export function dealBatch(input: DealInput): Batch {
   const holdout = pickHoldout(pool, holdoutItems, want, seeds.holdout);
   const easyShare = main === 'uncertain' ? s.easyShare : 0;
   const easy = easyShare > 0 && ranking
-    ? pickEasy(ranking.confidence, ranking.predicted, emb, { want, exclude: easyMask(pool, ranking), held: pool.held, factor: s.shortlistFactor, seed: seeds.easy })
+    ? pickEasy(ranking.confidence, ranking.predicted, emb, { want, exclude: pool.blocked, order: ranking.byConfidence, held: pool.held, factor: s.shortlistFactor, seed: seeds.easy })
     : EMPTY;
 
   const plan = planSlots({
@@ -123,11 +123,13 @@ function mainPicks(
   if (need === 0) return out;
   const ranking = input.ranking;
   if (main === 'uncertain' && ranking) {
-    const exclude = Uint8Array.from(pool.blocked);
-    for (let i = 0; i < pool.n; i++) if (Number.isNaN(ranking.score[i])) exclude[i] = 1;
-    for (const i of usedEasy) exclude[i] = 1;
+    let exclude = pool.blocked;
+    if (usedEasy.length > 0) {
+      exclude = Uint8Array.from(pool.blocked);
+      for (const i of usedEasy) exclude[i] = 1;
+    }
     const sel = pickUncertain(ranking.score, input.embeddings, {
-      want: need, exclude, held: pool.held, fresh: pool.fresh, diversity: s.diversity, factor: s.shortlistFactor,
+      want: need, exclude, held: pool.held, fresh: pool.fresh, diversity: s.diversity, factor: s.shortlistFactor, order: ranking.byScore,
     });
     for (const i of sel.indices) out.push(make(i, { kind: 'uncertain', strategy: ranking.strategy }));
     if (out.length < need) {
@@ -150,18 +152,13 @@ function mainPicks(
   return out;
 }
 
-/** Easy candidates: free, ranked items with a predicted class. */
-function easyMask(pool: Pool, ranking: RankingView): Uint8Array {
-  const exclude = Uint8Array.from(pool.blocked);
-  for (let i = 0; i < pool.n; i++) {
-    if (Number.isNaN(ranking.confidence[i]) || ranking.predicted[i] < 0) exclude[i] = 1;
-  }
-  return exclude;
-}
-
 function checkRanking(r: RankingView, n: number): void {
   for (const [name, a] of [['score', r.score], ['predicted', r.predicted], ['confidence', r.confidence]] as const) {
     if (a.length !== n) throw new RangeError(`ranking ${r.version}: ${name} has ${a.length} entries, the pool has ${n}`);
+  }
+  // The cached orders are trusted to hold pool indices only (a full check would cost the pass they save).
+  for (const [name, a] of [['byScore', r.byScore], ['byConfidence', r.byConfidence]] as const) {
+    if (a && a.length > n) throw new RangeError(`ranking ${r.version}: ${name} has ${a.length} entries, the pool has ${n}`);
   }
 }
 

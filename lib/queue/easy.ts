@@ -1,12 +1,14 @@
-import { topK } from '../al/topk';
 import type { Embeddings } from '../al/types';
 import { mulberry32 } from '../random';
+import { bestFree } from './shortlist';
 import { nearAny, shortlistSpacing } from './spacing';
 
 export interface EasyOptions {
   want: number;
-  /** Non-zero: not a candidate (blocked or unranked). */
+  /** Non-zero: not a candidate. Items with a NaN confidence or no predicted class never are. */
   exclude: Uint8Array;
+  /** Every ranked item by confidence, most confident first (optional: saves a pass over the pool). */
+  order?: Int32Array;
   /** Items other annotators hold now: near-copies of them are not dealt. */
   held: Int32Array;
   factor: number;
@@ -24,8 +26,8 @@ export interface EasyOptions {
 export function pickEasy(confidence: Float32Array, predicted: Int32Array, emb: Embeddings | undefined, opts: EasyOptions): Int32Array {
   const want = Math.max(0, Math.floor(opts.want));
   if (want === 0) return new Int32Array(0);
-  const shortlist = topK(confidence, Math.ceil(opts.factor * want), { exclude: opts.exclude }).indices;
-  let list: number[] = Array.from(shortlist);
+  const shortlist = bestFree(confidence, Math.ceil(opts.factor * want), opts.exclude, opts.order);
+  let list: number[] = Array.from(shortlist).filter((i) => predicted[i] >= 0);
   if (emb !== undefined && opts.held.length > 0) {
     const tau = shortlistSpacing(emb, shortlist);
     list = list.filter((i) => !nearAny(emb, i, opts.held, tau));

@@ -20,6 +20,13 @@ export interface RankingView {
   predicted: Int32Array;
   /** Top-class probability in [0, 1]; NaN when unranked. */
   confidence: Float32Array;
+  /**
+   * Optional, for large pools: every ranked item by score (best first) and by confidence
+   * (most confident first). The service sorts them once per ranking and caches them; with
+   * them a deal walks the top of the ranking instead of scanning the whole pool.
+   */
+  byScore?: Int32Array;
+  byConfidence?: Int32Array;
 }
 
 /** Items with at least one label, and from how many distinct annotators. */

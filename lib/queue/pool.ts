@@ -62,25 +62,29 @@ export function buildPool(input: DealInput): Pool {
   check('gold', gold, n);
   check('excluded', excluded, n);
 
+  // Sparse writes only: no pass over all n items, so a million-item pool costs its lists, not n.
+  const blocked = new Uint8Array(n);
   const labels = new Uint8Array(n);
-  for (let j = 0; j < labeled.item.length; j++) bump(labels, labeled.item[j], Math.max(0, labeled.count[j]));
+  for (let j = 0; j < labeled.item.length; j++) {
+    const i = labeled.item[j];
+    bump(labels, i, Math.max(0, labeled.count[j]));
+    if (labels[i] !== 0) blocked[i] = 1;
+  }
   const heldBy = new Uint8Array(n);
   const heldList: number[] = [];
   for (let j = 0; j < holds.item.length; j++) {
     const i = holds.item[j];
     if (heldBy[i] === 0) heldList.push(i);
     bump(heldBy, i, 1);
+    blocked[i] = 1;
   }
   const mine = new Uint8Array(n);
-  for (const i of mineList) mine[i] = 1;
+  for (const i of mineList) mine[i] = blocked[i] = 1;
   // Later roles win: an excluded gold item is excluded; a gold item in the holdout is gold.
   const role = new Uint8Array(n);
-  for (const i of holdout.item) role[i] = ROLE_HOLDOUT;
-  for (const i of gold) role[i] = ROLE_GOLD;
-  for (const i of excluded) role[i] = ROLE_EXCLUDED;
-
-  const blocked = new Uint8Array(n);
-  for (let i = 0; i < n; i++) blocked[i] = labels[i] | heldBy[i] | mine[i] | role[i];
+  for (const i of holdout.item) role[i] = blocked[i] = ROLE_HOLDOUT;
+  for (const i of gold) role[i] = blocked[i] = ROLE_GOLD;
+  for (const i of excluded) role[i] = blocked[i] = ROLE_EXCLUDED;
   for (const i of fresh) blocked[i] = 1;
   return { n, labels, heldBy, mine, role, blocked, held: Int32Array.from(heldList), fresh };
 }

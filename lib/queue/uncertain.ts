@@ -1,5 +1,6 @@
 import { hybridSelect, spacedTopK } from '../al/hybrid';
 import { topK } from '../al/topk';
+import { bestFree } from './shortlist';
 import type { Embeddings, Selection } from '../al/types';
 import type { QueueSettings } from './settings';
 import { nearAny, shortlistSpacing } from './spacing';
@@ -14,6 +15,8 @@ export interface UncertainOptions {
   fresh: Int32Array;
   diversity: QueueSettings['diversity'];
   factor: number;
+  /** Every ranked item by score, best first (optional: saves a pass over the pool). */
+  order?: Int32Array;
 }
 
 /**
@@ -31,18 +34,18 @@ export interface UncertainOptions {
 export function pickUncertain(score: Float32Array, emb: Embeddings | undefined, opts: UncertainOptions): Selection {
   const want = Math.max(0, Math.floor(opts.want));
   const { exclude, held, fresh } = opts;
-  if (want === 0 || emb === undefined) return topK(score, want, { exclude });
+  if (want === 0 || emb === undefined) return withScores(score, bestFree(score, want, exclude, opts.order));
   const base = Math.ceil(opts.factor * want);
-  const first = topK(score, base, { exclude });
-  const tau = shortlistSpacing(emb, first.indices);
-  let kept: number[] = Array.from(first.indices);
+  const first = bestFree(score, base, exclude, opts.order);
+  const tau = shortlistSpacing(emb, first);
+  let kept: number[] = Array.from(first);
   if (held.length > 0) {
-    // topK is a stable prefix (best first, ties by index): each widening only tests the new tail.
+    // The best-first list is a stable prefix (ties by index): each widening only tests the new tail.
     kept = [];
-    let list = first.indices;
+    let list = first;
     let tested = 0;
-    for (let size = base; ; size *= 2) {
-      if (size > base) list = topK(score, size, { exclude }).indices;
+    for (let size = base; ; size *= 4) {
+      if (size > base) list = bestFree(score, size, exclude, opts.order);
       for (; tested < list.length; tested++) if (!nearAny(emb, list[tested], held, tau)) kept.push(list[tested]);
       if (kept.length >= base || list.length < size) break;
     }
@@ -57,4 +60,8 @@ export function pickUncertain(score: Float32Array, emb: Embeddings | undefined, 
   return opts.diversity === 'kcenter'
     ? hybridSelect(score, emb, { batch: want, candidates, centres: others, factor })
     : spacedTopK(score, emb, { batch: want, candidates, avoid: others, factor });
+}
+
+function withScores(score: Float32Array, indices: Int32Array): Selection {
+  return { indices, scores: Float32Array.from(indices, (i) => score[i]) };
 }

@@ -162,6 +162,24 @@ describe('dealBatch', () => {
     expect(b.short).toBe(7);
   });
 
+  it('deals the same batch from the cached rank orders as from a scan of the pool', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const input = dealInput(600, seed, {
+        held: { item: ints([seed, seed + 50, seed + 100]), by: ints([1, 2, 3]) },
+        labeled: { item: ints([seed + 1, seed + 2]), count: ints([1, 1]) },
+        settings: settings({ batchSize: 20, easyShare: 0.25, diversity: (['spaced', 'kcenter', 'rank'] as const)[seed % 3] }),
+      });
+      const r = input.ranking!;
+      r.score[seed + 3] = NaN; // one unranked item
+      r.confidence[seed + 3] = NaN;
+      r.predicted[seed + 3] = -1;
+      const ranked = Array.from(r.score.keys()).filter((i) => !Number.isNaN(r.score[i]));
+      const byScore = ints(ranked.slice().sort((a, b) => r.score[b] - r.score[a] || a - b));
+      const byConfidence = ints(ranked.slice().sort((a, b) => r.confidence[b] - r.confidence[a] || a - b));
+      expect(dealBatch({ ...input, ranking: { ...r, byScore, byConfidence } })).toEqual(dealBatch(input));
+    }
+  });
+
   it('refuses input that does not fit the pool', () => {
     expect(() => dealBatch(dealInput(50, 1, { mine: ints([50]) }))).toThrow(/mine has item 50, outside the pool \[0, 50\)/);
     expect(() => dealBatch(dealInput(50, 1, { held: { item: ints([1]), by: ints([]) } }))).toThrow(/held has 1 items but 0 holders/);
