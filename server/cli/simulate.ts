@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { isStrategyName, listStrategies, STRATEGY_NAMES, type InputName, type StrategyName } from '../../lib/al';
+import { isStrategyName, listStrategies, STRATEGY_NAMES, type StrategyName } from '../../lib/al';
 import { isTandemError } from '../../lib/errors';
 import { mapLimit } from '../../lib/import/map-limit';
 import { buildFeatures, MODEL_NAME, type Features } from '../../lib/model';
@@ -128,30 +128,22 @@ export interface Progress {
   end(): void;
 }
 
-/** Inputs the product's model (label spreading) gives a strategy. */
-const MODEL_INPUTS: readonly InputName[] = ['probs', 'embeddings'];
-
 /** Checks options before any costly work: every problem is one line and exit 2. */
 export function checkOptions(o: SimulateOptions): void {
   if (o.strategies.length === 0) throw new UsageError('give at least one strategy, e.g. --strategies random,auto');
-  const infos = new Map(listStrategies().map((s) => [s.name, s]));
-  for (const name of o.strategies) {
-    const missing = infos.get(name)!.needs.find((group) => !group.some((g) => MODEL_INPUTS.includes(g)));
-    if (missing) throw new UsageError(`strategy '${name}' needs ${missing.join(' or ')}, which the label-spreading model does not produce — leave it out`);
-  }
   if (o.budget < o.batch) throw new UsageError(`--budget (${o.budget}) must be at least --batch (${o.batch})`);
   if (!(o.holdout > 0 && o.holdout < 1)) throw new UsageError(`--holdout must be between 0 and 1 (exclusive), got ${o.holdout}`);
 }
 
 /**
  * Every strategy on seeds 1 … seeds over one data set: features (PCA and the
- * neighbour graph, which use no labels) once, then for each seed a holdout
- * drawn as import draws it and the labeling loop of `simulateRun`.
+ * neighbour graph, which use no labels) once (or `prebuilt`), then for each
+ * seed a holdout drawn as import draws it and the labeling loop of `simulateRun`.
  */
-export function simulate(ds: Dataset, o: SimulateOptions, progress?: Progress): SimulateReport {
+export function simulate(ds: Dataset, o: SimulateOptions, progress?: Progress, prebuilt?: Features): SimulateReport {
   checkOptions(o);
-  progress?.features();
-  const features: Features = buildFeatures({ n: ds.n, d: ds.d, data: ds.pixels });
+  if (!prebuilt) progress?.features();
+  const features = prebuilt ?? datasetFeatures(ds);
   const data: SimData = { features, truth: ds.truth, k: ds.classes.length, groups: ds.groups, splits: ds.splits };
   const start: StartRule = o.startLabels > 0 ? { kind: 'random', count: o.startLabels } : { kind: 'strategy' };
   const seeds = Array.from({ length: o.seeds }, (_, i) => i + 1);
@@ -186,6 +178,11 @@ export function simulate(ds: Dataset, o: SimulateOptions, progress?: Progress): 
     report.labelsSavedVsRandom = Object.fromEntries(o.strategies.filter((s) => s !== 'random').map((s) => [s, labelRatio(strategies.random, strategies[s], o.budget)]));
   }
   return report;
+}
+
+/** PCA and the neighbour graph of a data set: no labels involved, so one build serves every strategy, seed and start rule. */
+export function datasetFeatures(ds: Dataset): Features {
+  return buildFeatures({ n: ds.n, d: ds.d, data: ds.pixels });
 }
 
 /** A progress bar on stderr: redrawn in place on a terminal, a line per finished run otherwise (logs, tests). */
