@@ -42,6 +42,8 @@ async function main() {
       nextShownP50: percentile(m.shownMs, 50), nextShownP99: percentile(m.shownMs, 99),
       commitP50: percentile(m.commitMs, 50), commitP99: percentile(m.commitMs, 99),
       serverCommitP50: percentile(m.serverMs, 50), serverCommitP99: percentile(m.serverMs, 99),
+      queuedInBrowserP50: percentile(m.queuedMs, 50), queuedInBrowserP99: percentile(m.queuedMs, 99),
+      sentToFirstByteP50: percentile(m.waitMs, 50), sentToFirstByteP99: percentile(m.waitMs, 99),
       samples: { shown: m.shownMs.length, commit: m.commitMs.length, server: m.serverMs.length },
       date: new Date().toISOString(), machine: machine(), database: 'pglite',
     };

@@ -35,7 +35,7 @@ declare global {
      * Latency samples read by bench/label.ts: key press → next image painted, label → commit
      * acknowledged (round trip), and the server's own time for the commit (Server-Timing).
      */
-    __tandem?: { shownMs: number[]; commitMs: number[]; serverMs: number[] };
+    __tandem?: { shownMs: number[]; commitMs: number[]; serverMs: number[]; queuedMs: number[]; waitMs: number[] };
   }
 }
 
@@ -304,7 +304,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 function metrics() {
-  window.__tandem ??= { shownMs: [], commitMs: [], serverMs: [] };
+  window.__tandem ??= { shownMs: [], commitMs: [], serverMs: [], queuedMs: [], waitMs: [] };
   return window.__tandem;
 }
 
@@ -319,6 +319,11 @@ function recordCommit(ms: number, path: string): void {
   // The request's own time on the wire (send → last byte of the acknowledgement), not the wait
   // for this page's busy main thread to run the continuation; the latter when there is no entry.
   m.commitMs.push(last ? last.duration : ms);
+  if (last && last.requestStart > 0) {
+    // Where the time goes: queued in the browser before the request went out, then sent → first byte back.
+    m.queuedMs.push(last.requestStart - last.startTime);
+    m.waitMs.push(last.responseStart - last.requestStart);
+  }
   const app = last?.serverTiming?.find((t) => t.name === 'app');
   if (app) m.serverMs.push(app.duration);
   // Keep the buffer from filling up over a long session (it stops recording at 250 entries).
