@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey,
+  bigint, bigserial, boolean, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey,
   real, serial, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
@@ -27,6 +27,10 @@ export const projects = pgTable('projects', {
   taskType: text('task_type', { enum: ['classification'] }).notNull(),
   classes: jsonb('classes').$type<string[]>().notNull(),
   settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+  /** A lead paused dealing: open leases stay, no new item is dealt until resumed. */
+  paused: boolean('paused').notNull().default(false),
+  /** Set by the server when a stopping target or the budget stopped the project (lib/queue/stopping.ts); null while it runs. */
+  stopped: jsonb('stopped').$type<{ reason: string; message: string; at: string; modelVersionId?: number | null } | null>(),
   createdAt: createdAt(),
 });
 
@@ -71,13 +75,18 @@ export const leases = pgTable('leases', {
   stream: text('stream').notNull(),
   rankingId: bigint('ranking_id', { mode: 'number' }),
   score: real('score'),
+  /** The full stream record (lib/queue/streams.ts `Stream`): why the item was dealt. */
+  detail: jsonb('detail').$type<Record<string, unknown> | null>(),
   state: text('state', { enum: ['active', 'completed', 'released', 'skipped', 'expired'] }).notNull().default('active'),
   claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   endedAt: timestamp('ended_at', { withTimezone: true }),
 }, (t) => [
-  // The database itself refuses a second active lease on one item.
-  uniqueIndex('leases_one_active_per_item').on(t.itemId).where(sql`state = 'active'`),
+  // The database itself refuses a second active lease on one item, except the
+  // copies a stream deals on purpose (overlap for agreement, gold); and never
+  // two active leases of one item to one annotator.
+  uniqueIndex('leases_one_exclusive_per_item').on(t.itemId).where(sql`state = 'active' and stream not in ('overlap', 'gold')`),
+  uniqueIndex('leases_one_per_user_item').on(t.itemId, t.userId).where(sql`state = 'active'`),
   index('leases_user_active').on(t.projectId, t.userId, t.state),
 ]);
 
@@ -158,6 +167,8 @@ export const rankings = pgTable('rankings', {
   strategy: text('strategy').notNull(),
   /** Labels the model behind this ranking had seen: staleness = labels now − this. */
   labelCount: integer('label_count').notNull(),
+  /** The embedding space (see `embeddings.space`) the trainer's features live in; the dealer spreads batches in it. */
+  embeddingSpace: text('embedding_space'),
   status: text('status', { enum: ['receiving', 'applied', 'superseded'] }).notNull(),
   createdAt: createdAt(),
 }, (t) => [index('rankings_project_status').on(t.projectId, t.status)]);
@@ -206,3 +217,29 @@ export const models = pgTable('models', {
   spec: jsonb('spec').$type<Record<string, unknown>>().notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * One vector per item in a named embedding space (a frozen extractor: e.g.
+ * `pca50:<sha>` or `onnx:<sha>`), uploaded by the trainer once per space.
+ * `vector` is little-endian float32, `dim` floats.
+ */
+export const embeddings = pgTable('embeddings', {
+  projectId: integer('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  space: text('space').notNull(),
+  itemId: bigint('item_id', { mode: 'number' }).notNull().references(() => items.id, { onDelete: 'cascade' }),
+  dim: integer('dim').notNull(),
+  vector: bytea('vector').notNull(),
+}, (t) => [primaryKey({ columns: [t.projectId, t.space, t.itemId] })]);
+
+/**
+ * A lead's steering of single items: pin (deal next, to anyone), boost (deal
+ * before the ranking's other items), exclude (never deal). Re-queue is an
+ * action, not a state: it retracts nothing, it ends the item's leases and pins it.
+ */
+export const queueControls = pgTable('queue_controls', {
+  projectId: integer('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  itemId: bigint('item_id', { mode: 'number' }).notNull().references(() => items.id, { onDelete: 'cascade' }),
+  action: text('action', { enum: ['pin', 'boost', 'exclude'] }).notNull(),
+  userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.projectId, t.itemId] })]);

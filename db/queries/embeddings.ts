@@ -1,0 +1,45 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../client';
+import { embeddings } from '../schema';
+
+/**
+ * Item embeddings per named space, stored as little-endian float32 bytes.
+ * The trainer uploads a space once (worker protocol); the dealer reads it to
+ * spread batches across the team.
+ */
+
+export function encodeVector(v: ArrayLike<number>): Uint8Array {
+  const f = Float32Array.from(v as ArrayLike<number>);
+  return new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
+}
+
+export function decodeVector(bytes: Uint8Array, dim: number): Float32Array {
+  if (bytes.byteLength !== dim * 4) throw new RangeError(`embedding has ${bytes.byteLength} bytes, expected ${dim * 4} for ${dim} floats`);
+  // Copy: the driver's buffer may be shared or unaligned.
+  const out = new Float32Array(dim);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+/** Inserts or replaces the vectors of one space (a re-sent chunk overwrites its own rows). */
+export async function upsertEmbeddings(db: Executor, projectId: number, space: string, rows: { itemId: number; vector: ArrayLike<number> }[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 2000) {
+    const values = rows.slice(i, i + 2000).map((r) => ({ projectId, space, itemId: r.itemId, dim: r.vector.length, vector: encodeVector(r.vector) }));
+    await db.insert(embeddings).values(values).onConflictDoUpdate({
+      target: [embeddings.projectId, embeddings.space, embeddings.itemId],
+      set: { dim: sql`excluded.dim`, vector: sql`excluded.vector` },
+    });
+  }
+}
+
+export async function countEmbeddings(db: Executor, projectId: number, space: string): Promise<number> {
+  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(embeddings).where(and(eq(embeddings.projectId, projectId), eq(embeddings.space, space)));
+  return r.n;
+}
+
+/** Every vector of a space, with its item id (unordered). */
+export async function loadEmbeddings(db: Executor, projectId: number, space: string): Promise<{ itemId: number; vector: Float32Array }[]> {
+  const rows = await db.select({ itemId: embeddings.itemId, dim: embeddings.dim, vector: embeddings.vector }).from(embeddings)
+    .where(and(eq(embeddings.projectId, projectId), eq(embeddings.space, space)));
+  return rows.map((r) => ({ itemId: Number(r.itemId), vector: decodeVector(r.vector, r.dim) }));
+}
