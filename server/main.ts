@@ -56,7 +56,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
       leaseSeconds: config.leaseSeconds,
       media,
       // After a commit: tell the room, and see whether a retrain is due. Neither delays the label's answer.
-      events: { onProgress: (pid) => { progress.changed(pid); void services.training.maybeEnqueue(pid).catch((err) => log.warn({ err }, 'retrain trigger failed')); } },
+      events: {
+        onProgress: (pid) => {
+          progress.changed(pid);
+          void services.training.maybeEnqueue(pid).catch((err) => log.warn({ err }, 'retrain trigger failed'));
+          void services.queueControls.checkBudget(pid).catch((err) => log.warn({ err, projectId: pid }, 'budget check failed'));
+        },
+      },
+      // Lead and admin changes, and the server's stops, reach open pages live.
+      queue: { onQueue: (pid, e) => io?.to(projectRoom(pid)).emit('queue', { projectId: pid, ...e }) },
       training: {
         retrainEvery: config.retrainEvery,
         retrainSeconds: config.retrainSeconds,
@@ -66,6 +74,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
         onRankingApplied: (pid, rankingId) => {
           log.info({ projectId: pid, rankingId }, 'ranking applied');
           io?.to(projectRoom(pid)).emit('model', { projectId: pid, event: 'ranking-applied', rankingId });
+        },
+        onModelVersion: (pid, versionId) => {
+          void services.queueControls.evaluateStop(pid, versionId).catch((err) => log.warn({ err, projectId: pid }, 'stopping check failed'));
         },
       },
     });

@@ -10,12 +10,13 @@ import { exportLabels, type ExportFormat } from './exporter';
 import type { Principal } from './access';
 import { createTrainingService, DEFAULT_TRAINING, type TrainingOptions } from './training';
 import { createModelService } from './models';
+import { createQueueControlService, type QueueEvents } from './queue-controls';
 
 /**
  * Every operation of Tandem, bound to one database. Route handlers, socket
  * handlers and the CLI all call these; each checks the caller's role itself.
  */
-export function createServices(db: Db, opts: { leaseSeconds: number; media: MediaStore; events?: LabelEvents; training?: Partial<TrainingOptions> }) {
+export function createServices(db: Db, opts: { leaseSeconds: number; media: MediaStore; events?: LabelEvents; training?: Partial<TrainingOptions>; queue?: QueueEvents }) {
   return {
     users: createUserService(db),
     projects: createProjectService(db),
@@ -27,6 +28,7 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
     },
     training: createTrainingService(db, { ...DEFAULT_TRAINING, ...opts.training }),
     exports: { labels: (p: Principal, projectId: number, format: ExportFormat) => exportLabels(db, p, projectId, format) },
+    queueControls: createQueueControlService(db, { events: opts.queue }),
     models: createModelService(db, opts.media, { onJobQueued: opts.training?.onJobQueued }),
   };
 }

@@ -34,6 +34,8 @@ export interface TrainingOptions {
   now?: () => Date;
   onJobQueued?(projectId: number): void;
   onRankingApplied?(projectId: number, rankingId: number): void;
+  /** A model version (with its holdout metrics) was stored: the stopping rules run on the new learning curve. */
+  onModelVersion?(projectId: number, modelVersionId: number): void;
   /** A trainer reported progress (heartbeat): pages show it live. */
   onJobProgress?(projectId: number, jobId: number, progress: { phase: string; done: number; total: number }): void;
   /** A job failed or went back to the queue: pages show the reason without waiting for their next poll. */
@@ -158,6 +160,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
       return { rankingId: ranking.id, modelVersionId: version.id, entries: got.entries };
     });
     opts.onRankingApplied?.(job.projectId, result.rankingId);
+    opts.onModelVersion?.(job.projectId, result.modelVersionId);
     void maybeEnqueue(job.projectId);
     return result;
   }
