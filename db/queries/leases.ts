@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, notInArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
-import { items, leases, rankingEntries } from '../schema';
+import { items, leases } from '../schema';
 
 export type LeaseRow = typeof leases.$inferSelect;
 
@@ -43,53 +43,21 @@ export async function renewActiveLeases(db: Executor, projectId: number, userId:
     .orderBy(desc(sql`${leases.stream} = 'redo'`), asc(leases.id));
 }
 
-/**
- * Picks open items nobody holds and this annotator has not skipped, in
- * dealing order, locking them so a concurrent claim skips past them. The
- * unique index on active leases is the final guard: a claim that loses a race
- * fails with 23505 and is retried by the caller.
- *
- * Dealing order: with an applied ranking, its entries by position (the
- * `uncertain` stream); holdout items, which a model never ranks, spread evenly
- * through it by their random deal key (`holdout`); items the ranking does not
- * know (imported since) after it (`cold`). Without a ranking: the deal key.
- */
-export async function pickFreeItems(db: Executor, projectId: number, userId: number, count: number, ranking?: { id: number; size: number }): Promise<PickedItem[]> {
-  const free = and(
-    eq(items.projectId, projectId),
-    eq(items.status, 'open'),
-    sql`not exists (select 1 from ${leases} l where l.item_id = ${items.id} and l.state = 'active')`,
-    sql`not exists (select 1 from ${leases} l where l.item_id = ${items.id} and l.user_id = ${userId} and l.state = 'skipped')`,
-  );
-  if (!ranking) {
-    const rows = await db.select({ id: items.id }).from(items).where(free).orderBy(asc(items.dealKey)).limit(count)
-      .for('update', { skipLocked: true });
-    return rows.map((r) => ({ itemId: r.id, stream: 'cold', rankingId: null, score: null }));
-  }
-  const order = sql`coalesce(${rankingEntries.position}::float8,
-    case when ${items.split} = 'holdout' then ${items.dealKey} * ${ranking.size} end,
-    ${ranking.size} + ${items.dealKey})`;
-  const rows = await db.select({ id: items.id, split: items.split, position: rankingEntries.position, score: rankingEntries.score })
-    .from(items)
-    .leftJoin(rankingEntries, and(eq(rankingEntries.rankingId, ranking.id), eq(rankingEntries.itemId, items.id)))
-    .where(free).orderBy(order).limit(count)
-    .for('update', { of: items, skipLocked: true });
-  return rows.map((r) => ({
-    itemId: r.id,
-    stream: r.position !== null ? 'uncertain' : r.split === 'holdout' ? 'holdout' : 'cold',
-    rankingId: r.position !== null ? ranking.id : null,
-    score: r.score,
-  }));
-}
-
-export interface PickedItem {
+export interface NewLease {
+  projectId: number;
   itemId: number;
+  userId: number;
+  /** The stream kind (or `redo`, `pinned` for leases made outside the dealing policy). */
   stream: string;
-  rankingId: number | null;
-  score: number | null;
+  expiresAt: Date;
+  rankingId?: number | null;
+  score?: number | null;
+  /** The full `Stream` record (lib/queue/streams.ts) of a dealt lease. */
+  detail?: Record<string, unknown> | null;
 }
 
-export async function insertLeases(db: Executor, rows: { projectId: number; itemId: number; userId: number; stream: string; expiresAt: Date; rankingId?: number | null; score?: number | null }[]): Promise<LeasedItem[]> {
+/** Inserts leases and returns them in insertion order (the order they were dealt). */
+export async function insertLeases(db: Executor, rows: NewLease[]): Promise<LeasedItem[]> {
   if (rows.length === 0) return [];
   const inserted = await db.insert(leases).values(rows).returning({ id: leases.id });
   const ids = inserted.map((r) => r.id);
@@ -120,8 +88,24 @@ export async function releaseLeasesOfUser(db: Executor, projectId: number, userI
   return rows.length;
 }
 
-/** Test and drill helper: items with more than one active lease (must always be none). */
+/** Ends (released) the caller's active leases in a project, except the listed ones: the page closed or moved on. */
+export async function releaseLeasesExcept(db: Executor, projectId: number, userId: number, keep: number[], now: Date): Promise<number> {
+  const rows = await db.update(leases).set({ state: 'released', endedAt: now })
+    .where(and(
+      eq(leases.projectId, projectId), eq(leases.userId, userId), eq(leases.state, 'active'),
+      keep.length > 0 ? notInArray(leases.id, keep) : undefined,
+    ))
+    .returning({ id: leases.id });
+  return rows.length;
+}
+
+/**
+ * Test and drill helper: items held twice against the rules (must always be none): two
+ * active leases of which more than one is exclusive (every stream but overlap and gold), or
+ * two active leases of one item to one annotator.
+ */
 export async function findDoubleLeases(db: Executor): Promise<{ itemId: number; n: number }[]> {
   return db.select({ itemId: leases.itemId, n: sql<number>`count(*)::int` }).from(leases)
-    .where(eq(leases.state, 'active')).groupBy(leases.itemId).having(sql`count(*) > 1`);
+    .where(eq(leases.state, 'active')).groupBy(leases.itemId)
+    .having(sql`count(*) filter (where ${leases.stream} not in ('overlap', 'gold')) > 1 or count(distinct ${leases.userId}) < count(*)`);
 }

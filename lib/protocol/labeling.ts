@@ -22,4 +22,9 @@ export type SubmitLabel = z.infer<typeof SubmitLabel>;
 
 export const SkipRequest = z.object({ leaseId: Id }).strict();
 
+/** Ends the caller's active leases in the project, except the listed lease ids (the page closed, or keeps only what it shows). */
+export const ReleaseRequest = z.object({
+  except: z.array(Id).max(100).default([]),
+}).strict();
+
 export const SubscribeEvent = z.object({ projectId: Id }).strict();

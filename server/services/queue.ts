@@ -1,53 +1,235 @@
-import type { Db } from '../../db/client';
-import { lockAnnotatorQueue, expireStaleLeases, insertLeases, pickFreeItems, renewActiveLeases, findLease, endLease, type LeasedItem } from '../../db/queries/leases';
+import type { Db, Tx } from '../../db/client';
+import { endLease, expireStaleLeases, findLease, insertLeases, lockAnnotatorQueue, releaseLeasesExcept, renewActiveLeases, type LeasedItem, type NewLease } from '../../db/queries/leases';
+import {
+  deletePins, listActiveHolds, listQueueControls, lockLeasableItems, lockProjectBudget, readAnnotatorState, readBudgetUsage, type LeaseClaimKind,
+} from '../../db/queries/queue-state';
+import type { ProjectRow } from '../../db/queries/projects';
+import { uncertaintyTrusted } from '../../lib/al/coldstart';
 import { TandemError } from '../../lib/errors';
-import { countRankingEntries, findAppliedRanking } from '../../db/queries/rankings';
-import type { Tx } from '../../db/client';
+import { resolveTrainingSettings } from '../../lib/protocol/project-settings';
+import { budgetState } from '../../lib/queue/budget';
+import { boostRanking, pinnedFirst, splitControls, type QueueControls } from '../../lib/queue/controls';
+import { batchSeed, dealBatch } from '../../lib/queue/deal';
+import type { DealInput, RankingView } from '../../lib/queue/input';
+import { parseBudgetSettings, parseQueueSettings, parseStopTargets, type BudgetSettings, type QueueSettings, type StopTargets } from '../../lib/queue/settings';
+import { annotatorKind, STREAM_KINDS, type Assignment, type MainKind, type StreamKind } from '../../lib/queue/streams';
 import { requireProject, type Principal } from './access';
 import { isUniqueViolation } from './pg-errors';
+import { createPoolViews, indexOf, type PoolView, type PoolViewOptions } from './pool-view';
 
 /**
- * The lease service: hands each annotator items one lease at a time. An item is
- * never held by two annotators: the claim locks candidate rows with
- * FOR UPDATE SKIP LOCKED and a unique index on active leases backs it up.
- * Dealing order today is the item's random deal key (the cold stream); the
- * ranking-driven streams plug in at `pickFreeItems`.
+ * The lease service: deals each annotator their next items from lib/queue's `dealBatch`
+ * and records them as leases. Per claim, in one transaction: the annotator's advisory lock
+ * (two tabs never both top up), expired leases back to the pool, the caller's open leases
+ * renewed (the heartbeat), then the project's mode (paused, stopped, holdout-only), the
+ * budget, and a deal over the in-memory pool view (server/services/pool-view.ts) with the
+ * holds, labels, controls and history read fresh. The chosen rows are locked FOR UPDATE
+ * SKIP LOCKED and checked once more; the unique indexes on leases are the final guard (a
+ * lost race is a 23505, and the claim is retried).
  */
 export interface QueueOptions {
   leaseSeconds: number;
   now?: () => Date;
+  views?: PoolViewOptions;
+  events?: QueueEvents;
+}
+
+export interface QueueEvents {
+  /** Fires after the caller's leases were released (release route), with how many. */
+  onLeasesReleased?(projectId: number, userId: number, released: number): void;
+}
+
+/** What the claim route answers besides the leases: whether the queue deals, and why not. */
+export type QueueState = 'open' | 'paused' | 'stopped' | 'budget' | 'empty';
+export interface ClaimResult {
+  leases: LeasedItem[];
+  queue: { state: QueueState; message: string | null };
 }
 
 const MAX_HELD = 8;
 const CLAIM_RETRIES = 8;
+const HISTORY = 50;
+const KINDS = new Set<string>(STREAM_KINDS);
+
+/** The project's queue settings in force; a broken stored value falls back to the defaults. */
+export function projectQueueSettings(project: Pick<ProjectRow, 'settings'>): { queue: QueueSettings; budget: BudgetSettings; stopping: StopTargets } {
+  const s = project.settings ?? {};
+  const safe = <T>(f: () => T, fallback: () => T): T => {
+    try {
+      return f();
+    } catch {
+      return fallback();
+    }
+  };
+  // The queue deals by the project's own strategy (the one the trainer ranks with), not a second copy of it.
+  const { strategy } = resolveTrainingSettings(s, { retrainEvery: 1, retrainSeconds: 1 });
+  const queueRaw = typeof s.queue === 'object' && s.queue !== null ? { ...(s.queue as object), strategy } : { strategy };
+  const queue = safe(() => parseQueueSettings(queueRaw), () => parseQueueSettings({ strategy }));
+  return {
+    queue,
+    budget: safe(() => parseBudgetSettings(s.budget), () => parseBudgetSettings({})),
+    stopping: safe(() => parseStopTargets(s.stopping), () => parseStopTargets({})),
+  };
+}
 
 export function createQueueService(db: Db, opts: QueueOptions) {
   const now = opts.now ?? (() => new Date());
-  const sizes = new Map<number, number>();
+  const views = createPoolViews(db, opts.views);
+  const boosts = new WeakMap<RankingView, { key: string; value: RankingView }>();
 
-  async function claim(p: Principal, projectId: number, want: number): Promise<LeasedItem[]> {
-    await requireProject(db, p, projectId, 'project.label');
-    const held = Math.min(Math.max(want, 1), MAX_HELD);
+  /** The leases the caller holds now, topped up to `hold`, and the queue's state. */
+  async function claimBatch(p: Principal, projectId: number, hold: number): Promise<ClaimResult> {
+    const { project } = await requireProject(db, p, projectId, 'project.label');
+    const held = Math.min(Math.max(hold, 1), MAX_HELD);
+    const settings = projectQueueSettings(project);
+    const view = await views.get(projectId, project.classes);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await db.transaction(async (tx) => {
-          const t = now();
-          const expiresAt = new Date(t.getTime() + opts.leaseSeconds * 1000);
-          await lockAnnotatorQueue(tx, projectId, p.userId);
-          await expireStaleLeases(tx, projectId, t);
-          const mine = await renewActiveLeases(tx, projectId, p.userId, expiresAt);
-          const need = held - mine.length;
-          if (need <= 0) return mine;
-          const ranking = await findAppliedRanking(tx, projectId);
-          const picked = await pickFreeItems(tx, projectId, p.userId, need, ranking ? { id: ranking.id, size: await rankingSize(sizes, tx, ranking.id) } : undefined);
-          const fresh = await insertLeases(tx, picked.map((x) => ({ projectId, itemId: x.itemId, userId: p.userId, stream: x.stream, rankingId: x.rankingId, score: x.score, expiresAt })));
-          return [...mine, ...fresh];
-        });
+        return await db.transaction((tx) => claimIn(tx, p, project, settings, view, held));
       } catch (e) {
         if (isUniqueViolation(e) && attempt < CLAIM_RETRIES) continue;
         throw e;
       }
     }
+  }
+
+  /** The leases alone (tests, the CLI). */
+  async function claim(p: Principal, projectId: number, hold: number): Promise<LeasedItem[]> {
+    return (await claimBatch(p, projectId, hold)).leases;
+  }
+
+  async function claimIn(tx: Tx, p: Principal, project: ProjectRow, settings: ReturnType<typeof projectQueueSettings>, view: PoolView, held: number): Promise<ClaimResult> {
+    const projectId = project.id;
+    const t = now();
+    const expiresAt = new Date(t.getTime() + opts.leaseSeconds * 1000);
+    await lockAnnotatorQueue(tx, projectId, p.userId);
+    await expireStaleLeases(tx, projectId, t);
+    const mine = await renewActiveLeases(tx, projectId, p.userId, expiresAt);
+    const isTrusted = trusted(view, project.classes);
+    const main: MainKind = view.ranking && isTrusted ? 'uncertain' : 'cold';
+    const answer = (leases: LeasedItem[], state: QueueState, message: string | null): ClaimResult => ({ leases: leases.map((l) => shown(l, main)), queue: { state, message } });
+
+    const mode = dealMode(project, settings.stopping);
+    if (mode.kind === 'paused') return answer(mine, 'paused', mode.message);
+    if (mode.kind === 'stopped') return answer(mine, 'stopped', mode.message);
+    const state: QueueState = mode.kind === 'holdout-only' ? 'stopped' : 'open';
+    const message = mode.kind === 'holdout-only' ? mode.message : null;
+    const need = held - mine.length;
+    if (need <= 0) return answer(mine, state, message);
+
+    let want = need;
+    const budget = settings.budget;
+    if (budget.projectBudget !== null || budget.perAnnotatorBudget !== null) {
+      if (budget.projectBudget !== null) await lockProjectBudget(tx, projectId);
+      const b = budgetState({ ...budget, ...(await readBudgetUsage(tx, projectId, p.userId)) });
+      want = Math.min(want, b.remaining);
+      if (want <= 0) {
+        return answer(mine, 'budget', b.limitedBy === 'annotator'
+          ? `you have used your label budget in this project (${budget.perAnnotatorBudget} labels)`
+          : `the project's label budget (${budget.projectBudget} labels) is spent`);
+      }
+    }
+
+    await view.book.refresh(tx);
+    // One connection per transaction: these run one after another.
+    const holds = await listActiveHolds(tx, projectId);
+    const me = await readAnnotatorState(tx, projectId, p.userId, HISTORY);
+    const controlRows = await listQueueControls(tx, projectId);
+    const controls = splitControls(controlRows.map((r) => ({ item: indexOf(view, r.itemId), action: r.action })).filter((r) => r.item >= 0));
+    const heldItems: number[] = [];
+    const heldBy: number[] = [];
+    const mineSet = new Set<number>(view.book.labeledBy(p.userId));
+    for (const h of holds) {
+      const i = indexOf(view, h.itemId);
+      if (i < 0) continue;
+      if (h.userId === p.userId) mineSet.add(i);
+      else {
+        heldItems.push(i);
+        heldBy.push(h.userId);
+      }
+    }
+    for (const id of me.skipped) {
+      const i = indexOf(view, id);
+      if (i >= 0) mineSet.add(i);
+    }
+    const input: DealInput = {
+      n: view.n,
+      ranking: view.ranking ? boosted(view.ranking.view, controls) : undefined,
+      trusted: isTrusted,
+      embeddings: view.ranking?.embeddings,
+      labeled: view.book.labeled(),
+      fresh: view.ranking ? view.book.freshSince(view.ranking.head.createdAt.getTime()) : undefined,
+      held: { item: Int32Array.from(heldItems), by: Int32Array.from(heldBy) },
+      mine: Int32Array.from(mineSet),
+      gold: settings.queue.goldShare > 0 ? view.gold : undefined,
+      holdout: view.holdout,
+      excluded: controls.excluded,
+      history: me.recentStreams.filter((s): s is StreamKind => KINDS.has(s)).reverse(),
+      settings: settings.queue,
+      mode: mode.kind === 'holdout-only' ? 'holdout-only' : 'learn',
+      want,
+      seed: batchSeed(projectId, p.userId, me.dealt),
+    };
+
+    // Pins go first; a pin may re-queue a labeled item, but never to someone who labeled, skipped or holds it.
+    const heldByAnyone = new Set<number>(heldItems);
+    const excluded = new Set<number>(controls.excluded);
+    const goldSet = settings.queue.goldShare > 0 ? new Set<number>(view.gold) : new Set<number>();
+    const pinOpen = (i: number) => !heldByAnyone.has(i) && !mineSet.has(i) && !excluded.has(i) && !goldSet.has(i);
+    const pins = input.mode === 'learn' ? controls.pinned : new Int32Array(0);
+
+    const chosen = pickLeases(input, pins, pinOpen);
+    const locked = await lockLeasableItems(tx, projectId, p.userId, chosen.map((c) => ({ itemId: view.ids[c.item], kind: c.kind })));
+    let kept = chosen.filter((c) => locked.has(view.ids[c.item]));
+    if (kept.length < chosen.length && kept.length < want) {
+      // Rows another claim locked, or that changed since the view saw them: deal their slots once more without them.
+      const dropped = chosen.filter((c) => !locked.has(view.ids[c.item])).map((c) => c.item);
+      const taken = kept.map((c) => c.item);
+      const again = pickLeases({
+        ...input,
+        want: want - kept.length,
+        excluded: Int32Array.from([...controls.excluded, ...dropped, ...taken]),
+        mine: Int32Array.from([...mineSet, ...dropped, ...taken]),
+        seed: (input.seed + 1) >>> 0,
+      }, pins, (i) => pinOpen(i) && !dropped.includes(i) && !taken.includes(i));
+      const locked2 = await lockLeasableItems(tx, projectId, p.userId, again.map((c) => ({ itemId: view.ids[c.item], kind: c.kind })));
+      kept = [...kept, ...again.filter((c) => locked2.has(view.ids[c.item]))];
+    }
+
+    const rankingId = view.ranking ? view.ranking.head.id : null;
+    const rows: NewLease[] = kept.map((c) => ({
+      projectId, itemId: view.ids[c.item], userId: p.userId, expiresAt,
+      stream: c.assignment ? c.assignment.stream.kind : 'pinned',
+      detail: c.assignment ? (c.assignment.stream as Record<string, unknown>) : null,
+      rankingId: c.assignment?.rankingVersion ?? rankingId,
+      // The ranking's own score, not a boost's lift.
+      score: view.ranking && !Number.isNaN(view.ranking.view.score[c.item]) ? view.ranking.view.score[c.item] : null,
+    }));
+    const fresh = await insertLeases(tx, rows);
+    await deletePins(tx, projectId, kept.filter((c) => !c.assignment).map((c) => view.ids[c.item]));
+    const all = [...mine, ...fresh];
+    if (fresh.length === 0) {
+      return answer(all, mode.kind === 'holdout-only' ? 'stopped' : 'empty', mode.kind === 'holdout-only'
+        ? `${mode.message} No holdout item is left to label.`
+        : 'nothing is left to deal to you right now: every item is labeled, held by a colleague, or yours already');
+    }
+    return answer(all, state, message);
+  }
+
+  function boosted(ranking: RankingView, controls: QueueControls): RankingView {
+    if (controls.boosted.length === 0) return ranking;
+    const key = Array.from(controls.boosted).join(',');
+    const hit = boosts.get(ranking);
+    if (hit && hit.key === key) return hit.value;
+    const value = boostRanking(ranking, controls.boosted);
+    boosts.set(ranking, { key, value });
+    return value;
+  }
+
+  function trusted(view: PoolView, classes: readonly string[]): boolean {
+    if (!view.ranking) return false;
+    // The same rule the trainer's `auto` uses to leave cold start, on what the model behind the ranking saw.
+    return uncertaintyTrusted({ labeled: view.ranking.head.labelCount, classesSeen: view.book.classesSeen(classes), numClasses: classes.length });
   }
 
   async function skip(p: Principal, projectId: number, leaseId: number): Promise<void> {
@@ -58,18 +240,55 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     });
   }
 
-  return { claim, skip };
+  /** Ends the caller's active leases in the project except `keep` (the page closed or moved on). */
+  async function release(p: Principal, projectId: number, keep: number[]): Promise<{ released: number }> {
+    await requireProject(db, p, projectId, 'project.label');
+    const released = await db.transaction(async (tx) => {
+      await lockAnnotatorQueue(tx, projectId, p.userId);
+      return releaseLeasesExcept(tx, projectId, p.userId, keep, now());
+    });
+    if (released > 0) opts.events?.onLeasesReleased?.(projectId, p.userId, released);
+    return { released };
+  }
+
+  return { claim, claimBatch, skip, release };
 }
 
-/** Ranking sizes never change once applied: each service counts each ranking once. */
-async function rankingSize(sizes: Map<number, number>, tx: Tx, rankingId: number): Promise<number> {
-  let n = sizes.get(rankingId);
-  if (n === undefined) {
-    n = await countRankingEntries(tx, rankingId);
-    if (sizes.size > 1000) sizes.clear();
-    sizes.set(rankingId, n);
+interface Chosen {
+  item: number;
+  kind: LeaseClaimKind;
+  /** Absent for a pinned item (dealt by a lead, not by the policy). */
+  assignment?: Assignment;
+}
+
+/** The deal, with open pinned items first; each item with how it may be leased. */
+function pickLeases(input: DealInput, pins: Int32Array, pinOpen: (i: number) => boolean): Chosen[] {
+  const want = input.want ?? 0;
+  const pinned = pins.length > 0 ? pinnedFirst([], pins, pinOpen, want).pinned : [];
+  const batch = want - pinned.length > 0 ? dealBatch({ ...input, want: want - pinned.length, excluded: Int32Array.from([...(input.excluded ?? []), ...pinned]) }).assignments : [];
+  return [
+    ...pinned.map((item): Chosen => ({ item, kind: 'free' })),
+    ...batch.map((a): Chosen => ({ item: a.item, kind: a.stream.kind === 'overlap' || a.stream.kind === 'gold' ? 'shared' : 'open', assignment: a })),
+  ];
+}
+
+type Mode = { kind: 'learn' } | { kind: 'paused'; message: string } | { kind: 'stopped'; message: string } | { kind: 'holdout-only'; message: string };
+
+/** What the project's state lets the queue deal: a pause beats a stop; a met target stops or narrows to holdout. */
+function dealMode(project: ProjectRow, stopping: StopTargets): Mode {
+  if (project.paused) return { kind: 'paused', message: 'a lead paused this project: finish what you hold; new items come when it resumes' };
+  if (project.stopped) {
+    const msg = project.stopped.message;
+    return stopping.whenMet === 'holdout-only'
+      ? { kind: 'holdout-only', message: `${msg} Only holdout items are dealt now.` }
+      : { kind: 'stopped', message: msg };
   }
-  return n;
+  return { kind: 'learn' };
+}
+
+/** A gold lease is shown as the batch's main stream: nothing tells it apart from its neighbours. */
+function shown(l: LeasedItem, main: MainKind): LeasedItem {
+  return l.stream === 'gold' ? { ...l, stream: annotatorKind({ kind: 'gold' }, main) } : l;
 }
 
 export async function ownActiveLease(tx: Tx, p: Principal, projectId: number, leaseId: number) {
@@ -82,6 +301,5 @@ export async function ownActiveLease(tx: Tx, p: Principal, projectId: number, le
   }
   return lease;
 }
-
 
 export type QueueService = ReturnType<typeof createQueueService>;

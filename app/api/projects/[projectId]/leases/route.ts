@@ -1,7 +1,10 @@
 import { route } from '@/server/http/route';
 import { ClaimRequest, ProjectParams } from '@/lib/protocol/labeling';
 
-/** Claim (or renew) the items this annotator holds: the one on screen plus prefetched ones. */
-export const POST = route({ params: ProjectParams, body: ClaimRequest }, async ({ principal, params, body, rt }) => ({
-  leases: await rt.services.queue.claim(principal, params.projectId, body.hold),
-}));
+/**
+ * Claim (or renew: this is the page's heartbeat) the items this annotator holds: the one on
+ * screen plus prefetched ones. Answers the leases and the queue's state (open, paused,
+ * stopped, budget, empty) with a message the page can show.
+ */
+export const POST = route({ params: ProjectParams, body: ClaimRequest }, async ({ principal, params, body, rt }) =>
+  rt.services.queue.claimBatch(principal, params.projectId, body.hold));

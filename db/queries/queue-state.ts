@@ -1,0 +1,188 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '../client';
+
+/**
+ * What the team queue reads to deal a batch. Two kinds of query:
+ * - per ranking or import (the pool view, server/services/pool-view.ts): whole-pool reads,
+ *   one query per part, rows as compact as the driver allows;
+ * - per claim (inside the claim's transaction): small, indexed reads of what changes between
+ *   claims (holds, the caller's own leases, controls, new labels, budget counts).
+ */
+
+type Rows<T> = { rows: T[] };
+const rowsOf = <T>(res: unknown): T[] => (res as Rows<T>).rows;
+const num = (v: unknown): number => (v === null || v === undefined ? NaN : Number(v));
+
+/** What decides whether the pool view is current: the applied ranking and the newest import. */
+export interface PoolSignature {
+  rankingId: number | null;
+  importId: number;
+}
+
+export async function readPoolSignature(db: Executor, projectId: number): Promise<PoolSignature> {
+  const [r] = rowsOf<{ ranking_id: unknown; import_id: unknown }>(await db.execute(sql`
+    select (select id from rankings where project_id = ${projectId} and status = 'applied' order by id desc limit 1) as ranking_id,
+           (select coalesce(max(id), 0) from imports where project_id = ${projectId}) as import_id`));
+  return { rankingId: r.ranking_id === null ? null : Number(r.ranking_id), importId: Number(r.import_id) };
+}
+
+export interface PoolItemRow {
+  id: number;
+  holdout: boolean;
+  groupKey: string;
+  gold: boolean;
+}
+
+/** Every item of the project by id (pool indices are positions in this order). */
+export async function loadPoolItems(db: Executor, projectId: number): Promise<PoolItemRow[]> {
+  const rows = rowsOf<{ id: unknown; h: boolean; g: string | null; r: boolean }>(await db.execute(sql`
+    select id, split = 'holdout' as h, case when split = 'holdout' then group_key end as g, reference_label is not null as r
+    from items where project_id = ${projectId} order by id`));
+  return rows.map((r) => ({ id: Number(r.id), holdout: r.h, groupKey: r.g ?? '', gold: r.r }));
+}
+
+export interface RankingHead {
+  id: number;
+  strategy: string;
+  labelCount: number;
+  embeddingSpace: string | null;
+  createdAt: Date;
+}
+
+export async function findRankingHead(db: Executor, rankingId: number): Promise<RankingHead | undefined> {
+  const [r] = rowsOf<{ id: unknown; strategy: string; label_count: number; embedding_space: string | null; created_at: Date | string }>(await db.execute(sql`
+    select id, strategy, label_count, embedding_space, created_at from rankings where id = ${rankingId}`));
+  return r && { id: Number(r.id), strategy: r.strategy, labelCount: Number(r.label_count), embeddingSpace: r.embedding_space, createdAt: new Date(r.created_at) };
+}
+
+/** A ranking's entries, best first (positions are assigned by score when it is applied). */
+export async function loadRankingEntries(db: Executor, rankingId: number): Promise<{ itemId: number; score: number; predicted: string | null; confidence: number }[]> {
+  const rows = rowsOf<{ i: unknown; s: unknown; p: string | null; c: unknown }>(await db.execute(sql`
+    select item_id as i, score as s, predicted as p, confidence as c from ranking_entries where ranking_id = ${rankingId} order by position`));
+  return rows.map((r) => ({ itemId: Number(r.i), score: num(r.s), predicted: r.p, confidence: num(r.c) }));
+}
+
+/**
+ * Label versions and retractions of the project with id above `afterId`, oldest first. A
+ * retraction carries the item, author and class of the version it takes back.
+ */
+export interface LabelEvent {
+  id: number;
+  action: 'label' | 'retract';
+  itemId: number;
+  userId: number | null;
+  label: string | null;
+  at: number;
+}
+
+export async function listLabelEventsAfter(db: Executor, projectId: number, afterId: number): Promise<LabelEvent[]> {
+  const rows = rowsOf<{ id: unknown; action: 'label' | 'retract'; item_id: unknown; user_id: unknown; label: string | null; at: Date | string }>(await db.execute(sql`
+    select a.id, a.action,
+           coalesce(l.item_id, a.item_id) as item_id,
+           case when a.action = 'retract' then l.user_id else a.user_id end as user_id,
+           coalesce(l.payload, a.payload)->>'label' as label,
+           a.created_at as at
+    from annotations a left join annotations l on a.action = 'retract' and l.id = a.retracts
+    where a.project_id = ${projectId} and a.id > ${afterId}
+    order by a.id`));
+  return rows.map((r) => ({
+    id: Number(r.id), action: r.action, itemId: Number(r.item_id), userId: r.user_id === null ? null : Number(r.user_id),
+    label: r.label, at: new Date(r.at).getTime(),
+  }));
+}
+
+/** Active leases of the project (the partial index on active leases keeps this small). */
+export async function listActiveHolds(db: Executor, projectId: number): Promise<{ itemId: number; userId: number }[]> {
+  const rows = rowsOf<{ item_id: unknown; user_id: number }>(await db.execute(sql`
+    select item_id, user_id from leases where project_id = ${projectId} and state = 'active'`));
+  return rows.map((r) => ({ itemId: Number(r.item_id), userId: Number(r.user_id) }));
+}
+
+/**
+ * The annotator's side of a claim, in one round trip: items they skipped, the streams of
+ * their last `historySize` leases (newest first), and how many leases they were ever dealt
+ * (their batch counter).
+ */
+export async function readAnnotatorState(db: Executor, projectId: number, userId: number, historySize: number): Promise<{ skipped: number[]; recentStreams: string[]; dealt: number }> {
+  const rows = rowsOf<{ k: string; item_id: unknown; stream: string | null; n: unknown }>(await db.execute(sql`
+    (select 's' as k, item_id, null as stream, null::bigint as n from leases
+      where project_id = ${projectId} and user_id = ${userId} and state = 'skipped')
+    union all
+    (select 'h', null, stream, null from leases
+      where project_id = ${projectId} and user_id = ${userId} order by id desc limit ${historySize})
+    union all
+    (select 'n', null, null, count(*) from leases where project_id = ${projectId} and user_id = ${userId})`));
+  const skipped: number[] = [];
+  const recentStreams: string[] = [];
+  let dealt = 0;
+  for (const r of rows) {
+    if (r.k === 's') skipped.push(Number(r.item_id));
+    else if (r.k === 'h') recentStreams.push(r.stream ?? '');
+    else dealt = Number(r.n);
+  }
+  return { skipped, recentStreams, dealt };
+}
+
+/** A lead's pins, boosts and exclusions, oldest first. */
+export async function listQueueControls(db: Executor, projectId: number): Promise<{ itemId: number; action: 'pin' | 'boost' | 'exclude' }[]> {
+  const rows = rowsOf<{ item_id: unknown; action: 'pin' | 'boost' | 'exclude' }>(await db.execute(sql`
+    select item_id, action from queue_controls where project_id = ${projectId} order by created_at, item_id`));
+  return rows.map((r) => ({ itemId: Number(r.item_id), action: r.action }));
+}
+
+/** A pin is a one-off: once its item is dealt it is gone. */
+export async function deletePins(db: Executor, projectId: number, itemIds: number[]): Promise<void> {
+  if (itemIds.length === 0) return;
+  await db.execute(sql`delete from queue_controls where project_id = ${projectId} and action = 'pin' and item_id in (${sql.join(itemIds.map((i) => sql`${i}`), sql`, `)})`);
+}
+
+/**
+ * Serialises claims that count against the project budget: with the open leases counted as
+ * labels, two claims at once would otherwise both see room for the last item. Taken after
+ * the annotator's own lock, always in that order.
+ */
+export async function lockProjectBudget(db: Executor, projectId: number): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(${projectId}::int, -1)`);
+}
+
+/** The counts `budgetState` needs: standing human labels (project, caller) and active leases (project, caller). */
+export async function readBudgetUsage(db: Executor, projectId: number, userId: number): Promise<{ labeled: number; labeledByMe: number; openLeases: number; openLeasesMine: number }> {
+  const [r] = rowsOf<Record<string, unknown>>(await db.execute(sql`
+    select
+      (select count(*) from annotations a where a.project_id = ${projectId} and a.action = 'label' and a.source = 'human'
+         and not exists (select 1 from annotations r where r.retracts = a.id)) as labeled,
+      (select count(*) from annotations a where a.project_id = ${projectId} and a.user_id = ${userId} and a.action = 'label' and a.source = 'human'
+         and not exists (select 1 from annotations r where r.retracts = a.id)) as mine,
+      (select count(*) from leases where project_id = ${projectId} and state = 'active') as open,
+      (select count(*) from leases where project_id = ${projectId} and user_id = ${userId} and state = 'active') as open_mine`));
+  return { labeled: Number(r.labeled), labeledByMe: Number(r.mine), openLeases: Number(r.open), openLeasesMine: Number(r.open_mine) };
+}
+
+/**
+ * How a chosen item may be leased: `open` (uncertain, easy, cold, holdout): unlabeled and held
+ * by nobody; `free` (a lead's pin, which may re-queue a labeled item): held by nobody;
+ * `shared` (overlap, gold): other annotators may hold it too.
+ */
+export type LeaseClaimKind = 'open' | 'free' | 'shared';
+
+/**
+ * Locks the chosen items for the caller's new leases and returns those that may still be
+ * leased: rows another claim has locked are skipped (SKIP LOCKED), and the database is asked
+ * once more what the pool view may have missed by a few milliseconds (see `LeaseClaimKind`);
+ * never an item the caller holds or has a standing label on. The unique indexes on leases
+ * remain the final guard.
+ */
+export async function lockLeasableItems(db: Executor, projectId: number, userId: number, chosen: { itemId: number; kind: LeaseClaimKind }[]): Promise<Set<number>> {
+  if (chosen.length === 0) return new Set();
+  const values = sql.join(chosen.map((c) => sql`(${c.itemId}::bigint, ${c.kind}::text)`), sql`, `);
+  const rows = rowsOf<{ id: unknown }>(await db.execute(sql`
+    select i.id from items i join (values ${values}) as c(id, k) on c.id = i.id
+    where i.project_id = ${projectId}
+      and not exists (select 1 from leases l where l.item_id = i.id and l.state = 'active' and l.user_id = ${userId})
+      and not exists (select 1 from annotations a where a.item_id = i.id and a.user_id = ${userId} and a.action = 'label'
+                        and not exists (select 1 from annotations r where r.retracts = a.id))
+      and (c.k = 'shared' or (
+        (c.k = 'free' or i.status = 'open') and not exists (select 1 from leases l where l.item_id = i.id and l.state = 'active')))
+    for update of i skip locked`));
+  return new Set(rows.map((r) => Number(r.id)));
+}

@@ -1,0 +1,141 @@
+import type { Executor } from '../../db/client';
+import { listLabelEventsAfter, type LabelEvent } from '../../db/queries/queue-state';
+import type { LabelCounts } from '../../lib/queue/input';
+
+/**
+ * Who labeled what, kept in memory per project and brought up to date incrementally: every
+ * claim reads only the label versions and retractions newer than what the book has seen, so
+ * a claim on a pool with a hundred thousand labels reads a handful of rows, not a count.
+ *
+ * Annotation ids are handed out before their transactions commit, so a row with a smaller id
+ * can become visible after a larger one. The book therefore re-reads the last `lagMs` of
+ * rows (by when it first saw them) and skips ids it already applied; a row that commits
+ * later than that is missed until the book is rebuilt (the next import). Missing one costs
+ * quality, never correctness: the claim asks the database once more, for the few chosen
+ * items, whether they are open and not the caller's own (`lockLeasableItems`).
+ */
+export interface LabelBook {
+  /** Brings the book up to date; concurrent calls are safe (each row is applied once). */
+  refresh(db: Executor): Promise<void>;
+  /** Labeled items and their distinct annotators (an import counts as one). */
+  labeled(): LabelCounts;
+  /** Items with a standing label newer than `sinceMs`. */
+  freshSince(sinceMs: number): Int32Array;
+  /** Items this annotator has a standing label on. */
+  labeledBy(userId: number): Iterable<number>;
+  /** Whether this annotator has a standing label on the item. */
+  hasLabelBy(index: number, userId: number): boolean;
+  /** Items with at least one standing label. */
+  labeledCount(): number;
+  /** Classes among the standing labels. */
+  classesSeen(classes: readonly string[]): number;
+}
+
+const USER_BITS = 2 ** 22;
+const IMPORT_USER = 0;
+
+export function createLabelBook(projectId: number, n: number, indexOf: (itemId: number) => number, opts: { lagMs?: number; now?: () => number } = {}): LabelBook {
+  const lagMs = opts.lagMs ?? 3000;
+  const now = opts.now ?? Date.now;
+  const count = new Uint8Array(n);
+  const at = new Float64Array(n);
+  const pairs = new Map<number, number>();
+  const byUser = new Map<number, Set<number>>();
+  const classCounts = new Map<string, number>();
+  let list = new Int32Array(64);
+  let listLen = 0;
+  let listDirty = false;
+  let labeledItems = 0;
+  let floorId = 0;
+  const recent = new Map<number, number>();
+  let cache: { version: number; value: LabelCounts } | null = null;
+  let version = 0;
+
+  function apply(e: LabelEvent): void {
+    const i = indexOf(e.itemId);
+    if (i < 0) return;
+    const user = e.userId ?? IMPORT_USER;
+    const key = i * USER_BITS + (user % USER_BITS);
+    const had = pairs.get(key) ?? 0;
+    version++;
+    if (e.action === 'label') {
+      pairs.set(key, had + 1);
+      if (e.at > at[i]) at[i] = e.at;
+      if (e.label !== null) classCounts.set(e.label, (classCounts.get(e.label) ?? 0) + 1);
+      if (had > 0) return;
+      let mine = byUser.get(user);
+      if (!mine) byUser.set(user, (mine = new Set()));
+      mine.add(i);
+      if (count[i] === 0) {
+        labeledItems++;
+        if (listLen === list.length) {
+          const grown = new Int32Array(list.length * 2);
+          grown.set(list);
+          list = grown;
+        }
+        list[listLen++] = i;
+      }
+      if (count[i] < 255) count[i]++;
+      return;
+    }
+    if (had === 0) return;
+    if (e.label !== null) classCounts.set(e.label, Math.max(0, (classCounts.get(e.label) ?? 0) - 1));
+    if (had > 1) {
+      pairs.set(key, had - 1);
+      return;
+    }
+    pairs.delete(key);
+    byUser.get(user)?.delete(i);
+    if (count[i] > 0 && --count[i] === 0) {
+      labeledItems--;
+      listDirty = true;
+    }
+  }
+
+  async function refresh(db: Executor): Promise<void> {
+    const rows = await listLabelEventsAfter(db, projectId, floorId);
+    const t = now();
+    for (const e of rows) {
+      if (e.id <= floorId || recent.has(e.id)) continue;
+      recent.set(e.id, t);
+      apply(e);
+    }
+    // Ids seen long enough ago are final: nothing smaller is still in flight (see above).
+    let settled = floorId;
+    for (const [id, seen] of recent) if (t - seen >= lagMs && id > settled) settled = id;
+    if (settled > floorId) {
+      for (const id of recent.keys()) if (id <= settled) recent.delete(id);
+      floorId = settled;
+    }
+  }
+
+  function labeled(): LabelCounts {
+    if (cache && cache.version === version) return cache.value;
+    if (listDirty) {
+      let k = 0;
+      for (let j = 0; j < listLen; j++) if (count[list[j]] > 0) list[k++] = list[j];
+      listLen = k;
+      listDirty = false;
+    }
+    const item = list.slice(0, listLen);
+    const c = new Int32Array(listLen);
+    for (let j = 0; j < listLen; j++) c[j] = count[item[j]];
+    cache = { version, value: { item, count: c } };
+    return cache.value;
+  }
+
+  return {
+    refresh,
+    labeled,
+    freshSince(sinceMs) {
+      const { item } = labeled();
+      const out: number[] = [];
+      for (const i of item) if (at[i] > sinceMs) out.push(i);
+      return Int32Array.from(out);
+    },
+    labeledBy: (userId) => byUser.get(userId) ?? [],
+    hasLabelBy: (index, userId) => (pairs.get(index * USER_BITS + (userId % USER_BITS)) ?? 0) > 0,
+    labeledCount: () => labeledItems,
+    classesSeen: (classes) => classes.reduce((s, c) => s + ((classCounts.get(c) ?? 0) > 0 ? 1 : 0), 0),
+  };
+}

@@ -1,0 +1,194 @@
+import type { Db } from '../../db/client';
+import { countEmbeddings, loadEmbeddings } from '../../db/queries/embeddings';
+import { findRankingHead, loadPoolItems, loadRankingEntries, readPoolSignature, type PoolSignature, type RankingHead } from '../../db/queries/queue-state';
+import type { Embeddings } from '../../lib/al/types';
+import type { HoldoutItems, RankingView } from '../../lib/queue/input';
+import { createLabelBook, type LabelBook } from './label-book';
+
+/**
+ * A project's pool as the dealer sees it, in memory: item ids ↔ pool indices 0…n−1 (items
+ * by id, so an import appends), holdout items with group numbers, gold items, the applied
+ * ranking spread over the pool as typed arrays with its best-first orders, the ranking's
+ * embeddings, and the label book. Built once per ranking (the items part once per import),
+ * with one query per part; a million items cost a few typed arrays, not a million objects.
+ */
+export interface PoolView {
+  projectId: number;
+  signature: PoolSignature;
+  n: number;
+  /** Item id of each pool index, ascending. */
+  ids: Float64Array;
+  holdout: HoldoutItems;
+  gold: Int32Array;
+  book: LabelBook;
+  ranking?: { head: RankingHead; view: RankingView; embeddings?: Embeddings };
+}
+
+/** Pool index of an item id, or −1 (binary search over the ascending ids). */
+export function indexOf(view: Pick<PoolView, 'ids'>, itemId: number): number {
+  const ids = view.ids;
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = ids[mid];
+    if (v === itemId) return mid;
+    if (v < itemId) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+interface Base {
+  importId: number;
+  n: number;
+  ids: Float64Array;
+  holdout: HoldoutItems;
+  gold: Int32Array;
+  book: LabelBook;
+  /** Embeddings of one space, kept across rankings that share it. */
+  embeddings?: { space: string; count: number; value: Embeddings };
+}
+
+interface Entry {
+  current?: PoolView;
+  building?: { signature: PoolSignature; promise: Promise<PoolView> };
+  bases: Map<number, Promise<Base>>;
+}
+
+export interface PoolViewOptions {
+  /**
+   * Above this many items a claim that finds its view out of date keeps dealing from the
+   * old one while the new one builds (a million-item build takes seconds); below, it waits
+   * for the new view (a few milliseconds), so a new ranking is dealt from at once.
+   */
+  waitBelow?: number;
+  onError?(err: unknown, projectId: number): void;
+}
+
+/**
+ * The per-project cache of pool views. Concurrent claims share one build (a promise); an
+ * out-of-date view is rebuilt when its project's applied ranking or newest import changes.
+ */
+export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
+  const waitBelow = opts.waitBelow ?? 200_000;
+  const entries = new Map<number, Entry>();
+
+  async function get(projectId: number, classes: readonly string[]): Promise<PoolView> {
+    const signature = await readPoolSignature(db, projectId);
+    let entry = entries.get(projectId);
+    if (!entry) entries.set(projectId, (entry = { bases: new Map() }));
+    const cur = entry.current;
+    if (cur && same(cur.signature, signature)) return cur;
+    if (!entry.building || !same(entry.building.signature, signature)) {
+      const e = entry;
+      const promise = build(e, projectId, signature, classes);
+      const building = { signature, promise };
+      e.building = building;
+      promise.then((v) => {
+        // A slower build of an older signature never replaces a newer view.
+        if (e.building === building || !e.current) e.current = v;
+      }, (err) => {
+        if (e.building === building) e.building = undefined;
+        opts.onError?.(err, projectId);
+      });
+    }
+    if (cur && cur.n >= waitBelow) return cur;
+    return entry.building!.promise;
+  }
+
+  async function build(entry: Entry, projectId: number, signature: PoolSignature, classes: readonly string[]): Promise<PoolView> {
+    let base = entry.bases.get(signature.importId);
+    if (!base) {
+      entry.bases.clear();
+      base = buildBase(projectId, signature.importId);
+      entry.bases.set(signature.importId, base);
+      base.catch(() => entry.bases.delete(signature.importId));
+    }
+    const b = await base;
+    const view: PoolView = { projectId, signature, n: b.n, ids: b.ids, holdout: b.holdout, gold: b.gold, book: b.book };
+    if (signature.rankingId !== null) {
+      const head = await findRankingHead(db, signature.rankingId);
+      if (head) view.ranking = { head, view: await buildRanking(b, head, classes), embeddings: await spaceOf(b, projectId, head.embeddingSpace) };
+    }
+    return view;
+  }
+
+  async function buildBase(projectId: number, importId: number): Promise<Base> {
+    const rows = await loadPoolItems(db, projectId);
+    const n = rows.length;
+    const ids = new Float64Array(n);
+    const holdoutItem: number[] = [];
+    const holdoutGroup: number[] = [];
+    const groups = new Map<string, number>();
+    const gold: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = rows[i];
+      ids[i] = r.id;
+      if (r.holdout) {
+        let g = groups.get(r.groupKey);
+        if (g === undefined) groups.set(r.groupKey, (g = groups.size));
+        holdoutItem.push(i);
+        holdoutGroup.push(g);
+      }
+      if (r.gold) gold.push(i);
+    }
+    const book = createLabelBook(projectId, n, (id) => indexOf({ ids }, id));
+    await book.refresh(db);
+    return { importId, n, ids, holdout: { item: Int32Array.from(holdoutItem), group: Int32Array.from(holdoutGroup) }, gold: Int32Array.from(gold), book };
+  }
+
+  async function buildRanking(b: Base, head: RankingHead, classes: readonly string[]): Promise<RankingView> {
+    const rows = await loadRankingEntries(db, head.id);
+    const score = new Float32Array(b.n).fill(NaN);
+    const confidence = new Float32Array(b.n).fill(NaN);
+    const predicted = new Int32Array(b.n).fill(-1);
+    const byScore = new Int32Array(rows.length);
+    const classIndex = new Map(classes.map((c, k) => [c, k]));
+    let m = 0;
+    for (const r of rows) {
+      const i = indexOf(b, r.itemId);
+      if (i < 0 || !Number.isNaN(score[i])) continue;
+      score[i] = r.score;
+      confidence[i] = r.confidence;
+      predicted[i] = r.predicted === null ? -1 : classIndex.get(r.predicted) ?? -1;
+      byScore[m++] = i;
+    }
+    const ranked = byScore.slice(0, m);
+    const byConfidence = ranked.filter((i) => !Number.isNaN(confidence[i])).sort((x, y) => confidence[y] - confidence[x] || x - y);
+    return { version: head.id, strategy: head.strategy, score, predicted, confidence, byScore: ranked, byConfidence };
+  }
+
+  async function spaceOf(b: Base, projectId: number, space: string | null): Promise<Embeddings | undefined> {
+    if (!space) return undefined;
+    const count = await countEmbeddings(db, projectId, space);
+    if (count === 0) return undefined;
+    if (b.embeddings && b.embeddings.space === space && b.embeddings.count === count) return b.embeddings.value;
+    const rows = await loadEmbeddings(db, projectId, space);
+    const d = rows[0]?.vector.length ?? 0;
+    if (d === 0) return undefined;
+    // Items without a vector (imported after the space was computed) sit at the origin: they are unranked too, dealt only by the random fallback.
+    const data = new Float32Array(b.n * d);
+    for (const r of rows) {
+      const i = indexOf(b, r.itemId);
+      if (i >= 0 && r.vector.length === d) data.set(r.vector, i * d);
+    }
+    const value: Embeddings = { n: b.n, d, data };
+    b.embeddings = { space, count, value };
+    return value;
+  }
+
+  return {
+    get,
+    /** Forgets a project's view (tests; a deleted project). */
+    forget(projectId: number) {
+      entries.delete(projectId);
+    },
+  };
+}
+
+function same(a: PoolSignature, b: PoolSignature): boolean {
+  return a.rankingId === b.rankingId && a.importId === b.importId;
+}
+
+export type PoolViews = ReturnType<typeof createPoolViews>;
