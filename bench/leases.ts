@@ -1,0 +1,45 @@
+/**
+ * npm run bench:leases — the lease property test (tests/server/services/
+ * lease-property.test.ts) at scale: LEASE_PROPERTY_CLAIMS (100,000) claims
+ * from random concurrent interleavings of claims, skips, labels, releases and
+ * expiries, on PGlite and on Postgres (BENCH_DATABASE_URL or
+ * TEST_DATABASE_URL; without one only PGlite runs, and says so). Invariants are
+ * checked after every step; reports claims done, double leases and time.
+ * Raw JSON: bench/results/leases-<date>.json. Exit 1 when the property fails.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../tests/fixtures/paths';
+import { machine } from './stats';
+
+async function main() {
+  const claims = process.env.LEASE_PROPERTY_CLAIMS ?? '100000';
+  const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '';
+  if (!url) process.stderr.write('bench:leases: no BENCH_DATABASE_URL or TEST_DATABASE_URL: PGlite only\n');
+  const started = Date.now();
+  const child = spawn('npx', ['vitest', 'run', 'tests/server/services/lease-property.test.ts'], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LEASE_PROPERTY_CLAIMS: claims, TEST_DATABASE_URL: url },
+  });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; process.stderr.write(d); });
+  child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  const results = [...out.matchAll(/lease property (\w+): (\d+) claims in (\d+) projects, (\d+) double leases, ([\d.]+) s/g)]
+    .map((m) => ({ database: m[1], claims: Number(m[2]), projects: Number(m[3]), doubleLeases: Number(m[4]), seconds: Number(m[5]) }));
+  const row = {
+    command: 'npm run bench:leases', date: new Date().toISOString(), machine: machine(), targetClaims: Number(claims),
+    passed: code === 0, wallSeconds: Math.round((Date.now() - started) / 100) / 10, results,
+  };
+  fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+  const file = path.join(ROOT, `bench/results/leases-${row.date.slice(0, 10)}.json`);
+  fs.writeFileSync(file, JSON.stringify(row, null, 2) + '\n');
+  console.log(JSON.stringify(row, null, 2));
+  console.log('\n| date | database | claims | double leases | time | property |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of results) console.log(`| ${row.date.slice(0, 10)} | ${r.database} | ${r.claims.toLocaleString('en')} | ${r.doubleLeases} | ${r.seconds} s | ${row.passed ? 'held' : 'FAILED'} |`);
+  process.exitCode = code === 0 && results.length > 0 ? 0 : 1;
+}
+
+main().catch((e) => { console.error(e); process.exit(2); });

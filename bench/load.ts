@@ -1,0 +1,145 @@
+/**
+ * Simulated annotators for the queue bench and the crash drill: each one logs
+ * in over Auth.js's real flow, keeps a socket.io connection subscribed to the
+ * project's room (as the labeling page does), and loops claim → label every
+ * held item → claim over real HTTP. Every label the server acknowledged
+ * (HTTP 200 with committed: true) is recorded with its client key, so a drill
+ * can compare acknowledged against stored.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { Client } from '../tests/fixtures/http-client';
+import { BENCH_CLASSES } from './seed-pool';
+
+export interface Ack { email: string; clientKey: string; itemId: number; leaseId: number }
+
+export interface AnnotatorStats {
+  claimMs: number[];
+  labelMs: number[];
+  claims: number;
+  emptyClaims: number;
+  labels: number;
+  /** Error answers by kind: `http <status> <code>` or `network`. */
+  errors: Map<string, number>;
+  socketEvents: number;
+  queueStates: Map<string, number>;
+  acks: Ack[];
+}
+
+export interface Annotator {
+  email: string;
+  client: Client;
+  socket: Socket;
+  stats: AnnotatorStats;
+  /** Sample latencies only while true (warm-up and a drill's downtime are left out). */
+  sampling: boolean;
+}
+
+export function newStats(): AnnotatorStats {
+  return { claimMs: [], labelMs: [], claims: 0, emptyClaims: 0, labels: 0, errors: new Map(), socketEvents: 0, queueStates: new Map(), acks: [] };
+}
+
+const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function connectAnnotator(base: string, email: string, password: string, projectId: number): Promise<Annotator> {
+  const client = await new Client(base).login(email, password);
+  const stats = newStats();
+  const socket = ioClient(base, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie: client.cookieHeader() }, reconnectionDelay: 100, reconnectionDelayMax: 500 });
+  socket.onAny(() => { stats.socketEvents++; });
+  // (Re)join the room on every connect: a restarted server has forgotten the rooms.
+  socket.on('connect', () => socket.emit('subscribe', { projectId }, () => {}));
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`socket of ${email} did not connect`)), 15_000);
+    socket.once('connect', () => { clearTimeout(t); resolve(); });
+  });
+  return { email, client, socket, stats, sampling: true };
+}
+
+/**
+ * One annotator's loop until `stop()` says so. A label whose answer was lost
+ * (the server died mid-request) is retried with the same client key once the
+ * server answers again, as the page's outbox does; only a 200 counts as acknowledged.
+ */
+export async function runAnnotator(a: Annotator, projectId: number, opts: { hold: number; stop: () => boolean; rng?: () => number }): Promise<void> {
+  const rng = opts.rng ?? Math.random;
+  const s = a.stats;
+  const post = async (path: string, body: unknown) => {
+    const t = performance.now();
+    try {
+      const r = await a.client.request('POST', path, body);
+      return { ...r, ms: performance.now() - t };
+    } catch {
+      return { status: 0, json: null, headers: new Headers(), ms: performance.now() - t };
+    }
+  };
+  const fail = (r: { status: number; json: any }) => bump(s.errors, r.status === 0 ? 'network' : `http ${r.status} ${r.json?.error?.code ?? ''}`.trim());
+
+  while (!opts.stop()) {
+    const c = await post(`/api/projects/${projectId}/leases`, { hold: opts.hold });
+    if (c.status !== 200) { fail(c); await sleep(c.status === 0 ? 50 : 200); continue; }
+    s.claims++;
+    if (a.sampling) s.claimMs.push(c.ms);
+    const leases: { leaseId: number; itemId: number }[] = c.json.leases ?? [];
+    const state: string = c.json.queue?.state ?? 'open';
+    bump(s.queueStates, state);
+    if (leases.length === 0) { s.emptyClaims++; await sleep(200); continue; }
+    for (const l of leases) {
+      const body = { leaseId: l.leaseId, itemId: l.itemId, label: BENCH_CLASSES[Math.floor(rng() * BENCH_CLASSES.length)], clientKey: crypto.randomUUID() };
+      for (let attempt = 0; ; attempt++) {
+        const r = await post(`/api/projects/${projectId}/labels`, body);
+        if (r.status === 200 && r.json?.committed === true) {
+          s.labels++;
+          if (a.sampling) s.labelMs.push(r.ms);
+          s.acks.push({ email: a.email, clientKey: body.clientKey, itemId: l.itemId, leaseId: l.leaseId });
+          break;
+        }
+        fail(r);
+        // Unknown outcome (no answer): retry the same key while the server comes back; a 4xx is final.
+        if (r.status !== 0 && r.status < 500) break;
+        if (attempt > 600) break;
+        await sleep(50);
+      }
+    }
+  }
+}
+
+export async function closeAnnotator(a: Annotator): Promise<void> {
+  a.socket.close();
+}
+
+/** The server process's pid, found through the socket listening on `port` (Linux /proc). */
+export function pidOfPort(port: number): number | null {
+  const inodes = new Set<string>();
+  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try { text = fs.readFileSync(f, 'utf8'); } catch { continue; }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length < 10 || cols[3] !== '0A') continue;
+      if (parseInt(cols[1].split(':')[1], 16) === port) inodes.add(cols[9]);
+    }
+  }
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let fds: string[] = [];
+    try { fds = fs.readdirSync(`/proc/${pid}/fd`); } catch { continue; }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m && inodes.has(m[1])) return Number(pid);
+      } catch { /* gone meanwhile */ }
+    }
+  }
+  return null;
+}
+
+/** Resident memory of a process in MiB (VmRSS), or NaN when it is gone. */
+export function rssMiB(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}

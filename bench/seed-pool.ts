@@ -1,0 +1,125 @@
+/**
+ * Synthetic large pools for the queue benches and the crash drill: a project
+ * with `pool` items, an applied ranking over its pool items and synthetic
+ * embeddings, seeded straight into a database before a real server starts on
+ * it. Items are inserted with one `generate_series` statement and all point at
+ * one tiny PNG stored once in the media store (the bench measures dealing, not
+ * image bytes); the schema comes from the server's own migrations.
+ */
+import { PNG } from 'pngjs';
+import bcrypt from 'bcryptjs';
+import { sql } from 'drizzle-orm';
+import { migrateDatabase, type Database } from '../db/client';
+import { upsertEmbeddings } from '../db/queries/embeddings';
+import { createMediaStore } from '../server/media';
+
+export const BENCH_PASSWORD = 'bench-password-1';
+export const BENCH_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+export interface PoolOptions {
+  pool: number;
+  annotators: number;
+  /** Embedding width; 0 = no embeddings. */
+  dim: number;
+  holdoutShare?: number;
+  slug?: string;
+}
+
+export interface SeededPool {
+  projectId: number;
+  annotatorEmails: string[];
+  leadEmail: string;
+  password: string;
+  rankingId: number;
+  embeddingSpace: string | null;
+  /** Milliseconds per seeding phase and in all. */
+  ms: { migrate: number; users: number; items: number; ranking: number; embeddings: number; analyze: number; total: number };
+}
+
+const rows = <T>(r: unknown): T[] => ((r as { rows?: T[] }).rows ?? (r as T[]));
+
+/** A 28×28 grey PNG: the one image every synthetic item shows. */
+export function tinyPng(): Buffer {
+  const png = new PNG({ width: 28, height: 28, colorType: 0, inputColorType: 0, inputHasAlpha: false });
+  png.data = Buffer.alloc(784, 128);
+  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
+}
+
+export async function seedPool(database: Database, mediaRoot: string, opts: PoolOptions): Promise<SeededPool> {
+  const t0 = Date.now();
+  const lap = (() => { let t = Date.now(); return () => { const d = Date.now() - t; t = Date.now(); return d; }; })();
+  const db = database.db;
+  const exec = (q: ReturnType<typeof sql>) => db.execute(q);
+
+  await migrateDatabase(database);
+  const migrate = lap();
+
+  // People: one bcrypt hash shared by everyone (hashing 50 passwords at cost 10 would dominate a small seed).
+  const hash = await bcrypt.hash(BENCH_PASSWORD, 10);
+  const slug = opts.slug ?? 'bench-queue';
+  const [project] = rows<{ id: number }>(await exec(sql`
+    insert into projects (slug, name, task_type, classes, settings)
+    values (${slug}, 'Queue bench', 'classification', ${JSON.stringify(BENCH_CLASSES)}::jsonb, '{}'::jsonb) returning id`));
+  const projectId = Number(project.id);
+  await exec(sql`insert into users (email, name, password_hash, role) values ('admin@bench.local', 'admin', ${hash}, 'admin')`);
+  const leadEmail = 'lead@bench.local';
+  const annotatorEmails = Array.from({ length: opts.annotators }, (_, i) => `ann${String(i + 1).padStart(3, '0')}@bench.local`);
+  for (const [email, role] of [[leadEmail, 'lead'], ...annotatorEmails.map((e) => [e, 'annotator'])]) {
+    const [u] = rows<{ id: number }>(await exec(sql`insert into users (email, name, password_hash, role) values (${email}, ${email.split('@')[0]}, ${hash}, 'user') returning id`));
+    await exec(sql`insert into memberships (project_id, user_id, role) values (${projectId}, ${u.id}, ${role})`);
+  }
+  const users = lap();
+
+  // Items: one statement. Content hashes must be unique per project; the media file is shared.
+  const { key } = await createMediaStore(mediaRoot).put(tinyPng(), 'png');
+  const holdout = opts.holdoutShare ?? 0.1;
+  await exec(sql`
+    insert into items (project_id, media, media_type, content_hash, source_name, group_key, split, status, deal_key, reference_label, width, height)
+    select ${projectId}, ${key}, 'image/png', 'bench-' || g, 'synthetic/' || g || '.png', 'g' || (g / 4),
+      case when abs(hashtext('h' || (g / 4)) % 1000) < ${Math.round(holdout * 1000)} then 'holdout' else 'pool' end,
+      'open', random(), (g % 10)::text, 28, 28
+    from generate_series(1, ${opts.pool}::int) g`);
+  const itemsMs = lap();
+
+  // An applied ranking over every pool item, as the worker endpoints leave it: a model version, entries with
+  // 0-based positions by score (highest first), predicted class and confidence, and the embedding space named.
+  const space = opts.dim > 0 ? `bench:synthetic-${opts.dim}` : null;
+  const [mv] = rows<{ id: number }>(await exec(sql`
+    insert into model_versions (project_id, label_count, backend, model, metrics)
+    values (${projectId}, 0, 'bench', 'synthetic', '{}'::jsonb) returning id`));
+  const [rk] = rows<{ id: number }>(await exec(sql`
+    insert into rankings (project_id, model_version_id, strategy, label_count, embedding_space, status)
+    values (${projectId}, ${mv.id}, 'entropy', 0, ${space}, 'applied') returning id`));
+  const rankingId = Number(rk.id);
+  await exec(sql`
+    insert into ranking_entries (ranking_id, item_id, position, score, predicted, confidence, chunk)
+    select ${rankingId}, id, (row_number() over (order by s desc, id))::int - 1, s, (id % 10)::text, 1 - s * 0.9, 0
+    from (select id, random()::real as s from items where project_id = ${projectId} and split = 'pool') x`);
+  const ranking = lap();
+
+  // Synthetic embeddings: 64 clusters with noise, so "diverse" has something to spread over.
+  if (space) {
+    const [range] = rows<{ lo: string; hi: string }>(await exec(sql`select min(id) as lo, max(id) as hi from items where project_id = ${projectId}`));
+    const lo = Number(range.lo), hi = Number(range.hi);
+    let s = 12345;
+    const rnd = () => { s = (s * 1103515245 + 12345) & 0x7fffffff; return s / 0x7fffffff; };
+    const centres = Array.from({ length: 64 }, () => Array.from({ length: opts.dim }, () => rnd() * 2 - 1));
+    const chunk = 20_000;
+    for (let a = lo; a <= hi; a += chunk) {
+      const batch: { itemId: number; vector: number[] }[] = [];
+      for (let id = a; id < Math.min(a + chunk, hi + 1); id++) {
+        const c = centres[id % 64];
+        batch.push({ itemId: id, vector: c.map((x) => x + (rnd() - 0.5) * 0.3) });
+      }
+      await upsertEmbeddings(db, projectId, space, batch);
+    }
+  }
+  const embeddings = lap();
+
+  await exec(sql`analyze`);
+  const analyze = lap();
+  return {
+    projectId, annotatorEmails, leadEmail, password: BENCH_PASSWORD, rankingId, embeddingSpace: space,
+    ms: { migrate, users, items: itemsMs, ranking, embeddings, analyze, total: Date.now() - t0 },
+  };
+}
