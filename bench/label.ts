@@ -44,7 +44,9 @@ async function main() {
       serverCommitP50: percentile(m.serverMs, 50), serverCommitP99: percentile(m.serverMs, 99),
       queuedInBrowserP50: percentile(m.queuedMs, 50), queuedInBrowserP99: percentile(m.queuedMs, 99),
       sentToFirstByteP50: percentile(m.waitMs, 50), sentToFirstByteP99: percentile(m.waitMs, 99),
-      samples: { shown: m.shownMs.length, commit: m.commitMs.length, server: m.serverMs.length },
+      // Key press → acknowledgement, outbox wait included (the driver types faster than one label at a time commits).
+      keyToAckP50: percentile(m.madeToAckMs ?? [], 50), keyToAckP99: percentile(m.madeToAckMs ?? [], 99),
+      samples: { shown: m.shownMs.length, commit: m.commitMs.length, server: m.serverMs.length, keyToAck: (m.madeToAckMs ?? []).length },
       date: new Date().toISOString(), machine: machine(), database: 'pglite',
     };
     console.log(JSON.stringify(row, null, 2));

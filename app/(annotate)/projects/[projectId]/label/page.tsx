@@ -21,7 +21,7 @@ export default async function LabelPage({ params }: { params: Promise<{ projectI
   const lead = can({ userRole: user.role, projectRole: project.role === 'admin' ? null : project.role }, 'project.review');
   return (
     <Labeler
-      projectId={project.id} projectName={project.name} classes={project.classes} keys={[...keyMap(project.classes)]}
+      projectId={project.id} userId={user.id} projectName={project.name} classes={project.classes} keys={[...keyMap(project.classes)]}
       retrainEvery={config.retrainEvery} modelHref={lead ? `/projects/${project.id}/model` : undefined}
     />
   );
