@@ -53,6 +53,23 @@ describe.each(DATABASE_KINDS)('a real server on %s', (kind) => {
     { name: 'GET members', call: (c) => c.request('GET', `/api/projects/${projectId}/members`), expect: { anonymous: 401, outsider: 404, annotator: 403, lead: 200, admin: 200 } },
     { name: 'PUT members', call: (c) => c.request('PUT', `/api/projects/${projectId}/members`, { userId: 2, role: 'lead' }), expect: { anonymous: 401, outsider: 404, annotator: 403, lead: 403, admin: 200 } },
     { name: 'PATCH settings', call: (c) => c.request('PATCH', `/api/projects/${projectId}/settings`, { retrainEvery: 20 }), expect: { anonymous: 401, outsider: 404, annotator: 403, lead: 200, admin: 200 } },
+    { name: 'GET queue', call: (c) => c.request('GET', `/api/projects/${projectId}/queue`), expect: { anonymous: 401, outsider: 404, annotator: 403, lead: 200, admin: 200 } },
+    { name: 'PATCH queue settings', call: (c) => c.request('PATCH', `/api/projects/${projectId}/queue`, { settings: { easyShare: 0.2 } }), expect: { anonymous: 401, outsider: 404, annotator: 403, lead: 200, admin: 200 } },
+    { name: 'PATCH queue budget and targets', call: (c) => c.request('PATCH', `/api/projects/${projectId}/queue`, { budget: { projectBudget: null }, stopping: null }), expect: { anonymous: 401, outsider: 404, annotator: 403, lead: 403, admin: 200 } },
+    { name: 'POST queue items', call: (c) => c.request('POST', `/api/projects/${projectId}/queue/items`, { action: 'clear', itemIds: [itemId] }), expect: { anonymous: 401, outsider: 404, annotator: 403, lead: 200, admin: 200 } },
+    { name: 'POST queue pause', call: (c) => c.request('POST', `/api/projects/${projectId}/queue/pause`, {}), expect: { anonymous: 401, outsider: 404, annotator: 403, lead: 200, admin: 200 } },
+    { name: 'POST queue resume', call: (c) => c.request('POST', `/api/projects/${projectId}/queue/resume`, {}), expect: { anonymous: 401, outsider: 404, annotator: 403, lead: 200, admin: 200 } },
+    { name: 'POST queue resume clearing a stop', call: (c) => c.request('POST', `/api/projects/${projectId}/queue/resume`, { clearStop: true }), expect: { anonymous: 401, outsider: 404, annotator: 403, lead: 403, admin: 200 } },
+    { name: 'GET queue holds', call: (c) => c.request('GET', `/api/projects/${projectId}/queue/holds`), expect: { anonymous: 401, outsider: 404, annotator: 403, lead: 200, admin: 200 } },
+    {
+      name: 'DELETE an annotator\'s lease',
+      call: async (c) => {
+        const held = await clients.annotator.request('POST', `/api/projects/${projectId}/leases`, { hold: 1 });
+        return c.request('DELETE', `/api/projects/${projectId}/leases/${held.json.leases[0].leaseId}`);
+      },
+      expect: { anonymous: 401, outsider: 404, annotator: 403, lead: 200, admin: 200 },
+    },
+    { name: 'GET /projects/:id/queue page', call: (c) => c.request('GET', `/projects/${projectId}/queue`), expect: { anonymous: 307, outsider: 404, annotator: 404, lead: 200, admin: 200 } },
     { name: 'GET /api/users', call: (c) => c.request('GET', '/api/users'), expect: { anonymous: 401, outsider: 403, annotator: 403, lead: 403, admin: 200 } },
     { name: 'POST /api/users', call: (c) => c.request('POST', '/api/users', { email: `u${Math.random().toString(36).slice(2, 8)}@x`, password: 'password123' }), expect: { anonymous: 401, outsider: 403, annotator: 403, lead: 403, admin: 200 } },
     { name: 'PATCH /api/users/:id', call: (c) => c.request('PATCH', '/api/users/3', { role: 'user' }), expect: { anonymous: 401, outsider: 403, annotator: 403, lead: 403, admin: 200 } },
@@ -137,6 +154,26 @@ describe.each(DATABASE_KINDS)('a real server on %s', (kind) => {
       expect(wrong.json.error.message).toMatch(/not a class/);
       const progress = await c.request('GET', `/api/projects/${projectId}/progress`);
       expect(progress.json.mine).toBe(0);
+    });
+
+    it('refuses bad queue controls with a 400 naming the problem, changing nothing', async () => {
+      const before = (await clients.admin.request('GET', `/api/projects/${projectId}/queue`)).json;
+      const cases: [string, string, unknown, RegExp][] = [
+        ['PATCH', '/queue', { settings: { easyShare: 1.5 } }, /easyShare/],
+        ['PATCH', '/queue', { settings: { easyShare: 0.7, overlapShare: 0.5 } }, /at most 1/],
+        ['PATCH', '/queue', { settings: { strategy: 'telepathy' } }, /unknown strategy/],
+        ['PATCH', '/queue', { budget: { projectBudget: -5 } }, /negative/],
+        ['PATCH', '/queue', { stopping: { metric: { atLeast: 2 } } }, /at most 1/],
+        ['POST', '/queue/items', { action: 'pin', itemIds: [itemId, 99_999_999] }, /99999999/],
+        ['POST', '/queue/items', { action: 'shuffle', itemIds: [itemId] }, /action/],
+      ];
+      for (const [method, path, body, message] of cases) {
+        const r = await clients.admin.request(method, `/api/projects/${projectId}${path}`, body);
+        expect(r.status, JSON.stringify(body)).toBe(400);
+        expect(r.json.error.message, JSON.stringify(body)).toMatch(message);
+      }
+      const after = (await clients.admin.request('GET', `/api/projects/${projectId}/queue`)).json;
+      expect({ ...after, budget: { ...after.budget, open: 0 } }).toEqual({ ...before, budget: { ...before.budget, open: 0 } });
     });
 
     it('answers unknown API paths and bad path parameters with JSON 4xx', async () => {

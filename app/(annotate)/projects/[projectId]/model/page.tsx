@@ -36,7 +36,10 @@ export default async function ModelPage({ params }: { params: Promise<{ projectI
       <LiveRefresh projectId={id} poll={open} />
       <header className="page-head">
         <h1>{project.name}: the model</h1>
-        <Link href={`/projects/${id}/label`} className="button">Label</Link>
+        <span>
+          <Link href={`/projects/${id}/queue`} className="button" data-testid="queue-link">Queue</Link>{' '}
+          <Link href={`/projects/${id}/label`} className="button">Label</Link>
+        </span>
       </header>
 
       <section className="card" data-testid="model-current">
