@@ -89,14 +89,14 @@ export async function releaseLeasesOfUser(db: Executor, projectId: number, userI
 }
 
 /** Ends (released) the caller's active leases in a project, except the listed ones: the page closed or moved on. */
-export async function releaseLeasesExcept(db: Executor, projectId: number, userId: number, keep: number[], now: Date): Promise<number> {
+export async function releaseLeasesExcept(db: Executor, projectId: number, userId: number, keep: number[], now: Date): Promise<{ leaseId: number; itemId: number }[]> {
   const rows = await db.update(leases).set({ state: 'released', endedAt: now })
     .where(and(
       eq(leases.projectId, projectId), eq(leases.userId, userId), eq(leases.state, 'active'),
       keep.length > 0 ? notInArray(leases.id, keep) : undefined,
     ))
-    .returning({ id: leases.id });
-  return rows.length;
+    .returning({ leaseId: leases.id, itemId: leases.itemId });
+  return rows;
 }
 
 /**

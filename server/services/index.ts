@@ -11,6 +11,7 @@ import type { Principal } from './access';
 import { createTrainingService, DEFAULT_TRAINING, type TrainingOptions } from './training';
 import { createModelService } from './models';
 import { createQueueControlService, type QueueEvents } from './queue-controls';
+import { createEmbeddingUploadService } from './embedding-uploads';
 
 /**
  * Every operation of Tandem, bound to one database. Route handlers, socket
@@ -20,7 +21,10 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
   return {
     users: createUserService(db),
     projects: createProjectService(db),
-    queue: createQueueService(db, { leaseSeconds: opts.leaseSeconds }),
+    queue: createQueueService(db, {
+      leaseSeconds: opts.leaseSeconds,
+      events: { onLeaseReleased: (pid, e) => opts.queue?.onQueue?.(pid, { event: 'lease-released', ...e }) },
+    }),
     labels: createLabelService(db, { leaseSeconds: opts.leaseSeconds, events: opts.events }),
     media: createMediaAccessService(db, opts.media),
     imports: {
@@ -30,6 +34,7 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
     exports: { labels: (p: Principal, projectId: number, format: ExportFormat) => exportLabels(db, p, projectId, format) },
     queueControls: createQueueControlService(db, { events: opts.queue }),
     models: createModelService(db, opts.media, { onJobQueued: opts.training?.onJobQueued }),
+    embeddings: createEmbeddingUploadService(db),
   };
 }
 

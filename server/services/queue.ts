@@ -35,8 +35,8 @@ export interface QueueOptions {
 }
 
 export interface QueueEvents {
-  /** Fires after the caller's leases were released (release route), with how many. */
-  onLeasesReleased?(projectId: number, userId: number, released: number): void;
+  /** Fires once per lease the release route ended, after the commit (socket.io's `queue` event `lease-released`). */
+  onLeaseReleased?(projectId: number, e: { userId: number; leaseId: number; itemId: number }): void;
 }
 
 /** What the claim route answers besides the leases: whether the queue deals, and why not. */
@@ -49,6 +49,8 @@ export interface ClaimResult {
 const MAX_HELD = 8;
 const CLAIM_RETRIES = 8;
 const HISTORY = 50;
+/** Deal rounds per claim: the first deal, then re-deals of slots whose rows a concurrent claim took. */
+const DEAL_ROUNDS = 4;
 const KINDS = new Set<string>(STREAM_KINDS);
 
 /** The project's queue settings in force; a broken stored value falls back to the defaults. */
@@ -76,6 +78,23 @@ export function createQueueService(db: Db, opts: QueueOptions) {
   const now = opts.now ?? (() => new Date());
   const views = createPoolViews(db, opts.views);
   const boosts = new WeakMap<RankingView, { key: string; value: RankingView }>();
+  /**
+   * Items claims in this process have chosen but not committed yet, per project (item → annotator).
+   * Concurrent claims deal around them instead of all choosing the ranking's same best item and
+   * losing it to SKIP LOCKED; across server processes the row locks still settle it.
+   */
+  const reservations = new Map<number, Map<number, number>>();
+  function reserve(projectId: number, userId: number, itemIds: number[]) {
+    let m = reservations.get(projectId);
+    if (!m) reservations.set(projectId, (m = new Map()));
+    for (const id of itemIds) if (!m.has(id)) m.set(id, userId);
+  }
+  function unreserve(projectId: number, userId: number, itemIds: number[]) {
+    const m = reservations.get(projectId);
+    if (!m) return;
+    for (const id of itemIds) if (m.get(id) === userId) m.delete(id);
+    if (m.size === 0) reservations.delete(projectId);
+  }
 
   /** The leases the caller holds now, topped up to `hold`, and the queue's state. */
   async function claimBatch(p: Principal, projectId: number, hold: number): Promise<ClaimResult> {
@@ -85,7 +104,13 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     const view = await views.get(projectId, project.classes);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await db.transaction((tx) => claimIn(tx, p, project, settings, view, held));
+        const reserved: number[] = [];
+        try {
+          return await db.transaction((tx) => claimIn(tx, p, project, settings, view, held, reserved));
+        } finally {
+          // After the commit (or the rollback) the leases speak for themselves.
+          unreserve(projectId, p.userId, reserved);
+        }
       } catch (e) {
         if (isUniqueViolation(e) && attempt < CLAIM_RETRIES) continue;
         throw e;
@@ -98,7 +123,7 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     return (await claimBatch(p, projectId, hold)).leases;
   }
 
-  async function claimIn(tx: Tx, p: Principal, project: ProjectRow, settings: ReturnType<typeof projectQueueSettings>, view: PoolView, held: number): Promise<ClaimResult> {
+  async function claimIn(tx: Tx, p: Principal, project: ProjectRow, settings: ReturnType<typeof projectQueueSettings>, view: PoolView, held: number, reserved: number[]): Promise<ClaimResult> {
     const projectId = project.id;
     const t = now();
     const expiresAt = new Date(t.getTime() + opts.leaseSeconds * 1000);
@@ -148,6 +173,15 @@ export function createQueueService(db: Db, opts: QueueOptions) {
         heldBy.push(h.userId);
       }
     }
+    // Items other claims of this process are leasing right now (not committed yet): held, as far as this deal goes.
+    for (const [itemId, userId] of reservations.get(projectId) ?? []) {
+      if (userId === p.userId) continue;
+      const i = indexOf(view, itemId);
+      if (i >= 0) {
+        heldItems.push(i);
+        heldBy.push(userId);
+      }
+    }
     for (const id of me.skipped) {
       const i = indexOf(view, id);
       if (i >= 0) mineSet.add(i);
@@ -178,22 +212,26 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     const pinOpen = (i: number) => !heldByAnyone.has(i) && !mineSet.has(i) && !excluded.has(i) && !goldSet.has(i);
     const pins = input.mode === 'learn' ? controls.pinned : new Int32Array(0);
 
-    const chosen = pickLeases(input, pins, pinOpen);
-    const locked = await lockLeasableItems(tx, projectId, p.userId, chosen.map((c) => ({ itemId: view.ids[c.item], kind: c.kind })));
-    let kept = chosen.filter((c) => locked.has(view.ids[c.item]));
-    if (kept.length < chosen.length && kept.length < want) {
-      // Rows another claim locked, or that changed since the view saw them: deal their slots once more without them.
-      const dropped = chosen.filter((c) => !locked.has(view.ids[c.item])).map((c) => c.item);
-      const taken = kept.map((c) => c.item);
-      const again = pickLeases({
+    // Deal, lock, and deal the slots of rows lost to a concurrent claim again, a few times.
+    let kept: Chosen[] = [];
+    const dropped = new Set<number>();
+    for (let round = 0; round < DEAL_ROUNDS && kept.length < want; round++) {
+      const skip = [...dropped, ...kept.map((c) => c.item)];
+      const chosen = pickLeases(round === 0 ? input : {
         ...input,
         want: want - kept.length,
-        excluded: Int32Array.from([...controls.excluded, ...dropped, ...taken]),
-        mine: Int32Array.from([...mineSet, ...dropped, ...taken]),
-        seed: (input.seed + 1) >>> 0,
-      }, pins, (i) => pinOpen(i) && !dropped.includes(i) && !taken.includes(i));
-      const locked2 = await lockLeasableItems(tx, projectId, p.userId, again.map((c) => ({ itemId: view.ids[c.item], kind: c.kind })));
-      kept = [...kept, ...again.filter((c) => locked2.has(view.ids[c.item]))];
+        excluded: Int32Array.from([...controls.excluded, ...skip]),
+        mine: Int32Array.from([...mineSet, ...skip]),
+        seed: (input.seed + round) >>> 0,
+      }, pins, (i) => pinOpen(i) && !dropped.has(i) && !kept.some((c) => c.item === i));
+      if (chosen.length === 0) break;
+      for (const c of chosen) reserved.push(view.ids[c.item]);
+      reserve(projectId, p.userId, chosen.map((c) => view.ids[c.item]));
+      const locked = await lockLeasableItems(tx, projectId, p.userId, chosen.map((c) => ({ itemId: view.ids[c.item], kind: c.kind })));
+      for (const c of chosen) {
+        if (locked.has(view.ids[c.item])) kept.push(c);
+        else dropped.add(c.item);
+      }
     }
 
     const rankingId = view.ranking ? view.ranking.head.id : null;
@@ -247,8 +285,8 @@ export function createQueueService(db: Db, opts: QueueOptions) {
       await lockAnnotatorQueue(tx, projectId, p.userId);
       return releaseLeasesExcept(tx, projectId, p.userId, keep, now());
     });
-    if (released > 0) opts.events?.onLeasesReleased?.(projectId, p.userId, released);
-    return { released };
+    for (const r of released) opts.events?.onLeaseReleased?.(projectId, { userId: p.userId, ...r });
+    return { released: released.length };
   }
 
   return { claim, claimBatch, skip, release };
