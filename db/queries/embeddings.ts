@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { embeddings } from '../schema';
 
@@ -42,4 +42,16 @@ export async function loadEmbeddings(db: Executor, projectId: number, space: str
   const rows = await db.select({ itemId: embeddings.itemId, dim: embeddings.dim, vector: embeddings.vector }).from(embeddings)
     .where(and(eq(embeddings.projectId, projectId), eq(embeddings.space, space)));
   return rows.map((r) => ({ itemId: Number(r.itemId), vector: decodeVector(r.vector, r.dim) }));
+}
+
+/** How many items of the project have a vector in the space, and their dim (null: none yet). */
+export async function describeSpace(db: Executor, projectId: number, space: string): Promise<{ count: number; dim: number | null }> {
+  const [r] = await db.select({ n: sql<number>`count(*)::int`, dim: sql<number | null>`min(${embeddings.dim})` }).from(embeddings)
+    .where(and(eq(embeddings.projectId, projectId), eq(embeddings.space, space)));
+  return { count: r.n, dim: r.dim === null ? null : Number(r.dim) };
+}
+
+/** Drops the project's vectors of every space but `keep`: a refitted extractor's old spaces are never dealt from again. */
+export async function deleteOtherSpaces(db: Executor, projectId: number, keep: string): Promise<void> {
+  await db.delete(embeddings).where(and(eq(embeddings.projectId, projectId), ne(embeddings.space, keep)));
 }

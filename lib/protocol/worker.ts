@@ -13,6 +13,15 @@ const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const Finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const Unit = Finite.refine((x) => x >= 0 && x <= 1, 'must be between 0 and 1');
 
+/**
+ * An embedding space's name: the frozen extractor and its version that made
+ * the vectors (e.g. `pca50:<hash>`, `onnx:<model sha>:unit64:<hash>`). Two
+ * uploads under one name must be the same vectors; anything that changes
+ * them (another model, a refitted PCA) needs a new name.
+ */
+export const EmbeddingSpace = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._+-]{0,199}$/,
+  'must be 1 to 200 letters, digits or : . _ + - (starting with a letter or digit)');
+
 export const JobParams = z.object({ jobId: Id });
 export const ProjectParams = z.object({ projectId: Id });
 export const ItemParams = z.object({ itemId: Id });
@@ -128,6 +137,12 @@ export const CompleteJobRequest = z.object({
   /** Ranking chunks sent; 0 when nothing is left to rank (the model version is still recorded). */
   chunks: z.number().int().nonnegative().max(10_000),
   seconds: Finite.optional(),
+  /**
+   * The embedding space (uploaded before, see EmbeddingsChunk) the model's
+   * features live in: the dealer spreads batches in it. Optional: without it
+   * the ranking is dealt in rank order.
+   */
+  embeddingSpace: EmbeddingSpace.optional(),
 }).strict();
 export type CompleteJobRequest = z.infer<typeof CompleteJobRequest>;
 
@@ -142,3 +157,94 @@ export const EmbeddingModelInfo = EmbeddingModelSpec.safeExtend({ id: z.number()
 export type EmbeddingModelInfo = z.infer<typeof EmbeddingModelInfo>;
 export const EmbeddingModelResponse = z.object({ model: EmbeddingModelInfo.nullable() });
 export type EmbeddingModelResponse = z.infer<typeof EmbeddingModelResponse>;
+
+/*
+ * Item embeddings, uploaded once per space (EmbeddingSpace). The dealer
+ * spreads each annotator's batch in the space the applied ranking names
+ * (CompleteJobRequest.embeddingSpace).
+ */
+export const EMBEDDING_MAX_DIM = 4096;
+/** Items in one upload chunk, and floats (items × dim) in one chunk: 8 MB of float32. */
+export const EMBEDDING_CHUNK_ITEMS = 5000;
+export const EMBEDDING_CHUNK_FLOATS = 2_000_000;
+
+/** `GET /projects/:projectId/embeddings?space=…`: whether the server has this space (so a trainer knows whether to upload). */
+export const EmbeddingsQuery = z.object({ space: EmbeddingSpace });
+export const EmbeddingsStatus = z.object({
+  space: z.string(),
+  /** Items of the project with a vector in this space. */
+  count: z.number().int().nonnegative(),
+  dim: z.number().int().positive().nullable(),
+});
+export type EmbeddingsStatus = z.infer<typeof EmbeddingsStatus>;
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** A vector as JSON numbers, or as base64 of `dim` little-endian float32 (a third of the size: what our trainer sends). */
+const VectorInput = z.union([
+  // Values are checked in EmbeddingsChunk's transform, so a bad one is named (a union only says "invalid input").
+  z.array(z.unknown()).min(1).max(EMBEDDING_MAX_DIM),
+  z.string().min(1).max(4 * Math.ceil((EMBEDDING_MAX_DIM * 4) / 3)).regex(BASE64, 'must be an array of numbers or base64 of little-endian float32'),
+], { error: 'must be an array of numbers or base64 of little-endian float32' });
+
+/** The vector as float32 (a value that is not a number becomes NaN), or the byte count when base64 does not hold whole floats. */
+function toFloat32(v: unknown[] | string): Float32Array | number {
+  if (Array.isArray(v)) return Float32Array.from(v, (x) => (typeof x === 'number' ? x : NaN));
+  const bytes = Buffer.from(v, 'base64');
+  if (bytes.byteLength % 4 !== 0) return bytes.byteLength;
+  const out = new Float32Array(bytes.byteLength / 4);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}
+
+/** Base64 of a vector's little-endian float32: the compact form of `vector`. */
+export function encodeVectorBase64(v: ArrayLike<number>): string {
+  const buf = Buffer.alloc(v.length * 4);
+  for (let i = 0; i < v.length; i++) buf.writeFloatLE(v[i], i * 4);
+  return buf.toString('base64');
+}
+
+/**
+ * `PUT /projects/:projectId/embeddings`: one chunk of a space's vectors.
+ * Every vector has exactly `dim` finite float32 values; a chunk is stored
+ * whole or not at all, and re-sending it overwrites the same rows.
+ * Parsed, each vector is a Float32Array.
+ */
+export const EmbeddingsChunk = z.object({
+  space: EmbeddingSpace,
+  dim: z.number().int().min(1).max(EMBEDDING_MAX_DIM),
+  items: z.array(z.object({ itemId: Id, vector: VectorInput }).strict()).min(1).max(EMBEDDING_CHUNK_ITEMS),
+}).strict().transform((chunk, ctx) => {
+  if (chunk.items.length * chunk.dim > EMBEDDING_CHUNK_FLOATS) {
+    ctx.addIssue({ code: 'custom', path: ['items'], message: `${chunk.items.length} items × ${chunk.dim} floats is more than ${EMBEDDING_CHUNK_FLOATS} a chunk: send fewer items a chunk` });
+    return z.NEVER;
+  }
+  const items: { itemId: number; vector: Float32Array }[] = [];
+  let bad = 0;
+  chunk.items.forEach((it, i) => {
+    const vector = toFloat32(it.vector);
+    let problem: string | null = null;
+    if (typeof vector === 'number') problem = `base64 holds ${vector} bytes, not whole float32s (${chunk.dim * 4} bytes for dim ${chunk.dim})`;
+    else if (vector.length !== chunk.dim) problem = `has ${vector.length} values, not dim ${chunk.dim}`;
+    else {
+      const at = vector.findIndex((x) => !Number.isFinite(x));
+      // A double like 1e39 is finite but overflows float32: refused too.
+      if (at >= 0) {
+        const raw = Array.isArray(it.vector) ? it.vector[at] : undefined;
+        const what = !Array.isArray(it.vector) ? 'not a finite float32' : typeof raw !== 'number' ? `${JSON.stringify(raw)}, not a number` : Number.isFinite(raw) ? 'out of float32 range' : 'not finite';
+        problem = `value ${at} is ${Array.isArray(it.vector) ? String(raw) : vector[at]} (${what}): every value must be a finite float32`;
+      }
+    }
+    if (problem) {
+      if (bad++ < 3) ctx.addIssue({ code: 'custom', path: ['items', i, 'vector'], message: `item ${it.itemId}: ${problem}` });
+      return;
+    }
+    items.push({ itemId: it.itemId, vector: vector as Float32Array });
+  });
+  if (bad) return z.NEVER;
+  return { space: chunk.space, dim: chunk.dim, items };
+});
+export type EmbeddingsChunkInput = z.input<typeof EmbeddingsChunk>;
+export type EmbeddingsChunk = z.output<typeof EmbeddingsChunk>;
+export const EmbeddingsUploadResponse = z.object({ stored: z.number().int().nonnegative(), count: z.number().int().nonnegative() });

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Db } from '../../db/client';
+import { deleteOtherSpaces, describeSpace } from '../../db/queries/embeddings';
 import { findProject } from '../../db/queries/projects';
 import {
   assignPositions, countChunks, countStandingLabels, findAppliedRanking, listRankingHead, findForeignItemIds, findReceivingRanking,
@@ -149,13 +150,19 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
       }
       const labelsNow = await countStandingLabels(tx, job.projectId);
       if (req.labelCount > labelsNow) throw new TandemError('bad_request', `labelCount ${req.labelCount} is more than the ${labelsNow} labels the project has`);
+      // A ranking names only a space the server holds: the dealer must find the vectors it names.
+      if (req.embeddingSpace && (await describeSpace(tx, job.projectId, req.embeddingSpace)).count === 0) {
+        throw new TandemError('bad_request', `embedding space "${req.embeddingSpace}" has no vectors in project ${job.projectId}: upload them (PUT /api/worker/v1/projects/${job.projectId}/embeddings), then complete again`);
+      }
       await assignPositions(tx, ranking.id);
       const version = await insertModelVersion(tx, {
         projectId: job.projectId, jobId, labelCount: req.labelCount, backend: req.backend, model: req.model,
         metrics: req.metrics ? { ...req.metrics, ...(req.seconds !== undefined ? { seconds: req.seconds } : {}) } : {},
       });
       await supersedeApplied(tx, job.projectId);
-      await markApplied(tx, ranking.id, version.id, req.strategy, req.labelCount);
+      await markApplied(tx, ranking.id, version.id, req.strategy, req.labelCount, req.embeddingSpace ?? null);
+      // Older spaces (a refitted PCA, another model) are named by no ranking in use any more.
+      if (req.embeddingSpace) await deleteOtherSpaces(tx, job.projectId, req.embeddingSpace);
       await finishJob(tx, jobId, 'done', now());
       return { rankingId: ranking.id, modelVersionId: version.id, entries: got.entries };
     });
@@ -210,7 +217,10 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     const head = ranking ? await listRankingHead(db, ranking.id, 10) : [];
     return {
       labels: labelsNow,
-      ranking: ranking ? { id: ranking.id, labelCount: ranking.labelCount, behind: labelsNow - ranking.labelCount, strategy: ranking.strategy, at: ranking.createdAt } : null,
+      ranking: ranking ? {
+        id: ranking.id, labelCount: ranking.labelCount, behind: labelsNow - ranking.labelCount, strategy: ranking.strategy, at: ranking.createdAt,
+        embeddingSpace: ranking.embeddingSpace,
+      } : null,
       model: latest ? { id: latest.id, backend: latest.backend, model: latest.model, labelCount: latest.labelCount, metrics: latest.metrics } : null,
       job: latestJob ? { id: latestJob.id, state: latestJob.state, attempts: latestJob.attempts, progress: latestJob.progress, error: latestJob.error, worker: latestJob.worker } : null,
       curve: versions.map((v) => ({ labels: v.labelCount, ...v.metrics })),

@@ -1,7 +1,7 @@
 import { z, type ZodType } from 'zod';
 import {
-  ClaimJobResponse, EmbeddingModelResponse, MediaBatch, WorkerItem, WorkerLabel, type ClaimJobRequest, type CompleteJobRequest,
-  type EmbeddingModelInfo, type Job, type RankingChunk,
+  ClaimJobResponse, EmbeddingModelResponse, EmbeddingsStatus, EmbeddingsUploadResponse, MediaBatch, WorkerItem, WorkerLabel, type ClaimJobRequest, type CompleteJobRequest,
+  type EmbeddingModelInfo, type EmbeddingsChunkInput, type Job, type RankingChunk,
 } from '../../lib/protocol/worker';
 
 /** A failed protocol call; `retry` when trying again may help (network, 5xx). */
@@ -29,7 +29,8 @@ export class WorkerClient {
         return await this.callOnce(method, path, schema, body);
       } catch (e) {
         // Claims are not repeated: a claim that did land would leave a job held by nobody until it lapses.
-        const again = e instanceof ProtocolError && e.retry && (method === 'GET' || (e.code === 'network' && !path.endsWith('/claim')));
+        // PUTs (embedding chunks) overwrite what they stored: safe to repeat like a read.
+        const again = e instanceof ProtocolError && e.retry && (method === 'GET' || method === 'PUT' || (e.code === 'network' && !path.endsWith('/claim')));
         if (!again || attempt >= 4) throw e;
         await new Promise((r) => setTimeout(r, 250 * attempt));
       }
@@ -129,6 +130,20 @@ export class WorkerClient {
       }
       return Buffer.from(await res.arrayBuffer());
     }
+  }
+
+  /** How many of the project's items the server has in this embedding space; null from a server older than embedding uploads. */
+  async embeddingsStatus(projectId: number, space: string): Promise<EmbeddingsStatus | null> {
+    try {
+      return await this.call('GET', `/projects/${projectId}/embeddings?space=${encodeURIComponent(space)}`, EmbeddingsStatus);
+    } catch (e) {
+      if (e instanceof ProtocolError && e.status === 404 && e.code === 'http') return null;
+      throw e;
+    }
+  }
+
+  uploadEmbeddings(projectId: number, chunk: EmbeddingsChunkInput) {
+    return this.call('PUT', `/projects/${projectId}/embeddings`, EmbeddingsUploadResponse, chunk);
   }
 
   uploadChunk(jobId: number, chunk: RankingChunk) {

@@ -16,6 +16,8 @@ import { SIDE, thumbnail } from './pixels';
  */
 export interface Extractor {
   key: string;
+  /** The start of the embedding space's name for features of `d` dimensions (the rest is a hash of the vectors: see spaceName in train.ts). */
+  space(d: number): string;
   /** Values per image. */
   dim: number;
   /** Reported with every model version. */
@@ -29,6 +31,7 @@ export interface Extractor {
 
 export const PIXEL_EXTRACTOR: Extractor = {
   key: 'pixels',
+  space: (d) => `pca${d}`,
   dim: SIDE * SIDE,
   model: MODEL_NAME,
   backend: null,
@@ -40,9 +43,12 @@ export const PIXEL_EXTRACTOR: Extractor = {
 
 function onnxExtractor(embedder: OnnxEmbedder): Extractor {
   const { spec } = embedder;
+  // The file's hash, and the rest of the spec (the same file with another normalisation gives other rows).
+  const key = `onnx-${spec.sha256.slice(0, 16)}-${createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 8)}`;
   return {
-    // The file's hash, and the rest of the spec (the same file with another normalisation gives other rows).
-    key: `onnx-${spec.sha256.slice(0, 16)}-${createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 8)}`,
+    key,
+    // Unit-length embeddings as they are, or PCA of them above 64-d (buildEmbeddingFeatures).
+    space: (d) => `onnx:${key.slice(5).replace('-', '.')}:${d === spec.output.dim ? 'unit' : 'pca'}${d}`,
     dim: spec.output.dim,
     model: onnxModelName(spec),
     backend: ONNX_BACKEND,

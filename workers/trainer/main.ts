@@ -64,6 +64,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     }, 10_000);
     try {
       const { entries, report } = await trainer.run(job, (phase, done, total) => { progress = { phase, done, total }; });
+      if (report.embeddingsError) jlog.warn({ err: report.embeddingsError }, 'embeddings not uploaded; the ranking goes without them (the queue deals in rank order)');
       progress = { phase: 'uploading', done: 0, total: entries.length };
       for (const [index, chunk] of entries.entries()) {
         await client.uploadChunk(job.id, { index, total: entries.length, entries: chunk });
@@ -72,8 +73,10 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       const done = await client.complete(job.id, {
         labelCount: report.labelCount, backend: report.backend ?? BACKEND, model: report.model, strategy: job.strategy,
         metrics: report.metrics, chunks: entries.length, seconds: report.seconds,
+        // Only a server that took the upload knows the field (older ones refuse unknown fields).
+        ...(report.embeddingSpace ? { embeddingSpace: report.embeddingSpace } : {}),
       });
-      jlog.info({ ...done, seconds: report.seconds.toFixed(2), phases: report.phases, accuracy: report.metrics?.accuracy }, 'ranking applied');
+      jlog.info({ ...done, seconds: report.seconds.toFixed(2), phases: report.phases, accuracy: report.metrics?.accuracy, space: report.embeddingSpace }, 'ranking applied');
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       jlog.error({ err: reason }, 'job failed');

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Job, RankingEntry } from '../../lib/protocol/worker';
-import { MEDIA_BATCH, type WorkerItem } from '../../lib/protocol/worker';
-import { confidence, margin, rankPool, type StrategyName } from '../../lib/al';
+import { encodeVectorBase64, MEDIA_BATCH, type WorkerItem } from '../../lib/protocol/worker';
+import { confidence, margin, rankPool, type Embeddings, type StrategyName } from '../../lib/al';
 import { holdoutMetrics, trainRound, type Features } from '../../lib/model';
 import type { FeatureCache } from './cache';
 import type { WorkerClient } from './client';
@@ -20,6 +21,9 @@ interface PoolState {
   index: Map<number, number>;
   pixels: Float32Array;
   features?: Features;
+  /** The embedding space of `features` (spaceName), and whether the server has it: asked once per state, uploaded once per space. */
+  space?: string;
+  shared?: 'yes' | 'unsupported';
 }
 
 export interface JobReport {
@@ -31,9 +35,31 @@ export interface JobReport {
   /** The model and compute behind the features, as the extractor names them (backend null: the trainer's own). */
   model: string;
   backend: string | null;
+  /** The space the server holds this job's features in (the ranking names it), or null: not shared (an older server, or the upload failed). */
+  embeddingSpace: string | null;
+  /** Why the features could not be shared; the job goes on without them. */
+  embeddingsError?: string;
 }
 
 export type ProgressFn = (phase: string, done: number, total: number) => void;
+
+/** Items per embeddings upload: ~300 KB of JSON at 50-d (base64 float32). */
+export const EMBEDDINGS_CHUNK = 1000;
+
+/**
+ * The name of an embedding space: what made the features (the extractor and
+ * their kind and size) and a hash of the item ids and vectors, so one name
+ * always means the same vectors (a PCA refitted on new items gets a new name)
+ * and a restarted trainer with the same features finds its space uploaded.
+ */
+export function spaceName(ex: Pick<Extractor, 'space'>, itemIds: ArrayLike<number>, emb: Embeddings): string {
+  const ids = Int32Array.from(itemIds);
+  const hash = createHash('sha256')
+    .update(new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength))
+    .update(new Uint8Array(emb.data.buffer, emb.data.byteOffset, emb.n * emb.d * 4))
+    .digest('hex');
+  return `${ex.space(emb.d)}:${hash.slice(0, 16)}`;
+}
 
 /**
  * One retrain: fetch what changed, embed new items (raw pixels → PCA-50, or
@@ -84,6 +110,36 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     pools.set(job.projectId, state);
     if (missing.length > 0) cache?.savePixels(job.projectId, Int32Array.from(ids), pixels, ex.key);
     return state;
+  }
+
+  /**
+   * Makes sure the server holds this state's features (the dealer spreads
+   * batches in them): asks once per pool state, uploads a missing space once
+   * in chunks. Null when the server predates embedding uploads.
+   */
+  async function shareEmbeddings(job: Job, state: PoolState, ex: Extractor, progress: ProgressFn): Promise<string | null> {
+    const emb = state.features!.embeddings;
+    state.space ??= spaceName(ex, state.itemIds, emb);
+    if (state.shared === 'yes') return state.space;
+    if (state.shared === 'unsupported') return null;
+    const have = await client.embeddingsStatus(job.projectId, state.space);
+    if (!have) {
+      state.shared = 'unsupported';
+      return null;
+    }
+    if (have.count < emb.n || have.dim !== emb.d) {
+      for (let start = 0; start < emb.n; start += EMBEDDINGS_CHUNK) {
+        const end = Math.min(emb.n, start + EMBEDDINGS_CHUNK);
+        const items = [];
+        for (let row = start; row < end; row++) {
+          items.push({ itemId: state.itemIds[row], vector: encodeVectorBase64(emb.data.subarray(row * emb.d, (row + 1) * emb.d)) });
+        }
+        await client.uploadEmbeddings(job.projectId, { space: state.space, dim: emb.d, items });
+        progress('uploading embeddings', end, emb.n);
+      }
+    }
+    state.shared = 'yes';
+    return state.space;
   }
 
   async function run(job: Job, progress: ProgressFn): Promise<{ entries: RankingEntry[][]; report: JobReport }> {
@@ -147,6 +203,16 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     const conf = confidence(probs);
     t = lap('ranking', t);
     await breathe();
+    // After ranking, so a first job's one-time upload does not hold back its training; an upload that
+    // fails costs the dealer its spread (it deals in rank order), never the ranking.
+    let embeddingSpace: string | null = null;
+    let embeddingsError: string | undefined;
+    try {
+      embeddingSpace = await shareEmbeddings(job, state, ex, progress);
+    } catch (e) {
+      embeddingsError = e instanceof Error ? e.message : String(e);
+    }
+    t = lap('embeddings', t);
 
     const entries: RankingEntry[][] = [];
     for (let start = 0; start < ranked.order.length; start += CHUNK) {
@@ -159,7 +225,7 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
       }
       entries.push(chunk);
     }
-    return { entries, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, seconds: (performance.now() - t0) / 1000, phases, model: ex.model, backend: ex.backend } };
+    return { entries, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, seconds: (performance.now() - t0) / 1000, phases, model: ex.model, backend: ex.backend, embeddingSpace, embeddingsError } };
   }
 
   return { run, forget: (projectId: number) => pools.delete(projectId) };
