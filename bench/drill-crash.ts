@@ -17,6 +17,7 @@
  * Exit 1 when a label was lost, stored twice, or an item was leased twice.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../db/client';
@@ -124,7 +125,7 @@ async function main() {
         const cmp = await compare(checkDb, seed.projectId, acks);
         const doubleAfter = await doubleLeases(checkDb);
         const row = {
-          run, loadSeconds: Math.round(loadMs / 100) / 10, labelsThisRun: labelsAtKill - labelsBefore, serverRssMiB: Math.round(rss),
+          run, loadAverage: Math.round(os.loadavg()[0] * 10) / 10, loadSeconds: Math.round(loadMs / 100) / 10, labelsThisRun: labelsAtKill - labelsBefore, serverRssMiB: Math.round(rss),
           servedAgainMs: Math.round(servedMs), bannerMs: Math.round(bannerMs), requestsFailedDuringOutage: netErrors() - netBefore,
           doubleLeasesWhileDown: doubleWhileDown, doubleLeasesAfter: doubleAfter, acknowledgedSoFar: cmp.acknowledged, lostSoFar: cmp.lost, storedTwiceSoFar: cmp.storedTwice,
         };

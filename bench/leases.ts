@@ -2,7 +2,7 @@
  * npm run bench:leases — the lease property test (tests/server/services/
  * lease-property.test.ts) at scale: LEASE_PROPERTY_CLAIMS (100,000) claims
  * from random concurrent interleavings of claims, skips, labels, releases and
- * expiries, on PGlite and on Postgres (BENCH_DATABASE_URL or
+ * expiries by 8 annotators over 128-item projects (40 steps per run), on PGlite and on Postgres (BENCH_DATABASE_URL or
  * TEST_DATABASE_URL; without one only PGlite runs, and says so). Invariants are
  * checked after every step; reports claims done, double leases and time.
  * Raw JSON: bench/results/leases-<date>.json. Exit 1 when the property fails.
@@ -18,9 +18,14 @@ async function main() {
   const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '';
   if (!url) process.stderr.write('bench:leases: no BENCH_DATABASE_URL or TEST_DATABASE_URL: PGlite only\n');
   const started = Date.now();
-  const child = spawn('npx', ['vitest', 'run', 'tests/server/services/lease-property.test.ts'], {
+  // BENCH_VITEST_CONFIG: another vitest config (e.g. one without the Next build in its global setup).
+  const config = process.env.BENCH_VITEST_CONFIG ? ['-c', process.env.BENCH_VITEST_CONFIG] : [];
+  const child = spawn('npx', ['vitest', 'run', ...config, 'tests/server/services/lease-property.test.ts'], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LEASE_PROPERTY_CLAIMS: claims, TEST_DATABASE_URL: url },
+    env: {
+      LEASE_PROPERTY_ANNOTATORS: '8', LEASE_PROPERTY_POOL: '128', LEASE_PROPERTY_STEPS: '40',
+      ...process.env, LEASE_PROPERTY_CLAIMS: claims, TEST_DATABASE_URL: url,
+    },
   });
   let out = '';
   child.stdout.on('data', (d) => { out += d; process.stderr.write(d); });
@@ -30,6 +35,7 @@ async function main() {
     .map((m) => ({ database: m[1], claims: Number(m[2]), projects: Number(m[3]), doubleLeases: Number(m[4]), seconds: Number(m[5]) }));
   const row = {
     command: 'npm run bench:leases', date: new Date().toISOString(), machine: machine(), targetClaims: Number(claims),
+    settings: { annotators: Number(process.env.LEASE_PROPERTY_ANNOTATORS ?? 8), pool: Number(process.env.LEASE_PROPERTY_POOL ?? 128), steps: Number(process.env.LEASE_PROPERTY_STEPS ?? 40) },
     passed: code === 0, wallSeconds: Math.round((Date.now() - started) / 100) / 10, results,
   };
   fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });

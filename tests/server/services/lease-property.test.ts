@@ -16,12 +16,15 @@ import { buildProject } from '../../fixtures/builders';
  *   - no annotator holds one item twice,
  *   - a claim never deals an item that was labeled before it started (unless as overlap).
  *
- * Scale: LEASE_PROPERTY_CLAIMS (default 400) claims per database; `npm run
- * bench:leases` runs it at 100,000. LEASE_PROPERTY_SEED replays a failure.
+ * Scale: LEASE_PROPERTY_CLAIMS (default 400) claims per database, LEASE_PROPERTY_ANNOTATORS (4),
+ * LEASE_PROPERTY_POOL (24 items per run), LEASE_PROPERTY_STEPS (12 per run); `npm run bench:leases`
+ * runs it at 100,000 claims. LEASE_PROPERTY_SEED replays a failure.
  */
 const TARGET_CLAIMS = Number(process.env.LEASE_PROPERTY_CLAIMS ?? 400);
 const ANNOTATORS = Number(process.env.LEASE_PROPERTY_ANNOTATORS ?? 4);
 const POOL = Number(process.env.LEASE_PROPERTY_POOL ?? 24);
+/** Steps per run (each run is a fresh project): long runs at scale, so setting a project up does not dominate. */
+const STEPS = Number(process.env.LEASE_PROPERTY_STEPS ?? 12);
 const SEED = process.env.LEASE_PROPERTY_SEED ? Number(process.env.LEASE_PROPERTY_SEED) : undefined;
 // Roughly 1.5 s per 100 claims on this machine, with room for a loaded one.
 const TIMEOUT_MS = 60_000 + TARGET_CLAIMS * 100;
@@ -42,7 +45,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const), pick: fc.nat() }) },
 );
 /** A run: steps of actions that start at the same moment (Promise.all), as annotators' requests do. */
-const scenario = fc.array(fc.array(action, { minLength: 1, maxLength: ANNOTATORS * 2 }), { minLength: 1, maxLength: 12 });
+const scenario = fc.array(fc.array(action, { minLength: 1, maxLength: ANNOTATORS * 2 }), { minLength: Math.ceil(STEPS / 3), maxLength: STEPS });
 
 const rows = <T>(r: unknown): T[] => ((r as { rows?: T[] }).rows ?? (r as T[]));
 /** The service answers LeasedItem[] or { leases, queue }, depending on the queue's version: either is fine here. */
