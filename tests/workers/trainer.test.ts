@@ -99,6 +99,35 @@ describe('trainer worker against a running server', () => {
     }
   });
 
+  it('refuses bad embedding uploads with a 4xx and a message, storing nothing', async () => {
+    const { json: page } = await worker(`/projects/${projectId}/items?limit=2`);
+    const [a, b] = page.items.map((i: { id: number }) => i.id);
+    const put = (body: string, token?: string) => worker(`/projects/${projectId}/embeddings`, { method: 'PUT', body, token });
+    const chunk = (items: unknown[], dim = 2) => JSON.stringify({ space: 'test:bad', dim, items });
+    const bad: [string, Awaited<ReturnType<typeof put>>, number, RegExp][] = [
+      ['wrong token', await put(chunk([{ itemId: a, vector: [1, 2] }]), 'tdw_nope'), 401, /token/],
+      ['foreign ids', await put(chunk([{ itemId: a, vector: [1, 2] }, { itemId: 987654, vector: [1, 2] }])), 400, /987654/],
+      ['NaN', await put(`{"space":"test:bad","dim":2,"items":[{"itemId":${a},"vector":[NaN,1]}]}`), 400, /JSON/],
+      ['Infinity', await put(`{"space":"test:bad","dim":2,"items":[{"itemId":${a},"vector":[1e999,1]}]}`), 400, new RegExp(`item ${a}: value 0 is Infinity`)],
+      ['float32 overflow', await put(chunk([{ itemId: a, vector: [1e39, 1] }])), 400, new RegExp(`item ${a}: value 0`)],
+      ['wrong dim', await put(chunk([{ itemId: a, vector: [1, 2] }, { itemId: b, vector: [1, 2, 3] }])), 400, new RegExp(`item ${b}: has 3 values, not dim 2`)],
+      ['truncated chunk', await put(chunk([{ itemId: a, vector: [1, 2] }, { itemId: b, vector: [3, 4] }]).slice(0, 60)), 400, /truncated/],
+      ['truncated base64', await put(chunk([{ itemId: a, vector: 'AACAPwAA' }])), 400, /6 bytes, not whole float32s/],
+      ['bad space', await worker(`/projects/${projectId}/embeddings?space=no%20spaces`), 400, /space/],
+    ];
+    for (const [what, r, status, msg] of bad) {
+      expect(r.status, what).toBe(status);
+      expect(r.json.error.message, what).toMatch(msg);
+    }
+    const have = await worker(`/projects/${projectId}/embeddings?space=test:bad`);
+    expect(have).toEqual({ status: 200, json: { space: 'test:bad', count: 0, dim: null } });
+    // The same chunk, well formed, is stored (POST works as PUT), and sending it again overwrites it.
+    for (let i = 0; i < 2; i++) {
+      const ok = await worker(`/projects/${projectId}/embeddings`, { method: 'POST', body: chunk([{ itemId: a, vector: [1, 2] }, { itemId: b, vector: 'AACAPwAAAEA=' }]) });
+      expect(ok).toEqual({ status: 200, json: { stored: 2, count: 2 } });
+    }
+  });
+
   it('trains on the labels, pushes a ranking the queue deals from, and re-ranks after more labels', async () => {
     expect((await model()).job).toBeNull(); // nothing is due before 10 labels
     await labelSome(10);
@@ -133,11 +162,18 @@ describe('trainer worker against a running server', () => {
     expect(first.model.backend).toMatch(/cpu/);
     expect(first.job).toMatchObject({ state: 'done', attempts: 2 });
     expect(first.next).toHaveLength(10);
+    // The trainer shared its features: every item has a vector in the space the applied ranking names.
+    const { json: { items: all } } = await worker(`/projects/${projectId}/items?limit=10000`);
+    expect(first.ranking.embeddingSpace).toMatch(/^pca50:[0-9a-f]{16}$/);
+    expect((await worker(`/projects/${projectId}/embeddings?space=${first.ranking.embeddingSpace}`)).json)
+      .toEqual({ space: first.ranking.embeddingSpace, count: all.length, dim: 50 });
+    // Spaces no ranking names any more (the test's own above) are gone.
+    expect((await worker(`/projects/${projectId}/embeddings?space=test:bad`)).json.count).toBe(0);
 
-    // The annotator is dealt the model's picks (holdout items are mixed in by the queue, so compare with the head).
+    // 10 labels are too few to trust the model's uncertainty (lib/al uncertaintyTrusted): the queue deals cold.
     const { json: dealt } = await annotator.request('POST', `/api/projects/${projectId}/leases`, { hold: 3 });
-    const head = new Set(first.next.map((e: { itemId: number }) => e.itemId));
-    expect(dealt.leases.some((l: { itemId: number }) => head.has(l.itemId))).toBe(true);
+    expect(dealt.leases.length).toBeGreaterThan(0);
+    expect(dealt.leases.some((l: { stream: string }) => l.stream === 'uncertain')).toBe(false);
 
     await labelSome(10);
     await until('the second job', async () => (await model()).job?.state === 'queued');
@@ -147,5 +183,14 @@ describe('trainer worker against a running server', () => {
     expect(second.ranking.labelCount).toBe(20);
     expect(second.curve.length).toBe(2);
     expect(second.next.map((e: { itemId: number }) => e.itemId)).not.toEqual(first.next.map((e: { itemId: number }) => e.itemId));
+    // Same items, same features (from the disk cache): the same space, uploaded once.
+    expect(second.ranking.embeddingSpace).toBe(first.ranking.embeddingSpace);
+
+    // 20 labels covering every class: the model is trusted, and another annotator is dealt its picks,
+    // spread in the uploaded space (easy and holdout items are mixed in, so compare with the head).
+    const other = await new Client(server.url).login('ann2@tandem.local', DEMO_PASSWORD);
+    const { json: picks } = await other.request('POST', `/api/projects/${projectId}/leases`, { hold: 5 });
+    const head = new Set(second.next.map((e: { itemId: number }) => e.itemId));
+    expect(picks.leases.some((l: { stream: string; itemId: number }) => l.stream === 'uncertain' && head.has(l.itemId))).toBe(true);
   }, 120_000);
 });
