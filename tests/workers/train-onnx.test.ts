@@ -42,7 +42,22 @@ describe('trainer with an ONNX embedding model', async () => {
   const job: Job = { id: 1, projectId: 1, taskType: 'classification', classes: ['a', 'b'], labelCount: 12, strategy: 'auto', leaseExpiresAt: new Date().toISOString(), attempt: 1 };
   let model: EmbeddingModelInfo | null = info;
   const calls = { file: 0, media: 0 };
+  // The server's embedding store as the protocol shows it: items per space, and the requests.
+  const spaces = new Map<string, Map<number, number[]>>();
+  const shared = { asked: 0, chunks: 0 };
   const client = {
+    embeddingsStatus: async (_p: number, space: string) => {
+      shared.asked++;
+      const rows = spaces.get(space);
+      return { space, count: rows?.size ?? 0, dim: rows ? [...rows.values()][0].length : null };
+    },
+    uploadEmbeddings: async (_p: number, chunk: { space: string; dim: number; items: { itemId: number; vector: string }[] }) => {
+      shared.chunks++;
+      const rows = spaces.get(chunk.space) ?? new Map<number, number[]>();
+      for (const it of chunk.items) rows.set(it.itemId, Array.from(new Float32Array(new Uint8Array(Buffer.from(it.vector, 'base64')).buffer)));
+      spaces.set(chunk.space, rows);
+      return { stored: chunk.items.length, count: rows.size };
+    },
     allItems: async () => items,
     allLabels: async () => labels,
     mediaBatch: async (_p: number, ids: number[]) => { calls.media += ids.length; return new Map(ids.map((id) => [id, media.get(id)!])); },
@@ -70,6 +85,15 @@ describe('trainer with an ONNX embedding model', async () => {
     const files = fs.readdirSync(cacheDir).flatMap((d) => fs.readdirSync(path.join(cacheDir, d)));
     expect(files).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^rows-onnx-${sha256.slice(0, 16)}-[0-9a-f]{8}\\.bin$`))]));
     expect(files).not.toContain('pixels.bin');
+    // The features went to the server once, under a space naming the model: 16-d unit vectors as they are.
+    expect(report.embeddingSpace).toMatch(new RegExp(`^onnx:${sha256.slice(0, 16)}\\.[0-9a-f]{8}:unit16:[0-9a-f]{16}$`));
+    expect(shared).toEqual({ asked: 1, chunks: 1 });
+    const stored = spaces.get(report.embeddingSpace!)!;
+    expect(stored.size).toBe(n);
+    expect([...stored.values()].every((v) => v.length === 16 && Math.abs(Math.hypot(...v) - 1) < 1e-4)).toBe(true);
+    // A warm job does not ask again.
+    await trainer.run(job, () => undefined);
+    expect(shared).toEqual({ asked: 1, chunks: 1 });
   });
 
   it('a restarted trainer reads the model\'s rows and features from disk; the same model is loaded once', async () => {
@@ -79,6 +103,9 @@ describe('trainer with an ONNX embedding model', async () => {
     expect(calls).toEqual(before);
     expect(report.phases['features from cache']).toBeDefined();
     expect(report.model).toMatch(/^onnx:/);
+    // The same features from disk: the same space, which the server has, so it asks once and sends nothing.
+    expect(spaces.has(report.embeddingSpace!)).toBe(true);
+    expect(shared).toEqual({ asked: 2, chunks: 1 });
   });
 
   it('goes back to pixels when the project drops the model, never reusing the model\'s rows', async () => {
@@ -90,6 +117,9 @@ describe('trainer with an ONNX embedding model', async () => {
     expect(report.backend).toBeNull();
     expect(calls.media - before).toBe(n);
     expect(report.phases['features from cache']).toBeUndefined();
+    // Pixels through PCA are another space, uploaded beside the model's.
+    expect(report.embeddingSpace).toMatch(/^pca\d+:[0-9a-f]{16}$/);
+    expect(spaces.get(report.embeddingSpace!)!.size).toBe(n);
     model = info;
   });
 });
