@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt, notInArray, sql } from 'drizzle-orm';
+import { and, eq, lt, notInArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { items, leases } from '../schema';
 
@@ -12,11 +12,6 @@ export interface LeasedItem {
   width: number | null;
   height: number | null;
 }
-
-const leasedItemColumns = {
-  leaseId: leases.id, itemId: leases.itemId, stream: leases.stream, expiresAt: leases.expiresAt,
-  width: items.width, height: items.height,
-};
 
 /**
  * Serialises one annotator's claims in one project until the transaction ends:
@@ -34,13 +29,24 @@ export async function expireStaleLeases(db: Executor, projectId: number, now: Da
   return rows.length;
 }
 
-/** The annotator's open leases, redo items first, then in the order they were dealt; their expiry is pushed back. */
+/** The annotator's open leases, redo items first, then in the order they were dealt; their expiry is pushed back (one statement). */
 export async function renewActiveLeases(db: Executor, projectId: number, userId: number, expiresAt: Date): Promise<LeasedItem[]> {
-  await db.update(leases).set({ expiresAt })
-    .where(and(eq(leases.projectId, projectId), eq(leases.userId, userId), eq(leases.state, 'active')));
-  return db.select(leasedItemColumns).from(leases).innerJoin(items, eq(items.id, leases.itemId))
-    .where(and(eq(leases.projectId, projectId), eq(leases.userId, userId), eq(leases.state, 'active')))
-    .orderBy(desc(sql`${leases.stream} = 'redo'`), asc(leases.id));
+  const res = await db.execute(sql`
+    with r as (
+      update ${leases} set expires_at = ${expiresAt.toISOString()}::timestamptz
+      where project_id = ${projectId} and user_id = ${userId} and state = 'active'
+      returning id, item_id, stream, expires_at)
+    select r.id, r.item_id, r.stream, r.expires_at, i.width, i.height
+    from r join ${items} i on i.id = r.item_id
+    order by (r.stream = 'redo') desc, r.id`);
+  return leasedRows(res);
+}
+
+type LeasedRow = { id: unknown; item_id: unknown; stream: string; expires_at: Date | string; width: number | null; height: number | null };
+function leasedRows(res: unknown): LeasedItem[] {
+  return (res as { rows: LeasedRow[] }).rows.map((r) => ({
+    leaseId: Number(r.id), itemId: Number(r.item_id), stream: r.stream, expiresAt: new Date(r.expires_at), width: r.width, height: r.height,
+  }));
 }
 
 export interface NewLease {
@@ -59,11 +65,19 @@ export interface NewLease {
 /** Inserts leases and returns them in insertion order (the order they were dealt). */
 export async function insertLeases(db: Executor, rows: NewLease[]): Promise<LeasedItem[]> {
   if (rows.length === 0) return [];
-  const inserted = await db.insert(leases).values(rows).returning({ id: leases.id });
-  const ids = inserted.map((r) => r.id);
-  return db.select(leasedItemColumns).from(leases).innerJoin(items, eq(items.id, leases.itemId))
-    .where(sql`${leases.id} in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)
-    .orderBy(asc(leases.id));
+  // One statement: the inserted rows joined with their items, in insertion order.
+  const values = sql.join(rows.map((r, at) => sql`(${r.projectId}::int, ${r.itemId}::bigint, ${r.userId}::int, ${r.stream}::text, ${r.expiresAt.toISOString()}::timestamptz,
+    ${r.rankingId ?? null}::bigint, ${r.score ?? null}::real, ${r.detail ? JSON.stringify(r.detail) : null}::jsonb, ${at}::int)`), sql`, `);
+  const res = await db.execute(sql`
+    with v(project_id, item_id, user_id, stream, expires_at, ranking_id, score, detail, k) as (values ${values}),
+    r as (
+      insert into ${leases} (project_id, item_id, user_id, stream, expires_at, ranking_id, score, detail)
+      select project_id, item_id, user_id, stream, expires_at, ranking_id, score, detail from v order by k
+      returning id, item_id, stream, expires_at)
+    select r.id, r.item_id, r.stream, r.expires_at, i.width, i.height
+    from r join ${items} i on i.id = r.item_id
+    order by r.id`);
+  return leasedRows(res);
 }
 
 export async function findLease(db: Executor, leaseId: number): Promise<LeaseRow | undefined> {

@@ -91,43 +91,45 @@ export async function listLabelEventsAfter(db: Executor, projectId: number, afte
   }));
 }
 
-/** Active leases of the project (the partial index on active leases keeps this small). */
-export async function listActiveHolds(db: Executor, projectId: number): Promise<{ itemId: number; userId: number }[]> {
-  const rows = rowsOf<{ item_id: unknown; user_id: number }>(await db.execute(sql`
-    select item_id, user_id from leases where project_id = ${projectId} and state = 'active'`));
-  return rows.map((r) => ({ itemId: Number(r.item_id), userId: Number(r.user_id) }));
+/**
+ * Everything a claim reads about who holds and steers what, in one round trip: the project's
+ * active leases (the partial index on active leases keeps this small), the caller's skipped
+ * items, the streams of their last `historySize` leases (newest first), how many leases they
+ * were ever dealt (their batch counter), and the lead's controls (oldest first).
+ */
+export interface ClaimState {
+  holds: { itemId: number; userId: number }[];
+  skipped: number[];
+  recentStreams: string[];
+  dealt: number;
+  controls: { itemId: number; action: 'pin' | 'boost' | 'exclude' }[];
 }
 
-/**
- * The annotator's side of a claim, in one round trip: items they skipped, the streams of
- * their last `historySize` leases (newest first), and how many leases they were ever dealt
- * (their batch counter).
- */
-export async function readAnnotatorState(db: Executor, projectId: number, userId: number, historySize: number): Promise<{ skipped: number[]; recentStreams: string[]; dealt: number }> {
-  const rows = rowsOf<{ k: string; item_id: unknown; stream: string | null; n: unknown }>(await db.execute(sql`
-    (select 's' as k, item_id, null as stream, null::bigint as n from leases
+export async function readClaimState(db: Executor, projectId: number, userId: number, historySize: number): Promise<ClaimState> {
+  const rows = rowsOf<{ k: string; item_id: unknown; user_id: unknown; s: string | null }>(await db.execute(sql`
+    (select 'a' as k, item_id, user_id::bigint as user_id, null::text as s from leases
+      where project_id = ${projectId} and state = 'active')
+    union all
+    (select 's', item_id, null, null from leases
       where project_id = ${projectId} and user_id = ${userId} and state = 'skipped')
     union all
-    (select 'h', null, stream, null from leases
+    (select 'h', null, null, stream from leases
       where project_id = ${projectId} and user_id = ${userId} order by id desc limit ${historySize})
     union all
-    (select 'n', null, null, count(*) from leases where project_id = ${projectId} and user_id = ${userId})`));
-  const skipped: number[] = [];
-  const recentStreams: string[] = [];
-  let dealt = 0;
+    (select 'n', count(*), null, null from leases where project_id = ${projectId} and user_id = ${userId})
+    union all
+    (select 'c', item_id, null, action from queue_controls where project_id = ${projectId} order by created_at, item_id)`));
+  const out: ClaimState = { holds: [], skipped: [], recentStreams: [], dealt: 0, controls: [] };
   for (const r of rows) {
-    if (r.k === 's') skipped.push(Number(r.item_id));
-    else if (r.k === 'h') recentStreams.push(r.stream ?? '');
-    else dealt = Number(r.n);
+    switch (r.k) {
+      case 'a': out.holds.push({ itemId: Number(r.item_id), userId: Number(r.user_id) }); break;
+      case 's': out.skipped.push(Number(r.item_id)); break;
+      case 'h': out.recentStreams.push(r.s ?? ''); break;
+      case 'n': out.dealt = Number(r.item_id); break;
+      case 'c': out.controls.push({ itemId: Number(r.item_id), action: r.s as 'pin' | 'boost' | 'exclude' }); break;
+    }
   }
-  return { skipped, recentStreams, dealt };
-}
-
-/** A lead's pins, boosts and exclusions, oldest first. */
-export async function listQueueControls(db: Executor, projectId: number): Promise<{ itemId: number; action: 'pin' | 'boost' | 'exclude' }[]> {
-  const rows = rowsOf<{ item_id: unknown; action: 'pin' | 'boost' | 'exclude' }>(await db.execute(sql`
-    select item_id, action from queue_controls where project_id = ${projectId} order by created_at, item_id`));
-  return rows.map((r) => ({ itemId: Number(r.item_id), action: r.action }));
+  return out;
 }
 
 /** A pin is a one-off: once its item is dealt it is gone. */

@@ -1,7 +1,7 @@
 import type { Db, Tx } from '../../db/client';
 import { endLease, expireStaleLeases, findLease, insertLeases, lockAnnotatorQueue, releaseLeasesExcept, renewActiveLeases, type LeasedItem, type NewLease } from '../../db/queries/leases';
 import {
-  deletePins, listActiveHolds, listQueueControls, lockLeasableItems, lockProjectBudget, readAnnotatorState, readBudgetUsage, type LeaseClaimKind,
+  deletePins, lockLeasableItems, lockProjectBudget, readBudgetUsage, readClaimState, type LeaseClaimKind,
 } from '../../db/queries/queue-state';
 import type { ProjectRow } from '../../db/queries/projects';
 import { uncertaintyTrusted } from '../../lib/al/coldstart';
@@ -156,10 +156,9 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     }
 
     await view.book.refresh(tx);
-    // One connection per transaction: these run one after another.
-    const holds = await listActiveHolds(tx, projectId);
-    const me = await readAnnotatorState(tx, projectId, p.userId, HISTORY);
-    const controlRows = await listQueueControls(tx, projectId);
+    const me = await readClaimState(tx, projectId, p.userId, HISTORY);
+    const holds = me.holds;
+    const controlRows = me.controls;
     const controls = splitControls(controlRows.map((r) => ({ item: indexOf(view, r.itemId), action: r.action })).filter((r) => r.item >= 0));
     const heldItems: number[] = [];
     const heldBy: number[] = [];
