@@ -26,8 +26,11 @@ interface Props {
 }
 
 /** Items the page keeps leased: the one on screen plus prefetched ones, decoded and ready. */
-const HOLD = 3;
-/** Refill when fewer than this are ready: one refill every other label keeps one image decoded ahead. */
+const HOLD = 5;
+/**
+ * Claim when fewer than this are ready: about four items every four labels keeps an image
+ * decoded ahead with few claims (a claim costs the server more than a label).
+ */
 const REFILL_BELOW = 2;
 /** The server's cap on held items (lib/protocol/labeling.ts ClaimRequest). */
 const MAX_HOLD = 8;
@@ -63,6 +66,8 @@ export function Labeler({ projectId, userId, projectName, classes, keys, retrain
   const [queueState, setQueueState] = useState<QueueState>(OPEN);
   /** A lead's change is being applied: the prefetched items went back and new ones are on their way. */
   const [refilling, setRefilling] = useState(false);
+  /** Subscribed to the project's room: queue events reach this page (tests wait for it). */
+  const [live, setLive] = useState(false);
 
   const queueRef = useRef<HeldItem[]>([]);
   const outbox = useRef<PendingLabel[]>([]);
@@ -182,9 +187,10 @@ export function Labeler({ projectId, userId, projectName, classes, keys, retrain
         const t0 = performance.now();
         let refill: ClaimAnswer | null | undefined;
         try {
-          // When running low, the label carries the page's refill: in the steady state no claim is ever in
-          // flight beside a label (on PGlite the label waited behind it), and every other label is a bare commit.
-          const hold = queueRef.current.length < REFILL_BELOW ? holdFor(outbox.current.length - 1) : undefined;
+          // A label is a bare commit, and the refill claim goes between labels (see below): on PGlite a label
+          // waited behind a claim in flight beside it. Only when nothing is left to show does the label carry
+          // the refill (`hold`): the annotator waits for the next item either way, and one request beats two.
+          const hold = queueRef.current.length === 0 ? holdFor(outbox.current.length - 1) : undefined;
           const answer = await serial(() => call<LabelAnswer>('POST', `/api/projects/${projectId}/labels`, {
             leaseId: p.leaseId, itemId: p.itemId, label: p.label, clientKey: p.clientKey, hold,
           }));
@@ -210,8 +216,8 @@ export function Labeler({ projectId, userId, projectName, classes, keys, retrain
         saveOutbox(projectId, outbox.current);
         setPendingCount(outbox.current.length);
         if (refill) applyClaim(refill);
-        // No refill came: claim on its own only if the next label will not carry one (none queued, or the refill failed).
-        else if (queueRef.current.length < REFILL_BELOW && (refill === null || outbox.current.length === 0)) void topUpRef.current();
+        // Running low: claim now, before the next label goes (lease requests run one at a time, in order).
+        else if (queueRef.current.length < REFILL_BELOW) void topUpRef.current();
       }
     } finally {
       flushing.current = false;
@@ -299,7 +305,7 @@ export function Labeler({ projectId, userId, projectName, classes, keys, retrain
     setSocket(socket);
     let connectedBefore = false;
     socket.on('connect', () => {
-      socket.emit('subscribe', { projectId }, () => {});
+      socket.emit('subscribe', { projectId }, (ack: { ok?: boolean } | undefined) => setLive(ack?.ok === true));
       // Back after a drop: queue events may have been missed meanwhile.
       if (connectedBefore) reshuffleRef.current();
       connectedBefore = true;
@@ -322,7 +328,8 @@ export function Labeler({ projectId, userId, projectName, classes, keys, retrain
       }
       reshuffleRef.current();
     });
-    return () => { socket.disconnect(); setSocket(null); };
+    socket.on('disconnect', () => setLive(false));
+    return () => { socket.disconnect(); setSocket(null); setLive(false); };
   }, [projectId, userId]);
 
   useEffect(() => {
@@ -362,7 +369,7 @@ export function Labeler({ projectId, userId, projectName, classes, keys, retrain
   }, [current?.leaseId]);
 
   return (
-    <div className="labeler">
+    <div className="labeler" data-testid="labeler" data-live={live}>
       <header className="labeler-head">
         <div>
           <h1>{projectName}</h1>
@@ -389,6 +396,7 @@ export function Labeler({ projectId, userId, projectName, classes, keys, retrain
             alt={i === 0 ? `item ${item.itemId}` : ''}
             data-testid={i === 0 ? 'current-item' : undefined}
             data-item-id={item.itemId}
+            data-stream={item.stream}
             className={`item-image${i === 0 ? '' : ' prefetched'}`}
             draggable={false}
           />

@@ -19,9 +19,8 @@ export const POST = route({ params: ProjectParams, body: SubmitLabelWithRefill }
   const result = await rt.services.labels.submit(principal, params.projectId, label);
   if (hold === undefined) return { ...result, committed: true };
   try {
-    const claimed: unknown = await rt.services.queue.claim(principal, params.projectId, hold);
-    // The claim answers its leases (and, with the team queue, the queue's state); the page reads both as the claim route's answer.
-    const refill = Array.isArray(claimed) ? { leases: claimed } : claimed;
+    // The claim route's answer (leases and the queue's state), so the page reads both the same way.
+    const refill = await rt.services.queue.claimBatch(principal, params.projectId, hold);
     return { ...result, committed: true, refill };
   } catch (e) {
     // The label is committed whatever happens here: acknowledge it, and let the page claim on its own.
