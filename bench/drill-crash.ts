@@ -53,7 +53,8 @@ async function doubleLeases(db: Database): Promise<number> {
 async function compare(db: Database, projectId: number, acks: Ack[]) {
   const stored = rows<{ email: string; client_key: string; n: number }>(await db.db.execute(sql`
     select u.email, a.client_key, count(*)::int as n from annotations a join users u on u.id = a.user_id
-    where a.project_id = ${projectId} and a.action = 'label' and a.client_key is not null group by u.email, a.client_key`));
+    where a.project_id = ${projectId} and a.action = 'label' and a.client_key is not null and a.client_key not like 'seed-%'
+    group by u.email, a.client_key`));
   const byKey = new Map(stored.map((s) => [`${s.email} ${s.client_key}`, Number(s.n)]));
   const acked = new Set(acks.map((a) => `${a.email} ${a.clientKey}`));
   const lost = acks.filter((a) => !byKey.has(`${a.email} ${a.clientKey}`));
@@ -153,7 +154,8 @@ async function main() {
       perRun: runs,
     };
     fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-    const file = path.join(ROOT, `bench/results/drill-crash-${out.date.slice(0, 10)}.json`);
+      const custom = ['DRILL_RUNS', 'DRILL_POOL', 'DRILL_ANNOTATORS'].some((k) => process.env[k]);
+    const file = path.join(ROOT, `bench/results/drill-crash-${out.date.slice(0, 10)}${custom ? '-custom' : ''}.json`);
     fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
     console.log(JSON.stringify(out, null, 2));
     console.log(`\nwritten to ${path.relative(ROOT, file)}`);

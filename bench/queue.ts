@@ -158,7 +158,9 @@ async function main() {
   const date = new Date().toISOString();
   const out = { command: 'npm run bench:queue', date, machine: machine(), env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_') && k !== 'BENCH_DATABASE_URL')), results };
   fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-  const file = path.join(ROOT, `bench/results/queue-${date.slice(0, 10)}.json`);
+  // Quick runs (any BENCH_POOL/ANNOTATORS/SECONDS override) never overwrite the full-scale figures' file.
+  const custom = ['BENCH_POOL', 'BENCH_ANNOTATORS', 'BENCH_PGLITE_POOL', 'BENCH_PGLITE_ANNOTATORS', 'BENCH_SECONDS', 'BENCH_DB'].some((k) => process.env[k]);
+  const file = path.join(ROOT, `bench/results/queue-${date.slice(0, 10)}${custom ? '-custom' : ''}.json`);
   fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
   console.log(JSON.stringify(out, null, 2));
   console.log(`\nwritten to ${path.relative(ROOT, file)}\n`);

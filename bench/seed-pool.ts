@@ -2,7 +2,8 @@
  * Synthetic large pools for the queue benches and the crash drill: a project
  * with `pool` items, an applied ranking over its pool items and synthetic
  * embeddings, seeded straight into a database before a real server starts on
- * it. Items are inserted with one `generate_series` statement and all point at
+ * it. The project is past cold start (100 labels, every class seen), so the
+ * ranking is trusted and dealt from. Items are inserted with one `generate_series` statement and all point at
  * one tiny PNG stored once in the media store (the bench measures dealing, not
  * image bytes); the schema comes from the server's own migrations.
  */
@@ -22,6 +23,8 @@ export interface PoolOptions {
   /** Embedding width; 0 = no embeddings. */
   dim: number;
   holdoutShare?: number;
+  /** Pool items labeled before the bench starts (default 100, 10 per class): the model is past cold start. */
+  labeled?: number;
   slug?: string;
 }
 
@@ -64,9 +67,11 @@ export async function seedPool(database: Database, mediaRoot: string, opts: Pool
   await exec(sql`insert into users (email, name, password_hash, role) values ('admin@bench.local', 'admin', ${hash}, 'admin')`);
   const leadEmail = 'lead@bench.local';
   const annotatorEmails = Array.from({ length: opts.annotators }, (_, i) => `ann${String(i + 1).padStart(3, '0')}@bench.local`);
+  let leadId = 0;
   for (const [email, role] of [[leadEmail, 'lead'], ...annotatorEmails.map((e) => [e, 'annotator'])]) {
     const [u] = rows<{ id: number }>(await exec(sql`insert into users (email, name, password_hash, role) values (${email}, ${email.split('@')[0]}, ${hash}, 'user') returning id`));
     await exec(sql`insert into memberships (project_id, user_id, role) values (${projectId}, ${u.id}, ${role})`);
+    if (role === 'lead') leadId = Number(u.id);
   }
   const users = lap();
 
@@ -79,6 +84,14 @@ export async function seedPool(database: Database, mediaRoot: string, opts: Pool
       case when abs(hashtext('h' || (g / 4)) % 1000) < ${Math.round(holdout * 1000)} then 'holdout' else 'pool' end,
       'open', random(), (g % 10)::text, 28, 28
     from generate_series(1, ${opts.pool}::int) g`);
+  // Past cold start: `labeled` pool items (every class) carry a human label, as after a first session,
+  // so the ranking below is trusted and dealing follows it (the figure is about ranked dealing).
+  const labeled = opts.labeled ?? 100;
+  await exec(sql`
+    insert into annotations (project_id, item_id, user_id, action, payload, source, client_key)
+    select ${projectId}, id, ${leadId}, 'label', jsonb_build_object('label', (id % 10)::text), 'human', 'seed-' || id
+    from (select id from items where project_id = ${projectId} and split = 'pool' order by id limit ${labeled}) x`);
+  await exec(sql`update items set status = 'labeled' where id in (select item_id from annotations where project_id = ${projectId})`);
   const itemsMs = lap();
 
   // An applied ranking over every pool item, as the worker endpoints leave it: a model version, entries with
@@ -86,15 +99,15 @@ export async function seedPool(database: Database, mediaRoot: string, opts: Pool
   const space = opts.dim > 0 ? `bench:synthetic-${opts.dim}` : null;
   const [mv] = rows<{ id: number }>(await exec(sql`
     insert into model_versions (project_id, label_count, backend, model, metrics)
-    values (${projectId}, 0, 'bench', 'synthetic', '{}'::jsonb) returning id`));
+    values (${projectId}, ${labeled}, 'bench', 'synthetic', '{}'::jsonb) returning id`));
   const [rk] = rows<{ id: number }>(await exec(sql`
     insert into rankings (project_id, model_version_id, strategy, label_count, embedding_space, status)
-    values (${projectId}, ${mv.id}, 'entropy', 0, ${space}, 'applied') returning id`));
+    values (${projectId}, ${mv.id}, 'entropy', ${labeled}, ${space}, 'applied') returning id`));
   const rankingId = Number(rk.id);
   await exec(sql`
     insert into ranking_entries (ranking_id, item_id, position, score, predicted, confidence, chunk)
     select ${rankingId}, id, (row_number() over (order by s desc, id))::int - 1, s, (id % 10)::text, 1 - s * 0.9, 0
-    from (select id, random()::real as s from items where project_id = ${projectId} and split = 'pool') x`);
+    from (select id, random()::real as s from items where project_id = ${projectId} and split = 'pool' and status = 'open') x`);
   const ranking = lap();
 
   // Synthetic embeddings: 64 clusters with noise, so "diverse" has something to spread over.
