@@ -40,7 +40,7 @@ export function indexOf(view: Pick<PoolView, 'ids'>, itemId: number): number {
 }
 
 interface Base {
-  importId: number;
+  key: string;
   n: number;
   ids: Float64Array;
   holdout: HoldoutItems;
@@ -53,7 +53,10 @@ interface Base {
 interface Entry {
   current?: PoolView;
   building?: { signature: PoolSignature; promise: Promise<PoolView> };
-  bases: Map<number, Promise<Base>>;
+  /** The items part per signature (an import or a ranking re-reads items: their split or reference may have changed). */
+  bases: Map<string, Promise<Base>>;
+  /** The last items part built: its label book (and embeddings) carry over while the item ids stay the same. */
+  last?: Base;
 }
 
 export interface PoolViewOptions {
@@ -98,12 +101,13 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
   }
 
   async function build(entry: Entry, projectId: number, signature: PoolSignature, classes: readonly string[]): Promise<PoolView> {
-    let base = entry.bases.get(signature.importId);
+    const key = `${signature.importId}:${signature.rankingId}`;
+    let base = entry.bases.get(key);
     if (!base) {
       entry.bases.clear();
-      base = buildBase(projectId, signature.importId);
-      entry.bases.set(signature.importId, base);
-      base.catch(() => entry.bases.delete(signature.importId));
+      base = buildBase(projectId, key, entry.last).then((b) => (entry.last = b));
+      entry.bases.set(key, base);
+      base.catch(() => entry.bases.delete(key));
     }
     const b = await base;
     const view: PoolView = { projectId, signature, n: b.n, ids: b.ids, holdout: b.holdout, gold: b.gold, book: b.book };
@@ -114,7 +118,7 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
     return view;
   }
 
-  async function buildBase(projectId: number, importId: number): Promise<Base> {
+  async function buildBase(projectId: number, key: string, previous: Base | undefined): Promise<Base> {
     const rows = await loadPoolItems(db, projectId);
     const n = rows.length;
     const ids = new Float64Array(n);
@@ -133,9 +137,12 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
       }
       if (r.gold) gold.push(i);
     }
+    const holdout = { item: Int32Array.from(holdoutItem), group: Int32Array.from(holdoutGroup) };
+    // Same items as before (a new ranking, no import): the label book and the embeddings cache carry over.
+    if (previous && sameIds(previous.ids, ids)) return { ...previous, key, holdout, gold: Int32Array.from(gold) };
     const book = createLabelBook(projectId, n, (id) => indexOf({ ids }, id));
     await book.refresh(db);
-    return { importId, n, ids, holdout: { item: Int32Array.from(holdoutItem), group: Int32Array.from(holdoutGroup) }, gold: Int32Array.from(gold), book };
+    return { key, n, ids, holdout, gold: Int32Array.from(gold), book };
   }
 
   async function buildRanking(b: Base, head: RankingHead, classes: readonly string[]): Promise<RankingView> {
@@ -185,6 +192,12 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
       entries.delete(projectId);
     },
   };
+}
+
+function sameIds(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function same(a: PoolSignature, b: PoolSignature): boolean {

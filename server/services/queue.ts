@@ -265,7 +265,9 @@ export function createQueueService(db: Db, opts: QueueOptions) {
 
   function trusted(view: PoolView, classes: readonly string[]): boolean {
     if (!view.ranking) return false;
-    // The same rule the trainer's `auto` uses to leave cold start, on what the model behind the ranking saw.
+    // A named strategy ranks from the first model on (the trainer does not cold-start it either), so its ranking is dealt as is.
+    if (view.ranking.head.strategy !== 'auto') return true;
+    // `auto`: the rule the trainer uses to leave cold start, on what the model behind the ranking saw.
     return uncertaintyTrusted({ labeled: view.ranking.head.labelCount, classesSeen: view.book.classesSeen(classes), numClasses: classes.length });
   }
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../db/client';
-import { items } from '../../../db/schema';
+import { items, projects } from '../../../db/schema';
 import { eq } from 'drizzle-orm';
 import { createTrainingService, DEFAULT_TRAINING } from '../../../server/services/training';
 import { SYSTEM } from '../../../server/services/access';
@@ -88,6 +88,8 @@ describe.each(DATABASE_KINDS)('training jobs and rankings on %s', (kind) => {
     expect(done.entries).toBe(25);
     const status = await s.training.status(SYSTEM, s.project.id);
     expect(status).toMatchObject({ labels: 5, ranking: { behind: 0, strategy: 'margin' }, model: { backend: 'test', metrics }, job: { state: 'done' } });
+    // Only the ranking's own stream here (no easy items mixed in), so the deal follows the ranking's order.
+    await database.db.update(projects).set({ settings: { queue: { easyShare: 0 } } }).where(eq(projects.id, s.project.id));
     const leases = await s.services.queue.claim(s.annotators[1], s.project.id, 3);
     const open = (await database.db.select({ id: items.id, status: items.status }).from(items)).filter((r) => r.status === 'open').map((r) => r.id).sort((x, y) => y - x);
     expect(leases.map((l) => l.itemId)).toEqual(open.slice(0, 3));
@@ -131,6 +133,8 @@ describe.each(DATABASE_KINDS)('training jobs and rankings on %s', (kind) => {
     const entries = pool.map((r, i) => ({ itemId: r.id, score: -i, predicted: 'cat', confidence: 0.5 }));
     await s.training.uploadChunk(s.worker, job.id, { index: 0, total: 1, entries });
     await s.training.complete(s.worker, job.id, { labelCount: 5, backend: 't', model: 'm', strategy: 's', metrics: null, chunks: 1 });
+    // 1 in 4 holdout (no easy items): a batch of 8 holds 2 holdout items between ranked ones.
+    await database.db.update(projects).set({ settings: { queue: { easyShare: 0, holdoutShare: 0.25 } } }).where(eq(projects.id, s.project.id));
     const dealt = await s.services.queue.claim(s.annotators[1], s.project.id, 8);
     const streams = new Set(dealt.map((l) => l.stream));
     expect(streams).toEqual(new Set(['uncertain', 'holdout']));
