@@ -14,11 +14,14 @@ const WHY: Record<string, string> = {
   redo: 'You undid your label on this item: it is back for you to label again.',
 };
 
+/** Small and quiet: a reason to glance at, not a call to act (inline, so the tag travels with the component). */
+const STYLE = { fontSize: '.75rem', padding: '.05rem .45rem', borderRadius: '999px', border: '1px solid #d0d5dd', color: '#475467', cursor: 'help' } as const;
+
 export function StreamTag({ stream }: { stream: string }) {
   const why = WHY[stream];
   if (!why) return null;
   return (
-    <span className={`stream-tag stream-${stream}`} title={why} data-testid="stream-tag" data-stream={stream} aria-label={`${stream}: ${why}`}>
+    <span className={`stream-tag stream-${stream}`} title={why} data-testid="stream-tag" data-stream={stream} aria-label={`${stream}: ${why}`} style={STYLE}>
       {stream}
     </span>
   );

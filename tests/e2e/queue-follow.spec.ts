@@ -97,5 +97,39 @@ test.describe('the labeling page follows the team queue live', () => {
     // Followed live: the same document throughout, and every label committed.
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     await expect(page.getByTestId('pending-count')).toHaveCount(0);
+    await page.context().close();
+  });
+
+  test('a pause shows once the item on screen is done, and a resume deals again; a closed tab hands its items back at once', async ({ browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginInBrowser(page, server.url, 'ann1@tandem.local', DEMO_PASSWORD);
+    await page.goto(`${server.url}/projects/${projectId}/label`);
+    await expect(page.getByTestId('current-item')).toBeVisible();
+    await expect(page.getByTestId('labeler')).toHaveAttribute('data-live', 'true');
+    await expect.poll(async () => (await heldStreams(page)).length).toBeGreaterThan(2);
+    const onScreen = await page.getByTestId('current-item').getAttribute('data-item-id');
+
+    expect((await lead.request('POST', `/api/projects/${projectId}/queue/pause`, {})).status).toBe(200);
+    // The annotator finishes the item on screen; nothing new is dealt, and the page says why.
+    await expect(page.getByTestId('queue-ending')).toHaveAttribute('data-state', 'paused');
+    await expect(page.getByTestId('current-item')).toHaveAttribute('data-item-id', onScreen!);
+    await page.keyboard.press('7');
+    await expect(page.getByTestId('queue-empty')).toHaveAttribute('data-state', 'paused');
+    await expect(page.getByTestId('queue-empty')).toContainText('paused');
+    await expect(page.getByTestId('pending-count')).toHaveCount(0);
+
+    expect((await lead.request('POST', `/api/projects/${projectId}/queue/resume`, {})).status).toBe(200);
+    await expect(page.getByTestId('current-item')).toBeVisible();
+    await expect(page.getByTestId('queue-ending')).toHaveCount(0);
+    await expect.poll(async () => (await heldStreams(page)).length).toBeGreaterThan(2);
+
+    // Leases last 10 minutes; a closed tab releases them by beacon, so teammates get the items now.
+    const held = async () => ((await lead.request('GET', `/api/projects/${projectId}/queue/holds`)).json.holders as { email: string; leases: unknown[] }[])
+      .find((h) => h.email === 'ann1@tandem.local')?.leases.length ?? 0;
+    expect(await held()).toBeGreaterThan(2);
+    await page.close({ runBeforeUnload: true });
+    await expect.poll(held, { timeout: 10_000 }).toBe(0);
+    await context.close();
   });
 });
