@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { leases } from '../../db/schema';
 import { findByClientKey, findLastLiveLabel, hasLiveLabel, insertAnnotation, setItemStatus, countLiveLabelsOfUser } from '../../db/queries/annotations';
 import { endLease, findActiveLeaseOfItem, findLease, insertLeases, type LeasedItem } from '../../db/queries/leases';
 import { countProjectItems } from '../../db/queries/projects';
@@ -34,6 +36,10 @@ export function createLabelService(db: Db, opts: { leaseSeconds: number; events?
     }
     try {
       const result = await db.transaction(async (tx) => {
+        // Lock the lease row first: a retry racing the original waits here until the original commits,
+        // and only then looks for the client key, so it finds the stored label instead of a completed
+        // lease (read committed: each statement sees what committed before it started).
+        await tx.select({ id: leases.id }).from(leases).where(eq(leases.id, input.leaseId)).for('update');
         const seen = await findByClientKey(tx, p.userId, input.clientKey);
         if (seen) return { annotationId: seen.id, duplicate: true };
         const lease = await findLease(tx, input.leaseId);

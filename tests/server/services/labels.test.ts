@@ -28,6 +28,23 @@ describe.each(DATABASE_KINDS)('label service on %s', (kind) => {
     expect((await listCurrentLabels(database.db, project.id)).length).toBe(1);
   });
 
+  it('answers every one of a burst of identical submits with the one stored label (a retry racing the original)', async () => {
+    const rounds = 40;
+    const { services, project, annotators } = await buildProject(database.db, { n: rounds });
+    const me = annotators[0];
+    for (let round = 0; round < rounds; round++) {
+      const [l] = await services.queue.claim(me, project.id, 1);
+      const body = { leaseId: l.leaseId, itemId: l.itemId, label: 'cat', clientKey: `burst-key-${round}` };
+      const burst = 2 + (round % 3);
+      const answers = await Promise.all(Array.from({ length: burst }, () => services.labels.submit(me, project.id, body)));
+      expect(new Set(answers.map((a) => a.annotationId)).size, `round ${round}`).toBe(1);
+      expect(answers.filter((a) => !a.duplicate).length, `round ${round}: exactly one submit stored it`).toBe(1);
+    }
+    const labels = await listCurrentLabels(database.db, project.id);
+    expect(labels.length).toBe(rounds);
+    expect((await services.labels.progress(me, project.id)).mine).toBe(rounds);
+  });
+
   it('rejects a class the project does not have, storing nothing', async () => {
     const { services, project, annotators } = await buildProject(database.db, { n: 1 });
     const [l] = await services.queue.claim(annotators[0], project.id, 1);
