@@ -51,7 +51,7 @@ async function runScenario(sc: Scenario) {
 
     const port = await freePort();
     const t0 = Date.now();
-    const server = await startTandem({ dataDir, port, env: { DATABASE_URL: pg?.url ?? '', TANDEM_DEMO: '0', TANDEM_TRAINER: '0' } });
+    const server = await startWithRetry(() => startTandem({ dataDir, port, env: { DATABASE_URL: pg?.url ?? '', TANDEM_DEMO: '0', TANDEM_TRAINER: '0' } }));
     const startMs = Date.now() - t0;
     const pid = pidOfPort(port);
     const rss: number[] = [];
@@ -143,6 +143,19 @@ async function integrity(database: Database) {
 
 function log(s: string) { process.stderr.write(s + '\n'); }
 
+/** `tandem start` rebuilds the web app when a source changed; a build already running elsewhere makes it exit: wait and retry. */
+async function startWithRetry<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (e) {
+      if (attempt >= 5 || !/next build/.test(String(e))) throw e;
+      log(`server start failed on a concurrent next build; retrying in 20 s (${attempt}/4)`);
+      await new Promise((r) => setTimeout(r, 20_000));
+    }
+  }
+}
+
 async function main() {
   if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
   await ensureBuild(ROOT, createLogger('info', 'bench'));
@@ -153,8 +166,11 @@ async function main() {
     else log('postgres: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
   }
   if (kinds.includes('pglite')) scenarios.push({ kind: 'pglite', pool: env('BENCH_PGLITE_POOL', 100_000), annotators: env('BENCH_PGLITE_ANNOTATORS', 10) });
-  const results = [];
-  for (const sc of scenarios) results.push(await runScenario(sc));
+  const results: Record<string, unknown>[] = [];
+  for (const sc of scenarios) {
+    results.push(await runScenario(sc));
+    log(`${sc.kind}: ${JSON.stringify(results.at(-1))}`);
+  }
   const date = new Date().toISOString();
   const out = { command: 'npm run bench:queue', date, machine: machine(), env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_') && k !== 'BENCH_DATABASE_URL')), results };
   fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
@@ -167,7 +183,7 @@ async function main() {
   console.log('| date | database | pool | annotators | next batch p50 / p95 / p99 ms | label p50 / p99 ms | labels/s | errors | server RSS peak | seed s | double leases |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   let ok = true;
-  for (const r of results as any[]) {
+  for (const r of results as any[]) { // eslint-disable-line @typescript-eslint/no-explicit-any
     const errs = Object.values(r.errors as Record<string, number>).reduce((s, n) => s + n, 0);
     console.log(`| ${date.slice(0, 10)} | ${r.database} | ${r.pool.toLocaleString('en')} | ${r.annotators} | ${r.claimP50} / ${r.claimP95} / ${r.claimP99} | ${r.labelP50} / ${r.labelP99} | ${r.labelsPerSecond} | ${errs} | ${r.serverRssMiB.peak} MiB | ${r.seedSeconds} | ${r.checks?.doubleLeases ?? '–'} |`);
     if (!(r.claimP99 < TARGET_P99_MS)) { ok = false; log(`MISS: ${r.database} next batch p99 ${r.claimP99} ms ≥ ${TARGET_P99_MS} ms`); }
