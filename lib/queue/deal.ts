@@ -1,10 +1,10 @@
 import { randomPick } from '../al/coldstart';
 import { eligibleIndices } from '../al/topk';
 import { hashUnit, mulberry32 } from '../random';
-import { pickCold } from './cold';
+import { pickCold, pickColdIndexed, randomFree } from './cold';
 import { pickEasy } from './easy';
 import { pickGold } from './gold';
-import { pickHoldout, type HoldoutPick } from './holdout';
+import { pickHoldout, pickHoldoutIndexed, type HoldoutPick } from './holdout';
 import type { DealInput, RankingView } from './input';
 import { pickOverlap } from './overlap';
 import { planSlots } from './plan';
@@ -56,17 +56,22 @@ export function dealBatch(input: DealInput): Batch {
   const seed = () => Math.floor(rng() * 2 ** 32);
   const seeds = { plan: seed(), gold: seed(), overlap: seed(), holdout: seed(), easy: seed(), main: seed(), fill: seed() };
   const holdoutItems = input.holdout ?? { item: EMPTY, group: EMPTY };
+  const index = input.holdoutIndex;
+  if (index && (index.n !== pool.n || index.count !== holdoutItems.item.length)) {
+    throw new RangeError(`holdout index built for ${index.count} holdout items of ${index.n}, the input has ${holdoutItems.item.length} of ${pool.n}`);
+  }
+  const holdoutPicks = (k: number) => index ? pickHoldoutIndexed(pool, index, k, seeds.holdout) : pickHoldout(pool, holdoutItems, k, seeds.holdout);
   const make = assignmentMaker(ranking);
 
   if (input.mode === 'holdout-only') {
-    const picks = pickHoldout(pool, holdoutItems, want, seeds.holdout);
+    const picks = holdoutPicks(want);
     return { assignments: picks.map((p) => make(p.item, { kind: 'holdout', group: p.group })), main, short: want - picks.length };
   }
 
   // What each special stream can supply, at most a whole batch each (the lists are disjoint by role).
   const gold = s.goldShare > 0 ? pickGold(pool, input.gold ?? EMPTY, want, seeds.gold) : EMPTY;
   const overlap = s.overlapShare > 0 ? pickOverlap(pool, input.labeled?.item ?? EMPTY, s.overlapK, want, seeds.overlap) : [];
-  const holdout = pickHoldout(pool, holdoutItems, want, seeds.holdout);
+  const holdout = holdoutPicks(want);
   const easyShare = main === 'uncertain' ? s.easyShare : 0;
   const easy = easyShare > 0 && ranking
     ? pickEasy(ranking.confidence, ranking.predicted, emb, { want, exclude: pool.blocked, order: ranking.byConfidence, held: pool.held, factor: s.shortlistFactor, seed: seeds.easy })
@@ -138,6 +143,15 @@ function mainPicks(
       for (let i = 0; i < pool.n; i++) if (pool.blocked[i] === 0 && Number.isNaN(ranking.score[i])) unranked.push(i);
       for (const i of randomPick(Int32Array.from(unranked), need - out.length, seeds.fill).indices) out.push(make(i, { kind: 'cold', method: 'random' }));
     }
+  } else if (input.coldIndex && s.cold === 'stratified' && input.embeddings) {
+    // Precomputed clusters: no pass over the pool, no k-means per deal.
+    const centres = Int32Array.from(new Set([...pool.held, ...pool.fresh, ...(input.labeled?.item ?? EMPTY)]));
+    for (const i of pickColdIndexed(input.embeddings, input.coldIndex, { want: need, blocked: pool.blocked, centres, seed: seeds.main })) {
+      out.push(make(i, { kind: 'cold', method: 'stratified' }));
+    }
+  } else if ((s.cold === 'random' || !input.embeddings) && pool.n > 100_000) {
+    // Random cold on a large pool: seeded draws of free items rather than listing every free item.
+    for (const i of randomFree(pool.blocked, need, seeds.main)) out.push(make(i, { kind: 'cold', method: 'random' }));
   } else {
     const centres = [...pool.held, ...pool.fresh, ...(input.labeled?.item ?? EMPTY)];
     const cold = pickCold(input.embeddings, {

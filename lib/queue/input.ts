@@ -1,4 +1,6 @@
 import type { Embeddings } from '../al/types';
+import type { ColdIndex } from './cold';
+import type { HoldoutIndex } from './holdout';
 import type { QueueSettings } from './settings';
 import type { StreamKind } from './streams';
 
@@ -74,6 +76,16 @@ export interface DealInput {
   gold?: Int32Array;
   /** Holdout items: dealt only by the holdout stream, never chosen by the model. */
   holdout?: HoldoutItems;
+  /**
+   * Optional, for large pools: `indexHoldout(holdout, n)`, built once per pool view. With it a
+   * deal walks only the groups it picks from instead of every holdout item.
+   */
+  holdoutIndex?: HoldoutIndex;
+  /**
+   * Optional, for large pools: `indexCold(embeddings)`, built once per embeddings. With it a
+   * stratified cold deal picks from precomputed clusters instead of running k-means.
+   */
+  coldIndex?: ColdIndex;
   /** Items a lead excluded: never dealt. */
   excluded?: Int32Array;
   /** The annotator's recent streams, oldest first (the service keeps the last 50 or so). */

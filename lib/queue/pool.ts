@@ -21,6 +21,8 @@ export interface Pool {
   held: Int32Array;
   /** Items labeled since the ranking. */
   fresh: Int32Array;
+  /** The input's item lists, so a stream with a precomputed index can visit the few touched items instead of all n. */
+  lists: { labeled: Int32Array; mine: Int32Array; gold: Int32Array; excluded: Int32Array };
 }
 
 export const ROLE_POOL = 0;
@@ -86,5 +88,5 @@ export function buildPool(input: DealInput): Pool {
   for (const i of gold) role[i] = blocked[i] = ROLE_GOLD;
   for (const i of excluded) role[i] = blocked[i] = ROLE_EXCLUDED;
   for (const i of fresh) blocked[i] = 1;
-  return { n, labels, heldBy, mine, role, blocked, held: Int32Array.from(heldList), fresh };
+  return { n, labels, heldBy, mine, role, blocked, held: Int32Array.from(heldList), fresh, lists: { labeled: labeled.item, mine: mineList, gold, excluded } };
 }
