@@ -1,13 +1,17 @@
-import { auth } from './nextauth';
+import { cookies } from 'next/headers';
 import { runtime } from '../runtime';
 import type { Principal } from '../services/access';
 import type { PublicUser } from '../../db/queries/users';
+import { sessionCacheFor } from './session-cache';
 
-/** The logged-in user of the current Next.js request (page, action, route handler), with their role now. */
+/**
+ * The logged-in user of the current Next.js request (page, action, route
+ * handler), with their role now (at most USER_TTL_MS old, and fresh at once
+ * after a change made through the user service).
+ */
 export async function currentUser(): Promise<(PublicUser & { principal: Principal }) | null> {
-  const session = await auth();
-  const uid = (session as { uid?: number } | null)?.uid;
-  if (typeof uid !== 'number') return null;
-  const user = await runtime().services.users.get(uid);
+  const rt = runtime();
+  const jar = await cookies();
+  const user = await sessionCacheFor(rt.services.users, rt.config.authSecret).userFromCookies((name) => jar.get(name)?.value);
   return user ? { ...user, principal: { userId: user.id, role: user.role } } : null;
 }

@@ -12,8 +12,9 @@ class BadCredentials extends CredentialsSignin {
 
 /**
  * Auth.js with a credentials provider and JWT sessions. The JWT carries the
- * user id; the role is re-read from the database on every request (see
- * server/auth/session.ts) so a demotion takes effect at once.
+ * user id; the role comes from the user row, which server/auth/session-cache.ts
+ * keeps at most a few seconds (and drops at once when the user service changes
+ * it), so a demotion takes effect on the next request.
  */
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: runtime().config.authSecret,

@@ -1,7 +1,7 @@
-import { getToken } from 'next-auth/jwt';
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../services/access';
 import type { UserService } from '../services/users';
+import { cookiesOfHeader, sessionCacheFor } from './session-cache';
 
 export const SESSION_COOKIE = 'authjs.session-token';
 
@@ -11,11 +11,7 @@ export const SESSION_COOKIE = 'authjs.session-token';
  * in, a bad or expired token, or a deleted user.
  */
 export async function principalFromRequest(req: Pick<IncomingMessage, 'headers'>, secret: string, users: UserService): Promise<Principal | null> {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
-  const token = await getToken({ req: { headers }, secret, secureCookie: false, cookieName: SESSION_COOKIE, salt: SESSION_COOKIE });
-  const uid = token && typeof token.uid === 'number' ? token.uid : null;
-  if (uid === null) return null;
-  const user = await users.get(uid);
+  const cookie = req.headers.cookie;
+  const user = await sessionCacheFor(users, secret).userFromCookies(cookiesOfHeader(typeof cookie === 'string' ? cookie : undefined));
   return user ? { userId: user.id, role: user.role } : null;
 }

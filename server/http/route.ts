@@ -32,7 +32,9 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
   return async (req, ctx) => {
     const requestId = req.headers.get('x-request-id') ?? undefined;
     try {
+      const authStarted = performance.now();
       const user = await currentUser();
+      const auth = `auth;dur=${(performance.now() - authStarted).toFixed(2)}`;
       if (!user) throw new TandemError('unauthenticated', 'log in first (POST /api/auth/callback/credentials or the /login page)');
       const params = spec.params ? parse(spec.params, await ctx.params, 'path') : {};
       let body: unknown;
@@ -50,8 +52,8 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
       }
       const started = performance.now();
       const result = await handler({ principal: user.principal, params: params as z.infer<P>, body: body as z.infer<B>, req, rt: runtime() });
-      // The handler's own time (parsing and session excluded), for benchmarks and browser dev tools.
-      const timing = `app;dur=${(performance.now() - started).toFixed(2)}`;
+      // The session check's time and the handler's own (parsing excluded), for benchmarks and browser dev tools.
+      const timing = `${auth}, app;dur=${(performance.now() - started).toFixed(2)}`;
       if (result instanceof Response) {
         result.headers.set('server-timing', timing);
         return result;

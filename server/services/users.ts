@@ -11,12 +11,22 @@ import { requireGlobal, type Principal } from './access';
 const BCRYPT_ROUNDS = 10;
 
 export function createUserService(db: Db) {
+  // Who to tell when a user row changes here (the session cache drops its copy at once).
+  const listeners = new Set<(userId: number | undefined) => void>();
+  const changed = (userId: number | undefined) => { for (const l of listeners) l(userId); };
+  function onChange(listener: (userId: number | undefined) => void): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+
   async function add(p: Principal, input: NewUser): Promise<PublicUser> {
     requireGlobal(p, 'users.manage');
     const u = parseInput(NewUser, input, 'user');
     const passwordHash = await bcrypt.hash(u.password, BCRYPT_ROUNDS);
     try {
-      return await insertUser(db, { email: u.email, name: u.name ?? u.email.split('@')[0], passwordHash, role: u.role });
+      const made = await insertUser(db, { email: u.email, name: u.name ?? u.email.split('@')[0], passwordHash, role: u.role });
+      changed(made.id);
+      return made;
     } catch (e) {
       if (isUniqueViolation(e)) throw new TandemError('conflict', `a user ${u.email} exists already`);
       throw e;
@@ -43,6 +53,7 @@ export function createUserService(db: Db) {
   async function setRole(p: Principal, userId: number, role: UserRole): Promise<void> {
     requireGlobal(p, 'users.manage');
     if (!(await updateUserRole(db, userId, role))) throw new TandemError('not_found', `no user ${userId}`);
+    changed(userId);
   }
 
   async function get(userId: number): Promise<PublicUser | undefined> {
@@ -56,7 +67,7 @@ export function createUserService(db: Db) {
     return pub;
   }
 
-  return { add, verify, list, setRole, get, findByEmail };
+  return { add, verify, list, setRole, get, findByEmail, onChange };
 }
 
 export type UserService = ReturnType<typeof createUserService>;

@@ -1,0 +1,113 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encode } from 'next-auth/jwt';
+import type { Database } from '../../../db/client';
+import { SYSTEM } from '../../../server/services/access';
+import { createUserService, type UserService } from '../../../server/services/users';
+import { createSessionCache, cookiesOfHeader, USER_TTL_MS } from '../../../server/auth/session-cache';
+import { DATABASE_KINDS, openTestDatabase } from '../../fixtures/database';
+
+const SECRET = 'session-cache-test-secret-0123456789abcdef';
+const COOKIE = 'authjs.session-token';
+
+/** A session cookie exactly as Auth.js writes it after a login (same encoder, same salt). */
+async function sessionCookie(uid: number, opts: { secret?: string; maxAge?: number; name?: string } = {}) {
+  const name = opts.name ?? COOKIE;
+  const token = await encode({ token: { uid, sub: String(uid) }, secret: opts.secret ?? SECRET, salt: name, maxAge: opts.maxAge ?? 3600 });
+  return `${name}=${token}`;
+}
+
+describe.each(DATABASE_KINDS)('the session check on %s', (kind) => {
+  let database: Database;
+  let users: UserService;
+  let reads: number;
+  let clock: number;
+  let cache: ReturnType<typeof createSessionCache>;
+
+  beforeEach(async () => {
+    database = await openTestDatabase(kind);
+    const real = createUserService(database.db);
+    reads = 0;
+    // The real service, counting its row reads: the steady state must not read at all.
+    users = { ...real, get: (id: number) => { reads++; return real.get(id); } };
+    clock = Date.now();
+    cache = createSessionCache({ users, secret: SECRET, now: () => clock });
+  });
+  afterEach(async () => { await database.close(); });
+
+  const check = (cookie: string) => cache.userFromCookies(cookiesOfHeader(cookie));
+
+  it('knows the user behind a valid cookie and reads their row once per TTL, however many requests come', async () => {
+    const u = await users.add(SYSTEM, { email: 'a@t.local', password: 'password123' });
+    const cookie = await sessionCookie(u.id);
+    const first = await Promise.all(Array.from({ length: 10 }, () => check(cookie)));
+    expect(first.map((x) => x?.id)).toEqual(Array(10).fill(u.id));
+    for (let i = 0; i < 50; i++) expect((await check(cookie))?.role).toBe('user');
+    expect(reads).toBe(1);
+    clock += USER_TTL_MS;
+    await check(cookie);
+    expect(reads).toBe(2);
+  });
+
+  it('applies a role change made through the user service on the very next request', async () => {
+    const u = await users.add(SYSTEM, { email: 'b@t.local', password: 'password123', role: 'admin' });
+    const cookie = await sessionCookie(u.id);
+    expect((await check(cookie))?.role).toBe('admin');
+    await users.setRole(SYSTEM, u.id, 'user');
+    expect((await check(cookie))?.role).toBe('user');
+  });
+
+  it('applies a role change made behind the service\'s back (SQL, the CLI\'s process) within the TTL', async () => {
+    const u = await users.add(SYSTEM, { email: 'c@t.local', password: 'password123', role: 'admin' });
+    const cookie = await sessionCookie(u.id);
+    expect((await check(cookie))?.role).toBe('admin');
+    await database.db.execute(`update users set role = 'user' where id = ${u.id}` as never);
+    clock += USER_TTL_MS - 1;
+    expect((await check(cookie))?.role).toBe('admin'); // the documented staleness, no more
+    clock += 1;
+    expect((await check(cookie))?.role).toBe('user');
+  });
+
+  it('refuses a deleted user within the TTL and keeps refusing', async () => {
+    const u = await users.add(SYSTEM, { email: 'd@t.local', password: 'password123' });
+    const cookie = await sessionCookie(u.id);
+    expect(await check(cookie)).not.toBeNull();
+    await database.db.execute(`delete from users where id = ${u.id}` as never);
+    clock += USER_TTL_MS;
+    expect(await check(cookie)).toBeNull();
+    expect(await check(cookie)).toBeNull();
+  });
+
+  it('refuses a token past its expiry even though it was decoded and kept before', async () => {
+    const u = await users.add(SYSTEM, { email: 'e@t.local', password: 'password123' });
+    const cookie = await sessionCookie(u.id, { maxAge: 60 });
+    expect(await check(cookie)).not.toBeNull();
+    clock += 60_000;
+    expect(await check(cookie)).toBeNull();
+    // A fresh cache (a restart) refuses it too: the expiry is checked on decode, not only on a hit.
+    const fresh = createSessionCache({ users, secret: SECRET, now: () => clock });
+    expect(await fresh.userFromCookies(cookiesOfHeader(cookie))).toBeNull();
+  });
+
+  it('refuses a token sealed with another secret, a tampered token, a stray cookie and no cookie', async () => {
+    const u = await users.add(SYSTEM, { email: 'f@t.local', password: 'password123' });
+    const good = await sessionCookie(u.id);
+    expect(await check(good)).not.toBeNull(); // kept: a tampered copy must not ride on it
+    expect(await check(await sessionCookie(u.id, { secret: 'another-secret-0123456789abcdef0123' }))).toBeNull();
+    const tampered = good.slice(0, -4) + (good.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    expect(await check(tampered)).toBeNull();
+    expect(await check(`${COOKIE}=not-a-jwt`)).toBeNull();
+    expect(await check('theme=dark')).toBeNull();
+    expect(await check('')).toBeNull();
+    // The same cookie under a secret rotated since: refused, not served from the cache of the old one.
+    const rotated = createSessionCache({ users, secret: 'rotated-secret-0123456789abcdef012345', now: () => clock });
+    expect(await rotated.userFromCookies(cookiesOfHeader(good))).toBeNull();
+  });
+
+  it('accepts the https cookie name and a token split into chunks, as Auth.js writes them', async () => {
+    const u = await users.add(SYSTEM, { email: 'g@t.local', password: 'password123' });
+    expect((await check(await sessionCookie(u.id, { name: '__Secure-authjs.session-token' })))?.id).toBe(u.id);
+    const token = (await sessionCookie(u.id)).slice(COOKIE.length + 1);
+    const half = Math.floor(token.length / 2);
+    expect((await check(`${COOKIE}.0=${token.slice(0, half)}; ${COOKIE}.1=${token.slice(half)}`))?.id).toBe(u.id);
+  });
+});
