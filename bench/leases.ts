@@ -20,6 +20,8 @@ async function main() {
   const started = Date.now();
   // BENCH_VITEST_CONFIG: another vitest config (e.g. one without the Next build in its global setup).
   const config = process.env.BENCH_VITEST_CONFIG ? ['-c', process.env.BENCH_VITEST_CONFIG] : [];
+  // BENCH_LEASES_DB=pglite|postgres: one database only (e.g. the two in parallel processes).
+  if (process.env.BENCH_LEASES_DB) config.push('-t', `on ${process.env.BENCH_LEASES_DB}`);
   const child = spawn('npx', ['vitest', 'run', ...config, 'tests/server/services/lease-property.test.ts'], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -39,7 +41,7 @@ async function main() {
     passed: code === 0, wallSeconds: Math.round((Date.now() - started) / 100) / 10, results,
   };
   fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-  const file = path.join(ROOT, `bench/results/leases-${row.date.slice(0, 10)}.json`);
+  const file = path.join(ROOT, `bench/results/leases-${row.date.slice(0, 10)}${process.env.BENCH_LEASES_DB ? `-${process.env.BENCH_LEASES_DB}` : ''}.json`);
   fs.writeFileSync(file, JSON.stringify(row, null, 2) + '\n');
   console.log(JSON.stringify(row, null, 2));
   console.log('\n| date | database | claims | double leases | time | property |');

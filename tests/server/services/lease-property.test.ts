@@ -108,6 +108,7 @@ describe.each(DATABASE_KINDS)('lease property %s', (kind) => {
           const labeledBefore = new Set(labeled);
           const got = leasesOf(await services.queue.claim(p, projectId, a.hold));
           claims++;
+          if (claims % 10_000 === 0) console.log(`lease property ${kind} progress: ${claims} claims, invariants held, ${((Date.now() - started) / 1000).toFixed(1)} s`);
           mine.clear();
           for (const l of got) {
             mine.set(l.leaseId, l);
