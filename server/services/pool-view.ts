@@ -2,6 +2,8 @@ import type { Db } from '../../db/client';
 import { countEmbeddings, loadEmbeddings } from '../../db/queries/embeddings';
 import { findRankingHead, loadPoolItems, loadRankingEntries, readPoolSignature, type PoolSignature, type RankingHead } from '../../db/queries/queue-state';
 import type { Embeddings } from '../../lib/al/types';
+import { indexCold, type ColdIndex } from '../../lib/queue/cold';
+import { indexHoldout, type HoldoutIndex } from '../../lib/queue/holdout';
 import type { HoldoutItems, RankingView } from '../../lib/queue/input';
 import { createLabelBook, type LabelBook } from './label-book';
 
@@ -19,9 +21,12 @@ export interface PoolView {
   /** Item id of each pool index, ascending. */
   ids: Float64Array;
   holdout: HoldoutItems;
+  /** The holdout laid out for cheap deals (lib/queue/holdout.ts), built with the items part. */
+  holdoutIndex: HoldoutIndex;
   gold: Int32Array;
   book: LabelBook;
-  ranking?: { head: RankingHead; view: RankingView; embeddings?: Embeddings };
+  /** coldIndex: the embeddings' clusters for cold deals, built on the first cold deal and kept with the embeddings. */
+  ranking?: { head: RankingHead; view: RankingView; embeddings?: Embeddings; coldIndex(): ColdIndex | undefined };
 }
 
 /** Pool index of an item id, or −1 (binary search over the ascending ids). */
@@ -44,10 +49,11 @@ interface Base {
   n: number;
   ids: Float64Array;
   holdout: HoldoutItems;
+  holdoutIndex: HoldoutIndex;
   gold: Int32Array;
   book: LabelBook;
-  /** Embeddings of one space, kept across rankings that share it. */
-  embeddings?: { space: string; count: number; value: Embeddings };
+  /** Embeddings of one space, kept across rankings that share it (with their cold clusters once asked for). */
+  embeddings?: { space: string; count: number; value: Embeddings; cold?: ColdIndex };
 }
 
 interface Entry {
@@ -110,10 +116,14 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
       base.catch(() => entry.bases.delete(key));
     }
     const b = await base;
-    const view: PoolView = { projectId, signature, n: b.n, ids: b.ids, holdout: b.holdout, gold: b.gold, book: b.book };
+    const view: PoolView = { projectId, signature, n: b.n, ids: b.ids, holdout: b.holdout, holdoutIndex: b.holdoutIndex, gold: b.gold, book: b.book };
     if (signature.rankingId !== null) {
       const head = await findRankingHead(db, signature.rankingId);
-      if (head) view.ranking = { head, view: await buildRanking(b, head, classes), embeddings: await spaceOf(b, projectId, head.embeddingSpace) };
+      if (head) {
+        const embeddings = await spaceOf(b, projectId, head.embeddingSpace);
+        let cold: ColdIndex | undefined;
+        view.ranking = { head, view: await buildRanking(b, head, classes), embeddings, coldIndex: () => (cold ??= coldOf(b, embeddings)) };
+      }
     }
     return view;
   }
@@ -138,11 +148,12 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
       if (r.gold) gold.push(i);
     }
     const holdout = { item: Int32Array.from(holdoutItem), group: Int32Array.from(holdoutGroup) };
+    const holdoutIndex = indexHoldout(holdout, n);
     // Same items as before (a new ranking, no import): the label book and the embeddings cache carry over.
-    if (previous && sameIds(previous.ids, ids)) return { ...previous, key, holdout, gold: Int32Array.from(gold) };
+    if (previous && sameIds(previous.ids, ids)) return { ...previous, key, holdout, holdoutIndex, gold: Int32Array.from(gold) };
     const book = createLabelBook(projectId, n, (id) => indexOf({ ids }, id));
     await book.refresh(db);
-    return { key, n, ids, holdout, gold: Int32Array.from(gold), book };
+    return { key, n, ids, holdout, holdoutIndex, gold: Int32Array.from(gold), book };
   }
 
   async function buildRanking(b: Base, head: RankingHead, classes: readonly string[]): Promise<RankingView> {
@@ -183,6 +194,14 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
     const value: Embeddings = { n: b.n, d, data };
     b.embeddings = { space, count, value };
     return value;
+  }
+
+  /** The cold clusters of the items part's embeddings, k-means once (a few hundred ms on a 20,000-item sample), then kept. */
+  function coldOf(b: Base, embeddings: Embeddings | undefined): ColdIndex | undefined {
+    if (!embeddings) return undefined;
+    const e = b.embeddings;
+    if (!e || e.value !== embeddings) return indexCold(embeddings);
+    return (e.cold ??= indexCold(embeddings));
   }
 
   return {

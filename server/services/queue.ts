@@ -196,6 +196,9 @@ export function createQueueService(db: Db, opts: QueueOptions) {
       mine: Int32Array.from(mineSet),
       gold: settings.queue.goldShare > 0 ? view.gold : undefined,
       holdout: view.holdout,
+      holdoutIndex: view.holdoutIndex,
+      // Precomputed clusters for the cold stream (built on the first cold deal of the embeddings).
+      coldIndex: !isTrusted && settings.queue.cold === 'stratified' ? view.ranking?.coldIndex() : undefined,
       excluded: controls.excluded,
       history: me.recentStreams.filter((s): s is StreamKind => KINDS.has(s)).reverse(),
       settings: settings.queue,

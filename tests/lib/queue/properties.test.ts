@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { indexCold } from '../../../lib/queue/cold';
 import { dealBatch } from '../../../lib/queue/deal';
+import { indexHoldout } from '../../../lib/queue/holdout';
 import type { DealInput } from '../../../lib/queue/input';
 import { Assignment, STREAM_KINDS, type StreamKind } from '../../../lib/queue/streams';
 import { mulberry32 } from '../../../lib/random';
@@ -15,6 +17,16 @@ function subset(rng: () => number, n: number, p: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < n; i++) if (rng() < p) out.push(i);
   return out;
+}
+
+/** Half the cases deal with the precomputed holdout layout and cold clusters of a pool view. */
+function withIndexes(input: DealInput, seed: number): DealInput {
+  if (mulberry32(seed ^ 0x1d3f)() < 0.5 || input.n === 0) return input;
+  return {
+    ...input,
+    holdoutIndex: indexHoldout(input.holdout!, input.n),
+    coldIndex: input.embeddings ? indexCold(input.embeddings, { k: 1 + (seed % 16) }) : undefined,
+  };
 }
 
 function randomCase(seed: number): DealInput {
@@ -72,7 +84,7 @@ describe('dealBatch on random inputs', () => {
     let shortBatches = 0;
     let heldReDealt = 0;
     for (let seed = 1; seed <= CASES; seed++) {
-      const input = randomCase(seed);
+      const input = withIndexes(randomCase(seed), seed);
       const b = dealBatch(input);
       const where = `case ${seed}`;
       const items = b.assignments.map((a) => a.item);
