@@ -7,6 +7,7 @@
  * deal runs k-means each time, so it gets COLD_PLAIN_DEALS, default 100).
  *
  *   npm run bench:deal            SIZES=100000 DEALS=200 HOLDS=0 npm run bench:deal
+ *   ONLY=trusted npm run bench:deal    (only the lines whose label starts with ONLY)
  */
 import { indexCold } from '../lib/queue/cold';
 import { batchSeed, dealBatch } from '../lib/queue/deal';
@@ -22,6 +23,8 @@ const COLD_PLAIN_DEALS = Number(process.env.COLD_PLAIN_DEALS ?? 100);
 const D = 50;
 /** Items other annotators hold (50 annotators × 10 by default); HOLDS=0 times the deal alone. */
 const HOLDS = Number(process.env.HOLDS ?? 500);
+/** Only the lines whose label starts with this (e.g. `trusted`, `cold`); all by default. */
+const ONLY = process.env.ONLY ?? '';
 
 function pool(n: number) {
   const rng = mulberry32(n);
@@ -62,6 +65,7 @@ function labeledSet(rng: () => number, n: number, count: number) {
 }
 
 function time(label: string, base: DealInput, deals: number): void {
+  if (!label.startsWith(ONLY)) return;
   const ms: number[] = [];
   let items = 0;
   for (let t = 0; t < deals; t++) {
@@ -82,9 +86,9 @@ for (const n of SIZES) {
   const holdoutIndex = indexHoldout(p.holdout, n);
   const holdoutMs = performance.now() - t0;
   t0 = performance.now();
-  const coldIndex = indexCold(p.emb);
+  const coldIndex = ONLY === '' || 'cold'.startsWith(ONLY) || ONLY.startsWith('cold') ? indexCold(p.emb) : undefined;
   const coldMs = performance.now() - t0;
-  console.log(`\n${n.toLocaleString('en')} items, ${p.holdout.item.length.toLocaleString('en')} holdout; build once per view: holdout layout ${holdoutMs.toFixed(0)} ms, cold clusters ${coldMs.toFixed(0)} ms`);
+  console.log(`\n${n.toLocaleString('en')} items, ${p.holdout.item.length.toLocaleString('en')} holdout; build once per view: holdout layout ${holdoutMs.toFixed(0)} ms, cold clusters ${coldIndex ? `${coldMs.toFixed(0)} ms` : "skipped"}`);
   const trusted: DealInput = {
     n, ranking: p.ranking, embeddings: p.emb, trusted: true, labeled: labeledSet(p.rng, n, Math.floor(n * 0.05)),
     held: p.held, holdout: p.holdout, mine: Int32Array.of(1, 2, 3), settings, seed: 0,
@@ -93,6 +97,6 @@ for (const n of SIZES) {
   time('trusted, plain', trusted, DEALS);
   time('trusted, holdout layout', { ...trusted, holdoutIndex }, DEALS);
   time('cold stratified, plain', cold, COLD_PLAIN_DEALS);
-  time('cold stratified, precomputed', { ...cold, holdoutIndex, coldIndex }, DEALS);
+  if (coldIndex) time('cold stratified, precomputed', { ...cold, holdoutIndex, coldIndex }, DEALS);
   time('cold random, precomputed', { ...cold, holdoutIndex, settings: { ...settings, cold: 'random' } }, DEALS);
 }

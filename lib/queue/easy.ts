@@ -1,7 +1,7 @@
 import type { Embeddings } from '../al/types';
 import { mulberry32 } from '../random';
 import { bestFree } from './shortlist';
-import { nearAny, shortlistSpacing } from './spacing';
+import { NearHeld, shortlistSpacing } from './spacing';
 
 export interface EasyOptions {
   want: number;
@@ -19,9 +19,10 @@ export interface EasyOptions {
  * The easy stream: the most confident items, taken round-robin over their predicted
  * classes, so that the items mixed in against fatigue are not all the model's favourite
  * class (which would also skew what the easy labels teach). Shortlist the factor × want
- * most confident; with embeddings drop those within the shortlist's near-copy threshold of
- * a held item; group by predicted class, classes ordered by their best confidence, starting
- * at a seeded class; within a class, most confident first. Returns items in deal order.
+ * most confident; with embeddings drop those within the near-copy threshold of a held item
+ * (measured among the shortlist and the held items, see `shortlistSpacing`); group by
+ * predicted class, classes ordered by their best confidence, starting at a seeded class;
+ * within a class, most confident first. Returns items in deal order.
  */
 export function pickEasy(confidence: Float32Array, predicted: Int32Array, emb: Embeddings | undefined, opts: EasyOptions): Int32Array {
   const want = Math.max(0, Math.floor(opts.want));
@@ -29,8 +30,8 @@ export function pickEasy(confidence: Float32Array, predicted: Int32Array, emb: E
   const shortlist = bestFree(confidence, Math.ceil(opts.factor * want), opts.exclude, opts.order);
   let list: number[] = Array.from(shortlist).filter((i) => predicted[i] >= 0);
   if (emb !== undefined && opts.held.length > 0) {
-    const tau = shortlistSpacing(emb, shortlist);
-    list = list.filter((i) => !nearAny(emb, i, opts.held, tau));
+    const nearHeld = new NearHeld(emb, opts.held, shortlistSpacing(emb, shortlist, opts.held));
+    list = list.filter((i) => !nearHeld.near(i));
   }
   // Classes in order of first appearance in the confidence-sorted list = by best confidence.
   const byClass = new Map<number, number[]>();

@@ -3,7 +3,7 @@ import { topK } from '../al/topk';
 import { bestFree } from './shortlist';
 import type { Embeddings, Selection } from '../al/types';
 import type { QueueSettings } from './settings';
-import { nearAny, shortlistSpacing } from './spacing';
+import { NearHeld, shortlistSpacing } from './spacing';
 
 export interface UncertainOptions {
   want: number;
@@ -20,16 +20,27 @@ export interface UncertainOptions {
 }
 
 /**
+ * How far a shortlist widens while near-copies of held items fill it: once this many times
+ * the first shortlist has been tested and at least `want` items passed, the shortlist stays
+ * short rather than walk further down the ranking. It bounds a deal's cost at about
+ * WIDEN_LIMIT × factor × want × held distance tests when most of the ranking's top copies
+ * what the team holds (one video's frames); it widens on past the limit only while fewer
+ * than `want` items passed, since a short batch is worse than a slow one.
+ */
+export const WIDEN_LIMIT = 16;
+
+/**
  * The uncertain stream: the best-ranked items, spread across the team. Shortlist the
- * factor × want best scores and take its near-copy threshold τ (see `shortlistSpacing`);
- * drop every candidate within τ of an item another annotator holds, widening the shortlist
- * (doubling) until it again has factor × want items or the pool runs out; then spread the
- * picks with `spacedTopK` (skip near-copies of each other and of held and fresh items) or
- * `hybridSelect` (greedy k-center with held and fresh items as centres). So no annotator is
- * dealt a near-copy of what a colleague is labeling, and a batch avoids what was just
- * labeled. With diversity `rank` the picks are the best-ranked items that are not near-copies
- * of held ones; without embeddings there is no notion of a near-copy and they are plain rank
- * order.
+ * factor × want best scores and take its near-copy threshold τ, measured among the
+ * shortlist and the held items together (see `shortlistSpacing`); drop every candidate
+ * within τ of an item another annotator holds, widening the shortlist (×4 each time) until
+ * it again has factor × want items, or it has `want` after WIDEN_LIMIT shortlists' worth
+ * were tested, or the pool runs out; then spread the picks with `spacedTopK` (skip
+ * near-copies of each other and of held and fresh items) or `hybridSelect` (greedy k-center
+ * with held and fresh items as centres). So no annotator is dealt a near-copy of what a
+ * colleague is labeling, and a batch avoids what was just labeled. With diversity `rank` the
+ * picks are the best-ranked items that are not near-copies of held ones; without embeddings
+ * there is no notion of a near-copy and they are plain rank order.
  */
 export function pickUncertain(score: Float32Array, emb: Embeddings | undefined, opts: UncertainOptions): Selection {
   const want = Math.max(0, Math.floor(opts.want));
@@ -37,17 +48,18 @@ export function pickUncertain(score: Float32Array, emb: Embeddings | undefined, 
   if (want === 0 || emb === undefined) return withScores(score, bestFree(score, want, exclude, opts.order));
   const base = Math.ceil(opts.factor * want);
   const first = bestFree(score, base, exclude, opts.order);
-  const tau = shortlistSpacing(emb, first);
   let kept: number[] = Array.from(first);
   if (held.length > 0) {
+    const nearHeld = new NearHeld(emb, held, shortlistSpacing(emb, first, held));
     // The best-first list is a stable prefix (ties by index): each widening only tests the new tail.
     kept = [];
     let list = first;
     let tested = 0;
     for (let size = base; ; size *= 4) {
       if (size > base) list = bestFree(score, size, exclude, opts.order);
-      for (; tested < list.length; tested++) if (!nearAny(emb, list[tested], held, tau)) kept.push(list[tested]);
+      for (; tested < list.length && kept.length < base; tested++) if (!nearHeld.near(list[tested])) kept.push(list[tested]);
       if (kept.length >= base || list.length < size) break;
+      if (tested >= WIDEN_LIMIT * base && kept.length >= want) break;
     }
   }
   // Widening adds a tail; keep the shortlist at its size so that widening never dilutes it.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Embeddings } from '../../../lib/al/types';
 import { shortlistSpacing } from '../../../lib/queue/spacing';
-import { pickUncertain, type UncertainOptions } from '../../../lib/queue/uncertain';
+import { pickUncertain, WIDEN_LIMIT, type UncertainOptions } from '../../../lib/queue/uncertain';
 import { ints } from './fixtures';
 
 /** One-dimensional points: item i sits at xs[i]. */
@@ -35,7 +35,7 @@ describe('pickUncertain', () => {
     expect(ranked).toEqual([4, 5, 6, 7, 8]);
   });
 
-  it('keeps every pick farther than the shortlist threshold from every held item (random pools)', () => {
+  it('keeps every pick farther than the near-copy threshold from every held item (random pools)', () => {
     for (let t = 0; t < 30; t++) {
       const n = 400;
       const data = new Float32Array(n * 2);
@@ -48,9 +48,9 @@ describe('pickUncertain', () => {
       const exclude = new Uint8Array(n);
       for (const h of held) exclude[h] = 1;
       const o = opts(n, { want: 8, exclude, held });
-      // The threshold is the one of the first shortlist: the 80 best free items.
+      // The threshold is the one of the first shortlist (the 80 best free items) among the held items.
       const first = Array.from(score.keys()).filter((i) => !exclude[i]).sort((a, b) => score[b] - score[a] || a - b).slice(0, 80);
-      const tau = shortlistSpacing(emb, first);
+      const tau = shortlistSpacing(emb, first, held);
       const picks = pickUncertain(score, emb, o).indices;
       expect(picks.length).toBe(8);
       for (const i of picks) {
@@ -71,6 +71,49 @@ describe('pickUncertain', () => {
     const picks = Array.from(pickUncertain(score, line(xs), opts(200, { want: 2, exclude, held: ints([0]) })).indices);
     expect(picks.length).toBe(2);
     for (const i of picks) expect(i).toBeGreaterThan(60);
+  });
+
+  it('keeps its picks at the top of the ranking when the team holds many more items than the shortlist', () => {
+    // 50 annotators × 10 held items against a shortlist of 70: measured by the shortlist's own
+    // spacing, nearly every item would have a held item "that close" and be refused.
+    for (let t = 0; t < 5; t++) {
+      const n = 5000;
+      const data = new Float32Array(n * 2);
+      let s = t * 104729 + 3;
+      const rnd = () => ((s = (s * 48271) % 2147483647) / 2147483647);
+      for (let i = 0; i < data.length; i++) data[i] = rnd() * 10;
+      const emb = { n, d: 2, data };
+      const score = Float32Array.from({ length: n }, () => rnd());
+      const held = ints(Array.from({ length: 500 }, (_, j) => (j * 9 + t) % n));
+      const exclude = new Uint8Array(n);
+      for (const h of held) exclude[h] = 1;
+      const first = Array.from(score.keys()).filter((i) => !exclude[i]).sort((a, b) => score[b] - score[a] || a - b).slice(0, 70);
+      const picks = Array.from(pickUncertain(score, emb, opts(n, { want: 7, exclude, held, diversity: 'rank' })).indices);
+      expect(picks).toHaveLength(7);
+      // At most about half of the first shortlist is refused, so the picks never leave it.
+      for (const i of picks) expect(first).toContain(i);
+      const tau = shortlistSpacing(emb, first, held);
+      const refused = first.filter((i) => Array.from(held).some((h) => (data[2 * i] - data[2 * h]) ** 2 + (data[2 * i + 1] - data[2 * h + 1]) ** 2 <= tau));
+      expect(refused.length).toBeLessThanOrEqual(35);
+    }
+  });
+
+  it(`stops widening after ${WIDEN_LIMIT} shortlists' worth of copies once it has a batch`, () => {
+    // want 2 × factor 10: the shortlist is 20, the limit 320 tested items. Items 1–1,999 copy
+    // the held item 0 except 100 and 200 (near it, not copies); 400–419 lie far away. The two
+    // found within the limit are the batch: the shortlist does not widen on to reach 400–419.
+    const xs = Array.from({ length: 2000 }, (_, i) => (i === 100 ? 5 : i === 200 ? 6 : i >= 400 && i < 420 ? i : 0));
+    const score = Float32Array.from(xs, (_, i) => 1 - i / 2000);
+    const exclude = new Uint8Array(2000);
+    exclude[0] = 1;
+    const picks = Array.from(pickUncertain(score, line(xs), opts(2000, { want: 2, exclude, held: ints([0]), diversity: 'kcenter' })).indices);
+    expect(picks.sort((a, b) => a - b)).toEqual([100, 200]);
+    // With only one found within the limit it widens on: a short batch is worse than a slow one.
+    xs[200] = 0;
+    const more = Array.from(pickUncertain(score, line(xs), opts(2000, { want: 2, exclude, held: ints([0]), diversity: 'kcenter' })).indices);
+    expect(more).toHaveLength(2);
+    expect(more.every((i) => xs[i] !== 0)).toBe(true);
+    expect(more.some((i) => i >= 400)).toBe(true);
   });
 
   it('returns fewer items, never copies, when nearly every free item is a copy of a held one', () => {
