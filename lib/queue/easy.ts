@@ -1,7 +1,7 @@
 import type { Embeddings } from '../al/types';
 import { mulberry32 } from '../random';
 import { bestFree } from './shortlist';
-import { NearHeld, shortlistSpacing } from './spacing';
+import { spacingWithHeld } from './spacing';
 
 export interface EasyOptions {
   want: number;
@@ -30,8 +30,10 @@ export function pickEasy(confidence: Float32Array, predicted: Int32Array, emb: E
   const shortlist = bestFree(confidence, Math.ceil(opts.factor * want), opts.exclude, opts.order);
   let list: number[] = Array.from(shortlist).filter((i) => predicted[i] >= 0);
   if (emb !== undefined && opts.held.length > 0) {
-    const nearHeld = new NearHeld(emb, opts.held, shortlistSpacing(emb, shortlist, opts.held));
-    list = list.filter((i) => !nearHeld.near(i));
+    const { tau, nearestHeld } = spacingWithHeld(emb, shortlist, opts.held);
+    const refused = new Set<number>();
+    for (let a = 0; a < shortlist.length; a++) if (nearestHeld[a] <= tau) refused.add(shortlist[a]);
+    list = list.filter((i) => !refused.has(i));
   }
   // Classes in order of first appearance in the confidence-sorted list = by best confidence.
   const byClass = new Map<number, number[]>();

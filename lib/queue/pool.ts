@@ -65,14 +65,18 @@ export function buildPool(input: DealInput): Pool {
   check('excluded', excluded, n);
 
   // Sparse writes only: no pass over all n items, so a million-item pool costs its lists, not n.
-  const blocked = new Uint8Array(n);
-  const labels = new Uint8Array(n);
+  // The five per-item arrays share one allocation (one zeroed block instead of five).
+  const block = new Uint8Array(5 * n);
+  const blocked = block.subarray(0, n);
+  const labels = block.subarray(n, 2 * n);
+  const heldBy = block.subarray(2 * n, 3 * n);
+  const mine = block.subarray(3 * n, 4 * n);
+  const role = block.subarray(4 * n, 5 * n);
   for (let j = 0; j < labeled.item.length; j++) {
     const i = labeled.item[j];
     bump(labels, i, Math.max(0, labeled.count[j]));
     if (labels[i] !== 0) blocked[i] = 1;
   }
-  const heldBy = new Uint8Array(n);
   const heldList: number[] = [];
   for (let j = 0; j < holds.item.length; j++) {
     const i = holds.item[j];
@@ -80,13 +84,12 @@ export function buildPool(input: DealInput): Pool {
     bump(heldBy, i, 1);
     blocked[i] = 1;
   }
-  const mine = new Uint8Array(n);
-  for (const i of mineList) mine[i] = blocked[i] = 1;
+  for (let j = 0; j < mineList.length; j++) mine[mineList[j]] = blocked[mineList[j]] = 1;
   // Later roles win: an excluded gold item is excluded; a gold item in the holdout is gold.
-  const role = new Uint8Array(n);
-  for (const i of holdout.item) role[i] = blocked[i] = ROLE_HOLDOUT;
-  for (const i of gold) role[i] = blocked[i] = ROLE_GOLD;
-  for (const i of excluded) role[i] = blocked[i] = ROLE_EXCLUDED;
-  for (const i of fresh) blocked[i] = 1;
+  const hItems = holdout.item;
+  for (let j = 0; j < hItems.length; j++) role[hItems[j]] = blocked[hItems[j]] = ROLE_HOLDOUT;
+  for (let j = 0; j < gold.length; j++) role[gold[j]] = blocked[gold[j]] = ROLE_GOLD;
+  for (let j = 0; j < excluded.length; j++) role[excluded[j]] = blocked[excluded[j]] = ROLE_EXCLUDED;
+  for (let j = 0; j < fresh.length; j++) blocked[fresh[j]] = 1;
   return { n, labels, heldBy, mine, role, blocked, held: Int32Array.from(heldList), fresh, lists: { labeled: labeled.item, mine: mineList, gold, excluded } };
 }

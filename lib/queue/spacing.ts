@@ -17,29 +17,48 @@ import type { Embeddings } from '../al/types';
  * spacedTopK only postpones them (it fills a short batch with the items it skipped).
  */
 export function shortlistSpacing(emb: Embeddings, list: ArrayLike<number>, held: ArrayLike<number> = []): number {
+  return spacingWithHeld(emb, list, held).tau;
+}
+
+/**
+ * `shortlistSpacing`, with each shortlisted item's squared distance to its nearest held item
+ * (0 for an item that is itself held; Infinity without held items), which τ needs anyway: so
+ * the first shortlist's near-copy test costs nothing more.
+ */
+export function spacingWithHeld(emb: Embeddings, list: ArrayLike<number>, held: ArrayLike<number>): { tau: number; nearestHeld: Float64Array } {
   const m = list.length;
-  if (m === 0 || m + held.length < 2) return 0;
+  const nearestHeld = new Float64Array(m).fill(Infinity);
   const { d, data } = emb;
   const nearest = new Float64Array(m).fill(Infinity);
+  // Held items first: where the team is dense they give each row a small minimum early, and
+  // every later test may stop once it passes the row's best so far (for a pair, the larger
+  // of the two rows' bests: past that it lowers neither).
   for (let a = 0; a < m; a++) {
+    const i = list[a];
+    let self = false;
+    for (let h = 0; h < held.length; h++) {
+      if (held[h] === i) {
+        self = true;
+        continue;
+      }
+      const dd = sqDistUpTo(data, i, held[h], d, nearest[a]);
+      if (dd < nearest[a]) nearest[a] = dd;
+    }
+    // Each test stopped only past the running minimum, so the minimum is exact.
+    nearestHeld[a] = self ? 0 : nearest[a];
+  }
+  for (let a = 0; a < m; a++) {
+    const i = list[a];
     for (let b = a + 1; b < m; b++) {
-      const dd = sqDistUpTo(data, list[a], list[b], d, Infinity);
+      const dd = sqDistUpTo(data, i, list[b], d, nearest[a] > nearest[b] ? nearest[a] : nearest[b]);
       if (dd < nearest[a]) nearest[a] = dd;
       if (dd < nearest[b]) nearest[b] = dd;
     }
   }
-  // Held items only lower a row's minimum, so each test may stop once it passes the row's best.
-  for (let a = 0; a < m; a++) {
-    const i = list[a];
-    for (let h = 0; h < held.length; h++) {
-      if (held[h] === i) continue;
-      const dd = sqDistUpTo(data, i, held[h], d, nearest[a]);
-      if (dd < nearest[a]) nearest[a] = dd;
-    }
-  }
   // One summation order (sqDistUpTo) for τ and for the tests against it, so a pair at exactly τ is near.
+  if (m === 0 || m + held.length < 2) return { tau: 0, nearestHeld };
   const sorted = nearest.sort();
-  return sorted[(m - 1) >> 1];
+  return { tau: sorted[(m - 1) >> 1], nearestHeld };
 }
 
 /**

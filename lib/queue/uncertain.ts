@@ -3,7 +3,7 @@ import { topK } from '../al/topk';
 import { bestFree } from './shortlist';
 import type { Embeddings, Selection } from '../al/types';
 import type { QueueSettings } from './settings';
-import { NearHeld, shortlistSpacing } from './spacing';
+import { NearHeld, spacingWithHeld } from './spacing';
 
 export interface UncertainOptions {
   want: number;
@@ -50,11 +50,13 @@ export function pickUncertain(score: Float32Array, emb: Embeddings | undefined, 
   const first = bestFree(score, base, exclude, opts.order);
   let kept: number[] = Array.from(first);
   if (held.length > 0) {
-    const nearHeld = new NearHeld(emb, held, shortlistSpacing(emb, first, held));
-    // The best-first list is a stable prefix (ties by index): each widening only tests the new tail.
+    const { tau, nearestHeld } = spacingWithHeld(emb, first, held);
+    const nearHeld = new NearHeld(emb, held, tau);
     kept = [];
+    for (let a = 0; a < first.length; a++) if (!(nearestHeld[a] <= tau)) kept.push(first[a]);
+    // The best-first list is a stable prefix (ties by index): each widening only tests the new tail.
     let list = first;
-    let tested = 0;
+    let tested = first.length;
     for (let size = base; ; size *= 4) {
       if (size > base) list = bestFree(score, size, exclude, opts.order);
       for (; tested < list.length && kept.length < base; tested++) if (!nearHeld.near(list[tested])) kept.push(list[tested]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sqDist } from '../../../lib/al/diversity';
 import type { Embeddings } from '../../../lib/al/types';
-import { NearHeld, nearAny, shortlistSpacing, sqDistUpTo } from '../../../lib/queue/spacing';
+import { NearHeld, nearAny, shortlistSpacing, spacingWithHeld, sqDistUpTo } from '../../../lib/queue/spacing';
 import { ints } from './fixtures';
 
 const line = (xs: number[]): Embeddings => ({ n: xs.length, d: 1, data: Float32Array.from(xs) });
@@ -22,6 +22,15 @@ describe('shortlistSpacing', () => {
     expect(shortlistSpacing(emb, [0, 1, 2, 3], [4, 5, 6])).toBe(25);
     // A single shortlisted item has a threshold once held items exist.
     expect(shortlistSpacing(emb, [0], [4])).toBe(25);
+  });
+
+  it('gives each shortlisted item its exact squared distance to the nearest held item', () => {
+    const emb = line([0, 10, 20, 30, 5, 15, 26]);
+    const { nearestHeld } = spacingWithHeld(emb, [0, 1, 2, 3], [4, 5, 6]);
+    expect(Array.from(nearestHeld)).toEqual([25, 25, 25, 16]);
+    // An item that is itself held is at 0; without held items nothing is near.
+    expect(Array.from(spacingWithHeld(emb, [0, 4], [4]).nearestHeld)).toEqual([25, 0]);
+    expect(Array.from(spacingWithHeld(emb, [0, 1], []).nearestHeld)).toEqual([Infinity, Infinity]);
   });
 });
 
