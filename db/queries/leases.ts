@@ -1,4 +1,4 @@
-import { and, eq, lt, notInArray, sql } from 'drizzle-orm';
+import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { items, leases } from '../schema';
 
@@ -23,10 +23,16 @@ export async function lockAnnotatorQueue(db: Executor, projectId: number, userId
 
 /** Returns expired leases to the pool; called inside every claim so no sweeper is needed for correctness. */
 export async function expireStaleLeases(db: Executor, projectId: number, now: Date): Promise<number> {
-  const rows = await db.update(leases).set({ state: 'expired', endedAt: now })
-    .where(and(eq(leases.projectId, projectId), eq(leases.state, 'active'), lt(leases.expiresAt, now)))
-    .returning({ id: leases.id });
-  return rows.length;
+  // Rows another claim is expiring right now are skipped, not waited for: concurrent
+  // claims updating the same stale rows in different orders would deadlock (40P01).
+  const res = await db.execute(sql`
+    update ${leases} set state = 'expired', ended_at = ${now.toISOString()}::timestamptz
+    where id in (
+      select id from ${leases}
+      where project_id = ${projectId} and state = 'active' and expires_at < ${now.toISOString()}::timestamptz
+      for update skip locked)
+    returning id`);
+  return (res as unknown as { rows: unknown[] }).rows.length;
 }
 
 /** The annotator's open leases, redo items first, then in the order they were dealt; their expiry is pushed back (one statement). */

@@ -9,3 +9,9 @@ export function pgErrorCode(e: unknown): string | undefined {
 
 export const isUniqueViolation = (e: unknown) => pgErrorCode(e) === '23505';
 export const isForeignKeyViolation = (e: unknown) => pgErrorCode(e) === '23503';
+
+/** A deadlock or a serialization failure: the transaction did nothing and may simply run again. */
+export const isRetryableConflict = (e: unknown) => {
+  const code = pgErrorCode(e);
+  return code === '40P01' || code === '40001';
+};

@@ -14,7 +14,7 @@ import type { DealInput, RankingView } from '../../lib/queue/input';
 import { parseBudgetSettings, parseQueueSettings, parseStopTargets, type BudgetSettings, type QueueSettings, type StopTargets } from '../../lib/queue/settings';
 import { annotatorKind, STREAM_KINDS, type Assignment, type MainKind, type StreamKind } from '../../lib/queue/streams';
 import { requireProject, type Principal } from './access';
-import { isUniqueViolation } from './pg-errors';
+import { isRetryableConflict, isUniqueViolation } from './pg-errors';
 import { createPoolViews, indexOf, type PoolView, type PoolViewOptions } from './pool-view';
 
 /**
@@ -112,7 +112,7 @@ export function createQueueService(db: Db, opts: QueueOptions) {
           unreserve(projectId, p.userId, reserved);
         }
       } catch (e) {
-        if (isUniqueViolation(e) && attempt < CLAIM_RETRIES) continue;
+        if ((isUniqueViolation(e) || isRetryableConflict(e)) && attempt < CLAIM_RETRIES) continue;
         throw e;
       }
     }
