@@ -5,8 +5,9 @@ import type { Executor } from '../client';
  * What the team queue reads to deal a batch. Two kinds of query:
  * - per ranking or import (the pool view, server/services/pool-view.ts): whole-pool reads,
  *   one query per part, rows as compact as the driver allows;
- * - per claim (inside the claim's transaction): small, indexed reads of what changes between
- *   claims (holds, the caller's own leases, controls, new labels, budget counts).
+ * - per claim: small, indexed reads of what changes between claims (holds, the caller's own
+ *   leases, controls, new labels, budget counts); the deal's reads run before the claim's
+ *   transaction, the checks that make a lease safe (locks, budget counts) inside it.
  */
 
 type Rows<T> = { rows: T[] };
@@ -105,10 +106,12 @@ export interface ClaimState {
   controls: { itemId: number; action: 'pin' | 'boost' | 'exclude' }[];
 }
 
-export async function readClaimState(db: Executor, projectId: number, userId: number, historySize: number): Promise<ClaimState> {
+export async function readClaimState(db: Executor, projectId: number, userId: number, historySize: number, now?: Date): Promise<ClaimState> {
+  // Read before the claim's transaction, an active lease past its expiry is no hold: the transaction expires it first.
+  const live = now ? sql` and expires_at >= ${now.toISOString()}::timestamptz` : sql``;
   const rows = rowsOf<{ k: string; item_id: unknown; user_id: unknown; s: string | null }>(await db.execute(sql`
     (select 'a' as k, item_id, user_id::bigint as user_id, null::text as s from leases
-      where project_id = ${projectId} and state = 'active')
+      where project_id = ${projectId} and state = 'active'${live})
     union all
     (select 's', item_id, null, null from leases
       where project_id = ${projectId} and user_id = ${userId} and state = 'skipped')

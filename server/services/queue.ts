@@ -19,12 +19,13 @@ import { createPoolViews, indexOf, type PoolView, type PoolViewOptions } from '.
 
 /**
  * The lease service: deals each annotator their next items from lib/queue's `dealBatch`
- * and records them as leases. Per claim, in one transaction: the annotator's advisory lock
- * (two tabs never both top up), expired leases back to the pool, the caller's open leases
- * renewed (the heartbeat), then the project's mode (paused, stopped, holdout-only), the
- * budget, and a deal over the in-memory pool view (server/services/pool-view.ts) with the
- * holds, labels, controls and history read fresh. The chosen rows are locked FOR UPDATE
- * SKIP LOCKED and checked once more; the unique indexes on leases are the final guard (a
+ * and records them as leases. Per claim, first without a transaction: the project's mode
+ * (paused, stopped, holdout-only) and a deal over the in-memory pool view
+ * (server/services/pool-view.ts) with the holds, labels, controls and history read fresh.
+ * Then one short transaction: the annotator's advisory lock (two tabs never both top up),
+ * expired leases back to the pool, the caller's open leases renewed (the heartbeat), the
+ * budget, and the chosen rows locked FOR UPDATE SKIP LOCKED and checked once more (slots lost
+ * to a concurrent claim are dealt again); the unique indexes on leases are the final guard (a
  * lost race is a 23505, and the claim is retried).
  */
 export interface QueueOptions {
@@ -103,17 +104,19 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     const settings = projectQueueSettings(project);
     const view = await views.get(projectId, project.classes);
     for (let attempt = 0; ; attempt++) {
+      const reserved: number[] = [];
       try {
-        const reserved: number[] = [];
-        try {
-          return await db.transaction((tx) => claimIn(tx, p, project, settings, view, held, reserved));
-        } finally {
-          // After the commit (or the rollback) the leases speak for themselves.
-          unreserve(projectId, p.userId, reserved);
-        }
+        // The deal runs before the transaction, on a connection it does not keep: a claim holds
+        // its annotator lock and a pooled connection only for the few statements that make the
+        // leases safe, not while Node computes (50 claims at once queued on that before).
+        const plan = await planClaim(p, project, settings, view, held, reserved);
+        return await db.transaction((tx) => commitClaim(tx, p, project, settings, view, held, plan, reserved));
       } catch (e) {
         if ((isUniqueViolation(e) || isRetryableConflict(e)) && attempt < CLAIM_RETRIES) continue;
         throw e;
+      } finally {
+        // After the commit (or the rollback) the leases speak for themselves.
+        unreserve(projectId, p.userId, reserved);
       }
     }
   }
@@ -123,47 +126,28 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     return (await claimBatch(p, projectId, hold)).leases;
   }
 
-  async function claimIn(tx: Tx, p: Principal, project: ProjectRow, settings: ReturnType<typeof projectQueueSettings>, view: PoolView, held: number, reserved: number[]): Promise<ClaimResult> {
+  /**
+   * What a claim would deal, read and computed outside any transaction: the holds, labels,
+   * controls and history as of now, and the deal for the slots the caller has free. Nothing
+   * here is trusted by the commit: it locks the annotator, renews, checks the budget, and
+   * asks the database once more whether each chosen item may still be leased.
+   */
+  async function planClaim(p: Principal, project: ProjectRow, settings: ReturnType<typeof projectQueueSettings>, view: PoolView, held: number, reserved: number[]): Promise<Plan> {
     const projectId = project.id;
-    const t = now();
-    const expiresAt = new Date(t.getTime() + opts.leaseSeconds * 1000);
-    await lockAnnotatorQueue(tx, projectId, p.userId);
-    await expireStaleLeases(tx, projectId, t);
-    const mine = await renewActiveLeases(tx, projectId, p.userId, expiresAt);
+    const mode = dealMode(project, settings.stopping);
     const isTrusted = trusted(view, project.classes);
     const main: MainKind = view.ranking && isTrusted ? 'uncertain' : 'cold';
-    const answer = (leases: LeasedItem[], state: QueueState, message: string | null): ClaimResult => ({ leases: leases.map((l) => shown(l, main)), queue: { state, message } });
+    if (mode.kind === 'paused' || mode.kind === 'stopped') return { mode, main, deal: null };
 
-    const mode = dealMode(project, settings.stopping);
-    if (mode.kind === 'paused') return answer(mine, 'paused', mode.message);
-    if (mode.kind === 'stopped') return answer(mine, 'stopped', mode.message);
-    const state: QueueState = mode.kind === 'holdout-only' ? 'stopped' : 'open';
-    const message = mode.kind === 'holdout-only' ? mode.message : null;
-    const need = held - mine.length;
-    if (need <= 0) return answer(mine, state, message);
-
-    let want = need;
-    const budget = settings.budget;
-    if (budget.projectBudget !== null || budget.perAnnotatorBudget !== null) {
-      if (budget.projectBudget !== null) await lockProjectBudget(tx, projectId);
-      const b = budgetState({ ...budget, ...(await readBudgetUsage(tx, projectId, p.userId)) });
-      want = Math.min(want, b.remaining);
-      if (want <= 0) {
-        return answer(mine, 'budget', b.limitedBy === 'annotator'
-          ? `you have used your label budget in this project (${budget.perAnnotatorBudget} labels)`
-          : `the project's label budget (${budget.projectBudget} labels) is spent`);
-      }
-    }
-
-    await view.book.refresh(tx);
-    const me = await readClaimState(tx, projectId, p.userId, HISTORY);
-    const holds = me.holds;
-    const controlRows = me.controls;
-    const controls = splitControls(controlRows.map((r) => ({ item: indexOf(view, r.itemId), action: r.action })).filter((r) => r.item >= 0));
+    await view.book.refresh(db);
+    const me = await readClaimState(db, projectId, p.userId, HISTORY, now());
+    const controls = splitControls(me.controls.map((r) => ({ item: indexOf(view, r.itemId), action: r.action })).filter((r) => r.item >= 0));
     const heldItems: number[] = [];
     const heldBy: number[] = [];
+    let mineHeld = 0;
     const mineSet = new Set<number>(view.book.labeledBy(p.userId));
-    for (const h of holds) {
+    for (const h of me.holds) {
+      if (h.userId === p.userId) mineHeld++;
       const i = indexOf(view, h.itemId);
       if (i < 0) continue;
       if (h.userId === p.userId) mineSet.add(i);
@@ -185,6 +169,8 @@ export function createQueueService(db: Db, opts: QueueOptions) {
       const i = indexOf(view, id);
       if (i >= 0) mineSet.add(i);
     }
+    // The budget is checked in the transaction; the deal asks for the free slots and the commit keeps what the budget allows.
+    const want = Math.max(held - mineHeld, 0);
     const input: DealInput = {
       n: view.n,
       ranking: view.ranking ? boosted(view.ranking.view, controls) : undefined,
@@ -213,22 +199,76 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     const goldSet = settings.queue.goldShare > 0 ? new Set<number>(view.gold) : new Set<number>();
     const pinOpen = (i: number) => !heldByAnyone.has(i) && !mineSet.has(i) && !excluded.has(i) && !goldSet.has(i);
     const pins = input.mode === 'learn' ? controls.pinned : new Int32Array(0);
+    const chosen = want > 0 ? pickLeases(input, pins, pinOpen) : [];
+    // Reserved in the same tick as the deal: the next claim of this process deals around them.
+    reserveChosen(projectId, p.userId, view, chosen, reserved);
+    return { mode, main, deal: { input, controls, mineSet, pins, pinOpen, chosen } };
+  }
 
-    // Deal, lock, and deal the slots of rows lost to a concurrent claim again, a few times.
+  function reserveChosen(projectId: number, userId: number, view: PoolView, chosen: Chosen[], reserved: number[]) {
+    const ids = chosen.map((c) => view.ids[c.item]);
+    reserved.push(...ids);
+    reserve(projectId, userId, ids);
+  }
+
+  /**
+   * The claim's transaction: the annotator's lock (two tabs never both top up), expired leases
+   * back to the pool, the caller's open leases renewed (the heartbeat), the budget (under the
+   * project's lock when a project budget is set), then the planned items locked FOR UPDATE SKIP
+   * LOCKED and checked once more; only the slots whose rows were lost are dealt again here.
+   */
+  async function commitClaim(tx: Tx, p: Principal, project: ProjectRow, settings: ReturnType<typeof projectQueueSettings>, view: PoolView, held: number, plan: Plan, reserved: number[]): Promise<ClaimResult> {
+    const projectId = project.id;
+    const t = now();
+    const expiresAt = new Date(t.getTime() + opts.leaseSeconds * 1000);
+    await lockAnnotatorQueue(tx, projectId, p.userId);
+    await expireStaleLeases(tx, projectId, t);
+    const mine = await renewActiveLeases(tx, projectId, p.userId, expiresAt);
+    const { mode, main } = plan;
+    const answer = (leases: LeasedItem[], state: QueueState, message: string | null): ClaimResult => ({ leases: leases.map((l) => shown(l, main)), queue: { state, message } });
+
+    if (mode.kind === 'paused') return answer(mine, 'paused', mode.message);
+    if (mode.kind === 'stopped') return answer(mine, 'stopped', mode.message);
+    const state: QueueState = mode.kind === 'holdout-only' ? 'stopped' : 'open';
+    const message = mode.kind === 'holdout-only' ? mode.message : null;
+    const need = held - mine.length;
+    if (need <= 0 || !plan.deal) return answer(mine, state, message);
+
+    let want = need;
+    const budget = settings.budget;
+    if (budget.projectBudget !== null || budget.perAnnotatorBudget !== null) {
+      if (budget.projectBudget !== null) await lockProjectBudget(tx, projectId);
+      const b = budgetState({ ...budget, ...(await readBudgetUsage(tx, projectId, p.userId)) });
+      want = Math.min(want, b.remaining);
+      if (want <= 0) {
+        return answer(mine, 'budget', b.limitedBy === 'annotator'
+          ? `you have used your label budget in this project (${budget.perAnnotatorBudget} labels)`
+          : `the project's label budget (${budget.projectBudget} labels) is spent`);
+      }
+    }
+
+    const { input, controls, mineSet, pins, pinOpen } = plan.deal;
+    // Items the caller came to hold since the plan (another tab) are not dealt twice; the lock query checks again.
+    const mineNow = new Set(mine.map((l) => indexOf(view, l.itemId)));
     let kept: Chosen[] = [];
     const dropped = new Set<number>();
     for (let round = 0; round < DEAL_ROUNDS && kept.length < want; round++) {
-      const skip = [...dropped, ...kept.map((c) => c.item)];
-      const chosen = pickLeases(round === 0 ? input : {
-        ...input,
-        want: want - kept.length,
-        excluded: Int32Array.from([...controls.excluded, ...skip]),
-        mine: Int32Array.from([...mineSet, ...skip]),
-        seed: (input.seed + round) >>> 0,
-      }, pins, (i) => pinOpen(i) && !dropped.has(i) && !kept.some((c) => c.item === i));
-      if (chosen.length === 0) break;
-      for (const c of chosen) reserved.push(view.ids[c.item]);
-      reserve(projectId, p.userId, chosen.map((c) => view.ids[c.item]));
+      const skip = [...dropped, ...kept.map((c) => c.item), ...mineNow];
+      const chosen = round === 0
+        ? plan.deal.chosen.filter((c) => !mineNow.has(c.item)).slice(0, want)
+        : pickLeases({
+          ...input,
+          want: want - kept.length,
+          excluded: Int32Array.from([...controls.excluded, ...skip]),
+          mine: Int32Array.from([...mineSet, ...skip]),
+          seed: (input.seed + round) >>> 0,
+        }, pins, (i) => pinOpen(i) && !dropped.has(i) && !mineNow.has(i) && !kept.some((c) => c.item === i));
+      if (chosen.length === 0) {
+        // Round 0 had nothing to offer only because the plan's slots were taken meanwhile: deal them here.
+        if (round === 0 && (input.want === 0 || plan.deal.chosen.length > 0)) continue;
+        break;
+      }
+      if (round > 0) reserveChosen(projectId, p.userId, view, chosen, reserved);
       const locked = await lockLeasableItems(tx, projectId, p.userId, chosen.map((c) => ({ itemId: view.ids[c.item], kind: c.kind })));
       for (const c of chosen) {
         if (locked.has(view.ids[c.item])) kept.push(c);
@@ -294,6 +334,20 @@ export function createQueueService(db: Db, opts: QueueOptions) {
   }
 
   return { claim, claimBatch, skip, release };
+}
+
+/** A claim's plan: the mode, and the deal made before the transaction (none when paused or stopped). */
+interface Plan {
+  mode: Mode;
+  main: MainKind;
+  deal: {
+    input: DealInput;
+    controls: QueueControls;
+    mineSet: Set<number>;
+    pins: Int32Array;
+    pinOpen: (i: number) => boolean;
+    chosen: Chosen[];
+  } | null;
 }
 
 interface Chosen {
