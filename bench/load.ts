@@ -2,7 +2,8 @@
  * Simulated annotators for the queue bench and the crash drill: each one logs
  * in over Auth.js's real flow, keeps a socket.io connection subscribed to the
  * project's room (as the labeling page does), and loops claim → label every
- * held item → claim over real HTTP. Every label the server acknowledged
+ * held item → claim over real HTTP, optionally with a pause per label (think time).
+ * Every label the server acknowledged
  * (HTTP 200 with committed: true) is recorded with its client key, so a drill
  * can compare acknowledged against stored.
  */
@@ -62,7 +63,7 @@ export async function connectAnnotator(base: string, email: string, password: st
  * (the server died mid-request) is retried with the same client key once the
  * server answers again, as the page's outbox does; only a 200 counts as acknowledged.
  */
-export async function runAnnotator(a: Annotator, projectId: number, opts: { hold: number; stop: () => boolean; rng?: () => number }): Promise<void> {
+export async function runAnnotator(a: Annotator, projectId: number, opts: { hold: number; stop: () => boolean; rng?: () => number; thinkMs?: number }): Promise<void> {
   const rng = opts.rng ?? Math.random;
   const s = a.stats;
   const post = async (path: string, body: unknown) => {
@@ -86,6 +87,8 @@ export async function runAnnotator(a: Annotator, projectId: number, opts: { hold
     bump(s.queueStates, state);
     if (leases.length === 0) { s.emptyClaims++; await sleep(200); continue; }
     for (const l of leases) {
+      // A person looks at the item before labeling it (0: saturation, labels back to back).
+      if (opts.thinkMs) await sleep(opts.thinkMs * (0.5 + rng()));
       const body = { leaseId: l.leaseId, itemId: l.itemId, label: BENCH_CLASSES[Math.floor(rng() * BENCH_CLASSES.length)], clientKey: crypto.randomUUID() };
       for (let attempt = 0; ; attempt++) {
         const r = await post(`/api/projects/${projectId}/labels`, body);

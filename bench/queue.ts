@@ -7,6 +7,9 @@
  *   Postgres: BENCH_POOL (1,000,000) items, BENCH_ANNOTATORS (50) annotators
  *   PGlite:   BENCH_PGLITE_POOL (100,000) items, BENCH_PGLITE_ANNOTATORS (10)
  *   BENCH_DB=postgres,pglite  BENCH_SECONDS=60  BENCH_WARMUP=5  BENCH_HOLD=3  BENCH_DIM=32
+ *   BENCH_THINK_MS=0: each annotator's pause per label, drawn uniformly in [0.5, 1.5] × the value;
+ *   0 is saturation (labels back to back), 1000 a human pace (still far faster than people)
+ *   Quick runs: e.g. BENCH_DB=postgres BENCH_POOL=100000 BENCH_SECONDS=20 (written to *-custom.json)
  *   Postgres at BENCH_DATABASE_URL or TEST_DATABASE_URL (a fresh database is made and dropped).
  *
  * Warm-up: WARMUP s after every annotator got its first claim answered (the first claims, which may
@@ -32,6 +35,7 @@ const SECONDS = env('BENCH_SECONDS', 60);
 const WARMUP = env('BENCH_WARMUP', 5);
 const HOLD = env('BENCH_HOLD', 3);
 const DIM = env('BENCH_DIM', 32);
+const THINK_MS = env('BENCH_THINK_MS', 0);
 const TARGET_P99_MS = 25;
 
 interface Scenario { kind: 'postgres' | 'pglite'; pool: number; annotators: number }
@@ -83,7 +87,7 @@ async function runScenario(sc: Scenario) {
       }, 20);
       const progress = setInterval(() => log(`  ${sc.kind}: ${((Date.now() - started) / 1000).toFixed(0)} s, ${annotators.reduce((s, a) => s + a.stats.labels, 0)} labels`), 10_000);
       const deadline = started + 600_000;
-      await Promise.all(annotators.map((a) => runAnnotator(a, seed.projectId, { hold: HOLD, stop: () => Date.now() >= Math.min(measureFrom + SECONDS * 1000, deadline) })));
+      await Promise.all(annotators.map((a) => runAnnotator(a, seed.projectId, { hold: HOLD, thinkMs: THINK_MS, stop: () => Date.now() >= Math.min(measureFrom + SECONDS * 1000, deadline) })));
       clearInterval(watch); clearInterval(progress);
       const loadSeconds = (Date.now() - measureFrom) / 1000;
       const claimMs = annotators.flatMap((a) => a.stats.claimMs);
@@ -100,7 +104,7 @@ async function runScenario(sc: Scenario) {
       const checks = pg ? await integrity(await open()) : null;
       const r = (x: number) => Math.round(x * 10) / 10;
       row = {
-        database: sc.kind, pool: sc.pool, annotators: sc.annotators, hold: HOLD, embeddingDim: DIM, seconds: r(loadSeconds), warmupSeconds: WARMUP, untilEveryFirstClaimMs: Math.max(...firstClaimMs),
+        database: sc.kind, pool: sc.pool, annotators: sc.annotators, hold: HOLD, thinkMs: THINK_MS, embeddingDim: DIM, seconds: r(loadSeconds), warmupSeconds: WARMUP, untilEveryFirstClaimMs: Math.max(...firstClaimMs),
         claims: claimMs.length, claimP50: r(percentile(claimMs, 50)), claimP95: r(percentile(claimMs, 95)), claimP99: r(percentile(claimMs, 99)), claimMax: r(Math.max(...claimMs)),
         labels: labelMs.length, labelP50: r(percentile(labelMs, 50)), labelP95: r(percentile(labelMs, 95)), labelP99: r(percentile(labelMs, 99)),
         labelsPerSecond: r((labels - labelsAtWarm) / loadSeconds), claimsPerSecond: r(claimMs.length / loadSeconds),
@@ -176,16 +180,17 @@ async function main() {
   fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   // Quick runs (any BENCH_POOL/ANNOTATORS/SECONDS override) never overwrite the full-scale figures' file.
   const custom = ['BENCH_POOL', 'BENCH_ANNOTATORS', 'BENCH_PGLITE_POOL', 'BENCH_PGLITE_ANNOTATORS', 'BENCH_SECONDS', 'BENCH_DB'].some((k) => process.env[k]);
-  const file = path.join(ROOT, `bench/results/queue-${date.slice(0, 10)}${custom ? '-custom' : ''}.json`);
+  const think = THINK_MS > 0 ? `-think${THINK_MS}` : '';
+  const file = path.join(ROOT, `bench/results/queue-${date.slice(0, 10)}${think}${custom ? '-custom' : ''}.json`);
   fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
   console.log(JSON.stringify(out, null, 2));
   console.log(`\nwritten to ${path.relative(ROOT, file)}\n`);
-  console.log('| date | database | pool | annotators | next batch p50 / p95 / p99 ms | label p50 / p99 ms | labels/s | errors | server RSS peak | seed s | double leases |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| date | database | pool | annotators | think ms | next batch p50 / p95 / p99 ms | label p50 / p99 ms | labels/s | errors | server RSS peak | seed s | double leases |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   let ok = true;
   for (const r of results as any[]) { // eslint-disable-line @typescript-eslint/no-explicit-any
     const errs = Object.values(r.errors as Record<string, number>).reduce((s, n) => s + n, 0);
-    console.log(`| ${date.slice(0, 10)} | ${r.database} | ${r.pool.toLocaleString('en')} | ${r.annotators} | ${r.claimP50} / ${r.claimP95} / ${r.claimP99} | ${r.labelP50} / ${r.labelP99} | ${r.labelsPerSecond} | ${errs} | ${r.serverRssMiB.peak} MiB | ${r.seedSeconds} | ${r.checks?.doubleLeases ?? '–'} |`);
+    console.log(`| ${date.slice(0, 10)} | ${r.database} | ${r.pool.toLocaleString('en')} | ${r.annotators} | ${r.thinkMs} | ${r.claimP50} / ${r.claimP95} / ${r.claimP99} | ${r.labelP50} / ${r.labelP99} | ${r.labelsPerSecond} | ${errs} | ${r.serverRssMiB.peak} MiB | ${r.seedSeconds} | ${r.checks?.doubleLeases ?? '–'} |`);
     if (!(r.claimP99 < TARGET_P99_MS)) { ok = false; log(`MISS: ${r.database} next batch p99 ${r.claimP99} ms ≥ ${TARGET_P99_MS} ms`); }
     if (r.checks && (r.checks.doubleLeases > 0 || r.checks.doublyLabeledItems > 0)) { ok = false; log(`FAIL: ${r.database} ${JSON.stringify(r.checks)}`); }
   }
