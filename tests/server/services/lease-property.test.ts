@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client';
-import * as leaseQueries from '../../../db/queries/leases';
 import { items } from '../../../db/schema';
 import { SYSTEM, type Principal } from '../../../server/services/access';
 import type { Services } from '../../../server/services';
@@ -62,8 +61,6 @@ const isDeadlock = (e: unknown): boolean => {
   return false;
 };
 
-/** The release route's query (ends the caller's active leases except some) where this tree has it; else release all. */
-const releaseExcept = (leaseQueries as unknown as { releaseLeasesExcept?: (db: Database['db'], projectId: number, userId: number, keep: number[], now: Date) => Promise<number> }).releaseLeasesExcept;
 const refused = (e: unknown) => ['lease_expired', 'not_found', 'conflict', 'bad_request'].includes((e as { code?: string }).code ?? '');
 
 describe.each(DATABASE_KINDS)('lease property %s', (kind) => {
@@ -141,8 +138,7 @@ describe.each(DATABASE_KINDS)('lease property %s', (kind) => {
         }
         if (a.kind === 'release') {
           const keep = [...mine.keys()].slice(0, a.keep);
-          if (releaseExcept) await releaseExcept(database.db, projectId, p.userId, keep, new Date());
-          else await leaseQueries.releaseLeasesOfUser(database.db, projectId, p.userId, new Date());
+          await services.queue.release(p, projectId, keep);
           for (const id of [...mine.keys()]) if (!keep.includes(id)) mine.delete(id);
           return;
         }
