@@ -181,7 +181,9 @@ async function main() {
   // Quick runs (any BENCH_POOL/ANNOTATORS/SECONDS override) never overwrite the full-scale figures' file.
   const custom = ['BENCH_POOL', 'BENCH_ANNOTATORS', 'BENCH_PGLITE_POOL', 'BENCH_PGLITE_ANNOTATORS', 'BENCH_SECONDS', 'BENCH_DB'].some((k) => process.env[k]);
   const think = THINK_MS > 0 ? `-think${THINK_MS}` : '';
-  const file = path.join(ROOT, `bench/results/queue-${date.slice(0, 10)}${think}${custom ? '-custom' : ''}.json`);
+  // A second run on the same day keeps the first one's file (earlier figures are history): the time goes in the name.
+  const stem = `bench/results/queue-${date.slice(0, 10)}${think}${custom ? '-custom' : ''}`;
+  const file = path.join(ROOT, fs.existsSync(path.join(ROOT, `${stem}.json`)) ? `${stem}-${date.slice(11, 16).replace(':', '')}.json` : `${stem}.json`);
   fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
   console.log(JSON.stringify(out, null, 2));
   console.log(`\nwritten to ${path.relative(ROOT, file)}\n`);
