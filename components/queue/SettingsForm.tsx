@@ -1,5 +1,6 @@
 'use client';
 
+import { useEffect, useState } from 'react';
 import { queueUrl, send, useControl } from './api';
 import type { QueueView } from './types';
 
@@ -16,6 +17,11 @@ const NUMBERS = [
 /** A lead's live change of the dealing settings: only the fields that differ are sent; the server checks the whole. */
 export function SettingsForm({ projectId, settings, strategies }: { projectId: number; settings: Settings; strategies: readonly string[] }) {
   const { busy, error, done, run } = useControl();
+  // A change arriving live (another lead, this page's own refresh) must not wipe what the
+  // lead is typing: the form shows the server's values only while it has no edits.
+  const [dirty, setDirty] = useState(false);
+  const [shown, setShown] = useState(settings);
+  useEffect(() => { if (!dirty) setShown(settings); }, [settings, dirty]);
   function submit(form: HTMLFormElement) {
     const data = new FormData(form);
     const patch: Record<string, unknown> = {};
@@ -25,20 +31,23 @@ export function SettingsForm({ projectId, settings, strategies }: { projectId: n
     }
     const strategy = String(data.get('strategy'));
     if (strategy !== settings.strategy) patch.strategy = strategy;
-    if (Object.keys(patch).length === 0) return;
-    void run(() => send('PATCH', queueUrl(projectId), { settings: patch }), 'saved: open streams follow');
+    if (Object.keys(patch).length === 0) { setDirty(false); return; }
+    void run(async () => {
+      await send('PATCH', queueUrl(projectId), { settings: patch });
+      setDirty(false);
+    }, 'saved: open streams follow');
   }
   return (
-    <form className="queue-form" data-testid="queue-settings" key={JSON.stringify(settings)} onSubmit={(e) => { e.preventDefault(); submit(e.currentTarget); }}>
+    <form className="queue-form" data-testid="queue-settings" key={JSON.stringify(shown)} onInput={() => setDirty(true)} onSubmit={(e) => { e.preventDefault(); submit(e.currentTarget); }}>
       {NUMBERS.map(([key, label, step]) => (
         <label key={key}>
           <span>{label}</span>
-          <input name={key} type="number" step={step} min={0} defaultValue={settings[key]} data-testid={`setting-${key}`} />
+          <input name={key} type="number" step={step} min={0} defaultValue={shown[key]} data-testid={`setting-${key}`} />
         </label>
       ))}
       <label>
         <span>strategy</span>
-        <select name="strategy" defaultValue={settings.strategy} data-testid="setting-strategy">
+        <select name="strategy" defaultValue={shown.strategy} data-testid="setting-strategy">
           {strategies.map((s) => <option key={s} value={s}>{s}</option>)}
         </select>
       </label>

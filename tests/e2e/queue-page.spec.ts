@@ -48,6 +48,7 @@ test.describe('the queue page', () => {
     await lead.getByTestId('setting-easyShare').fill('0.3');
     await lead.getByTestId('queue-settings').getByRole('button', { name: 'Apply' }).click();
     await expect.poll(async () => (await admin.request('GET', `/api/projects/${projectId}/queue`)).json.settings.easyShare).toBe(0.3);
+    await expect(lead.getByTestId('queue-settings').locator('.ok')).toContainText('saved');
     await lead.getByTestId('setting-overlapShare').fill('0.9');
     await lead.getByTestId('queue-settings').getByRole('button', { name: 'Apply' }).click();
     await expect(lead.getByTestId('queue-settings').getByRole('alert')).toContainText('at most 1');
