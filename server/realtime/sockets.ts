@@ -41,22 +41,30 @@ export function setupSockets(io: SocketServer, deps: { services: Services; secre
 
 /**
  * Tells a project's room that its counts changed, at most every `everyMs`:
- * a burst of labels costs one count query, not one per label.
+ * a burst of labels costs one count query, not one per label. On a large pool
+ * the count itself is a scan, so the gap also grows to `costShare`⁻¹ × its
+ * last duration: counting never takes more than that share of the time.
  */
-export function createProgressBroadcaster(io: () => SocketServer | undefined, count: (projectId: number) => Promise<unknown>, log: Logger, everyMs = 250) {
+export function createProgressBroadcaster(io: () => SocketServer | undefined, count: (projectId: number) => Promise<unknown>, log: Logger, everyMs = 250, costShare = 0.05) {
   const pending = new Map<number, NodeJS.Timeout>();
+  const notBefore = new Map<number, number>();
   return {
     changed(projectId: number) {
       if (pending.has(projectId)) return;
+      const wait = Math.max(everyMs, (notBefore.get(projectId) ?? 0) - Date.now());
       pending.set(projectId, setTimeout(async () => {
         pending.delete(projectId);
+        const started = Date.now();
         try {
           const server = io();
           if (server) server.to(projectRoom(projectId)).emit('progress', { projectId, ...(await count(projectId) as object) });
         } catch (e) {
           log.warn({ err: e, projectId }, 'progress broadcast failed');
+        } finally {
+          const took = Date.now() - started;
+          notBefore.set(projectId, Date.now() + took / costShare);
         }
-      }, everyMs));
+      }, wait));
     },
     stop() {
       for (const t of pending.values()) clearTimeout(t);

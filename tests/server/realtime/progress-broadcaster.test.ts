@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { Server as SocketServer } from 'socket.io';
+import { createProgressBroadcaster } from '../../../server/realtime/sockets';
+import { createLogger } from '../../../server/log';
+
+/** A stand-in for socket.io's server that records what each room was sent, and when. */
+function recordingIo() {
+  const sent: { room: string; event: string; at: number }[] = [];
+  const io = { to: (room: string) => ({ emit: (event: string) => { sent.push({ room, event, at: Date.now() }); return true; } }) };
+  return { sent, io: () => io as unknown as SocketServer };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('the progress broadcaster', () => {
+  it('sends one count for a burst of changes', async () => {
+    const { sent, io } = recordingIo();
+    let counts = 0;
+    const b = createProgressBroadcaster(io, async () => { counts++; return { labeled: counts }; }, createLogger('silent', 'test'), 20);
+    for (let i = 0; i < 10; i++) b.changed(1);
+    await sleep(80);
+    b.stop();
+    expect(counts).toBe(1);
+    expect(sent).toEqual([expect.objectContaining({ room: 'project:1', event: 'progress' })]);
+  });
+
+  it('spaces counts out so that a slow count takes at most its share of the time', async () => {
+    const { sent, io } = recordingIo();
+    // A count of 30 ms at a 10% share: the next one no sooner than 300 ms after it ended.
+    const b = createProgressBroadcaster(io, async () => { await sleep(30); return {}; }, createLogger('silent', 'test'), 10, 0.1);
+    b.changed(1);
+    await sleep(60);
+    b.changed(1);
+    await sleep(900);
+    b.stop();
+    expect(sent).toHaveLength(2);
+    expect(sent[1].at - sent[0].at).toBeGreaterThanOrEqual(280);
+  });
+
+  it('still sends the change that arrived while a count ran', async () => {
+    const { sent, io } = recordingIo();
+    const b = createProgressBroadcaster(io, async () => { await sleep(20); return {}; }, createLogger('silent', 'test'), 5, 0.5);
+    b.changed(1);
+    await sleep(12); // the first count is running now
+    b.changed(1);
+    await sleep(200);
+    b.stop();
+    expect(sent).toHaveLength(2);
+  });
+});
