@@ -124,6 +124,11 @@ export const HoldoutMetrics = z.object({
   ece: Unit,
   /** Labeled holdout items the metrics were computed on. */
   holdoutSize: z.number().int().nonnegative(),
+  /**
+   * Mean uncertainty (1 − margin between the top two classes) over the unlabeled pool: the
+   * uncertainty-plateau stopping rule watches it fall. Optional: older trainers do not send it.
+   */
+  meanUncertainty: Unit.optional(),
 }).strict();
 export type HoldoutMetrics = z.infer<typeof HoldoutMetrics>;
 

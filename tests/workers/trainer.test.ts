@@ -182,6 +182,9 @@ describe('trainer worker against a running server', () => {
     expect(second.ranking.id).toBeGreaterThan(first.ranking.id);
     expect(second.ranking.labelCount).toBe(20);
     expect(second.curve.length).toBe(2);
+    // Each version reports the pool's mean uncertainty, for the uncertainty-plateau stopping rule.
+    for (const point of second.curve) expect(point.meanUncertainty).toBeGreaterThanOrEqual(0);
+    for (const point of second.curve) expect(point.meanUncertainty).toBeLessThanOrEqual(1);
     expect(second.next.map((e: { itemId: number }) => e.itemId)).not.toEqual(first.next.map((e: { itemId: number }) => e.itemId));
     // Same items, same features (from the disk cache): the same space, uploaded once.
     expect(second.ranking.embeddingSpace).toBe(first.ranking.embeddingSpace);

@@ -28,7 +28,7 @@ interface PoolState {
 
 export interface JobReport {
   labelCount: number;
-  metrics: ReturnType<typeof holdoutMetrics> | null;
+  metrics: (ReturnType<typeof holdoutMetrics> & { meanUncertainty?: number }) | null;
   entries: number;
   seconds: number;
   phases: Record<string, number>;
@@ -197,8 +197,10 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
       strategy: job.strategy as StrategyName, batch: BATCH, seed: job.id,
     });
     t = lap('training', t);
-    const metrics = holdoutRows.length > 0 ? holdoutMetrics(probs, truth, Int32Array.from(holdoutRows)) : null;
     const uncertainty = margin(probs);
+    const metrics = holdoutRows.length > 0
+      ? { ...holdoutMetrics(probs, truth, Int32Array.from(holdoutRows)), meanUncertainty: meanOver(uncertainty, candidates) }
+      : null;
     const ranked = rankPool({ candidates, selection, uncertainty });
     const conf = confidence(probs);
     t = lap('ranking', t);
@@ -229,4 +231,12 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
   }
 
   return { run, forget: (projectId: number) => pools.delete(projectId) };
+}
+
+/** Mean of `values` over the given rows, clamped to [0, 1] against float rounding (0 for no rows). */
+function meanOver(values: Float32Array, rows: Int32Array): number {
+  if (rows.length === 0) return 0;
+  let sum = 0;
+  for (const r of rows) sum += values[r];
+  return Math.min(1, Math.max(0, sum / rows.length));
 }
