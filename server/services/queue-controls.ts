@@ -120,8 +120,12 @@ export function createQueueControlService(db: Db, opts: QueueControlOptions = {}
       switch (action) {
         case 'pin':
         case 'boost':
-        case 'exclude':
           return { changed: await upsertQueueControls(tx, projectId, itemIds, action, p.userId || null), released: [] };
+        case 'exclude': {
+          // Out of the queue means out of everyone's hands too (a broken or off-topic item): holders lose it now.
+          const released = await releaseLeasesOfItems(tx, projectId, itemIds, now());
+          return { changed: await upsertQueueControls(tx, projectId, itemIds, 'exclude', p.userId || null), released };
+        }
         case 'clear':
           return { changed: await deleteQueueControls(tx, projectId, itemIds), released: [] };
         case 'requeue': {

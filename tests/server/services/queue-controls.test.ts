@@ -114,6 +114,20 @@ describe.each(DATABASE_KINDS)('lead and admin queue controls on %s', (kind) => {
     expect(s.events.filter((e) => e.event === 'controls-changed')).toHaveLength(5);
   });
 
+  it('excludes a held item: its holder loses the lease and is told, and the item stays excluded', async () => {
+    const s = await setup();
+    const [a, b] = s.itemIds;
+    const la = await s.hold(s.ann, a);
+    const lb = await s.hold(s.annotators[1], b);
+    const r = await s.qc.controlItems(s.lead, s.id, { action: 'exclude', itemIds: [a] });
+    expect(r.released).toEqual([{ leaseId: la.id, itemId: a, userId: s.ann.userId }]);
+    const states = Object.fromEntries((await database.db.select().from(leases).where(eq(leases.projectId, s.id))).map((l) => [l.id, l.state]));
+    expect(states).toMatchObject({ [la.id]: 'released', [lb.id]: 'active' });
+    const [ctl] = await database.db.select().from(queueControls).where(and(eq(queueControls.projectId, s.id), eq(queueControls.itemId, a)));
+    expect(ctl.action).toBe('exclude');
+    expect(s.events).toContainEqual({ event: 'lease-released', leaseId: la.id, itemId: a, userId: s.ann.userId });
+  });
+
   it('re-queues an item: its holder loses the lease, the item is pinned, and the holder is told', async () => {
     const s = await setup();
     const [a] = s.itemIds;
