@@ -88,6 +88,8 @@ export const leases = pgTable('leases', {
   uniqueIndex('leases_one_exclusive_per_item').on(t.itemId).where(sql`state = 'active' and stream not in ('overlap', 'gold')`),
   uniqueIndex('leases_one_per_user_item').on(t.itemId, t.userId).where(sql`state = 'active'`),
   index('leases_user_active').on(t.projectId, t.userId, t.state),
+  // An annotator's newest leases first (stream history, batch counter) without sorting all of them.
+  index('leases_user_recent').on(t.projectId, t.userId, t.id),
 ]);
 
 export const annotations = pgTable('annotations', {

@@ -1,0 +1,1 @@
+CREATE INDEX "leases_user_recent" ON "leases" USING btree ("project_id","user_id","id");
