@@ -14,9 +14,8 @@ import { createLabelBook, type LabelBook } from './label-book';
  * embeddings, and the label book. Built once per ranking (the items part once per import),
  * with one query per part; a million items cost a few typed arrays, not a million objects.
  */
-export interface PoolView {
-  projectId: number;
-  signature: PoolSignature;
+/** The items part of a view: rebuilt per import, shared by the rankings dealt over it. */
+interface PoolItems {
   n: number;
   /** Item id of each pool index, ascending. */
   ids: Float64Array;
@@ -25,6 +24,11 @@ export interface PoolView {
   holdoutIndex: HoldoutIndex;
   gold: Int32Array;
   book: LabelBook;
+}
+
+export interface PoolView extends PoolItems {
+  projectId: number;
+  signature: PoolSignature;
   /** coldIndex: the embeddings' clusters for cold deals, built on the first cold deal and kept with the embeddings. */
   ranking?: { head: RankingHead; view: RankingView; embeddings?: Embeddings; coldIndex(): ColdIndex | undefined };
 }
@@ -44,14 +48,8 @@ export function indexOf(view: Pick<PoolView, 'ids'>, itemId: number): number {
   return -1;
 }
 
-interface Base {
+interface Base extends PoolItems {
   key: string;
-  n: number;
-  ids: Float64Array;
-  holdout: HoldoutItems;
-  holdoutIndex: HoldoutIndex;
-  gold: Int32Array;
-  book: LabelBook;
   /** Embeddings of one space, kept across rankings that share it (with their cold clusters once asked for). */
   embeddings?: { space: string; count: number; value: Embeddings; cold?: ColdIndex };
 }

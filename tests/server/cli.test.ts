@@ -1,5 +1,6 @@
+import { runTandemCli, TANDEM_BIN, type CliRun } from '../fixtures/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -17,8 +18,8 @@ import { openTestDatabase } from '../fixtures/database';
 import { pngBytes, writeClassFolders } from '../fixtures/images';
 import { ROOT, TMP_ROOT } from '../fixtures/paths';
 
-const BIN = path.join(ROOT, 'bin/tandem.mjs');
-type Run = { code: number | null; out: string; err: string };
+const BIN = TANDEM_BIN;
+type Run = CliRun;
 
 function tandem(dataDir: string, ...args: string[]): Run {
   const r = spawnSync(process.execPath, [BIN, ...args], {
@@ -27,19 +28,6 @@ function tandem(dataDir: string, ...args: string[]): Run {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-/** Asynchronous, for when this test process itself must answer the CLI (it plays the server). */
-function tandemAsync(dataDir: string, args: string[], opts: { cwd?: string; input?: string } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, TANDEM_DATA: dataDir, DATABASE_URL: '' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-    child.stdin.end(opts.input ?? '');
-  });
-}
 
 const oneLine = (s: string) => s.trim().split('\n');
 
@@ -117,10 +105,10 @@ describe('tandem CLI', () => {
     fs.mkdirSync(dir, { recursive: true });
     // This test process plays a running `tandem import` that holds the database.
     fs.writeFileSync(serverLockFile(dir), JSON.stringify({ pid: process.pid, port: 0, url: '', token: 't', cli: true }));
-    const r = await tandemAsync(dir, ['project', 'list']);
+    const r = await runTandemCli(dir, ['project', 'list']);
     expect(r.code).toBe(1);
     expect(oneLine(r.err)).toEqual([expect.stringMatching(/in use by a tandem command \(pid \d+\) — wait for it to finish/)]);
-    const start = await tandemAsync(dir, ['start']);
+    const start = await runTandemCli(dir, ['start']);
     expect(start.code).toBe(1);
     expect(start.err).toMatch(/in use by a tandem command/);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -134,7 +122,7 @@ describe('tandem CLI', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
     fs.writeFileSync(serverLockFile(dir), JSON.stringify({ pid: process.pid, port, url: `http://127.0.0.1:${port}`, token: 't' }));
-    const r = await tandemAsync(dir, ['project', 'list']);
+    const r = await runTandemCli(dir, ['project', 'list']);
     expect(r.code).toBe(1);
     expect(oneLine(r.err)).toEqual([expect.stringMatching(/does not answer .* — .*delete .*server\.json/)]);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -197,19 +185,19 @@ describe('tandem CLI with a running server', () => {
   it('sends commands to the server, which runs them on its own database with paths as typed', async () => {
     const work = path.join(TMP_ROOT, 'cli-remote-work');
     writeClassFolders(path.join(work, 'pics'), ['a', 'b'], 2);
-    expect(await tandemAsync(dataDir, ['project', 'create', 'remote', '--classes', 'a,b'])).toMatchObject({ code: 0, out: expect.stringContaining('created project remote') });
-    expect(await tandemAsync(dataDir, ['import', '--holdout', '0', 'remote', 'pics'], { cwd: work })).toMatchObject({ code: 0, out: expect.stringContaining('imported 4 new items') });
-    expect(await tandemAsync(dataDir, ['export', 'remote', '--format', 'csv', '--out', 'labels.csv'], { cwd: work })).toMatchObject({ code: 0 });
+    expect(await runTandemCli(dataDir, ['project', 'create', 'remote', '--classes', 'a,b'])).toMatchObject({ code: 0, out: expect.stringContaining('created project remote') });
+    expect(await runTandemCli(dataDir, ['import', '--holdout', '0', 'remote', 'pics'], { cwd: work })).toMatchObject({ code: 0, out: expect.stringContaining('imported 4 new items') });
+    expect(await runTandemCli(dataDir, ['export', 'remote', '--format', 'csv', '--out', 'labels.csv'], { cwd: work })).toMatchObject({ code: 0 });
     expect(oneLine(fs.readFileSync(path.join(work, 'labels.csv'), 'utf8'))).toHaveLength(5);
-    expect(await tandemAsync(dataDir, ['user', 'add', 'r@x.y', '--password-stdin'], { input: 'a long secret\n' })).toMatchObject({ code: 0, out: 'added r@x.y (id 1, user)\n' });
+    expect(await runTandemCli(dataDir, ['user', 'add', 'r@x.y', '--password-stdin'], { input: 'a long secret\n' })).toMatchObject({ code: 0, out: 'added r@x.y (id 1, user)\n' });
     expect(await rt.services.users.verify('r@x.y', 'a long secret')).toMatchObject({ email: 'r@x.y' });
     const [p] = await rt.services.projects.listVisible(SYSTEM);
     expect(p).toMatchObject({ slug: 'remote', counts: { items: 4, labeled: 4 } });
 
-    const bad = await tandemAsync(dataDir, ['frobnicate']);
+    const bad = await runTandemCli(dataDir, ['frobnicate']);
     expect(bad.code).toBe(2);
     expect(oneLine(bad.err)).toEqual([expect.stringMatching(/^tandem: unknown command 'frobnicate'/)]);
-    expect(await tandemAsync(dataDir, ['start'])).toMatchObject({ code: 1, err: expect.stringContaining(`running already at ${url}`) });
+    expect(await runTandemCli(dataDir, ['start'])).toMatchObject({ code: 1, err: expect.stringContaining(`running already at ${url}`) });
     expect(fs.existsSync(path.join(dataDir, 'db'))).toBe(false); // the CLI never opened the embedded database itself
   });
 

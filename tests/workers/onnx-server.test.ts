@@ -1,27 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createLogger } from '../../server/log';
 import { runWorker } from '../../workers/trainer/main';
+import { runTandemCli } from '../fixtures/cli';
 import { TINY_EMBEDDER } from '../fixtures/make-onnx';
 import { Client } from '../fixtures/http-client';
 import { ROOT, TMP_ROOT } from '../fixtures/paths';
 import { DEMO_PASSWORD, freePort, startTandem, type TandemProcess } from '../fixtures/tandem-server';
 
 /** `tandem …` while the server owns the embedded database: the command runs inside it. */
-function tandem(dataDir: string, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/tandem.mjs'), ...args], { cwd: ROOT, env: { ...process.env, TANDEM_DATA: dataDir, DATABASE_URL: '' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const tandem = (dataDir: string, ...args: string[]) => runTandemCli(dataDir, args);
 
 /**
  * A user's ONNX model end to end over HTTP: `tandem model add` against a
