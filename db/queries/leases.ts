@@ -21,26 +21,26 @@ export async function lockAnnotatorQueue(db: Executor, projectId: number, userId
   await db.execute(sql`select pg_advisory_xact_lock(${projectId}::int, ${userId}::int)`);
 }
 
-/** Returns expired leases to the pool; called inside every claim so no sweeper is needed for correctness. */
-export async function expireStaleLeases(db: Executor, projectId: number, now: Date): Promise<number> {
-  // Rows another claim is expiring right now are skipped, not waited for: concurrent
-  // claims updating the same stale rows in different orders would deadlock (40P01).
+/**
+ * The claim's first statement after its lock: expired leases of the project go back to the pool
+ * and the caller's open leases are renewed (the heartbeat), returned redo items first, then in
+ * the order they were dealt. One round trip: the two updates touch disjoint rows (expiry before
+ * `now` against at or after it), so one statement may make both. Rows another claim is expiring
+ * right now are skipped, not waited for: concurrent claims updating the same stale rows in
+ * different orders would deadlock (40P01). No sweeper is needed for correctness.
+ */
+export async function expireAndRenewLeases(db: Executor, projectId: number, userId: number, now: Date, expiresAt: Date): Promise<LeasedItem[]> {
+  const t = now.toISOString();
   const res = await db.execute(sql`
-    update ${leases} set state = 'expired', ended_at = ${now.toISOString()}::timestamptz
-    where id in (
+    with stale as (
       select id from ${leases}
-      where project_id = ${projectId} and state = 'active' and expires_at < ${now.toISOString()}::timestamptz
-      for update skip locked)
-    returning id`);
-  return (res as unknown as { rows: unknown[] }).rows.length;
-}
-
-/** The annotator's open leases, redo items first, then in the order they were dealt; their expiry is pushed back (one statement). */
-export async function renewActiveLeases(db: Executor, projectId: number, userId: number, expiresAt: Date): Promise<LeasedItem[]> {
-  const res = await db.execute(sql`
-    with r as (
+      where project_id = ${projectId} and state = 'active' and expires_at < ${t}::timestamptz
+      for update skip locked),
+    expired as (
+      update ${leases} set state = 'expired', ended_at = ${t}::timestamptz where id in (select id from stale) returning id),
+    r as (
       update ${leases} set expires_at = ${expiresAt.toISOString()}::timestamptz
-      where project_id = ${projectId} and user_id = ${userId} and state = 'active'
+      where project_id = ${projectId} and user_id = ${userId} and state = 'active' and expires_at >= ${t}::timestamptz
       returning id, item_id, stream, expires_at)
     select r.id, r.item_id, r.stream, r.expires_at, i.width, i.height
     from r join ${items} i on i.id = r.item_id
@@ -49,7 +49,7 @@ export async function renewActiveLeases(db: Executor, projectId: number, userId:
 }
 
 type LeasedRow = { id: unknown; item_id: unknown; stream: string; expires_at: Date | string; width: number | null; height: number | null };
-function leasedRows(res: unknown): LeasedItem[] {
+export function leasedRows(res: unknown): LeasedItem[] {
   return (res as { rows: LeasedRow[] }).rows.map((r) => ({
     leaseId: Number(r.id), itemId: Number(r.item_id), stream: r.stream, expiresAt: new Date(r.expires_at), width: r.width, height: r.height,
   }));

@@ -33,6 +33,14 @@ export async function findMembershipRole(db: Executor, projectId: number, userId
   return row?.role ?? null;
 }
 
+/** The project and the caller's role in it, in one round trip (every request of an annotator asks both). */
+export async function findProjectWithRole(db: Executor, projectId: number, userId: number): Promise<{ project: ProjectRow; role: ProjectRole | null } | undefined> {
+  const [row] = await db.select({ p: projects, role: memberships.role }).from(projects)
+    .leftJoin(memberships, and(eq(memberships.projectId, projects.id), eq(memberships.userId, userId)))
+    .where(eq(projects.id, projectId));
+  return row && { project: row.p, role: row.role ?? null };
+}
+
 export async function upsertMembership(db: Executor, projectId: number, userId: number, role: ProjectRole): Promise<void> {
   await db.insert(memberships).values({ projectId, userId, role })
     .onConflictDoUpdate({ target: [memberships.projectId, memberships.userId], set: { role } });

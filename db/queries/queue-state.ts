@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../client';
+import { items, leases } from '../schema';
+import { leasedRows, type LeasedItem } from './leases';
 
 /**
  * What the team queue reads to deal a batch. Two kinds of query:
@@ -170,24 +172,44 @@ export async function readBudgetUsage(db: Executor, projectId: number, userId: n
  */
 export type LeaseClaimKind = 'open' | 'free' | 'shared';
 
+/** One dealt item to lease: how it may be leased and what the lease records (see NewLease). */
+export interface LeaseChoice {
+  itemId: number;
+  kind: LeaseClaimKind;
+  stream: string;
+  detail: Record<string, unknown> | null;
+  rankingId: number | null;
+  score: number | null;
+}
+
 /**
- * Locks the chosen items for the caller's new leases and returns those that may still be
- * leased: rows another claim has locked are skipped (SKIP LOCKED), and the database is asked
- * once more what the pool view may have missed by a few milliseconds (see `LeaseClaimKind`);
- * never an item the caller holds or has a standing label on. The unique indexes on leases
- * remain the final guard.
+ * Leases the chosen items to the caller in one statement and returns the new leases in the
+ * order they were dealt: the items are locked (rows another claim has locked are skipped, SKIP
+ * LOCKED) and the database is asked once more what the pool view may have missed by a few
+ * milliseconds (see `LeaseClaimKind`); never an item the caller holds or has a standing label
+ * on. Items left out are simply not in the answer. The unique indexes on leases remain the
+ * final guard.
  */
-export async function lockLeasableItems(db: Executor, projectId: number, userId: number, chosen: { itemId: number; kind: LeaseClaimKind }[]): Promise<Set<number>> {
-  if (chosen.length === 0) return new Set();
-  const values = sql.join(chosen.map((c) => sql`(${c.itemId}::bigint, ${c.kind}::text)`), sql`, `);
-  const rows = rowsOf<{ id: unknown }>(await db.execute(sql`
-    select i.id from items i join (values ${values}) as c(id, k) on c.id = i.id
-    where i.project_id = ${projectId}
-      and not exists (select 1 from leases l where l.item_id = i.id and l.state = 'active' and l.user_id = ${userId})
-      and not exists (select 1 from annotations a where a.item_id = i.id and a.user_id = ${userId} and a.action = 'label'
-                        and not exists (select 1 from annotations r where r.retracts = a.id))
-      and (c.k = 'shared' or (
-        (c.k = 'free' or i.status = 'open') and not exists (select 1 from leases l where l.item_id = i.id and l.state = 'active')))
-    for update of i skip locked`));
-  return new Set(rows.map((r) => Number(r.id)));
+export async function leaseChosenItems(db: Executor, projectId: number, userId: number, expiresAt: Date, chosen: LeaseChoice[]): Promise<LeasedItem[]> {
+  if (chosen.length === 0) return [];
+  const values = sql.join(chosen.map((c, at) => sql`(${c.itemId}::bigint, ${c.kind}::text, ${c.stream}::text, ${c.rankingId}::bigint, ${c.score}::real,
+    ${c.detail ? JSON.stringify(c.detail) : null}::jsonb, ${at}::int)`), sql`, `);
+  const res = await db.execute(sql`
+    with c(id, k, stream, ranking_id, score, detail, at) as (values ${values}),
+    ok as (
+      select i.id, i.width, i.height from ${items} i join c on c.id = i.id
+      where i.project_id = ${projectId}
+        and not exists (select 1 from ${leases} l where l.item_id = i.id and l.state = 'active' and l.user_id = ${userId})
+        and not exists (select 1 from annotations a where a.item_id = i.id and a.user_id = ${userId} and a.action = 'label'
+                          and not exists (select 1 from annotations r where r.retracts = a.id))
+        and (c.k = 'shared' or (
+          (c.k = 'free' or i.status = 'open') and not exists (select 1 from ${leases} l where l.item_id = i.id and l.state = 'active')))
+      for update of i skip locked),
+    r as (
+      insert into ${leases} (project_id, item_id, user_id, stream, expires_at, ranking_id, score, detail)
+      select ${projectId}, c.id, ${userId}, c.stream, ${expiresAt.toISOString()}::timestamptz, c.ranking_id, c.score, c.detail
+      from c join ok on ok.id = c.id order by c.at
+      returning id, item_id, stream, expires_at)
+    select r.id, r.item_id, r.stream, r.expires_at, ok.width, ok.height from r join ok on ok.id = r.item_id order by r.id`);
+  return leasedRows(res);
 }

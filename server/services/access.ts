@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client';
-import { findMembershipRole, findProject, type ProjectRow } from '../../db/queries/projects';
+import { findProject, findProjectWithRole, type ProjectRow } from '../../db/queries/projects';
 import { TandemError } from '../../lib/errors';
 import { can, type Action, type ProjectRole, type UserRole } from '../../lib/roles';
 
@@ -23,8 +23,9 @@ export function requireGlobal(p: Principal, action: Action): void {
  * caller cannot even see answers 404, so project ids do not leak.
  */
 export async function requireProject(db: Db, p: Principal, projectId: number, action: Action): Promise<{ project: ProjectRow; projectRole: ProjectRole | null }> {
-  const project = await findProject(db, projectId);
-  const projectRole = project && p.role !== 'admin' ? await findMembershipRole(db, projectId, p.userId) : null;
+  const found = p.role === 'admin' ? { project: await findProject(db, projectId), role: null } : await findProjectWithRole(db, projectId, p.userId);
+  const project = found?.project;
+  const projectRole = found?.role ?? null;
   if (!project || !can({ userRole: p.role, projectRole }, 'project.view')) {
     throw new TandemError('not_found', `project ${projectId} does not exist or you are not a member`);
   }

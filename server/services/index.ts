@@ -18,19 +18,28 @@ import { createEmbeddingUploadService } from './embedding-uploads';
  * handlers and the CLI all call these; each checks the caller's role itself.
  */
 export function createServices(db: Db, opts: { leaseSeconds: number; media: MediaStore; events?: LabelEvents; training?: Partial<TrainingOptions>; queue?: QueueEvents }) {
+  const queue = createQueueService(db, {
+    leaseSeconds: opts.leaseSeconds,
+    events: { onLeaseReleased: (pid, e) => opts.queue?.onQueue?.(pid, { event: 'lease-released', ...e }) },
+  });
   return {
     users: createUserService(db),
     projects: createProjectService(db),
-    queue: createQueueService(db, {
-      leaseSeconds: opts.leaseSeconds,
-      events: { onLeaseReleased: (pid, e) => opts.queue?.onQueue?.(pid, { event: 'lease-released', ...e }) },
-    }),
+    queue,
     labels: createLabelService(db, { leaseSeconds: opts.leaseSeconds, events: opts.events }),
     media: createMediaAccessService(db, opts.media),
     imports: {
-      run: (p: Principal, projectId: number, source: string, options?: ImportOptions) => importData({ db, media: opts.media }, p, projectId, source, options),
+      run: (p: Principal, projectId: number, source: string, options?: ImportOptions) =>
+        importData({ db, media: opts.media }, p, projectId, source, options).finally(() => queue.poolChanged(projectId)),
     },
-    training: createTrainingService(db, { ...DEFAULT_TRAINING, ...opts.training }),
+    training: createTrainingService(db, {
+      ...DEFAULT_TRAINING,
+      ...opts.training,
+      onRankingApplied: (pid, rankingId) => {
+        queue.poolChanged(pid);
+        opts.training?.onRankingApplied?.(pid, rankingId);
+      },
+    }),
     exports: { labels: (p: Principal, projectId: number, format: ExportFormat) => exportLabels(db, p, projectId, format) },
     queueControls: createQueueControlService(db, { events: opts.queue }),
     models: createModelService(db, opts.media, { onJobQueued: opts.training?.onJobQueued }),

@@ -70,6 +70,13 @@ export interface PoolViewOptions {
    * for the new view (a few milliseconds), so a new ranking is dealt from at once.
    */
   waitBelow?: number;
+  /**
+   * How long a project's pool signature (applied ranking, newest import) is trusted without
+   * asking the database again. Changes made through this process say so at once (`changed`);
+   * the time bounds how late a ranking applied by another process is dealt from. Every claim
+   * re-checks its items in its transaction, so a late view costs spread, never a wrong lease.
+   */
+  signatureTtlMs?: number;
   onError?(err: unknown, projectId: number): void;
 }
 
@@ -80,9 +87,22 @@ export interface PoolViewOptions {
 export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
   const waitBelow = opts.waitBelow ?? 200_000;
   const entries = new Map<number, Entry>();
+  const signatureTtlMs = opts.signatureTtlMs ?? 1000;
+  const signatures = new Map<number, { at: number; value: Promise<PoolSignature> }>();
+
+  function signatureOf(projectId: number): Promise<PoolSignature> {
+    const t = Date.now();
+    const hit = signatures.get(projectId);
+    if (hit && t - hit.at < signatureTtlMs) return hit.value;
+    const entry = { at: t, value: readPoolSignature(db, projectId) };
+    signatures.set(projectId, entry);
+    // A failed read is not remembered.
+    entry.value.catch(() => { if (signatures.get(projectId) === entry) signatures.delete(projectId); });
+    return entry.value;
+  }
 
   async function get(projectId: number, classes: readonly string[]): Promise<PoolView> {
-    const signature = await readPoolSignature(db, projectId);
+    const signature = await signatureOf(projectId);
     let entry = entries.get(projectId);
     if (!entry) entries.set(projectId, (entry = { bases: new Map() }));
     const cur = entry.current;
@@ -204,9 +224,14 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
 
   return {
     get,
+    /** A ranking was applied or items imported: the next claim asks the database again. */
+    changed(projectId: number) {
+      signatures.delete(projectId);
+    },
     /** Forgets a project's view (tests; a deleted project). */
     forget(projectId: number) {
       entries.delete(projectId);
+      signatures.delete(projectId);
     },
   };
 }

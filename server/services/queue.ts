@@ -1,7 +1,7 @@
 import type { Db, Tx } from '../../db/client';
-import { endLease, expireStaleLeases, findLease, insertLeases, lockAnnotatorQueue, releaseLeasesExcept, renewActiveLeases, type LeasedItem, type NewLease } from '../../db/queries/leases';
+import { endLease, expireAndRenewLeases, findLease, lockAnnotatorQueue, releaseLeasesExcept, type LeasedItem } from '../../db/queries/leases';
 import {
-  deletePins, lockLeasableItems, lockProjectBudget, readBudgetUsage, readClaimState, type LeaseClaimKind,
+  deletePins, leaseChosenItems, lockProjectBudget, readBudgetUsage, readClaimState, type LeaseChoice, type LeaseClaimKind,
 } from '../../db/queries/queue-state';
 import type { ProjectRow } from '../../db/queries/projects';
 import { uncertaintyTrusted } from '../../lib/al/coldstart';
@@ -139,8 +139,8 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     const main: MainKind = view.ranking && isTrusted ? 'uncertain' : 'cold';
     if (mode.kind === 'paused' || mode.kind === 'stopped') return { mode, main, deal: null };
 
-    await view.book.refresh(db);
-    const me = await readClaimState(db, projectId, p.userId, HISTORY, now());
+    // Two reads at once on two pooled connections: the claim waits for one round trip, not two.
+    const [, me] = await Promise.all([view.book.refresh(db), readClaimState(db, projectId, p.userId, HISTORY, now())]);
     const controls = splitControls(me.controls.map((r) => ({ item: indexOf(view, r.itemId), action: r.action })).filter((r) => r.item >= 0));
     const heldItems: number[] = [];
     const heldBy: number[] = [];
@@ -222,8 +222,7 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     const t = now();
     const expiresAt = new Date(t.getTime() + opts.leaseSeconds * 1000);
     await lockAnnotatorQueue(tx, projectId, p.userId);
-    await expireStaleLeases(tx, projectId, t);
-    const mine = await renewActiveLeases(tx, projectId, p.userId, expiresAt);
+    const mine = await expireAndRenewLeases(tx, projectId, p.userId, t, expiresAt);
     const { mode, main } = plan;
     const answer = (leases: LeasedItem[], state: QueueState, message: string | null): ClaimResult => ({ leases: leases.map((l) => shown(l, main)), queue: { state, message } });
 
@@ -250,7 +249,17 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     const { input, controls, mineSet, pins, pinOpen } = plan.deal;
     // Items the caller came to hold since the plan (another tab) are not dealt twice; the lock query checks again.
     const mineNow = new Set(mine.map((l) => indexOf(view, l.itemId)));
+    const rankingId = view.ranking ? view.ranking.head.id : null;
+    const choice = (c: Chosen): LeaseChoice => ({
+      itemId: view.ids[c.item], kind: c.kind,
+      stream: c.assignment ? c.assignment.stream.kind : 'pinned',
+      detail: c.assignment ? (c.assignment.stream as Record<string, unknown>) : null,
+      rankingId: c.assignment?.rankingVersion ?? rankingId,
+      // The ranking's own score, not a boost's lift.
+      score: view.ranking && !Number.isNaN(view.ranking.view.score[c.item]) ? view.ranking.view.score[c.item] : null,
+    });
     let kept: Chosen[] = [];
+    const fresh: LeasedItem[] = [];
     const dropped = new Set<number>();
     for (let round = 0; round < DEAL_ROUNDS && kept.length < want; round++) {
       const skip = [...dropped, ...kept.map((c) => c.item), ...mineNow];
@@ -269,23 +278,15 @@ export function createQueueService(db: Db, opts: QueueOptions) {
         break;
       }
       if (round > 0) reserveChosen(projectId, p.userId, view, chosen, reserved);
-      const locked = await lockLeasableItems(tx, projectId, p.userId, chosen.map((c) => ({ itemId: view.ids[c.item], kind: c.kind })));
+      // Lock, check and insert in one statement: the slots whose rows were lost are dealt again.
+      const leased = await leaseChosenItems(tx, projectId, p.userId, expiresAt, chosen.map(choice));
+      const got = new Set(leased.map((l) => l.itemId));
       for (const c of chosen) {
-        if (locked.has(view.ids[c.item])) kept.push(c);
+        if (got.has(view.ids[c.item])) kept.push(c);
         else dropped.add(c.item);
       }
+      fresh.push(...leased);
     }
-
-    const rankingId = view.ranking ? view.ranking.head.id : null;
-    const rows: NewLease[] = kept.map((c) => ({
-      projectId, itemId: view.ids[c.item], userId: p.userId, expiresAt,
-      stream: c.assignment ? c.assignment.stream.kind : 'pinned',
-      detail: c.assignment ? (c.assignment.stream as Record<string, unknown>) : null,
-      rankingId: c.assignment?.rankingVersion ?? rankingId,
-      // The ranking's own score, not a boost's lift.
-      score: view.ranking && !Number.isNaN(view.ranking.view.score[c.item]) ? view.ranking.view.score[c.item] : null,
-    }));
-    const fresh = await insertLeases(tx, rows);
     await deletePins(tx, projectId, kept.filter((c) => !c.assignment).map((c) => view.ids[c.item]));
     const all = [...mine, ...fresh];
     if (fresh.length === 0) {
@@ -333,7 +334,10 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     return { released: released.length };
   }
 
-  return { claim, claimBatch, skip, release };
+  /** A ranking was applied or items imported through this process: claims deal from the new pool at once. */
+  const poolChanged = (projectId: number) => views.changed(projectId);
+
+  return { claim, claimBatch, skip, release, poolChanged };
 }
 
 /** A claim's plan: the mode, and the deal made before the transaction (none when paused or stopped). */

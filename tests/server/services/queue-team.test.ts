@@ -28,6 +28,8 @@ async function setSettings(db: Db, projectId: number, settings: Record<string, u
 /**
  * A ranking applied the way the worker endpoints apply one (chunk, positions, model version,
  * applied), with embeddings in its space: items in 4 clusters, the predicted class by cluster.
+ * Written behind the services' back, so the caller tells the queue (`poolChanged`), as the
+ * training service does when it applies one.
  */
 async function applyRanking(db: Db, projectId: number, labelCount: number, seed = 1) {
   const rng = mulberry32(seed);
@@ -69,6 +71,7 @@ describe.each(DATABASE_KINDS)('team queue %s', (kind) => {
     await setSettings(db, project.id, { strategy: 'margin', queue: { easyShare: 0.2, overlapShare: 0.1, overlapK: 2, holdoutShare: 0.1 } });
     await warmUp(services, annotators[0], project.id, 21);
     const rankingId = await applyRanking(db, project.id, 21);
+    services.queue.poolChanged(project.id);
 
     const dealt: { stream: string; user: number; itemId: number }[] = [];
     for (let round = 0; round < 24; round++) {
@@ -149,6 +152,7 @@ describe.each(DATABASE_KINDS)('team queue %s', (kind) => {
     // Boost: with a trusted ranking, the boosted item is the next uncertain one whatever its score.
     await warmUp(services, annotators[0], project.id, 21);
     await applyRanking(db, project.id, 21, 3);
+    services.queue.poolChanged(project.id);
     const worst = await db.execute(sql`select e.item_id from ranking_entries e join rankings r on r.id = e.ranking_id
       join items i on i.id = e.item_id where r.project_id = ${project.id} and r.status = 'applied' and i.status = 'open'
         and i.id not in (${sql.join(excluded.map((id) => sql`${id}`), sql`, `)})
