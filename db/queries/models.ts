@@ -1,6 +1,6 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, like, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
-import { models, projects } from '../schema';
+import { items, models, projects } from '../schema';
 
 export type ModelRow = typeof models.$inferSelect;
 
@@ -32,12 +32,33 @@ export async function listProjectsUsingModel(db: Executor, modelId: number): Pro
     .where(sql`${projects.settings} -> ${EMBEDDING_MODEL_SETTING} = to_jsonb(${modelId}::int)`).orderBy(asc(projects.id));
 }
 
-/** Points a project at a model (null: back to raw pixels), leaving its other settings as they are. */
-export async function setProjectEmbeddingModel(db: Executor, projectId: number, modelId: number | null): Promise<void> {
-  const settings = modelId === null
+/**
+ * Points a project at a model by id, or at a built-in extractor by its
+ * `builtin:NAME` string (null: the setting goes, the server picks the
+ * built-in), leaving its other settings as they are.
+ */
+export async function setProjectEmbeddingModel(db: Executor, projectId: number, model: number | string | null): Promise<void> {
+  const path = `{${EMBEDDING_MODEL_SETTING}}`;
+  const settings = model === null
     ? sql`${projects.settings} - ${EMBEDDING_MODEL_SETTING}::text`
-    : sql`jsonb_set(${projects.settings}, ${`{${EMBEDDING_MODEL_SETTING}}`}::text[], to_jsonb(${modelId}::int))`;
+    : typeof model === 'number'
+      ? sql`jsonb_set(${projects.settings}, ${path}::text[], to_jsonb(${model}::int))`
+      : sql`jsonb_set(${projects.settings}, ${path}::text[], to_jsonb(${model}::text))`;
   await db.update(projects).set({ settings }).where(eq(projects.id, projectId));
+}
+
+/** Projects whose embedding-model setting is this string (a built-in's `builtin:NAME`). */
+export async function listProjectsUsingBuiltin(db: Executor, ref: string): Promise<{ id: number; slug: string }[]> {
+  return db.select({ id: projects.id, slug: projects.slug }).from(projects)
+    .where(sql`${projects.settings} -> ${EMBEDDING_MODEL_SETTING} = to_jsonb(${ref}::text)`).orderBy(asc(projects.id));
+}
+
+/** `limit` images of a project with their sizes, by content hash (a spread-out sample, read along the project's hash index): what the auto rule looks at. */
+export async function sampleProjectImages(db: Executor, projectId: number, limit: number): Promise<{ media: string; width: number; height: number }[]> {
+  const rows = await db.select({ media: items.media, width: items.width, height: items.height }).from(items)
+    .where(and(eq(items.projectId, projectId), isNotNull(items.width), isNotNull(items.height), like(items.mediaType, 'image/%')))
+    .orderBy(asc(items.contentHash)).limit(limit);
+  return rows.map((r) => ({ media: r.media, width: r.width!, height: r.height! }));
 }
 
 /** Clears the setting in every project that names the model (before it is removed). */

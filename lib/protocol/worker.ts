@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BuiltinEmbeddingChoice } from '../model/builtin-embeddings';
 import { EmbeddingModelSpec } from '../model/onnx-spec';
 
 /**
@@ -155,12 +156,15 @@ export const FailJobRequest = z.object({ reason: z.string().min(1).max(2000) }).
 
 /**
  * `GET /projects/:projectId/embedding-model`: the user's ONNX model the project
- * embeds its images with (`tandem model add`), or null for raw pixels. `file`
- * is the path (under the server) of its bytes; check them against `sha256`.
+ * embeds its images with (`tandem model add`), or null for a built-in
+ * extractor. `file` is the path (under the server) of its bytes; check them
+ * against `sha256`. With `model` null, `builtin` names the built-in to use
+ * (`pixels` or `mobilenet-v2`, chosen by the project or picked by the server
+ * from its images); a server older than `builtin` leaves it out: pixels.
  */
 export const EmbeddingModelInfo = EmbeddingModelSpec.safeExtend({ id: z.number().int().positive(), file: z.string().min(1) });
 export type EmbeddingModelInfo = z.infer<typeof EmbeddingModelInfo>;
-export const EmbeddingModelResponse = z.object({ model: EmbeddingModelInfo.nullable() });
+export const EmbeddingModelResponse = z.object({ model: EmbeddingModelInfo.nullable(), builtin: BuiltinEmbeddingChoice.optional() });
 export type EmbeddingModelResponse = z.infer<typeof EmbeddingModelResponse>;
 
 /*

@@ -1,9 +1,10 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ModelOptions } from '../../lib/model/onnx-spec';
 import { LAYOUTS, MAX_INPUT_SIZE } from '../../lib/model/onnx-spec';
+import { AUTO_MAX_PIXEL_SIDE } from '../../lib/model/builtin-embeddings';
 import type { Services } from '../services';
 import { SYSTEM } from '../services/access';
-import type { ModelSummary, Retrain } from '../services/models';
+import type { ModelChoice, ModelSummary, Retrain } from '../services/models';
 import type { CliIO } from './commands';
 
 const integer = (name: string, min: number, max: number) => (v: string) => {
@@ -26,6 +27,16 @@ export function describeModel(m: ModelSummary): string {
     + `${kb(m.spec.bytes)}, sha256 ${m.spec.sha256.slice(0, 12)}…`;
 }
 
+function describeChoice(c: ModelChoice): string {
+  switch (c.kind) {
+    case 'model': return c.model.name;
+    case 'builtin': return `the built-in ${c.name === 'pixels' ? 'raw pixels (PCA)' : c.name}`;
+    case 'auto': return `the built-in the server picks from its images (${AUTO_RULE})`;
+  }
+}
+
+const AUTO_RULE = `mobilenet-v2 for colour images or any larger than ${AUTO_MAX_PIXEL_SIDE} px, else raw pixels`;
+
 const retrainText: Record<Retrain, string> = {
   queued: 'a retrain is queued',
   next: 'the retrain running now still uses the previous features; the next one uses the new ones',
@@ -38,7 +49,7 @@ const retrainText: Record<Retrain, string> = {
  * server that owns the embedded database, like every other command.
  */
 export function registerModelCommands(program: Command, io: CliIO, services: () => Promise<Services>, resolvePath: (p: string) => string): void {
-  const model = program.command('model').description('user-supplied ONNX embedding models the trainer embeds images with (instead of raw pixels)');
+  const model = program.command('model').description('the embedding a project\'s trainer uses: a built-in (raw pixels, MobileNetV2) or a user-supplied ONNX model');
 
   model.command('add <project> <file>')
     .description('check an ONNX image embedding model with onnxruntime, store it and make it the project\'s embedding model')
@@ -62,24 +73,28 @@ export function registerModelCommands(program: Command, io: CliIO, services: () 
     });
 
   model.command('use <project> <model>')
-    .description('make a registered model the project\'s embedding model; `none` goes back to raw pixels')
+    .description('set the project\'s embedding: a registered model (name or id), builtin:mobilenet-v2, builtin:pixels (`none` is the same), or auto (the default: '
+      + `${AUTO_RULE})`)
     .action(async (ref: string, modelRef: string) => {
       const s = await services();
       const project = await s.projects.resolve(ref);
-      const done = await s.models.use(SYSTEM, project.id, modelRef === 'none' ? null : modelRef);
-      io.out(`${project.slug} now embeds its images with ${done.model ? done.model.name : 'raw pixels (PCA)'}; ${retrainText[done.retrain]}`);
+      const done = await s.models.use(SYSTEM, project.id, modelRef === 'none' ? 'builtin:pixels' : modelRef);
+      io.out(`${project.slug} now embeds its images with ${describeChoice(done.choice)}; ${retrainText[done.retrain]}`);
     });
 
-  model.command('list').description('list registered models and the projects that use them').action(async () => {
-    const rows = await (await services()).models.list(SYSTEM);
+  model.command('list').description('list the built-in extractors and the registered models, with the projects that use them').action(async () => {
+    const s = await services();
+    const [builtins, rows] = [await s.models.builtins(SYSTEM), await s.models.list(SYSTEM)];
+    for (const b of builtins) io.out(`   -  ${b.ref}: ${b.description}  projects: ${b.projects.map((p) => p.slug).join(', ') || 'none by name'}`);
+    io.out(`      projects that name none (auto): ${AUTO_RULE}`);
     if (rows.length === 0) io.out('no models yet: tandem model add PROJECT FILE.onnx');
     for (const m of rows) io.out(`${String(m.id).padStart(4)}  ${describeModel(m)}  projects: ${m.projects.map((p) => p.slug).join(', ') || 'none'}`);
   });
 
-  model.command('remove <model>').description('remove a model (name or id); projects that used it go back to raw pixels')
+  model.command('remove <model>').description('remove a model (name or id); projects that used it go back to auto')
     .action(async (ref: string) => {
       const { model: m, retrains } = await (await services()).models.remove(SYSTEM, ref);
       const used = Object.entries(retrains);
-      io.out(`removed model ${m.name}${used.length ? `; ${used.map(([slug, r]) => `${slug} is back on raw pixels (${retrainText[r]})`).join('; ')}` : ''}`);
+      io.out(`removed model ${m.name}${used.length ? `; ${used.map(([slug, r]) => `${slug} is back on auto (${retrainText[r]})`).join('; ')}` : ''}`);
     });
 }

@@ -2,16 +2,21 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../../db/client';
 import {
-  clearEmbeddingModelEverywhere, deleteModel, EMBEDDING_MODEL_SETTING, findModel, insertModel, listModels, listProjectsUsingModel,
-  setProjectEmbeddingModel, type ModelRow,
+  clearEmbeddingModelEverywhere, deleteModel, EMBEDDING_MODEL_SETTING, findModel, insertModel, listModels, listProjectsUsingBuiltin, listProjectsUsingModel,
+  sampleProjectImages, setProjectEmbeddingModel, type ModelRow,
 } from '../../db/queries/models';
 import { findProject } from '../../db/queries/projects';
 import { countStandingLabels } from '../../db/queries/rankings';
 import { enqueueJob } from '../../db/queries/training-jobs';
 import { parseInput, TandemError } from '../../lib/errors';
+import {
+  AUTO_MAX_PIXEL_SIDE, BUILTIN_DESCRIPTIONS, BUILTIN_EMBEDDINGS, BUILTIN_PREFIX, chooseBuiltin, isColour, parseBuiltinRef,
+  type BuiltinEmbeddingChoice, type BuiltinEmbeddingName, type ImageSample,
+} from '../../lib/model/builtin-embeddings';
 import { EmbeddingModelSpec, ModelOptions, modelNameFromFile } from '../../lib/model/onnx-spec';
-import type { EmbeddingModelInfo } from '../../lib/protocol/worker';
+import type { EmbeddingModelInfo, EmbeddingModelResponse } from '../../lib/protocol/worker';
 import { inspectOnnxModel } from '../../workers/trainer/onnx-embedder';
+import { decodeRgba } from '../../workers/trainer/pixels';
 import { sha256, type MediaStore } from '../media';
 import { requireGlobal, requireProject, type Principal } from './access';
 import { isUniqueViolation } from './pg-errors';
@@ -25,6 +30,20 @@ export interface ModelSummary {
   /** Projects that embed with it. */
   projects: { id: number; slug: string }[];
 }
+
+/** A built-in extractor (`tandem model list`), with the projects that chose it by name (others may get it from the auto rule). */
+export interface BuiltinSummary {
+  name: BuiltinEmbeddingName;
+  ref: string;
+  description: string;
+  projects: { id: number; slug: string }[];
+}
+
+/** What a project embeds with after `use`: a registered model, a built-in it chose, or `auto` (the server picks a built-in from its images). */
+export type ModelChoice = { kind: 'model'; model: ModelSummary } | { kind: 'builtin'; name: BuiltinEmbeddingName } | { kind: 'auto' };
+
+/** Images the auto rule looks at per project. */
+export const AUTO_SAMPLE = 16;
 
 /** What happens to the project's model after a change: retrained now, on the job already open, or once it has labels. */
 export type Retrain = 'queued' | 'next' | 'none';
@@ -104,12 +123,45 @@ export function createModelService(db: Db, media: MediaStore, opts: { onJobQueue
     return { model: await summarise(row), created: !existing, retrain: await retrain(projectId) };
   }
 
-  /** Points a project at a registered model, or (null) back at raw pixels. */
-  async function use(p: Principal, projectId: number, ref: string | null): Promise<{ model: ModelSummary | null; retrain: Retrain }> {
+  /**
+   * Points a project at a registered model (name or id), at a built-in
+   * (`builtin:pixels`, `builtin:mobilenet-v2`), or (`auto`, or null) back at
+   * the default: the server picks a built-in from the project's images.
+   */
+  async function use(p: Principal, projectId: number, ref: string | null): Promise<{ choice: ModelChoice; retrain: Retrain }> {
     await requireProject(db, p, projectId, 'project.manage');
-    const row = ref === null ? null : await resolveModel(ref);
-    await setProjectEmbeddingModel(db, projectId, row?.id ?? null);
-    return { model: row ? await summarise(row) : null, retrain: await retrain(projectId) };
+    let choice: ModelChoice;
+    if (ref === null || ref === 'auto') {
+      await setProjectEmbeddingModel(db, projectId, null);
+      choice = { kind: 'auto' };
+    } else if (ref.startsWith(BUILTIN_PREFIX)) {
+      const name = parseBuiltinRef(ref);
+      if (!name) throw new TandemError('bad_request', `no built-in "${ref}": use ${BUILTIN_EMBEDDINGS.map((b) => BUILTIN_PREFIX + b).join(' or ')}`);
+      await setProjectEmbeddingModel(db, projectId, BUILTIN_PREFIX + name);
+      choice = { kind: 'builtin', name };
+    } else {
+      const row = await resolveModel(ref);
+      await setProjectEmbeddingModel(db, projectId, row.id);
+      choice = { kind: 'model', model: await summarise(row) };
+    }
+    return { choice, retrain: await retrain(projectId) };
+  }
+
+  async function builtins(p: Principal): Promise<BuiltinSummary[]> {
+    requireGlobal(p, 'projects.create');
+    return Promise.all(BUILTIN_EMBEDDINGS.map(async (name) => ({
+      name, ref: BUILTIN_PREFIX + name, description: BUILTIN_DESCRIPTIONS[name], projects: await listProjectsUsingBuiltin(db, BUILTIN_PREFIX + name),
+    })));
+  }
+
+  /** The auto rule on a sample of the project's images: sizes from the database, colour decoded only when every image is small. */
+  async function autoBuiltin(projectId: number): Promise<BuiltinEmbeddingChoice> {
+    const rows = await sampleProjectImages(db, projectId, AUTO_SAMPLE);
+    const small = rows.every((r) => Math.max(r.width, r.height) <= AUTO_MAX_PIXEL_SIDE);
+    const samples: ImageSample[] = await Promise.all(rows.map(async (r) => ({
+      width: r.width, height: r.height, colour: small ? isColour(decodeRgba(await media.read(r.media)).rgba) : null,
+    })));
+    return chooseBuiltin(samples);
   }
 
   async function list(p: Principal): Promise<ModelSummary[]> {
@@ -117,7 +169,7 @@ export function createModelService(db: Db, media: MediaStore, opts: { onJobQueue
     return Promise.all((await listModels(db)).map(summarise));
   }
 
-  /** Removes a model; projects that used it go back to raw pixels (and retrain). Its file goes too. */
+  /** Removes a model; projects that used it go back to the default, `auto` (and retrain). Its file goes too. */
   async function remove(p: Principal, ref: string): Promise<{ model: ModelSummary; retrains: Record<string, Retrain> }> {
     requireGlobal(p, 'projects.create');
     const row = await resolveModel(ref);
@@ -133,28 +185,42 @@ export function createModelService(db: Db, media: MediaStore, opts: { onJobQueue
     return { model, retrains };
   }
 
-  async function projectModel(w: WorkerPrincipal, projectId: number): Promise<ModelRow | null> {
+  /** The project's setting: a registered model's row, a built-in it named, or null (auto). */
+  async function projectSetting(w: WorkerPrincipal, projectId: number): Promise<{ row: ModelRow | null; builtin: BuiltinEmbeddingName | null }> {
     if (w.projectIds && !w.projectIds.includes(projectId)) throw new TandemError('forbidden', `this worker token is not scoped to project ${projectId}`);
     const project = await findProject(db, projectId);
     if (!project) throw new TandemError('not_found', `no project ${projectId}`);
-    const id = project.settings[EMBEDDING_MODEL_SETTING];
-    return typeof id === 'number' ? (await findModel(db, id)) ?? null : null;
+    const value = project.settings[EMBEDDING_MODEL_SETTING];
+    if (typeof value === 'number') return { row: (await findModel(db, value)) ?? null, builtin: null };
+    return { row: null, builtin: typeof value === 'string' ? parseBuiltinRef(value) : null };
   }
 
-  /** The worker protocol's view: the project's model with where to download it, or null (raw pixels). */
+  async function projectModel(w: WorkerPrincipal, projectId: number): Promise<ModelRow | null> {
+    return (await projectSetting(w, projectId)).row;
+  }
+
+  /** The worker protocol's view: the project's model with where to download it, or null (a built-in). */
   async function forWorker(w: WorkerPrincipal, projectId: number): Promise<EmbeddingModelInfo | null> {
     const row = await projectModel(w, projectId);
     if (!row) return null;
     return { ...EmbeddingModelSpec.parse(row.spec), id: row.id, file: `/api/worker/v1/projects/${projectId}/embedding-model/file` };
   }
 
+  /** `GET …/embedding-model`: the project's ONNX model, or the built-in it chose, or the one the auto rule picks from its images. */
+  async function choiceForWorker(w: WorkerPrincipal, projectId: number): Promise<EmbeddingModelResponse> {
+    const { row, builtin } = await projectSetting(w, projectId);
+    if (row) return { model: { ...EmbeddingModelSpec.parse(row.spec), id: row.id, file: `/api/worker/v1/projects/${projectId}/embedding-model/file` } };
+    if (builtin) return { model: null, builtin: { name: builtin, chosen: 'project', reason: `the project chose ${BUILTIN_PREFIX}${builtin}` } };
+    return { model: null, builtin: await autoBuiltin(projectId) };
+  }
+
   async function fileForWorker(w: WorkerPrincipal, projectId: number): Promise<{ bytes: Buffer; sha256: string }> {
     const row = await projectModel(w, projectId);
-    if (!row) throw new TandemError('not_found', `project ${projectId} has no embedding model (it trains on raw pixels)`);
+    if (!row) throw new TandemError('not_found', `project ${projectId} has no embedding model file (it embeds with a built-in extractor)`);
     return { bytes: await media.read(row.media), sha256: row.sha256 };
   }
 
-  return { add, use, list, remove, forWorker, fileForWorker };
+  return { add, use, list, builtins, remove, forWorker, choiceForWorker, autoBuiltin, fileForWorker };
 }
 
 export type ModelService = ReturnType<typeof createModelService>;

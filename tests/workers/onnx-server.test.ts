@@ -40,7 +40,9 @@ describe('ONNX embedding model through a running server', () => {
   const worker = (p: string) => fetch(`${server.url}${p}`, { headers: { authorization: `Bearer ${token}` } });
 
   it('adds the model through the server, serves it to workers, and the trainer ranks with it', async () => {
-    expect(await (await worker(`/api/worker/v1/projects/${projectId}/embedding-model`)).json()).toEqual({ model: null });
+    // No model: the demo's small gray digits keep the built-in raw pixels (the auto rule).
+    expect(await (await worker(`/api/worker/v1/projects/${projectId}/embedding-model`)).json())
+      .toEqual({ model: null, builtin: { name: 'pixels', chosen: 'auto', reason: 'small gray images (at most 64 px)' } });
     const bad = await tandem(dataDir, 'model', 'add', slug, 'package.json');
     expect(bad.code).toBe(2);
     expect(bad.err.trim()).toMatch(/^tandem: package\.json is not an ONNX model onnxruntime can load: .+$/);

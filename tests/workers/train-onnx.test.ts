@@ -62,6 +62,7 @@ describe('trainer with an ONNX embedding model', async () => {
     allLabels: async () => labels,
     mediaBatch: async (_p: number, ids: number[]) => { calls.media += ids.length; return new Map(ids.map((id) => [id, media.get(id)!])); },
     embeddingModel: async () => model,
+    embeddingChoice: async () => ({ model }),
     embeddingModelFile: async () => { calls.file++; return bytes; },
   } as unknown as WorkerClient;
   const cacheDir = path.join(TMP_ROOT, 'train-onnx-cache');

@@ -104,12 +104,17 @@ export class WorkerClient {
     return Buffer.from(await res.arrayBuffer());
   }
 
-  /** The project's ONNX embedding model, or null (raw pixels; also from a server older than this endpoint). */
+  /** The project's ONNX embedding model, or null (a built-in extractor; also from a server older than this endpoint). */
   async embeddingModel(projectId: number): Promise<EmbeddingModelInfo | null> {
+    return (await this.embeddingChoice(projectId)).model;
+  }
+
+  /** The project's ONNX model, or (model null) the built-in extractor to use; `builtin` absent (an older server): raw pixels. */
+  async embeddingChoice(projectId: number): Promise<EmbeddingModelResponse> {
     try {
-      return (await this.call('GET', `/projects/${projectId}/embedding-model`, EmbeddingModelResponse)).model;
+      return await this.call('GET', `/projects/${projectId}/embedding-model`, EmbeddingModelResponse);
     } catch (e) {
-      if (e instanceof ProtocolError && e.status === 404 && e.code === 'http') return null;
+      if (e instanceof ProtocolError && e.status === 404 && e.code === 'http') return { model: null };
       throw e;
     }
   }

@@ -1,17 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { Embeddings } from '../../lib/al';
 import { buildFeatures, MODEL_NAME, type Features } from '../../lib/model';
+import type { BuiltinEmbeddingChoice } from '../../lib/model/builtin-embeddings';
 import { buildEmbeddingFeatures } from '../../lib/model/embedding';
 import { onnxModelName } from '../../lib/model/onnx-spec';
+import { NEIGHBOURS, PCA_COMPONENTS } from '../../lib/model/pipeline';
 import type { EmbeddingModelInfo } from '../../lib/protocol/worker';
 import type { WorkerClient } from './client';
 import { createOnnxEmbedder, ONNX_BACKEND, type OnnxEmbedder } from './onnx-embedder';
+import { loadPhotoEmbedder, PHOTO_MODEL, type PhotoEmbedder } from './photo-embedder';
 import { SIDE, thumbnail } from './pixels';
 
 /**
  * What an image becomes before the model sees it, and how those rows become
- * features: 28×28 gray pixels through PCA-50 (the default), or a user's ONNX
- * model's embedding. `key` names the kind of row, so caches of two extractors
+ * features: 28×28 gray pixels through PCA-50 (small gray images), the
+ * built-in photo CNN's 1,280-d features through PCA-50 (photos), or a user's
+ * ONNX model's embedding. `key` names the kind of row, so caches of two extractors
  * never mix.
  */
 export interface Extractor {
@@ -61,9 +65,34 @@ function onnxExtractor(embedder: OnnxEmbedder): Extractor {
 }
 
 /**
+ * The built-in photo extractor: MobileNetV2's 1,280-d features (photo-embedder.ts)
+ * → unit length → PCA-50 → kNN graph, as for an ONNX model's wide embedding.
+ * Its key carries the package version and the weights' hash, so its rows and
+ * features never mix with another extractor's, nor with another version's.
+ */
+export function photoExtractor(embedder: PhotoEmbedder): Extractor {
+  const key = `${PHOTO_MODEL.name}-${embedder.version}`;
+  return {
+    key,
+    space: (d) => `${PHOTO_MODEL.name}:${embedder.version}:${d === embedder.dim ? 'unit' : 'pca'}${d}`,
+    dim: embedder.dim,
+    model: `${PHOTO_MODEL.name}@${embedder.source}-pca${PCA_COMPONENTS}-knn${NEIGHBOURS}-label-spreading`,
+    backend: embedder.backend,
+    async encode(images, out, rows) {
+      const got = await embedder.embed(images);
+      rows.forEach((row, i) => out.set(got.subarray(i * embedder.dim, (i + 1) * embedder.dim), row * embedder.dim));
+    },
+    features: (x) => buildEmbeddingFeatures(x),
+  };
+}
+
+/**
  * The extractor of each project, asked of the server at every job: a model
- * that was added, changed or removed takes effect on the next retrain. Loaded
- * models are kept by id and SHA-256 (a model is downloaded and opened once).
+ * that was added, changed or removed takes effect on the next retrain, and so
+ * does the built-in the project chose or the server picked from its images
+ * (`builtin`: raw pixels for small gray images, the photo CNN otherwise).
+ * Loaded models are kept by id and SHA-256 (a model is downloaded and opened
+ * once); the photo CNN is loaded once per process, on first use.
  */
 export function createExtractors(client: WorkerClient, log?: (msg: string, fields: Record<string, unknown>) => void) {
   const loaded = new Map<string, Promise<Extractor>>();
@@ -81,10 +110,27 @@ export function createExtractors(client: WorkerClient, log?: (msg: string, field
     return onnxExtractor(embedder);
   }
 
+  let photoLoaded = false;
+  async function photo(choice: BuiltinEmbeddingChoice): Promise<Extractor> {
+    const t0 = performance.now();
+    const embedder = await loadPhotoEmbedder();
+    if (!photoLoaded) {
+      photoLoaded = true;
+      log?.('photo embedding model loaded', { model: embedder.model, backend: embedder.backend, dim: embedder.dim, chosen: choice.chosen, reason: choice.reason, ms: Math.round(performance.now() - t0) });
+    }
+    return photoExtractor(embedder);
+  }
+
   return {
     async forProject(projectId: number): Promise<Extractor> {
-      const info = await client.embeddingModel(projectId);
-      if (!info) return PIXEL_EXTRACTOR;
+      const { model: info, builtin } = await client.embeddingChoice(projectId);
+      if (!info) {
+        const name = builtin?.name ?? 'pixels';
+        switch (name) {
+          case 'pixels': return PIXEL_EXTRACTOR;
+          case 'mobilenet-v2': return photo(builtin!);
+        }
+      }
       const id = `${info.id}:${info.sha256}`;
       let got = loaded.get(id);
       if (!got) {

@@ -66,18 +66,31 @@ describe('tandem model', () => {
   });
 
   it('adds, lists, switches and removes a model', async () => {
-    expect((await run('model', 'list')).out).toEqual(['no models yet: tandem model add PROJECT FILE.onnx']);
+    expect((await run('model', 'list')).out).toEqual([
+      expect.stringMatching(/^ {3}- {2}builtin:pixels: 28×28 gray pixels → PCA-50; .* {2}projects: none by name$/),
+      expect.stringMatching(/^ {3}- {2}builtin:mobilenet-v2: MobileNetV2 .* {2}projects: none by name$/),
+      '      projects that name none (auto): mobilenet-v2 for colour images or any larger than 64 px, else raw pixels',
+      'no models yet: tandem model add PROJECT FILE.onnx',
+    ]);
     const added = await run('model', 'add', 'digits', 'tiny.onnx', '--name', 'tiny');
     expect(added).toMatchObject({ code: 0, err: [] });
     expect(added.out).toEqual([
       expect.stringMatching(/^added model tiny \(id \d+\): input pixels NCHW 1×28×28, output embedding 16-d, 3\.5 KB, sha256 [0-9a-f]{12}…$/),
       'digits now embeds its images with tiny; it takes effect once the project has labels',
     ]);
-    expect((await run('model', 'list')).out).toEqual([expect.stringMatching(/^\s+\d+ {2}tiny \(id \d+\): .* {2}projects: digits$/)]);
-    expect((await run('model', 'use', 'digits', 'none')).out).toEqual(['digits now embeds its images with raw pixels (PCA); it takes effect once the project has labels']);
-    expect((await run('model', 'list')).out[0]).toMatch(/projects: none$/);
+    expect((await run('model', 'list')).out[3]).toMatch(/^\s+\d+ {2}tiny \(id \d+\): .* {2}projects: digits$/);
+    expect((await run('model', 'use', 'digits', 'none')).out).toEqual(['digits now embeds its images with the built-in raw pixels (PCA); it takes effect once the project has labels']);
+    expect((await run('model', 'list')).out).toEqual([
+      expect.stringMatching(/^ {3}- {2}builtin:pixels: .* {2}projects: digits$/), expect.stringMatching(/builtin:mobilenet-v2: .* {2}projects: none by name$/),
+      expect.stringMatching(/auto/), expect.stringMatching(/tiny .* {2}projects: none$/),
+    ]);
+    expect((await run('model', 'use', 'digits', 'builtin:mobilenet-v2')).out).toEqual(['digits now embeds its images with the built-in mobilenet-v2; it takes effect once the project has labels']);
+    expect(await run('model', 'use', 'digits', 'builtin:resnet')).toMatchObject({ code: 2, err: [expect.stringMatching(/no built-in "builtin:resnet": use builtin:pixels or builtin:mobilenet-v2/)] });
+    expect((await run('model', 'use', 'digits', 'auto')).out).toEqual([
+      'digits now embeds its images with the built-in the server picks from its images (mobilenet-v2 for colour images or any larger than 64 px, else raw pixels); it takes effect once the project has labels',
+    ]);
     expect((await run('model', 'use', 'digits', 'tiny')).code).toBe(0);
-    expect((await run('model', 'remove', 'tiny')).out).toEqual(['removed model tiny; digits is back on raw pixels (it takes effect once the project has labels)']);
+    expect((await run('model', 'remove', 'tiny')).out).toEqual(['removed model tiny; digits is back on auto (it takes effect once the project has labels)']);
     expect(await run('model', 'remove', 'tiny')).toMatchObject({ code: 1, err: [expect.stringMatching(/no model "tiny"/)] });
   });
 

@@ -4,7 +4,9 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../../db/client';
-import { models, projects, trainingJobs } from '../../../db/schema';
+import { PNG } from 'pngjs';
+import { items, models, projects, trainingJobs } from '../../../db/schema';
+import { createMediaStore } from '../../../server/media';
 import { findProject } from '../../../db/queries/projects';
 import { SYSTEM } from '../../../server/services/access';
 import { DATABASE_KINDS, openTestDatabase } from '../../fixtures/database';
@@ -103,7 +105,7 @@ describe.each(DATABASE_KINDS)('ONNX models on %s', (kind) => {
     expect(await s.models.forWorker(s.worker, s.project.id)).toBeNull();
   });
 
-  it('removes a model: projects go back to raw pixels and retrain, the file goes, other settings stay', async () => {
+  it('removes a model: projects go back to auto and retrain, the file goes, other settings stay', async () => {
     await s.services.projects.updateSettings(SYSTEM, s.project.id, { strategy: 'margin' });
     const { model } = await s.models.add(SYSTEM, s.project.id, TINY_EMBEDDER);
     // Labels exist: switching models queues a retrain.
@@ -122,6 +124,54 @@ describe.each(DATABASE_KINDS)('ONNX models on %s', (kind) => {
     await expect(s.models.fileForWorker(s.worker, s.project.id)).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('without a model, tells workers which built-in to use: the project\'s choice, else the auto rule on its images', async () => {
+    // buildProject's items have no sizes: no images to look at, raw pixels.
+    expect(await s.models.choiceForWorker(s.worker, s.project.id)).toEqual({ model: null, builtin: { name: 'pixels', chosen: 'auto', reason: 'no images yet' } });
+    const store = createMediaStore(s.mediaRoot);
+    const made = await s.services.projects.create(SYSTEM, { slug: `photos-${crypto.randomBytes(3).toString('hex')}`, classes: ['a', 'b'] });
+    const addImages = async (tag: string, w: number, h: number, rgb: (i: number) => number[], count: number) => {
+      for (let i = 0; i < count; i++) {
+        const png = new PNG({ width: w, height: h });
+        for (let p = 0; p < w * h; p++) png.data.set([...rgb(i + p), 255], p * 4);
+        const { key, hash } = await store.put(PNG.sync.write(png), 'png');
+        await database.db.insert(items).values({
+          projectId: made.id, media: key, mediaType: 'image/png', contentHash: hash, sourceName: `${tag}${i}.png`, groupKey: `${tag}${i}`,
+          split: 'pool', dealKey: Math.random(), width: w, height: h,
+        });
+      }
+    };
+    const choice = () => s.models.choiceForWorker(s.worker, made.id);
+    await addImages('gray', 28, 28, (v) => [v % 256, v % 256, v % 256], 3);
+    expect(await choice()).toEqual({ model: null, builtin: { name: 'pixels', chosen: 'auto', reason: 'small gray images (at most 64 px)' } });
+    await addImages('red', 28, 28, (v) => [220, v % 40, 30], 1);
+    expect((await choice()).builtin).toEqual({ name: 'mobilenet-v2', chosen: 'auto', reason: 'colour images' });
+
+    // An explicit choice wins over the rule, and `auto` gives the rule back; a registered model wins over both.
+    expect((await s.models.use(SYSTEM, made.id, 'builtin:pixels')).choice).toEqual({ kind: 'builtin', name: 'pixels' });
+    expect((await findProject(database.db, made.id))!.settings.embeddingModel).toBe('builtin:pixels');
+    expect((await choice()).builtin).toEqual({ name: 'pixels', chosen: 'project', reason: 'the project chose builtin:pixels' });
+    expect((await s.models.builtins(SYSTEM)).map((b) => [b.ref, b.projects.map((p) => p.id)])).toEqual([['builtin:pixels', [made.id]], ['builtin:mobilenet-v2', []]]);
+    await expect(s.models.use(SYSTEM, made.id, 'builtin:resnet')).rejects.toMatchObject({ code: 'bad_request', message: expect.stringMatching(/builtin:pixels or builtin:mobilenet-v2/) });
+    expect((await s.models.use(SYSTEM, made.id, 'auto')).choice).toEqual({ kind: 'auto' });
+    expect((await findProject(database.db, made.id))!.settings.embeddingModel).toBeUndefined();
+    expect((await choice()).builtin?.name).toBe('mobilenet-v2');
+    const { model } = await s.models.add(SYSTEM, made.id, TINY_EMBEDDER);
+    expect(await choice()).toEqual({ model: expect.objectContaining({ id: model.id, name: 'tiny-embedder' }) });
+    // Removing the model puts the project back on auto.
+    await s.models.remove(SYSTEM, 'tiny-embedder');
+    expect((await choice()).builtin).toMatchObject({ name: 'mobilenet-v2', chosen: 'auto' });
+  });
+
+  it('auto looks at sizes before decoding: a large gray image means the photo CNN', async () => {
+    const made = await s.services.projects.create(SYSTEM, { slug: `large-${crypto.randomBytes(3).toString('hex')}`, classes: ['a', 'b'] });
+    // The media key points nowhere: a large image is decided on its size alone, without reading it.
+    await database.db.insert(items).values({
+      projectId: made.id, media: 'nowhere/x.jpg', mediaType: 'image/jpeg', contentHash: 'large-1', sourceName: 'x.jpg', groupKey: 'x',
+      split: 'pool', dealKey: 0.5, width: 640, height: 480,
+    });
+    expect((await s.models.choiceForWorker(s.worker, made.id)).builtin).toEqual({ name: 'mobilenet-v2', chosen: 'auto', reason: 'images up to 640×480 px (more than 64)' });
+  });
+
   it('lets only admins manage models, and only scoped workers read them', async () => {
     await expect(s.models.add(s.annotators[0], s.project.id, TINY_EMBEDDER)).rejects.toMatchObject({ code: 'forbidden' });
     await expect(s.models.list(s.annotators[0])).rejects.toMatchObject({ code: 'forbidden' });
@@ -130,5 +180,7 @@ describe.each(DATABASE_KINDS)('ONNX models on %s', (kind) => {
     const stranger = await s.services.training.authenticate(token);
     await expect(s.models.forWorker(stranger, s.project.id)).rejects.toMatchObject({ code: 'forbidden' });
     await expect(s.models.forWorker(s.worker, s.project.id + 1000)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(s.models.choiceForWorker(stranger, s.project.id)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(s.models.builtins(s.annotators[0])).rejects.toMatchObject({ code: 'forbidden' });
   });
 });

@@ -3,6 +3,6 @@ import { ProjectParams } from '@/lib/protocol/worker';
 
 export const dynamic = 'force-dynamic';
 
-/** The project's ONNX embedding model (`tandem model add`) with the path of its bytes, or `{ model: null }` for raw pixels. */
+/** The project's ONNX embedding model (`tandem model add`) with the path of its bytes, or `{ model: null, builtin }`: the built-in extractor to use. */
 export const GET = workerRoute({ params: ProjectParams }, async ({ worker, params, rt }) =>
-  ({ model: await rt.services.models.forWorker(worker, params.projectId) }));
+  rt.services.models.choiceForWorker(worker, params.projectId));
