@@ -13,6 +13,7 @@ import { createMediaStore } from './media';
 import { setRuntime, type Runtime } from './runtime';
 import { createServices } from './services';
 import { createProgressBroadcaster, projectRoom, setupSockets } from './realtime/sockets';
+import { setupWorkerSockets } from './realtime/worker-socket';
 import { createYjsEndpoint } from './realtime/yjs';
 import { ensureBuild } from './build';
 import { ensureDemo } from './demo';
@@ -31,8 +32,9 @@ export interface RunningServer {
 
 /**
  * One process, one port: Next.js pages and route handlers, socket.io
- * (/socket.io) and the Yjs websocket (/yjs/<doc>). The process owns the
- * database; with the embedded PGlite nothing else may open it meanwhile.
+ * (/socket.io: pages, and trainers on its /worker namespace) and the Yjs
+ * websocket (/yjs/<doc>). The process owns the database; with the embedded
+ * PGlite nothing else may open it meanwhile.
  */
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
@@ -124,6 +126,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     // socket.io must leave upgrades it does not own alone: the Yjs endpoint shares the port.
     io = new SocketServer(server, { path: '/socket.io', destroyUpgrade: false, serveClient: false });
     setupSockets(io, { services, secret: config.authSecret, log });
+    setupWorkerSockets(io, { services, log });
     const yjs = createYjsEndpoint({ db: database.db, services, secret: config.authSecret, log });
     const nextUpgrade = config.dev ? app.getUpgradeHandler() : undefined;
     server.on('upgrade', (req, socket, head) => {

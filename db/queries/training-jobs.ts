@@ -69,6 +69,11 @@ export async function extendJobLease(db: Executor, id: number, leaseUntil: Date,
   await db.update(trainingJobs).set({ leaseExpiresAt: leaseUntil, ...(progress ? { progress } : {}) }).where(eq(trainingJobs.id, id));
 }
 
+/** Progress said between heartbeats (the worker socket): stored on a running job only, the claim untouched. */
+export async function recordJobProgress(db: Executor, id: number, progress: { phase: string; done: number; total: number }): Promise<void> {
+  await db.update(trainingJobs).set({ progress }).where(and(eq(trainingJobs.id, id), eq(trainingJobs.state, 'running')));
+}
+
 export async function finishJob(db: Executor, id: number, state: 'done' | 'failed' | 'queued', now: Date, error?: string): Promise<void> {
   await db.update(trainingJobs).set({
     state, finishedAt: state === 'queued' ? null : now, leaseExpiresAt: null,

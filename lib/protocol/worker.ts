@@ -5,7 +5,8 @@ import { EmbeddingModelSpec } from '../model/onnx-spec';
 /**
  * The worker protocol, version 1: what a trainer (ours in workers/trainer, or
  * anyone's) says to the server over HTTP under /api/worker/v1, with a worker
- * token as `Authorization: Bearer …`. A trainer never opens the database.
+ * token as `Authorization: Bearer …`, plus live progress over socket.io
+ * (WORKER_NAMESPACE, below). A trainer never opens the database.
  * docs/worker-protocol.md walks through it with curl.
  */
 export const WORKER_PROTOCOL_VERSION = 1;
@@ -59,6 +60,34 @@ export const Progress = z.object({
 }).strict();
 
 export const HeartbeatRequest = z.object({ progress: Progress.optional() }).strict();
+
+/*
+ * Progress over socket.io, the live twin of the heartbeat's `progress`: a
+ * worker connects to the WORKER_NAMESPACE with its token in the handshake
+ * (`auth: { token }`) and emits PROGRESS_EVENT as its phases advance. The
+ * server relays it to the project's pages as the heartbeat's would be; it
+ * does not extend the claim (only the HTTP heartbeat keeps the lease), so the
+ * socket is best-effort and a worker without it loses nothing but liveness.
+ */
+export const WORKER_NAMESPACE = '/worker';
+export const PROGRESS_EVENT = 'progress';
+/** A worker sends at most one progress a job every this many ms (a phase change at once). */
+export const PROGRESS_EVERY_MS = 500;
+
+export const ProgressEvent = z.object({
+  jobId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  phase: Progress.shape.phase,
+  done: Progress.shape.done,
+  total: Progress.shape.total,
+}).strict();
+export type ProgressEvent = z.infer<typeof ProgressEvent>;
+
+/** The acknowledgement of a progress event: relayed, or dropped as too soon after the last one; or the one error shape. */
+export const ProgressAck = z.union([
+  z.object({ ok: z.literal(true), data: z.object({ relayed: z.boolean() }) }),
+  z.object({ error: z.object({ code: z.string(), message: z.string() }) }),
+]);
+export type ProgressAck = z.infer<typeof ProgressAck>;
 
 /** Paging over a project's items or labels: ids strictly after `after`, at most `limit`. */
 export const PageQuery = z.object({

@@ -7,7 +7,7 @@ import {
   insertModelVersion, insertRanking, listModelVersions, markApplied, pageCurrentLabels, pageItems, replaceChunkEntries, supersedeApplied,
 } from '../../db/queries/rankings';
 import {
-  claimQueuedJob, enqueueJob, extendJobLease, findJob, findLatestJob, findOpenJob, finishJob, requeueJobs, type TrainingJobRow,
+  claimQueuedJob, enqueueJob, extendJobLease, findJob, findLatestJob, findOpenJob, finishJob, recordJobProgress, requeueJobs, type TrainingJobRow,
 } from '../../db/queries/training-jobs';
 import { findWorkerTokenByHash, insertWorkerToken, listWorkerTokens, revokeWorkerToken, touchWorkerToken } from '../../db/queries/worker-tokens';
 import { TandemError } from '../../lib/errors';
@@ -37,7 +37,7 @@ export interface TrainingOptions {
   onRankingApplied?(projectId: number, rankingId: number): void;
   /** A model version (with its holdout metrics) was stored: the stopping rules run on the new learning curve. */
   onModelVersion?(projectId: number, modelVersionId: number): void;
-  /** A trainer reported progress (heartbeat): pages show it live. */
+  /** A trainer reported progress (heartbeat or worker socket): pages show it live. */
   onJobProgress?(projectId: number, jobId: number, progress: { phase: string; done: number; total: number }): void;
   /** A job failed or went back to the queue: pages show the reason without waiting for their next poll. */
   onJobFailed?(projectId: number, final: boolean): void;
@@ -101,6 +101,17 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     await extendJobLease(db, jobId, until, progress);
     if (progress) opts.onJobProgress?.(job.projectId, jobId, progress);
     return { leaseExpiresAt: until.toISOString() };
+  }
+
+  /**
+   * Progress said over the worker socket (server/realtime/worker-socket.ts):
+   * the heartbeat's check, store and page event, without extending the claim:
+   * only heartbeats keep the lease, so a live socket cannot keep a hung job.
+   */
+  async function reportProgress(w: WorkerPrincipal, jobId: number, progress: { phase: string; done: number; total: number }) {
+    const job = await ownRunningJob(w, jobId);
+    await recordJobProgress(db, jobId, progress);
+    opts.onJobProgress?.(job.projectId, jobId, progress);
   }
 
   async function items(w: WorkerPrincipal, projectId: number, after: number, limit: number) {
@@ -251,7 +262,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     },
   };
 
-  return { authenticate, claim, heartbeat, items, labels, uploadChunk, complete, fail, releaseWorker, maybeEnqueue, status, tokens };
+  return { authenticate, claim, heartbeat, reportProgress, items, labels, uploadChunk, complete, fail, releaseWorker, maybeEnqueue, status, tokens };
 }
 
 export type TrainingService = ReturnType<typeof createTrainingService>;

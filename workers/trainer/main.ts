@@ -4,6 +4,7 @@ import { WorkerClient, ProtocolError } from './client';
 import { createTrainer } from './train';
 import { createFeatureCache, defaultCacheDir } from './cache';
 import { createExtractors } from './extractor';
+import { openProgressSocket, type JobProgress } from './progress-socket';
 
 export interface WorkerOptions {
   server: string;
@@ -23,7 +24,9 @@ export const BACKEND = 'cpu: typed-array label spreading (no tfjs needed)';
 /**
  * The trainer loop: claim a job, keep its claim alive with heartbeats, run
  * it, upload, complete; on any failure tell the server (the job is re-queued)
- * and go on. It never opens the database. SIGTERM stops it between steps.
+ * and go on. It never opens the database. Progress goes live over the worker
+ * socket and with every heartbeat (the socket is best-effort). SIGTERM stops
+ * it between steps.
  */
 export async function runWorker(opts: WorkerOptions): Promise<void> {
   const log = opts.log ?? createLogger(process.env.LOG_LEVEL ?? 'info', 'trainer');
@@ -31,6 +34,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const cache = opts.cacheDir === null ? undefined : createFeatureCache(opts.cacheDir ?? defaultCacheDir(), opts.server.replace(/\/$/, ''));
   const trainer = createTrainer(client, cache, createExtractors(client, (msg, fields) => log.info(fields, msg)));
   const name = `${os.hostname()}:${process.pid}`;
+  const live = openProgressSocket(opts.server, opts.token, log);
   let stopping = false;
   const stop = () => { stopping = true; };
   process.once('SIGTERM', stop);
@@ -45,7 +49,10 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       backoff = 1000;
     } catch (e) {
       const err = e as ProtocolError;
-      if (!err.retry) throw e; // a bad token or another protocol version: say so and stop
+      if (!err.retry) { // a bad token or another protocol version: say so and stop
+        live.close();
+        throw e;
+      }
       log.warn({ err: err.message }, `server unreachable; retrying in ${backoff / 1000} s`);
       await sleep(backoff);
       backoff = Math.min(backoff * 2, 30_000);
@@ -58,17 +65,22 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     jobs++;
     const jlog = log.child({ jobId: job.id, projectId: job.projectId });
     jlog.info({ labels: job.labelCount, strategy: job.strategy, attempt: job.attempt }, 'job claimed');
-    let progress = { phase: 'starting', done: 0, total: 0 };
+    let progress: JobProgress = { phase: 'starting', done: 0, total: 0 };
+    const advance = (phase: string, done: number, total: number) => {
+      progress = { phase, done, total };
+      live.report(job.id, progress);
+    };
     const beat = setInterval(() => {
       client.heartbeat(job.id, progress).catch((err: Error) => jlog.warn({ err: err.message }, 'heartbeat failed'));
     }, 10_000);
     try {
-      const { entries, report } = await trainer.run(job, (phase, done, total) => { progress = { phase, done, total }; });
+      advance('starting', 0, 0);
+      const { entries, report } = await trainer.run(job, advance);
       if (report.embeddingsError) jlog.warn({ err: report.embeddingsError }, 'embeddings not uploaded; the ranking goes without them (the queue deals in rank order)');
-      progress = { phase: 'uploading', done: 0, total: entries.length };
+      advance('uploading', 0, entries.length);
       for (const [index, chunk] of entries.entries()) {
         await client.uploadChunk(job.id, { index, total: entries.length, entries: chunk });
-        progress = { phase: 'uploading', done: index + 1, total: entries.length };
+        advance('uploading', index + 1, entries.length);
       }
       const done = await client.complete(job.id, {
         labelCount: report.labelCount, backend: report.backend ?? BACKEND, model: report.model, strategy: job.strategy,
@@ -84,8 +96,10 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       await client.fail(job.id, reason).catch((err: Error) => jlog.warn({ err: err.message }, 'could not report the failure; the claim will expire'));
     } finally {
       clearInterval(beat);
+      live.finish(job.id);
     }
   }
+  live.close();
   process.off('SIGTERM', stop);
   process.off('SIGINT', stop);
   log.info({ jobs }, 'trainer stopped');
