@@ -8,6 +8,7 @@ import { PROJECT_ROLES, USER_ROLES } from '../../lib/roles';
 import type { Services } from '../services';
 import { SYSTEM } from '../services/access';
 import { registerModelCommands } from './models';
+import { registerQueueCommands } from './queue';
 
 /** What a command runs against: the services of an open database, wherever it is. */
 export interface CliContext {
@@ -219,6 +220,7 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
     io.out(`worker token ${id} revoked`);
   });
   registerModelCommands(program, io, services, resolvePath);
+  registerQueueCommands(program, io, services);
 
   return program;
 }
