@@ -18,8 +18,8 @@ import { loadTf, type TfRuntime } from './tf';
  *
  * Input: the image as RGB in 0–1 (nsfwjs's own preprocessing), resized to
  * 224×224 without keeping the aspect ratio (the whole image is seen): an
- * integer box average first when the image is at least twice that, then
- * bilinear.
+ * integer box average first when the image is at least twice that (in JS,
+ * one pass), then bilinear.
  */
 export const PHOTO_MODEL = { name: 'mobilenet-v2', package: 'nsfwjs', layer: 'flatten_1', size: 224, dim: 1280 } as const;
 /** Images per forward pass: 8 × 224 × 224 × 3 floats in, activations of ~40 MB at the widest layer. */
@@ -105,12 +105,34 @@ export async function createPhotoEmbedder(runtime?: TfRuntime): Promise<PhotoEmb
     }
     const { width, height, rgba } = img;
     if (!(width > 0 && height > 0) || rgba.length < width * height * 4) throw new Error(`photo embedding: image ${index} has no pixels`);
+    // RGB in 0–1, box-averaged over k×k blocks in one pass (k ≥ 2 when the image is at least twice S), then bilinear to S×S.
+    const k = Math.max(1, Math.floor(Math.min(width, height) / S));
+    const w = Math.floor(width / k);
+    const h = Math.floor(height / k);
+    const rgb = new Float32Array(w * h * 3);
+    const scale = 1 / (k * k * 255);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        for (let dy = 0; dy < k; dy++) {
+          let p = ((y * k + dy) * width + x * k) * 4;
+          for (let dx = 0; dx < k; dx++, p += 4) {
+            r += rgba[p];
+            g += rgba[p + 1];
+            b += rgba[p + 2];
+          }
+        }
+        const o = (y * w + x) * 3;
+        rgb[o] = r * scale;
+        rgb[o + 1] = g * scale;
+        rgb[o + 2] = b * scale;
+      }
+    }
     return tf.tidy(() => {
-      let x = tf.tensor3d(rgba.subarray(0, width * height * 4), [height, width, 4], 'int32')
-        .slice([0, 0, 0], [height, width, 3]).toFloat().div(255) as Tensor3D;
-      const k = Math.floor(Math.min(width, height) / S);
-      if (k >= 2) x = tf.avgPool(x, k, k, 'valid');
-      return tf.image.resizeBilinear(x, [S, S], false, true);
+      const x = tf.tensor3d(rgb, [h, w, 3]);
+      return w === S && h === S ? x : tf.image.resizeBilinear(x, [S, S], false, true);
     });
   }
 
