@@ -14,18 +14,36 @@
  * holdout accuracy within 120 labels (median), at least 2× fewer labels than
  * random, and the best or close to it (labels within one batch of the best
  * strategy's median, median AULC within 0.01 of the best).
+ *
+ * BALD and vote entropy get MC-dropout passes of the trainer's tfjs head
+ * (workers/trainer/tf-head.ts on loadTf's backend), as the worker does.
+ * Options (environment), for shorter exploratory runs:
+ *   BENCH_AL_SEEDS=3            seeds 1 … 3 (default 5)
+ *   BENCH_AL_STRATEGIES=a,b     only these strategies (the auto checks are skipped without auto and random)
+ *   BENCH_AL_STARTS=product     only these starts (product, cold)
+ *   BENCH_AL_COMMITTEE=bootstrap  BALD and vote entropy on the old bootstrap committee of spreads, to compare
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { StrategyName } from '../lib/al';
+import { isStrategyName, type StrategyName } from '../lib/al';
+import type { CommitteeKind } from '../lib/model';
 import { datasetFeatures, mnistDataset, simulate, stderrProgress, type SimulateOptions, type SimulateReport } from '../server/cli/simulate';
+import { loadCompute } from '../workers/trainer/compute';
 import { ROOT } from '../tests/fixtures/paths';
 import { machine } from './stats';
 
 const STRATEGIES: StrategyName[] = ['random', 'margin', 'least-confidence', 'entropy', 'kcenter', 'badge', 'margin-kcenter', 'auto'];
-/** Each round of these spreads the labels 5 more times (a bootstrap committee, see lib/model/pipeline.ts): ~6× the time of the others. */
+/** Each round of these also trains the tfjs head and runs 20 MC-dropout passes: ~2× the time of the others. */
 const COMMITTEE: StrategyName[] = ['bald', 'vote-entropy'];
-const OPTIONS: Omit<SimulateOptions, 'startLabels' | 'strategies'> = { seeds: 5, batch: 10, budget: 300, holdout: 0.2, target: 0.9 };
+const COMMITTEE_KIND = (process.env.BENCH_AL_COMMITTEE ?? 'mc-dropout') as CommitteeKind;
+if (COMMITTEE_KIND !== 'mc-dropout' && COMMITTEE_KIND !== 'bootstrap') throw new Error('BENCH_AL_COMMITTEE must be mc-dropout or bootstrap');
+const OPTIONS: Omit<SimulateOptions, 'startLabels' | 'strategies'> = {
+  seeds: Number(process.env.BENCH_AL_SEEDS ?? 5), batch: 10, budget: 300, holdout: 0.2, target: 0.9, committee: COMMITTEE_KIND,
+};
+const ONLY = process.env.BENCH_AL_STRATEGIES?.split(',').map((x) => x.trim()).filter(Boolean);
+const bad = ONLY?.find((x) => !isStrategyName(x));
+if (bad) throw new Error(`BENCH_AL_STRATEGIES: unknown strategy ${bad}`);
+const STARTS_WANTED = process.env.BENCH_AL_STARTS?.split(',').map((x) => x.trim());
 const STARTS: { name: string; startLabels: number; title: string; strategies: StrategyName[] }[] = [
   { name: 'product', startLabels: 10, title: '10 random labels, then the strategy (as a project starts)', strategies: [...STRATEGIES.slice(0, -1), ...COMMITTEE, 'auto'] },
   // The committee strategies are left out here: with no labels every member is the flat prior, so they stall like margin and entropy, at 6× the cost.
@@ -41,6 +59,7 @@ interface Check {
 
 function checks(r: SimulateReport): Check[] {
   const auto = r.strategies.auto;
+  if (!auto || !r.strategies.random) return [];
   const need = auto.labelsToTarget.median;
   const ratio = r.labelsSavedVsRandom?.auto ?? null;
   const names = Object.keys(r.strategies);
@@ -56,7 +75,7 @@ function checks(r: SimulateReport): Check[] {
 
 function table(r: SimulateReport): string[] {
   const out = [
-    '| strategy | median labels to 90% | per seed (1–5) | median AULC (min–max) | random ÷ strategy |',
+    `| strategy | median labels to 90% | per seed (1–${r.settings.seeds.length}) | median AULC (min–max) | random ÷ strategy |`,
     '| --- | ---: | --- | ---: | ---: |',
   ];
   for (const [name, s] of Object.entries(r.strategies)) {
@@ -70,8 +89,11 @@ function table(r: SimulateReport): string[] {
   return out;
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const began = Date.now();
+  const compute = await loadCompute();
+  if (compute.tfError) throw new Error(`tfjs did not start: ${compute.tfError}`);
+  process.stderr.write(`bench:al: compute: ${compute.backend}\n`);
   const ds = mnistDataset();
   process.stderr.write('bench:al: building features (PCA, neighbour graph) once for both starts…\n');
   const t0 = performance.now();
@@ -81,11 +103,13 @@ function main(): number {
   fs.mkdirSync(dir, { recursive: true });
   let failed = 0;
   const sections: string[] = [];
-  for (const start of STARTS) {
+  for (const start of STARTS.filter((s) => !STARTS_WANTED || STARTS_WANTED.includes(s.name))) {
+    const strategies = start.strategies.filter((s) => !ONLY || ONLY.includes(s));
+    if (strategies.length === 0) continue;
     const t = performance.now();
-    const report = simulate(ds, { ...OPTIONS, strategies: start.strategies, startLabels: start.startLabels }, stderrProgress(start.strategies.length * OPTIONS.seeds), features);
+    const report = simulate(ds, { ...OPTIONS, strategies, startLabels: start.startLabels }, compute, stderrProgress(strategies.length * OPTIONS.seeds), features);
     const seconds = (performance.now() - t) / 1000;
-    const file = path.join(dir, `al-${start.name}.json`);
+    const file = path.join(dir, `al-${start.name}${COMMITTEE_KIND === 'bootstrap' ? '-bootstrap' : ''}.json`);
     fs.writeFileSync(file, JSON.stringify(report) + '\n');
     const results = checks(report);
     failed += results.filter((c) => !c.ok).length;
@@ -95,12 +119,13 @@ function main(): number {
       ...table(report),
       '',
       ...results.map((c) => `- ${c.ok ? 'pass' : '**FAIL**'}: ${c.what}`),
-      `- ${Math.round(seconds)} s for ${start.strategies.length} strategies × ${OPTIONS.seeds} seeds; JSON in ${path.relative(ROOT, file)}`,
+      `- ${Math.round(seconds)} s for ${strategies.length} strategies × ${OPTIONS.seeds} seeds; JSON in ${path.relative(ROOT, file)}`,
       '',
     );
   }
   const header = [
     `date ${new Date().toISOString().slice(0, 10)}; machine ${machine()}; ${ds.n} digits, holdout ${OPTIONS.holdout}, batch ${OPTIONS.batch}, budget ${OPTIONS.budget}, seeds 1–${OPTIONS.seeds}`,
+    `compute: ${compute.backend}; head ${compute.headName}; BALD / vote-entropy samples: ${COMMITTEE_KIND === 'bootstrap' ? 'bootstrap committee of 5 label spreads' : '20 MC-dropout passes of the head'}`,
     `features (PCA-50 + 7-NN graph) built once in ${featureSeconds.toFixed(1)} s; whole bench ${Math.round((Date.now() - began) / 1000)} s`,
     '',
   ];
@@ -112,4 +137,4 @@ function main(): number {
   return 0;
 }
 
-process.exitCode = main();
+process.exitCode = await main();

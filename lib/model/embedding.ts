@@ -1,6 +1,5 @@
 import type { Embeddings } from '../al/types';
-import { knnGraph } from './knn';
-import { buildFeatures, NEIGHBOURS, type Features } from './pipeline';
+import { buildFeatures, neighbourGraph, NEIGHBOURS, type Features } from './pipeline';
 
 /** Learned embeddings at most this wide go to the neighbour graph as they are; wider ones through PCA first. */
 export const DIRECT_GRAPH_MAX_DIM = 64;
@@ -21,5 +20,5 @@ export function buildEmbeddingFeatures(x: Embeddings, opts: { neighbours?: numbe
   }
   const unit = { n: x.n, d: x.d, data };
   if (x.d > DIRECT_GRAPH_MAX_DIM) return buildFeatures(unit, opts);
-  return { embeddings: unit, graph: knnGraph(unit, Math.min(opts.neighbours ?? NEIGHBOURS, Math.max(0, x.n - 1))) };
+  return { embeddings: unit, graph: neighbourGraph(unit, opts.neighbours ?? NEIGHBOURS) };
 }

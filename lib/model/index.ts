@@ -2,5 +2,8 @@ export { fitPca, projectPca, symmetricEigen, type Pca, type PcaOptions } from '.
 export { knnGraph, type Graph } from './knn';
 export { spreadLabels, type SpreadOptions } from './spreading';
 export { holdoutMetrics, type Metrics } from './metrics';
-export { bootstrapCommittee, buildFeatures, trainRound, MODEL_NAME, NEIGHBOURS, PCA_COMPONENTS, type Features, type RoundInput } from './pipeline';
+export {
+  bootstrapCommittee, buildFeatures, edgelessGraph, neighbourGraph, trainRound, usesGraph, GRAPH_MAX_ITEMS, MC_PASSES, MODEL_NAME, NEIGHBOURS, PCA_COMPONENTS,
+  type CommitteeKind, type DenseHead, type DenseHeadInput, type DenseHeadOutput, type Features, type RoundInput, type RoundResult,
+} from './pipeline';
 export { predictSoftmax, trainSoftmax, type SoftmaxHead, type SoftmaxOptions } from './softmax';

@@ -1,4 +1,5 @@
 import { getStrategy, selectBatch, type Embeddings, type Probs, type Samples, type Selection, type StrategyName } from '../al';
+import { badRequest } from '../errors';
 import { mulberry32 } from '../random';
 import { knnGraph, type Graph } from './knn';
 import { fitPca, projectPca } from './pca';
@@ -8,23 +9,86 @@ import { spreadLabels } from './spreading';
 export const MODEL_NAME = 'pca50-knn7-label-spreading';
 export const PCA_COMPONENTS = 50;
 export const NEIGHBOURS = 7;
+/**
+ * Pools above this many items get no neighbour graph: the exact graph costs
+ * n²·d/2 multiply-adds (measured 3.8 s at 10k × 50-d and 17 s at 20k on a
+ * 2-core VM, so ~2 min at 50k and ~30 min at 200k), once per pool. Such pools
+ * are modelled by the dense head on the embeddings instead (`DenseHead`).
+ */
+export const GRAPH_MAX_ITEMS = 50_000;
+/** MC-dropout passes behind BALD and vote entropy (fewer on big pools: the passes are t × n × k floats). */
+export const MC_PASSES = 20;
+const MAX_SAMPLE_FLOATS = 50_000_000;
 
-/** What a pool costs to prepare once, without labels: embeddings and their neighbour graph. */
+/** What a pool costs to prepare once, without labels: embeddings and their neighbour graph (edgeless above GRAPH_MAX_ITEMS). */
 export interface Features {
   embeddings: Embeddings;
   graph: Graph;
 }
 
+/** Whether a pool of n items is modelled by label spreading over its graph or by the dense head alone. */
+export function usesGraph(n: number): boolean {
+  return n <= GRAPH_MAX_ITEMS;
+}
+
+/** The graph of a pool too large for one: n nodes, no edges (what is cached and passed around in its place). */
+export function edgelessGraph(n: number): Graph {
+  return { n, rowStart: new Int32Array(n + 1), cols: new Int32Array(0), weights: new Float32Array(0) };
+}
+
 /**
  * Features of raw inputs (n × d, e.g. 28×28 pixels): PCA to 50 directions
  * fitted on the whole pool (no labels needed, so no leak from the holdout),
- * then the exact kNN graph over them.
+ * then the exact kNN graph over them (none above GRAPH_MAX_ITEMS).
  */
 export function buildFeatures(x: Embeddings, opts: { components?: number; neighbours?: number; seed?: number } = {}): Features {
   const pca = fitPca(x, Math.min(opts.components ?? PCA_COMPONENTS, x.d, Math.max(1, x.n - 1)), { seed: opts.seed ?? 1 });
   const embeddings = projectPca(pca, x);
-  return { embeddings, graph: knnGraph(embeddings, Math.min(opts.neighbours ?? NEIGHBOURS, Math.max(0, x.n - 1))) };
+  return { embeddings, graph: neighbourGraph(embeddings, opts.neighbours) };
 }
+
+/** The kNN graph of embeddings, or an edgeless one for a pool above GRAPH_MAX_ITEMS. */
+export function neighbourGraph(x: Embeddings, neighbours = NEIGHBOURS): Graph {
+  return usesGraph(x.n) ? knnGraph(x, Math.min(neighbours, Math.max(0, x.n - 1))) : edgelessGraph(x.n);
+}
+
+/** What the dense head is asked for in one round. */
+export interface DenseHeadInput {
+  embeddings: Embeddings;
+  /** Labeled rows and the class of each. */
+  rows: Int32Array;
+  labels: Int32Array;
+  k: number;
+  /** Rows the MC-dropout passes score (the others stay 0 in the samples). */
+  candidates: Int32Array;
+  /** MC-dropout passes wanted; 0: none. */
+  passes: number;
+  /** Whether the pool's class probabilities are wanted (the head is the model: no graph). */
+  predict: boolean;
+  seed: number;
+}
+
+export interface DenseHeadOutput {
+  /** What the head is, for the model version's name. */
+  name: string;
+  probs?: Probs;
+  samples?: Samples;
+}
+
+/**
+ * A head trained on the labeled rows of frozen embeddings, with MC-dropout
+ * inference: the trainer's tfjs head (workers/trainer/tf-head.ts), passed in
+ * so that lib/ stays free of tensor runtimes and I/O. Synchronous.
+ */
+export type DenseHead = (input: DenseHeadInput) => DenseHeadOutput;
+
+/**
+ * Where BALD's and vote entropy's samples come from. `mc-dropout` (what the
+ * product runs): passes of the dense head with dropout on. `bootstrap`: label
+ * spreads of bootstrap subsets of the labels (the earlier stand-in, kept to be
+ * measured against: npm run bench:al with BENCH_AL_COMMITTEE=bootstrap).
+ */
+export type CommitteeKind = 'mc-dropout' | 'bootstrap';
 
 export interface RoundInput {
   features: Features;
@@ -36,23 +100,68 @@ export interface RoundInput {
   strategy: StrategyName;
   batch: number;
   seed: number;
+  /** The dense head: MC-dropout samples for BALD and vote entropy, and the model of a pool without a graph. */
+  head?: DenseHead;
+  /** Default mc-dropout. */
+  committee?: CommitteeKind;
+  /** MC-dropout passes (default MC_PASSES, fewer on big pools). */
+  passes?: number;
+}
+
+export interface RoundResult {
+  probs: Probs;
+  selection: Selection;
+  labeledIdx: Int32Array;
+  /** Which model produced `probs`: label spreading over the graph, or the dense head (no graph). */
+  model: { kind: 'spreading' } | { kind: 'dense'; name: string };
+  /** Where the strategy's samples came from, when it used any. */
+  samples?: { kind: 'mc-dropout'; passes: number; head: string } | { kind: 'bootstrap'; members: number };
 }
 
 /**
  * One active-learning round, shared by the trainer worker and `tandem
  * simulate` so the harness measures exactly what the product runs: fit the
- * model on the labels, then let the strategy choose the next batch.
+ * model on the labels (label spreading over the graph; the dense head when
+ * the pool has no graph), then let the strategy choose the next batch. BALD
+ * and vote entropy get MC-dropout passes of the dense head; without a head
+ * they stop with an error that says so (no silent substitute).
  */
-export function trainRound(input: RoundInput): { probs: Probs; selection: Selection; labeledIdx: Int32Array } {
+export function trainRound(input: RoundInput): RoundResult {
   const { features, labels, k } = input;
-  const probs = spreadLabels(features.graph, labels, k);
+  const n = labels.length;
   const labeled: number[] = [];
   const seen = new Set<number>();
   labels.forEach((c, i) => { if (c >= 0) { labeled.push(i); seen.add(c); } });
   const labeledIdx = Int32Array.from(labeled);
-  // BALD and vote entropy need several models that disagree: a bootstrap committee of spreads.
+  const graph = usesGraph(n);
   const needsSamples = getStrategy(input.strategy).needs.some((group) => group.includes('samples') && !group.includes('probs'));
-  const samples = needsSamples ? bootstrapCommittee(features, labels, k, { seed: input.seed }) : undefined;
+  // Without a graph there is nothing to spread: the committee is the head's passes whatever was asked.
+  const committee = graph ? input.committee ?? 'mc-dropout' : 'mc-dropout';
+  const passes = needsSamples && committee === 'mc-dropout'
+    ? Math.max(2, Math.min(input.passes ?? MC_PASSES, Math.floor(MAX_SAMPLE_FLOATS / Math.max(1, n * k))))
+    : 0;
+  let dense: DenseHeadOutput | undefined;
+  if (!graph || passes > 0) {
+    if (!input.head) {
+      throw badRequest(graph
+        ? `strategy '${input.strategy}' needs MC-dropout passes of the trainer's dense head, and no head was given (tfjs did not start?)`
+        : `a pool of ${n} items has no neighbour graph (above ${GRAPH_MAX_ITEMS}) and needs the trainer's dense head, and no head was given (tfjs did not start?)`);
+    }
+    dense = input.head({
+      embeddings: features.embeddings, rows: labeledIdx, labels: Int32Array.from(labeledIdx, (r) => labels[r]), k,
+      candidates: input.candidates, passes, predict: !graph, seed: input.seed,
+    });
+  }
+  const probs = graph ? spreadLabels(features.graph, labels, k) : dense!.probs!;
+  let samples: Samples | undefined;
+  let used: RoundResult['samples'];
+  if (passes > 0) {
+    samples = dense!.samples;
+    used = { kind: 'mc-dropout', passes, head: dense!.name };
+  } else if (needsSamples) {
+    samples = bootstrapCommittee(features, labels, k, { seed: input.seed });
+    used = { kind: 'bootstrap', members: samples.t };
+  }
   const selection = selectBatch(input.strategy, {
     samples,
     probs,
@@ -63,14 +172,14 @@ export function trainRound(input: RoundInput): { probs: Probs; selection: Select
     seed: input.seed,
     classesSeen: seen.size,
   });
-  return { probs, selection, labeledIdx };
+  return { probs, selection, labeledIdx, model: graph ? { kind: 'spreading' } : { kind: 'dense', name: dense!.name }, samples: used };
 }
 
 /**
  * A committee for BALD and vote entropy from one model without dropout: each
  * member spreads a bootstrap subset of the labels (each kept with
- * probability `keep`, seeded), the ensemble stand-in for MC dropout passes
- * (Beluch et al. 2018 found ensembles at least as good for active learning).
+ * probability `keep`, seeded). The stand-in for MC dropout before the dense
+ * head existed; measured against it in docs/benchmarks.md (bench:al).
  * Costs `members` spreads (~0.25 s each on 10k items).
  */
 export function bootstrapCommittee(features: Features, labels: Int32Array, k: number, opts: { members?: number; keep?: number; seed: number }): Samples {

@@ -1,6 +1,6 @@
 import type { StrategyName } from '../al';
 import { splitForGroup } from '../holdout';
-import { holdoutMetrics, trainRound, type Features } from '../model';
+import { holdoutMetrics, trainRound, type CommitteeKind, type DenseHead, type Features } from '../model';
 import { mulberry32 } from '../random';
 import type { Curve } from './aulc';
 
@@ -62,6 +62,14 @@ export interface RunInput {
   /** Labels to reveal in all; the last round may be smaller. */
   budget: number;
   start?: StartRule;
+  /**
+   * The trainer's dense head (workers/trainer/tf-head.ts on the trainer's tfjs
+   * backend), as the worker passes it: MC-dropout passes for BALD and vote
+   * entropy, the model of a pool too large for the graph.
+   */
+  head?: DenseHead;
+  /** Where BALD's and vote entropy's samples come from (default mc-dropout, as in the product). */
+  committee?: CommitteeKind;
   /** Called after each measurement (for a progress bar). */
   onRound?: (labels: number, accuracy: number) => void;
 }
@@ -124,7 +132,7 @@ export function simulateRun(input: RunInput): RunResult {
     const { probs, selection } = trainRound({
       features, labels, k, candidates: Int32Array.from(candidates), strategy,
       // The last round only measures: a batch of 0 costs the strategy nothing.
-      batch: Math.max(0, want), seed: roundSeed(seed, round),
+      batch: Math.max(0, want), seed: roundSeed(seed, round), head: input.head, committee: input.committee,
     });
     if (picked.length > 0) {
       const accuracy = holdoutMetrics(probs, truth, holdout).accuracy;

@@ -5,9 +5,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { isStrategyName, listStrategies, STRATEGY_NAMES, type StrategyName } from '../../lib/al';
 import { isTandemError } from '../../lib/errors';
 import { mapLimit } from '../../lib/import/map-limit';
-import { buildFeatures, MODEL_NAME, type Features } from '../../lib/model';
+import { buildFeatures, MODEL_NAME, type CommitteeKind, type Features } from '../../lib/model';
 import { drawHoldout, simulateRun, type SimData, type StartRule } from '../../lib/sim/simulate';
 import { labelRatio, seedResult, summarise, type StrategySummary } from '../../lib/sim/summary';
+import { loadCompute, type Compute } from '../../workers/trainer/compute';
 import { SIDE, thumbnail } from '../../workers/trainer/pixels';
 import { listSource, type Failure } from '../services/import-sources';
 import { buildProgram, UsageError, type CliContext, type CliIO } from './commands';
@@ -108,6 +109,8 @@ export interface SimulateOptions {
   target: number;
   /** Random labels before the strategy takes over; 0: the strategy picks the first batch itself. */
   startLabels: number;
+  /** BALD's and vote entropy's samples (default mc-dropout, what the trainer runs; bootstrap only to measure against it). */
+  committee?: CommitteeKind;
 }
 
 /** The JSON `tandem simulate --json` writes. Deterministic for the same data and options. */
@@ -115,6 +118,8 @@ export interface SimulateReport {
   strategies: Record<string, StrategySummary>;
   target: number;
   data: { source: string; items: number; classes: string[]; withLabels: number; model: string; skipped: number };
+  /** What computed the models: the trainer's own backend string (label spreading + the tfjs head on its backend). */
+  compute: string;
   settings: { seeds: number[]; batch: number; budget: number; holdout: number; start: string };
   /** Per strategy: median labels to the target of random divided by the strategy's (a lower bound when random never got there). */
   labelsSavedVsRandom?: Record<string, { ratio: number; atLeast: boolean } | null>;
@@ -139,8 +144,10 @@ export function checkOptions(o: SimulateOptions): void {
  * Every strategy on seeds 1 … seeds over one data set: features (PCA and the
  * neighbour graph, which use no labels) once (or `prebuilt`), then for each
  * seed a holdout drawn as import draws it and the labeling loop of `simulateRun`.
+ * `compute` is the trainer's (`loadCompute()`): its tfjs head gives BALD and
+ * vote entropy their MC-dropout passes, as in the worker.
  */
-export function simulate(ds: Dataset, o: SimulateOptions, progress?: Progress, prebuilt?: Features): SimulateReport {
+export function simulate(ds: Dataset, o: SimulateOptions, compute: Compute, progress?: Progress, prebuilt?: Features): SimulateReport {
   checkOptions(o);
   if (!prebuilt) progress?.features();
   const features = prebuilt ?? datasetFeatures(ds);
@@ -155,7 +162,7 @@ export function simulate(ds: Dataset, o: SimulateOptions, progress?: Progress, p
   for (const strategy of o.strategies) {
     const results = seeds.map((seed, i) => {
       const run = simulateRun({
-        data, holdout: holdouts[i], strategy, seed, batch: o.batch, budget: o.budget, start,
+        data, holdout: holdouts[i], strategy, seed, batch: o.batch, budget: o.budget, start, head: compute.head, committee: o.committee,
         onRound: (labels) => progress?.round(strategy, seed, labels, o.budget),
       });
       const r = seedResult(seed, run.curve, o.target);
@@ -172,6 +179,7 @@ export function simulate(ds: Dataset, o: SimulateOptions, progress?: Progress, p
       source: ds.source, items: ds.n, classes: ds.classes, withLabels: ds.truth.filter((t) => t >= 0).length,
       model: MODEL_NAME, skipped: ds.skipped.length,
     },
+    compute: o.committee === 'bootstrap' ? compute.backend.replace('MC-dropout head', 'head; bootstrap committee') : compute.backend,
     settings: { seeds, batch: o.batch, budget: o.budget, holdout: o.holdout, start: o.startLabels > 0 ? `${o.startLabels} random labels` : 'strategy' },
   };
   if (strategies.random) {
@@ -300,7 +308,10 @@ export function registerSimulate(program: Command, io: CliIO): void {
       });
       for (const f of ds.skipped.slice(0, 10)) io.err(`  skipped ${f.file}: ${f.reason}`);
       if (ds.skipped.length > 10) io.err(`  … and ${ds.skipped.length - 10} more skipped`);
-      const report = simulate(ds, opts, stderrProgress(opts.strategies.length * opts.seeds));
+      const compute = await loadCompute();
+      io.err(`simulate: compute: ${compute.backend}`);
+      if (compute.tfError) io.err(`simulate: tfjs did not start (${compute.tfError}): bald and vote-entropy cannot run`);
+      const report = simulate(ds, opts, compute, stderrProgress(opts.strategies.length * opts.seeds));
       if (jsonPath) {
         fs.writeFileSync(jsonPath, JSON.stringify(report) + '\n');
         io.err(`simulate: wrote ${jsonPath}`);

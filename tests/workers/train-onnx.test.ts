@@ -75,7 +75,7 @@ describe('trainer with an ONNX embedding model', async () => {
     const trainer = createTrainer(client, createFeatureCache(cacheDir, 'http://s'), extractors);
     const { entries, report } = await trainer.run(job, () => undefined);
     expect(report.model).toBe('onnx:tiny-embedder-knn7-label-spreading');
-    expect(report.backend).toBe('onnxruntime-node cpu');
+    expect(report.backend).toMatch(/^onnxruntime-node cpu embeddings; label spreading/);
     expect(logged).toEqual([expect.objectContaining({ msg: 'embedding model loaded', model: 'tiny-embedder', provider: 'cpu', dim: 16 })]);
     expect(calls).toEqual({ file: 1, media: n });
     const ranked = entries.flat();
@@ -115,7 +115,7 @@ describe('trainer with an ONNX embedding model', async () => {
     const before = calls.media;
     const { report } = await trainer.run(job, () => undefined);
     expect(report.model).toBe('pca50-knn7-label-spreading');
-    expect(report.backend).toBeNull();
+    expect(report.backend).toMatch(/^label spreading/); // the trainer's own compute, no embedding model's
     expect(calls.media - before).toBe(n);
     expect(report.phases['features from cache']).toBeUndefined();
     // Pixels through PCA are another space, uploaded beside the model's.

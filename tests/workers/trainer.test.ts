@@ -159,7 +159,7 @@ describe('trainer worker against a running server', () => {
     expect(cached).toContain('pixels.bin');
     expect(cached.some((f) => f.startsWith('features-'))).toBe(true);
     expect(first.ranking).toMatchObject({ labelCount: 10, behind: 0 });
-    expect(first.model.backend).toMatch(/cpu/);
+    expect(first.model.backend).toMatch(/^label spreading \(typed arrays\) \+ tfjs .* wasm \(cpu, simd\) MC-dropout head$/);
     expect(first.job).toMatchObject({ state: 'done', attempts: 2 });
     expect(first.next).toHaveLength(10);
     // The trainer shared its features: every item has a vector in the space the applied ranking names.

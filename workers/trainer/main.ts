@@ -4,6 +4,7 @@ import { WorkerClient, ProtocolError } from './client';
 import { createTrainer } from './train';
 import { createFeatureCache, defaultCacheDir } from './cache';
 import { createExtractors } from './extractor';
+import { loadCompute } from './compute';
 import { openProgressSocket, type JobProgress } from './progress-socket';
 
 export interface WorkerOptions {
@@ -18,9 +19,6 @@ export interface WorkerOptions {
   maxJobs?: number;
 }
 
-/** The compute this trainer uses, said once at start and sent with every model version. */
-export const BACKEND = 'cpu: typed-array label spreading (no tfjs needed)';
-
 /**
  * The trainer loop: claim a job, keep its claim alive with heartbeats, run
  * it, upload, complete; on any failure tell the server (the job is re-queued)
@@ -32,14 +30,17 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const log = opts.log ?? createLogger(process.env.LOG_LEVEL ?? 'info', 'trainer');
   const client = new WorkerClient(opts.server.replace(/\/$/, ''), opts.token);
   const cache = opts.cacheDir === null ? undefined : createFeatureCache(opts.cacheDir ?? defaultCacheDir(), opts.server.replace(/\/$/, ''));
-  const trainer = createTrainer(client, cache, createExtractors(client, (msg, fields) => log.info(fields, msg)));
+  // The compute (label spreading + the tfjs head on loadTf's backend), said once at start and sent with every model version.
+  const compute = await loadCompute();
+  const trainer = createTrainer(client, cache, createExtractors(client, (msg, fields) => log.info(fields, msg)), compute);
   const name = `${os.hostname()}:${process.pid}`;
   const live = openProgressSocket(opts.server, opts.token, log);
   let stopping = false;
   const stop = () => { stopping = true; };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  log.info({ server: opts.server, backend: BACKEND, worker: name, cache: cache?.dir ?? 'memory only' }, 'trainer started');
+  log.info({ server: opts.server, backend: compute.backend, tf: compute.tf ?? null, head: compute.headName ?? null, worker: name, cache: cache?.dir ?? 'memory only' }, 'trainer started');
+  if (compute.tfError) log.error({ err: compute.tfError }, 'tfjs did not start: bald, vote-entropy and pools too large for the neighbour graph will fail their jobs; other strategies run on label spreading');
   let jobs = 0;
   let backoff = 1000;
   while (!stopping && (opts.maxJobs === undefined || jobs < opts.maxJobs)) {
@@ -83,7 +84,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         advance('uploading', index + 1, entries.length);
       }
       const done = await client.complete(job.id, {
-        labelCount: report.labelCount, backend: report.backend ?? BACKEND, model: report.model, strategy: job.strategy,
+        labelCount: report.labelCount, backend: report.backend, model: report.model, strategy: job.strategy,
         metrics: report.metrics, chunks: entries.length, seconds: report.seconds,
         // Only a server that took the upload knows the field (older ones refuse unknown fields).
         ...(report.embeddingSpace ? { embeddingSpace: report.embeddingSpace } : {}),

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Job, RankingEntry } from '../../lib/protocol/worker';
 import { encodeVectorBase64, MEDIA_BATCH, type WorkerItem } from '../../lib/protocol/worker';
 import { confidence, margin, rankPool, type Embeddings, type StrategyName } from '../../lib/al';
-import { holdoutMetrics, trainRound, type Features } from '../../lib/model';
+import { holdoutMetrics, trainRound, type Features, type RoundResult } from '../../lib/model';
 import type { FeatureCache } from './cache';
+import { SPREADING_ONLY, versionBackend, type Compute } from './compute';
 import type { WorkerClient } from './client';
 import { PIXEL_EXTRACTOR, type Extractor, type Extractors } from './extractor';
 
@@ -32,9 +33,10 @@ export interface JobReport {
   entries: number;
   seconds: number;
   phases: Record<string, number>;
-  /** The model and compute behind the features, as the extractor names them (backend null: the trainer's own). */
+  /** The model behind the ranking: the extractor's features and the head that ran on them (see modelName). */
   model: string;
-  backend: string | null;
+  /** The compute: the embedding's when it has its own, then label spreading and the tfjs head (versionBackend). */
+  backend: string;
   /** The space the server holds this job's features in (the ranking names it), or null: not shared (an older server, or the upload failed). */
   embeddingSpace: string | null;
   /** Why the features could not be shared; the job goes on without them. */
@@ -69,7 +71,7 @@ export function spaceName(ex: Pick<Extractor, 'space'>, itemIds: ArrayLike<numbe
  * measured for few labels, see FACTS.md), measure on the holdout, rank the
  * open pool with the project's strategy, upload in chunks and complete.
  */
-export function createTrainer(client: WorkerClient, cache?: FeatureCache, extractors?: Extractors) {
+export function createTrainer(client: WorkerClient, cache?: FeatureCache, extractors?: Extractors, compute: Compute = SPREADING_ONLY) {
   const pools = new Map<number, PoolState>();
 
   async function prepare(job: Job, items: WorkerItem[], progress: ProgressFn, ex: Extractor): Promise<PoolState> {
@@ -192,10 +194,11 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     }
     progress('training', 0, labeledRows.length);
     const candidates = Int32Array.from(items.flatMap((it, i) => (it.split === 'pool' && it.status === 'open' && train[i] < 0 ? [i] : [])));
-    const { probs, selection } = trainRound({
+    const round = trainRound({
       features: state.features, labels: train, k, candidates,
-      strategy: job.strategy as StrategyName, batch: BATCH, seed: job.id,
+      strategy: job.strategy as StrategyName, batch: BATCH, seed: job.id, head: compute.head,
     });
+    const { probs, selection } = round;
     t = lap('training', t);
     const uncertainty = margin(probs);
     const metrics = holdoutRows.length > 0
@@ -227,10 +230,25 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
       }
       entries.push(chunk);
     }
-    return { entries, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, seconds: (performance.now() - t0) / 1000, phases, model: ex.model, backend: ex.backend, embeddingSpace, embeddingsError } };
+    return { entries, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, seconds: (performance.now() - t0) / 1000, phases, model: modelName(ex.model, round), backend: versionBackend(compute, ex.backend), embeddingSpace, embeddingsError } };
   }
 
   return { run, forget: (projectId: number) => pools.delete(projectId) };
+}
+
+/**
+ * The model version's name: the extractor's (features and label spreading,
+ * e.g. pca50-knn7-label-spreading) when the graph ran, its head swapped for
+ * the dense head's name when the pool was too large for a graph, and the MC
+ * passes named when the strategy used them.
+ */
+export function modelName(extractorModel: string, round: Pick<RoundResult, 'model' | 'samples'>): string {
+  const base = round.model.kind === 'dense' ? extractorModel.replace(/knn\d+-label-spreading$/, round.model.name) : extractorModel;
+  const s = round.samples;
+  if (!s) return base;
+  return s.kind === 'mc-dropout'
+    ? (round.model.kind === 'dense' ? `${base} MC-dropout ×${s.passes}` : `${base} + ${s.head} MC-dropout ×${s.passes}`)
+    : `${base} + bootstrap committee ×${s.members}`;
 }
 
 /** Mean of `values` over the given rows, clamped to [0, 1] against float rounding (0 for no rows). */

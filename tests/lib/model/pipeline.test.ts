@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapCommittee, buildFeatures, trainRound } from '../../../lib/model';
+import { bootstrapCommittee, buildFeatures, edgelessGraph, GRAPH_MAX_ITEMS, trainRound, type DenseHead, type DenseHeadInput } from '../../../lib/model';
 import { STRATEGY_NAMES } from '../../../lib/al';
 import { mulberry32 } from '../../../lib/random';
 
@@ -19,13 +19,30 @@ function data(gap = 5) {
   return { features: buildFeatures({ n, d, data: x }, { components: 3, neighbours: 5 }), labels, truth, n };
 }
 
+/**
+ * A stand-in for the trainer's tfjs head (tests/workers/tf-head.test.ts tests
+ * the real one): class 0 for every row, passes that disagree on odd rows.
+ */
+function fakeHead(calls: DenseHeadInput[] = []): DenseHead {
+  return (input) => {
+    calls.push(input);
+    const n = input.embeddings.n;
+    const { k, passes } = input;
+    const probs = new Float32Array(n * k);
+    for (let i = 0; i < n; i++) probs[i * k] = 1;
+    const samples = new Float32Array(passes * n * k);
+    for (let s = 0; s < passes; s++) for (const i of input.candidates) samples[(s * n + i) * k + (i % 2 === 1 ? s % k : 0)] = 1;
+    return { name: 'fake-head', probs: input.predict ? { n, k, data: probs } : undefined, samples: passes > 0 ? { n, k, t: passes, data: samples } : undefined };
+  };
+}
+
 describe('trainRound', () => {
   const { features, labels, truth, n } = data();
   const candidates = Int32Array.from({ length: n - 6 }, (_, i) => i + 6);
 
   it('runs every strategy the product offers, and never picks a labeled item', () => {
     for (const strategy of STRATEGY_NAMES) {
-      const { probs, selection } = trainRound({ features, labels, k: 3, candidates, strategy, batch: 5, seed: 1 });
+      const { probs, selection } = trainRound({ features, labels, k: 3, candidates, strategy, batch: 5, seed: 1, head: fakeHead() });
       expect(selection.indices.length, strategy).toBe(5);
       for (const i of selection.indices) expect(i, strategy).toBeGreaterThanOrEqual(6);
       expect(probs.n).toBe(n);
@@ -40,6 +57,47 @@ describe('trainRound', () => {
       if (row.indexOf(Math.max(...row)) === truth[i]) right++;
     }
     expect(right / n).toBeGreaterThan(0.95);
+  });
+
+  it('asks the head for MC-dropout passes over the candidates for BALD and vote entropy only, and says so', () => {
+    const calls: DenseHeadInput[] = [];
+    const head = fakeHead(calls);
+    const margin = trainRound({ features, labels, k: 3, candidates, strategy: 'margin', batch: 5, seed: 1, head });
+    expect(calls).toHaveLength(0);
+    expect(margin.samples).toBeUndefined();
+    expect(margin.model).toEqual({ kind: 'spreading' });
+    const bald = trainRound({ features, labels, k: 3, candidates, strategy: 'bald', batch: 5, seed: 9, head, passes: 6 });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ passes: 6, predict: false, seed: 9, k: 3 });
+    expect([...calls[0].rows]).toEqual([0, 1, 2, 3, 4, 5]);
+    expect([...calls[0].labels]).toEqual([...labels.subarray(0, 6)]);
+    expect(bald.samples).toEqual({ kind: 'mc-dropout', passes: 6, head: 'fake-head' });
+    // The passes disagree on odd rows only: BALD picks those.
+    for (const i of bald.selection.indices) expect(i % 2).toBe(1);
+    // The spread, not the head, is still the model.
+    expect(bald.probs).toEqual(margin.probs);
+  });
+
+  it('refuses BALD without a head rather than ranking with something else, unless the bootstrap committee is asked for', () => {
+    expect(() => trainRound({ features, labels, k: 3, candidates, strategy: 'bald', batch: 5, seed: 1 })).toThrow(/needs MC-dropout passes of the trainer's dense head/);
+    const r = trainRound({ features, labels, k: 3, candidates, strategy: 'bald', batch: 5, seed: 1, committee: 'bootstrap' });
+    expect(r.samples).toEqual({ kind: 'bootstrap', members: 5 });
+  });
+
+  it(`models a pool above ${GRAPH_MAX_ITEMS} items with the head (no graph), and refuses one without a head`, () => {
+    const big = GRAPH_MAX_ITEMS + 1;
+    const embeddings = { n: big, d: 1, data: new Float32Array(big) };
+    const bigLabels = new Int32Array(big).fill(-1);
+    bigLabels[0] = 0;
+    bigLabels[1] = 1;
+    const input = { features: { embeddings, graph: edgelessGraph(big) }, labels: bigLabels, k: 2, candidates: Int32Array.from({ length: 10 }, (_, i) => i + 2), strategy: 'margin' as const, batch: 3, seed: 1 };
+    const r = trainRound({ ...input, head: fakeHead() });
+    expect(r.model).toEqual({ kind: 'dense', name: 'fake-head' });
+    expect(r.probs.data[0]).toBe(1);
+    expect(r.selection.indices.length).toBe(3);
+    // BALD on such a pool: the head's passes, even when the bootstrap committee is asked for (there is no graph to spread over).
+    expect(trainRound({ ...input, strategy: 'bald', committee: 'bootstrap', head: fakeHead() }).samples).toMatchObject({ kind: 'mc-dropout' });
+    expect(() => trainRound(input)).toThrow(/no neighbour graph .* needs the trainer's dense head/);
   });
 
   it('builds a bootstrap committee whose members are label-spreading fits of label subsets, seeded', () => {

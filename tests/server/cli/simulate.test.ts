@@ -64,8 +64,9 @@ describe('tandem simulate', () => {
     expect(r.err).not.toMatch(/tandem: /);
     expect(r.code).toBe(0);
     const report = JSON.parse(fs.readFileSync(path.join(DIR, 'out.json'), 'utf8'));
-    // bald runs too: the training round gives it a bootstrap committee of spreads.
+    // bald runs too, on MC-dropout passes of the trainer's own tfjs head, and the report names that compute.
     expect(Object.keys(report.strategies)).toEqual(['random', 'auto', 'margin', 'bald']);
+    expect(report.compute).toMatch(/^label spreading \(typed arrays\) \+ tfjs .* wasm .* MC-dropout head$/);
     expect(report.target).toBe(0.9);
     expect(report.data).toMatchObject({ items: 120, classes: CLASSES, withLabels: 120 });
     expect(report.settings).toMatchObject({ seeds: [1, 2], batch: 6, budget: 30, holdout: 0.25 });
