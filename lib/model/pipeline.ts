@@ -1,4 +1,4 @@
-import { getStrategy, selectBatch, type Embeddings, type Probs, type Samples, type Selection, type StrategyName } from '../al';
+import { getStrategy, margin, selectBatch, topK, type Embeddings, type Probs, type Samples, type Selection, type StrategyName } from '../al';
 import { badRequest } from '../errors';
 import { mulberry32 } from '../random';
 import { knnGraph, type Graph } from './knn';
@@ -16,9 +16,15 @@ export const NEIGHBOURS = 7;
  * are modelled by the dense head on the embeddings instead (`DenseHead`).
  */
 export const GRAPH_MAX_ITEMS = 50_000;
-/** MC-dropout passes behind BALD and vote entropy (fewer on big pools: the passes are t × n × k floats). */
+/** MC-dropout passes behind BALD and vote entropy (fewer on big pools: the passes are t × n × k floats, at most MAX_SAMPLE_FLOATS). */
 export const MC_PASSES = 20;
 const MAX_SAMPLE_FLOATS = 50_000_000;
+/**
+ * Candidates the MC-dropout passes score at most: beyond it, the ones with
+ * the smallest margins under the model (BALD's picks come from the uncertain
+ * anyway). Keeps BALD on a million-item pool to seconds.
+ */
+export const MC_MAX_ROWS = 100_000;
 
 /** What a pool costs to prepare once, without labels: embeddings and their neighbour graph (edgeless above GRAPH_MAX_ITEMS). */
 export interface Features {
@@ -52,35 +58,33 @@ export function neighbourGraph(x: Embeddings, neighbours = NEIGHBOURS): Graph {
   return usesGraph(x.n) ? knnGraph(x, Math.min(neighbours, Math.max(0, x.n - 1))) : edgelessGraph(x.n);
 }
 
-/** What the dense head is asked for in one round. */
+/** What the dense head trains on in one round. */
 export interface DenseHeadInput {
   embeddings: Embeddings;
   /** Labeled rows and the class of each. */
   rows: Int32Array;
   labels: Int32Array;
   k: number;
-  /** Rows the MC-dropout passes score (the others stay 0 in the samples). */
-  candidates: Int32Array;
-  /** MC-dropout passes wanted; 0: none. */
-  passes: number;
-  /** Whether the pool's class probabilities are wanted (the head is the model: no graph). */
-  predict: boolean;
   seed: number;
 }
 
-export interface DenseHeadOutput {
+/** A trained dense head: its probabilities, its MC-dropout passes, and its memory to free. */
+export interface DenseModel {
   /** What the head is, for the model version's name. */
   name: string;
-  probs?: Probs;
-  samples?: Samples;
+  /** Class probabilities of every row, dropout off. */
+  predict(): Probs;
+  /** `t` passes with dropout on over `rows` (the other rows stay 0), seeded. */
+  passes(rows: Int32Array, t: number, seed: number): Samples;
+  dispose(): void;
 }
 
 /**
- * A head trained on the labeled rows of frozen embeddings, with MC-dropout
+ * Trains a head on the labeled rows of frozen embeddings, with MC-dropout
  * inference: the trainer's tfjs head (workers/trainer/tf-head.ts), passed in
  * so that lib/ stays free of tensor runtimes and I/O. Synchronous.
  */
-export type DenseHead = (input: DenseHeadInput) => DenseHeadOutput;
+export type DenseHead = (input: DenseHeadInput) => DenseModel;
 
 /**
  * Where BALD's and vote entropy's samples come from. `mc-dropout` (what the
@@ -140,27 +144,30 @@ export function trainRound(input: RoundInput): RoundResult {
   const passes = needsSamples && committee === 'mc-dropout'
     ? Math.max(2, Math.min(input.passes ?? MC_PASSES, Math.floor(MAX_SAMPLE_FLOATS / Math.max(1, n * k))))
     : 0;
-  let dense: DenseHeadOutput | undefined;
-  if (!graph || passes > 0) {
-    if (!input.head) {
-      throw badRequest(graph
-        ? `strategy '${input.strategy}' needs MC-dropout passes of the trainer's dense head, and no head was given (tfjs did not start?)`
-        : `a pool of ${n} items has no neighbour graph (above ${GRAPH_MAX_ITEMS}) and needs the trainer's dense head, and no head was given (tfjs did not start?)`);
-    }
-    dense = input.head({
-      embeddings: features.embeddings, rows: labeledIdx, labels: Int32Array.from(labeledIdx, (r) => labels[r]), k,
-      candidates: input.candidates, passes, predict: !graph, seed: input.seed,
-    });
+  if ((!graph || passes > 0) && !input.head) {
+    throw badRequest(graph
+      ? `strategy '${input.strategy}' needs MC-dropout passes of the trainer's dense head, and no head was given (tfjs did not start?)`
+      : `a pool of ${n} items has no neighbour graph (above ${GRAPH_MAX_ITEMS}) and needs the trainer's dense head, and no head was given (tfjs did not start?)`);
   }
-  const probs = graph ? spreadLabels(features.graph, labels, k) : dense!.probs!;
+  const dense = !graph || passes > 0
+    ? input.head!({ embeddings: features.embeddings, rows: labeledIdx, labels: Int32Array.from(labeledIdx, (r) => labels[r]), k, seed: input.seed })
+    : undefined;
+  let probs: Probs;
   let samples: Samples | undefined;
   let used: RoundResult['samples'];
-  if (passes > 0) {
-    samples = dense!.samples;
-    used = { kind: 'mc-dropout', passes, head: dense!.name };
-  } else if (needsSamples) {
-    samples = bootstrapCommittee(features, labels, k, { seed: input.seed });
-    used = { kind: 'bootstrap', members: samples.t };
+  try {
+    probs = dense && !graph ? dense.predict() : spreadLabels(features.graph, labels, k);
+    if (dense && passes > 0) {
+      const rows = input.candidates.length <= MC_MAX_ROWS ? input.candidates
+        : Int32Array.from(topK(margin(probs), MC_MAX_ROWS, { candidates: input.candidates }).indices).sort();
+      samples = dense.passes(rows, passes, input.seed);
+      used = { kind: 'mc-dropout', passes, head: dense.name };
+    } else if (needsSamples) {
+      samples = bootstrapCommittee(features, labels, k, { seed: input.seed });
+      used = { kind: 'bootstrap', members: samples.t };
+    }
+  } finally {
+    dense?.dispose();
   }
   const selection = selectBatch(input.strategy, {
     samples,
@@ -172,7 +179,7 @@ export function trainRound(input: RoundInput): RoundResult {
     seed: input.seed,
     classesSeen: seen.size,
   });
-  return { probs, selection, labeledIdx, model: graph ? { kind: 'spreading' } : { kind: 'dense', name: dense!.name }, samples: used };
+  return { probs, selection, labeledIdx, model: dense && !graph ? { kind: 'dense', name: dense.name } : { kind: 'spreading' }, samples: used };
 }
 
 /**

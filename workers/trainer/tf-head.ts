@@ -1,6 +1,6 @@
 import type { Scalar, Tensor, Tensor2D, Variable } from '@tensorflow/tfjs';
 import type { Embeddings, Probs, Samples } from '../../lib/al';
-import type { DenseHead, DenseHeadInput, DenseHeadOutput } from '../../lib/model';
+import type { DenseHead, DenseHeadInput, DenseModel } from '../../lib/model';
 import type { Tf } from './tf';
 
 /**
@@ -151,23 +151,16 @@ export function trainDenseHead(tf: Tf, x: Embeddings, rows: Int32Array, labels: 
   };
 }
 
-/**
- * The head as `trainRound` takes it (lib/model's DenseHead): train on the
- * labeled rows, predict the pool when asked, MC-dropout passes over the
- * candidates when asked, free the tensors.
- */
+/** The head as `trainRound` takes it (lib/model's DenseHead): trained per round, freed by the round. */
 export function createDenseHead(tf: Tf, opts: DenseHeadOptions = {}): DenseHead {
   const name = headName(opts);
-  return (input: DenseHeadInput): DenseHeadOutput => {
+  return (input: DenseHeadInput): DenseModel => {
     const head = trainDenseHead(tf, input.embeddings, input.rows, input.labels, input.k, input.seed, opts);
-    try {
-      return {
-        name,
-        probs: input.predict ? head.predict(input.embeddings) : undefined,
-        samples: input.passes > 0 ? head.mcDropout(input.embeddings, input.candidates, input.passes, input.seed) : undefined,
-      };
-    } finally {
-      head.dispose();
-    }
+    return {
+      name,
+      predict: () => head.predict(input.embeddings),
+      passes: (rows, t, seed) => head.mcDropout(input.embeddings, rows, t, seed),
+      dispose: () => head.dispose(),
+    };
   };
 }

@@ -194,10 +194,10 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     }
     progress('training', 0, labeledRows.length);
     const candidates = Int32Array.from(items.flatMap((it, i) => (it.split === 'pool' && it.status === 'open' && train[i] < 0 ? [i] : [])));
-    const round = trainRound({
-      features: state.features, labels: train, k, candidates,
+    const round = withTfCause(compute, () => trainRound({
+      features: state.features!, labels: train, k, candidates,
       strategy: job.strategy as StrategyName, batch: BATCH, seed: job.id, head: compute.head,
-    });
+    }));
     const { probs, selection } = round;
     t = lap('training', t);
     const uncertainty = margin(probs);
@@ -234,6 +234,16 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
   }
 
   return { run, forget: (projectId: number) => pools.delete(projectId) };
+}
+
+/** Runs a round; when it failed for want of the tfjs head, the error says why tfjs is missing on this trainer. */
+function withTfCause<T>(compute: Compute, round: () => T): T {
+  try {
+    return round();
+  } catch (e) {
+    if (compute.head || !(e instanceof Error) || !/dense head/.test(e.message)) throw e;
+    throw new Error(`${e.message.replace(/ \(tfjs did not start\?\)$/, '')}: tfjs did not start on this trainer (${compute.tfError ?? 'not loaded'})`);
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapCommittee, buildFeatures, edgelessGraph, GRAPH_MAX_ITEMS, trainRound, type DenseHead, type DenseHeadInput } from '../../../lib/model';
+import { bootstrapCommittee, buildFeatures, edgelessGraph, GRAPH_MAX_ITEMS, MC_MAX_ROWS, trainRound, type DenseHead, type DenseHeadInput } from '../../../lib/model';
 import { STRATEGY_NAMES } from '../../../lib/al';
 import { mulberry32 } from '../../../lib/random';
 
@@ -22,17 +22,29 @@ function data(gap = 5) {
 /**
  * A stand-in for the trainer's tfjs head (tests/workers/tf-head.test.ts tests
  * the real one): class 0 for every row, passes that disagree on odd rows.
+ * Records what it was trained on and which rows its passes scored.
  */
-function fakeHead(calls: DenseHeadInput[] = []): DenseHead {
+function fakeHead(calls: { input: DenseHeadInput; passes?: { rows: Int32Array; t: number }; disposed: boolean }[] = []): DenseHead {
   return (input) => {
-    calls.push(input);
+    const call: (typeof calls)[number] = { input, disposed: false };
+    calls.push(call);
     const n = input.embeddings.n;
-    const { k, passes } = input;
-    const probs = new Float32Array(n * k);
-    for (let i = 0; i < n; i++) probs[i * k] = 1;
-    const samples = new Float32Array(passes * n * k);
-    for (let s = 0; s < passes; s++) for (const i of input.candidates) samples[(s * n + i) * k + (i % 2 === 1 ? s % k : 0)] = 1;
-    return { name: 'fake-head', probs: input.predict ? { n, k, data: probs } : undefined, samples: passes > 0 ? { n, k, t: passes, data: samples } : undefined };
+    const { k } = input;
+    return {
+      name: 'fake-head',
+      predict: () => {
+        const probs = new Float32Array(n * k);
+        for (let i = 0; i < n; i++) probs[i * k] = 1;
+        return { n, k, data: probs };
+      },
+      passes: (rows, t) => {
+        call.passes = { rows, t };
+        const data = new Float32Array(t * n * k);
+        for (let s = 0; s < t; s++) for (const i of rows) data[(s * n + i) * k + (i % 2 === 1 ? s % k : 0)] = 1;
+        return { n, k, t, data };
+      },
+      dispose: () => { call.disposed = true; },
+    };
   };
 }
 
@@ -60,7 +72,7 @@ describe('trainRound', () => {
   });
 
   it('asks the head for MC-dropout passes over the candidates for BALD and vote entropy only, and says so', () => {
-    const calls: DenseHeadInput[] = [];
+    const calls: Parameters<typeof fakeHead>[0] = [];
     const head = fakeHead(calls);
     const margin = trainRound({ features, labels, k: 3, candidates, strategy: 'margin', batch: 5, seed: 1, head });
     expect(calls).toHaveLength(0);
@@ -68,9 +80,12 @@ describe('trainRound', () => {
     expect(margin.model).toEqual({ kind: 'spreading' });
     const bald = trainRound({ features, labels, k: 3, candidates, strategy: 'bald', batch: 5, seed: 9, head, passes: 6 });
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ passes: 6, predict: false, seed: 9, k: 3 });
-    expect([...calls[0].rows]).toEqual([0, 1, 2, 3, 4, 5]);
-    expect([...calls[0].labels]).toEqual([...labels.subarray(0, 6)]);
+    expect(calls[0].input).toMatchObject({ seed: 9, k: 3 });
+    expect([...calls[0].input.rows]).toEqual([0, 1, 2, 3, 4, 5]);
+    expect([...calls[0].input.labels]).toEqual([...labels.subarray(0, 6)]);
+    expect(calls[0].passes?.t).toBe(6);
+    expect([...calls[0].passes!.rows]).toEqual([...candidates]);
+    expect(calls[0].disposed).toBe(true);
     expect(bald.samples).toEqual({ kind: 'mc-dropout', passes: 6, head: 'fake-head' });
     // The passes disagree on odd rows only: BALD picks those.
     for (const i of bald.selection.indices) expect(i % 2).toBe(1);
@@ -91,13 +106,30 @@ describe('trainRound', () => {
     bigLabels[0] = 0;
     bigLabels[1] = 1;
     const input = { features: { embeddings, graph: edgelessGraph(big) }, labels: bigLabels, k: 2, candidates: Int32Array.from({ length: 10 }, (_, i) => i + 2), strategy: 'margin' as const, batch: 3, seed: 1 };
-    const r = trainRound({ ...input, head: fakeHead() });
+    const calls: Parameters<typeof fakeHead>[0] = [];
+    const r = trainRound({ ...input, head: fakeHead(calls) });
     expect(r.model).toEqual({ kind: 'dense', name: 'fake-head' });
+    expect(calls[0].passes).toBeUndefined();
+    expect(calls[0].disposed).toBe(true);
     expect(r.probs.data[0]).toBe(1);
     expect(r.selection.indices.length).toBe(3);
     // BALD on such a pool: the head's passes, even when the bootstrap committee is asked for (there is no graph to spread over).
     expect(trainRound({ ...input, strategy: 'bald', committee: 'bootstrap', head: fakeHead() }).samples).toMatchObject({ kind: 'mc-dropout' });
     expect(() => trainRound(input)).toThrow(/no neighbour graph .* needs the trainer's dense head/);
+  });
+
+  it(`runs the MC-dropout passes over the ${MC_MAX_ROWS} candidates with the smallest margins when there are more, fewer passes on a big pool`, () => {
+    const big = GRAPH_MAX_ITEMS + 60_000;
+    const embeddings = { n: big, d: 1, data: new Float32Array(big) };
+    const bigLabels = new Int32Array(big).fill(-1);
+    bigLabels[0] = 0;
+    const calls: Parameters<typeof fakeHead>[0] = [];
+    const all = Int32Array.from({ length: big - 1 }, (_, i) => i + 1);
+    const r = trainRound({ features: { embeddings, graph: edgelessGraph(big) }, labels: bigLabels, k: 50, candidates: all, strategy: 'bald', batch: 4, seed: 1, head: fakeHead(calls) });
+    const scored = calls[0].passes!;
+    expect(scored.rows.length).toBe(MC_MAX_ROWS);
+    expect(scored.t).toBe(Math.floor(50_000_000 / (big * 50)));
+    expect(r.selection.indices.length).toBe(4);
   });
 
   it('builds a bootstrap committee whose members are label-spreading fits of label subsets, seeded', () => {
