@@ -42,15 +42,31 @@ export function edgelessGraph(n: number): Graph {
   return { n, rowStart: new Int32Array(n + 1), cols: new Int32Array(0), weights: new Float32Array(0) };
 }
 
+/** Rows PCA is fitted on at most: above it, an evenly spaced sample (the fit's centred copy is n × d doubles: 6 GB at 1M × 784). */
+export const PCA_FIT_MAX_ROWS = GRAPH_MAX_ITEMS;
+
 /**
  * Features of raw inputs (n × d, e.g. 28×28 pixels): PCA to 50 directions
- * fitted on the whole pool (no labels needed, so no leak from the holdout),
- * then the exact kNN graph over them (none above GRAPH_MAX_ITEMS).
+ * fitted on the whole pool (no labels needed, so no leak from the holdout;
+ * an evenly spaced sample of PCA_FIT_MAX_ROWS rows on a bigger pool), every
+ * row projected, then the exact kNN graph over them (none above
+ * GRAPH_MAX_ITEMS).
  */
 export function buildFeatures(x: Embeddings, opts: { components?: number; neighbours?: number; seed?: number } = {}): Features {
-  const pca = fitPca(x, Math.min(opts.components ?? PCA_COMPONENTS, x.d, Math.max(1, x.n - 1)), { seed: opts.seed ?? 1 });
+  const components = Math.min(opts.components ?? PCA_COMPONENTS, x.d, Math.max(1, x.n - 1));
+  const pca = fitPca(x.n <= PCA_FIT_MAX_ROWS ? x : evenSample(x, PCA_FIT_MAX_ROWS), components, { seed: opts.seed ?? 1 });
   const embeddings = projectPca(pca, x);
   return { embeddings, graph: neighbourGraph(embeddings, opts.neighbours) };
+}
+
+/** m rows spread evenly over x (row ⌊j·n/m⌋ for j < m). */
+function evenSample(x: Embeddings, m: number): Embeddings {
+  const data = new Float32Array(m * x.d);
+  for (let j = 0; j < m; j++) {
+    const r = Math.floor((j * x.n) / m);
+    data.set(x.data.subarray(r * x.d, (r + 1) * x.d), j * x.d);
+  }
+  return { n: m, d: x.d, data };
 }
 
 /** The kNN graph of embeddings, or an edgeless one for a pool above GRAPH_MAX_ITEMS. */

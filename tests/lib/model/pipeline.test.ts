@@ -132,6 +132,19 @@ describe('trainRound', () => {
     expect(r.selection.indices.length).toBe(4);
   });
 
+  it(`builds features of a pool above ${GRAPH_MAX_ITEMS} items without a graph, projecting every row`, () => {
+    const big = GRAPH_MAX_ITEMS + 5;
+    const rand = mulberry32(8);
+    // Variance along the first axis only, plus a little noise: the first direction is that axis.
+    const x = Float32Array.from({ length: big * 3 }, (_, j) => (j % 3 === 0 ? 10 : 0.1) * (rand() - 0.5));
+    const f = buildFeatures({ n: big, d: 3, data: x }, { components: 2 });
+    expect(f.embeddings).toMatchObject({ n: big, d: 2 });
+    expect(f.graph.n).toBe(big);
+    expect(f.graph.cols.length).toBe(0);
+    const last = big - 1;
+    expect(Math.abs(f.embeddings.data[last * 2])).toBeCloseTo(Math.abs(x[last * 3] - 0), 0);
+  });
+
   it('builds a bootstrap committee whose members are label-spreading fits of label subsets, seeded', () => {
     // Overlapping blobs, so that which labels a member keeps changes what it believes.
     const { features, labels, n } = data(0.8);
