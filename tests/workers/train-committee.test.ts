@@ -3,7 +3,7 @@ import { PNG } from 'pngjs';
 import type { Job, WorkerItem, WorkerLabel } from '../../lib/protocol/worker';
 import type { WorkerClient } from '../../workers/trainer/client';
 import { loadCompute, SPREADING_ONLY } from '../../workers/trainer/compute';
-import { createTrainer } from '../../workers/trainer/train';
+import { createTrainer, modelName } from '../../workers/trainer/train';
 
 /** A 20×20 gray PNG: dark for class a, bright for class b, with seeded noise. */
 function image(i: number, bright: boolean): Buffer {
@@ -56,5 +56,14 @@ describe('trainer jobs for BALD and vote entropy', () => {
     const { report } = await trainer.run(job('margin'), () => undefined);
     expect(report.model).toBe('pca50-knn7-label-spreading');
     expect(report.backend).toMatch(/^label spreading \(typed arrays\); no tfjs head/);
+  });
+
+  it('names the head that ran: the dense head in place of the graph on a pool too big for one, and the passes when used', () => {
+    const dense = { kind: 'dense' as const, name: 'tfjs-mlp64-dropout0.5' };
+    expect(modelName('pca50-knn7-label-spreading', { model: dense })).toBe('pca50-tfjs-mlp64-dropout0.5');
+    expect(modelName('mobilenet-v2@nsfwjs-4.4.0-pca50-knn7-label-spreading', { model: dense, samples: { kind: 'mc-dropout', passes: 5, head: dense.name } }))
+      .toBe('mobilenet-v2@nsfwjs-4.4.0-pca50-tfjs-mlp64-dropout0.5 MC-dropout ×5');
+    expect(modelName('pca50-knn7-label-spreading', { model: { kind: 'spreading' }, samples: { kind: 'bootstrap', members: 5 } }))
+      .toBe('pca50-knn7-label-spreading + bootstrap committee ×5');
   });
 });
