@@ -17,6 +17,8 @@ export interface Ack { email: string; clientKey: string; itemId: number; leaseId
 
 export interface AnnotatorStats {
   claimMs: number[];
+  /** The server's own account of each sampled claim (Server-Timing: auth, app and the claim's phases), ms by name. */
+  claimPhases: Record<string, number>[];
   labelMs: number[];
   claims: number;
   emptyClaims: number;
@@ -38,7 +40,14 @@ export interface Annotator {
 }
 
 export function newStats(): AnnotatorStats {
-  return { claimMs: [], labelMs: [], claims: 0, emptyClaims: 0, labels: 0, errors: new Map(), socketEvents: 0, queueStates: new Map(), acks: [] };
+  return { claimMs: [], claimPhases: [], labelMs: [], claims: 0, emptyClaims: 0, labels: 0, errors: new Map(), socketEvents: 0, queueStates: new Map(), acks: [] };
+}
+
+/** `name;dur=ms` entries of a Server-Timing header. */
+export function serverTiming(h: Headers): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of (h.get('server-timing') ?? '').matchAll(/([\w-]+);dur=([\d.]+)/g)) out[m[1]] = Number(m[2]);
+  return out;
 }
 
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
@@ -81,7 +90,10 @@ export async function runAnnotator(a: Annotator, projectId: number, opts: { hold
     const c = await post(`/api/projects/${projectId}/leases`, { hold: opts.hold });
     if (c.status !== 200) { fail(c); await sleep(c.status === 0 ? 50 : 200); continue; }
     s.claims++;
-    if (a.sampling) s.claimMs.push(c.ms);
+    if (a.sampling) {
+      s.claimMs.push(c.ms);
+      s.claimPhases.push(serverTiming(c.headers));
+    }
     const leases: { leaseId: number; itemId: number }[] = c.json.leases ?? [];
     const state: string = c.json.queue?.state ?? 'open';
     bump(s.queueStates, state);

@@ -42,6 +42,19 @@ export interface QueueEvents {
 
 /** What the claim route answers besides the leases: whether the queue deals, and why not. */
 export type QueueState = 'open' | 'paused' | 'stopped' | 'budget' | 'empty';
+
+/**
+ * Where a claim's time went, in ms: the access check and pool view (`access`), the reads
+ * before the deal (`read`), the deal (`deal`), the transaction (`commit`, including the wait
+ * for a pooled connection). A retried claim adds to the same phases.
+ */
+export interface ClaimPhases {
+  access: number;
+  read: number;
+  deal: number;
+  commit: number;
+}
+export type ClaimTiming = Partial<ClaimPhases>;
 export interface ClaimResult {
   leases: LeasedItem[];
   queue: { state: QueueState; message: string | null };
@@ -97,20 +110,29 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     if (m.size === 0) reservations.delete(projectId);
   }
 
-  /** The leases the caller holds now, topped up to `hold`, and the queue's state. */
-  async function claimBatch(p: Principal, projectId: number, hold: number): Promise<ClaimResult> {
+  /** The leases the caller holds now, topped up to `hold`, and the queue's state; `timing` collects where the time went. */
+  async function claimBatch(p: Principal, projectId: number, hold: number, timing?: ClaimTiming): Promise<ClaimResult> {
+    let t = performance.now();
+    const lap = (name: keyof ClaimPhases) => {
+      const at = performance.now();
+      if (timing) timing[name] = (timing[name] ?? 0) + at - t;
+      t = at;
+    };
     const { project } = await requireProject(db, p, projectId, 'project.label');
     const held = Math.min(Math.max(hold, 1), MAX_HELD);
     const settings = projectQueueSettings(project);
     const view = await views.get(projectId, project.classes);
+    lap('access');
     for (let attempt = 0; ; attempt++) {
       const reserved: number[] = [];
       try {
         // The deal runs before the transaction, on a connection it does not keep: a claim holds
         // its annotator lock and a pooled connection only for the few statements that make the
         // leases safe, not while Node computes (50 claims at once queued on that before).
-        const plan = await planClaim(p, project, settings, view, held, reserved);
-        return await db.transaction((tx) => commitClaim(tx, p, project, settings, view, held, plan, reserved));
+        const plan = await planClaim(p, project, settings, view, held, reserved, lap);
+        const result = await db.transaction((tx) => commitClaim(tx, p, project, settings, view, held, plan, reserved));
+        lap('commit');
+        return result;
       } catch (e) {
         if ((isUniqueViolation(e) || isRetryableConflict(e)) && attempt < CLAIM_RETRIES) continue;
         throw e;
@@ -132,7 +154,7 @@ export function createQueueService(db: Db, opts: QueueOptions) {
    * here is trusted by the commit: it locks the annotator, renews, checks the budget, and
    * asks the database once more whether each chosen item may still be leased.
    */
-  async function planClaim(p: Principal, project: ProjectRow, settings: ReturnType<typeof projectQueueSettings>, view: PoolView, held: number, reserved: number[]): Promise<Plan> {
+  async function planClaim(p: Principal, project: ProjectRow, settings: ReturnType<typeof projectQueueSettings>, view: PoolView, held: number, reserved: number[], lap: (name: keyof ClaimPhases) => void = () => {}): Promise<Plan> {
     const projectId = project.id;
     const mode = dealMode(project, settings.stopping);
     const isTrusted = trusted(view, project.classes);
@@ -141,6 +163,7 @@ export function createQueueService(db: Db, opts: QueueOptions) {
 
     // Two reads at once on two pooled connections: the claim waits for one round trip, not two.
     const [, me] = await Promise.all([view.book.refresh(db), readClaimState(db, projectId, p.userId, HISTORY, now())]);
+    lap('read');
     const controls = splitControls(me.controls.map((r) => ({ item: indexOf(view, r.itemId), action: r.action })).filter((r) => r.item >= 0));
     const heldItems: number[] = [];
     const heldBy: number[] = [];
@@ -202,6 +225,7 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     const chosen = want > 0 ? pickLeases(input, pins, pinOpen) : [];
     // Reserved in the same tick as the deal: the next claim of this process deals around them.
     reserveChosen(projectId, p.userId, view, chosen, reserved);
+    lap('deal');
     return { mode, main, deal: { input, controls, mineSet, pins, pinOpen, chosen } };
   }
 
