@@ -20,6 +20,7 @@ import { ensureDemo } from './demo';
 import { superviseTrainer } from './trainer-process';
 import { SYSTEM } from './services/access';
 import { removeServerLock, writeServerLock } from './cli/lock';
+import { handleHotRoute } from './http/hot-routes';
 import { handleCliRequest } from './cli/endpoint';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -114,6 +115,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         void handleCliRequest(req, res, runtime);
         return;
       }
+      if (handleHotRoute(req, res)) return;
       handle(req, res).catch((err: unknown) => {
         log.error({ err, requestId }, 'request failed');
         if (!res.headersSent) {

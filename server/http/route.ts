@@ -1,7 +1,8 @@
 import { z, type ZodType } from 'zod';
 import { describeZodError, isTandemError, TandemError, type ErrorBody } from '../../lib/errors';
 import { runtime, type Runtime } from '../runtime';
-import { currentUser } from '../auth/current';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { cookiesOfHeader, sessionCacheFor } from '../auth/session-cache';
 import type { Principal } from '../services/access';
 
 interface RouteSpec<P extends ZodType, B extends ZodType> {
@@ -13,7 +14,8 @@ interface RouteContext<P, B> {
   principal: Principal;
   params: P;
   body: B;
-  req: Request;
+  /** The web request, under Next.js only (the custom server's hot routes have none). */
+  req?: Request;
   rt: Runtime;
   /** Adds a phase to the response's Server-Timing header (e.g. a claim's plan and commit). */
   timing(name: string, ms: number): void;
@@ -21,27 +23,44 @@ interface RouteContext<P, B> {
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
 
+/** What a route needs of a request, whichever server received it. */
+interface RouteInput {
+  cookie: (name: string) => string | undefined;
+  params: Record<string, string | string[]>;
+  text: () => Promise<string>;
+  requestId?: string;
+  req?: Request;
+}
+
+/** A route handler for Next.js (`export const POST = …`) that the custom server can also call on a raw Node request (`node`). */
+export type Route = Handler & { node(req: IncomingMessage, res: ServerResponse, params: Record<string, string>): Promise<void> };
+
+/** Largest request body the Node entry reads (labels and claims are a few hundred bytes). */
+const MAX_BODY_BYTES = 1 << 20;
+
 /**
- * The one wrapper every API route handler goes through: it checks the session
- * (401), parses params and body with zod (400 with the field and the problem),
+ * Wraps a route handler: checks the session (401), parses path params and
+ * the JSON body with zod (400 naming the field), runs the handler, and
  * turns a TandemError into its status and the one error shape, and logs
- * anything else with the request id instead of crashing.
+ * anything else with the request id instead of crashing. The same checks run
+ * when the custom server calls `node` for its hottest routes without Next's
+ * request machinery (see server/http/hot-routes.ts).
  */
 export function route<P extends ZodType = ZodType<Record<string, never>>, B extends ZodType = ZodType<undefined>>(
   spec: RouteSpec<P, B>,
   handler: (ctx: RouteContext<z.infer<P>, z.infer<B>>) => Promise<unknown>,
-): Handler {
-  return async (req, ctx) => {
-    const requestId = req.headers.get('x-request-id') ?? undefined;
+): Route {
+  const run = async (input: RouteInput): Promise<Response> => {
     try {
+      const rt = runtime();
       const authStarted = performance.now();
-      const user = await currentUser();
+      const user = await sessionCacheFor(rt.services.users, rt.config.authSecret).userFromCookies(input.cookie);
       const auth = `auth;dur=${(performance.now() - authStarted).toFixed(2)}`;
       if (!user) throw new TandemError('unauthenticated', 'log in first (POST /api/auth/callback/credentials or the /login page)');
-      const params = spec.params ? parse(spec.params, await ctx.params, 'path') : {};
+      const params = spec.params ? parse(spec.params, input.params, 'path') : {};
       let body: unknown;
       if (spec.body) {
-        const text = await req.text();
+        const text = await input.text();
         let json: unknown = {};
         if (text.trim() !== '') {
           try {
@@ -55,7 +74,8 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
       const started = performance.now();
       const phases: string[] = [];
       const addTiming = (name: string, ms: number) => { phases.push(`${name};dur=${ms.toFixed(2)}`); };
-      const result = await handler({ principal: user.principal, params: params as z.infer<P>, body: body as z.infer<B>, req, rt: runtime(), timing: addTiming });
+      const principal: Principal = { userId: user.id, role: user.role };
+      const result = await handler({ principal, params: params as z.infer<P>, body: body as z.infer<B>, req: input.req, rt, timing: addTiming });
       // The session check's time, the handler's own (parsing excluded) and its phases, for benchmarks and browser dev tools.
       const timing = [auth, `app;dur=${(performance.now() - started).toFixed(2)}`, ...phases].join(', ');
       if (result instanceof Response) {
@@ -64,9 +84,41 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
       }
       return Response.json(result ?? { ok: true }, { headers: { 'server-timing': timing } });
     } catch (e) {
-      return errorResponse(e, requestId);
+      return errorResponse(e, input.requestId);
     }
   };
+  const next: Handler = async (req, ctx) => {
+    // Loaded here, not at the top: the custom server imports this module for `node`, and next/headers refuses to load outside Next.
+    const { cookies } = await import('next/headers');
+    const jar = await cookies();
+    return run({ cookie: (name) => jar.get(name)?.value, params: await ctx.params, text: () => req.text(), requestId: req.headers.get('x-request-id') ?? undefined, req });
+  };
+  const node = async (req: IncomingMessage, res: ServerResponse, params: Record<string, string>) => {
+    const cookie = req.headers.cookie;
+    const id = req.headers['x-request-id'];
+    const response = await run({ cookie: cookiesOfHeader(typeof cookie === 'string' ? cookie : undefined), params, text: () => readBody(req), requestId: typeof id === 'string' ? id : undefined });
+    res.statusCode = response.status;
+    response.headers.forEach((value, key) => res.setHeader(key, value));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  };
+  return Object.assign(next, { node });
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    // Past the limit the rest is read and dropped, so the client still gets its 400 (cutting the socket would leave it none).
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(c);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) reject(new TandemError('bad_request', `the request body is over ${MAX_BODY_BYTES >> 20} MB`));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', reject);
+  });
 }
 
 function parse<T extends ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
