@@ -46,7 +46,7 @@ if (bad) throw new Error(`BENCH_AL_STRATEGIES: unknown strategy ${bad}`);
 const STARTS_WANTED = process.env.BENCH_AL_STARTS?.split(',').map((x) => x.trim());
 const STARTS: { name: string; startLabels: number; title: string; strategies: StrategyName[] }[] = [
   { name: 'product', startLabels: 10, title: '10 random labels, then the strategy (as a project starts)', strategies: [...STRATEGIES.slice(0, -1), ...COMMITTEE, 'auto'] },
-  // The committee strategies are left out here: with no labels every member is the flat prior, so they stall like margin and entropy, at 6× the cost.
+  // The committee strategies are left out here: with no labels the head is its random initialisation, so its passes say nothing yet, at 2× the cost.
   { name: 'cold', startLabels: 0, title: 'the strategy picks the first batch itself', strategies: STRATEGIES },
 ];
 const TARGET_LABELS = 120;

@@ -70,6 +70,8 @@ export function spaceName(ex: Pick<Extractor, 'space'>, itemIds: ArrayLike<numbe
  * (label spreading with class-mass normalisation: the best of the models we
  * measured for few labels, see FACTS.md), measure on the holdout, rank the
  * open pool with the project's strategy, upload in chunks and complete.
+ * `compute` (compute.ts) brings the tfjs dense head: MC-dropout passes for
+ * BALD and vote entropy, and the model of a pool too large for the graph.
  */
 export function createTrainer(client: WorkerClient, cache?: FeatureCache, extractors?: Extractors, compute: Compute = SPREADING_ONLY) {
   const pools = new Map<number, PoolState>();
