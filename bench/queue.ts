@@ -36,6 +36,13 @@ const WARMUP = env('BENCH_WARMUP', 5);
 const HOLD = env('BENCH_HOLD', 3);
 const DIM = env('BENCH_DIM', 32);
 const THINK_MS = env('BENCH_THINK_MS', 0);
+/**
+ * BENCH_PRIORITY=server: the server (and Postgres, whose backends it starts) run at nice −10
+ * while this load generator stays at 0 — the nearest a one-machine bench gets to clients on
+ * other hosts, which the issue's figure assumes (50 people's browsers are not on the server).
+ * Reported in the result; the default leaves every process at the same priority.
+ */
+const PRIORITY = process.env.BENCH_PRIORITY === 'server' ? 'server' : 'equal';
 const TARGET_P99_MS = 25;
 
 interface Scenario { kind: 'postgres' | 'pglite'; pool: number; annotators: number }
@@ -54,10 +61,13 @@ async function runScenario(sc: Scenario) {
     log(`${sc.kind}: seeded in ${(seed.ms.total / 1000).toFixed(1)} s ${JSON.stringify(seed.ms)}`);
 
     const port = await freePort();
+    // New backends fork from the postmaster and inherit its priority.
+    if (PRIORITY === 'server' && pg) renicePostgres(-10);
     const t0 = Date.now();
     const server = await startWithRetry(() => startTandem({ dataDir, port, env: { DATABASE_URL: pg?.url ?? '', TANDEM_DEMO: '0', TANDEM_TRAINER: '0' } }));
     const startMs = Date.now() - t0;
     const pid = pidOfPort(port);
+    if (PRIORITY === 'server' && pid) os.setPriority(pid, -10);
     const rss: number[] = [];
     const sampler = setInterval(() => { if (pid) rss.push(rssMiB(pid)); }, 500);
     let annotators: Annotator[] = [];
@@ -120,7 +130,7 @@ async function runScenario(sc: Scenario) {
         serverStartSeconds: r(startMs / 1000), seedSeconds: r(seed.ms.total / 1000), seedMs: seed.ms, embeddingSpace: seed.embeddingSpace,
         // The machine's 1-minute load average before and after the run: other processes share its cores.
         loadAverage: { before: r(loadBefore), after: r(os.loadavg()[0]) },
-        targetP99Ms: TARGET_P99_MS, checks,
+        targetP99Ms: TARGET_P99_MS, checks, priority: PRIORITY,
       };
     } finally {
       clearInterval(sampler);
@@ -131,6 +141,7 @@ async function runScenario(sc: Scenario) {
     if (!pg) row.checks = await integrity(await open());
     return row;
   } finally {
+    if (PRIORITY === 'server' && pg) renicePostgres(0);
     await pg?.drop();
   }
 }
@@ -148,6 +159,17 @@ async function integrity(database: Database) {
     return { doubleLeases: Number(d.n), doublyLabeledItems: Number(t.n) };
   } finally {
     await database.close();
+  }
+}
+
+/** Sets the nice value of every Postgres process on this machine (BENCH_PRIORITY=server; put back to 0 after the run). */
+function renicePostgres(value: number) {
+  for (const d of fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      if (fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres') os.setPriority(Number(d), value);
+    } catch {
+      // Gone meanwhile, or not ours to change.
+    }
   }
 }
 
@@ -188,7 +210,7 @@ async function main() {
   const custom = ['BENCH_POOL', 'BENCH_ANNOTATORS', 'BENCH_PGLITE_POOL', 'BENCH_PGLITE_ANNOTATORS', 'BENCH_SECONDS', 'BENCH_DB'].some((k) => process.env[k]);
   const think = THINK_MS > 0 ? `-think${THINK_MS}` : '';
   // A second run on the same day keeps the first one's file (earlier figures are history): the time goes in the name.
-  const stem = `bench/results/queue-${date.slice(0, 10)}${think}${custom ? '-custom' : ''}`;
+  const stem = `bench/results/queue-${date.slice(0, 10)}${think}${PRIORITY === 'server' ? '-priority' : ''}${custom ? '-custom' : ''}`;
   const file = path.join(ROOT, fs.existsSync(path.join(ROOT, `${stem}.json`)) ? `${stem}-${date.slice(11, 16).replace(':', '')}.json` : `${stem}.json`);
   fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
   console.log(JSON.stringify(out, null, 2));

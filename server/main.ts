@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import next from 'next';
 import { Server as SocketServer } from 'socket.io';
 import { openDatabase, migrateDatabase } from '../db/client';
-import { countProjectItems, listProjects } from '../db/queries/projects';
+import { listProjects } from '../db/queries/projects';
+import { createProgressCounts } from './services/progress-counts';
 import { mediaDir, pgliteDir, type Config } from './config';
 import { createLogger } from './log';
 import { createMediaStore } from './media';
@@ -54,7 +55,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     await migrateDatabase(database);
     log.info({ database: database.kind, where: database.where }, 'database ready');
     const media = createMediaStore(mediaDir(config));
-    const progress = createProgressBroadcaster(() => io, (pid) => countProjectItems(database.db, pid), log);
+    const progress = createProgressBroadcaster(() => io, createProgressCounts(database.db), log);
     const services = createServices(database.db, {
       leaseSeconds: config.leaseSeconds,
       media,

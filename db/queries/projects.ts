@@ -77,6 +77,28 @@ export async function countProjectItems(db: Executor, projectId: number): Promis
   return row;
 }
 
+/** What a project's items are, by split: changes only with an import. */
+export async function countProjectTotals(db: Executor, projectId: number): Promise<Pick<ProjectCounts, 'items' | 'pool' | 'holdout'>> {
+  const [row] = await db.select({
+    items: sql<number>`count(*)::int`,
+    pool: sql<number>`count(*) filter (where ${items.split} = 'pool')::int`,
+    holdout: sql<number>`count(*) filter (where ${items.split} = 'holdout')::int`,
+  }).from(items).where(eq(items.projectId, projectId));
+  return row;
+}
+
+/**
+ * The labeled counts and the newest import of a project, in one round trip: the labeled
+ * items are read through the dealing index (project, status), not by a scan of every item.
+ */
+export async function countLabeledSinceImport(db: Executor, projectId: number): Promise<{ importId: number; labeled: number; holdoutLabeled: number }> {
+  const [row] = (await db.execute(sql`
+    select (select coalesce(max(id), 0) from imports where project_id = ${projectId}) as import_id,
+           count(*)::int as labeled, (count(*) filter (where split = 'holdout'))::int as holdout_labeled
+    from ${items} where project_id = ${projectId} and status = 'labeled'`) as unknown as { rows: { import_id: unknown; labeled: unknown; holdout_labeled: unknown }[] }).rows;
+  return { importId: Number(row.import_id), labeled: Number(row.labeled), holdoutLabeled: Number(row.holdout_labeled) };
+}
+
 /** Merges `set` into the project's settings and drops `unset`, in one statement (two leads at once lose nothing). */
 export async function patchProjectSettings(db: Executor, projectId: number, set: Record<string, unknown>, unset: string[]): Promise<Record<string, unknown>> {
   const [row] = await db.update(projects)
