@@ -57,8 +57,17 @@ export function fixed(x: number | null | undefined, digits = 3): string {
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The compute part of a backend description: "cpu: typed-array label spreading" → "cpu". */
+/**
+ * The badge's word for the compute behind a model version: where it ran and on what, from
+ * the trainer's full backend string (e.g. "label spreading (typed arrays) + tfjs 4.22.0 wasm
+ * (cpu, simd) MC-dropout head"), which the model page shows whole.
+ */
 export function shortBackend(backend: string): string {
-  return backend.split(':')[0].trim() || backend;
+  if (/tfjs-node-gpu|tensorflow, CUDA/.test(backend)) return 'GPU (tfjs-node-gpu)';
+  if (/\bwasm\b/.test(backend)) return 'CPU (tfjs wasm)';
+  if (/onnxruntime/.test(backend)) return 'CPU (onnxruntime)';
+  const head = backend.split(':')[0].trim() || backend;
+  return head.length > 32 ? `${head.slice(0, 31)}…` : head;
 }
 
 /** A job's error column collects one reason per failed attempt, "a; b; ": the reasons, oldest first. */

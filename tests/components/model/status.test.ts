@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { badgeLine, holdoutMetrics, jobErrors, labelsBehind, summarize, type ModelStatus } from '../../../components/model/status';
+import { badgeLine, holdoutMetrics, shortBackend, jobErrors, labelsBehind, summarize, type ModelStatus } from '../../../components/model/status';
 import { niceTicks } from '../../../components/model/ticks';
 
 const metrics = { accuracy: 0.912, macroF1: 0.9, logLoss: 0.31, ece: 0.04, holdoutSize: 120 };
@@ -32,6 +32,14 @@ describe('model badge line', () => {
     expect(badgeLine(trained(), 10).text).toBe('Model v3 (43 labels) · 91.2% holdout accuracy · 4 labels behind · cpu');
     expect(badgeLine(trained({ ranking: { id: 7, labelCount: 47, behind: 0, strategy: 'auto', at: '' } }), 10).text).toContain('up to date');
     expect(badgeLine(trained({ ranking: { id: 7, labelCount: 46, behind: 1, strategy: 'auto', at: '' } }), 10).text).toContain('1 label behind');
+  });
+
+  it('names the compute in a word or two, whatever the trainer wrote in full', () => {
+    expect(shortBackend('label spreading (typed arrays) + tfjs 4.22.0 wasm (cpu, simd) MC-dropout head')).toBe('CPU (tfjs wasm)');
+    expect(shortBackend('label spreading (typed arrays) + tfjs-node-gpu 4.22.0 (tensorflow, CUDA) MC-dropout head')).toBe('GPU (tfjs-node-gpu)');
+    expect(shortBackend('onnxruntime-node cpu')).toBe('CPU (onnxruntime)');
+    expect(shortBackend('cpu: typed-array label spreading')).toBe('cpu');
+    expect(shortBackend('a custom PyTorch trainer on an A100 in the basement')).toBe('a custom PyTorch trainer on an …');
   });
 
   it('says when a version has no holdout metrics yet', () => {
