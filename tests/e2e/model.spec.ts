@@ -75,7 +75,7 @@ test.describe('model state in the browser', () => {
     await expect(badge).toContainText(`Model v1 (${labeled} labels)`);
     await expect(badge).toContainText('holdout accuracy');
     await expect(badge).toContainText('up to date');
-    await expect(badge).toContainText('cpu');
+    await expect(badge).toContainText('CPU (tfjs wasm)');
     expect(await ann.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
 
     // The lead's model page.
@@ -83,7 +83,7 @@ test.describe('model state in the browser', () => {
     await loginInBrowser(lead, server.url, 'lead@tandem.local', DEMO_PASSWORD);
     await lead.getByTestId('project-mnist-demo').getByTestId('model-link').click();
     await expect(lead.getByTestId('model-version')).toContainText('v1');
-    await expect(lead.getByTestId('model-backend')).toContainText('cpu');
+    await expect(lead.getByTestId('model-backend')).toContainText('tfjs 4.22.0 wasm (cpu, simd)');
     await expect(lead.getByTestId('model-behind')).toContainText('up to date');
     // Done, or queued again when the hunt for a holdout label gave 10 more labels than the job had.
     await expect(lead.getByTestId('job-status')).toHaveAttribute('data-state', labeled >= 20 ? /^(done|queued)$/ : 'done');
