@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { PNG } from 'pngjs';
 import type { Job, WorkerItem, WorkerLabel } from '../../lib/protocol/worker';
 import type { WorkerClient } from '../../workers/trainer/client';
 import { loadCompute, SPREADING_ONLY } from '../../workers/trainer/compute';
 import { createTrainer, modelName } from '../../workers/trainer/train';
+import { twoClassPng } from '../fixtures/images';
 
-/** A 20×20 gray PNG: dark for class a, bright for class b, with seeded noise. */
-function image(i: number, bright: boolean): Buffer {
-  const png = new PNG({ width: 20, height: 20 });
-  for (let p = 0; p < 400; p++) {
-    const v = (bright ? 170 : 40) + ((i * 131 + p * 17) % 60);
-    png.data.set([v, v, v, 255], p * 4);
-  }
-  return PNG.sync.write(png);
-}
+const image = twoClassPng;
 
 /**
  * A trainer job whose strategy needs a committee (BALD, vote entropy),

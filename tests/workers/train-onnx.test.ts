@@ -2,7 +2,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PNG } from 'pngjs';
 import type { EmbeddingModelInfo, Job, WorkerItem, WorkerLabel } from '../../lib/protocol/worker';
 import type { WorkerClient } from '../../workers/trainer/client';
 import { createFeatureCache } from '../../workers/trainer/cache';
@@ -11,16 +10,9 @@ import { inspectOnnxModel } from '../../workers/trainer/onnx-embedder';
 import { createTrainer } from '../../workers/trainer/train';
 import { TINY_EMBEDDER } from '../fixtures/make-onnx';
 import { TMP_ROOT } from '../fixtures/paths';
+import { twoClassPng } from '../fixtures/images';
 
-/** A 20×20 gray PNG: dark for class a, bright for class b, with seeded noise. */
-function image(i: number, bright: boolean): Buffer {
-  const png = new PNG({ width: 20, height: 20 });
-  for (let p = 0; p < 400; p++) {
-    const v = (bright ? 170 : 40) + ((i * 131 + p * 17) % 60);
-    png.data.set([v, v, v, 255], p * 4);
-  }
-  return PNG.sync.write(png);
-}
+const image = twoClassPng;
 
 /**
  * The trainer's job with a project that embeds with a user's ONNX model,
