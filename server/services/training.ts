@@ -179,7 +179,8 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     });
     opts.onRankingApplied?.(job.projectId, result.rankingId);
     opts.onModelVersion?.(job.projectId, result.modelVersionId);
-    void maybeEnqueue(job.projectId);
+    // Labels that came during the job may already call for the next one; a failure here only waits for the server's 5 s tick.
+    void maybeEnqueue(job.projectId).catch(() => {});
     return result;
   }
 

@@ -50,7 +50,8 @@ describe('the trainer\'s progress socket', () => {
     await waitFor(() => server.events.includes('connect'));
     const t0 = Date.now();
     for (let done = 0; done < 10; done++) live.report(7, { phase: 'fetching media', done, total: 10 });
-    await sleep(160);
+    // The interval's report first (on a loaded machine its timer may fire late), then a new phase.
+    await waitFor(() => server.got.length === 2);
     live.report(7, { phase: 'training', done: 0, total: 50 });
     await waitFor(() => server.got.length === 3);
     expect(server.got.map((g) => g.payload)).toEqual([
@@ -59,7 +60,7 @@ describe('the trainer\'s progress socket', () => {
       { jobId: 7, phase: 'training', done: 0, total: 50 },
     ]);
     expect(server.got[1].at - t0).toBeGreaterThanOrEqual(90);
-    expect(server.got[1].at - t0).toBeLessThan(160);
+    expect(server.got[1].at - t0).toBeLessThan(2000);
   });
 
   it('lets a new phase supersede a report still waiting for its turn, and drops it when the job ends', async () => {
