@@ -5,8 +5,8 @@ import type { Route } from './route';
 /**
  * The routes every annotator calls for every item — a claim and a label — answered by the
  * custom server itself: the same `route()` checks, schemas, services, error shape and
- * Server-Timing as under Next.js, without its request machinery, which cost ~3 ms of the one
- * Node thread per request (docs/benchmarks.md, team queue). Everything else goes to Next.
+ * Server-Timing as under Next.js, without its request machinery on the one Node thread for
+ * every claim and label. Everything else goes to Next.
  */
 const HOT: { method: string; path: RegExp; route: Route; params: (m: RegExpExecArray) => Record<string, string> }[] = [
   { method: 'POST', path: /^\/api\/projects\/([^/]+)\/leases\/?$/, route: claimRoute, params: (m) => ({ projectId: m[1] }) },

@@ -2,7 +2,7 @@ import { z, type ZodType } from 'zod';
 import { describeZodError, isTandemError, TandemError, type ErrorBody } from '../../lib/errors';
 import { runtime, type Runtime } from '../runtime';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { cookiesOfHeader, sessionCacheFor } from '../auth/session-cache';
+import { principalFromRequest } from '../auth/principal';
 import type { Principal } from '../services/access';
 
 interface RouteSpec<P extends ZodType, B extends ZodType> {
@@ -25,7 +25,8 @@ type Handler = (req: Request, ctx: { params: Promise<Record<string, string | str
 
 /** What a route needs of a request, whichever server received it. */
 interface RouteInput {
-  cookie: (name: string) => string | undefined;
+  /** The caller, by the session check of the server that received the request. */
+  principal: () => Promise<Principal | null>;
   params: Record<string, string | string[]>;
   text: () => Promise<string>;
   requestId?: string;
@@ -54,9 +55,9 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
     try {
       const rt = runtime();
       const authStarted = performance.now();
-      const user = await sessionCacheFor(rt.services.users, rt.config.authSecret).userFromCookies(input.cookie);
+      const principal = await input.principal();
       const auth = `auth;dur=${(performance.now() - authStarted).toFixed(2)}`;
-      if (!user) throw new TandemError('unauthenticated', 'log in first (POST /api/auth/callback/credentials or the /login page)');
+      if (!principal) throw new TandemError('unauthenticated', 'log in first (POST /api/auth/callback/credentials or the /login page)');
       const params = spec.params ? parse(spec.params, input.params, 'path') : {};
       let body: unknown;
       if (spec.body) {
@@ -74,7 +75,6 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
       const started = performance.now();
       const phases: string[] = [];
       const addTiming = (name: string, ms: number) => { phases.push(`${name};dur=${ms.toFixed(2)}`); };
-      const principal: Principal = { userId: user.id, role: user.role };
       const result = await handler({ principal, params: params as z.infer<P>, body: body as z.infer<B>, req: input.req, rt, timing: addTiming });
       // The session check's time, the handler's own (parsing excluded) and its phases, for benchmarks and browser dev tools.
       const timing = [auth, `app;dur=${(performance.now() - started).toFixed(2)}`, ...phases].join(', ');
@@ -89,14 +89,12 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
   };
   const next: Handler = async (req, ctx) => {
     // Loaded here, not at the top: the custom server imports this module for `node`, and next/headers refuses to load outside Next.
-    const { cookies } = await import('next/headers');
-    const jar = await cookies();
-    return run({ cookie: (name) => jar.get(name)?.value, params: await ctx.params, text: () => req.text(), requestId: req.headers.get('x-request-id') ?? undefined, req });
+    const { currentUser } = await import('../auth/current');
+    return run({ principal: async () => (await currentUser())?.principal ?? null, params: await ctx.params, text: () => req.text(), requestId: req.headers.get('x-request-id') ?? undefined, req });
   };
   const node = async (req: IncomingMessage, res: ServerResponse, params: Record<string, string>) => {
-    const cookie = req.headers.cookie;
     const id = req.headers['x-request-id'];
-    const response = await run({ cookie: cookiesOfHeader(typeof cookie === 'string' ? cookie : undefined), params, text: () => readBody(req), requestId: typeof id === 'string' ? id : undefined });
+    const response = await run({ principal: () => principalFromRequest(req, runtime().config.authSecret, runtime().services.users), params, text: () => readBody(req), requestId: typeof id === 'string' ? id : undefined });
     res.statusCode = response.status;
     response.headers.forEach((value, key) => res.setHeader(key, value));
     res.end(Buffer.from(await response.arrayBuffer()));

@@ -4,9 +4,9 @@ import { countLabeledSinceImport, countProjectTotals, type ProjectCounts } from 
 /**
  * A project's counts for the room's live progress, cheap enough to send after every label:
  * the labeled counts each time (an index range, not a scan of every item), the totals by
- * split only when an import came since (they change with nothing else). A full count of a
- * 100,000-item project took ~25 ms on the embedded database, whose queries run on the
- * server's one thread: every claim that arrived meanwhile waited for it.
+ * split only when an import came since (they change with nothing else). A full count scans
+ * every item of the project, and on the embedded database its queries run on the server's one
+ * thread: every claim that arrived meanwhile waited for it (docs/benchmarks.md, team queue).
  */
 export function createProgressCounts(db: Executor) {
   const totals = new Map<number, { importId: number; value: Pick<ProjectCounts, 'items' | 'pool' | 'holdout'> }>();
