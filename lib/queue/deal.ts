@@ -8,7 +8,7 @@ import { pickHoldout, pickHoldoutIndexed, type HoldoutPick } from './holdout';
 import type { DealInput, RankingView } from './input';
 import { pickOverlap } from './overlap';
 import { planSlots } from './plan';
-import { buildPool, type Pool } from './pool';
+import { withPool, type Pool } from './pool';
 import type { Assignment, MainKind, Stream, StreamKind } from './streams';
 import { pickUncertain } from './uncertain';
 
@@ -46,7 +46,11 @@ export function dealBatch(input: DealInput): Batch {
   const s = input.settings;
   const want = input.want ?? s.batchSize;
   if (!(Number.isInteger(want) && want >= 0)) throw new RangeError(`want must be a whole number ≥ 0, got ${want}`);
-  const pool = buildPool(input);
+  return withPool(input, (pool) => dealFrom(input, pool, want));
+}
+
+function dealFrom(input: DealInput, pool: Pool, want: number): Batch {
+  const s = input.settings;
   const ranking = input.ranking;
   if (ranking) checkRanking(ranking, pool.n);
   const emb = input.embeddings;
@@ -128,11 +132,9 @@ function mainPicks(
   if (need === 0) return out;
   const ranking = input.ranking;
   if (main === 'uncertain' && ranking) {
-    let exclude = pool.blocked;
-    if (usedEasy.length > 0) {
-      exclude = Uint8Array.from(pool.blocked);
-      for (const i of usedEasy) exclude[i] = 1;
-    }
+    // The pool is this deal's own: the easy picks are simply blocked from here on (no copy of n bytes).
+    const exclude = pool.blocked;
+    for (const i of usedEasy) exclude[i] = 1;
     const sel = pickUncertain(ranking.score, input.embeddings, {
       want: need, exclude, held: pool.held, fresh: pool.fresh, diversity: s.diversity, factor: s.shortlistFactor, order: ranking.byScore,
     });

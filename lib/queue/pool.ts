@@ -44,8 +44,59 @@ function bump(a: Uint8Array, i: number, by: number): void {
 }
 
 export function buildPool(input: DealInput): Pool {
-  const { n } = input;
+  checkSize(input.n);
+  return fillPool(input, new Uint8Array(5 * input.n));
+}
+
+function checkSize(n: number): void {
   if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`pool size must be a whole number ≥ 0, got ${n}`);
+}
+
+/**
+ * `buildPool` for one deal: the pool lives only while `use` runs, in a block of memory the
+ * next deal reuses. A fresh 5n-byte block per deal was ~5 MB of new pages on a million-item
+ * pool, faulted in and zeroed on every claim; a resident block is cleared in one pass.
+ * A nested call (a deal inside a deal) gets a block of its own.
+ */
+export function withPool<T>(input: DealInput, use: (pool: Pool) => T): T {
+  checkSize(input.n);
+  const size = 5 * input.n;
+  if (arena.busy) return use(buildPool(input));
+  if (arena.block.length !== size) arena.block = new Uint8Array(size);
+  else arena.block.fill(0);
+  arena.busy = true;
+  try {
+    return use(fillPool(input, arena.block));
+  } finally {
+    arena.busy = false;
+  }
+}
+
+const arena = { block: new Uint8Array(0), busy: false };
+
+/**
+ * The roles the pool view fixes (holdout, then gold over it), per holdout list and gold list:
+ * a million-item pool has 100k holdout items, and writing them one by one was most of a deal's
+ * pool. Copied in one pass instead; keyed by the lists' identity (a pool view keeps its own).
+ */
+const fixedRoles = new WeakMap<Int32Array, { n: number; gold: Int32Array; role: Uint8Array }>();
+
+function rolesOf(n: number, holdout: Int32Array, gold: Int32Array): Uint8Array {
+  const hit = fixedRoles.get(holdout);
+  if (hit && hit.n === n && hit.gold === gold) return hit.role;
+  // Checked once per list, not per deal (100k holdout items on a million-item pool).
+  check('holdout', holdout, n);
+  check('gold', gold, n);
+  const role = new Uint8Array(n);
+  // Later roles win: a gold item in the holdout is gold.
+  for (let j = 0; j < holdout.length; j++) role[holdout[j]] = ROLE_HOLDOUT;
+  for (let j = 0; j < gold.length; j++) role[gold[j]] = ROLE_GOLD;
+  fixedRoles.set(holdout, { n, gold, role });
+  return role;
+}
+
+function fillPool(input: DealInput, block: Uint8Array): Pool {
+  const { n } = input;
   const labeled = input.labeled ?? { item: EMPTY, count: EMPTY };
   const holds = input.held ?? { item: EMPTY, by: EMPTY };
   const holdout = input.holdout ?? { item: EMPTY, group: EMPTY };
@@ -58,20 +109,22 @@ export function buildPool(input: DealInput): Pool {
   const excluded = input.excluded ?? EMPTY;
   check('labeled', labeled.item, n);
   check('held', holds.item, n);
-  check('holdout', holdout.item, n);
   check('fresh', fresh, n);
   check('mine', mineList, n);
-  check('gold', gold, n);
   check('excluded', excluded, n);
 
-  // Sparse writes only: no pass over all n items, so a million-item pool costs its lists, not n.
-  // The five per-item arrays share one allocation (one zeroed block instead of five).
-  const block = new Uint8Array(5 * n);
+  // The five per-item arrays share one zeroed block; the fixed roles come in one copy, the rest
+  // are sparse writes, so a million-item pool costs its lists and two copies, not n writes.
   const blocked = block.subarray(0, n);
   const labels = block.subarray(n, 2 * n);
   const heldBy = block.subarray(2 * n, 3 * n);
   const mine = block.subarray(3 * n, 4 * n);
   const role = block.subarray(4 * n, 5 * n);
+  if (holdout.item.length > 0 || gold.length > 0) {
+    const fixed = rolesOf(n, holdout.item, gold);
+    role.set(fixed);
+    blocked.set(fixed);
+  }
   for (let j = 0; j < labeled.item.length; j++) {
     const i = labeled.item[j];
     bump(labels, i, Math.max(0, labeled.count[j]));
@@ -85,10 +138,7 @@ export function buildPool(input: DealInput): Pool {
     blocked[i] = 1;
   }
   for (let j = 0; j < mineList.length; j++) mine[mineList[j]] = blocked[mineList[j]] = 1;
-  // Later roles win: an excluded gold item is excluded; a gold item in the holdout is gold.
-  const hItems = holdout.item;
-  for (let j = 0; j < hItems.length; j++) role[hItems[j]] = blocked[hItems[j]] = ROLE_HOLDOUT;
-  for (let j = 0; j < gold.length; j++) role[gold[j]] = blocked[gold[j]] = ROLE_GOLD;
+  // Later roles win: an excluded gold item is excluded.
   for (let j = 0; j < excluded.length; j++) role[excluded[j]] = blocked[excluded[j]] = ROLE_EXCLUDED;
   for (let j = 0; j < fresh.length; j++) blocked[fresh[j]] = 1;
   return { n, labels, heldBy, mine, role, blocked, held: Int32Array.from(heldList), fresh, lists: { labeled: labeled.item, mine: mineList, gold, excluded } };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPool, ROLE_EXCLUDED, ROLE_GOLD, ROLE_HOLDOUT, ROLE_POOL } from '../../../lib/queue/pool';
+import { buildPool, withPool, ROLE_EXCLUDED, ROLE_GOLD, ROLE_HOLDOUT, ROLE_POOL } from '../../../lib/queue/pool';
 import { ints, settings } from './fixtures';
 
 const base = { n: 10, trusted: true, settings: settings(), seed: 1 };
@@ -33,3 +33,48 @@ describe('buildPool', () => {
     expect(() => buildPool({ ...base, n: -1 })).toThrow(/pool size/);
   });
 });
+
+describe('withPool', () => {
+  const snapshot = (p: ReturnType<typeof buildPool>) => ({
+    blocked: Array.from(p.blocked), labels: Array.from(p.labels), heldBy: Array.from(p.heldBy), mine: Array.from(p.mine), role: Array.from(p.role), held: Array.from(p.held),
+  });
+  const busy = {
+    ...base, labeled: { item: ints([0, 1]), count: ints([2, 1]) }, held: { item: ints([2, 3]), by: ints([4, 5]) }, mine: ints([4]), fresh: ints([5]),
+    gold: ints([6]), holdout: { item: ints([7, 8]), group: ints([0, 1]) }, excluded: ints([9]),
+  };
+  const quiet = { ...base, holdout: busy.holdout, labeled: { item: ints([3]), count: ints([1]) } };
+
+  it('gives each deal the pool buildPool would, whatever the deal before it left in the reused block', () => {
+    withPool(busy, (p) => expect(snapshot(p)).toEqual(snapshot(buildPool(busy))));
+    withPool(quiet, (p) => expect(snapshot(p)).toEqual(snapshot(buildPool(quiet))));
+    // The same holdout list with a gold list now: the fixed roles are not the cached ones.
+    const withGold = { ...quiet, gold: ints([8]) };
+    withPool(withGold, (p) => expect(p.role[8]).toBe(ROLE_GOLD));
+    withPool(quiet, (p) => expect(p.role[8]).toBe(ROLE_HOLDOUT));
+  });
+
+  it('gives a deal inside a deal a block of its own', () => {
+    withPool(busy, (outer) => {
+      const before = snapshot(outer);
+      withPool(quiet, (inner) => expect(snapshot(inner)).toEqual(snapshot(buildPool(quiet))));
+      expect(snapshot(outer)).toEqual(before);
+    });
+  });
+
+  it('reuses one block from deal to deal, also after a deal that threw', () => {
+    let first: ArrayBufferLike | undefined;
+    withPool(quiet, (p) => { first = p.blocked.buffer; });
+    expect(() => withPool(busy, () => { throw new Error('boom'); })).toThrow('boom');
+    withPool(quiet, (p) => {
+      expect(p.blocked.buffer).toBe(first);
+      expect(snapshot(p)).toEqual(snapshot(buildPool(quiet)));
+    });
+  });
+
+  it('checks a holdout list against the pool size it is used with', () => {
+    const holdout = { item: ints([1]), group: ints([0]) };
+    withPool({ ...base, holdout }, () => {});
+    expect(() => withPool({ ...base, n: 1, holdout }, () => {})).toThrow(/holdout has item 1/);
+  });
+});
+
