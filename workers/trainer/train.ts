@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Job, RankingEntry } from '../../lib/protocol/worker';
 import { encodeVectorBase64, MEDIA_BATCH, type WorkerItem } from '../../lib/protocol/worker';
-import { confidence, margin, rankPool, type Embeddings, type StrategyName } from '../../lib/al';
+import { confidence, margin, rankPool, type Embeddings, type Probs, type StrategyName } from '../../lib/al';
 import { holdoutMetrics, trainRound, type Features, type RoundResult } from '../../lib/model';
 import type { FeatureCache } from './cache';
 import { SPREADING_ONLY, versionBackend, type Compute } from './compute';
@@ -221,21 +221,31 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     }
     t = lap('embeddings', t);
 
-    const entries: RankingEntry[][] = [];
-    for (let start = 0; start < ranked.order.length; start += CHUNK) {
-      const chunk: RankingEntry[] = [];
-      for (let j = start; j < Math.min(ranked.order.length, start + CHUNK); j++) {
-        const row = ranked.order[j];
-        let best = 0;
-        for (let c = 1; c < k; c++) if (probs.data[row * k + c] > probs.data[row * k + best]) best = c;
-        chunk.push({ itemId: state.itemIds[row], score: ranked.score[j], predicted: job.classes[best], confidence: Math.min(1, Math.max(0, conf[row])) });
-      }
-      entries.push(chunk);
-    }
+    const entries = rankingChunks(ranked, probs, conf, state.itemIds, job.classes);
     return { entries, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, seconds: (performance.now() - t0) / 1000, phases, model: modelName(ex.model, round), backend: versionBackend(compute, ex.backend), embeddingSpace, embeddingsError } };
   }
 
   return { run, forget: (projectId: number) => pools.delete(projectId) };
+}
+
+/**
+ * The ranking as the worker uploads it: chunks of CHUNK entries in rank
+ * order, each naming the item, its score, the model's class and confidence.
+ */
+export function rankingChunks(ranked: { order: Int32Array; score: Float32Array }, probs: Probs, conf: Float32Array, itemIds: ArrayLike<number>, classes: string[]): RankingEntry[][] {
+  const { k } = probs;
+  const entries: RankingEntry[][] = [];
+  for (let start = 0; start < ranked.order.length; start += CHUNK) {
+    const chunk: RankingEntry[] = [];
+    for (let j = start; j < Math.min(ranked.order.length, start + CHUNK); j++) {
+      const row = ranked.order[j];
+      let best = 0;
+      for (let c = 1; c < k; c++) if (probs.data[row * k + c] > probs.data[row * k + best]) best = c;
+      chunk.push({ itemId: itemIds[row], score: ranked.score[j], predicted: classes[best], confidence: Math.min(1, Math.max(0, conf[row])) });
+    }
+    entries.push(chunk);
+  }
+  return entries;
 }
 
 /** Runs a round; when it failed for want of the tfjs head, the error says why tfjs is missing on this trainer. */
