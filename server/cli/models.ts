@@ -35,7 +35,7 @@ function describeChoice(c: ModelChoice): string {
   }
 }
 
-const AUTO_RULE = `mobilenet-v2 for colour images or any larger than ${AUTO_MAX_PIXEL_SIDE} px, else raw pixels`;
+export const AUTO_RULE = `mobilenet-v2 for colour images or any larger than ${AUTO_MAX_PIXEL_SIDE} px, else raw pixels`;
 
 const retrainText: Record<Retrain, string> = {
   queued: 'a retrain is queued',

@@ -1,17 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isStrategyName, listStrategies, STRATEGY_NAMES, type StrategyName } from '../../lib/al';
 import { isTandemError } from '../../lib/errors';
-import { mapLimit } from '../../lib/import/map-limit';
-import { buildFeatures, MODEL_NAME, type CommitteeKind, type Features } from '../../lib/model';
+import type { CommitteeKind, Features } from '../../lib/model';
 import { drawHoldout, simulateRun, type SimData, type StartRule } from '../../lib/sim/simulate';
 import { labelRatio, seedResult, summarise, type StrategySummary } from '../../lib/sim/summary';
-import { loadCompute, type Compute } from '../../workers/trainer/compute';
-import { SIDE, thumbnail } from '../../workers/trainer/pixels';
-import { listSource, type Failure } from '../services/import-sources';
+import { loadCompute, versionBackend, type Compute } from '../../workers/trainer/compute';
 import { buildProgram, UsageError, type CliContext, type CliIO } from './commands';
+import { loadDataset, type Dataset } from './simulate-dataset';
+import { EMBEDDING_HELP, parseEmbeddingOption } from './simulate-embedding';
+
+export { loadDataset, mnistDataset, type Dataset, type LoadOptions } from './simulate-dataset';
 
 /**
  * `tandem simulate`: the real training round and strategy code on a data set
@@ -19,85 +19,6 @@ import { buildProgram, UsageError, type CliContext, type CliIO } from './command
  * It runs in this process, never inside a server, and never opens the
  * database: a long CPU job has no place in the server's event loop.
  */
-
-/** What the model sees of a data set: pixels (28×28 grayscale per row), the known answers and where they came from. */
-export interface Dataset {
-  /** `mnist`, or the absolute path of the folder or manifest. */
-  source: string;
-  n: number;
-  d: number;
-  pixels: Float32Array;
-  classes: string[];
-  /** Class index per row; −1 for an image without a label (kept in the graph, never picked or measured). */
-  truth: Int32Array;
-  groups?: string[];
-  splits?: ('pool' | 'holdout' | undefined)[];
-  /** Files that could not be used, with why. */
-  skipped: Failure[];
-}
-
-/** The 10,000 digits of the `mnist` package (values already 0–1), classes 0–9 in order: no files needed. */
-export function mnistDataset(): Dataset {
-  const mnist = createRequire(import.meta.url)('mnist') as Record<string, { raw: number[] }>;
-  const d = SIDE * SIDE;
-  const counts = Array.from({ length: 10 }, (_, c) => mnist[String(c)].raw.length / d);
-  const n = counts.reduce((a, b) => a + b, 0);
-  const pixels = new Float32Array(n * d);
-  const truth = new Int32Array(n);
-  let row = 0;
-  for (let c = 0; c < 10; c++) {
-    pixels.set(mnist[String(c)].raw, row * d);
-    truth.fill(c, row, row + counts[c]);
-    row += counts[c];
-  }
-  return { source: 'mnist', n, d, pixels, classes: Array.from({ length: 10 }, (_, c) => String(c)), truth, skipped: [] };
-}
-
-/** Files decoded at once: reading waits on the disk, decoding on the CPU. */
-const READ_CONCURRENCY = 16;
-
-/** A folder per class, a folder of images or a JSONL/CSV manifest, read as `tandem import` reads it; images become 28×28 grayscale. */
-export async function loadDataset(source: string, onProgress?: (done: number, total: number) => void): Promise<Dataset> {
-  if (source === 'mnist') return mnistDataset();
-  if (!fs.existsSync(source)) {
-    throw new UsageError(`no data at ${source} — give a folder per class (<class>/<file>.png), a .jsonl/.csv manifest, or --data mnist`);
-  }
-  const { entries, failed } = await listSource(source);
-  const d = SIDE * SIDE;
-  const decoded = new Float32Array(entries.length * d);
-  let done = 0;
-  const ok = await mapLimit(entries, READ_CONCURRENCY, async (e, i) => {
-    try {
-      thumbnail(await fs.promises.readFile(e.file), decoded, i * d);
-      return true;
-    } catch (err) {
-      failed.push({ file: e.name, reason: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot decode it (${(err as Error).message})` });
-      return false;
-    } finally {
-      onProgress?.(++done, entries.length);
-    }
-  });
-  const kept = entries.filter((_, i) => ok[i]);
-  const classes = [...new Set(kept.flatMap((e) => (e.label === undefined ? [] : [e.label])))].sort();
-  if (classes.length < 2) throw new UsageError(`${source} has ${classes.length === 0 ? 'no labeled images' : `one class only (${classes[0]})`} — simulate needs known labels of at least 2 classes`);
-  const classIndex = new Map(classes.map((c, i) => [c, i]));
-  const pixels = new Float32Array(kept.length * d);
-  let row = 0;
-  entries.forEach((_, i) => {
-    if (ok[i]) pixels.set(decoded.subarray(i * d, (i + 1) * d), d * row++);
-  });
-  return {
-    source,
-    n: kept.length,
-    d,
-    pixels,
-    classes,
-    truth: Int32Array.from(kept, (e) => (e.label === undefined ? -1 : classIndex.get(e.label)!)),
-    groups: kept.map((e) => e.group ?? e.name),
-    splits: kept.map((e) => e.split),
-    skipped: failed,
-  };
-}
 
 export interface SimulateOptions {
   strategies: StrategyName[];
@@ -117,8 +38,15 @@ export interface SimulateOptions {
 export interface SimulateReport {
   strategies: Record<string, StrategySummary>;
   target: number;
-  data: { source: string; items: number; classes: string[]; withLabels: number; model: string; skipped: number };
-  /** What computed the models: the trainer's own backend string (label spreading + the tfjs head on its backend). */
+  data: {
+    source: string; items: number; classes: string[]; withLabels: number;
+    /** What the images became: `builtin:pixels`, `builtin:mobilenet-v2` or the ONNX file's name (`--embedding`). */
+    embedding: string;
+    /** `auto: <why the trainer's rule chose it>`, or `--embedding <ref>`. */
+    embeddingChoice: string;
+    model: string; skipped: number;
+  };
+  /** What computed the models: the trainer's own backend string (the embedding's compute when it has one, label spreading, the tfjs head on its backend). */
   compute: string;
   settings: { seeds: number[]; batch: number; budget: number; holdout: number; start: string };
   /** Per strategy: median labels to the target of random divided by the strategy's (a lower bound when random never got there). */
@@ -172,14 +100,15 @@ export function simulate(ds: Dataset, o: SimulateOptions, compute: Compute, prog
     strategies[strategy] = summarise(results);
   }
   progress?.end();
+  const backend = versionBackend(compute, ds.embedding.extractor.backend);
   const report: SimulateReport = {
     strategies,
     target: o.target,
     data: {
       source: ds.source, items: ds.n, classes: ds.classes, withLabels: ds.truth.filter((t) => t >= 0).length,
-      model: MODEL_NAME, skipped: ds.skipped.length,
+      embedding: ds.embedding.ref, embeddingChoice: ds.embedding.choice, model: ds.embedding.extractor.model, skipped: ds.skipped.length,
     },
-    compute: o.committee === 'bootstrap' ? compute.backend.replace('MC-dropout head', 'head; bootstrap committee') : compute.backend,
+    compute: o.committee === 'bootstrap' ? backend.replace('MC-dropout head', 'head; bootstrap committee') : backend,
     settings: { seeds, batch: o.batch, budget: o.budget, holdout: o.holdout, start: o.startLabels > 0 ? `${o.startLabels} random labels` : 'strategy' },
   };
   if (strategies.random) {
@@ -188,9 +117,9 @@ export function simulate(ds: Dataset, o: SimulateOptions, compute: Compute, prog
   return report;
 }
 
-/** PCA and the neighbour graph of a data set: no labels involved, so one build serves every strategy, seed and start rule. */
+/** The features of a data set as its extractor makes them (PCA, the neighbour graph): no labels involved, so one build serves every strategy, seed and start rule. */
 export function datasetFeatures(ds: Dataset): Features {
-  return buildFeatures({ n: ds.n, d: ds.d, data: ds.pixels });
+  return ds.embedding.extractor.features(ds.rows);
 }
 
 /** A progress bar on stderr: redrawn in place on a terminal, a line per finished run otherwise (logs, tests). */
@@ -265,6 +194,7 @@ interface RawOptions {
   holdout: number;
   target: number;
   startLabels: number;
+  embedding: string;
   json?: string;
   listStrategies?: boolean;
 }
@@ -283,6 +213,7 @@ export function registerSimulate(program: Command, io: CliIO): void {
     .addOption(new Option('--holdout <fraction>', 'share of items (by group) held out for measuring, never picked').argParser(fraction('--holdout')).default(0.2))
     .addOption(new Option('--target <accuracy>', 'holdout accuracy whose labels-to-reach is reported').argParser(fraction('--target')).default(0.9))
     .option('--start-labels <n>', 'random labels before the strategy takes over (0: the strategy picks the first batch itself)', integer('--start-labels', 0), 0)
+    .option('--embedding <name>', EMBEDDING_HELP, 'auto')
     .option('--json <file>', 'write every curve and summary as JSON to this file')
     .option('--list-strategies', 'print the strategy names with what each does, and exit')
     .action(async (o: RawOptions) => {
@@ -301,10 +232,18 @@ export function registerSimulate(program: Command, io: CliIO): void {
       };
       checkOptions(opts);
       const cwd = io.cwd ?? process.cwd();
+      const embedding = parseEmbeddingOption(o.embedding, cwd);
       const jsonPath = o.json ? path.resolve(cwd, o.json) : undefined;
       if (jsonPath && !fs.existsSync(path.dirname(jsonPath))) throw new UsageError(`cannot write ${o.json}: no folder ${path.dirname(jsonPath)}`);
-      const ds = await loadDataset(source === 'mnist' ? source : path.resolve(cwd, source), (done, total) => {
-        if (done === total || done % 1000 === 0) io.err(`simulate: read ${done}/${total} images`);
+      let said = Date.now();
+      const ds = await loadDataset(source === 'mnist' ? source : path.resolve(cwd, source), {
+        embedding,
+        onEmbedding: (e) => io.err(`simulate: embedding: ${e.ref} (${e.choice}), ${e.extractor.dim} values an image${e.extractor.backend ? ` on ${e.extractor.backend}` : ''}`),
+        onProgress: (done, total) => {
+          if (done < total && Date.now() - said < 5000) return;
+          said = Date.now();
+          io.err(`simulate: embedded ${done}/${total} images`);
+        },
       });
       for (const f of ds.skipped.slice(0, 10)) io.err(`  skipped ${f.file}: ${f.reason}`);
       if (ds.skipped.length > 10) io.err(`  … and ${ds.skipped.length - 10} more skipped`);
@@ -316,7 +255,7 @@ export function registerSimulate(program: Command, io: CliIO): void {
         fs.writeFileSync(jsonPath, JSON.stringify(report) + '\n');
         io.err(`simulate: wrote ${jsonPath}`);
       }
-      io.out(`${ds.n} items, ${ds.classes.length} classes, batch ${opts.batch}, budget ${opts.budget}, ${opts.seeds} seeds, holdout ${opts.holdout}, start: ${report.settings.start}`);
+      io.out(`${ds.n} items, ${ds.classes.length} classes, embedding ${ds.embedding.ref}, batch ${opts.batch}, budget ${opts.budget}, ${opts.seeds} seeds, holdout ${opts.holdout}, start: ${report.settings.start}`);
       for (const line of reportTable(report)) io.out(line);
     });
 }

@@ -45,7 +45,7 @@ export const PIXEL_EXTRACTOR: Extractor = {
   features: (x) => buildFeatures(x),
 };
 
-function onnxExtractor(embedder: OnnxEmbedder): Extractor {
+export function onnxExtractor(embedder: OnnxEmbedder): Extractor {
   const { spec } = embedder;
   // The file's hash, and the rest of the spec (the same file with another normalisation gives other rows).
   const key = `onnx-${spec.sha256.slice(0, 16)}-${createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 8)}`;

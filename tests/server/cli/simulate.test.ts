@@ -4,11 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { mulberry32 } from '../../../lib/random';
+import { TINY_EMBEDDER } from '../../fixtures/make-onnx';
 import { ROOT, TMP_ROOT } from '../../fixtures/paths';
 
 const BIN = path.join(ROOT, 'bin/tandem.mjs');
 const DIR = path.join(TMP_ROOT, 'simulate-cli');
 const DATA = path.join(DIR, 'shapes');
+const COLOUR = path.join(DIR, 'colours');
 const DATA_DIR = path.join(DIR, 'tandem-data');
 const CLASSES = ['bar', 'column', 'diagonal'];
 
@@ -36,6 +38,14 @@ function shapePng(cls: number, seed: number): Buffer {
   return PNG.sync.write(png);
 }
 
+/** A 32×32 colour PNG: its class's hue with seeded noise (colour: the auto rule's cue for the photo CNN). */
+function colourPng(rgb: [number, number, number], seed: number): Buffer {
+  const rng = mulberry32(seed);
+  const png = new PNG({ width: 32, height: 32 });
+  for (let p = 0; p < 32 * 32; p++) png.data.set([...rgb.map((v) => Math.max(0, Math.min(255, Math.round(v + (rng() - 0.5) * 60)))), 255], p * 4);
+  return PNG.sync.write(png);
+}
+
 const lines = (s: string) => s.trim().split('\n').filter(Boolean);
 
 describe('tandem simulate', () => {
@@ -48,6 +58,13 @@ describe('tandem simulate', () => {
     // The same pictures through a JSONL manifest, one of them without a label.
     const rows = CLASSES.flatMap((c) => Array.from({ length: 40 }, (_, i) => JSON.stringify({ image: `shapes/${c}/${c}-${i}.png`, ...(c === 'bar' && i === 0 ? {} : { label: c }) })));
     fs.writeFileSync(path.join(DIR, 'manifest.jsonl'), rows.join('\n') + '\n');
+    // Five colour images a class, for the photo CNN (kept tiny: ~0.1 s an image on 2 cores).
+    const hues: Record<string, [number, number, number]> = { red: [200, 30, 30], green: [30, 180, 40], blue: [30, 40, 200] };
+    Object.entries(hues).forEach(([c, rgb], ci) => {
+      fs.mkdirSync(path.join(COLOUR, c), { recursive: true });
+      for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(COLOUR, c, `${c}-${i}.png`), colourPng(rgb, ci * 100 + i + 1));
+    });
+    fs.writeFileSync(path.join(DIR, 'broken.onnx'), 'not a model');
   });
   afterAll(() => fs.rmSync(DIR, { recursive: true, force: true }));
 
@@ -69,6 +86,8 @@ describe('tandem simulate', () => {
     expect(report.compute).toMatch(/^label spreading \(typed arrays\) \+ tfjs .* wasm .* MC-dropout head$/);
     expect(report.target).toBe(0.9);
     expect(report.data).toMatchObject({ items: 120, classes: CLASSES, withLabels: 120 });
+    // Small gray images: the trainer's auto rule keeps raw pixels.
+    expect(report.data).toMatchObject({ embedding: 'builtin:pixels', embeddingChoice: 'auto: small gray images (at most 64 px)', model: 'pca50-knn7-label-spreading' });
     expect(report.settings).toMatchObject({ seeds: [1, 2], batch: 6, budget: 30, holdout: 0.25 });
     for (const s of Object.values(report.strategies) as { seeds: { seed: number; curve: [number, number][]; aulc: number; labelsToTarget: number | null }[]; aulc: { median: number } }[]) {
       expect(s.seeds.map((x) => x.seed)).toEqual([1, 2]);
@@ -102,6 +121,58 @@ describe('tandem simulate', () => {
     expect(last).toBeGreaterThan(60);
   });
 
+  it('embeds with the built-in named by --embedding builtin:pixels and records it in the JSON', () => {
+    const r = tandem('simulate', '--data', 'shapes', '--strategies', 'random', '--seeds', '1', '--batch', '6', '--budget', '12', '--embedding', 'builtin:pixels', '--json', 'pixels.json');
+    expect(r.err).not.toMatch(/tandem: /);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(fs.readFileSync(path.join(DIR, 'pixels.json'), 'utf8'));
+    expect(report.data).toMatchObject({ items: 120, embedding: 'builtin:pixels', embeddingChoice: '--embedding builtin:pixels', model: 'pca50-knn7-label-spreading' });
+    expect(report.strategies.random.seeds[0].curve.map(([labels]: [number, number]) => labels)).toEqual([6, 12]);
+    expect(r.out).toMatch(/embedding builtin:pixels/);
+  });
+
+  it('embeds colour images with the built-in photo CNN, by name or by the auto rule', () => {
+    const args = ['simulate', '--data', 'colours', '--strategies', 'random,auto', '--seeds', '1', '--batch', '3', '--budget', '6', '--holdout', '0.25'];
+    const named = tandem(...args, '--embedding', 'builtin:mobilenet-v2', '--json', 'mobilenet.json');
+    expect(named.err).not.toMatch(/tandem: /);
+    expect(named.code).toBe(0);
+    const report = JSON.parse(fs.readFileSync(path.join(DIR, 'mobilenet.json'), 'utf8'));
+    expect(report.data).toMatchObject({ items: 15, classes: ['blue', 'green', 'red'], embedding: 'builtin:mobilenet-v2', embeddingChoice: '--embedding builtin:mobilenet-v2' });
+    expect(report.data.model).toMatch(/^mobilenet-v2@nsfwjs-[\d.]+-pca50-knn7-label-spreading$/);
+    // The CNN runs on the trainer's tfjs, which the report names as the embeddings' compute.
+    expect(report.compute).toMatch(/tfjs .* embeddings and MC-dropout head$/);
+    expect(Object.keys(report.strategies)).toEqual(['random', 'auto']);
+    for (const s of Object.values(report.strategies) as { seeds: { curve: [number, number][] }[] }[]) {
+      expect(s.seeds[0].curve.map(([labels]) => labels)).toEqual([3, 6]);
+    }
+    expect(named.err).toMatch(/simulate: embedding: builtin:mobilenet-v2 .*1280 values an image/);
+    // No --embedding: colour images make the trainer's rule pick the photo CNN, and the same run follows.
+    const auto = tandem(...args, '--json', 'auto.json');
+    expect(auto.code).toBe(0);
+    const byRule = JSON.parse(fs.readFileSync(path.join(DIR, 'auto.json'), 'utf8'));
+    expect(byRule.data).toMatchObject({ embedding: 'builtin:mobilenet-v2', embeddingChoice: 'auto: colour images' });
+    expect(byRule.strategies).toEqual(report.strategies);
+  });
+
+  it('embeds with a user\'s ONNX model given as --embedding FILE.onnx', () => {
+    const r = tandem('simulate', '--data', 'shapes', '--strategies', 'random,auto', '--seeds', '1', '--batch', '6', '--budget', '12', '--embedding', TINY_EMBEDDER, '--json', 'onnx.json');
+    expect(r.err).not.toMatch(/tandem: /);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(fs.readFileSync(path.join(DIR, 'onnx.json'), 'utf8'));
+    expect(report.data).toMatchObject({ embedding: 'tiny-embedder.onnx', embeddingChoice: '--embedding tiny-embedder.onnx', model: 'onnx:tiny-embedder-knn7-label-spreading' });
+    expect(report.compute).toMatch(/^onnxruntime-node cpu embeddings; /);
+  });
+
+  it('names --embedding and its values in --help and in the README', () => {
+    const r = tandem('simulate', '--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/--embedding <name>/);
+    for (const v of ['auto', 'builtin:pixels', 'builtin:mobilenet-v2', 'FILE.onnx']) expect(r.out.replace(/\s+/g, ' ')).toContain(v);
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('\n').filter((l) => /simulate/.test(l));
+    expect(readme.join('\n')).toMatch(/--embedding/);
+    expect(readme.join('\n')).toMatch(/builtin:mobilenet-v2/);
+  });
+
   it('runs here even while a server owns the data folder (never forwarded to it)', () => {
     fs.mkdirSync(DATA_DIR, { recursive: true });
     // A live pid (this test process) and a port nothing listens on: a forwarded command would fail to reach it.
@@ -125,6 +196,10 @@ describe('tandem simulate', () => {
     ['a holdout of 1', ['--data', 'shapes', '--holdout', '1'], /--holdout must be between 0 and 1/],
     ['a holdout of 0', ['--data', 'shapes', '--holdout', '0'], /--holdout must be between 0 and 1/],
     ['a seed count of 0', ['--data', 'shapes', '--seeds', '0'], /--seeds must be a whole number/],
+    ['an unknown embedding', ['--data', 'shapes', '--embedding', 'resnet'], /unknown --embedding 'resnet' — use auto, builtin:pixels, builtin:mobilenet-v2 or an ONNX model file/],
+    ['an unknown built-in embedding', ['--data', 'shapes', '--embedding', 'builtin:clip'], /no built-in embedding 'builtin:clip' — use builtin:pixels or builtin:mobilenet-v2/],
+    ['a missing ONNX file', ['--data', 'shapes', '--embedding', 'nowhere.onnx'], /--embedding: no ONNX file at .*nowhere\.onnx/],
+    ['a file that is not an ONNX model', ['--data', 'shapes', '--embedding', 'broken.onnx'], /--embedding: broken\.onnx is not an ONNX model onnxruntime can load/],
   ])('refuses %s with one line and exit 2', (_what, args, message) => {
     const r = tandem('simulate', ...args);
     expect(r.code).toBe(2);
