@@ -182,6 +182,8 @@ export const rankingEntries = pgTable('ranking_entries', {
   score: real('score').notNull(),
   predicted: text('predicted'),
   confidence: real('confidence'),
+  /** The model's uncertainty about the item in [0, 1] (RankingEntry.uncertainty); null from a trainer that does not send it. */
+  uncertainty: real('uncertainty'),
   /** Which uploaded chunk brought the entry (a re-sent chunk replaces its own entries). */
   chunk: integer('chunk').notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.rankingId, t.itemId] }), index('ranking_entries_order').on(t.rankingId, t.position)]);

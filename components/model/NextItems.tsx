@@ -13,6 +13,7 @@ export function NextItems({ next, hasRanking }: { next: ModelStatus['next']; has
           <span>item {n.itemId}</span>
           <span>guess <b>{n.predicted ?? '–'}</b> · {percent(n.confidence, 0)}</span>
           <span className="muted" title="acquisition score: higher is asked sooner">score {n.score.toFixed(3)}</span>
+          {typeof n.uncertainty === 'number' && <span className="muted" title="the model's uncertainty: 0 sure, 1 unsure">uncertainty {n.uncertainty.toFixed(2)}</span>}
         </li>
       ))}
     </ol>

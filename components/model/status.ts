@@ -27,6 +27,14 @@ export interface NextItem {
   score: number;
   predicted: string | null;
   confidence: number | null;
+  /** The model's uncertainty in [0, 1]; null from a trainer that does not send it (absent from an older server). */
+  uncertainty?: number | null;
+}
+
+/** Counts of the ranking's open items in equal bins over [0, 1], and those without an uncertainty. */
+export interface UncertaintyHistogram {
+  bins: number[];
+  unknown: number;
 }
 
 export interface ModelStatus {
@@ -37,6 +45,8 @@ export interface ModelStatus {
   job: { id: number; state: JobState; attempts: number; progress: JobProgress | null; error: string | null; worker: string | null } | null;
   curve: CurvePoint[];
   next: NextItem[];
+  /** Null without a ranking (absent from an older server). */
+  uncertainty?: UncertaintyHistogram | null;
 }
 
 /** The holdout metrics of a version, or null when it has none (no holdout label yet). */
@@ -68,6 +78,29 @@ export function shortBackend(backend: string): string {
   if (/onnxruntime/.test(backend)) return 'CPU (onnxruntime)';
   const head = backend.split(':')[0].trim() || backend;
   return head.length > 32 ? `${head.slice(0, 31)}…` : head;
+}
+
+export interface HistogramBar {
+  from: number;
+  to: number;
+  count: number;
+  /** Of the items with an uncertainty. */
+  share: number;
+}
+
+/**
+ * The bars of an uncertainty histogram, how many items they hold, and the
+ * share at 0.5 or more (where the model is unsure); null when no item has an
+ * uncertainty (all labeled, or a trainer that does not send it).
+ */
+export function uncertaintyBars(h: UncertaintyHistogram | null | undefined): { bars: HistogramBar[]; total: number; unsure: number } | null {
+  if (!h || h.bins.length === 0) return null;
+  const total = h.bins.reduce((a, b) => a + b, 0);
+  if (total === 0) return null;
+  const width = 1 / h.bins.length;
+  const bars = h.bins.map((count, i) => ({ from: Number((i * width).toFixed(6)), to: Number(((i + 1) * width).toFixed(6)), count, share: count / total }));
+  const unsure = bars.filter((b) => b.from >= 0.5).reduce((a, b) => a + b.count, 0) / total;
+  return { bars, total, unsure };
 }
 
 /** A job's error column collects one reason per failed attempt, "a; b; ": the reasons, oldest first. */

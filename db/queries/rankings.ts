@@ -16,10 +16,10 @@ export async function insertRanking(db: Executor, row: { projectId: number; jobI
 }
 
 /** Stores one chunk's entries, replacing what an earlier upload of the same chunk stored. */
-export async function replaceChunkEntries(db: Executor, rankingId: number, chunk: number, entries: { itemId: number; score: number; predicted: string; confidence: number }[]): Promise<void> {
+export async function replaceChunkEntries(db: Executor, rankingId: number, chunk: number, entries: { itemId: number; score: number; predicted: string; confidence: number; uncertainty?: number }[]): Promise<void> {
   await db.delete(rankingEntries).where(and(eq(rankingEntries.rankingId, rankingId), eq(rankingEntries.chunk, chunk)));
   for (let i = 0; i < entries.length; i += 5000) {
-    await db.insert(rankingEntries).values(entries.slice(i, i + 5000).map((e) => ({ rankingId, chunk, position: 0, ...e })));
+    await db.insert(rankingEntries).values(entries.slice(i, i + 5000).map((e) => ({ rankingId, chunk, position: 0, ...e, uncertainty: e.uncertainty ?? null })));
   }
 }
 
@@ -102,8 +102,28 @@ export async function countStandingLabels(db: Executor, projectId: number): Prom
 
 /** The first open items of a ranking, in dealing order: what the model asks for next. */
 export async function listRankingHead(db: Executor, rankingId: number, limit: number) {
-  return db.select({ itemId: rankingEntries.itemId, score: rankingEntries.score, predicted: rankingEntries.predicted, confidence: rankingEntries.confidence })
+  return db.select({ itemId: rankingEntries.itemId, score: rankingEntries.score, predicted: rankingEntries.predicted, confidence: rankingEntries.confidence, uncertainty: rankingEntries.uncertainty })
     .from(rankingEntries).innerJoin(items, eq(items.id, rankingEntries.itemId))
     .where(and(eq(rankingEntries.rankingId, rankingId), eq(items.status, 'open')))
     .orderBy(asc(rankingEntries.position)).limit(limit);
+}
+
+/**
+ * How the model's uncertainty spreads over a ranking's still-open items:
+ * counts in `bins` equal bins over [0, 1] (1 falls in the last), and the
+ * entries without one (a trainer that does not send it).
+ */
+export async function uncertaintyHistogram(db: Executor, rankingId: number, bins: number): Promise<{ bins: number[]; unknown: number }> {
+  // Through numeric: a real's 0.7 is 0.69999999 as a double and would fall a bin short.
+  const res = await db.execute(sql`
+    select floor(e.uncertainty::numeric * ${bins})::int as bin, count(*)::int as n
+    from ${rankingEntries} e join ${items} i on i.id = e.item_id
+    where e.ranking_id = ${rankingId} and i.status = 'open'
+    group by 1`);
+  const out = { bins: new Array<number>(bins).fill(0), unknown: 0 };
+  for (const r of (res as unknown as { rows: { bin: number | null; n: number }[] }).rows) {
+    if (r.bin === null) out.unknown += Number(r.n);
+    else out.bins[Math.min(bins - 1, Math.max(0, Number(r.bin)))] += Number(r.n);
+  }
+  return out;
 }

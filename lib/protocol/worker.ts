@@ -31,7 +31,7 @@ export const ItemParams = z.object({ itemId: Id });
 export const ClaimJobRequest = z.object({
   /** Who is asking, for the admin's view (host name, pid). */
   worker: z.string().min(1).max(200),
-  /** Compute backends this worker has, best first (e.g. tfjs-node-gpu, wasm). */
+  /** Compute backends this worker has, best first (ours: `tfjs-node-gpu` or `tfjs-wasm`, then `onnxruntime-node`). Informational: the server hands any job to any worker. */
   backends: z.array(z.string().min(1).max(50)).max(10).default([]),
   protocol: z.literal(WORKER_PROTOCOL_VERSION).default(WORKER_PROTOCOL_VERSION),
 }).strict();
@@ -136,6 +136,15 @@ export const RankingEntry = z.object({
   /** The model's guess and how sure it is (for prelabels and the easy stream). */
   predicted: z.string().min(1).max(200),
   confidence: Unit,
+  /**
+   * How unsure the model is about the item, normalised to [0, 1]: 0 sure, 1
+   * as unsure as the measure gets. Tandem's trainer sends 1 − the margin
+   * between the top two class probabilities whatever the strategy (the
+   * measure HoldoutMetrics.meanUncertainty averages, so versions compare);
+   * another trainer may send its own measure scaled to [0, 1] (e.g. BALD's
+   * mutual information / log K). Optional: older trainers do not send it.
+   */
+  uncertainty: Unit.optional(),
 }).strict();
 export type RankingEntry = z.infer<typeof RankingEntry>;
 

@@ -5,6 +5,7 @@ import { findProject } from '../../db/queries/projects';
 import {
   assignPositions, countChunks, countStandingLabels, findAppliedRanking, listRankingHead, findForeignItemIds, findReceivingRanking,
   insertModelVersion, insertRanking, listModelVersions, markApplied, pageCurrentLabels, pageItems, replaceChunkEntries, supersedeApplied,
+  uncertaintyHistogram,
 } from '../../db/queries/rankings';
 import {
   claimQueuedJob, enqueueJob, extendJobLease, findJob, findLatestJob, findOpenJob, finishJob, recordJobProgress, requeueJobs, type TrainingJobRow,
@@ -46,6 +47,8 @@ export interface TrainingOptions {
 export const DEFAULT_TRAINING: Omit<TrainingOptions, 'now'> = { jobLeaseSeconds: 60, retrainEvery: 10, retrainSeconds: 30, maxAttempts: 3 };
 
 const LOCAL_TRAINER = 'local trainer (tandem start)';
+/** Bins of the uncertainty histogram `status()` sends (0–0.1, …, 0.9–1). */
+export const UNCERTAINTY_BINS = 10;
 const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
 /**
@@ -226,7 +229,9 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
       countStandingLabels(db, projectId), findAppliedRanking(db, projectId), findLatestJob(db, projectId), listModelVersions(db, projectId),
     ]);
     const latest = versions[versions.length - 1];
-    const head = ranking ? await listRankingHead(db, ranking.id, 10) : [];
+    const [head, uncertainty] = ranking
+      ? await Promise.all([listRankingHead(db, ranking.id, 10), uncertaintyHistogram(db, ranking.id, UNCERTAINTY_BINS)])
+      : [[], null];
     return {
       labels: labelsNow,
       ranking: ranking ? {
@@ -238,6 +243,8 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
       curve: versions.map((v) => ({ labels: v.labelCount, ...v.metrics })),
       /** The first open items of the ranking in use, with the model's guess. */
       next: head,
+      /** The model's uncertainty over the ranking's open items, in UNCERTAINTY_BINS bins over [0, 1]; null without a ranking. */
+      uncertainty,
     };
   }
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Embeddings, Samples } from '../../lib/al';
 import { buildFeatures, edgelessGraph, GRAPH_MAX_ITEMS, trainRound, type DenseHead } from '../../lib/model';
 import { mulberry32 } from '../../lib/random';
-import { loadCompute, versionBackend } from '../../workers/trainer/compute';
+import { claimBackends, loadCompute, versionBackend } from '../../workers/trainer/compute';
 import { loadTf, type Tf } from '../../workers/trainer/tf';
 import { createDenseHead, headName, trainDenseHead } from '../../workers/trainer/tf-head';
 
@@ -116,6 +116,10 @@ describe('the trainer’s rounds with the head', () => {
   it('names the real compute: label spreading and the tfjs head on wasm, never the cpu backend', async () => {
     const compute = await loadCompute('wasm');
     expect(compute.backend).toMatch(/^label spreading \(typed arrays\) \+ tfjs \d+\.\d+\.\d+ wasm \(cpu, simd\) MC-dropout head$/);
+    // What its job claims name, best first: tfjs's backend, then onnxruntime-node (a dependency, so installed here).
+    expect(compute.backends).toEqual(['tfjs-wasm', 'onnxruntime-node']);
+    expect(claimBackends('tensorflow', true)).toEqual(['tfjs-node-gpu', 'onnxruntime-node']);
+    expect(claimBackends(null, false)).toEqual([]);
     expect(versionBackend(compute, 'onnxruntime-node cpu')).toMatch(/^onnxruntime-node cpu embeddings; label spreading \+ tfjs .* wasm/);
     expect(versionBackend(compute, 'onnxruntime-node cpu').length).toBeLessThanOrEqual(100);
     // A photo CNN on the same tfjs: the runtime said once.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Job, WorkerItem, WorkerLabel } from '../../lib/protocol/worker';
+import { RankingChunk, type Job, type WorkerItem, type WorkerLabel } from '../../lib/protocol/worker';
 import type { WorkerClient } from '../../workers/trainer/client';
 import { loadCompute, SPREADING_ONLY } from '../../workers/trainer/compute';
 import { createTrainer, modelName } from '../../workers/trainer/train';
@@ -48,6 +48,22 @@ describe('trainer jobs for BALD and vote entropy', () => {
     const { report } = await trainer.run(job('margin'), () => undefined);
     expect(report.model).toBe('pca50-knn7-label-spreading');
     expect(report.backend).toMatch(/^label spreading \(typed arrays\); no tfjs head/);
+  });
+
+  it('sends every entry\'s uncertainty, 1 − the margin of the top two classes, the measure the pool mean reports', async () => {
+    const trainer = createTrainer(client, undefined, undefined, SPREADING_ONLY);
+    const { entries, report } = await trainer.run(job('margin'), () => undefined);
+    const flat = entries.flat();
+    expect(flat.length).toBe(n - 12 - 8);
+    for (const [index, chunk] of entries.entries()) expect(RankingChunk.safeParse({ index, total: entries.length, entries: chunk }).success).toBe(true);
+    for (const e of flat) {
+      expect(e.uncertainty).toBeGreaterThanOrEqual(0);
+      expect(e.uncertainty).toBeLessThanOrEqual(1);
+      // Two classes: the margin is p₁ − (1 − p₁), so the uncertainty is 2 · (1 − confidence).
+      expect(e.uncertainty).toBeCloseTo(2 * (1 - e.confidence), 5);
+    }
+    const mean = flat.reduce((a, e) => a + e.uncertainty!, 0) / flat.length;
+    expect(report.metrics!.meanUncertainty).toBeCloseTo(mean, 5);
   });
 
   it('names the head that ran: the dense head in place of the graph on a pool too big for one, and the passes when used', () => {

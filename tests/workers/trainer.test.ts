@@ -143,12 +143,20 @@ describe('trainer worker against a running server', () => {
     expect(foreign.json.error.message).toMatch(/987654/);
     const nan = await worker(`/jobs/${job.id}/ranking`, { method: 'POST', body: '{"index":0,"total":1,"entries":[{"itemId":1,"score":NaN,"predicted":"1","confidence":0.5}]}' });
     expect(nan.status).toBe(400);
+    const { json: { items: some } } = await worker(`/projects/${projectId}/items?limit=2`);
+    for (const uncertainty of [1.5, -0.2, '0.5']) {
+      const entries = some.map((it: { id: number }, i: number) => ({ itemId: it.id, score: 1, predicted: '1', confidence: 0.5, ...(i === 1 ? { uncertainty } : {}) }));
+      const bad = await worker(`/jobs/${job.id}/ranking`, { method: 'POST', body: JSON.stringify({ index: 0, total: 1, entries }) });
+      expect(bad.status, String(uncertainty)).toBe(400);
+      expect(bad.json.error.message).toMatch(/entries\.1\.uncertainty/);
+    }
     const truncated = await worker(`/jobs/${job.id}/complete`, {
       method: 'POST', body: JSON.stringify({ labelCount: 10, backend: 'cpu', model: 'm', strategy: 'auto', metrics: null, chunks: 2, seconds: 1 }),
     });
     expect(truncated.status).toBeGreaterThanOrEqual(400);
     expect(truncated.status).toBeLessThan(500);
     expect((await model()).ranking).toBeNull();
+    expect((await model()).uncertainty).toBeNull();
     expect((await worker(`/jobs/${job.id}/fail`, { method: 'POST', body: JSON.stringify({ reason: 'stopped by the test' }) })).status).toBe(200);
 
     // The real worker re-claims the job and completes it.
@@ -162,6 +170,20 @@ describe('trainer worker against a running server', () => {
     expect(first.model.backend).toMatch(/^label spreading \(typed arrays\) \+ tfjs .* wasm \(cpu, simd\) MC-dropout head$/);
     expect(first.job).toMatchObject({ state: 'done', attempts: 2 });
     expect(first.next).toHaveLength(10);
+    // Every entry came with its uncertainty: the histogram holds every open item of the ranking, none without a value.
+    for (const e of first.next) expect(e.uncertainty).toBeGreaterThanOrEqual(0);
+    for (const e of first.next) expect(e.uncertainty).toBeLessThanOrEqual(1);
+    expect(first.uncertainty.bins).toHaveLength(10);
+    expect(first.uncertainty.unknown).toBe(0);
+    const { json: { items: now } } = await worker(`/projects/${projectId}/items?limit=10000`);
+    const openPool = now.filter((it: { split: string; status: string }) => it.split === 'pool' && it.status === 'open').length;
+    expect(first.uncertainty.bins.reduce((a: number, b: number) => a + b, 0)).toBe(openPool);
+    // The model page draws it: ten bars and a title that counts the open items.
+    const page = await admin.request('GET', `/projects/${projectId}/model`);
+    expect(page.status).toBe(200);
+    const figure = String(page.json).match(/<figure[^>]*data-testid="uncertainty-histogram"[\s\S]*?<\/figure>/)?.[0] ?? '';
+    expect(figure.match(/<rect /g)).toHaveLength(10);
+    expect(figure).toContain(`Model uncertainty over ${openPool} open items`);
     // The trainer shared its features: every item has a vector in the space the applied ranking names.
     const { json: { items: all } } = await worker(`/projects/${projectId}/items?limit=10000`);
     expect(first.ranking.embeddingSpace).toMatch(/^pca50:[0-9a-f]{16}$/);

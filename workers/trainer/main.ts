@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { createLogger, type Logger } from '../../server/log';
+import type { RankingEntry } from '../../lib/protocol/worker';
 import { WorkerClient, ProtocolError } from './client';
 import { createTrainer } from './train';
 import { createFeatureCache, defaultCacheDir } from './cache';
@@ -43,10 +44,11 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   if (compute.tfError) log.error({ err: compute.tfError }, 'tfjs did not start: bald, vote-entropy and pools too large for the neighbour graph will fail their jobs; other strategies run on label spreading');
   let jobs = 0;
   let backoff = 1000;
+  const wire: Wire = { uncertainty: true };
   while (!stopping && (opts.maxJobs === undefined || jobs < opts.maxJobs)) {
     let job;
     try {
-      job = await client.claim({ worker: name, backends: ['cpu'], protocol: 1 });
+      job = await client.claim({ worker: name, backends: compute.backends, protocol: 1 });
       backoff = 1000;
     } catch (e) {
       const err = e as ProtocolError;
@@ -79,10 +81,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       const { entries, report } = await trainer.run(job, advance);
       if (report.embeddingsError) jlog.warn({ err: report.embeddingsError }, 'embeddings not uploaded; the ranking goes without them (the queue deals in rank order)');
       advance('uploading', 0, entries.length);
-      for (const [index, chunk] of entries.entries()) {
-        await client.uploadChunk(job.id, { index, total: entries.length, entries: chunk });
-        advance('uploading', index + 1, entries.length);
-      }
+      await uploadRanking(client, job.id, entries, wire, (done) => advance('uploading', done, entries.length), jlog);
       const done = await client.complete(job.id, {
         labelCount: report.labelCount, backend: report.backend, model: report.model, strategy: job.strategy,
         metrics: report.metrics, chunks: entries.length, seconds: report.seconds,
@@ -104,6 +103,33 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   process.off('SIGTERM', stop);
   process.off('SIGINT', stop);
   log.info({ jobs }, 'trainer stopped');
+}
+
+/** What the server this trainer talks to takes, found out once per process. */
+export interface Wire {
+  /** RankingEntry.uncertainty: a server older than it refuses the field (it refuses unknown fields). */
+  uncertainty: boolean;
+}
+
+/**
+ * Uploads a job's ranking chunk by chunk. A server that refuses per-item
+ * uncertainty as an unknown field gets the chunk again without it, and every
+ * later one (`wire` remembers); any other refusal fails the job.
+ */
+export async function uploadRanking(client: Pick<WorkerClient, 'uploadChunk'>, jobId: number, entries: RankingEntry[][], wire: Wire, uploaded: (done: number) => void, log: Logger): Promise<void> {
+  for (const [index, chunk] of entries.entries()) {
+    const upload = () => client.uploadChunk(jobId, { index, total: entries.length, entries: wire.uncertainty ? chunk : chunk.map(({ uncertainty: _, ...e }) => e) });
+    try {
+      await upload();
+    } catch (e) {
+      const refused = e instanceof ProtocolError && e.status === 400 && /Unrecognized key.*"uncertainty"/.test(e.message);
+      if (!wire.uncertainty || !refused) throw e;
+      log.warn('the server does not take per-item uncertainty (an older server): ranking uploads go without it');
+      wire.uncertainty = false;
+      await upload();
+    }
+    uploaded(index + 1);
+  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -230,7 +230,8 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
 
 /**
  * The ranking as the worker uploads it: chunks of CHUNK entries in rank
- * order, each naming the item, its score, the model's class and confidence.
+ * order, each naming the item, its score, the model's class and confidence,
+ * and its uncertainty (1 − margin).
  */
 export function rankingChunks(ranked: { order: Int32Array; score: Float32Array }, probs: Probs, conf: Float32Array, itemIds: ArrayLike<number>, classes: string[]): RankingEntry[][] {
   const { k } = probs;
@@ -239,9 +240,22 @@ export function rankingChunks(ranked: { order: Int32Array; score: Float32Array }
     const chunk: RankingEntry[] = [];
     for (let j = start; j < Math.min(ranked.order.length, start + CHUNK); j++) {
       const row = ranked.order[j];
+      // The class, and 1 − the margin between the top two (lib/al margin(): meanUncertainty's measure).
       let best = 0;
-      for (let c = 1; c < k; c++) if (probs.data[row * k + c] > probs.data[row * k + best]) best = c;
-      chunk.push({ itemId: itemIds[row], score: ranked.score[j], predicted: classes[best], confidence: Math.min(1, Math.max(0, conf[row])) });
+      let p1 = probs.data[row * k];
+      let p2 = 0;
+      for (let c = 1; c < k; c++) {
+        const p = probs.data[row * k + c];
+        if (p > p1) {
+          p2 = p1;
+          p1 = p;
+          best = c;
+        } else if (p > p2) p2 = p;
+      }
+      chunk.push({
+        itemId: itemIds[row], score: ranked.score[j], predicted: classes[best],
+        confidence: Math.min(1, Math.max(0, conf[row])), uncertainty: Math.min(1, Math.max(0, 1 - (p1 - p2))),
+      });
     }
     entries.push(chunk);
   }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { badgeLine, holdoutMetrics, shortBackend, jobErrors, labelsBehind, summarize, type ModelStatus } from '../../../components/model/status';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { badgeLine, holdoutMetrics, shortBackend, jobErrors, labelsBehind, summarize, uncertaintyBars, type ModelStatus } from '../../../components/model/status';
+import { UncertaintyHistogram } from '../../../components/model/UncertaintyHistogram';
 import { niceTicks } from '../../../components/model/ticks';
 
 const metrics = { accuracy: 0.912, macroF1: 0.9, logLoss: 0.31, ece: 0.04, holdoutSize: 120 };
@@ -85,5 +88,33 @@ describe('model status helpers', () => {
     expect(niceTicks(43, 6)).toEqual([0, 10, 20, 30, 40, 50]);
     expect(niceTicks(1, 6)).toEqual([0, 1]);
     expect(niceTicks(1234, 4)).toEqual([0, 500, 1000, 1500]);
+  });
+});
+
+describe('uncertainty histogram', () => {
+  it('gives each bin its range, count and share, and the share at 0.5 or more', () => {
+    const h = uncertaintyBars({ bins: [4, 0, 0, 0, 0, 2, 0, 0, 0, 2], unknown: 3 })!;
+    expect(h.total).toBe(8);
+    expect(h.unsure).toBe(0.5);
+    expect(h.bars).toHaveLength(10);
+    expect(h.bars[0]).toEqual({ from: 0, to: 0.1, count: 4, share: 0.5 });
+    expect(h.bars[7]).toMatchObject({ from: 0.7, to: 0.8 });
+    expect(h.bars[9]).toEqual({ from: 0.9, to: 1, count: 2, share: 0.25 });
+  });
+
+  it('has no bars without a ranking, with every item labeled, or from a trainer that sends no uncertainty', () => {
+    expect(uncertaintyBars(null)).toBeNull();
+    expect(uncertaintyBars({ bins: new Array(10).fill(0), unknown: 0 })).toBeNull();
+    expect(uncertaintyBars({ bins: new Array(10).fill(0), unknown: 12 })).toBeNull();
+  });
+
+  it('draws one bar per bin as an SVG that says what it shows, or says why there is nothing to draw', () => {
+    const svg = renderToStaticMarkup(createElement(UncertaintyHistogram, { histogram: { bins: [4, 0, 0, 0, 0, 2, 0, 0, 0, 2], unknown: 3 }, id: 'u1' }));
+    expect(svg.match(/<rect /g)).toHaveLength(10);
+    expect(svg).toContain('Model uncertainty over 8 open items: 50% at 0.5 or more</title>');
+    expect(svg).toContain('3 without a value');
+    const old = renderToStaticMarkup(createElement(UncertaintyHistogram, { histogram: { bins: new Array(10).fill(0), unknown: 12 }, id: 'u2' }));
+    expect(old).toMatch(/sent no per-item uncertainty.*12 open items/);
+    expect(old).not.toContain('<svg');
   });
 });

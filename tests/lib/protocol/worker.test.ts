@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CompleteJobRequest, HoldoutMetrics } from '../../../lib/protocol/worker';
+import { ClaimJobRequest, CompleteJobRequest, HoldoutMetrics, RankingChunk, RankingEntry } from '../../../lib/protocol/worker';
 
 const metrics = { accuracy: 0.9, macroF1: 0.88, logLoss: 0.4, ece: 0.03, holdoutSize: 200 };
 const complete = { labelCount: 20, backend: 'cpu', model: 'm', strategy: 'auto', metrics, chunks: 1 };
@@ -24,5 +24,32 @@ describe('holdout metrics on the worker protocol', () => {
       expect(HoldoutMetrics.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
       expect(CompleteJobRequest.safeParse({ ...complete, metrics: bad }).success).toBe(false);
     }
+  });
+});
+
+describe('ranking entries on the worker protocol', () => {
+  const entry = { itemId: 12, score: 0.9, predicted: '3', confidence: 0.41 };
+
+  it('takes an entry with or without its uncertainty (older trainers send none)', () => {
+    expect(RankingEntry.parse(entry)).toEqual(entry);
+    expect(RankingEntry.parse({ ...entry, uncertainty: 0.87 }).uncertainty).toBe(0.87);
+    for (const edge of [0, 1]) expect(RankingEntry.parse({ ...entry, uncertainty: edge }).uncertainty).toBe(edge);
+    expect(RankingChunk.parse({ index: 0, total: 1, entries: [entry, { ...entry, itemId: 13, uncertainty: 0.2 }] }).entries[1].uncertainty).toBe(0.2);
+  });
+
+  it('refuses an uncertainty outside [0, 1], NaN, infinite or not a number, naming the field', () => {
+    for (const bad of [1.01, -0.1, Number.NaN, Number.POSITIVE_INFINITY, '0.5', null]) {
+      const r = RankingChunk.safeParse({ index: 0, total: 1, entries: [{ ...entry, uncertainty: bad }] });
+      expect(r.success, String(bad)).toBe(false);
+      expect(r.error!.issues[0].path).toEqual(['entries', 0, 'uncertainty']);
+    }
+  });
+});
+
+describe('job claims on the worker protocol', () => {
+  it('takes the backends a worker has, best first, and none at all', () => {
+    expect(ClaimJobRequest.parse({ worker: 'w', backends: ['tfjs-node-gpu', 'onnxruntime-node'] }).backends).toEqual(['tfjs-node-gpu', 'onnxruntime-node']);
+    expect(ClaimJobRequest.parse({ worker: 'w' }).backends).toEqual([]);
+    expect(ClaimJobRequest.safeParse({ worker: 'w', backends: [''] }).success).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../db/client';
-import { items, projects } from '../../../db/schema';
+import { items, projects, rankingEntries } from '../../../db/schema';
 import { eq } from 'drizzle-orm';
 import { createTrainingService, DEFAULT_TRAINING } from '../../../server/services/training';
 import { SYSTEM } from '../../../server/services/access';
@@ -100,6 +100,37 @@ describe.each(DATABASE_KINDS)('training jobs and rankings on %s', (kind) => {
     expect(leases.every((l) => l.stream === 'uncertain')).toBe(true);
   });
 
+  it('stores each entry\'s uncertainty, and the status shows it for the next items and as a histogram over the open ones', async () => {
+    const s = await setup({ n: 20, labeled: 5 });
+    await s.training.maybeEnqueue(s.project.id);
+    const job = (await s.training.claim(s.worker, { worker: 'w', backends: ['tfjs-wasm', 'onnxruntime-node'], protocol: 1 }))!;
+    const all = (await database.db.select({ id: items.id, status: items.status }).from(items).where(eq(items.projectId, s.project.id))).sort((a, b) => a.id - b.id);
+    // Bin edges (0.7 is 0.69999999 as a real), both ends, and two entries from a trainer that sends none.
+    const values = [0, 0.05, 0.1, 0.7, 0.7, 0.95, 1, undefined, undefined, 0.5];
+    const uncertaintyOf = (i: number) => values[i % values.length];
+    const entries = all.map((r, i) => ({ itemId: r.id, score: 100 - i, predicted: 'dog', confidence: 0.5, ...(uncertaintyOf(i) === undefined ? {} : { uncertainty: uncertaintyOf(i) }) }));
+    await s.training.uploadChunk(s.worker, job.id, { index: 0, total: 2, entries: entries.slice(0, 10) });
+    await s.training.uploadChunk(s.worker, job.id, { index: 1, total: 2, entries: entries.slice(10) });
+    await s.training.complete(s.worker, job.id, { labelCount: 5, backend: 'test', model: 'm', strategy: 'margin', metrics, chunks: 2 });
+
+    const stored = await database.db.select({ itemId: rankingEntries.itemId, uncertainty: rankingEntries.uncertainty }).from(rankingEntries);
+    expect(new Map(stored.map((r) => [r.itemId, r.uncertainty]))).toEqual(new Map(all.map((r, i) => [r.id, uncertaintyOf(i) ?? null])));
+
+    const status = await s.training.status(SYSTEM, s.project.id);
+    const expected = { bins: new Array(10).fill(0), unknown: 0 };
+    all.forEach((r, i) => {
+      if (r.status !== 'open') return;
+      const u = uncertaintyOf(i);
+      if (u === undefined) expected.unknown++;
+      else expected.bins[Math.min(9, Math.floor(Math.round(u * 100) / 10))]++;
+    });
+    expect(expected.bins.reduce((a, b) => a + b, 0) + expected.unknown).toBe(15); // the 15 open items, the 5 labeled left out
+    expect(status.uncertainty).toEqual(expected);
+    const index = new Map(all.map((r, i) => [r.id, i]));
+    expect(status.next.length).toBeGreaterThan(0);
+    for (const n of status.next) expect(n.uncertainty).toBe(uncertaintyOf(index.get(n.itemId)!) ?? null);
+  });
+
   it('refuses to complete with a chunk missing, and changes nothing', async () => {
     const s = await setup({ n: 20, labeled: 5 });
     await s.training.maybeEnqueue(s.project.id);
@@ -125,6 +156,8 @@ describe.each(DATABASE_KINDS)('training jobs and rankings on %s', (kind) => {
       .rejects.toMatchObject({ message: expect.stringMatching(/not a class/) });
     await expect(s.training.complete(s.worker, job.id, { labelCount: 5, backend: 't', model: 'm', strategy: 's', metrics: null, chunks: 1 }))
       .rejects.toMatchObject({ message: expect.stringMatching(/no uploaded ranking/) });
+    expect(await database.db.select().from(rankingEntries)).toEqual([]);
+    expect((await s.training.status(SYSTEM, s.project.id)).uncertainty).toBeNull();
   });
 
   it('spreads holdout items through a ranking instead of leaving them last', async () => {

@@ -8,6 +8,7 @@ import { JobStatus } from '@/components/model/JobStatus';
 import { LearningCurve } from '@/components/model/LearningCurve';
 import { LiveRefresh } from '@/components/model/LiveRefresh';
 import { NextItems } from '@/components/model/NextItems';
+import { UncertaintyHistogram } from '@/components/model/UncertaintyHistogram';
 import { fixed, holdoutMetrics, labelsBehind, percent, plural, type ModelStatus } from '@/components/model/status';
 
 export const dynamic = 'force-dynamic';
@@ -92,6 +93,13 @@ export default async function ModelPage({ params }: { params: Promise<{ projectI
         <h2>What the model asks next</h2>
         <NextItems next={status.next} hasRanking={ranking !== null} />
       </section>
+
+      {status.uncertainty && (
+        <section className="card" data-testid="model-uncertainty">
+          <h2>How unsure the model is about the open items</h2>
+          <UncertaintyHistogram histogram={status.uncertainty} id={`uncertainty-${id}`} />
+        </section>
+      )}
     </div>
   );
 }

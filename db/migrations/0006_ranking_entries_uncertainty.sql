@@ -1,0 +1,1 @@
+ALTER TABLE "ranking_entries" ADD COLUMN "uncertainty" real;
