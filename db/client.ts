@@ -20,6 +20,21 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** A checked-out Postgres connection, as much of pg's PoolClient as a hand-run transaction needs. */
+export interface PooledClient {
+  query(text: string): Promise<unknown>;
+  release(destroy?: boolean | Error): void;
+}
+
+/** The pg pool behind a Postgres `Db` (PGlite has none): for transactions whose first statements travel in one message. */
+export interface PoolAccess {
+  connect(): Promise<PooledClient>;
+  /** A `Db` whose every statement runs on this one connection. */
+  wrap(client: PooledClient): Db;
+}
+const pools = new WeakMap<Db, PoolAccess>();
+export const poolOf = (db: Db): PoolAccess | undefined => pools.get(db);
+
 export const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 export interface DatabaseOptions {
@@ -51,6 +66,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     });
     client.release();
     const db = drizzle(pool, { schema }) as unknown as Db;
+    pools.set(db, { connect: () => pool.connect(), wrap: (client) => drizzle(client as unknown as import('pg').PoolClient, { schema }) as unknown as Db });
     return { db, kind: 'postgres', where: redact(opts.url), close: () => pool.end() };
   }
   const dataDir = opts.dataDir ?? './.tandem/db';

@@ -1,4 +1,6 @@
-import { and, eq, notInArray, sql } from 'drizzle-orm';
+import { and, eq, notInArray, sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { Opening } from '../locked-transaction';
 import type { Executor } from '../client';
 import { items, leases } from '../schema';
 
@@ -30,8 +32,27 @@ export async function lockAnnotatorQueue(db: Executor, projectId: number, userId
  * different orders would deadlock (40P01). No sweeper is needed for correctness.
  */
 export async function expireAndRenewLeases(db: Executor, projectId: number, userId: number, now: Date, expiresAt: Date): Promise<LeasedItem[]> {
+  return leasedRows(await db.execute(expireAndRenewSql(projectId, userId, now, expiresAt)));
+}
+
+/**
+ * `expireAndRenewLeases` as a locked transaction's opening statement (db/locked-transaction.ts):
+ * on Postgres it goes with `BEGIN` and the annotator's lock in one message, its values written
+ * into the text by drizzle's inlining (two integers and two ISO timestamps this process made).
+ */
+export function expireAndRenewOpening(projectId: number, userId: number, now: Date, expiresAt: Date): Opening<LeasedItem[]> {
+  return {
+    text: dialect.sqlToQuery(expireAndRenewSql(projectId, userId, now, expiresAt).inlineParams()).sql,
+    read: (rows) => leasedRows({ rows }),
+    run: (tx) => expireAndRenewLeases(tx, projectId, userId, now, expiresAt),
+  };
+}
+const dialect = new PgDialect();
+
+function expireAndRenewSql(projectId: number, userId: number, now: Date, expiresAt: Date): SQL {
+  if (!Number.isSafeInteger(projectId) || !Number.isSafeInteger(userId)) throw new RangeError(`project and user ids must be integers, got ${projectId}, ${userId}`);
   const t = now.toISOString();
-  const res = await db.execute(sql`
+  return sql`
     with stale as (
       select id from ${leases}
       where project_id = ${projectId} and state = 'active' and expires_at < ${t}::timestamptz
@@ -44,8 +65,7 @@ export async function expireAndRenewLeases(db: Executor, projectId: number, user
       returning id, item_id, stream, expires_at)
     select r.id, r.item_id, r.stream, r.expires_at, i.width, i.height
     from r join ${items} i on i.id = r.item_id
-    order by (r.stream = 'redo') desc, r.id`);
-  return leasedRows(res);
+    order by (r.stream = 'redo') desc, r.id`;
 }
 
 type LeasedRow = { id: unknown; item_id: unknown; stream: string; expires_at: Date | string; width: number | null; height: number | null };

@@ -1,5 +1,6 @@
-import type { Db, Tx } from '../../db/client';
-import { endLease, expireAndRenewLeases, findLease, lockAnnotatorQueue, releaseLeasesExcept, type LeasedItem } from '../../db/queries/leases';
+import type { Db, Executor, Tx } from '../../db/client';
+import { lockedTransaction } from '../../db/locked-transaction';
+import { endLease, expireAndRenewOpening, findLease, lockAnnotatorQueue, releaseLeasesExcept, type LeasedItem } from '../../db/queries/leases';
 import {
   deletePins, leaseChosenItems, lockProjectBudget, readBudgetUsage, readClaimState, type LeaseChoice, type LeaseClaimKind,
 } from '../../db/queries/queue-state';
@@ -130,7 +131,10 @@ export function createQueueService(db: Db, opts: QueueOptions) {
         // its annotator lock and a pooled connection only for the few statements that make the
         // leases safe, not while Node computes (50 claims at once queued on that before).
         const plan = await planClaim(p, project, settings, view, held, reserved, lap);
-        const result = await db.transaction((tx) => commitClaim(tx, p, project, settings, view, held, plan, reserved));
+        const t = now();
+        const expiresAt = new Date(t.getTime() + opts.leaseSeconds * 1000);
+        const result = await lockedTransaction(db, projectId, p.userId, expireAndRenewOpening(projectId, p.userId, t, expiresAt),
+          (tx, mine) => commitClaim(tx, p, project, settings, view, held, plan, reserved, mine, expiresAt));
         lap('commit');
         return result;
       } catch (e) {
@@ -236,17 +240,17 @@ export function createQueueService(db: Db, opts: QueueOptions) {
   }
 
   /**
-   * The claim's transaction: the annotator's lock (two tabs never both top up), expired leases
-   * back to the pool, the caller's open leases renewed (the heartbeat), the budget (under the
+   * The claim's transaction, after its opening (one message on Postgres, see `lockedTransaction`):
+   * the annotator's lock (two tabs never both top up), expired leases back to the pool, the
+   * caller's open leases renewed (the heartbeat, `mine`). Then the budget (under the
    * project's lock when a project budget is set), then the planned items locked FOR UPDATE SKIP
    * LOCKED and checked once more; only the slots whose rows were lost are dealt again here.
    */
-  async function commitClaim(tx: Tx, p: Principal, project: ProjectRow, settings: ReturnType<typeof projectQueueSettings>, view: PoolView, held: number, plan: Plan, reserved: number[]): Promise<ClaimResult> {
+  async function commitClaim(
+    tx: Executor, p: Principal, project: ProjectRow, settings: ReturnType<typeof projectQueueSettings>, view: PoolView, held: number, plan: Plan,
+    reserved: number[], mine: LeasedItem[], expiresAt: Date,
+  ): Promise<ClaimResult> {
     const projectId = project.id;
-    const t = now();
-    const expiresAt = new Date(t.getTime() + opts.leaseSeconds * 1000);
-    await lockAnnotatorQueue(tx, projectId, p.userId);
-    const mine = await expireAndRenewLeases(tx, projectId, p.userId, t, expiresAt);
     const { mode, main } = plan;
     const answer = (leases: LeasedItem[], state: QueueState, message: string | null): ClaimResult => ({ leases: leases.map((l) => shown(l, main)), queue: { state, message } });
 

@@ -1,0 +1,83 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { poolOf, type Database } from '../../db/client';
+import { lockedTransaction, type Opening } from '../../db/locked-transaction';
+import { DATABASE_KINDS, dbLabel, openTestDatabase } from '../fixtures/database';
+
+const rowsOf = (res: unknown) => (res as { rows: { n: number }[] }).rows;
+/** How many probe rows the opening statement saw. */
+const countProbes: Opening<number> = {
+  text: 'select count(*)::int as n from probe',
+  read: (rows) => (rows as { n: number }[])[0].n,
+  run: async (tx) => rowsOf(await tx.execute(sql`select count(*)::int as n from probe`))[0].n,
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(DATABASE_KINDS)('lockedTransaction %s', (kind) => {
+  let database: Database;
+  beforeEach(async () => {
+    database = await openTestDatabase(kind);
+    await database.db.execute(sql`create table probe (id serial primary key, note text)`);
+  });
+  afterEach(async () => { await database.close(); });
+
+  it(`opens after the lock is granted, so its opening sees what the lock's last holder committed (${dbLabel(kind)})`, async () => {
+    const order: string[] = [];
+    const first = lockedTransaction(database.db, 7, 1, countProbes, async (tx, seen) => {
+      order.push(`first saw ${seen}`);
+      await tx.execute(sql`insert into probe (note) values ('first')`);
+      await sleep(150);
+      return seen;
+    });
+    await sleep(30);
+    const second = lockedTransaction(database.db, 7, 1, countProbes, async (_tx, seen) => {
+      order.push(`second saw ${seen}`);
+      return seen;
+    });
+    expect(await Promise.all([first, second])).toEqual([0, 1]);
+    expect(order).toEqual(['first saw 0', 'second saw 1']);
+  });
+
+  it(`does not wait for a holder of other keys (${dbLabel(kind)})`, async () => {
+    // PGlite runs one statement at a time in this process: there two transactions cannot overlap at all.
+    if (kind === 'pglite') return;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const holder = lockedTransaction(database.db, 7, 1, countProbes, async (tx) => {
+      await tx.execute(sql`insert into probe (note) values ('holder')`);
+      await gate;
+    });
+    await sleep(30);
+    const other = await lockedTransaction(database.db, 7, 2, countProbes, async (_tx, seen) => seen);
+    expect(other).toBe(0);
+    release();
+    await holder;
+  });
+
+  it(`rolls back on an error, passes the error on, and leaves the lock and the connection usable (${dbLabel(kind)})`, async () => {
+    await expect(lockedTransaction(database.db, 7, 1, countProbes, async (tx) => {
+      await tx.execute(sql`insert into probe (note) values ('lost')`);
+      throw new Error('the work failed');
+    })).rejects.toThrow('the work failed');
+    // A failed statement aborts the transaction; the rollback still ends it cleanly.
+    await expect(lockedTransaction(database.db, 7, 1, countProbes, async (tx) => {
+      await tx.execute(sql`insert into probe (id, note) values (1, 'a'), (1, 'b')`);
+    })).rejects.toThrow();
+    const seen = await lockedTransaction(database.db, 7, 1, countProbes, async (tx, n) => {
+      await tx.execute(sql`insert into probe (note) values ('kept')`);
+      return n;
+    });
+    expect(seen).toBe(0);
+    expect(rowsOf(await database.db.execute(sql`select count(*)::int as n from probe`))[0].n).toBe(1);
+  });
+
+  it(`takes the one-message path on Postgres and drizzle's own transaction on PGlite (${dbLabel(kind)})`, async () => {
+    expect(poolOf(database.db) !== undefined).toBe(kind === 'postgres');
+  });
+
+  it(`refuses keys that are not 32-bit integers before touching the database (${dbLabel(kind)})`, async () => {
+    for (const [a, b] of [[1.5, 1], [1, 2 ** 31], [Number.NaN, 1]]) {
+      await expect(lockedTransaction(database.db, a, b, countProbes, async () => 0)).rejects.toThrow(RangeError);
+    }
+  });
+});
