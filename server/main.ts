@@ -14,6 +14,7 @@ import { createMediaStore } from './media';
 import { setRuntime, type Runtime } from './runtime';
 import { createServices } from './services';
 import { createProgressBroadcaster, projectRoom, setupSockets } from './realtime/sockets';
+import { spacedPerProject } from './spaced';
 import { setupWorkerSockets } from './realtime/worker-socket';
 import { createYjsEndpoint } from './realtime/yjs';
 import { ensureBuild } from './build';
@@ -56,6 +57,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
     log.info({ database: database.kind, where: database.where }, 'database ready');
     const media = createMediaStore(mediaDir(config));
     const progress = createProgressBroadcaster(() => io, createProgressCounts(database.db), log);
+    // Whether a retrain is due and whether the budget is spent: both count labels, so a burst of
+    // labels asks once (the claim enforces the budget itself; this only says "spent" to the room).
+    const labelChecks = spacedPerProject(async (pid) => {
+      await Promise.all([
+        services.training.maybeEnqueue(pid).catch((err) => log.warn({ err, projectId: pid }, 'retrain trigger failed')),
+        services.queueControls.checkBudget(pid).catch((err) => log.warn({ err, projectId: pid }, 'budget check failed')),
+      ]);
+    }, { log, what: 'label checks', everyMs: 100 });
     const services = createServices(database.db, {
       leaseSeconds: config.leaseSeconds,
       media,
@@ -63,8 +72,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       events: {
         onProgress: (pid) => {
           progress.changed(pid);
-          void services.training.maybeEnqueue(pid).catch((err) => log.warn({ err }, 'retrain trigger failed'));
-          void services.queueControls.checkBudget(pid).catch((err) => log.warn({ err, projectId: pid }, 'budget check failed'));
+          labelChecks.changed(pid);
         },
       },
       // Lead and admin changes, and the server's stops, reach open pages live.
@@ -162,6 +170,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       clearInterval(tick);
       await trainer?.stop();
       progress.stop();
+      labelChecks.stop();
       // In-flight requests finish (a label being committed is acknowledged); new ones are refused.
       const drained = new Promise<void>((r) => server.once('close', () => r()));
       server.close();

@@ -5,6 +5,7 @@ import type { Logger } from '../log';
 import type { Services } from '../services';
 import type { Principal } from '../services/access';
 import { socketHandler } from './handlers';
+import { spacedPerProject } from '../spaced';
 
 export const projectRoom = (projectId: number) => `project:${projectId}`;
 
@@ -46,29 +47,8 @@ export function setupSockets(io: SocketServer, deps: { services: Services; secre
  * last duration: counting never takes more than that share of the time.
  */
 export function createProgressBroadcaster(io: () => SocketServer | undefined, count: (projectId: number) => Promise<unknown>, log: Logger, everyMs = 250, costShare = 0.05) {
-  const pending = new Map<number, NodeJS.Timeout>();
-  const notBefore = new Map<number, number>();
-  return {
-    changed(projectId: number) {
-      if (pending.has(projectId)) return;
-      const wait = Math.max(everyMs, (notBefore.get(projectId) ?? 0) - Date.now());
-      pending.set(projectId, setTimeout(async () => {
-        pending.delete(projectId);
-        const started = Date.now();
-        try {
-          const server = io();
-          if (server) server.to(projectRoom(projectId)).emit('progress', { projectId, ...(await count(projectId) as object) });
-        } catch (e) {
-          log.warn({ err: e, projectId }, 'progress broadcast failed');
-        } finally {
-          const took = Date.now() - started;
-          notBefore.set(projectId, Date.now() + took / costShare);
-        }
-      }, wait));
-    },
-    stop() {
-      for (const t of pending.values()) clearTimeout(t);
-      pending.clear();
-    },
-  };
+  return spacedPerProject(async (projectId) => {
+    const server = io();
+    if (server) server.to(projectRoom(projectId)).emit('progress', { projectId, ...(await count(projectId) as object) });
+  }, { log, what: 'progress broadcast', everyMs, costShare });
 }
