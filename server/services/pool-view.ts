@@ -224,6 +224,10 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
 
   return {
     get,
+    /** The view last built for the project, current or not, without asking the database (a claim's head start). */
+    latest(projectId: number): PoolView | undefined {
+      return entries.get(projectId)?.current;
+    },
     /** A ranking was applied or items imported: the next claim asks the database again. */
     changed(projectId: number) {
       signatures.delete(projectId);

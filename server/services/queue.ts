@@ -2,7 +2,7 @@ import type { Db, Executor, Tx } from '../../db/client';
 import { lockedTransaction } from '../../db/locked-transaction';
 import { endLease, expireAndRenewOpening, findLease, lockAnnotatorQueue, releaseLeasesExcept, type LeasedItem } from '../../db/queries/leases';
 import {
-  deletePins, leaseChosenItems, lockProjectBudget, readBudgetUsage, readClaimState, type LeaseChoice, type LeaseClaimKind,
+  deletePins, leaseChosenItems, lockProjectBudget, readBudgetUsage, readClaimState, type ClaimState, type LeaseChoice, type LeaseClaimKind,
 } from '../../db/queries/queue-state';
 import type { ProjectRow } from '../../db/queries/projects';
 import { uncertaintyTrusted } from '../../lib/al/coldstart';
@@ -119,6 +119,17 @@ export function createQueueService(db: Db, opts: QueueOptions) {
       if (timing) timing[name] = (timing[name] ?? 0) + at - t;
       t = at;
     };
+    // The claim's reads start with the access check, not after it: one round trip instead of
+    // three in a row. Nothing read is used, and nothing is written, unless the check passes.
+    const early = views.latest(projectId);
+    const ahead: Reads = {
+      state: readClaimState(db, projectId, p.userId, HISTORY, now()),
+      book: early ? { view: early, refresh: early.book.refresh(db) } : undefined,
+    };
+    // Whoever awaits them still gets their errors; a read no one awaits (access denied, a paused
+    // project, a replaced view) must not become an unhandled rejection.
+    ahead.state.catch(() => {});
+    ahead.book?.refresh.catch(() => {});
     const { project } = await requireProject(db, p, projectId, 'project.label');
     const held = Math.min(Math.max(hold, 1), MAX_HELD);
     const settings = projectQueueSettings(project);
@@ -130,7 +141,8 @@ export function createQueueService(db: Db, opts: QueueOptions) {
         // The deal runs before the transaction, on a connection it does not keep: a claim holds
         // its annotator lock and a pooled connection only for the few statements that make the
         // leases safe, not while Node computes (50 claims at once queued on that before).
-        const plan = await planClaim(p, project, settings, view, held, reserved, lap);
+        // A retry reads again: what a lost race changed is what it needs to see.
+        const plan = await planClaim(p, project, settings, view, held, reserved, lap, attempt === 0 ? ahead : undefined);
         const t = now();
         const expiresAt = new Date(t.getTime() + opts.leaseSeconds * 1000);
         const result = await lockedTransaction(db, projectId, p.userId, expireAndRenewOpening(projectId, p.userId, t, expiresAt),
@@ -158,15 +170,23 @@ export function createQueueService(db: Db, opts: QueueOptions) {
    * here is trusted by the commit: it locks the annotator, renews, checks the budget, and
    * asks the database once more whether each chosen item may still be leased.
    */
-  async function planClaim(p: Principal, project: ProjectRow, settings: ReturnType<typeof projectQueueSettings>, view: PoolView, held: number, reserved: number[], lap: (name: keyof ClaimPhases) => void = () => {}): Promise<Plan> {
+  async function planClaim(
+    p: Principal, project: ProjectRow, settings: ReturnType<typeof projectQueueSettings>, view: PoolView, held: number, reserved: number[],
+    lap: (name: keyof ClaimPhases) => void = () => {}, ahead?: Reads,
+  ): Promise<Plan> {
     const projectId = project.id;
     const mode = dealMode(project, settings.stopping);
     const isTrusted = trusted(view, project.classes);
     const main: MainKind = view.ranking && isTrusted ? 'uncertain' : 'cold';
     if (mode.kind === 'paused' || mode.kind === 'stopped') return { mode, main, deal: null };
 
-    // Two reads at once on two pooled connections: the claim waits for one round trip, not two.
-    const [, me] = await Promise.all([view.book.refresh(db), readClaimState(db, projectId, p.userId, HISTORY, now())]);
+    // Two reads at once on two pooled connections (started with the access check when the claim
+    // could): the claim waits for one round trip, not two. A refresh of a view that has since been
+    // replaced is done again on the new one.
+    const [, me] = await Promise.all([
+      ahead?.book?.view === view ? ahead.book.refresh : view.book.refresh(db),
+      ahead?.state ?? readClaimState(db, projectId, p.userId, HISTORY, now()),
+    ]);
     lap('read');
     const controls = splitControls(me.controls.map((r) => ({ item: indexOf(view, r.itemId), action: r.action })).filter((r) => r.item >= 0));
     const heldItems: number[] = [];
@@ -366,6 +386,12 @@ export function createQueueService(db: Db, opts: QueueOptions) {
   const poolChanged = (projectId: number) => views.changed(projectId);
 
   return { claim, claimBatch, skip, release, poolChanged };
+}
+
+/** Reads a claim started before its access check finished (see claimBatch). */
+interface Reads {
+  state: Promise<ClaimState>;
+  book?: { view: PoolView; refresh: Promise<void> };
 }
 
 /** A claim's plan: the mode, and the deal made before the transaction (none when paused or stopped). */
