@@ -1,6 +1,6 @@
 import { and, eq, notInArray, sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import type { Opening } from '../locked-transaction';
+import type { Opening } from '../transactions';
 import type { Executor } from '../client';
 import { items, leases } from '../schema';
 

@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { leases } from '../../db/schema';
+import { commitLabel, leaseLockOpening } from '../../db/queries/label-commit';
+import { openedTransaction } from '../../db/transactions';
 import { findByClientKey, findLastLiveLabel, hasLiveLabel, insertAnnotation, setItemStatus, countLiveLabelsOfUser } from '../../db/queries/annotations';
-import { endLease, findActiveLeaseOfItem, findLease, insertLeases, type LeasedItem } from '../../db/queries/leases';
+import { insertLeases, type LeasedItem } from '../../db/queries/leases';
 import { countProjectItems } from '../../db/queries/projects';
 import { TandemError } from '../../lib/errors';
 import type { SubmitLabel } from '../../lib/protocol/labeling';
@@ -35,31 +35,23 @@ export function createLabelService(db: Db, opts: { leaseSeconds: number; events?
       throw new TandemError('bad_request', `label "${input.label}" is not a class of this project (${project.classes.join(', ')})`);
     }
     try {
-      const result = await db.transaction(async (tx) => {
-        // Lock the lease row first: a retry racing the original waits here until the original commits,
-        // and only then looks for the client key, so it finds the stored label instead of a completed
-        // lease (read committed: each statement sees what committed before it started).
-        await tx.select({ id: leases.id }).from(leases).where(eq(leases.id, input.leaseId)).for('update');
-        const seen = await findByClientKey(tx, p.userId, input.clientKey);
-        if (seen) return { annotationId: seen.id, duplicate: true };
-        const lease = await findLease(tx, input.leaseId);
+      // Lock the lease row first (the opening): a retry racing the original waits until the original
+      // commits, and only then looks for the client key, so it finds the stored label. Then the checks
+      // and writes are one statement: on Postgres the whole label is three round trips.
+      const result = await openedTransaction(db, leaseLockOpening(input.leaseId), async (tx) => {
+        const r = await commitLabel(tx, {
+          projectId, itemId: input.itemId, userId: p.userId, leaseId: input.leaseId, clientKey: input.clientKey, label: input.label, now: now(),
+        });
+        if (r.seen !== null) return { annotationId: r.seen, duplicate: true };
+        const lease = r.lease;
         if (!lease || lease.projectId !== projectId || lease.userId !== p.userId || lease.itemId !== input.itemId) {
           throw new TandemError('not_found', `lease ${input.leaseId} for item ${input.itemId} is not yours in project ${projectId}`);
         }
-        if (lease.state !== 'active') {
-          // The lease lapsed (a long pause, a lost connection). Keep the work if nobody else took the item since.
-          const other = await findActiveLeaseOfItem(tx, input.itemId);
-          if (other || lease.state === 'completed') {
-            throw new TandemError('lease_expired', `item ${input.itemId} was handed to someone else after your lease ${lease.state}; your label was not stored`);
-          }
+        if (r.stored === null) {
+          // The lease lapsed (a long pause, a lost connection) and someone else took the item since, or it was completed.
+          throw new TandemError('lease_expired', `item ${input.itemId} was handed to someone else after your lease ${lease.state}; your label was not stored`);
         }
-        const a = await insertAnnotation(tx, {
-          projectId, itemId: input.itemId, userId: p.userId, action: 'label', payload: { label: input.label },
-          source: 'human', leaseId: lease.id, clientKey: input.clientKey,
-        });
-        if (lease.state === 'active') await endLease(tx, lease.id, 'completed', now());
-        await setItemStatus(tx, input.itemId, 'labeled');
-        return { annotationId: a.id, duplicate: false };
+        return { annotationId: r.stored, duplicate: false };
       });
       if (!result.duplicate) opts.events?.onProgress?.(projectId);
       return result;

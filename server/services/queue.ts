@@ -1,5 +1,5 @@
 import type { Db, Executor, Tx } from '../../db/client';
-import { lockedTransaction } from '../../db/locked-transaction';
+import { lockedTransaction } from '../../db/transactions';
 import { endLease, expireAndRenewOpening, findLease, lockAnnotatorQueue, releaseLeasesExcept, type LeasedItem } from '../../db/queries/leases';
 import {
   deletePins, leaseChosenItems, lockProjectBudget, readBudgetUsage, readClaimState, type ClaimState, type LeaseChoice, type LeaseClaimKind,

@@ -77,6 +77,25 @@ describe.each(DATABASE_KINDS)('label service on %s', (kind) => {
       .rejects.toMatchObject({ code: 'lease_expired' });
   });
 
+  it('refuses a second label on a completed lease under a new client key, storing nothing', async () => {
+    const { services, project, annotators } = await buildProject(database.db, { n: 1 });
+    const [l] = await services.queue.claim(annotators[0], project.id, 1);
+    await services.labels.submit(annotators[0], project.id, { leaseId: l.leaseId, itemId: l.itemId, label: 'cat', clientKey: 'done-key-1' });
+    await expect(services.labels.submit(annotators[0], project.id, { leaseId: l.leaseId, itemId: l.itemId, label: 'dog', clientKey: 'done-key-2' }))
+      .rejects.toMatchObject({ code: 'lease_expired' });
+    expect((await listCurrentLabels(database.db, project.id)).map((c) => c.label)).toEqual(['cat']);
+  });
+
+  it('refuses a lease that does not exist, or one for another item, storing nothing', async () => {
+    const { services, project, annotators } = await buildProject(database.db, { n: 2 });
+    const [l] = await services.queue.claim(annotators[0], project.id, 1);
+    await expect(services.labels.submit(annotators[0], project.id, { leaseId: l.leaseId + 1000, itemId: l.itemId, label: 'cat', clientKey: 'ghost-key-1' }))
+      .rejects.toMatchObject({ code: 'not_found' });
+    await expect(services.labels.submit(annotators[0], project.id, { leaseId: l.leaseId, itemId: l.itemId + 1, label: 'cat', clientKey: 'ghost-key-2' }))
+      .rejects.toMatchObject({ code: 'not_found' });
+    expect(await listCurrentLabels(database.db, project.id)).toEqual([]);
+  });
+
   it('undo takes back the newest label and hands the item straight back', async () => {
     const { services, project, annotators } = await buildProject(database.db, { n: 5 });
     const me = annotators[0];

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { poolOf, type Database } from '../../db/client';
-import { lockedTransaction, type Opening } from '../../db/locked-transaction';
+import { lockedTransaction, type Opening } from '../../db/transactions';
 import { DATABASE_KINDS, dbLabel, openTestDatabase } from '../fixtures/database';
 
 const rowsOf = (res: unknown) => (res as { rows: { n: number }[] }).rows;

@@ -1,0 +1,87 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Executor } from '../client';
+import { annotations, items, leases } from '../schema';
+import type { Opening } from '../transactions';
+
+/**
+ * A label's transaction opens by locking its lease row: a retry racing the original waits there
+ * until the original commits, and only then looks for its client key (read committed: the next
+ * statement sees what committed before it started), so it finds the stored label instead of a
+ * completed lease. On Postgres the lock goes with `BEGIN` (db/transactions.ts).
+ */
+export function leaseLockOpening(leaseId: number): Opening<void> {
+  if (!Number.isSafeInteger(leaseId)) throw new RangeError(`lease id must be an integer, got ${leaseId}`);
+  return {
+    // A checked integer: nothing user-supplied is spliced into the text.
+    text: `select id from leases where id = ${leaseId} for update`,
+    read: () => undefined,
+    run: async (tx) => { await tx.select({ id: leases.id }).from(leases).where(eq(leases.id, leaseId)).for('update'); },
+  };
+}
+
+export interface LabelCommit {
+  projectId: number;
+  itemId: number;
+  userId: number;
+  leaseId: number;
+  clientKey: string;
+  label: string;
+  now: Date;
+}
+
+/** What `commitLabel` found and did; `stored` is the new annotation, when it stored one. */
+export interface LabelCommitResult {
+  /** An annotation the same client key already stored (a retried submit). */
+  seen: number | null;
+  stored: number | null;
+  /** The lease as it stood (null: no such lease). */
+  lease: { projectId: number; userId: number | null; itemId: number; state: string } | null;
+  /** Another active lease holds the item (asked for a lapsed lease). */
+  itemHeld: boolean;
+}
+
+/**
+ * After the lease lock, a label's checks and writes in one statement: the client key looked up
+ * (a retry gets the first result), the lease checked (the caller's, for this item, in this
+ * project; a lapsed lease still counts if nobody else took the item since and it was not
+ * completed), then the annotation inserted, the lease completed and the item marked labeled —
+ * each write only when the insert happened. The caller turns a refusal into its error.
+ */
+export async function commitLabel(tx: Executor, c: LabelCommit): Promise<LabelCommitResult> {
+  const res = await tx.execute(sql`
+    with seen as (
+      select id from ${annotations} where user_id = ${c.userId} and client_key = ${c.clientKey} limit 1),
+    l as (
+      select id, project_id, item_id, user_id, state from ${leases} where id = ${c.leaseId}),
+    held as (
+      select exists (select 1 from ${leases} o where o.item_id = ${c.itemId} and o.state = 'active' and o.id <> ${c.leaseId}) as v),
+    ok as (
+      select l.id, l.state from l
+      where not exists (select 1 from seen)
+        and l.project_id = ${c.projectId} and l.user_id = ${c.userId} and l.item_id = ${c.itemId}
+        and (l.state = 'active' or (l.state <> 'completed' and not (select v from held)))),
+    ins as (
+      insert into ${annotations} (project_id, item_id, user_id, action, payload, source, lease_id, client_key)
+      select ${c.projectId}, ${c.itemId}, ${c.userId}, 'label', ${JSON.stringify({ label: c.label })}::jsonb, 'human', ok.id, ${c.clientKey} from ok
+      returning id),
+    ended as (
+      update ${leases} set state = 'completed', ended_at = ${c.now.toISOString()}::timestamptz
+      where id in (select id from ok where state = 'active') and exists (select 1 from ins)
+      returning id),
+    marked as (
+      update ${items} set status = 'labeled' where id = ${c.itemId} and exists (select 1 from ins)
+      returning id)
+    select (select id from seen) as seen_id, (select id from ins) as new_id,
+           l.project_id, l.user_id, l.item_id, l.state, (select v from held) as held
+    from (select 1) one left join l on true`);
+  const [r] = (res as { rows: Record<string, unknown>[] }).rows;
+  const id = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    seen: id(r.seen_id),
+    stored: id(r.new_id),
+    lease: r.state === null || r.state === undefined ? null : {
+      projectId: Number(r.project_id), userId: id(r.user_id), itemId: Number(r.item_id), state: String(r.state),
+    },
+    itemHeld: r.held === true,
+  };
+}
