@@ -12,6 +12,7 @@ function recordingIo() {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// Its spacing (a share of the time, never overlapping) is spacedPerProject's: tests/server/spaced.test.ts.
 describe('the progress broadcaster', () => {
   it('sends one count for a burst of changes', async () => {
     const { sent, io } = recordingIo();
@@ -22,19 +23,6 @@ describe('the progress broadcaster', () => {
     b.stop();
     expect(counts).toBe(1);
     expect(sent).toEqual([expect.objectContaining({ room: 'project:1', event: 'progress' })]);
-  });
-
-  it('spaces counts out so that a slow count takes at most its share of the time', async () => {
-    const { sent, io } = recordingIo();
-    // A count of 30 ms at a 10% share: the next one no sooner than 300 ms after it ended.
-    const b = createProgressBroadcaster(io, async () => { await sleep(30); return {}; }, createLogger('silent', 'test'), 10, 0.1);
-    b.changed(1);
-    await sleep(60);
-    b.changed(1);
-    await sleep(900);
-    b.stop();
-    expect(sent).toHaveLength(2);
-    expect(sent[1].at - sent[0].at).toBeGreaterThanOrEqual(280);
   });
 
   it('still sends the change that arrived while a count ran', async () => {
