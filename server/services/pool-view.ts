@@ -224,6 +224,13 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
 
   return {
     get,
+    /**
+     * Starts the freshness read `get` will need (when the trusted one is older than its TTL), so a
+     * claim can send it together with its access check instead of after it.
+     */
+    prefetch(projectId: number): void {
+      signatureOf(projectId).catch(() => {});
+    },
     /** The view last built for the project, current or not, without asking the database (a claim's head start). */
     latest(projectId: number): PoolView | undefined {
       return entries.get(projectId)?.current;

@@ -121,6 +121,7 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     };
     // The claim's reads start with the access check, not after it: one round trip instead of
     // three in a row. Nothing read is used, and nothing is written, unless the check passes.
+    views.prefetch(projectId);
     const early = views.latest(projectId);
     const ahead: Reads = {
       state: readClaimState(db, projectId, p.userId, HISTORY, now()),
