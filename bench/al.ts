@@ -22,6 +22,7 @@
  *   BENCH_AL_STRATEGIES=a,b     only these strategies (the auto checks are skipped without auto and random)
  *   BENCH_AL_STARTS=product     only these starts (product, cold)
  *   BENCH_AL_COMMITTEE=bootstrap  BALD and vote entropy on the old bootstrap committee of spreads, to compare
+ *   BENCH_AL_COLD_COMMITTEE=1   BALD and vote entropy from the cold start too (left out by default: see STARTS)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -47,7 +48,10 @@ const STARTS_WANTED = process.env.BENCH_AL_STARTS?.split(',').map((x) => x.trim(
 const STARTS: { name: string; startLabels: number; title: string; strategies: StrategyName[] }[] = [
   { name: 'product', startLabels: 10, title: '10 random labels, then the strategy (as a project starts)', strategies: [...STRATEGIES.slice(0, -1), ...COMMITTEE, 'auto'] },
   // The committee strategies are left out here: with no labels the head is its random initialisation, so its passes say nothing yet, at 2× the cost.
-  { name: 'cold', startLabels: 0, title: 'the strategy picks the first batch itself', strategies: STRATEGIES },
+  {
+    name: 'cold', startLabels: 0, title: 'the strategy picks the first batch itself',
+    strategies: process.env.BENCH_AL_COLD_COMMITTEE === '1' ? [...STRATEGIES.slice(0, -1), ...COMMITTEE, 'auto'] : STRATEGIES,
+  },
 ];
 const TARGET_LABELS = 120;
 const TARGET_RATIO = 2;
