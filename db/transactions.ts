@@ -2,13 +2,14 @@ import { sql } from 'drizzle-orm';
 import { poolOf, type Db, type Executor, type PooledClient } from './client';
 
 /**
- * The statement a locked transaction opens with, in two forms: as text for Postgres, where it
- * travels in one message with `BEGIN` and the lock, so its every value must be one the caller
+ * The statement a transaction opens with, in two forms: as text for Postgres, where it travels
+ * in one message with `BEGIN` (and a locked transaction's lock), so its every value must be one the caller
  * generated and checked (integers, `Date#toISOString`), never user input; and as a drizzle
  * query for PGlite. `read` turns the text form's rows into the same answer.
  */
 export interface Opening<R> {
-  text: string;
+  /** Built only where it is sent (Postgres). */
+  text(): string;
   read(rows: unknown[]): R;
   run(tx: Executor): Promise<R>;
 }
@@ -30,7 +31,7 @@ export async function openedTransaction<R, T>(db: Db, opening: Opening<R>, work:
   try {
     let result: T;
     try {
-      const results = await client.query(`begin; ${opening.text}`);
+      const results = await client.query(`begin; ${opening.text()}`);
       const last = (Array.isArray(results) ? results[results.length - 1] : results) as { rows: unknown[] };
       result = await work(wrapped(access, client), opening.read(last.rows));
     } catch (e) {
@@ -63,7 +64,7 @@ export async function lockedTransaction<R, T>(db: Db, k1: number, k2: number, op
   }
   return openedTransaction(db, {
     // Both keys are checked integers: nothing user-supplied is spliced into the text.
-    text: `select pg_advisory_xact_lock(${k1}::int, ${k2}::int); ${opening.text}`,
+    text: () => `select pg_advisory_xact_lock(${k1}::int, ${k2}::int); ${opening.text()}`,
     read: opening.read,
     run: async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${k1}::int, ${k2}::int)`);

@@ -42,7 +42,7 @@ export async function expireAndRenewLeases(db: Executor, projectId: number, user
  */
 export function expireAndRenewOpening(projectId: number, userId: number, now: Date, expiresAt: Date): Opening<LeasedItem[]> {
   return {
-    text: dialect.sqlToQuery(expireAndRenewSql(projectId, userId, now, expiresAt).inlineParams()).sql,
+    text: () => dialect.sqlToQuery(expireAndRenewSql(projectId, userId, now, expiresAt).inlineParams()).sql,
     read: (rows) => leasedRows({ rows }),
     run: (tx) => expireAndRenewLeases(tx, projectId, userId, now, expiresAt),
   };

@@ -7,7 +7,7 @@ import { DATABASE_KINDS, dbLabel, openTestDatabase } from '../fixtures/database'
 const rowsOf = (res: unknown) => (res as { rows: { n: number }[] }).rows;
 /** How many probe rows the opening statement saw. */
 const countProbes: Opening<number> = {
-  text: 'select count(*)::int as n from probe',
+  text: () => 'select count(*)::int as n from probe',
   read: (rows) => (rows as { n: number }[])[0].n,
   run: async (tx) => rowsOf(await tx.execute(sql`select count(*)::int as n from probe`))[0].n,
 };

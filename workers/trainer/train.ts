@@ -221,7 +221,7 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     }
     t = lap('embeddings', t);
 
-    const entries = rankingChunks(ranked, probs, conf, state.itemIds, job.classes);
+    const entries = rankingChunks(ranked, probs, conf, uncertainty, state.itemIds, job.classes);
     return { entries, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, seconds: (performance.now() - t0) / 1000, phases, model: modelName(ex.model, round), backend: versionBackend(compute, ex.backend), embeddingSpace, embeddingsError } };
   }
 
@@ -231,30 +231,23 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
 /**
  * The ranking as the worker uploads it: chunks of CHUNK entries in rank
  * order, each naming the item, its score, the model's class and confidence,
- * and its uncertainty (1 − margin).
+ * and its uncertainty (lib/al `margin`: 1 − the margin between the top two
+ * classes, meanUncertainty's measure).
  */
-export function rankingChunks(ranked: { order: Int32Array; score: Float32Array }, probs: Probs, conf: Float32Array, itemIds: ArrayLike<number>, classes: string[]): RankingEntry[][] {
+export function rankingChunks(
+  ranked: { order: Int32Array; score: Float32Array }, probs: Probs, conf: Float32Array, uncertainty: Float32Array, itemIds: ArrayLike<number>, classes: string[],
+): RankingEntry[][] {
   const { k } = probs;
+  const clamp = (x: number) => Math.min(1, Math.max(0, x));
   const entries: RankingEntry[][] = [];
   for (let start = 0; start < ranked.order.length; start += CHUNK) {
     const chunk: RankingEntry[] = [];
     for (let j = start; j < Math.min(ranked.order.length, start + CHUNK); j++) {
       const row = ranked.order[j];
-      // The class, and 1 − the margin between the top two (lib/al margin(): meanUncertainty's measure).
       let best = 0;
-      let p1 = probs.data[row * k];
-      let p2 = 0;
-      for (let c = 1; c < k; c++) {
-        const p = probs.data[row * k + c];
-        if (p > p1) {
-          p2 = p1;
-          p1 = p;
-          best = c;
-        } else if (p > p2) p2 = p;
-      }
+      for (let c = 1; c < k; c++) if (probs.data[row * k + c] > probs.data[row * k + best]) best = c;
       chunk.push({
-        itemId: itemIds[row], score: ranked.score[j], predicted: classes[best],
-        confidence: Math.min(1, Math.max(0, conf[row])), uncertainty: Math.min(1, Math.max(0, 1 - (p1 - p2))),
+        itemId: itemIds[row], score: ranked.score[j], predicted: classes[best], confidence: clamp(conf[row]), uncertainty: clamp(uncertainty[row]),
       });
     }
     entries.push(chunk);
