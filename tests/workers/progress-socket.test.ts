@@ -47,7 +47,8 @@ describe('the trainer\'s progress socket', () => {
 
   it('sends a new phase at once and the same phase at most every interval, the latest value winning', async () => {
     const { server, live } = await connected();
-    await waitFor(() => server.events.includes('connect'));
+    // The server sees the connection before this side does, and reports sent before that are dropped.
+    await waitFor(() => live.connected);
     const t0 = Date.now();
     for (let done = 0; done < 10; done++) live.report(7, { phase: 'fetching media', done, total: 10 });
     // The interval's report first (on a loaded machine its timer may fire late), then a new phase.
@@ -65,7 +66,8 @@ describe('the trainer\'s progress socket', () => {
 
   it('lets a new phase supersede a report still waiting for its turn, and drops it when the job ends', async () => {
     const { server, live } = await connected();
-    await waitFor(() => server.events.includes('connect'));
+    // The server sees the connection before this side does, and reports sent before that are dropped.
+    await waitFor(() => live.connected);
     live.report(1, { phase: 'embedding', done: 0, total: 4 });
     live.report(1, { phase: 'embedding', done: 2, total: 4 });
     live.report(1, { phase: 'training', done: 0, total: 4 });
@@ -93,7 +95,8 @@ describe('the trainer\'s progress socket', () => {
 
   it('disconnects cleanly when the worker stops', async () => {
     const { server, live } = await connected();
-    await waitFor(() => server.events.includes('connect'));
+    // The server sees the connection before this side does, and reports sent before that are dropped.
+    await waitFor(() => live.connected);
     live.report(4, { phase: 'training', done: 0, total: 2 });
     await waitFor(() => server.got.length === 1);
     live.report(4, { phase: 'training', done: 1, total: 2 });

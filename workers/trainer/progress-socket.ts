@@ -22,6 +22,8 @@ export interface ProgressSocket {
   finish(jobId: number): void;
   /** Disconnects for good (the worker stops). */
   close(): void;
+  /** Whether reports go out now: the handshake is through on this side (reports before it are dropped). */
+  readonly connected: boolean;
 }
 
 export function openProgressSocket(server: string, token: string, log: Logger, opts: { everyMs?: number; ackTimeoutMs?: number } = {}): ProgressSocket {
@@ -90,6 +92,9 @@ export function openProgressSocket(server: string, token: string, log: Logger, o
     close() {
       for (const id of [...jobs.keys()]) this.finish(id);
       socket.disconnect();
+    },
+    get connected() {
+      return socket.connected;
     },
   };
 }
