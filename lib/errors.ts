@@ -12,6 +12,9 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'lease_expired'
+  | 'too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
   | 'unavailable'
   | 'internal';
 
@@ -26,6 +29,9 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   lease_expired: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
   unavailable: 503,
   internal: 500,
 };
