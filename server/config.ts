@@ -29,6 +29,8 @@ const EnvSchema = z.object({
   TANDEM_RETRAIN_EVERY: z.coerce.number().int().min(1).max(100_000).default(10),
   /** … or this many seconds after the last one, when any label is new. */
   TANDEM_RETRAIN_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
+  /** Largest request body a route reads, in bytes; routes that need more (embedding uploads) say so themselves. */
+  TANDEM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -47,6 +49,7 @@ export interface Config {
   trainer: boolean;
   retrainEvery: number;
   retrainSeconds: number;
+  maxBodyBytes: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -72,6 +75,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trainer: e.TANDEM_TRAINER === '1',
     retrainEvery: e.TANDEM_RETRAIN_EVERY,
     retrainSeconds: e.TANDEM_RETRAIN_SECONDS,
+    maxBodyBytes: e.TANDEM_MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -23,7 +23,11 @@ import { superviseTrainer } from './trainer-process';
 import { SYSTEM } from './services/access';
 import { removeServerLock, writeServerLock } from './cli/lock';
 import { handleHotRoute } from './http/hot-routes';
+import { refuseRequest, screenRequest } from './http/request-guard';
 import { handleCliRequest } from './cli/endpoint';
+
+/** The largest socket.io message (websocket frame or polling body) a client may send. */
+const SOCKET_MAX_MESSAGE_BYTES = 64 * 1024;
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -120,6 +124,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
         if (res.statusCode >= 500) log.warn(entry, 'request failed');
         else log.debug(entry, 'request');
       });
+      const refused = screenRequest(req, config.maxBodyBytes);
+      if (refused) return refuseRequest(res, refused);
       if (req.url?.startsWith('/api/cli/v1')) {
         void handleCliRequest(req, res, runtime);
         return;
@@ -135,7 +141,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
       });
     });
     // socket.io must leave upgrades it does not own alone: the Yjs endpoint shares the port.
-    io = new SocketServer(server, { path: '/socket.io', destroyUpgrade: false, serveClient: false });
+    // Events are small (a project id, a trainer's progress line): a larger frame or polling body is refused by engine.io.
+    io = new SocketServer(server, { path: '/socket.io', destroyUpgrade: false, serveClient: false, maxHttpBufferSize: SOCKET_MAX_MESSAGE_BYTES });
     setupSockets(io, { services, secret: config.authSecret, log });
     setupWorkerSockets(io, { services, log });
     const yjs = createYjsEndpoint({ db: database.db, services, secret: config.authSecret, log });

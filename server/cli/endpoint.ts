@@ -52,7 +52,10 @@ export async function handleCliRequest(req: http.IncomingMessage, res: http.Serv
     let size = 0;
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > MAX_BODY) return fail(res, 400, 'bad_request', 'request too large');
+      if (size > MAX_BODY) {
+        res.setHeader('connection', 'close');
+        return fail(res, 413, 'too_large', `the request body is larger than ${MAX_BODY} bytes`);
+      }
       chunks.push(chunk);
     }
     let json: unknown;

@@ -14,7 +14,7 @@ import { route } from './route';
  * screen plus prefetched ones. Answers the leases and the queue's state (open, paused,
  * stopped, budget, empty) with a message the page can show.
  */
-export const claimRoute = route({ params: ProjectParams, body: ClaimRequest }, async ({ principal, params, body, rt, timing }) => {
+export const claimRoute = route({ params: ProjectParams, body: ClaimRequest, projectAccessFirst: false }, async ({ principal, params, body, rt, timing }) => {
   const phases: ClaimTiming = {};
   const result = await rt.services.queue.claimBatch(principal, params.projectId, body.hold, phases);
   for (const [name, ms] of Object.entries(phases)) timing(name, ms);
@@ -33,7 +33,7 @@ const SubmitLabelWithRefill = SubmitLabel.extend({
 }).strict();
 
 /** Answers only after the label's transaction has committed; the refill never decides the label's fate. */
-export const labelRoute = route({ params: ProjectParams, body: SubmitLabelWithRefill }, async ({ principal, params, body, rt }) => {
+export const labelRoute = route({ params: ProjectParams, body: SubmitLabelWithRefill, projectAccessFirst: false }, async ({ principal, params, body, rt }) => {
   const { hold, ...label } = body;
   const result = await rt.services.labels.submit(principal, params.projectId, label);
   if (hold === undefined) return { ...result, committed: true };

@@ -3,11 +3,22 @@ import { describeZodError, isTandemError, TandemError, type ErrorBody } from '..
 import { runtime, type Runtime } from '../runtime';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { principalFromRequest } from '../auth/principal';
-import type { Principal } from '../services/access';
+import { requireProject, type Principal } from '../services/access';
+import { readBodyText, readNodeBodyText, requireJsonBody } from './request-guard';
 
 interface RouteSpec<P extends ZodType, B extends ZodType> {
   params?: P;
   body?: B;
+  /** Largest body read; the configured default (TANDEM_MAX_BODY_BYTES) unless the route needs more. */
+  maxBodyBytes?: number;
+  /** Also take a text/plain body as JSON: only for what a closing tab sends by beacon (Chromium refuses a JSON beacon). */
+  acceptTextBody?: boolean;
+  /**
+   * Whether the caller must be able to see the project named by `params.projectId` before the
+   * body is read (default true). The hot routes opt out: their handler's access check travels
+   * with the claim's own reads, and a separate one first would cost every label a round trip.
+   */
+  projectAccessFirst?: boolean;
 }
 
 interface RouteContext<P, B> {
@@ -28,16 +39,17 @@ interface RouteInput {
   /** The caller, by the session check of the server that received the request. */
   principal: () => Promise<Principal | null>;
   params: Record<string, string | string[]>;
-  text: () => Promise<string>;
+  /** The body as text, read with at most `limit` bytes (413 past it). */
+  text: (limit: number) => Promise<string>;
+  contentType: string | null;
+  /** Whether the request carries a body at all (a length above zero, or chunked). */
+  hasBody: boolean;
   requestId?: string;
   req?: Request;
 }
 
 /** A route handler for Next.js (`export const POST = …`) that the custom server can also call on a raw Node request (`node`). */
 export type Route = Handler & { node(req: IncomingMessage, res: ServerResponse, params: Record<string, string>): Promise<void> };
-
-/** Largest request body the Node entry reads (labels and claims are a few hundred bytes). */
-const MAX_BODY_BYTES = 1 << 20;
 
 /**
  * Wraps a route handler: checks the session (401), parses path params and
@@ -59,9 +71,15 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
       const auth = `auth;dur=${(performance.now() - authStarted).toFixed(2)}`;
       if (!principal) throw new TandemError('unauthenticated', 'log in first (POST /api/auth/callback/credentials or the /login page)');
       const params = spec.params ? parse(spec.params, input.params, 'path') : {};
+      const projectId = (params as { projectId?: unknown }).projectId;
+      if (spec.body && spec.projectAccessFirst !== false && typeof projectId === 'number') {
+        // A stranger's body is not read at all: membership is cheaper than the body.
+        await requireProject(rt.database.db, principal, projectId, 'project.view');
+      }
       let body: unknown;
+      if (spec.body || input.hasBody) requireJsonBody(input.contentType, input.hasBody, spec.acceptTextBody);
       if (spec.body) {
-        const text = await input.text();
+        const text = await input.text(spec.maxBodyBytes ?? rt.config.maxBodyBytes);
         let json: unknown = {};
         if (text.trim() !== '') {
           try {
@@ -90,33 +108,31 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
   const next: Handler = async (req, ctx) => {
     // Loaded here, not at the top: the custom server imports this module for `node`, and next/headers refuses to load outside Next.
     const { currentUser } = await import('../auth/current');
-    return run({ principal: async () => (await currentUser())?.principal ?? null, params: await ctx.params, text: () => req.text(), requestId: req.headers.get('x-request-id') ?? undefined, req });
+    return run({
+      principal: async () => (await currentUser())?.principal ?? null, params: await ctx.params,
+      text: (limit) => readBodyText(req.body, limit), contentType: req.headers.get('content-type'), hasBody: hasBody(req.headers.get('content-length'), req.headers.get('transfer-encoding')),
+      requestId: req.headers.get('x-request-id') ?? undefined, req,
+    });
   };
   const node = async (req: IncomingMessage, res: ServerResponse, params: Record<string, string>) => {
     const id = req.headers['x-request-id'];
-    const response = await run({ principal: () => principalFromRequest(req, runtime().config.authSecret, runtime().services.users), params, text: () => readBody(req), requestId: typeof id === 'string' ? id : undefined });
+    const response = await run({
+      principal: () => principalFromRequest(req, runtime().config.authSecret, runtime().services.users), params,
+      text: (limit) => readNodeBodyText(req, limit), contentType: req.headers['content-type'] ?? null,
+      hasBody: hasBody(req.headers['content-length'], req.headers['transfer-encoding']), requestId: typeof id === 'string' ? id : undefined,
+    });
     res.statusCode = response.status;
+    // A body left unread (refused before or while reading) is not read on: the connection closes after the answer.
+    if (!req.readableEnded) res.setHeader('connection', 'close');
     response.headers.forEach((value, key) => res.setHeader(key, value));
     res.end(Buffer.from(await response.arrayBuffer()));
   };
   return Object.assign(next, { node });
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    // Past the limit the rest is read and dropped, so the client still gets its 400 (cutting the socket would leave it none).
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(c);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY_BYTES) reject(new TandemError('bad_request', `the request body is over ${MAX_BODY_BYTES >> 20} MB`));
-      else resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', reject);
-  });
+/** Whether a request carries a body: a length above zero, or a chunked one. */
+export function hasBody(contentLength: string | null | undefined, transferEncoding: string | null | undefined): boolean {
+  return (contentLength !== null && contentLength !== undefined && contentLength !== '0') || !!transferEncoding;
 }
 
 function parse<T extends ZodType>(schema: T, value: unknown, where: string): z.infer<T> {

@@ -2,7 +2,8 @@ import { z, type ZodType } from 'zod';
 import { describeZodError, TandemError } from '../../lib/errors';
 import { runtime, type Runtime } from '../runtime';
 import type { WorkerPrincipal } from '../services/training';
-import { errorResponse } from './route';
+import { errorResponse, hasBody } from './route';
+import { readBodyText, requireJsonBody } from './request-guard';
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
 
@@ -11,7 +12,7 @@ type Handler = (req: Request, ctx: { params: Promise<Record<string, string | str
  * worker token instead of a session. Same parsing, same error shape.
  */
 export function workerRoute<P extends ZodType = ZodType<Record<string, never>>, B extends ZodType = ZodType<undefined>, Q extends ZodType = ZodType<undefined>>(
-  spec: { params?: P; body?: B; query?: Q },
+  spec: { params?: P; body?: B; query?: Q; /** Largest body read; the configured default unless the route needs more. */ maxBodyBytes?: number },
   handler: (ctx: { worker: WorkerPrincipal; params: z.infer<P>; body: z.infer<B>; query: z.infer<Q>; rt: Runtime; req: Request }) => Promise<unknown>,
 ): Handler {
   return async (req, ctx) => {
@@ -23,10 +24,13 @@ export function workerRoute<P extends ZodType = ZodType<Record<string, never>>, 
       const params = spec.params ? parse(spec.params, await ctx.params, 'path') : {};
       const query = spec.query ? parse(spec.query, Object.fromEntries(new URL(req.url).searchParams), 'query') : undefined;
       let body: unknown;
+      const sent = hasBody(req.headers.get('content-length'), req.headers.get('transfer-encoding'));
+      if (spec.body || sent) requireJsonBody(req.headers.get('content-type'), sent);
       if (spec.body) {
+        const text = await readBodyText(req.body, spec.maxBodyBytes ?? rt.config.maxBodyBytes);
         let json: unknown;
         try {
-          json = JSON.parse((await req.text()) || '{}');
+          json = JSON.parse(text || '{}');
         } catch {
           throw new TandemError('bad_request', 'the request body is not valid JSON (a truncated upload?)');
         }

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { setPersistence, setupWSConnection } from '@y/websocket-server/utils';
-import { z } from 'zod';
+import { admitFrame, LIVE_DOC_KINDS, LIVE_DOC_MAX_PAYLOAD, parseLiveDocName, type LiveDocKind } from '../../lib/protocol/live-docs';
 import type { Db } from '../../db/client';
 import { appendDocUpdate, compactDoc, loadDocUpdates } from '../../db/queries/yjs';
 import { isTandemError } from '../../lib/errors';
@@ -11,8 +11,6 @@ import { principalFromRequest } from '../auth/principal';
 import type { Logger } from '../log';
 import type { Services } from '../services';
 
-/** Live annotation documents are named after the item they edit: `/yjs/item-<id>`. */
-const DocName = z.string().regex(/^item-[1-9][0-9]{0,15}$/, 'a document name is item-<item id>');
 
 /**
  * The y-websocket endpoint (the real @y/websocket-server protocol). An upgrade
@@ -22,7 +20,10 @@ const DocName = z.string().regex(/^item-[1-9][0-9]{0,15}$/, 'a document name is 
  * nothing.
  */
 export function createYjsEndpoint(deps: { db: Db; services: Services; secret: string; log: Logger }) {
-  const wss = new WebSocketServer({ noServer: true });
+  // ws refuses a larger frame itself (close 1009) before buffering it whole.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: LIVE_DOC_MAX_PAYLOAD });
+  /** Bytes of the updates each loaded document holds: what its cap is checked against. */
+  const docBytes = new Map<string, number>();
   const writes = new Map<string, Promise<void>>();
   const enqueue = (docName: string, job: () => Promise<void>) => {
     const next = (writes.get(docName) ?? Promise.resolve()).then(job).catch((err) => deps.log.error({ err, docName }, 'yjs persistence failed'));
@@ -34,9 +35,12 @@ export function createYjsEndpoint(deps: { db: Db; services: Services; secret: st
     provider: null,
     bindState: async (docName: string, ydoc: Y.Doc) => {
       const rows = await loadDocUpdates(deps.db, docName);
+      docBytes.set(docName, rows.reduce((n, r) => n + r.update.length, 0));
       Y.transact(ydoc, () => { for (const r of rows) Y.applyUpdate(ydoc, r.update); }, 'persistence');
+      ydoc.on('destroy', () => docBytes.delete(docName));
       ydoc.on('update', (update: Uint8Array, origin: unknown) => {
         if (origin === 'persistence') return;
+        docBytes.set(docName, (docBytes.get(docName) ?? 0) + update.length);
         void enqueue(docName, () => appendDocUpdate(deps.db, docName, update));
       });
     },
@@ -51,14 +55,16 @@ export function createYjsEndpoint(deps: { db: Db; services: Services; secret: st
   });
 
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const docName = decodeURIComponent((req.url ?? '').split('?')[0].replace(/^\/yjs\//, ''));
     try {
-      const parsed = DocName.safeParse(docName);
-      if (!parsed.success) return refuse(socket, 400, parsed.error.issues[0].message);
+      const doc = parseLiveDocName((req.url ?? '').split('?')[0].replace(/^\/yjs\//, ''));
+      if (!doc) return refuse(socket, 400, 'a document name is item-<item id>');
       const principal = await principalFromRequest(req, deps.secret, deps.services.users);
       if (!principal) return refuse(socket, 401, 'log in first');
-      await deps.services.media.authorizeItem(principal, Number(docName.slice('item-'.length)));
-      wss.handleUpgrade(req, socket, head, (ws) => setupWSConnection(ws, req, { docName }));
+      await deps.services.media.authorizeItem(principal, doc.id);
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        guardFrames(ws, LIVE_DOC_KINDS[doc.kind], () => docBytes.get(doc.name) ?? 0, deps.log);
+        setupWSConnection(ws, req, { docName: doc.name });
+      });
     } catch (e) {
       if (isTandemError(e)) return refuse(socket, e.status, e.message);
       deps.log.error({ err: e }, 'yjs upgrade failed');
@@ -73,6 +79,30 @@ export function createYjsEndpoint(deps: { db: Db; services: Services; secret: st
   }
 
   return { handleUpgrade, flush };
+}
+
+/**
+ * Checks every frame before the y-websocket handler sees it (the library has
+ * no hook for it): a frame past its kind's size, or an update that would grow
+ * the document past its cap, is dropped and the connection closed with the reason.
+ */
+function guardFrames(ws: WebSocket, kind: LiveDocKind, bytesOf: () => number, log: Logger): void {
+  const emit = ws.emit.bind(ws);
+  ws.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event === 'message') {
+      const data = args[0];
+      const frame = data instanceof ArrayBuffer ? new Uint8Array(data) : Buffer.isBuffer(data) ? data : new Uint8Array(0);
+      const verdict = admitFrame(kind, frame, bytesOf());
+      switch (verdict.kind) {
+        case 'accept': break;
+        case 'refuse':
+          log.warn({ bytes: frame.length, reason: verdict.reason }, 'yjs frame refused');
+          ws.close(verdict.closeCode, verdict.reason);
+          return false;
+      }
+    }
+    return emit(event, ...args);
+  }) as typeof ws.emit;
 }
 
 function refuse(socket: Duplex, status: number, message: string): void {

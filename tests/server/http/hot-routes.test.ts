@@ -46,7 +46,7 @@ describe('the hot routes (claim, label) answered by the custom server', () => {
       [ann, `/api/projects/${projectId}/leases`, undefined, { hold: 'many' }, 400, /bad body: hold/],
       [ann, '/api/projects/abc/leases', undefined, { hold: 1 }, 400, /bad path: projectId/],
       [ann, `/api/projects/${projectId}/labels`, undefined, { leaseId: 1, itemId: 1, label: '3', clientKey: 'x', extra: true }, 400, /bad body/],
-      [ann, `/api/projects/${projectId}/labels`, JSON.stringify({ pad: 'x'.repeat(1_100_000) }), undefined, 400, /over 1 MB/],
+      [ann, `/api/projects/${projectId}/labels`, JSON.stringify({ pad: 'x'.repeat(1_100_000) }), undefined, 413, /larger than this route accepts \(1 MiB\)/],
       [ann, '/api/projects/999999/leases', undefined, { hold: 1 }, 404, /does not exist or you are not a member/],
     ];
     for (const [client, url, raw, body, status, why] of cases) {

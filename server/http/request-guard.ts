@@ -1,0 +1,161 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TandemError, type ErrorBody } from '../../lib/errors';
+
+/**
+ * What every request passes before any route reads it: a body no larger than
+ * its path allows (declared lengths refused before a byte is read), and, for
+ * requests that change something, an origin that is this server's own. The
+ * routes then enforce the same limit on the bytes they actually read
+ * (readBodyText), so a chunked body without a length cannot slip past.
+ */
+
+const MiB = 1024 * 1024;
+
+/** Paths whose bodies are larger by nature; every other path gets the configured default. */
+const LARGER: { path: RegExp; bytes: number }[] = [
+  // A chunk of up to 2,000,000 floats as JSON numbers, with room to spare.
+  { path: /^\/api\/worker\/v1\/projects\/[^/]+\/embeddings\/?$/, bytes: 48 * MiB },
+  // A trainer's ranking of a 1M-item pool arrives in chunks; each chunk is far below this.
+  { path: /^\/api\/worker\/v1\/jobs\/[^/]+\/ranking\/?$/, bytes: 16 * MiB },
+];
+
+export const EMBEDDINGS_MAX_BODY_BYTES = 48 * MiB;
+export const RANKING_MAX_BODY_BYTES = 16 * MiB;
+
+/** The body limit of a path (no query string). */
+export function bodyLimitFor(path: string, defaultBytes: number): number {
+  for (const l of LARGER) if (l.path.test(path)) return l.bytes;
+  return defaultBytes;
+}
+
+export function describeBytes(n: number): string {
+  return n >= MiB ? `${+(n / MiB).toFixed(1)} MiB` : n >= 1024 ? `${+(n / 1024).toFixed(1)} KiB` : `${n} bytes`;
+}
+
+export function tooLarge(limit: number): TandemError {
+  return new TandemError('too_large', `the request body is larger than this route accepts (${describeBytes(limit)})`);
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Paths whose own code reads the body with a limit on the bytes read (route(), workerRoute(), the CLI endpoint). */
+const READS_BOUNDED = /^\/api\/(?!auth\/)/;
+
+export interface GuardVerdict {
+  status: number;
+  body: ErrorBody;
+}
+
+/**
+ * The checks that need nothing but the request line and headers. Null: go on.
+ * `Origin` is compared with the `Host` the request was sent to: a page on
+ * another site, or on another port of this one, cannot make a logged-in
+ * browser change anything here (a form or a text/plain fetch needs no preflight).
+ */
+export function screenRequest(req: Pick<IncomingMessage, 'method' | 'url' | 'headers'>, defaultBodyBytes: number): GuardVerdict | null {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const limit = bodyLimitFor(path, defaultBodyBytes);
+  const declared = req.headers['content-length'];
+  if (declared !== undefined) {
+    const n = Number(declared);
+    if (!/^\d{1,16}$/.test(declared)) return verdict(new TandemError('bad_request', 'the Content-Length header is not a number'));
+    if (n > limit) return verdict(tooLarge(limit));
+  } else if (req.headers['transfer-encoding'] !== undefined && !READS_BOUNDED.test(path)) {
+    // Only routes that count the bytes they read may take a body of unknown length.
+    return { status: 411, body: { error: { code: 'bad_request', message: 'send a Content-Length with the body' } } };
+  }
+  if (MUTATING.has(req.method ?? '') && !sameOrigin(req.headers)) {
+    return verdict(new TandemError('forbidden', 'a request from another site (or another port) may not change anything here; use Tandem\'s own pages'));
+  }
+  return null;
+}
+
+function sameOrigin(headers: IncomingMessage['headers']): boolean {
+  const site = headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') return false;
+  const origin = headers.origin;
+  // No Origin: not a browser's cross-origin request (CLI, trainer, curl). "null": a sandboxed or file page.
+  if (origin === undefined) return true;
+  const host = headers.host;
+  if (!host || origin === 'null') return false;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+function verdict(e: TandemError): GuardVerdict {
+  return { status: e.status, body: e.toBody() };
+}
+
+/** Answers a refused request and closes the connection, so an unread body is not read at all. */
+export function refuseRequest(res: ServerResponse, v: GuardVerdict): void {
+  const text = JSON.stringify(v.body);
+  res.writeHead(v.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), connection: 'close' });
+  res.end(text);
+}
+
+/**
+ * A web request's body as text, reading no more than `limit` bytes: past it
+ * the stream is cancelled and the caller gets a 413, whatever the headers said.
+ */
+export async function readBodyText(body: ReadableStream<Uint8Array> | null, limit: number): Promise<string> {
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The same for a raw Node request (the custom server's hot routes). */
+export function readNodeBodyText(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size <= limit) {
+        chunks.push(c);
+        return;
+      }
+      // Stop reading: the answer says why, and the connection closes after it (refuseRequest / Connection: close).
+      req.off('data', onData);
+      req.pause();
+      reject(tooLarge(limit));
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * A body that is not declared JSON is refused: a browser sends text/plain,
+ * form and multipart bodies across sites without asking first. `acceptText`
+ * is for the one route a closing tab reaches by beacon, which Chromium sends
+ * as text/plain only.
+ */
+export function requireJsonBody(contentType: string | null | undefined, hasBody: boolean, acceptText = false): void {
+  if (!contentType) {
+    if (hasBody) throw new TandemError('unsupported_media_type', 'send the body as JSON with Content-Type: application/json');
+    return;
+  }
+  if (JSON_TYPE.test(contentType)) return;
+  if (acceptText && /^text\/plain\s*(?:;|$)/i.test(contentType)) return;
+  throw new TandemError('unsupported_media_type', `the body must be JSON (Content-Type: application/json), not ${contentType.split(';')[0].slice(0, 100)}`);
+}
