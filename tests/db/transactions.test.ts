@@ -11,7 +11,17 @@ const countProbes: Opening<number> = {
   read: (rows) => (rows as { n: number }[])[0].n,
   run: async (tx) => rowsOf(await tx.execute(sql`select count(*)::int as n from probe`))[0].n,
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A promise and the function that resolves it: a step one transaction waits for and another takes. */
+function signal() {
+  let give!: () => void;
+  const given = new Promise<void>((r) => { give = r; });
+  return { give, given };
+}
+/** Transactions of this database waiting for an advisory lock (Postgres only). */
+async function waitingForLocks(database: Database) {
+  return rowsOf(await database.db.execute(sql`select count(*)::int as n from pg_locks
+    where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`))[0].n;
+}
 
 describe.each(DATABASE_KINDS)('lockedTransaction %s', (kind) => {
   let database: Database;
@@ -23,17 +33,23 @@ describe.each(DATABASE_KINDS)('lockedTransaction %s', (kind) => {
 
   it(`opens after the lock is granted, so its opening sees what the lock's last holder committed (${dbLabel(kind)})`, async () => {
     const order: string[] = [];
+    const holding = signal();
+    const letGo = signal();
     const first = lockedTransaction(database.db, 7, 1, countProbes, async (tx, seen) => {
       order.push(`first saw ${seen}`);
       await tx.execute(sql`insert into probe (note) values ('first')`);
-      await sleep(150);
+      holding.give();
+      await letGo.given;
       return seen;
     });
-    await sleep(30);
+    await holding.given;
     const second = lockedTransaction(database.db, 7, 1, countProbes, async (_tx, seen) => {
       order.push(`second saw ${seen}`);
       return seen;
     });
+    // The first commits only once the second waits for the lock. PGlite runs one transaction at a time: there the second can only queue.
+    if (kind === 'postgres') await expect.poll(() => waitingForLocks(database), { timeout: 20_000 }).toBe(1);
+    letGo.give();
     expect(await Promise.all([first, second])).toEqual([0, 1]);
     expect(order).toEqual(['first saw 0', 'second saw 1']);
   });
@@ -41,16 +57,18 @@ describe.each(DATABASE_KINDS)('lockedTransaction %s', (kind) => {
   it(`does not wait for a holder of other keys (${dbLabel(kind)})`, async () => {
     // PGlite runs one statement at a time in this process: there two transactions cannot overlap at all.
     if (kind === 'pglite') return;
-    let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const holding = signal();
+    const letGo = signal();
     const holder = lockedTransaction(database.db, 7, 1, countProbes, async (tx) => {
       await tx.execute(sql`insert into probe (note) values ('holder')`);
-      await gate;
+      holding.give();
+      await letGo.given;
     });
-    await sleep(30);
+    await holding.given;
+    // Were it to wait for the holder, this would never end (the test times out).
     const other = await lockedTransaction(database.db, 7, 2, countProbes, async (_tx, seen) => seen);
     expect(other).toBe(0);
-    release();
+    letGo.give();
     await holder;
   });
 
