@@ -17,6 +17,12 @@ function signal() {
   const given = new Promise<void>((r) => { give = r; });
   return { give, given };
 }
+/** Fails a wait that should end at once instead of hanging the test (and, with it, the database's close). */
+function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not end within ${ms} ms`)), ms); });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
 /** Transactions of this database waiting for an advisory lock (Postgres only). */
 async function waitingForLocks(database: Database) {
   return rowsOf(await database.db.execute(sql`select count(*)::int as n from pg_locks
@@ -42,14 +48,17 @@ describe.each(DATABASE_KINDS)('lockedTransaction %s', (kind) => {
       await letGo.given;
       return seen;
     });
-    await holding.given;
+    await Promise.race([holding.given, first]);
     const second = lockedTransaction(database.db, 7, 1, countProbes, async (_tx, seen) => {
       order.push(`second saw ${seen}`);
       return seen;
     });
-    // The first commits only once the second waits for the lock. PGlite runs one transaction at a time: there the second can only queue.
-    if (kind === 'postgres') await expect.poll(() => waitingForLocks(database), { timeout: 20_000 }).toBe(1);
-    letGo.give();
+    try {
+      // The first commits only once the second waits for the lock. PGlite runs one transaction at a time: there the second can only queue.
+      if (kind === 'postgres') await expect.poll(() => waitingForLocks(database), { timeout: 20_000 }).toBe(1);
+    } finally {
+      letGo.give();
+    }
     expect(await Promise.all([first, second])).toEqual([0, 1]);
     expect(order).toEqual(['first saw 0', 'second saw 1']);
   });
@@ -64,12 +73,15 @@ describe.each(DATABASE_KINDS)('lockedTransaction %s', (kind) => {
       holding.give();
       await letGo.given;
     });
-    await holding.given;
-    // Were it to wait for the holder, this would never end (the test times out).
-    const other = await lockedTransaction(database.db, 7, 2, countProbes, async (_tx, seen) => seen);
-    expect(other).toBe(0);
-    letGo.give();
-    await holder;
+    await Promise.race([holding.given, holder]);
+    try {
+      // Were it to wait for the holder, it would wait for ever: it must end while the holder holds.
+      const other = await within(lockedTransaction(database.db, 7, 2, countProbes, async (_tx, seen) => seen), 20_000, 'a transaction on other keys');
+      expect(other).toBe(0);
+    } finally {
+      letGo.give();
+      await holder;
+    }
   });
 
   it(`rolls back on an error, passes the error on, and leaves the lock and the connection usable (${dbLabel(kind)})`, async () => {
