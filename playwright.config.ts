@@ -5,6 +5,9 @@ export default defineConfig({
   testDir: 'tests/e2e',
   globalSetup: './tests/e2e/global-setup.ts',
   timeout: 180_000,
+  // Every web-first assertion and expect.poll waits on the server: on a loaded machine 5 s (the
+  // default) is not enough. They end as soon as they hold, so only a failing one waits this long.
+  expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -11,7 +11,23 @@ const countProbes: Opening<number> = {
   read: (rows) => (rows as { n: number }[])[0].n,
   run: async (tx) => rowsOf(await tx.execute(sql`select count(*)::int as n from probe`))[0].n,
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A promise and the function that resolves it: a step one transaction waits for and another takes. */
+function signal() {
+  let give!: () => void;
+  const given = new Promise<void>((r) => { give = r; });
+  return { give, given };
+}
+/** Fails a wait that should end at once instead of hanging the test (and, with it, the database's close). */
+function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not end within ${ms} ms`)), ms); });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+/** Transactions of this database waiting for an advisory lock (Postgres only). */
+async function waitingForLocks(database: Database) {
+  return rowsOf(await database.db.execute(sql`select count(*)::int as n from pg_locks
+    where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`))[0].n;
+}
 
 describe.each(DATABASE_KINDS)('lockedTransaction %s', (kind) => {
   let database: Database;
@@ -23,17 +39,26 @@ describe.each(DATABASE_KINDS)('lockedTransaction %s', (kind) => {
 
   it(`opens after the lock is granted, so its opening sees what the lock's last holder committed (${dbLabel(kind)})`, async () => {
     const order: string[] = [];
+    const holding = signal();
+    const letGo = signal();
     const first = lockedTransaction(database.db, 7, 1, countProbes, async (tx, seen) => {
       order.push(`first saw ${seen}`);
       await tx.execute(sql`insert into probe (note) values ('first')`);
-      await sleep(150);
+      holding.give();
+      await letGo.given;
       return seen;
     });
-    await sleep(30);
+    await Promise.race([holding.given, first]);
     const second = lockedTransaction(database.db, 7, 1, countProbes, async (_tx, seen) => {
       order.push(`second saw ${seen}`);
       return seen;
     });
+    try {
+      // The first commits only once the second waits for the lock. PGlite runs one transaction at a time: there the second can only queue.
+      if (kind === 'postgres') await expect.poll(() => waitingForLocks(database), { timeout: 20_000 }).toBe(1);
+    } finally {
+      letGo.give();
+    }
     expect(await Promise.all([first, second])).toEqual([0, 1]);
     expect(order).toEqual(['first saw 0', 'second saw 1']);
   });
@@ -41,17 +66,22 @@ describe.each(DATABASE_KINDS)('lockedTransaction %s', (kind) => {
   it(`does not wait for a holder of other keys (${dbLabel(kind)})`, async () => {
     // PGlite runs one statement at a time in this process: there two transactions cannot overlap at all.
     if (kind === 'pglite') return;
-    let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const holding = signal();
+    const letGo = signal();
     const holder = lockedTransaction(database.db, 7, 1, countProbes, async (tx) => {
       await tx.execute(sql`insert into probe (note) values ('holder')`);
-      await gate;
+      holding.give();
+      await letGo.given;
     });
-    await sleep(30);
-    const other = await lockedTransaction(database.db, 7, 2, countProbes, async (_tx, seen) => seen);
-    expect(other).toBe(0);
-    release();
-    await holder;
+    await Promise.race([holding.given, holder]);
+    try {
+      // Were it to wait for the holder, it would wait for ever: it must end while the holder holds.
+      const other = await within(lockedTransaction(database.db, 7, 2, countProbes, async (_tx, seen) => seen), 20_000, 'a transaction on other keys');
+      expect(other).toBe(0);
+    } finally {
+      letGo.give();
+      await holder;
+    }
   });
 
   it(`rolls back on an error, passes the error on, and leaves the lock and the connection usable (${dbLabel(kind)})`, async () => {

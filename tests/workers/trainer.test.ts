@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -45,15 +45,13 @@ describe('trainer worker against a running server', () => {
 
   const model = async () => (await admin.request('GET', `/api/projects/${projectId}/model`)).json;
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
+  /** Polls until `probe` gives a value, at most `ms`: ends as soon as it does. */
+  const until = <T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 30_000) =>
+    vi.waitFor(async () => {
       const v = await probe();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+      if (!v) throw new Error(`timed out waiting for ${what}`);
+      return v;
+    }, { timeout: ms, interval: 200 });
 
   beforeAll(async () => {
     const dataDir = path.join(TMP_ROOT, 'trainer-it');

@@ -18,6 +18,8 @@ export interface WorkerOptions {
   cacheDir?: string | null;
   /** Stop after this many jobs (tests, benchmarks); forever when unset. */
   maxJobs?: number;
+  /** Seconds between a job's heartbeats (default 10; keep it well under the server's claim lease). */
+  heartbeatSeconds?: number;
 }
 
 /**
@@ -75,7 +77,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     };
     const beat = setInterval(() => {
       client.heartbeat(job.id, progress).catch((err: Error) => jlog.warn({ err: err.message }, 'heartbeat failed'));
-    }, 10_000);
+    }, (opts.heartbeatSeconds ?? 10) * 1000);
     try {
       advance('starting', 0, 0);
       const { entries, report } = await trainer.run(job, advance);

@@ -22,9 +22,15 @@ describe('createSerial: lease requests one at a time', () => {
   it('runs in the order asked, a failure does not stop the next', async () => {
     const serial = createSerial();
     const log: string[] = [];
-    const slow = serial(async () => { await new Promise((r) => setTimeout(r, 20)); log.push('label'); });
+    let answer!: () => void;
+    const answered = new Promise<void>((r) => { answer = r; });
+    const slow = serial(async () => { await answered; log.push('label'); });
     const failing = serial(async () => { log.push('claim'); throw new Error('network'); });
     const after = serial(async () => { log.push('release'); return 7; });
+    // Nothing behind the first request starts while it waits for its answer (every pending callback has run by the next turn).
+    await new Promise((r) => setImmediate(r));
+    expect(log).toEqual([]);
+    answer();
     await slow;
     await expect(failing).rejects.toThrow('network');
     expect(await after).toBe(7);

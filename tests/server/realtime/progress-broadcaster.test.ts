@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Server as SocketServer } from 'socket.io';
 import { createProgressBroadcaster } from '../../../server/realtime/sockets';
 import { createLogger } from '../../../server/log';
@@ -10,16 +10,20 @@ function recordingIo() {
   return { sent, io: () => io as unknown as SocketServer };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A count's duration: a fake-timer wait. */
+const takes = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // Its spacing (a share of the time, never overlapping) is spacedPerProject's: tests/server/spaced.test.ts.
 describe('the progress broadcaster', () => {
+  beforeEach(() => { vi.useFakeTimers(); });
+  afterEach(() => { vi.useRealTimers(); });
+
   it('sends one count for a burst of changes', async () => {
     const { sent, io } = recordingIo();
     let counts = 0;
     const b = createProgressBroadcaster(io, async () => { counts++; return { labeled: counts }; }, createLogger('silent', 'test'), 20);
     for (let i = 0; i < 10; i++) b.changed(1);
-    await sleep(80);
+    await vi.advanceTimersByTimeAsync(80);
     b.stop();
     expect(counts).toBe(1);
     expect(sent).toEqual([expect.objectContaining({ room: 'project:1', event: 'progress' })]);
@@ -27,11 +31,12 @@ describe('the progress broadcaster', () => {
 
   it('still sends the change that arrived while a count ran', async () => {
     const { sent, io } = recordingIo();
-    const b = createProgressBroadcaster(io, async () => { await sleep(20); return {}; }, createLogger('silent', 'test'), 5, 0.5);
+    const b = createProgressBroadcaster(io, async () => { await takes(20); return {}; }, createLogger('silent', 'test'), 5, 0.5);
     b.changed(1);
-    await sleep(12); // the first count is running now
+    await vi.advanceTimersByTimeAsync(12); // the first count is running now (5 ms to 25 ms)
+    expect(sent).toHaveLength(0);
     b.changed(1);
-    await sleep(200);
+    await vi.advanceTimersByTimeAsync(200);
     b.stop();
     expect(sent).toHaveLength(2);
   });

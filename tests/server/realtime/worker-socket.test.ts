@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { Client } from '../../fixtures/http-client';
 import { ROOT, TMP_ROOT } from '../../fixtures/paths';
 import { runWorker } from '../../../workers/trainer/main';
 import { createLogger } from '../../../server/log';
+import { PROGRESS_MIN_GAP_MS } from '../../../server/realtime/worker-socket';
 
 type ModelEvent = { projectId: number; event: string; jobId?: number; progress?: unknown };
 
@@ -53,16 +54,20 @@ describe.each(DATABASE_KINDS)('the worker socket of a real server on %s', (kind)
   }
 
   const progressEvents = () => seen.filter((e) => e.event === 'job-progress');
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  async function until<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 20_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
+  const phaseOf = (e: ModelEvent) => (e.progress as { phase: string }).phase;
+  /** Polls until `probe` gives a value, at most `ms`: ends as soon as it does. */
+  const until = <T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 30_000) =>
+    vi.waitFor(async () => {
       const v = await probe();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(50);
-    }
-  }
+      if (!v) throw new Error(`timed out waiting for ${what}`);
+      return v;
+    }, { timeout: ms, interval: 50 });
+  /**
+   * Everything the server sent the page before now has arrived once this round trip is back: one
+   * connection keeps its messages in order, and the server relays progress before it answers the
+   * worker. What has not reached the page by then was never sent.
+   */
+  const pageCaughtUp = async () => expect(await page.emitWithAck('subscribe', { projectId })).toMatchObject({ ok: true });
 
   beforeAll(async () => {
     let env: Record<string, string> = { TANDEM_DEMO_LIMIT: '30', TANDEM_RETRAIN_EVERY: '2', TANDEM_RETRAIN_SECONDS: '3600' };
@@ -120,15 +125,23 @@ describe.each(DATABASE_KINDS)('the worker socket of a real server on %s', (kind)
   it('relays a worker\'s progress to the lead\'s page as the heartbeat does, a few a second at most', async () => {
     const { socket, error } = await workerSocket({ token: tokens.holder.token });
     expect(error).toBeUndefined();
+    const started = performance.now();
     const ack = await socket.emitWithAck('progress', { jobId, phase: 'training', done: 1, total: 3 });
     expect(ack).toEqual({ ok: true, data: { relayed: true } });
+    // The same phase again at once is taken but not relayed. The server saw the two less than the
+    // time measured here apart; on a machine so loaded that this exceeds the gap, only that the
+    // answer tells the truth is checked (below). The gap itself: worker-progress-gap.test.ts.
+    const again = await socket.emitWithAck('progress', { jobId, phase: 'training', done: 2, total: 3 });
+    expect(again).toMatchObject({ ok: true, data: { relayed: expect.any(Boolean) } });
+    if (performance.now() - started < PROGRESS_MIN_GAP_MS) expect(again.data.relayed).toBe(false);
+    const training = again.data.relayed ? [1, 2] : [1];
+
     const live = await until('the live progress', () => progressEvents().find((e) => e.jobId === jobId));
     expect(live).toEqual({ projectId, event: 'job-progress', jobId, progress: { phase: 'training', done: 1, total: 3 } });
     // The page's read agrees (it refreshes on the event).
-    expect((await lead.request('GET', `/api/projects/${projectId}/model`)).json.job).toMatchObject({ id: jobId, state: 'running', progress: { phase: 'training', done: 1, total: 3 } });
+    expect((await lead.request('GET', `/api/projects/${projectId}/model`)).json.job).toMatchObject({ id: jobId, state: 'running', progress: { phase: 'training', done: training.at(-1), total: 3 } });
 
-    // The same phase again at once is taken but not relayed; a new phase is.
-    expect(await socket.emitWithAck('progress', { jobId, phase: 'training', done: 2, total: 3 })).toEqual({ ok: true, data: { relayed: false } });
+    // A new phase is relayed at once.
     expect(await socket.emitWithAck('progress', { jobId, phase: 'ranking', done: 0, total: 30 })).toEqual({ ok: true, data: { relayed: true } });
 
     // A heartbeat's progress reaches the page in the very same shape.
@@ -137,15 +150,16 @@ describe.each(DATABASE_KINDS)('the worker socket of a real server on %s', (kind)
       body: JSON.stringify({ progress: { phase: 'uploading', done: 1, total: 2 } }),
     });
     expect(beat.status).toBe(200);
-    const viaHeartbeat = await until('the heartbeat progress', () => progressEvents().find((e) => (e.progress as { phase: string }).phase === 'uploading'));
+    const viaHeartbeat = await until('the heartbeat progress', () => progressEvents().find((e) => phaseOf(e) === 'uploading'));
     expect(Object.keys(viaHeartbeat).sort()).toEqual(Object.keys(live).sort());
-    expect(progressEvents().map((e) => (e.progress as { phase: string }).phase)).toEqual(['training', 'ranking', 'uploading']);
+    expect(progressEvents().map((e) => `${phaseOf(e)} ${(e.progress as { done: number }).done}`))
+      .toEqual([...training.map((done) => `training ${done}`), 'ranking 0', 'uploading 1']);
   });
 
   it('refuses progress for a job the worker does not hold, and malformed progress, relaying nothing and serving on', async () => {
     const { socket: holder } = await workerSocket({ token: tokens.holder.token });
     const { socket: other } = await workerSocket({ token: tokens.other.token });
-    await sleep(300);
+    await pageCaughtUp();
     const before = progressEvents().length;
 
     expect(await other.emitWithAck('progress', { jobId, phase: 'hijack', done: 1, total: 1 })).toMatchObject({ error: { code: 'conflict', message: expect.stringMatching(/another worker/) } });
@@ -165,14 +179,16 @@ describe.each(DATABASE_KINDS)('the worker socket of a real server on %s', (kind)
     // No ack asked for, nothing that parses: dropped without a word, and the connection stays.
     holder.emit('progress', { jobId: 'x' });
     holder.emit('progress');
-    await sleep(500);
-    expect(progressEvents().length).toBe(before);
-    expect((await lead.request('GET', `/api/projects/${projectId}/model`)).json.job.progress.phase).not.toBe('hijack');
 
-    // The server and both sockets serve on.
+    // The server and both sockets serve on. The server takes one socket's events in order, and each
+    // answer comes after any disconnect it would have sent: what was refused above had its effect by now.
+    expect(await holder.timeout(15_000).emitWithAck('progress', { jobId, phase: 'scoring', done: 5, total: 30 })).toEqual({ ok: true, data: { relayed: true } });
+    expect(await other.timeout(15_000).emitWithAck('progress', null)).toMatchObject({ error: { code: 'bad_request' } });
     expect(holder.connected && other.connected).toBe(true);
-    expect(await holder.emitWithAck('progress', { jobId, phase: 'scoring', done: 5, total: 30 })).toEqual({ ok: true, data: { relayed: true } });
-    await until('the next live progress', () => progressEvents().length === before + 1);
+    await pageCaughtUp();
+    // Of all the above, only the valid progress reached the page.
+    expect(progressEvents().slice(before).map(phaseOf)).toEqual(['scoring']);
+    expect((await lead.request('GET', `/api/projects/${projectId}/model`)).json.job.progress.phase).toBe('scoring');
     expect((await lead.request('GET', '/api/projects')).status).toBe(200);
   });
 
@@ -184,12 +200,10 @@ describe.each(DATABASE_KINDS)('the worker socket of a real server on %s', (kind)
     });
     expect(failed.status).toBe(200);
     const before = progressEvents().length;
-    const started = Date.now();
-    await runWorker({ server: server.url, token: tokens.other.token, maxJobs: 1, idleSeconds: 0.2, log: createLogger('silent', 'trainer'), cacheDir: null });
+    // Heartbeats an hour apart: all the progress the page sees came over the socket.
+    await runWorker({ server: server.url, token: tokens.other.token, maxJobs: 1, idleSeconds: 0.2, heartbeatSeconds: 3600, log: createLogger('silent', 'trainer'), cacheDir: null });
     await until('the ranking', () => seen.some((e) => e.event === 'ranking-applied'));
-    const phases = progressEvents().slice(before).filter((e) => e.jobId === jobId).map((e) => (e.progress as { phase: string }).phase);
-    // A job this short sends no heartbeat (every 10 s): all of this came over the socket.
-    expect(Date.now() - started).toBeLessThan(10_000);
+    const phases = progressEvents().slice(before).filter((e) => e.jobId === jobId).map(phaseOf);
     expect(phases).toContain('training');
     expect(phases).toContain('uploading');
   }, 60_000);
@@ -203,7 +217,7 @@ describe.each(DATABASE_KINDS)('the worker socket of a real server on %s', (kind)
     expect(await closed).toBe('io server disconnect');
     const { error } = await workerSocket({ token: tokens.holder.token });
     expect(error?.message).toMatch(/unknown or revoked worker token/);
-    await sleep(200);
+    await pageCaughtUp();
     expect(progressEvents().length).toBe(before);
   });
 });

@@ -40,7 +40,7 @@ describe('Yjs endpoint', () => {
     const b = open(c.cookieHeader(), doc);
     await Promise.all([a.synced, b.synced]);
     a.ydoc.getMap('draft').set('label', '7');
-    await expect.poll(() => b.ydoc.getMap('draft').get('label'), { timeout: 5000 }).toBe('7');
+    await expect.poll(() => b.ydoc.getMap('draft').get('label'), { timeout: 15_000 }).toBe('7');
     a.provider.destroy();
     b.provider.destroy();
 

@@ -131,7 +131,6 @@ describe.each(DATABASE_KINDS)('embedding uploads on %s', (kind) => {
     expect((await findAppliedRanking(database.db, pid))!.embeddingSpace).toBe('pca2:second');
     expect((await describeSpace(database.db, pid, 'pca2:first')).count).toBe(0);
     expect((await describeSpace(database.db, pid, 'pca2:second')).count).toBe(6);
-    // complete() checks for the next retrain in the background: let it finish before the database closes.
-    await new Promise((r) => setTimeout(r, 300));
+    // complete()'s follow-up retrain check may outlive the database here: it fails quietly, as on a server shutting down.
   });
 });
