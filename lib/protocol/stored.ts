@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * Values that are valid JSON or JavaScript but that Postgres refuses, so a
+ * boundary must refuse them first (a 400 naming the field, not a 500):
+ * - text and jsonb hold no NUL (U+0000), and jsonb refuses a lone UTF-16
+ *   surrogate (`"\ud800"`), which text would silently turn into U+FFFD;
+ * - `real` holds float4: past ±3.4e38 is out of range, and so is a nonzero
+ *   value so small it rounds to 0 (1e-50);
+ * - `integer` holds up to 2^31 − 1.
+ */
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether Postgres text and jsonb can hold the string as it is. */
+export function isStorableText(s: string): boolean {
+  return !s.includes('\u0000') && !LONE_SURROGATE.test(s);
+}
+
+export const STORABLE_TEXT_MESSAGE = 'must be text without NUL characters (\\u0000) or lone UTF-16 surrogates';
+
+/** A string that reaches a text or jsonb column. Chain `.min`, `.max`, `.trim`, `.regex` on it as on z.string(). */
+export const StoredText = z.string().refine(isStorableText, STORABLE_TEXT_MESSAGE);
+
+/** Where in a JSON value a string Postgres cannot store sits (`a.b.0`), or null when it has none. */
+export function findUnstorableText(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
+  if (typeof value === 'string') return isStorableText(value) ? null : path;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const at = findUnstorableText(v, [...path, i]);
+      if (at) return at;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const at = isStorableText(k) ? findUnstorableText(v, [...path, k]) : [...path, k];
+      if (at) return at;
+    }
+  }
+  return null;
+}
+
+/** A JSON value stored whole in a jsonb column (keys and strings at any depth checked). Wrap a schema: `storedJson(z.record(...))`. */
+export function storedJson<T extends z.ZodType>(schema: T) {
+  return schema.superRefine((v, ctx) => {
+    const at = findUnstorableText(v);
+    if (at) ctx.addIssue({ code: 'custom', path: at, message: STORABLE_TEXT_MESSAGE });
+  });
+}
+
+/** Largest value of Postgres `integer`. */
+export const INT4_MAX = 2_147_483_647;
+
+/** A whole number stored in an `integer` column. */
+export const Int4 = z.number().int().min(-INT4_MAX - 1).max(INT4_MAX, `must be at most ${INT4_MAX}`);
+
+/**
+ * A number stored in a `real` column: finite and within float4 range, stored
+ * as the float4 it rounds to (so a tiny nonzero value becomes 0 instead of an
+ * underflow error). The float4 Postgres keeps is the same either way.
+ */
+export const Real = z.number()
+  .refine(Number.isFinite, 'must be a finite number')
+  .refine((x) => Number.isFinite(Math.fround(x)), 'is out of float4 range (at most ±3.4e38)')
+  .transform((x) => Math.fround(x));
+
+/** A number in [0, 1] stored in a `real` column. */
+export const RealUnit = z.number()
+  .refine((x) => Number.isFinite(x) && x >= 0 && x <= 1, 'must be between 0 and 1')
+  .transform((x) => Math.fround(x));
