@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStorableText } from './stored';
 
 /**
  * Ids at every boundary, in one place: a positive whole number in canonical
@@ -33,6 +34,19 @@ export function parseId(text: string, kind: IdKind = 'bigserial'): number | null
   if (!DECIMAL.test(text)) return null;
   const n = Number(text);
   return n >= 1 && n <= MAX[kind] ? n : null;
+}
+
+/**
+ * A reference typed by a person (the CLI's `<project>`, `<model>`): digits are
+ * an id, anything else a name. Null when it can name no row: an id past its
+ * column, or a name holding what Postgres text cannot (NUL, a lone surrogate).
+ */
+export function idOrName(ref: string, kind: IdKind): { id: number } | { name: string } | null {
+  if (/^[0-9]+$/.test(ref)) {
+    const id = parseId(ref.replace(/^0+(?=.)/, ''), kind);
+    return id === null ? null : { id };
+  }
+  return isStorableText(ref) ? { name: ref } : null;
 }
 
 /** An id in a JSON body or a socket event: a JSON number, whole, positive, within the column. */

@@ -56,16 +56,18 @@ export const INT4_MAX = 2_147_483_647;
 export const Int4 = z.number().int().min(-INT4_MAX - 1).max(INT4_MAX, `must be at most ${INT4_MAX}`);
 
 /**
- * A number stored in a `real` column: finite and within float4 range, stored
- * as the float4 it rounds to (so a tiny nonzero value becomes 0 instead of an
- * underflow error). The float4 Postgres keeps is the same either way.
+ * A value so small that its float4 is 0 is sent as 0: Postgres would refuse
+ * it as an underflow, yet 0 is what it would have kept (subnormals it takes).
  */
+const underflowToZero = (x: number) => (Math.fround(x) === 0 ? 0 : x);
+
+/** A number stored in a `real` column: finite and within float4 range. */
 export const Real = z.number()
   .refine(Number.isFinite, 'must be a finite number')
   .refine((x) => Number.isFinite(Math.fround(x)), 'is out of float4 range (at most ±3.4e38)')
-  .transform((x) => Math.fround(x));
+  .transform(underflowToZero);
 
 /** A number in [0, 1] stored in a `real` column. */
 export const RealUnit = z.number()
   .refine((x) => Number.isFinite(x) && x >= 0 && x <= 1, 'must be between 0 and 1')
-  .transform((x) => Math.fround(x));
+  .transform(underflowToZero);
