@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isStorableText } from './stored';
+import { INT4_MAX, isStorableText } from './stored';
 
 /**
  * Ids at every boundary, in one place: a positive whole number in canonical
@@ -11,7 +11,7 @@ import { isStorableText } from './stored';
  */
 
 /** Ids of `serial` columns (users, projects, worker tokens, models): Postgres `integer`. */
-export const SERIAL_MAX = 2_147_483_647;
+export const SERIAL_MAX = INT4_MAX;
 /** Ids of `bigserial` columns (items, leases, labels, jobs, rankings), read as JS numbers (`mode: 'number'`). */
 export const BIGSERIAL_MAX = Number.MAX_SAFE_INTEGER;
 

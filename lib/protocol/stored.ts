@@ -17,37 +17,10 @@ export function isStorableText(s: string): boolean {
   return !s.includes('\u0000') && !LONE_SURROGATE.test(s);
 }
 
-export const STORABLE_TEXT_MESSAGE = 'must be text without NUL characters (\\u0000) or lone UTF-16 surrogates';
+const STORABLE_TEXT_MESSAGE = 'must be text without NUL characters (\\u0000) or lone UTF-16 surrogates';
 
 /** A string that reaches a text or jsonb column. Chain `.min`, `.max`, `.trim`, `.regex` on it as on z.string(). */
 export const StoredText = z.string().refine(isStorableText, STORABLE_TEXT_MESSAGE);
-
-/** Where in a JSON value a string Postgres cannot store sits (`a.b.0`), or null when it has none. */
-export function findUnstorableText(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
-  if (typeof value === 'string') return isStorableText(value) ? null : path;
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) {
-      const at = findUnstorableText(v, [...path, i]);
-      if (at) return at;
-    }
-    return null;
-  }
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const at = isStorableText(k) ? findUnstorableText(v, [...path, k]) : [...path, k];
-      if (at) return at;
-    }
-  }
-  return null;
-}
-
-/** A JSON value stored whole in a jsonb column (keys and strings at any depth checked). Wrap a schema: `storedJson(z.record(...))`. */
-export function storedJson<T extends z.ZodType>(schema: T) {
-  return schema.superRefine((v, ctx) => {
-    const at = findUnstorableText(v);
-    if (at) ctx.addIssue({ code: 'custom', path: at, message: STORABLE_TEXT_MESSAGE });
-  });
-}
 
 /** Largest value of Postgres `integer`. */
 export const INT4_MAX = 2_147_483_647;
@@ -56,8 +29,9 @@ export const INT4_MAX = 2_147_483_647;
 export const Int4 = z.number().int().min(-INT4_MAX - 1).max(INT4_MAX, `must be at most ${INT4_MAX}`);
 
 /**
- * A value so small that its float4 is 0 is sent as 0: Postgres would refuse
- * it as an underflow, yet 0 is what it would have kept (subnormals it takes).
+ * A value whose nearest float4 is 0 is sent as 0: Postgres refuses such an
+ * underflow instead of rounding it (it takes subnormals), and a trainer's tiny
+ * score or confidence should not fail its whole upload.
  */
 const underflowToZero = (x: number) => (Math.fround(x) === 0 ? 0 : x);
 

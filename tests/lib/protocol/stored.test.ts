@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { findUnstorableText, Int4, isStorableText, Real, RealUnit, StoredText, storedJson } from '../../../lib/protocol/stored';
+import { Int4, isStorableText, Real, RealUnit, StoredText } from '../../../lib/protocol/stored';
 
 describe('what Postgres can store', () => {
   it('refuses NUL and lone surrogates in text, and keeps pairs, emoji and U+FFFD', () => {
@@ -13,14 +12,6 @@ describe('what Postgres can store', () => {
     expect(Name.parse('  ab ')).toBe('ab');
     expect(Name.safeParse('a\u0000').error?.issues[0].message).toMatch(/NUL/);
     expect(Name.safeParse('abcdef').success).toBe(false);
-  });
-
-  it('finds an unstorable string or key anywhere in a JSON value', () => {
-    expect(findUnstorableText({ a: [1, 'ok', { b: 'x\uD800' }] })).toEqual(['a', 2, 'b']);
-    expect(findUnstorableText({ ['k\u0000']: 1 })).toEqual(['k\u0000']);
-    expect(findUnstorableText({ a: ['fine', 2, null, true] })).toBeNull();
-    const Meta = storedJson(z.record(z.string(), z.unknown()));
-    expect(Meta.safeParse({ x: { y: '\uDC00' } }).error?.issues[0].path).toEqual(['x', 'y']);
   });
 
   it('bounds float4 and integer columns: 1e308 refused, 1e-50 stored as 0', () => {
