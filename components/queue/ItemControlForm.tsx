@@ -1,5 +1,6 @@
 'use client';
 
+import { parseId } from '@/lib/protocol/ids';
 import { queueUrl, send, useControl } from './api';
 
 const ACTIONS = [
@@ -16,8 +17,9 @@ export function ItemControlForm({ projectId }: { projectId: number }) {
   function submit(form: HTMLFormElement) {
     const data = new FormData(form);
     const words = String(data.get('itemIds')).split(/[\s,]+/).filter(Boolean);
-    const itemIds = words.map(Number);
-    const bad = words.filter((w, i) => !Number.isInteger(itemIds[i]) || itemIds[i] <= 0);
+    const ids = words.map((w) => parseId(w));
+    const bad = words.filter((_, i) => ids[i] === null);
+    const itemIds = ids.filter((id) => id !== null);
     if (words.length === 0 || bad.length) {
       void run(async () => { throw new Error(words.length ? `not item ids: ${bad.join(', ')}` : 'give at least one item id'); });
       return;

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
+import { StoredText } from '../protocol/stored';
 
 /**
  * One row of an import manifest (a JSONL object, or a CSV line under a
@@ -7,9 +8,9 @@ import { z } from 'zod';
  * `group` the image is its own group; without `split` the split is drawn.
  */
 export const ManifestRow = z.object({
-  image: z.string().trim().min(1, 'image path is empty'),
-  label: z.string().trim().min(1, 'label is blank').optional(),
-  group: z.string().trim().min(1, 'group is blank').optional(),
+  image: StoredText.trim().min(1, 'image path is empty'),
+  label: StoredText.trim().min(1, 'label is blank').optional(),
+  group: StoredText.trim().min(1, 'group is blank').optional(),
   split: z.enum(['pool', 'holdout'], { error: 'split must be "pool" or "holdout" (leave it empty to draw it)' }).optional(),
 });
 export type ManifestRow = z.infer<typeof ManifestRow>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StoredText } from '../protocol/stored';
 import { TandemError } from '../errors';
 import { DIRECT_GRAPH_MAX_DIM } from './embedding';
 import { NEIGHBOURS, PCA_COMPONENTS } from './pipeline';
@@ -35,7 +36,7 @@ export const EmbeddingModelSpec = z.object({
   /** Size of the .onnx file. */
   bytes: z.number().int().positive(),
   input: z.object({
-    name: z.string().min(1).max(200),
+    name: StoredText.min(1).max(200),
     layout: z.enum(LAYOUTS),
     /** Images are resized to size × size. */
     size: z.number().int().min(1).max(MAX_INPUT_SIZE),
@@ -46,7 +47,7 @@ export const EmbeddingModelSpec = z.object({
     batch: z.number().int().positive().nullable(),
   }),
   output: z.object({
-    name: z.string().min(1).max(200),
+    name: StoredText.min(1).max(200),
     /** Width of one image's embedding (every non-batch dimension multiplied). */
     dim: z.number().int().min(1).max(MAX_OUTPUT_DIM),
   }),
@@ -81,7 +82,7 @@ export const ModelOptions = z.object({
   mean: z.array(Finite).min(1).max(3).optional(),
   std: z.array(Finite.refine((x) => x > 0, 'must be > 0')).min(1).max(3).optional(),
   /** Which output is the embedding, when the model has several (default: the first). */
-  output: z.string().min(1).max(200).optional(),
+  output: StoredText.min(1).max(200).optional(),
 }).strict();
 export type ModelOptions = z.infer<typeof ModelOptions>;
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { Id, IdParam, SerialId, SerialIdParam } from './ids';
+import { StoredText } from './stored';
 
 /** HTTP bodies of the labeling API: the schema is the documentation of the boundary. */
-const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-export const ProjectParams = z.object({ projectId: Id });
-export const ItemParams = z.object({ itemId: Id });
+export const ProjectParams = z.object({ projectId: SerialIdParam });
+export const ItemParams = z.object({ itemId: IdParam });
 
 export const ClaimRequest = z.object({
   /** How many items the browser wants to hold: the one on screen plus prefetched ones. */
@@ -14,9 +15,9 @@ export const ClaimRequest = z.object({
 export const SubmitLabel = z.object({
   leaseId: Id,
   itemId: Id,
-  label: z.string().min(1).max(200),
+  label: StoredText.min(1).max(200),
   /** A key the browser picks once per submit, so that a retry is not stored twice. */
-  clientKey: z.string().min(8).max(100),
+  clientKey: StoredText.min(8).max(100),
 }).strict();
 export type SubmitLabel = z.infer<typeof SubmitLabel>;
 
@@ -27,4 +28,4 @@ export const ReleaseRequest = z.object({
   except: z.array(Id).max(100).default([]),
 }).strict();
 
-export const SubscribeEvent = z.object({ projectId: Id }).strict();
+export const SubscribeEvent = z.object({ projectId: SerialId }).strict();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resolveTrainingSettings } from './project-settings';
+import { Id, IdParam, SerialIdParam } from './ids';
 import {
   BudgetSettings, DEFAULT_QUEUE_SETTINGS, QueueSettings, QueueSettingsPatch, StopTargets,
   type BudgetSettings as Budget, type QueueSettings as Settings, type StopTargets as Targets,
@@ -10,9 +11,7 @@ import {
  * `DELETE /api/projects/:id/leases/:leaseId`). The schema is the documentation
  * of the boundary; the service parses again for callers that are not HTTP.
  */
-const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-
-export const LeaseParams = z.object({ projectId: Id, leaseId: Id });
+export const LeaseParams = z.object({ projectId: SerialIdParam, leaseId: IdParam });
 
 /** A budget change: unset = unchanged, null = no limit. */
 export const BudgetPatch = z.object({

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { BuiltinEmbeddingChoice } from '../model/builtin-embeddings';
 import { EmbeddingModelSpec } from '../model/onnx-spec';
+import { Id, idListParam, IdParam, decimalParam, BIGSERIAL_MAX, SerialIdParam } from './ids';
+import { Int4, Real, RealUnit, StoredText } from './stored';
 
 /**
  * The worker protocol, version 1: what a trainer (ours in workers/trainer, or
@@ -11,7 +13,6 @@ import { EmbeddingModelSpec } from '../model/onnx-spec';
  */
 export const WORKER_PROTOCOL_VERSION = 1;
 
-const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const Finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const Unit = Finite.refine((x) => x >= 0 && x <= 1, 'must be between 0 and 1');
 
@@ -24,15 +25,15 @@ const Unit = Finite.refine((x) => x >= 0 && x <= 1, 'must be between 0 and 1');
 export const EmbeddingSpace = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._+-]{0,199}$/,
   'must be 1 to 200 letters, digits or : . _ + - (starting with a letter or digit)');
 
-export const JobParams = z.object({ jobId: Id });
-export const ProjectParams = z.object({ projectId: Id });
-export const ItemParams = z.object({ itemId: Id });
+export const JobParams = z.object({ jobId: IdParam });
+export const ProjectParams = z.object({ projectId: SerialIdParam });
+export const ItemParams = z.object({ itemId: IdParam });
 
 export const ClaimJobRequest = z.object({
   /** Who is asking, for the admin's view (host name, pid). */
-  worker: z.string().min(1).max(200),
+  worker: StoredText.min(1).max(200),
   /** Compute backends this worker has, best first (ours: `tfjs-node-gpu` or `tfjs-wasm`, then `onnxruntime-node`). Informational: the server hands any job to any worker. */
-  backends: z.array(z.string().min(1).max(50)).max(10).default([]),
+  backends: z.array(StoredText.min(1).max(50)).max(10).default([]),
   protocol: z.literal(WORKER_PROTOCOL_VERSION).default(WORKER_PROTOCOL_VERSION),
 }).strict();
 export type ClaimJobRequest = z.infer<typeof ClaimJobRequest>;
@@ -54,7 +55,7 @@ export type Job = z.infer<typeof Job>;
 export const ClaimJobResponse = z.object({ job: Job.nullable() });
 
 export const Progress = z.object({
-  phase: z.string().min(1).max(50),
+  phase: StoredText.min(1).max(50),
   done: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
 }).strict();
@@ -75,7 +76,7 @@ export const PROGRESS_EVENT = 'progress';
 export const PROGRESS_EVERY_MS = 500;
 
 export const ProgressEvent = z.object({
-  jobId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  jobId: Id,
   phase: Progress.shape.phase,
   done: Progress.shape.done,
   total: Progress.shape.total,
@@ -91,23 +92,13 @@ export type ProgressAck = z.infer<typeof ProgressAck>;
 
 /** Paging over a project's items or labels: ids strictly after `after`, at most `limit`. */
 export const PageQuery = z.object({
-  after: z.coerce.number().int().nonnegative().default(0),
-  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  after: decimalParam(0, BIGSERIAL_MAX).default(0),
+  limit: decimalParam(1, 10_000).default(1000),
 });
 
 /** `?ids=1,2,3`: up to MEDIA_BATCH items' media in one answer, so a trainer needs a few dozen requests for 10k images, not 10k. */
 export const MEDIA_BATCH = 500;
-export const MediaBatchQuery = z.object({
-  ids: z.string().max(MEDIA_BATCH * 12)
-    .transform((v, ctx) => {
-      const ids = v.split(',').map((x) => Number(x.trim()));
-      if (ids.length === 0 || ids.length > MEDIA_BATCH || ids.some((x) => !Number.isInteger(x) || x <= 0)) {
-        ctx.addIssue({ code: 'custom', message: `ids must be 1 to ${MEDIA_BATCH} positive integers separated by commas` });
-        return z.NEVER;
-      }
-      return [...new Set(ids)];
-    }),
-});
+export const MediaBatchQuery = z.object({ ids: idListParam(MEDIA_BATCH) });
 export const MediaBatch = z.object({
   media: z.array(z.object({ id: z.number().int(), mediaType: z.string(), data: z.string() })),
   /** Requested ids that are not items of this project. */
@@ -131,11 +122,11 @@ export type WorkerLabel = z.infer<typeof WorkerLabel>;
 
 export const RankingEntry = z.object({
   itemId: Id,
-  /** Worth labeling next: higher first. */
-  score: Finite,
+  /** Worth labeling next: higher first. Stored as float4. */
+  score: Real,
   /** The model's guess and how sure it is (for prelabels and the easy stream). */
-  predicted: z.string().min(1).max(200),
-  confidence: Unit,
+  predicted: StoredText.min(1).max(200),
+  confidence: RealUnit,
   /**
    * How unsure the model is about the item, normalised to [0, 1]: 0 sure, 1
    * as unsure as the measure gets. Tandem's trainer sends 1 − the margin
@@ -144,7 +135,7 @@ export const RankingEntry = z.object({
    * another trainer may send its own measure scaled to [0, 1] (e.g. BALD's
    * mutual information / log K). Optional: older trainers do not send it.
    */
-  uncertainty: Unit.optional(),
+  uncertainty: RealUnit.optional(),
 }).strict();
 export type RankingEntry = z.infer<typeof RankingEntry>;
 
@@ -173,10 +164,10 @@ export type HoldoutMetrics = z.infer<typeof HoldoutMetrics>;
 
 export const CompleteJobRequest = z.object({
   /** Labels the model was trained on (≤ the job's label count plus labels since). */
-  labelCount: z.number().int().nonnegative(),
-  backend: z.string().min(1).max(100),
-  model: z.string().min(1).max(200),
-  strategy: z.string().min(1).max(100),
+  labelCount: Int4.nonnegative(),
+  backend: StoredText.min(1).max(100),
+  model: StoredText.min(1).max(200),
+  strategy: StoredText.min(1).max(100),
   metrics: HoldoutMetrics.nullable(),
   /** Ranking chunks sent; 0 when nothing is left to rank (the model version is still recorded). */
   chunks: z.number().int().nonnegative().max(10_000),
@@ -190,7 +181,7 @@ export const CompleteJobRequest = z.object({
 }).strict();
 export type CompleteJobRequest = z.infer<typeof CompleteJobRequest>;
 
-export const FailJobRequest = z.object({ reason: z.string().min(1).max(2000) }).strict();
+export const FailJobRequest = z.object({ reason: StoredText.min(1).max(2000) }).strict();
 
 /**
  * `GET /projects/:projectId/embedding-model`: the user's ONNX model the project

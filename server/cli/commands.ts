@@ -4,9 +4,11 @@ import crypto from 'node:crypto';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isTandemError, TandemError } from '../../lib/errors';
 import { parseCsv } from '../../lib/import/manifest';
+import { parseId } from '../../lib/protocol/ids';
 import { PROJECT_ROLES, USER_ROLES } from '../../lib/roles';
 import type { Services } from '../services';
 import { SYSTEM } from '../services/access';
+import { isTokenRefused, SUPERVISED_TRAINER_ENV, TOKEN_REFUSED_EXIT } from '../../workers/trainer/supervision';
 import { registerModelCommands } from './models';
 import { registerQueueCommands } from './queue';
 
@@ -215,8 +217,9 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
     }
   });
   token.command('revoke <id>').description('revoke a worker token; its trainer gets 401 from then on').action(async (id: string) => {
-    if (!/^\d+$/.test(id)) throw new UsageError('give the token id from `tandem worker token list`');
-    await (await services()).training.tokens.revoke(SYSTEM, Number(id));
+    const tokenId = parseId(id, 'serial');
+    if (tokenId === null) throw new UsageError('give the token id from `tandem worker token list`');
+    await (await services()).training.tokens.revoke(SYSTEM, tokenId);
     io.out(`worker token ${id} revoked`);
   });
   registerModelCommands(program, io, services, resolvePath);
@@ -229,6 +232,9 @@ function countRecords(text: string, format: 'jsonl' | 'csv'): number {
   // A CSV field may hold a newline: count records, not lines.
   return format === 'jsonl' ? text.split('\n').filter(Boolean).length : Math.max(0, parseCsv(text).length - 1);
 }
+
+const TOKEN_REFUSED_MESSAGE = 'the server refused this worker token (revoked, or not made on this server): the trainer stopped.'
+  + ' Make a new token on the server with `npx tandem worker token create --name NAME` and start the worker with it (--token or TANDEM_WORKER_TOKEN)';
 
 /** Some files failed but the rest was done: exit 1 without another message. */
 export class PartialFailure extends Error {}
@@ -250,6 +256,11 @@ export async function runProgram(argv: string[], io: CliIO, context: () => Promi
       return 2; // commander already printed the one-line reason
     }
     if (e instanceof PartialFailure) return 1;
+    if (isTokenRefused(e)) {
+      // Under `tandem start` the server's supervisor says it, with what fits there (server/trainer-process.ts).
+      if (process.env[SUPERVISED_TRAINER_ENV] !== '1') io.err(`tandem: ${TOKEN_REFUSED_MESSAGE} (the server said: ${e.message})`);
+      return TOKEN_REFUSED_EXIT;
+    }
     if (e instanceof UsageError) {
       io.err(`tandem: ${e.message}`);
       return 2;

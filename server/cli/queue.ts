@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { ITEM_ACTIONS, type QueuePatch } from '../../lib/protocol/queue-controls';
+import { parseId } from '../../lib/protocol/ids';
 import type { StopTargetsInput } from '../../lib/queue/settings';
 import type { Services } from '../services';
 import { SYSTEM } from '../services/access';
@@ -149,8 +150,9 @@ export function registerQueueCommands(program: Command, io: CliIO, services: () 
   for (const action of ITEM_ACTIONS) {
     queue.command(`${action} <project> <itemIds...>`).description(verbs[action]).action(async (ref: string, raw: string[]) => {
       const itemIds = raw.flatMap((r) => r.split(',')).filter(Boolean).map((r) => {
-        if (!/^\d+$/.test(r)) throw new UsageError(`item ids are whole numbers, not "${r}"`);
-        return Number(r);
+        const id = parseId(r);
+        if (id === null) throw new UsageError(`item ids are whole numbers, not "${r}"`);
+        return id;
       });
       const { s, p } = await project(ref);
       const r = await s.queueControls.controlItems(SYSTEM, p.id, { action, itemIds });
@@ -180,9 +182,10 @@ export function registerQueueCommands(program: Command, io: CliIO, services: () 
     }
   });
   queue.command('release <project> <leaseId>').description('take an item back from whoever holds it; it returns to the pool now').action(async (ref: string, lease: string) => {
-    if (!/^\d+$/.test(lease)) throw new UsageError(`a lease id is a whole number, not "${lease}"`);
+    const leaseId = parseId(lease);
+    if (leaseId === null) throw new UsageError(`a lease id is a whole number, not "${lease}"`);
     const { s, p } = await project(ref);
-    const { released } = await s.queueControls.releaseLease(SYSTEM, p.id, Number(lease));
+    const { released } = await s.queueControls.releaseLease(SYSTEM, p.id, leaseId);
     io.out(`${p.slug}: released lease ${lease} (item ${released.itemId})`);
   });
 }

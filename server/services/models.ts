@@ -9,6 +9,7 @@ import { findProject } from '../../db/queries/projects';
 import { countStandingLabels } from '../../db/queries/rankings';
 import { enqueueJob } from '../../db/queries/training-jobs';
 import { parseInput, TandemError } from '../../lib/errors';
+import { idOrName } from '../../lib/protocol/ids';
 import {
   AUTO_MAX_PIXEL_SIDE, BUILTIN_DESCRIPTIONS, BUILTIN_EMBEDDINGS, BUILTIN_PREFIX, chooseBuiltin, isColour, parseBuiltinRef,
   type BuiltinEmbeddingChoice, type BuiltinEmbeddingName, type ImageSample,
@@ -61,7 +62,8 @@ export function createModelService(db: Db, media: MediaStore, opts: { onJobQueue
   });
 
   async function resolveModel(ref: string): Promise<ModelRow> {
-    const row = /^\d+$/.test(ref) ? await findModel(db, Number(ref)) : await findModel(db, ref);
+    const r = idOrName(ref, 'serial');
+    const row = r && ('id' in r ? await findModel(db, r.id) : await findModel(db, r.name));
     if (!row) throw new TandemError('not_found', `no model "${ref}" (see \`tandem model list\`)`);
     return row;
   }

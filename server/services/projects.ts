@@ -4,6 +4,7 @@ import {
   patchProjectSettings, upsertMembership, type ProjectCounts, type ProjectRow,
 } from '../../db/queries/projects';
 import { TrainingSettingsPatch } from '../../lib/protocol/project-settings';
+import { idOrName } from '../../lib/protocol/ids';
 import { parseInput, TandemError } from '../../lib/errors';
 import type { ProjectRole } from '../../lib/roles';
 import { NewProject } from '../../lib/protocol/admin';
@@ -42,7 +43,8 @@ export function createProjectService(db: Db) {
   }
 
   async function resolve(ref: string): Promise<ProjectRow> {
-    const project = /^\d+$/.test(ref) ? await findProject(db, Number(ref)) : await findProject(db, ref);
+    const r = idOrName(ref, 'serial');
+    const project = r && ('id' in r ? await findProject(db, r.id) : await findProject(db, r.name));
     if (!project) throw new TandemError('not_found', `no project "${ref}" (see \`tandem project list\`)`);
     return project;
   }

@@ -11,7 +11,8 @@ import {
   claimQueuedJob, enqueueJob, extendJobLease, findJob, findLatestJob, findOpenJob, finishJob, recordJobProgress, requeueJobs, type TrainingJobRow,
 } from '../../db/queries/training-jobs';
 import { findWorkerTokenByHash, insertWorkerToken, listWorkerTokens, revokeWorkerToken, touchWorkerToken } from '../../db/queries/worker-tokens';
-import { TandemError } from '../../lib/errors';
+import { parseInput, TandemError } from '../../lib/errors';
+import { StoredText } from '../../lib/protocol/stored';
 import { resolveTrainingSettings } from '../../lib/protocol/project-settings';
 import type { ClaimJobRequest, CompleteJobRequest, Job, RankingChunk } from '../../lib/protocol/worker';
 import { requireGlobal, requireProject, type Principal } from './access';
@@ -47,6 +48,7 @@ export interface TrainingOptions {
 export const DEFAULT_TRAINING: Omit<TrainingOptions, 'now'> = { jobLeaseSeconds: 60, retrainEvery: 10, retrainSeconds: 30, maxAttempts: 3 };
 
 const LOCAL_TRAINER = 'local trainer (tandem start)';
+const WorkerTokenName = StoredText.trim().min(1, 'give the token a name').max(200);
 /** Bins of the uncertainty histogram `status()` sends (0–0.1, …, 0.9–1). */
 export const UNCERTAINTY_BINS = 10;
 const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
@@ -252,7 +254,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     async create(p: Principal, name: string, projectIds: number[] | null): Promise<{ id: number; token: string }> {
       requireGlobal(p, 'users.manage');
       const token = `tdw_${crypto.randomBytes(24).toString('base64url')}`;
-      const row = await insertWorkerToken(db, { name, tokenHash: hashToken(token), projectIds });
+      const row = await insertWorkerToken(db, { name: parseInput(WorkerTokenName, name, 'worker token name'), tokenHash: hashToken(token), projectIds });
       return { id: row.id, token };
     },
     async revoke(p: Principal, id: number): Promise<void> {

@@ -4,6 +4,7 @@ import { findUserByEmail, insertUser, listUsers, updateUserRole, findUserById, t
 import { parseInput, TandemError } from '../../lib/errors';
 import type { UserRole } from '../../lib/roles';
 import { NewUser } from '../../lib/protocol/admin';
+import { isStorableText } from '../../lib/protocol/stored';
 import { isUniqueViolation } from './pg-errors';
 import { requireGlobal, type Principal } from './access';
 
@@ -35,7 +36,8 @@ export function createUserService(db: Db) {
 
   /** Returns the user when the password matches; the same null for an unknown email and a wrong password. */
   async function verify(email: string, password: string): Promise<PublicUser | null> {
-    const u = await findUserByEmail(db, email.trim());
+    // No user's email holds what Postgres cannot store, and asking for one would be a database error.
+    const u = isStorableText(email) ? await findUserByEmail(db, email.trim()) : undefined;
     if (!u) {
       await bcrypt.compare(password, '$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva'); // same cost either way
       return null;
@@ -61,6 +63,7 @@ export function createUserService(db: Db) {
   }
 
   async function findByEmail(email: string): Promise<PublicUser | undefined> {
+    if (!isStorableText(email)) return undefined;
     const u = await findUserByEmail(db, email.trim());
     if (!u) return undefined;
     const { passwordHash: _, ...pub } = u;

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { createLogger, type Logger } from '../../server/log';
 import type { RankingEntry } from '../../lib/protocol/worker';
 import { WorkerClient, ProtocolError } from './client';
+import { isTokenRefused } from './supervision';
 import { createTrainer } from './train';
 import { createFeatureCache, defaultCacheDir } from './cache';
 import { createExtractors } from './extractor';
@@ -27,7 +28,9 @@ export interface WorkerOptions {
  * it, upload, complete; on any failure tell the server (the job is re-queued)
  * and go on. It never opens the database. Progress goes live over the worker
  * socket and with every heartbeat (the socket is best-effort). SIGTERM stops
- * it between steps.
+ * it between steps. A token the server refuses (revoked, unknown) ends it: the
+ * ProtocolError is thrown (isTokenRefused) for the caller to exit with
+ * TOKEN_REFUSED_EXIT, since no retry with the same token can help.
  */
 export async function runWorker(opts: WorkerOptions): Promise<void> {
   const log = opts.log ?? createLogger(process.env.LOG_LEVEL ?? 'info', 'trainer');
@@ -46,8 +49,10 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   if (compute.tfError) log.error({ err: compute.tfError }, 'tfjs did not start: bald, vote-entropy and pools too large for the neighbour graph will fail their jobs; other strategies run on label spreading');
   let jobs = 0;
   let backoff = 1000;
+  // Set when the server refuses the token mid-job (a heartbeat, an upload): the loop ends after that job.
+  let refused: ProtocolError | undefined;
   const wire: Wire = { uncertainty: true };
-  while (!stopping && (opts.maxJobs === undefined || jobs < opts.maxJobs)) {
+  while (!stopping && !refused && (opts.maxJobs === undefined || jobs < opts.maxJobs)) {
     let job;
     try {
       job = await client.claim({ worker: name, backends: compute.backends, protocol: 1 });
@@ -76,7 +81,10 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       live.report(job.id, progress);
     };
     const beat = setInterval(() => {
-      client.heartbeat(job.id, progress).catch((err: Error) => jlog.warn({ err: err.message }, 'heartbeat failed'));
+      client.heartbeat(job.id, progress).catch((err: Error) => {
+        if (isTokenRefused(err)) refused ??= err;
+        else jlog.warn({ err: err.message }, 'heartbeat failed');
+      });
     }, (opts.heartbeatSeconds ?? 10) * 1000);
     try {
       advance('starting', 0, 0);
@@ -92,10 +100,14 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       });
       jlog.info({ ...done, seconds: report.seconds.toFixed(2), phases: report.phases, accuracy: report.metrics?.accuracy, space: report.embeddingSpace }, 'ranking applied');
     } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
-      jlog.error({ err: reason }, 'job failed');
       trainer.forget(job.projectId);
-      await client.fail(job.id, reason).catch((err: Error) => jlog.warn({ err: err.message }, 'could not report the failure; the claim will expire'));
+      // A refused token cannot report the failure either: the claim lapses and another trainer takes the job.
+      if (isTokenRefused(e)) refused ??= e;
+      else {
+        const reason = e instanceof Error ? e.message : String(e);
+        jlog.error({ err: reason }, 'job failed');
+        await client.fail(job.id, reason).catch((err: Error) => jlog.warn({ err: err.message }, 'could not report the failure; the claim will expire'));
+      }
     } finally {
       clearInterval(beat);
       live.finish(job.id);
@@ -104,6 +116,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   live.close();
   process.off('SIGTERM', stop);
   process.off('SIGINT', stop);
+  if (refused) throw refused;
   log.info({ jobs }, 'trainer stopped');
 }
 

@@ -5,10 +5,12 @@ import { z } from 'zod';
 import { validatedAction } from '@/server/http/action';
 import { TandemError } from '@/lib/errors';
 import { USER_ROLES } from '@/lib/roles';
+import { SerialIdParam } from '@/lib/protocol/ids';
+import { StoredText } from '@/lib/protocol/stored';
 
 const AddUserForm = z.object({
-  email: z.string().trim().min(1),
-  name: z.string().trim().optional(),
+  email: StoredText.trim().min(1),
+  name: StoredText.trim().optional(),
   password: z.string().min(8, 'at least 8 characters'),
   role: z.enum(USER_ROLES),
 });
@@ -20,8 +22,8 @@ export const addUser = validatedAction(AddUserForm, async (input, { principal, r
 });
 
 const SetMemberForm = z.object({
-  projectId: z.coerce.number().int().positive(),
-  email: z.string().trim().min(1),
+  projectId: SerialIdParam,
+  email: StoredText.trim().min(1),
   role: z.enum(['lead', 'annotator', 'none']),
 });
 

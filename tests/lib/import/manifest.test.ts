@@ -59,6 +59,17 @@ describe('parseJsonl', () => {
       { line: 1, row: { image: '7.png', label: '7', group: '12' } },
     ]);
   });
+  it('refuses a row whose text Postgres cannot store (NUL, a lone surrogate), naming the field, keeping the others', () => {
+    const out = parseJsonl('{"image":"a\\u0000.png"}\n{"image":"b.png","label":"\\ud800"}\n{"image":"c.png","group":"g\\udc00"}\n{"image":"d.png","label":"\u{1F600}"}');
+    expect(out).toEqual([
+      { line: 1, error: expect.stringMatching(/^image: .*NUL/) },
+      { line: 2, error: expect.stringMatching(/^label: .*surrogate/) },
+      { line: 3, error: expect.stringMatching(/^group: .*surrogate/) },
+      { line: 4, row: { image: 'd.png', label: '\u{1F600}' } },
+    ]);
+    expect(parseCsv('image,label\na.png,x\u0000y\n')).toEqual([['image', 'label'], ['a.png', 'x\u0000y']]);
+    expect(parseManifest('m.csv', 'image,label\na.png,x\u0000y\n')).toEqual([{ line: 2, error: expect.stringMatching(/^label: /) }]);
+  });
   it('refuses a blank label rather than importing it as a class', () => {
     expect(parseJsonl('{"image":"a.png","label":"  "}')).toEqual([{ line: 1, error: expect.stringMatching(/label/) }]);
   });

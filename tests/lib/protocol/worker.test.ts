@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClaimJobRequest, CompleteJobRequest, HoldoutMetrics, RankingChunk, RankingEntry } from '../../../lib/protocol/worker';
+import { ClaimJobRequest, CompleteJobRequest, HeartbeatRequest, HoldoutMetrics, ProgressEvent, RankingChunk, RankingEntry } from '../../../lib/protocol/worker';
 
 const metrics = { accuracy: 0.9, macroF1: 0.88, logLoss: 0.4, ece: 0.03, holdoutSize: 200 };
 const complete = { labelCount: 20, backend: 'cpu', model: 'm', strategy: 'auto', metrics, chunks: 1 };
@@ -51,5 +51,15 @@ describe('job claims on the worker protocol', () => {
     expect(ClaimJobRequest.parse({ worker: 'w', backends: ['tfjs-node-gpu', 'onnxruntime-node'] }).backends).toEqual(['tfjs-node-gpu', 'onnxruntime-node']);
     expect(ClaimJobRequest.parse({ worker: 'w' }).backends).toEqual([]);
     expect(ClaimJobRequest.safeParse({ worker: 'w', backends: [''] }).success).toBe(false);
+  });
+});
+
+describe('progress on the worker protocol', () => {
+  it('refuses a phase jsonb cannot store, over the heartbeat and the worker socket alike', () => {
+    for (const phase of ['a\uD800', '\uDC00b', 'a\u0000b']) {
+      expect(HeartbeatRequest.safeParse({ progress: { phase, done: 0, total: 1 } }).error?.issues[0].path).toEqual(['progress', 'phase']);
+      expect(ProgressEvent.safeParse({ jobId: 1, phase, done: 0, total: 1 }).error?.issues[0].path).toEqual(['phase']);
+    }
+    expect(ProgressEvent.parse({ jobId: 1, phase: 'embedding \u{1F4F7}', done: 0, total: 1 }).phase).toBe('embedding \u{1F4F7}');
   });
 });

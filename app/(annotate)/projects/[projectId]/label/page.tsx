@@ -2,6 +2,7 @@ import { notFound } from 'next/navigation';
 import { requireUser } from '@/server/auth/guard';
 import { runtime } from '@/server/runtime';
 import { isTandemError } from '@/lib/errors';
+import { parseId } from '@/lib/protocol/ids';
 import { keyMap } from '@/lib/keys';
 import { can } from '@/lib/roles';
 import { Labeler } from '@/components/labeling/Labeler';
@@ -11,8 +12,8 @@ export const dynamic = 'force-dynamic';
 export default async function LabelPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
   const user = await requireUser(`/projects/${projectId}/label`);
-  const id = Number(projectId);
-  if (!Number.isInteger(id) || id <= 0) notFound();
+  const id = parseId(projectId, 'serial');
+  if (id === null) notFound();
   const { services, config } = runtime();
   const project = await services.projects.get(user.principal, id).catch((e) => {
     if (isTandemError(e)) notFound();

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { requireUser } from '@/server/auth/guard';
 import { runtime } from '@/server/runtime';
 import { isTandemError } from '@/lib/errors';
+import { parseId } from '@/lib/protocol/ids';
 import { can } from '@/lib/roles';
 import { STRATEGY_NAMES } from '@/lib/al/strategies';
 import { BudgetStoppingForm } from '@/components/queue/BudgetStoppingForm';
@@ -29,8 +30,8 @@ const STATE_TEXT: Record<QueueView['state'], string> = {
 export default async function QueuePage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
   const user = await requireUser(`/projects/${projectId}/queue`);
-  const id = Number(projectId);
-  if (!Number.isInteger(id) || id <= 0) notFound();
+  const id = parseId(projectId, 'serial');
+  if (id === null) notFound();
   const { services } = runtime();
   const project = await services.projects.get(user.principal, id).catch((e) => {
     if (isTandemError(e)) notFound();
