@@ -10,6 +10,7 @@ import { isTandemError } from '../../lib/errors';
 import { principalFromRequest } from '../auth/principal';
 import type { Logger } from '../log';
 import type { Services } from '../services';
+import type { AccessWatch } from './access-watch';
 
 /** Live annotation documents are named after the item they edit: `/yjs/item-<id>`. */
 const DocName = z.string().regex(/^item-[1-9][0-9]{0,15}$/, 'a document name is item-<item id>');
@@ -21,7 +22,7 @@ const DocName = z.string().regex(/^item-[1-9][0-9]{0,15}$/, 'a document name is 
  * is compacted into one state when the last client leaves, so a restart loses
  * nothing.
  */
-export function createYjsEndpoint(deps: { db: Db; services: Services; secret: string; log: Logger }) {
+export function createYjsEndpoint(deps: { db: Db; services: Services; secret: string; log: Logger; access: AccessWatch }) {
   const wss = new WebSocketServer({ noServer: true });
   const writes = new Map<string, Promise<void>>();
   const enqueue = (docName: string, job: () => Promise<void>) => {
@@ -57,8 +58,11 @@ export function createYjsEndpoint(deps: { db: Db; services: Services; secret: st
       if (!parsed.success) return refuse(socket, 400, parsed.error.issues[0].message);
       const principal = await principalFromRequest(req, deps.secret, deps.services.users);
       if (!principal) return refuse(socket, 401, 'log in first');
-      await deps.services.media.authorizeItem(principal, Number(docName.slice('item-'.length)));
-      wss.handleUpgrade(req, socket, head, (ws) => setupWSConnection(ws, req, { docName }));
+      const { projectId } = await deps.services.media.authorizeItem(principal, Number(docName.slice('item-'.length)));
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        setupWSConnection(ws, req, { docName });
+        deps.access.watchYjs(ws, principal.session, projectId); // closed when the user loses the project or the session
+      });
     } catch (e) {
       if (isTandemError(e)) return refuse(socket, e.status, e.message);
       deps.log.error({ err: e }, 'yjs upgrade failed');
