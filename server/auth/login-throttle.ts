@@ -17,9 +17,13 @@ export interface LoginThrottleOptions {
 /**
  * The failed-login records of this process, per account (email) and per
  * client address, in memory: a restart forgets them, and several server
- * processes would each keep their own (Tandem runs one). An attempt is
- * counted as a failure when it begins and forgiven when it succeeds, so
- * parallel guesses cannot all slip in before the first one is judged.
+ * processes would each keep their own (Tandem runs one). For the account,
+ * an attempt is counted as a failure when it begins and forgiven when it
+ * succeeds, so parallel guesses at one account cannot all slip in before the
+ * first is judged. For the address, only failures count, once judged: a team
+ * behind one address logging in at the same moment is not throttled (a burst
+ * of parallel guesses at many accounts can overshoot the address's limit by
+ * what is in flight, each account still held to its own).
  */
 export function createLoginThrottle(opts: LoginThrottleOptions = {}) {
   const now = opts.now ?? Date.now;
@@ -48,18 +52,19 @@ export function createLoginThrottle(opts: LoginThrottleOptions = {}) {
     );
     if (wait > 0) return { kind: 'throttled', waitMs: wait };
     remember(accounts, account, afterFailure(accounts.get(account), t, accountPolicy), accountPolicy);
-    if (address !== null) remember(addresses, address, afterFailure(addresses.get(address), t, addressPolicy), addressPolicy);
     let settled = false;
     return {
       kind: 'allowed',
       settle(succeeded) {
-        if (settled || !succeeded) return;
+        if (settled) return;
         settled = true;
-        accounts.delete(account);
-        // The address keeps its other failures: one good login of one's own must not
-        // wipe the record of guesses at everyone else's account.
-        const a = address === null ? undefined : addresses.get(address);
-        if (a) a.count = Math.max(0, a.count - 1);
+        if (succeeded) {
+          // The address keeps its failures: one good login of one's own must not
+          // wipe the record of guesses at everyone else's account.
+          accounts.delete(account);
+        } else if (address !== null) {
+          remember(addresses, address, afterFailure(addresses.get(address), now(), addressPolicy), addressPolicy);
+        }
       },
     };
   }

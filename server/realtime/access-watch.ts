@@ -61,12 +61,17 @@ export function createAccessWatch(deps: { services: Services; secret: string; lo
       if (!hit) memo.set(key, (hit = read()));
       return hit;
     };
-    await Promise.all(conns.map(async (c) => {
+    // One connection after another: a pass over a big team is a trickle of small reads between
+    // claims and labels, not a burst that holds every pooled connection at once.
+    for (const c of conns) {
       try {
         const { uid, version } = c.session;
         const p = await once(users, `${uid}:${version}`, () => principalOf(c.session));
-        if (!open.has(c)) return;
-        if (!p) return revoke(c, { kind: 'session-ended' });
+        if (!open.has(c)) continue;
+        if (!p) {
+          revoke(c, { kind: 'session-ended' });
+          continue;
+        }
         for (const projectId of [...c.projects()]) {
           const ok = await once(access, `${p.userId}:${p.role}:${projectId}`, () => canView(p, projectId));
           if (!ok && open.has(c)) c.revoke({ kind: 'project-lost', projectId });
@@ -75,7 +80,7 @@ export function createAccessWatch(deps: { services: Services; secret: string; lo
         // A database hiccup revokes nothing: the next pass asks again.
         deps.log.warn({ err }, 'could not check an open connection\'s access');
       }
-    }));
+    }
   }
 
   function revoke(c: WatchedConnection, r: Revocation): void {
@@ -91,7 +96,12 @@ export function createAccessWatch(deps: { services: Services; secret: string; lo
     deps.services.users.onChange(checkSoon),
     deps.services.projects.onMemberChange((userId) => checkSoon(userId)),
   ];
-  const timer = setInterval(() => { void check([...open]); }, deps.everyMs ?? RECHECK_EVERY_MS);
+  let sweeping = false; // a pass that outlasts the interval is not joined by another
+  const timer = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    void check([...open]).finally(() => { sweeping = false; });
+  }, deps.everyMs ?? RECHECK_EVERY_MS);
   timer.unref();
 
   /** Watches a connection until the returned function is called (its close). */

@@ -48,6 +48,14 @@ describe('the login throttle of a process', () => {
     expect(throttle.attempt('a@x.y', null).kind).toBe('throttled');
   });
 
+  it('does not hold logins in flight against their address: a team behind one address logs in at once', () => {
+    const { throttle } = setup();
+    const team = Array.from({ length: 50 }, (_, i) => throttle.attempt(`member${i}@x.y`, '10.0.0.1'));
+    expect(team.every((a) => a.kind === 'allowed')).toBe(true);
+    for (const a of team) if (a.kind === 'allowed') a.settle(true);
+    expect(throttle.attempt('late@x.y', '10.0.0.1').kind).toBe('allowed');
+  });
+
   it('clears the account on a success, but keeps the address\'s other failures', () => {
     const { throttle, fail } = setup();
     for (let i = 0; i < 2; i++) fail('a@x.y', '10.0.0.1');
@@ -57,7 +65,7 @@ describe('the login throttle of a process', () => {
     ok.settle(true);
     for (let i = 0; i < 3; i++) fail('a@x.y', '10.0.0.2'); // the account starts from zero again
     expect(throttle.attempt('a@x.y', '10.0.0.2').kind).toBe('throttled');
-    fail('c@x.y', '10.0.0.1'); // address: 4 failures + this one = 5
+    fail('c@x.y', '10.0.0.1'); // address: its 4 failures + this one = 5
     expect(throttle.attempt('d@x.y', '10.0.0.1').kind).toBe('throttled');
   });
 });

@@ -88,6 +88,19 @@ describe.each(DATABASE_KINDS)('the access watch of open connections on %s', (kin
     expect(c.revoked).toEqual([{ kind: 'project-lost', projectId }]);
   });
 
+  it('finds a change made elsewhere by itself, on its timer', async () => {
+    const ticking = createAccessWatch({ services, secret: SECRET, log: createLogger('silent'), everyMs: 50 });
+    try {
+      const revoked: Revocation[] = [];
+      ticking.watch({ session: session(annotator.userId), projects: () => [projectId], revoke: (r) => revoked.push(r) });
+      await database.db.execute(`update users set session_version = session_version + 1 where id = ${annotator.userId}` as never);
+      // Within the session cache's row TTL (5 s) plus a pass.
+      await expect.poll(() => revoked, { timeout: 10_000 }).toEqual([{ kind: 'session-ended' }]);
+    } finally {
+      ticking.stop();
+    }
+  });
+
   it('ends a connection whose token is past its expiry, and forgets a closed one', async () => {
     const expired = connection({ uid: annotator.userId, version: 0, expiresAtMs: Date.now() - 1 }, [projectId]);
     const closed = connection(session(annotator.userId), [projectId]);
