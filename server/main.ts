@@ -17,6 +17,7 @@ import { createProgressBroadcaster, projectRoom, setupSockets } from './realtime
 import { spacedPerProject } from './spaced';
 import { setupWorkerSockets } from './realtime/worker-socket';
 import { createYjsEndpoint } from './realtime/yjs';
+import { createAccessWatch } from './realtime/access-watch';
 import { ensureBuild } from './build';
 import { ensureDemo } from './demo';
 import { superviseTrainer } from './trainer-process';
@@ -25,6 +26,7 @@ import { removeServerLock, writeServerLock } from './cli/lock';
 import { handleHotRoute } from './http/hot-routes';
 import { refuseRequest, screenRequest } from './http/request-guard';
 import { handleCliRequest } from './cli/endpoint';
+import { stampRemoteAddress } from './http/remote-address';
 
 /** The largest socket.io message (websocket frame or polling body) a client may send. */
 const SOCKET_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -118,6 +120,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       const requestId = crypto.randomUUID();
       const t0 = performance.now();
       req.headers['x-request-id'] = requestId;
+      stampRemoteAddress(req);
       res.setHeader('x-request-id', requestId);
       res.once('finish', () => {
         const entry = { requestId, method: req.method, url: req.url, status: res.statusCode, ms: Math.round(performance.now() - t0) };
@@ -143,9 +146,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     // socket.io must leave upgrades it does not own alone: the Yjs endpoint shares the port.
     // Events are small (a project id, a trainer's progress line): a larger frame or polling body is refused by engine.io.
     io = new SocketServer(server, { path: '/socket.io', destroyUpgrade: false, serveClient: false, maxHttpBufferSize: SOCKET_MAX_MESSAGE_BYTES });
-    setupSockets(io, { services, secret: config.authSecret, log });
+    // Open pages and documents follow logouts, role and membership changes (server/realtime/access-watch.ts).
+    const access = createAccessWatch({ services, secret: config.authSecret, log });
+    setupSockets(io, { services, secret: config.authSecret, log, access });
     setupWorkerSockets(io, { services, log });
-    const yjs = createYjsEndpoint({ db: database.db, services, secret: config.authSecret, log });
+    const yjs = createYjsEndpoint({ db: database.db, services, secret: config.authSecret, log, access });
     const nextUpgrade = config.dev ? app.getUpgradeHandler() : undefined;
     server.on('upgrade', (req, socket, head) => {
       const p = req.url ?? '';
@@ -178,6 +183,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       await trainer?.stop();
       progress.stop();
       labelChecks.stop();
+      access.stop();
       // In-flight requests finish (a label being committed is acknowledged); new ones are refused.
       const drained = new Promise<void>((r) => server.once('close', () => r()));
       server.close();

@@ -1,7 +1,8 @@
 'use server';
 
-import { AuthError } from 'next-auth';
+import { AuthError, CredentialsSignin } from 'next-auth';
 import { signIn, signOut } from '@/server/auth/nextauth';
+import { loginErrorMessage } from '@/lib/auth/login-messages';
 
 export interface LoginState {
   error?: string;
@@ -18,11 +19,14 @@ export async function login(_prev: LoginState, form: FormData): Promise<LoginSta
     });
     return {};
   } catch (e) {
-    if (e instanceof AuthError) return { error: 'Wrong email or password.' };
+    // A throttled login says how long to wait (its code carries the wait).
+    if (e instanceof CredentialsSignin) return { error: loginErrorMessage(e.code) };
+    if (e instanceof AuthError) return { error: loginErrorMessage(undefined) };
     throw e; // the redirect after a successful login
   }
 }
 
+/** Ends the session on every device (Auth.js's signOut event raises the user's session version). */
 export async function logout(): Promise<void> {
   await signOut({ redirectTo: '/login' });
 }

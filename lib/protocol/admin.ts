@@ -15,6 +15,8 @@ export type NewUser = z.input<typeof NewUser>;
 export const UserParams = z.object({ userId: SerialIdParam });
 export const UserRoleChange = z.object({ role: z.enum(USER_ROLES) }).strict();
 
+export const NewPassword = z.string().min(8, 'at least 8 characters').max(200);
+
 export const NewProject = z.object({
   slug: z.string().trim().min(1).max(60).regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
   name: StoredText.trim().min(1).max(200).optional(),

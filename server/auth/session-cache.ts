@@ -1,5 +1,5 @@
 import { decode } from 'next-auth/jwt';
-import type { PublicUser } from '../../db/queries/users';
+import type { SessionUser } from '../../db/queries/users';
 import type { UserService } from '../services/users';
 
 /** Auth.js names the cookie `__Secure-…` when it is served over https; each name is also its JWE salt. */
@@ -10,8 +10,10 @@ export const USER_TTL_MS = 5_000;
 /** Decoded tokens kept; past this the oldest go first (a flood of distinct valid tokens cannot grow memory). */
 const MAX_TOKENS = 10_000;
 
-interface TokenEntry { secret: string; uid: number; expiresAtMs: number }
-interface UserEntry { readAtMs: number; user: Promise<PublicUser | undefined> }
+/** What a valid session token says: who, with which session version, until when. Small enough to keep per open connection. */
+export interface Session { uid: number; version: number; expiresAtMs: number }
+interface TokenEntry { secret: string; session: Session }
+interface UserEntry { readAtMs: number; user: Promise<SessionUser | undefined> }
 
 export interface SessionCacheOptions {
   users: UserService;
@@ -22,14 +24,16 @@ export interface SessionCacheOptions {
 
 /**
  * The session check of every request without a database round trip in the
- * steady state. A session cookie is an encrypted JWT that carries only the user
- * id; decrypting it costs more than the handler of a small route, so the uid is
+ * steady state. A session cookie is an encrypted JWT that carries the user id
+ * and the user's session version at login; decrypting it costs more than the handler of a small route, so the uid is
  * kept per cookie value until the token's own expiry (a cookie value cannot
  * change meaning: a different secret or a tampered token is a different value,
  * and is decoded and refused). The user row (role, existence) is kept for
  * USER_TTL_MS and dropped at once when it changes through the user service, so
  * a demotion made in the app applies to the next request and one made behind
- * its back (SQL, another process) within the TTL.
+ * its back (SQL, another process) within the TTL. A token whose version is
+ * not the row's (the user logged out, or got a new password) is refused the
+ * same way. Tokens from before versions existed count as version 0.
  */
 export function createSessionCache(opts: SessionCacheOptions) {
   const now = opts.now ?? Date.now;
@@ -41,11 +45,11 @@ export function createSessionCache(opts: SessionCacheOptions) {
     else users.delete(userId);
   });
 
-  async function uidOf(cookieName: string, value: string): Promise<number | null> {
+  async function sessionOf(cookieName: string, value: string): Promise<Session | null> {
     const t = now();
     const hit = tokens.get(value);
     if (hit && hit.secret === opts.secret) {
-      if (t < hit.expiresAtMs) return hit.uid;
+      if (t < hit.session.expiresAtMs) return hit.session;
       tokens.delete(value);
       return null;
     }
@@ -57,16 +61,18 @@ export function createSessionCache(opts: SessionCacheOptions) {
     }
     const uid = payload?.uid;
     const exp = payload?.exp;
-    if (typeof uid !== 'number' || typeof exp !== 'number' || t >= exp * 1000) return null;
+    const version = payload?.sv ?? 0;
+    if (typeof uid !== 'number' || typeof exp !== 'number' || typeof version !== 'number' || t >= exp * 1000) return null;
     if (tokens.size >= MAX_TOKENS) {
-      for (const [k, e] of tokens) if (e.expiresAtMs <= t) tokens.delete(k);
+      for (const [k, e] of tokens) if (e.session.expiresAtMs <= t) tokens.delete(k);
       if (tokens.size >= MAX_TOKENS) tokens.delete(tokens.keys().next().value as string);
     }
-    tokens.set(value, { secret: opts.secret, uid, expiresAtMs: exp * 1000 });
-    return uid;
+    const session: Session = { uid, version, expiresAtMs: exp * 1000 };
+    tokens.set(value, { secret: opts.secret, session });
+    return session;
   }
 
-  function userOf(uid: number): Promise<PublicUser | undefined> {
+  function userOf(uid: number): Promise<SessionUser | undefined> {
     const t = now();
     const hit = users.get(uid);
     if (hit && t - hit.readAtMs < ttl) return hit.user;
@@ -81,19 +87,35 @@ export function createSessionCache(opts: SessionCacheOptions) {
     return entry.user;
   }
 
-  /** The logged-in user behind a request's cookies, or null: no cookie, a bad or expired token, a deleted user. */
-  async function userFromCookies(cookie: (name: string) => string | undefined): Promise<PublicUser | null> {
+  /** The session behind a request's cookies, not yet checked against the user row; null: no cookie, a bad or expired token. */
+  async function sessionFromCookies(cookie: (name: string) => string | undefined): Promise<Session | null> {
     for (const name of SESSION_COOKIES) {
       const value = cookieValue(cookie, name);
       if (!value) continue;
-      const uid = await uidOf(name, value);
-      if (uid === null) continue;
-      return (await userOf(uid)) ?? null;
+      const session = await sessionOf(name, value);
+      if (session) return session;
     }
     return null;
   }
 
-  return { userFromCookies };
+  /**
+   * The user of a session that still holds, or null: expired, a deleted user,
+   * or ended since (logout, new password). Open connections ask this again
+   * while they live, with the session their handshake found.
+   */
+  async function userOfSession(session: Session): Promise<SessionUser | null> {
+    if (now() >= session.expiresAtMs) return null;
+    const user = await userOf(session.uid);
+    return user && user.sessionVersion === session.version ? user : null;
+  }
+
+  /** The logged-in user behind a request's cookies, or null: no cookie, a bad, expired or ended session, a deleted user. */
+  async function userFromCookies(cookie: (name: string) => string | undefined): Promise<SessionUser | null> {
+    const session = await sessionFromCookies(cookie);
+    return session ? userOfSession(session) : null;
+  }
+
+  return { userFromCookies, sessionFromCookies, userOfSession };
 }
 
 export type SessionCache = ReturnType<typeof createSessionCache>;

@@ -97,6 +97,24 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
     io.out(`${email} is now ${role}`);
   });
 
+  user.command('password <email>').description('set a new password (prints a generated one unless you give one); ends every session of the user')
+    .option('--password <password>', 'password (8+ characters); prefer --password-stdin')
+    .option('--password-stdin', 'read the password from standard input')
+    .action(async (email: string, o: { password?: string; passwordStdin?: boolean }) => {
+      let password = o.password;
+      if (o.passwordStdin) {
+        if (!io.stdin) throw new UsageError('--password-stdin has no input here — use --password');
+        password = (await io.stdin()).trim();
+      }
+      const generated = password === undefined;
+      password ??= crypto.randomBytes(9).toString('base64url');
+      const s = await services();
+      const u = await s.users.findByEmail(email);
+      if (!u) throw new TandemError('not_found', `no user ${email} — see \`tandem user list\``);
+      await s.users.setPassword(SYSTEM, u.id, password);
+      io.out(`${email} has a new password${generated ? ` ${password}` : ''}; their sessions are ended`);
+    });
+
   program.command('member').description('manage project members')
     .command('set <project> <email> <role>').description(`set a user's role in a project (${PROJECT_ROLES.join('|')}|none)`)
     .action(async (ref: string, email: string, role: string) => {

@@ -3,17 +3,23 @@ import { SubscribeEvent } from '../../lib/protocol/labeling';
 import { principalFromRequest } from '../auth/principal';
 import type { Logger } from '../log';
 import type { Services } from '../services';
-import type { Principal } from '../services/access';
+import { TandemError } from '../../lib/errors';
+import type { Session } from '../auth/session-cache';
 import { socketHandler } from './handlers';
 import { spacedPerProject } from '../spaced';
+import type { AccessWatch } from './access-watch';
 
 export const projectRoom = (projectId: number) => `project:${projectId}`;
+const projectOfRoom = (room: string): number | null => (/^project:(\d+)$/.exec(room) ? Number(room.slice('project:'.length)) : null);
 
 /**
  * socket.io carries live queue and progress events. Every connection proves
- * its session in the handshake; joining a project's room needs view rights there.
+ * its session in the handshake; joining a project's room needs view rights
+ * there, as the user is at the time of joining. The access watch takes the
+ * socket out of a room its user may no longer see (event `revoked` with the
+ * project id), and disconnects it when the session ends (`revoked` first).
  */
-export function setupSockets(io: SocketServer, deps: { services: Services; secret: string; log: Logger }) {
+export function setupSockets(io: SocketServer, deps: { services: Services; secret: string; log: Logger; access: AccessWatch }) {
   io.use(async (socket, next) => {
     try {
       const principal = await principalFromRequest(socket.request, deps.secret, deps.services.users);
@@ -27,8 +33,25 @@ export function setupSockets(io: SocketServer, deps: { services: Services; secre
   });
 
   io.on('connection', (socket) => {
-    const principal = socket.data.principal as Principal;
+    const session = (socket.data.principal as { session: Session }).session;
+    const unwatch = deps.access.watch({
+      session,
+      projects: () => [...socket.rooms].map(projectOfRoom).filter((id): id is number => id !== null),
+      revoke: (r) => {
+        if (r.kind === 'session-ended') {
+          socket.emit('revoked', { reason: 'session-ended' });
+          socket.disconnect(true);
+        } else {
+          void socket.leave(projectRoom(r.projectId));
+          socket.emit('revoked', { reason: 'project-lost', projectId: r.projectId });
+        }
+      },
+    });
+    socket.once('disconnect', unwatch);
     socket.on('subscribe', socketHandler(SubscribeEvent, deps.log, async ({ projectId }) => {
+      // The user as they are now, not as at the handshake: a demoted admin joins only their own projects.
+      const principal = await deps.access.principalOf(session);
+      if (!principal) throw new TandemError('unauthenticated', 'your session has ended: log in again');
       const progress = await deps.services.labels.progress(principal, projectId);
       await socket.join(projectRoom(projectId));
       return progress;

@@ -10,6 +10,7 @@ import { isTandemError } from '../../lib/errors';
 import { principalFromRequest } from '../auth/principal';
 import type { Logger } from '../log';
 import type { Services } from '../services';
+import type { AccessWatch } from './access-watch';
 
 
 /**
@@ -19,7 +20,7 @@ import type { Services } from '../services';
  * is compacted into one state when the last client leaves, so a restart loses
  * nothing.
  */
-export function createYjsEndpoint(deps: { db: Db; services: Services; secret: string; log: Logger }) {
+export function createYjsEndpoint(deps: { db: Db; services: Services; secret: string; log: Logger; access: AccessWatch }) {
   // ws refuses a larger frame itself (close 1009) before buffering it whole.
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIVE_DOC_MAX_PAYLOAD });
   /** Bytes of the updates each loaded document holds: what its cap is checked against. */
@@ -60,10 +61,11 @@ export function createYjsEndpoint(deps: { db: Db; services: Services; secret: st
       if (!doc) return refuse(socket, 400, 'a document name is item-<item id>');
       const principal = await principalFromRequest(req, deps.secret, deps.services.users);
       if (!principal) return refuse(socket, 401, 'log in first');
-      await deps.services.media.authorizeItem(principal, doc.id);
+      const { projectId } = await deps.services.media.authorizeItem(principal, doc.id);
       wss.handleUpgrade(req, socket, head, (ws) => {
         guardFrames(ws, LIVE_DOC_KINDS[doc.kind], () => docBytes.get(doc.name) ?? 0, deps.log);
         setupWSConnection(ws, req, { docName: doc.name });
+        deps.access.watchYjs(ws, principal.session, projectId); // closed when the user loses the project or the session
       });
     } catch (e) {
       if (isTandemError(e)) return refuse(socket, e.status, e.message);

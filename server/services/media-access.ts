@@ -12,11 +12,12 @@ export function createMediaAccessService(db: Db, media: MediaStore) {
     await requireProject(db, p, row.projectId, 'project.view');
     return { bytes: await media.read(row.media), mediaType: row.mediaType };
   }
-  /** Checks the caller may see the item (its live document, its media). */
-  async function authorizeItem(p: Principal, itemId: number): Promise<void> {
+  /** Checks the caller may see the item (its live document, its media); says the item's project. */
+  async function authorizeItem(p: Principal, itemId: number): Promise<{ projectId: number }> {
     const row = await findItemMedia(db, itemId);
     if (!row) throw new TandemError('not_found', `no item ${itemId}`);
     await requireProject(db, p, row.projectId, 'project.view');
+    return { projectId: row.projectId };
   }
 
   /** A trainer reads media of the projects its token is scoped to. */

@@ -18,6 +18,14 @@ export interface ProjectSummary extends ProjectRow {
 }
 
 export function createProjectService(db: Db) {
+  // Who to tell when someone's membership changes here (open connections of theirs are checked again at once).
+  const listeners = new Set<(userId: number, projectId: number) => void>();
+  function onMemberChange(listener: (userId: number, projectId: number) => void): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+  const memberChanged = (userId: number, projectId: number) => { for (const l of listeners) l(userId, projectId); };
+
   async function create(p: Principal, input: NewProject): Promise<ProjectRow> {
     requireGlobal(p, 'projects.create');
     const v = parseInput(NewProject, input, 'project');
@@ -59,10 +67,12 @@ export function createProjectService(db: Db) {
     await requireProject(db, p, projectId, 'project.manage');
     if (role === null) {
       await deleteMembership(db, projectId, userId);
+      memberChanged(userId, projectId);
       return;
     }
     try {
       await upsertMembership(db, projectId, userId, role);
+      memberChanged(userId, projectId);
     } catch (e) {
       if (isForeignKeyViolation(e)) {
         throw new TandemError('not_found', `no user ${userId}`);
@@ -80,7 +90,7 @@ export function createProjectService(db: Db) {
     return patchProjectSettings(db, projectId, set, unset);
   }
 
-  return { create, listVisible, get, resolve, members, setMember, updateSettings };
+  return { create, listVisible, get, resolve, members, setMember, updateSettings, onMemberChange };
 }
 
 export type ProjectService = ReturnType<typeof createProjectService>;

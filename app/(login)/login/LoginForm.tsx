@@ -3,8 +3,8 @@
 import { useActionState } from 'react';
 import { login, type LoginState } from '../actions';
 
-export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
-  const [state, action, pending] = useActionState<LoginState, FormData>(login, {});
+export function LoginForm({ callbackUrl, refused }: { callbackUrl: string; refused?: string }) {
+  const [state, action, pending] = useActionState<LoginState, FormData>(login, { error: refused });
   return (
     <form action={action}>
       <input type="hidden" name="callbackUrl" value={callbackUrl} />

@@ -1,11 +1,17 @@
 import { LoginForm } from './LoginForm';
+import { loginErrorMessage } from '@/lib/auth/login-messages';
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
-  const { callbackUrl } = await searchParams;
+type Search = { callbackUrl?: string | string[]; error?: string | string[]; code?: string | string[] };
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const search = await searchParams;
+  // Auth.js sends a refused POST /api/auth/callback/credentials here with ?error=CredentialsSignin&code=….
+  const refused = one(search.error) === 'CredentialsSignin' ? loginErrorMessage(one(search.code)) : undefined;
   return (
     <div className="login card">
       <h1>Log in to Tandem</h1>
-      <LoginForm callbackUrl={callbackUrl ?? '/'} />
+      <LoginForm callbackUrl={one(search.callbackUrl) ?? '/'} refused={refused} />
       <p className="muted">The demo logins are printed by <code>npm start</code> the first time it runs.</p>
     </div>
   );

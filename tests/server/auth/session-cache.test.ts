@@ -10,9 +10,10 @@ const SECRET = 'session-cache-test-secret-0123456789abcdef';
 const COOKIE = 'authjs.session-token';
 
 /** A session cookie exactly as Auth.js writes it after a login (same encoder, same salt). */
-async function sessionCookie(uid: number, opts: { secret?: string; maxAge?: number; name?: string } = {}) {
+async function sessionCookie(uid: number, opts: { secret?: string; maxAge?: number; name?: string; version?: number } = {}) {
   const name = opts.name ?? COOKIE;
-  const token = await encode({ token: { uid, sub: String(uid) }, secret: opts.secret ?? SECRET, salt: name, maxAge: opts.maxAge ?? 3600 });
+  const claims = opts.version === undefined ? { uid, sub: String(uid) } : { uid, sv: opts.version, sub: String(uid) };
+  const token = await encode({ token: claims, secret: opts.secret ?? SECRET, salt: name, maxAge: opts.maxAge ?? 3600 });
   return `${name}=${token}`;
 }
 
@@ -49,6 +50,7 @@ describe.each(DATABASE_KINDS)('the session check on %s', (kind) => {
   });
 
   it('applies a role change made through the user service on the very next request', async () => {
+    await users.add(SYSTEM, { email: 'keeper@t.local', password: 'password123', role: 'admin' }); // the last admin may not be demoted
     const u = await users.add(SYSTEM, { email: 'b@t.local', password: 'password123', role: 'admin' });
     const cookie = await sessionCookie(u.id);
     expect((await check(cookie))?.role).toBe('admin');
@@ -103,6 +105,40 @@ describe.each(DATABASE_KINDS)('the session check on %s', (kind) => {
     // The same cookie under a secret rotated since: refused, not served from the cache of the old one.
     const rotated = createSessionCache({ users, secret: 'rotated-secret-0123456789abcdef012345', now: () => clock });
     expect(await rotated.userFromCookies(cookiesOfHeader(good))).toBeNull();
+  });
+
+  it('ends every session of a user on logout (endSessions) for the very next request, without reading per request afterwards', async () => {
+    const u = await users.add(SYSTEM, { email: 'h@t.local', password: 'password123' });
+    const cookie = await sessionCookie(u.id, { version: 0 });
+    expect((await check(cookie))?.id).toBe(u.id);
+    await users.endSessions(u.id);
+    expect(await check(cookie)).toBeNull();
+    const before = reads;
+    for (let i = 0; i < 20; i++) expect(await check(cookie)).toBeNull();
+    expect(reads).toBe(before); // the ended session is answered from the cached row
+    // A login after the logout carries the new version and holds.
+    expect((await check(await sessionCookie(u.id, { version: 1 })))?.id).toBe(u.id);
+  });
+
+  it('ends the sessions made with the old password when the password changes', async () => {
+    const u = await users.add(SYSTEM, { email: 'i@t.local', password: 'password123' });
+    const cookie = await sessionCookie(u.id, { version: 0 });
+    expect(await check(cookie)).not.toBeNull();
+    await users.setPassword(SYSTEM, u.id, 'a new password');
+    expect(await check(cookie)).toBeNull();
+    expect(await users.verify('i@t.local', 'password123')).toBeNull();
+    expect(await users.verify('i@t.local', 'a new password')).toMatchObject({ id: u.id });
+  });
+
+  it('ends a session when another process raises the version in the database, within the TTL', async () => {
+    const u = await users.add(SYSTEM, { email: 'j@t.local', password: 'password123' });
+    const cookie = await sessionCookie(u.id);  // a token from before versions: version 0
+    expect(await check(cookie)).not.toBeNull();
+    await database.db.execute(`update users set session_version = session_version + 1 where id = ${u.id}` as never);
+    clock += USER_TTL_MS - 1;
+    expect(await check(cookie)).not.toBeNull(); // the documented staleness, no more
+    clock += 1;
+    expect(await check(cookie)).toBeNull();
   });
 
   it('accepts the https cookie name and a token split into chunks, as Auth.js writes them', async () => {
