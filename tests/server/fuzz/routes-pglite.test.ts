@@ -1,0 +1,3 @@
+import { fuzzRoutes } from './routes-suite';
+
+fuzzRoutes('pglite');
