@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseKind } from '../../../db/client';
 import { ROOT, TMP_ROOT } from '../../fixtures/paths';
-import { changedTables } from '../../fixtures/fuzz/fingerprint';
+import { changedTables, type Fingerprint } from '../../fixtures/fuzz/fingerprint';
 import { Findings, fuzzBudget, rawExchange, routeCases, sendAll, streamBody, type Caller } from '../../fixtures/fuzz/harness';
 import { ROUTES, routeName, routePath, type RouteSpec } from '../../fixtures/fuzz/routes';
 import { startFuzzServer, type FuzzServer } from '../../fixtures/fuzz/server';
@@ -17,21 +17,23 @@ import { startFuzzServer, type FuzzServer } from '../../fixtures/fuzz/server';
  * answers a normal request within a second afterwards. A failing test lists
  * one line per route, caller, kind of input and outcome.
  */
-export function fuzzRoutes(kind: DatabaseKind) {
-  const { cases, seed } = fuzzBudget(4);
+export function fuzzRoutes(kind: DatabaseKind, opts: { part: 'session' | 'worker' | 'all'; defaultCases: number }) {
+  const { cases, seed } = fuzzBudget(opts.defaultCases);
+  const routes = ROUTES.filter((r) => opts.part === 'all' || r.auth === opts.part);
+  const name = `fuzz-routes-${opts.part}-${kind}`;
   const oversizeBytes = Number(process.env.FUZZ_OVERSIZE_MB ?? 3) * 2 ** 20;
   const all: string[] = [];
   let fz: FuzzServer;
 
-  describe(`every HTTP route under hostile input, on ${kind}`, () => {
+  describe(`${opts.part === 'all' ? 'every' : `every ${opts.part}`} HTTP route under hostile input, on ${kind}`, () => {
     beforeAll(async () => {
-      fz = await startFuzzServer(kind, path.join(TMP_ROOT, `fuzz-routes-${kind}`));
+      fz = await startFuzzServer(kind, path.join(TMP_ROOT, name));
     }, 180_000);
 
     afterAll(async () => {
       // The whole list in one place for whoever fixes them (tests/.tmp is not committed).
       fs.mkdirSync(path.join(ROOT, 'tests/.tmp'), { recursive: true });
-      fs.writeFileSync(path.join(ROOT, `tests/.tmp/fuzz-routes-${kind}.txt`), all.join('\n') + '\n');
+      fs.writeFileSync(path.join(ROOT, `tests/.tmp/${name}.txt`), all.join('\n') + '\n');
       await fz?.close();
     });
 
@@ -39,15 +41,27 @@ export function fuzzRoutes(kind: DatabaseKind) {
       ? [fz.callers.worker, fz.callers['forged worker']]
       : [fz.callers.admin, fz.callers.annotator, fz.callers.outsider, fz.callers['forged session']]);
 
-    /** Runs a batch that must change nothing, then notes a change, a dead server or a slow one. */
+    /** The last fingerprint, while nothing can have changed since (a refresh or odd input may have). */
+    let last: Fingerprint | null = null;
+
+    /** Runs a batch that must change nothing, then `odd` input that may; notes a change, a dead server or a slow one. */
     async function batch(where: string, findings: Findings, run: () => Promise<void>, odd?: () => Promise<void>) {
-      const before = await fz.fingerprint();
+      const before = last ?? await fz.fingerprint();
       await run();
-      const changed = changedTables(before, await fz.fingerprint());
+      last = await fz.fingerprint();
+      const changed = changedTables(before, last);
       if (changed.length) findings.add(where, 'any caller', 'database', `the database changed (${changed.join(', ')})`, 'requests it had to refuse');
-      await odd?.();
+      if (odd) {
+        await odd();
+        last = null;
+      }
       const sick = await fz.healthy(1000);
       if (sick) findings.add(where, 'the annotator', 'health', sick, 'after the batch');
+    }
+
+    async function refresh(job: boolean) {
+      await fz.refresh({ job });
+      last = null;
     }
 
     function report(findings: Findings) {
@@ -56,9 +70,11 @@ export function fuzzRoutes(kind: DatabaseKind) {
       expect(lines, `\n${lines.join('\n')}\n`).toEqual([]);
     }
 
-    for (const [i, spec] of ROUTES.entries()) {
+    for (const spec of routes) {
+      const i = ROUTES.indexOf(spec);
       it(`${routeName(spec)}: no 5xx, nothing stored from what it refuses, still serving`, async () => {
-        await fz.refresh({ job: spec.auth === 'worker' });
+        // Reads need no fresh leases or job: what the last refresh left will do.
+        if (spec.method !== 'GET' || last === null) await refresh(spec.auth === 'worker');
         const findings = new Findings();
         const callers = callersOf(spec);
         // Forged credentials get a few cases: the session check comes first.
@@ -68,14 +84,18 @@ export function fuzzRoutes(kind: DatabaseKind) {
         const drawn = callers.map((_c, k) => routeCases(spec, fz.ctx, share[k], seed + i * 101 + k, k === 0 ? Math.ceil(cases / 2) + 1 : 0));
         await batch(routeName(spec), findings,
           async () => { for (const [k, c] of callers.entries()) await sendAll(fz.server.url, spec, drawn[k].strict, c, findings); },
-          async () => { for (const [k, c] of callers.entries()) await sendAll(fz.server.url, spec, drawn[k].odd, c, findings); });
+          drawn.some((d) => d.odd.length) ? async () => { for (const [k, c] of callers.entries()) await sendAll(fz.server.url, spec, drawn[k].odd, c, findings); } : undefined);
         report(findings);
       }, 120_000);
     }
 
+    if (opts.part === 'session') return;
+
     it('refuses oversized bodies (streamed without a length, and with a length that lies) on every route that takes one', async () => {
-      await fz.refresh();
+      await refresh(true);
       const findings = new Findings();
+      // A length that lies (1 GiB declared, 64 KiB sent) must be refused on the header alone: tried on a Next route, a hot route and a worker route.
+      const lyingOn = new Set(['PATCH /api/projects/:projectId/queue', 'POST /api/projects/:projectId/labels', 'PUT /api/worker/v1/projects/:projectId/embeddings']);
       await batch('oversized bodies', findings, async () => {
         for (const spec of ROUTES.filter((r) => r.body)) {
           const caller = spec.auth === 'worker' ? fz.callers.worker : fz.callers.outsider;
@@ -86,7 +106,8 @@ export function fuzzRoutes(kind: DatabaseKind) {
           if (chunked.status === 0 || chunked.status >= 500 || chunked.status < 300) {
             findings.add(routeName(spec), caller.name, 'oversized chunked', chunked.status ? String(chunked.status) : chunked.error!, `a ${oversizeBytes >> 20} MiB chunked body`);
           }
-          const lying = await streamBody(fz.server.url, { method: spec.method, path: p, headers, totalBytes: 64 * 1024, contentLength: 2 ** 30, timeoutMs: 5000 });
+          if (!lyingOn.has(routeName(spec))) continue;
+          const lying = await streamBody(fz.server.url, { method: spec.method, path: p, headers, totalBytes: 64 * 1024, contentLength: 2 ** 30, timeoutMs: 3000 });
           if (lying.status === 0 || lying.status >= 500 || lying.status < 300) {
             findings.add(routeName(spec), caller.name, 'lying length', lying.status ? String(lying.status) : lying.error!, 'Content-Length 1 GiB with 64 KiB sent');
           }

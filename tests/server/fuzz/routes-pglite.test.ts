@@ -1,3 +1,0 @@
-import { fuzzRoutes } from './routes-suite';
-
-fuzzRoutes('pglite');
