@@ -70,7 +70,7 @@ async function main() {
   await ensureBuild(ROOT, createLogger('info', 'drill'));
   const dataDir = path.join(ROOT, 'bench/.tmp/drill-abuse');
   log(`starting the server (${DB}, ${ITEMS} demo items)`);
-  const fz = await startFuzzServer(DB, dataDir, { TANDEM_DEMO_LIMIT: String(ITEMS), TANDEM_RETRAIN_EVERY: '1000000' });
+  const fz = await startFuzzServer(DB, dataDir, { TANDEM_DEMO_LIMIT: String(ITEMS) });
   const pid = fz.server.pid;
   const random = rng(SEED);
   const annotators: Annotator[] = [];
