@@ -150,7 +150,7 @@ async function main() {
         const segments = Object.fromEntries(Object.entries(spec.params ?? {}).map(([k, get]) => [k, String(get(fz.ctx))]));
         const r = await streamBody(fz.server.url, {
           method: spec.method, path: routePath(spec, segments), headers: { ...caller.headers(), 'content-type': 'application/json' },
-          totalBytes: mib * 2 ** 20, contentLength: chunked ? null : 2 ** 31, timeoutMs: 120_000,
+          totalBytes: mib * 2 ** 20, contentLength: chunked ? null : 2 ** 31, timeoutMs: 180_000, afterSendMs: 10_000,
         });
         oversized.push({ route: routeName(spec), mib, framing: chunked ? 'chunked' : 'Content-Length 2 GiB', status: r.status, sentMiB: Math.round(r.sentBytes / 2 ** 20), ms: Math.round(r.ms), error: r.error });
         if (r.status >= 500) bump(fiveXx, `oversized ${routeName(spec)} → ${r.status}`);
