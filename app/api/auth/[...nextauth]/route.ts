@@ -1,3 +1,5 @@
 import { handlers } from '@/server/auth/nextauth';
+import { refuseBadCallbackUrl } from '@/server/auth/callback-url';
 
-export const { GET, POST } = handlers;
+export const GET = refuseBadCallbackUrl(handlers.GET);
+export const POST = refuseBadCallbackUrl(handlers.POST);

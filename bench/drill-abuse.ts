@@ -1,0 +1,239 @@
+/**
+ * npm run drill:abuse — hostile input against a running server under normal
+ * labeling load (issue 15): does anything answer 5xx, does the server fall
+ * over, do the annotators notice, does memory run away?
+ *
+ * One `tandem start` with the demo project (BENCH_ABUSE_DB: pglite, or
+ * postgres on BENCH_DATABASE_URL / TEST_DATABASE_URL) and BENCH_ABUSE_ITEMS
+ * (3,000) digits. BENCH_ABUSE_ANNOTATORS (4) annotators loop claim → label
+ * at a human pace (BENCH_THINK_MS, 1,000 ms a label). After
+ * BENCH_ABUSE_BASELINE_S (20) s of that alone, at the same time:
+ *   - BENCH_ABUSE_REQUESTS (10,000) fuzzed requests over every route
+ *     (tests/fixtures/fuzz: the fuzz suite's inputs), BENCH_ABUSE_CONCURRENCY (4) at a time,
+ *     as an admin, an annotator, a non-member, forged sessions and a worker token;
+ *   - BENCH_ABUSE_OVERSIZED (50) bodies of BENCH_ABUSE_OVERSIZED_MIN_MB..MAX_MB
+ *     (64..400) MiB, one after another, streamed chunked or with a Content-Length that
+ *     claims 2 GiB, to every route that takes a body (the worker's with the token);
+ *   - BENCH_ABUSE_YJS (20) frames of a BENCH_ABUSE_YJS_MB (90) MiB Yjs update
+ *     (Y.encodeStateAsUpdate of a document with one big Y.Text) on /yjs/item-<id> with a member's cookie.
+ * Reported: 5xx answers, whether the server process exited, the labeling p99
+ * before and during the abuse, and the growth of the server's RSS (VmRSS).
+ * Targets: 0 5xx, 0 crashes, p99 during ≤ 2 × before, RSS growth < 200 MB.
+ * Raw JSON in bench/results/drill-abuse-<date>.json. Exit 1 when a target is missed.
+ * A quick run: BENCH_ABUSE_REQUESTS=500 BENCH_ABUSE_OVERSIZED=4 BENCH_ABUSE_OVERSIZED_MAX_MB=64 BENCH_ABUSE_YJS=2 BENCH_ABUSE_BASELINE_S=10
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { ensureBuild } from '../server/build';
+import { createLogger } from '../server/log';
+import { ROOT } from '../tests/fixtures/paths';
+import { DEMO_PASSWORD } from '../tests/fixtures/tandem-server';
+import { judge, routeCases, send, streamBody, type Caller, type FuzzRequest } from '../tests/fixtures/fuzz/harness';
+import { ROUTES, routeName, routePath, type RouteSpec } from '../tests/fixtures/fuzz/routes';
+import { startFuzzServer } from '../tests/fixtures/fuzz/server';
+import { oversizedUpdateMessage } from '../tests/fixtures/fuzz/yjs-frames';
+import { closeAnnotator, connectAnnotator, rssMiB, runAnnotator, type Annotator } from './load';
+import { machine, percentile } from './stats';
+
+const env = (k: string, d: number) => Number(process.env[k] ?? d);
+const DB = process.env.BENCH_ABUSE_DB === 'postgres' ? 'postgres' : 'pglite';
+const ITEMS = env('BENCH_ABUSE_ITEMS', 3000);
+const ANNOTATORS = env('BENCH_ABUSE_ANNOTATORS', 4);
+const THINK_MS = env('BENCH_THINK_MS', 1000);
+const BASELINE_S = env('BENCH_ABUSE_BASELINE_S', 20);
+const REQUESTS = env('BENCH_ABUSE_REQUESTS', 10_000);
+const CONCURRENCY = env('BENCH_ABUSE_CONCURRENCY', 4);
+const OVERSIZED = env('BENCH_ABUSE_OVERSIZED', 50);
+const OVERSIZED_MIN_MB = env('BENCH_ABUSE_OVERSIZED_MIN_MB', 64);
+const OVERSIZED_MAX_MB = env('BENCH_ABUSE_OVERSIZED_MAX_MB', 400);
+const YJS = env('BENCH_ABUSE_YJS', 20);
+const YJS_MB = env('BENCH_ABUSE_YJS_MB', 90);
+const SEED = env('BENCH_ABUSE_SEED', 15);
+const TARGETS = { fiveXx: 0, crashes: 0, p99Ratio: 2, rssGrowthMB: 200 };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (s: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
+/** A seeded generator for sizes and picks (the fuzzed requests have fast-check's own seed). */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+}
+
+async function main() {
+  if (DB === 'postgres' && process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
+  if (DB === 'postgres' && !process.env.TEST_DATABASE_URL) {
+    log('BENCH_ABUSE_DB=postgres needs BENCH_DATABASE_URL (or TEST_DATABASE_URL)');
+    process.exit(2);
+  }
+  await ensureBuild(ROOT, createLogger('info', 'drill'));
+  const dataDir = path.join(ROOT, 'bench/.tmp/drill-abuse');
+  log(`starting the server (${DB}, ${ITEMS} demo items)`);
+  const fz = await startFuzzServer(DB, dataDir, { TANDEM_DEMO_LIMIT: String(ITEMS) });
+  const pid = fz.server.pid;
+  const random = rng(SEED);
+  const annotators: Annotator[] = [];
+  let exit = 0;
+  try {
+    // The labeling team: accounts of their own (the fuzzing accounts are busy being hostile).
+    const emails: string[] = [];
+    for (let i = 1; i <= ANNOTATORS; i++) {
+      const email = `drill-ann${i}@fuzz.local`;
+      const u = await fz.clients.admin.request('POST', '/api/users', { email, password: DEMO_PASSWORD });
+      await fz.clients.admin.request('PUT', `/api/projects/${fz.ctx.projectId}/members`, { userId: u.json.user.id, role: 'annotator' });
+      emails.push(email);
+    }
+    annotators.push(...await Promise.all(emails.map((e) => connectAnnotator(fz.server.url, e, DEMO_PASSWORD, fz.ctx.projectId))));
+    let stopLoad = false;
+    const loops = Promise.all(annotators.map((a, i) => runAnnotator(a, fz.ctx.projectId, { hold: 2, stop: () => stopLoad, thinkMs: THINK_MS, rng: rng(SEED + i) })));
+    const labelSamples = () => annotators.flatMap((a) => a.stats.labelMs);
+    const claimSamples = () => annotators.flatMap((a) => a.stats.claimMs);
+    const resetSamples = () => { for (const a of annotators) { a.stats.labelMs.length = 0; a.stats.claimMs.length = 0; } };
+
+    log(`${ANNOTATORS} annotators labeling; ${BASELINE_S} s baseline`);
+    await sleep(3000);
+    resetSamples();
+    await fz.refresh();
+    const rssBefore = rssMiB(pid);
+    await sleep(BASELINE_S * 1000);
+    const before = { labelP50: percentile(labelSamples(), 50), labelP99: percentile(labelSamples(), 99), claimP99: percentile(claimSamples(), 99), labels: labelSamples().length };
+    log(`baseline: label p50 ${before.labelP50.toFixed(1)} ms, p99 ${before.labelP99.toFixed(1)} ms over ${before.labels} labels; RSS ${rssBefore.toFixed(0)} MiB`);
+    resetSamples();
+
+    const rss: number[] = [];
+    const sampler = setInterval(() => rss.push(rssMiB(pid)), 250);
+    const fiveXx = new Map<string, number>();
+    const other = new Map<string, number>();
+    const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+    const t0 = performance.now();
+
+    // 1. Fuzzed requests: the fuzz suite's cases, round-robin over routes and callers, drawn until there are enough.
+    const callersOf = (spec: RouteSpec): Caller[] => (spec.auth === 'worker'
+      ? [fz.callers.worker, fz.callers['forged worker']]
+      : [fz.callers.admin, fz.callers.annotator, fz.callers.outsider, fz.callers['forged session']]);
+    const queue: { spec: RouteSpec; caller: Caller; req: FuzzRequest }[] = [];
+    for (let round = 0; queue.length < REQUESTS; round++) {
+      for (const [i, spec] of ROUTES.entries()) {
+        for (const [k, caller] of callersOf(spec).entries()) {
+          const { strict, odd } = routeCases(spec, fz.ctx, 2, SEED + round * 7919 + i * 101 + k, 1);
+          for (const req of [...strict, ...odd]) queue.push({ spec, caller, req });
+        }
+      }
+    }
+    queue.length = REQUESTS;
+    let sent = 0;
+    const fuzzing = (async () => {
+      let next = 0;
+      await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+        while (next < queue.length) {
+          const { spec, caller, req } = queue[next++];
+          const a = await send(fz.server.url, req, caller, 30_000);
+          sent++;
+          const wrong = judge(req, a);
+          if (a.status >= 500) bump(fiveXx, `${routeName(spec)}: ${req.kind} → ${wrong}`.slice(0, 200));
+          else if (wrong) bump(other, `${routeName(spec)}: ${req.kind} → ${wrong}`.slice(0, 200));
+          if (sent % 1000 === 0) log(`fuzzed ${sent}/${REQUESTS}; 5xx so far ${[...fiveXx.values()].reduce((s, n) => s + n, 0)}; RSS ${rssMiB(pid).toFixed(0)} MiB`);
+        }
+      }));
+    })();
+
+    // 2. Oversized bodies, one at a time.
+    const bodyRoutes = ROUTES.filter((r) => r.body);
+    const oversized: { route: string; mib: number; framing: string; status: number; sentMiB: number; ms: number; error?: string }[] = [];
+    const oversizing = (async () => {
+      for (let i = 0; i < OVERSIZED; i++) {
+        const spec = bodyRoutes[i % bodyRoutes.length];
+        const caller = spec.auth === 'worker' ? fz.callers.worker : fz.callers.outsider;
+        const mib = Math.round(OVERSIZED_MIN_MB + random() * (OVERSIZED_MAX_MB - OVERSIZED_MIN_MB));
+        const chunked = i % 2 === 0;
+        const segments = Object.fromEntries(Object.entries(spec.params ?? {}).map(([k, get]) => [k, String(get(fz.ctx))]));
+        const r = await streamBody(fz.server.url, {
+          method: spec.method, path: routePath(spec, segments), headers: { ...caller.headers(), 'content-type': 'application/json' },
+          totalBytes: mib * 2 ** 20, contentLength: chunked ? null : 2 ** 31, timeoutMs: 180_000, afterSendMs: 10_000,
+        });
+        oversized.push({ route: routeName(spec), mib, framing: chunked ? 'chunked' : 'Content-Length 2 GiB', status: r.status, sentMiB: Math.round(r.sentBytes / 2 ** 20), ms: Math.round(r.ms), error: r.error });
+        if (r.status >= 500) bump(fiveXx, `oversized ${routeName(spec)} → ${r.status}`);
+        log(`oversized ${i + 1}/${OVERSIZED}: ${routeName(spec)} ${mib} MiB ${chunked ? 'chunked' : 'lying length'} → ${r.status || r.error} after ${Math.round(r.sentBytes / 2 ** 20)} MiB, ${Math.round(r.ms)} ms; RSS ${rssMiB(pid).toFixed(0)} MiB`);
+      }
+    })();
+
+    // 3. Oversized Yjs frames, one at a time, on an item of the project with a member's cookie.
+    const yjs: { status: string; ms: number }[] = [];
+    const yjsing = (async () => {
+      if (YJS <= 0) return;
+      const frame = oversizedUpdateMessage(YJS_MB * 2 ** 20);
+      const cookie = fz.clients.annotator.cookieHeader();
+      for (let i = 0; i < YJS; i++) {
+        const t = performance.now();
+        const outcome = await new Promise<string>((resolve) => {
+          const ws = new WebSocket(`${fz.server.url.replace('http', 'ws')}/yjs/item-${fz.ctx.itemId}`, { headers: { cookie }, handshakeTimeout: 10_000 });
+          const timer = setTimeout(() => { ws.terminate(); resolve('still open after 30 s (taken)'); }, 30_000);
+          ws.on('open', () => ws.send(frame));
+          ws.on('close', (code, reason) => { clearTimeout(timer); resolve(`closed ${code} ${reason.toString().slice(0, 80)}`.trim()); });
+          ws.on('unexpected-response', (_q, res) => { clearTimeout(timer); resolve(`refused ${res.statusCode}`); });
+          ws.on('error', (e) => { clearTimeout(timer); resolve(`error ${e.message}`); });
+        });
+        yjs.push({ status: outcome, ms: Math.round(performance.now() - t) });
+        if (/refused 5/.test(outcome)) bump(fiveXx, `yjs frame → ${outcome}`);
+        log(`yjs frame ${i + 1}/${YJS} (${YJS_MB} MiB): ${outcome}; RSS ${rssMiB(pid).toFixed(0)} MiB`);
+      }
+    })();
+
+    await Promise.all([fuzzing, oversizing, yjsing]);
+    const abuseMs = performance.now() - t0;
+    clearInterval(sampler);
+    const crashed = fz.server.exitCode() !== null;
+    const healthAfter = await fz.healthy(1000);
+    stopLoad = true;
+    await loops;
+    const during = { labelP50: percentile(labelSamples(), 50), labelP99: percentile(labelSamples(), 99), claimP99: percentile(claimSamples(), 99), labels: labelSamples().length };
+    const rssEnd = rssMiB(pid);
+    const rssPeak = Math.max(...rss.filter(Number.isFinite), rssEnd);
+    const loadErrors: Record<string, number> = {};
+    for (const a of annotators) for (const [k, v] of a.stats.errors) loadErrors[k] = (loadErrors[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(loadErrors)) if (/^http 5/.test(k)) fiveXx.set(`labeling load: ${k}`, v);
+
+    const count5xx = [...fiveXx.values()].reduce((s, n) => s + n, 0);
+    const p99Ratio = during.labelP99 / before.labelP99;
+    const rssGrowthMB = Math.round(((rssPeak - rssBefore) * 2 ** 20) / 1e6);
+    const out = {
+      command: 'npm run drill:abuse', date: new Date().toISOString(), machine: machine(), loadAverage: Math.round(os.loadavg()[0] * 10) / 10, database: DB,
+      config: { items: ITEMS, annotators: ANNOTATORS, thinkMs: THINK_MS, baselineSeconds: BASELINE_S, requests: REQUESTS, concurrency: CONCURRENCY, oversized: OVERSIZED, oversizedMiB: [OVERSIZED_MIN_MB, OVERSIZED_MAX_MB], yjsFrames: YJS, yjsMiB: YJS_MB, seed: SEED },
+      abuseSeconds: Math.round(abuseMs / 100) / 10,
+      fiveXx: count5xx,
+      crashed,
+      answeredWithinOneSecondAfter: healthAfter === null,
+      healthAfter,
+      labeling: { before, during, p99Ratio: Math.round(p99Ratio * 100) / 100 },
+      rssMiB: { before: Math.round(rssBefore), peak: Math.round(rssPeak), end: Math.round(rssEnd) },
+      rssGrowthMB,
+      targets: TARGETS,
+      met: { fiveXx: count5xx <= TARGETS.fiveXx, crashes: !crashed, p99: p99Ratio <= TARGETS.p99Ratio, rss: rssGrowthMB < TARGETS.rssGrowthMB },
+      fiveXxByKind: Object.fromEntries([...fiveXx].sort((a, b) => b[1] - a[1])),
+      otherFindings: Object.fromEntries([...other].sort((a, b) => b[1] - a[1]).slice(0, 50)),
+      oversized,
+      yjs,
+      loadErrors,
+    };
+    fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+    const custom = ['BENCH_ABUSE_REQUESTS', 'BENCH_ABUSE_OVERSIZED', 'BENCH_ABUSE_OVERSIZED_MAX_MB', 'BENCH_ABUSE_YJS', 'BENCH_ABUSE_YJS_MB', 'BENCH_ABUSE_ITEMS'].some((k) => process.env[k]);
+    const file = path.join(ROOT, `bench/results/drill-abuse-${out.date.slice(0, 10)}${custom ? '-custom' : ''}.json`);
+    fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
+    console.log(JSON.stringify(out, null, 2));
+    console.log(`\nwritten to ${path.relative(ROOT, file)}`);
+    console.log('\n| date | database | fuzzed / oversized / Yjs | 5xx | crashed | label p99 before → during (ms) | RSS before → peak (MiB) |');
+    console.log('|---|---|---|---|---|---|---|');
+    console.log(`| ${out.date.slice(0, 10)} | ${DB} | ${REQUESTS} / ${OVERSIZED} / ${YJS} | ${count5xx} | ${crashed ? 'yes' : 'no'} | ${before.labelP99.toFixed(1)} → ${during.labelP99.toFixed(1)} (${out.labeling.p99Ratio}×) | ${out.rssMiB.before} → ${out.rssMiB.peak} (+${rssGrowthMB} MB) |`);
+    if (!Object.values(out.met).every(Boolean) || healthAfter) {
+      log(`FAIL: ${JSON.stringify(out.met)}${healthAfter ? `; after: ${healthAfter}` : ''}`);
+      exit = 1;
+    }
+  } finally {
+    await Promise.all(annotators.map(closeAnnotator));
+    await fz.close().catch(() => {});
+  }
+  process.exit(exit);
+}
+
+main().catch((e) => { console.error(e); process.exit(2); });
