@@ -56,6 +56,10 @@ export function screenRequest(req: Pick<IncomingMessage, 'method' | 'url' | 'hea
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
+  if (!decodes(path)) {
+    // Next.js decodes path segments into route params and fails with a 500 on bad percent-encoding.
+    return verdict(new TandemError('bad_request', 'the address has a broken %-escape; check the link'));
+  }
   const limit = bodyLimitFor(path, defaultBodyBytes);
   const declared = req.headers['content-length'];
   if (declared !== undefined) {
@@ -70,6 +74,16 @@ export function screenRequest(req: Pick<IncomingMessage, 'method' | 'url' | 'hea
     return verdict(new TandemError('forbidden', 'a request from another site (or another port) may not change anything here; use Tandem\'s own pages'));
   }
   return null;
+}
+
+function decodes(path: string): boolean {
+  if (!path.includes('%')) return true;
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function sameOrigin(headers: IncomingMessage['headers']): boolean {

@@ -14,6 +14,13 @@ describe('screening a request before it is read', () => {
     expect(bodyLimitFor('/api/projects/3/embeddings', MiB)).toBe(MiB);
     expect(screenRequest(req('PUT', '/api/worker/v1/projects/3/embeddings?x=1', { 'content-length': String(40 * MiB) }), MiB)).toBeNull();
   });
+  it('refuses an address with a broken %-escape before any route decodes it', () => {
+    for (const p of ['/api/projects/%E0%A4%A/queue', '/api/users/%', '/projects/%zz/label', '/api/items/%ED%A0%80/media']) {
+      expect(screenRequest(req('GET', p), MiB)?.status, p).toBe(400);
+    }
+    expect(screenRequest(req('GET', '/api/projects/1/items?q=%E0%A4%A'), MiB)).toBeNull(); // the query is the route's to parse
+    expect(screenRequest(req('GET', '/projects/1/label?x=%20'), MiB)).toBeNull();
+  });
   it('refuses a Content-Length that is not a number', () => {
     expect(screenRequest(req('POST', '/api/projects/1/labels', { 'content-length': '1e9' }), MiB)?.status).toBe(400);
   });
