@@ -329,6 +329,8 @@ export function Labeler({ projectId, userId, projectName, classes, keys, retrain
       reshuffleRef.current();
     });
     socket.on('disconnect', () => setLive(false));
+    // Removed from the project: no more live events; the next claim says why.
+    socket.on('revoked', () => setLive(false));
     return () => { socket.disconnect(); setSocket(null); setLive(false); };
   }, [projectId, userId]);
 

@@ -35,6 +35,8 @@ export function useRoomRefresh(projectId: number, { events, minGapMs, pollMs }: 
     const socket: Socket = io({ path: '/socket.io', transports: ['websocket'] });
     socket.on('connect', () => socket.emit('subscribe', { projectId }, () => {}));
     for (const e of eventKey.split(',')) socket.on(e, refresh);
+    // Removed from the project or logged out elsewhere: the server's render says so (a 404, the login page).
+    socket.on('revoked', () => router.refresh());
     const every = pollMs !== null ? setInterval(() => { if (!document.hidden) refresh(); }, pollMs) : undefined;
     return () => {
       socket.disconnect();
