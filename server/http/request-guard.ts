@@ -134,24 +134,37 @@ export async function readBodyText(body: ReadableStream<Uint8Array> | null, limi
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * Past a refusal the rest of a body is read and dropped, up to this much, before the connection
+ * is cut: closing a socket with unread bytes makes TCP reset it, and the client loses the answer
+ * it was about to read. Past this much the sender is not listening and is cut off.
+ */
+const LINGER_BYTES = 64 * 1024 * 1024;
+
+/** Reads and drops what is left of a body the route did not want, cutting the sender off past LINGER_BYTES. */
+export function dropRestOfBody(req: IncomingMessage): void {
+  if (req.readableEnded || req.listenerCount('data') > 0) return;
+  let dropped = 0;
+  req.on('data', (c: Buffer) => {
+    dropped += c.length;
+    if (dropped > LINGER_BYTES) req.destroy();
+  });
+}
+
 /** The same for a raw Node request (the custom server's hot routes). */
 export function readNodeBodyText(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const onData = (c: Buffer) => {
+    req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size <= limit) {
-        chunks.push(c);
-        return;
-      }
-      // Stop reading: the answer says why, and the connection closes after it (refuseRequest / Connection: close).
-      req.off('data', onData);
-      req.pause();
-      reject(tooLarge(limit));
-    };
-    req.on('data', onData);
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      if (size <= limit) chunks.push(c);
+      else if (size - c.length <= limit) {
+        chunks.length = 0;
+        reject(tooLarge(limit));
+      } else if (size > limit + LINGER_BYTES) req.destroy();
+    });
+    req.on('end', () => { if (size <= limit) resolve(Buffer.concat(chunks).toString('utf8')); });
     req.on('error', reject);
   });
 }

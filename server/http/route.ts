@@ -4,7 +4,7 @@ import { runtime, type Runtime } from '../runtime';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { principalFromRequest } from '../auth/principal';
 import { requireProject, type Principal } from '../services/access';
-import { readBodyText, readNodeBodyText, requireJsonBody } from './request-guard';
+import { dropRestOfBody, readBodyText, readNodeBodyText, requireJsonBody } from './request-guard';
 
 interface RouteSpec<P extends ZodType, B extends ZodType> {
   params?: P;
@@ -121,9 +121,8 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
       text: (limit) => readNodeBodyText(req, limit), contentType: req.headers['content-type'] ?? null,
       hasBody: hasBody(req.headers['content-length'], req.headers['transfer-encoding']), requestId: typeof id === 'string' ? id : undefined,
     });
+    dropRestOfBody(req);
     res.statusCode = response.status;
-    // A body left unread (refused before or while reading) is not read on: the connection closes after the answer.
-    if (!req.readableEnded) res.setHeader('connection', 'close');
     response.headers.forEach((value, key) => res.setHeader(key, value));
     res.end(Buffer.from(await response.arrayBuffer()));
   };

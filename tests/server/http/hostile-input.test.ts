@@ -43,12 +43,16 @@ function streamBody(opts: { method: string; path: string; headers: Record<string
   return new Promise((resolve, reject) => {
     let sent = 0;
     let answered = false;
-    const req = http.request({ host: '127.0.0.1', port, method: opts.method, path: opts.path, headers: { ...opts.headers, host: `localhost:${port}`, 'transfer-encoding': 'chunked' } }, (res) => {
+    // A connection of its own: a client that was answered before it finished sending does not reuse it.
+    const req = http.request({ agent: false, host: '127.0.0.1', port, method: opts.method, path: opts.path, headers: { ...opts.headers, host: `localhost:${port}`, 'transfer-encoding': 'chunked' } }, (res) => {
       answered = true;
       const sentWhenAnswered = sent;
       let body = '';
       res.on('data', (d) => { body += d; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, sentWhenAnswered }));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body, sentWhenAnswered });
+        req.destroy();
+      });
       res.on('error', reject);
     });
     req.on('error', (e) => { if (!answered) reject(e); });
@@ -66,7 +70,8 @@ function streamBody(opts: { method: string; path: string; headers: Record<string
 
 function rawRequest(opts: { method: string; path: string; headers: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: opts.method, path: opts.path, headers: { host: `localhost:${port}`, ...opts.headers } }, (res) => {
+    // A connection of its own: a client that was answered before it finished sending does not reuse it.
+    const req = http.request({ agent: false, host: '127.0.0.1', port, method: opts.method, path: opts.path, headers: { host: `localhost:${port}`, ...opts.headers } }, (res) => {
       let body = '';
       res.on('data', (d) => { body += d; });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -96,6 +101,16 @@ describe('request bodies', () => {
     expect(r.status).toBe(413);
     expect(JSON.parse(r.body).error.code).toBe('too_large');
     expect(r.sentWhenAnswered).toBeLessThan(64 * 1024 * 1024);
+    await stillServing();
+  });
+
+  it('answers a chunked body past the limit on the hot routes (claim, label) with a 413 the sender can read', async () => {
+    for (const [who, client] of [['member', ann], ['stranger', stranger]] as const) {
+      for (const p of ['/api/projects/1/leases', '/api/projects/1/labels']) {
+        const r = await streamBody({ method: 'POST', path: p, headers: { cookie: client.cookieHeader(), 'content-type': 'application/json' }, totalBytes: 3 * 1024 * 1024 });
+        expect(r.status, `${who} ${p}`).toBe(413);
+      }
+    }
     await stillServing();
   });
 
