@@ -66,6 +66,9 @@ function connect(nsp: string, opts: { cookie?: string; auth?: unknown }): Promis
   return new Promise((resolve) => {
     socket.on('connect', () => resolve({ socket }));
     socket.on('connect_error', (error) => resolve({ socket, error }));
+    // A handshake past the message limit (64 KiB) is cut by engine.io before socket.io answers it.
+    socket.io.engine?.on('close', (reason: string) => resolve({ socket, error: new Error(`closed by the server: ${reason}`) }));
+    socket.io.on('close', (reason: string) => resolve({ socket, error: new Error(`closed by the server: ${reason}`) }));
   });
 }
 
