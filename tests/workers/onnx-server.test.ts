@@ -70,5 +70,5 @@ describe('ONNX embedding model through a running server', () => {
     const status = (await admin.request('GET', `/api/projects/${projectId}/model`)).json;
     expect(status.model).toMatchObject({ model: 'onnx:tiny-embedder-knn7-label-spreading', backend: expect.stringMatching(/^onnxruntime-node cpu embeddings; label spreading/) });
     expect(status.job).toMatchObject({ state: 'done' });
-  }, 90_000);
+  }, 300_000);
 });
