@@ -34,7 +34,7 @@ describe('ONNX embedding model through a running server', () => {
     const made = await tandem(dataDir, 'worker', 'token', 'create', '--name', 'onnx-it');
     expect(made.code, made.err).toBe(0);
     token = made.out.trim().split('\n').pop()!;
-  }, 200_000);
+  }, 400_000);
   afterAll(async () => { await server?.stop(); });
 
   const worker = (p: string) => fetch(`${server.url}${p}`, { headers: { authorization: `Bearer ${token}` } });

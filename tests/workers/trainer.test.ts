@@ -67,7 +67,7 @@ describe('trainer worker against a running server', () => {
     annotator = await new Client(server.url).login('ann1@tandem.local', DEMO_PASSWORD);
     admin = await new Client(server.url).login('admin@tandem.local', DEMO_PASSWORD);
     projectId = (await admin.request('GET', '/api/projects')).json[0].id;
-  }, 200_000);
+  }, 400_000);
 
   afterAll(async () => { await server?.stop(); });
 

@@ -106,7 +106,7 @@ describe.each(DATABASE_KINDS)('the worker socket of a real server on %s', (kind)
       body: JSON.stringify({ worker: 'socket-test', backends: ['cpu'], protocol: 1 }),
     });
     jobId = ((await claim.json()) as { job: { id: number } }).job.id;
-  }, 200_000);
+  }, 400_000);
 
   afterAll(async () => {
     for (const s of sockets) s.close();
