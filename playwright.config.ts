@@ -4,7 +4,7 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: 'tests/e2e',
   globalSetup: './tests/e2e/global-setup.ts',
-  timeout: 180_000,
+  timeout: 400_000, // a bound, also for each beforeAll that starts a server (startTandem waits up to 300 s)
   // Every web-first assertion and expect.poll waits on the server: on a loaded machine 5 s (the
   // default) is not enough. They end as soon as they hold, so only a failing one waits this long.
   expect: { timeout: 15_000 },

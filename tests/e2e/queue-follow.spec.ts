@@ -40,7 +40,7 @@ test.describe('the labeling page follows the team queue live', () => {
       env: { TANDEM_DEMO_LIMIT: '150', TANDEM_RETRAIN_EVERY: '20', TANDEM_RETRAIN_SECONDS: '3600' },
     });
     const made = spawnSync(process.execPath, [path.join(ROOT, 'bin/tandem.mjs'), 'worker', 'token', 'create', '--name', 'e2e-queue-follow'], {
-      env: { ...process.env, TANDEM_DATA: DATA, DATABASE_URL: '' }, encoding: 'utf8', timeout: 60_000,
+      env: { ...process.env, TANDEM_DATA: DATA, DATABASE_URL: '' }, encoding: 'utf8', timeout: 180_000,
     });
     expect(made.status, made.stderr).toBe(0);
     const token = made.stdout.trim().split('\n').pop()!;

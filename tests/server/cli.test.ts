@@ -23,7 +23,7 @@ type Run = CliRun;
 
 function tandem(dataDir: string, ...args: string[]): Run {
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    env: { ...process.env, TANDEM_DATA: dataDir, DATABASE_URL: '' }, encoding: 'utf8', timeout: 60_000,
+    env: { ...process.env, TANDEM_DATA: dataDir, DATABASE_URL: '' }, encoding: 'utf8', timeout: 180_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -44,7 +44,7 @@ describe('tandem CLI', () => {
   });
 
   it('runs as `npx tandem` from the project folder', () => {
-    const r = spawnSync('npx', ['--no-install', 'tandem', '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('npx', ['--no-install', 'tandem', '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Usage: tandem');
   });
@@ -98,7 +98,7 @@ describe('tandem CLI', () => {
     expect(tandem(dataDir, 'user', 'list').out).toMatch(/admin\s+lead@y\.z\s+Lee/);
     expect(tandem(dataDir, 'migrate')).toMatchObject({ code: 0, out: 'database is up to date\n' });
     expect(fs.existsSync(serverLockFile(dataDir))).toBe(false);
-  }, 120_000); // fifteen CLI processes, each opening the embedded database: ~20 s alone, more on a busy machine
+  }, 300_000); // fifteen CLI processes, each opening the embedded database: ~20 s alone, more on a busy machine
 
   it('keeps the last admin and sets a new password', () => {
     const dir = path.join(TMP_ROOT, 'cli-users');

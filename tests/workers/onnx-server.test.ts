@@ -34,7 +34,7 @@ describe('ONNX embedding model through a running server', () => {
     const made = await tandem(dataDir, 'worker', 'token', 'create', '--name', 'onnx-it');
     expect(made.code, made.err).toBe(0);
     token = made.out.trim().split('\n').pop()!;
-  }, 200_000);
+  }, 400_000);
   afterAll(async () => { await server?.stop(); });
 
   const worker = (p: string) => fetch(`${server.url}${p}`, { headers: { authorization: `Bearer ${token}` } });
@@ -70,5 +70,5 @@ describe('ONNX embedding model through a running server', () => {
     const status = (await admin.request('GET', `/api/projects/${projectId}/model`)).json;
     expect(status.model).toMatchObject({ model: 'onnx:tiny-embedder-knn7-label-spreading', backend: expect.stringMatching(/^onnxruntime-node cpu embeddings; label spreading/) });
     expect(status.job).toMatchObject({ state: 'done' });
-  }, 90_000);
+  }, 300_000);
 });

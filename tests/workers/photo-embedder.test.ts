@@ -36,21 +36,21 @@ describe('the built-in photo embedder (MobileNetV2 from the nsfwjs package)', ()
     expect(norm(1)).toBeGreaterThan(0);
     // Two different pictures, two different vectors.
     expect(out.subarray(0, 1280)).not.toEqual(out.subarray(1280));
-  }, 60_000);
+  }, 300_000);
 
   it('is deterministic: the same image gives the same vector, alone or in another batch', async () => {
     const e = await loadPhotoEmbedder();
     const a = await e.embed([STRIPES, RED]);
     const b = await e.embed([RED]);
     expect(Array.from(b)).toEqual(Array.from(a.subarray(1280)));
-  }, 60_000);
+  }, 300_000);
 
   it('rejects a broken image with its index, and embeds the next batch as before', async () => {
     const e = await loadPhotoEmbedder();
     await expect(e.embed([RED, Buffer.from('not an image')])).rejects.toThrow(/photo embedding: image 1 is not a PNG or JPEG that can be decoded/);
     await expect(e.embed([RED.subarray(0, 40)])).rejects.toThrow(/image 0 is not a PNG or JPEG/);
     expect((await e.embed([RED])).length).toBe(1280);
-  }, 60_000);
+  }, 300_000);
 });
 
 describe('the extractor a project gets', () => {
@@ -79,5 +79,5 @@ describe('the extractor a project gets', () => {
     expect(out.subarray(1280, 2560).every((v) => v === 0)).toBe(true);
     const direct = await (await loadPhotoEmbedder()).embed([RED]);
     expect(Array.from(out.subarray(2560))).toEqual(Array.from(direct));
-  }, 60_000);
+  }, 300_000);
 });

@@ -59,7 +59,7 @@ describe('trainer worker against a running server', () => {
     fs.rmSync(cacheDir, { recursive: true, force: true });
     server = await startTandem({ dataDir, port: await freePort(), env: { TANDEM_RETRAIN_EVERY: '10', TANDEM_RETRAIN_SECONDS: '3600' } });
     const made = spawnSync(process.execPath, [path.join(ROOT, 'bin/tandem.mjs'), 'worker', 'token', 'create', '--name', 'it-trainer'], {
-      env: { ...process.env, TANDEM_DATA: dataDir, DATABASE_URL: '' }, encoding: 'utf8', timeout: 60_000,
+      env: { ...process.env, TANDEM_DATA: dataDir, DATABASE_URL: '' }, encoding: 'utf8', timeout: 180_000,
     });
     expect(made.status, made.stderr).toBe(0);
     token = made.stdout.trim().split('\n').pop()!;
@@ -67,7 +67,7 @@ describe('trainer worker against a running server', () => {
     annotator = await new Client(server.url).login('ann1@tandem.local', DEMO_PASSWORD);
     admin = await new Client(server.url).login('admin@tandem.local', DEMO_PASSWORD);
     projectId = (await admin.request('GET', '/api/projects')).json[0].id;
-  }, 200_000);
+  }, 400_000);
 
   afterAll(async () => { await server?.stop(); });
 
@@ -215,5 +215,5 @@ describe('trainer worker against a running server', () => {
     const { json: picks } = await other.request('POST', `/api/projects/${projectId}/leases`, { hold: 5 });
     const head = new Set(second.next.map((e: { itemId: number }) => e.itemId));
     expect(picks.leases.some((l: { stream: string; itemId: number }) => l.stream === 'uncertain' && head.has(l.itemId))).toBe(true);
-  }, 120_000);
+  }, 300_000);
 });

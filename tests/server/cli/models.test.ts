@@ -99,12 +99,12 @@ describe('tandem model', () => {
     // A copy of the migrated template: no initdb in this test.
     fs.cpSync(TEMPLATE_DIR, path.join(data, 'db'), { recursive: true });
     const tandem = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin/tandem.mjs'), ...args], {
-      cwd: dir, env: { ...process.env, TANDEM_DATA: data, DATABASE_URL: '' }, encoding: 'utf8', timeout: 60_000,
+      cwd: dir, env: { ...process.env, TANDEM_DATA: data, DATABASE_URL: '' }, encoding: 'utf8', timeout: 180_000,
     });
     expect(tandem('project', 'create', 'digits', '--classes', '0,1').status).toBe(0);
     const r = tandem('model', 'add', 'digits', 'junk.onnx');
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^tandem: junk\.onnx is not an ONNX model onnxruntime can load: /)]);
-  }, 60_000);
+  }, 300_000);
 });

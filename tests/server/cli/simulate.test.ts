@@ -18,7 +18,7 @@ type Run = { code: number | null; out: string; err: string };
 
 function tandem(...args: string[]): Run {
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: DIR, env: { ...process.env, TANDEM_DATA: DATA_DIR, DATABASE_URL: '' }, encoding: 'utf8', timeout: 120_000,
+    cwd: DIR, env: { ...process.env, TANDEM_DATA: DATA_DIR, DATABASE_URL: '' }, encoding: 'utf8', timeout: 300_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }

@@ -37,7 +37,7 @@ describe.each(DATABASE_KINDS)('a real server on %s', (kind) => {
     projectId = projects.json[0].id;
     const leases = await clients.lead.request('POST', `/api/projects/${projectId}/leases`, { hold: 1 });
     itemId = leases.json.leases[0].itemId;
-  }, 180_000);
+  }, 400_000);
 
   afterAll(async () => {
     expect(await server?.stop()).toBe(0);

@@ -19,7 +19,7 @@ describe('the hot routes (claim, label) answered by the custom server', () => {
     server = await startTandem({ dataDir: path.join(TMP_ROOT, 'http-hot-routes'), port: await freePort(), env: { TANDEM_DEMO_LIMIT: '40' } });
     ann = await new Client(server.url).login('ann1@tandem.local', DEMO_PASSWORD);
     projectId = (await ann.request('GET', '/api/projects')).json[0].id;
-  }, 180_000);
+  }, 400_000);
   afterAll(async () => { expect(await server?.stop()).toBe(0); });
 
   it('claims with the session cookie and says where the time went (Server-Timing)', async () => {

@@ -30,7 +30,7 @@ describe.each(DATABASE_KINDS)('labels with a refill, and the beacon release, on 
     ann = await new Client(server.url).login('ann1@tandem.local', DEMO_PASSWORD);
     lead = await new Client(server.url).login('lead@tandem.local', DEMO_PASSWORD);
     projectId = (await ann.request('GET', '/api/projects')).json[0].id;
-  }, 180_000);
+  }, 400_000);
 
   afterAll(async () => {
     expect(await server?.stop()).toBe(0);

@@ -24,7 +24,7 @@ describe.each(DATABASE_KINDS)('the session check of a real server on %s', (kind)
     }
     server = await startTandem({ dataDir: path.join(TMP_ROOT, `http-session-${kind}`), port: await freePort(), env });
     admin = await new Client(server.url).login('admin@tandem.local', DEMO_PASSWORD);
-  }, 180_000);
+  }, 400_000);
 
   afterAll(async () => {
     expect(await server?.stop()).toBe(0);

@@ -33,7 +33,7 @@ describe.each(DATABASE_KINDS)('the worker socket of a real server on %s', (kind)
 
   const cli = (...args: string[]) => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/tandem.mjs'), ...args], {
-      env: { ...process.env, TANDEM_DATA: dataDir, DATABASE_URL: databaseUrl }, encoding: 'utf8', timeout: 60_000,
+      env: { ...process.env, TANDEM_DATA: dataDir, DATABASE_URL: databaseUrl }, encoding: 'utf8', timeout: 180_000,
     });
     expect(r.status, r.stderr).toBe(0);
     return r.stdout.trim().split('\n');
@@ -106,7 +106,7 @@ describe.each(DATABASE_KINDS)('the worker socket of a real server on %s', (kind)
       body: JSON.stringify({ worker: 'socket-test', backends: ['cpu'], protocol: 1 }),
     });
     jobId = ((await claim.json()) as { job: { id: number } }).job.id;
-  }, 200_000);
+  }, 400_000);
 
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -206,7 +206,7 @@ describe.each(DATABASE_KINDS)('the worker socket of a real server on %s', (kind)
     const phases = progressEvents().slice(before).filter((e) => e.jobId === jobId).map(phaseOf);
     expect(phases).toContain('training');
     expect(phases).toContain('uploading');
-  }, 60_000);
+  }, 300_000);
 
   it('refuses the next progress of a token revoked since its handshake, and hangs up', async () => {
     const { socket } = await workerSocket({ token: tokens.holder.token });

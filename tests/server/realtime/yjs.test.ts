@@ -14,7 +14,7 @@ let port: number;
 beforeAll(async () => {
   port = await freePort();
   server = await startTandem({ dataDir, port, env: { TANDEM_DEMO_LIMIT: '20' } });
-}, 180_000);
+}, 400_000);
 afterAll(async () => { await server?.stop(); });
 
 /** A y-websocket client (the real provider) on /yjs/<doc>, carrying the session cookie. */
