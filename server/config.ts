@@ -3,6 +3,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { describeZodError } from '../lib/errors';
+import { DEFAULT_MAX_BODY_BYTES } from './http/request-guard';
 
 /**
  * Configuration is read once, from the environment, validated here. The
@@ -30,7 +31,7 @@ const EnvSchema = z.object({
   /** … or this many seconds after the last one, when any label is new. */
   TANDEM_RETRAIN_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
   /** Largest request body a route reads, in bytes; routes that need more (embedding uploads) say so themselves. */
-  TANDEM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(1024 * 1024),
+  TANDEM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

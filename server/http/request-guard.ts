@@ -11,6 +11,9 @@ import { TandemError, type ErrorBody } from '../../lib/errors';
 
 const MiB = 1024 * 1024;
 
+/** TANDEM_MAX_BODY_BYTES unless set: a label or a claim is a few hundred bytes, a queue change a few kilobytes. */
+export const DEFAULT_MAX_BODY_BYTES = MiB;
+
 /** Paths whose bodies are larger by nature; every other path gets the configured default. */
 const LARGER: { path: RegExp; bytes: number }[] = [
   // A chunk of up to 2,000,000 floats as JSON numbers, with room to spare.

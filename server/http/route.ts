@@ -4,7 +4,7 @@ import { runtime, type Runtime } from '../runtime';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { principalFromRequest } from '../auth/principal';
 import { requireProject, type Principal } from '../services/access';
-import { dropRestOfBody, readBodyText, readNodeBodyText, requireJsonBody } from './request-guard';
+import { DEFAULT_MAX_BODY_BYTES, dropRestOfBody, readBodyText, readNodeBodyText, requireJsonBody } from './request-guard';
 
 interface RouteSpec<P extends ZodType, B extends ZodType> {
   params?: P;
@@ -79,7 +79,7 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
       let body: unknown;
       if (spec.body || input.hasBody) requireJsonBody(input.contentType, input.hasBody, spec.acceptTextBody);
       if (spec.body) {
-        const text = await input.text(spec.maxBodyBytes ?? rt.config.maxBodyBytes);
+        const text = await input.text(spec.maxBodyBytes ?? rt.config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
         let json: unknown = {};
         if (text.trim() !== '') {
           try {

@@ -3,7 +3,7 @@ import { describeZodError, TandemError } from '../../lib/errors';
 import { runtime, type Runtime } from '../runtime';
 import type { WorkerPrincipal } from '../services/training';
 import { errorResponse, hasBody } from './route';
-import { readBodyText, requireJsonBody } from './request-guard';
+import { DEFAULT_MAX_BODY_BYTES, readBodyText, requireJsonBody } from './request-guard';
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
 
@@ -27,7 +27,7 @@ export function workerRoute<P extends ZodType = ZodType<Record<string, never>>, 
       const sent = hasBody(req.headers.get('content-length'), req.headers.get('transfer-encoding'));
       if (spec.body || sent) requireJsonBody(req.headers.get('content-type'), sent);
       if (spec.body) {
-        const text = await readBodyText(req.body, spec.maxBodyBytes ?? rt.config.maxBodyBytes);
+        const text = await readBodyText(req.body, spec.maxBodyBytes ?? rt.config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
         let json: unknown;
         try {
           json = JSON.parse(text || '{}');
