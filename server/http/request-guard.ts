@@ -41,8 +41,13 @@ export function tooLarge(limit: number): TandemError {
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Paths whose own code reads the body with a limit on the bytes read (route(), workerRoute(), the CLI endpoint). */
-const READS_BOUNDED = /^\/api\/(?!auth\/)/;
+/**
+ * Paths the custom server reads itself, counting the bytes (the hot routes, the CLI endpoint):
+ * only they take a body of unknown length. Next.js keeps a replayable copy of a request body
+ * whatever the route reads of it, so a chunked body there is refused before Next sees it, and
+ * every other body has a declared length checked above.
+ */
+const READS_CHUNKED = /^\/api\/(?:projects\/[^/]+\/(?:leases|labels)\/?|cli\/v1\/?)$/;
 
 export interface GuardVerdict {
   status: number;
@@ -69,9 +74,8 @@ export function screenRequest(req: Pick<IncomingMessage, 'method' | 'url' | 'hea
     const n = Number(declared);
     if (!/^\d{1,16}$/.test(declared)) return verdict(new TandemError('bad_request', 'the Content-Length header is not a number'));
     if (n > limit) return verdict(tooLarge(limit));
-  } else if (req.headers['transfer-encoding'] !== undefined && !READS_BOUNDED.test(path)) {
-    // Only routes that count the bytes they read may take a body of unknown length.
-    return { status: 411, body: { error: { code: 'bad_request', message: 'send a Content-Length with the body' } } };
+  } else if (req.headers['transfer-encoding'] !== undefined && !READS_CHUNKED.test(path)) {
+    return { status: 411, body: { error: { code: 'bad_request', message: 'send a Content-Length with the body (a body of unknown length is refused here)' } } };
   }
   if (MUTATING.has(req.method ?? '') && !sameOrigin(req.headers)) {
     return verdict(new TandemError('forbidden', 'a request from another site (or another port) may not change anything here; use Tandem\'s own pages'));

@@ -25,8 +25,8 @@ export function fuzzRoutes(kind: DatabaseKind, opts: { part: 'session' | 'worker
   const oversizeBytes = Number(process.env.FUZZ_OVERSIZE_MB ?? 3) * 2 ** 20;
   const uploadOversizeBytes = Number(process.env.FUZZ_UPLOAD_OVERSIZE_MB ?? 64) * 2 ** 20;
   const UPLOADS = new Set(['PUT /api/worker/v1/projects/:projectId/embeddings', 'POST /api/worker/v1/projects/:projectId/embeddings', 'POST /api/worker/v1/jobs/:jobId/ranking']);
-  // Too large (413), or refused before the body is read (no session, no membership).
-  const refusedUnread = (status: number) => [401, 403, 404, 413].includes(status);
+  // Too large (413), a body of unknown length where Next.js would buffer it (411), or refused before the body is read (no session, no membership).
+  const refusedUnread = (status: number) => [401, 403, 404, 411, 413].includes(status);
   const all: string[] = [];
   let fz: FuzzServer;
 

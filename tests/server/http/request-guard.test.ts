@@ -24,8 +24,12 @@ describe('screening a request before it is read', () => {
   it('refuses a Content-Length that is not a number', () => {
     expect(screenRequest(req('POST', '/api/projects/1/labels', { 'content-length': '1e9' }), MiB)?.status).toBe(400);
   });
-  it('takes a chunked body only where the route counts what it reads', () => {
+  it('takes a chunked body only where the custom server counts what it reads (hot routes, CLI)', () => {
     expect(screenRequest(req('POST', '/api/projects/1/labels', { 'transfer-encoding': 'chunked' }), MiB)).toBeNull();
+    expect(screenRequest(req('POST', '/api/projects/1/leases?x', { 'transfer-encoding': 'chunked' }), MiB)).toBeNull();
+    expect(screenRequest(req('POST', '/api/cli/v1', { 'transfer-encoding': 'chunked' }), MiB)).toBeNull();
+    expect(screenRequest(req('PATCH', '/api/projects/1/queue', { 'transfer-encoding': 'chunked' }), MiB)?.status).toBe(411);
+    expect(screenRequest(req('PUT', '/api/worker/v1/projects/1/embeddings', { 'transfer-encoding': 'chunked' }), MiB)?.status).toBe(411);
     expect(screenRequest(req('POST', '/api/auth/callback/credentials', { 'transfer-encoding': 'chunked' }), MiB)?.status).toBe(411);
     expect(screenRequest(req('POST', '/login', { 'transfer-encoding': 'chunked' }), MiB)?.status).toBe(411);
   });
