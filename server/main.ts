@@ -128,7 +128,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         else log.debug(entry, 'request');
       });
       const refused = screenRequest(req, config.maxBodyBytes);
-      if (refused) return refuseRequest(res, refused);
+      if (refused) return refuseRequest(req, res, refused);
       if (req.url?.startsWith('/api/cli/v1')) {
         void handleCliRequest(req, res, runtime);
         return;

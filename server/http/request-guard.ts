@@ -112,11 +112,16 @@ function verdict(e: TandemError): GuardVerdict {
   return { status: e.status, body: e.toBody() };
 }
 
-/** Answers a refused request and closes the connection, so an unread body is not read at all. */
-export function refuseRequest(res: ServerResponse, v: GuardVerdict): void {
+/**
+ * Answers a refused request at once, before a byte of its body is read; what the client goes on
+ * sending is read and dropped (dropRestOfBody), so its answer is not lost to a reset.
+ */
+export function refuseRequest(req: IncomingMessage, res: ServerResponse, v: GuardVerdict): void {
   const text = JSON.stringify(v.body);
-  res.writeHead(v.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), connection: 'close' });
+  answerBeforeBody(req, res);
+  res.writeHead(v.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+  dropRestOfBody(req);
 }
 
 /**
@@ -147,6 +152,16 @@ export async function readBodyText(body: ReadableStream<Uint8Array> | null, limi
  * it was about to read. Past this much the sender is not listening and is cut off.
  */
 const LINGER_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Node closes a connection whose request body is still arriving as soon as the answer is written;
+ * the bytes in flight then reset it, often before the client has read the answer. Keeping it open
+ * while the rest is dropped (dropRestOfBody) lets the answer arrive.
+ */
+export function answerBeforeBody(req: IncomingMessage, res: ServerResponse): void {
+  if (req.readableEnded || req.httpVersion !== '1.1' || /\bclose\b/i.test(req.headers.connection ?? '')) return;
+  res.shouldKeepAlive = true;
+}
 
 /** Reads and drops what is left of a body the route did not want, cutting the sender off past LINGER_BYTES. */
 export function dropRestOfBody(req: IncomingMessage): void {

@@ -4,7 +4,7 @@ import { runtime, type Runtime } from '../runtime';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { principalFromRequest } from '../auth/principal';
 import { requireProject, type Principal } from '../services/access';
-import { DEFAULT_MAX_BODY_BYTES, dropRestOfBody, readBodyText, readNodeBodyText, requireJsonBody } from './request-guard';
+import { answerBeforeBody, DEFAULT_MAX_BODY_BYTES, dropRestOfBody, readBodyText, readNodeBodyText, requireJsonBody } from './request-guard';
 
 interface RouteSpec<P extends ZodType, B extends ZodType> {
   params?: P;
@@ -121,6 +121,7 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
       text: (limit) => readNodeBodyText(req, limit), contentType: req.headers['content-type'] ?? null,
       hasBody: hasBody(req.headers['content-length'], req.headers['transfer-encoding']), requestId: typeof id === 'string' ? id : undefined,
     });
+    answerBeforeBody(req, res);
     dropRestOfBody(req);
     res.statusCode = response.status;
     response.headers.forEach((value, key) => res.setHeader(key, value));
