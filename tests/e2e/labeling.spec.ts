@@ -11,6 +11,9 @@ const login = (page: Page, base: string, email: string) => loginInBrowser(page, 
 async function openLabeler(page: Page) {
   await page.getByTestId('project-mnist-demo').getByTestId('start-labeling').click();
   await expect(page.getByTestId('current-item')).toBeVisible();
+  // The counts load beside the first items; a label pressed before they arrive is not counted on the page
+  // (the server's count replaces it), which under load made the count below read 7 of 10.
+  await expect(page.getByTestId('mine-count')).toBeVisible();
 }
 
 async function currentItem(page: Page): Promise<string> {
