@@ -69,19 +69,22 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
   });
 
   const user = program.command('user').description('manage users');
+  /** The password given with --password or --password-stdin, else a generated one (printed by the caller). */
+  const passwordOf = async (o: { password?: string; passwordStdin?: boolean }): Promise<{ password: string; generated: boolean }> => {
+    let given = o.password;
+    if (o.passwordStdin) {
+      if (!io.stdin) throw new UsageError('--password-stdin has no input here — use --password');
+      given = (await io.stdin()).trim();
+    }
+    return given === undefined ? { password: crypto.randomBytes(9).toString('base64url'), generated: true } : { password: given, generated: false };
+  };
   user.command('add <email>').description('add a user (prints a generated password unless you give one)')
     .option('--name <name>', 'display name')
     .option('--password <password>', 'password (8+ characters); prefer --password-stdin')
     .option('--password-stdin', 'read the password from standard input')
     .addOption(new Option('--role <role>', 'global role').choices([...USER_ROLES]).default('user'))
     .action(async (email: string, o: { name?: string; password?: string; passwordStdin?: boolean; role: 'admin' | 'user' }) => {
-      let password = o.password;
-      if (o.passwordStdin) {
-        if (!io.stdin) throw new UsageError('--password-stdin has no input here — use --password');
-        password = (await io.stdin()).trim();
-      }
-      const generated = password === undefined;
-      password ??= crypto.randomBytes(9).toString('base64url');
+      const { password, generated } = await passwordOf(o);
       const u = await (await services()).users.add(SYSTEM, { email, name: o.name, password, role: o.role });
       io.out(`added ${u.email} (id ${u.id}, ${u.role})${generated ? ` with password ${password}` : ''}`);
     });
@@ -101,13 +104,7 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
     .option('--password <password>', 'password (8+ characters); prefer --password-stdin')
     .option('--password-stdin', 'read the password from standard input')
     .action(async (email: string, o: { password?: string; passwordStdin?: boolean }) => {
-      let password = o.password;
-      if (o.passwordStdin) {
-        if (!io.stdin) throw new UsageError('--password-stdin has no input here — use --password');
-        password = (await io.stdin()).trim();
-      }
-      const generated = password === undefined;
-      password ??= crypto.randomBytes(9).toString('base64url');
+      const { password, generated } = await passwordOf(o);
       const s = await services();
       const u = await s.users.findByEmail(email);
       if (!u) throw new TandemError('not_found', `no user ${email} — see \`tandem user list\``);
