@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { ClassList, ClassName, Confidence } from './fields';
+import type { TaskType } from './types';
+
+export const ClassificationConfig = z.object({ classes: ClassList(2) });
+export type ClassificationConfig = z.infer<typeof ClassificationConfig>;
+
+export const ClassificationPayload = z.object({ label: ClassName });
+export type ClassificationPayload = z.infer<typeof ClassificationPayload>;
+
+export const ClassificationPrediction = z.object({ label: ClassName, confidence: Confidence.optional() });
+export type ClassificationPrediction = z.infer<typeof ClassificationPrediction>;
+
+export const classification: TaskType<'classification', ClassificationConfig, ClassificationPayload, ClassificationPrediction> = {
+  name: 'classification',
+  title: 'Image classification',
+  description: 'One class per image, chosen with a key or a button.',
+  config: ClassificationConfig,
+  payload: ClassificationPayload,
+  prediction: ClassificationPrediction,
+  check(payload, config) {
+    return config.classes.includes(payload.label) ? []
+      : [{ path: ['label'], message: `"${payload.label}" is not a class of this project (${config.classes.join(', ')})` }];
+  },
+  classesOf: (payload) => [payload.label],
+  isEmpty: () => false,
+  prelabelOf: (prediction) => ({ label: prediction.label }),
+};

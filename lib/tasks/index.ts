@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { TandemError, describeZodError } from '../errors';
+import { boxes, BoxesConfig, BoxesPayload, BoxesPrediction } from './boxes';
+import { classification, ClassificationConfig, ClassificationPayload, ClassificationPrediction } from './classification';
+import { keypoints, KeypointsConfig, KeypointsPayload, KeypointsPrediction } from './keypoints';
+import type { AnswerIssue, ImageSize, TaskType } from './types';
+
+/**
+ * The task-type registry: everything that differs between classification, boxes and keypoint
+ * skeletons is declared by one entry here. Code outside `lib/tasks/` asks the registry and
+ * never branches on the name by hand.
+ */
+
+export const TASK_TYPE_NAMES = ['classification', 'boxes', 'keypoints'] as const;
+export type TaskTypeName = (typeof TASK_TYPE_NAMES)[number];
+export const TaskTypeName = z.enum(TASK_TYPE_NAMES, { error: `must be one of ${TASK_TYPE_NAMES.join(', ')}` });
+
+export const TASK_TYPES = { classification, boxes, keypoints } as const;
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type AnyTaskType = TaskType<TaskTypeName, any, any, any>;
+
+export function taskType(name: TaskTypeName): AnyTaskType {
+  const entry = TASK_TYPES[name];
+  if (!entry) throw new TandemError('bad_request', `unknown task type "${String(name)}" (known: ${TASK_TYPE_NAMES.join(', ')})`);
+  return entry as AnyTaskType;
+}
+
+/** A project's task: its type and that type's config, as one discriminated union. */
+export const ProjectTask = z.discriminatedUnion('task', [
+  z.object({ task: z.literal('classification'), config: ClassificationConfig }),
+  z.object({ task: z.literal('boxes'), config: BoxesConfig }),
+  z.object({ task: z.literal('keypoints'), config: KeypointsConfig }),
+]);
+export type ProjectTask = z.infer<typeof ProjectTask>;
+
+/** An answer: what an annotator (or an import, or consensus) says about one item. */
+export const Answer = z.discriminatedUnion('task', [
+  ClassificationPayload.extend({ task: z.literal('classification') }),
+  BoxesPayload.extend({ task: z.literal('boxes') }),
+  KeypointsPayload.extend({ task: z.literal('keypoints') }),
+]);
+export type Answer = z.infer<typeof Answer>;
+export type AnswerOf<T extends TaskTypeName> = Extract<Answer, { task: T }>;
+
+export const Prediction = z.discriminatedUnion('task', [
+  ClassificationPrediction.extend({ task: z.literal('classification') }),
+  BoxesPrediction.extend({ task: z.literal('boxes') }),
+  KeypointsPrediction.extend({ task: z.literal('keypoints') }),
+]);
+export type Prediction = z.infer<typeof Prediction>;
+
+function issueLine(issues: AnswerIssue[]): string {
+  const shown = issues.slice(0, 5).map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
+  return issues.length > 5 ? `${shown.join('; ')}; and ${issues.length - 5} more` : shown.join('; ');
+}
+
+/**
+ * Parses an answer for a project: its shape for the project's task type, then what the shape
+ * cannot say (classes the project knows, inside the image, the skeleton's point count).
+ * A bad answer is a bad_request naming the field; nothing about it is stored.
+ */
+export function parseAnswer(task: ProjectTask, raw: unknown, image: ImageSize | null): Answer {
+  const entry = taskType(task.task);
+  const withTask = raw && typeof raw === 'object' && !Array.isArray(raw) && !('task' in raw) ? { ...raw, task: task.task } : raw;
+  const parsed = Answer.safeParse(withTask);
+  if (!parsed.success) throw new TandemError('bad_request', `bad answer: ${describeZodError(parsed.error)}`);
+  if (parsed.data.task !== task.task) {
+    throw new TandemError('bad_request', `bad answer: task: this is a ${task.task} project, the answer is for ${parsed.data.task}`);
+  }
+  const issues = entry.check(parsed.data, task.config, image);
+  if (issues.length) throw new TandemError('bad_request', `bad answer: ${issueLine(issues)}`);
+  return parsed.data;
+}
+
+/** Parses a project's task config given as input (CLI, API): a bad_request naming the field. */
+export function parseProjectTask(raw: unknown): ProjectTask {
+  const parsed = ProjectTask.safeParse(raw);
+  if (!parsed.success) throw new TandemError('bad_request', `bad task config: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** The class names an answer mentions (for counts and summaries). */
+export function classesOfAnswer(task: ProjectTask, answer: Answer): string[] {
+  return taskType(task.task).classesOf(answer, task.config);
+}
+
+/** The prediction as the answer an annotator would submit by accepting it unchanged. */
+export function prelabelOf(task: ProjectTask, prediction: Prediction): Answer {
+  if (prediction.task !== task.task) throw new TandemError('bad_request', `a ${prediction.task} prediction cannot prelabel a ${task.task} project`);
+  return { task: task.task, ...taskType(task.task).prelabelOf(prediction, task.config) } as Answer;
+}
+
+/** Every registered task type's name, title and description (the project form, the CLI's help). */
+export function describeTaskTypes(): { name: TaskTypeName; title: string; description: string }[] {
+  return TASK_TYPE_NAMES.map((name) => ({ name, title: TASK_TYPES[name].title, description: TASK_TYPES[name].description }));
+}
+
+export type { AnswerIssue, ImageSize } from './types';

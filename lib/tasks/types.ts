@@ -1,0 +1,39 @@
+import type { z } from 'zod';
+
+/** Width and height of an item's image in pixels, when the import could read them. */
+export interface ImageSize {
+  width: number;
+  height: number;
+}
+
+/** One problem with an answer, named by its path in the payload (`boxes.2.w`). */
+export interface AnswerIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * What every task type declares. Everything outside `lib/tasks/` that depends on the task
+ * type asks its entry instead of branching by hand.
+ *
+ * - `config`: the project's task config (classes, box classes, a skeleton), stored with the project.
+ * - `payload`: an answer's shape, without the `task` discriminant (the registry adds it).
+ * - `prediction`: what a trainer sends for an item and the page draws as a prelabel.
+ * - `check`: what the shape cannot say (a class the project lacks, a box outside the image,
+ *   a keypoint count unlike the skeleton's); an empty list when the answer is valid.
+ */
+export interface TaskType<Name extends string, Config, Payload, Prediction> {
+  name: Name;
+  title: string;
+  description: string;
+  config: z.ZodType<Config>;
+  payload: z.ZodType<Payload>;
+  prediction: z.ZodType<Prediction>;
+  check(payload: Payload, config: Config, image: ImageSize | null): AnswerIssue[];
+  /** The class names the answer mentions (counts, class balance, the label book's summary). */
+  classesOf(payload: Payload, config: Config): string[];
+  /** Whether the answer marks anything (an empty box list is still an answer: "nothing here"). */
+  isEmpty(payload: Payload): boolean;
+  /** A prediction turned into the answer an annotator would submit by accepting it as it is. */
+  prelabelOf(prediction: Prediction, config: Config): Payload;
+}
