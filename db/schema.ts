@@ -26,8 +26,11 @@ export const projects = pgTable('projects', {
   id: serial('id').primaryKey(),
   slug: text('slug').notNull().unique(),
   name: text('name').notNull(),
-  taskType: text('task_type', { enum: ['classification'] }).notNull(),
+  taskType: text('task_type', { enum: ['classification', 'boxes', 'keypoints'] }).notNull(),
+  /** Class names (classification, box classes; a keypoint project's category). */
   classes: jsonb('classes').$type<string[]>().notNull(),
+  /** The rest of the task type's config (a keypoint skeleton); `lib/tasks` `taskOfProject` reads both. */
+  taskConfig: jsonb('task_config').$type<Record<string, unknown>>().notNull().default({}),
   settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
   /** A lead paused dealing: open leases stay, no new item is dealt until resumed. */
   paused: boolean('paused').notNull().default(false),
@@ -62,6 +65,10 @@ export const items = pgTable('items', {
   referenceLabel: text('reference_label'),
   width: integer('width'),
   height: integer('height'),
+  /** Position inside the group (a frame of a video); null for a still image. */
+  frameIndex: integer('frame_index'),
+  /** Seconds from the start of the group (a video frame's time). */
+  frameTime: real('frame_time'),
   createdAt: createdAt(),
 }, (t) => [
   uniqueIndex('items_project_hash').on(t.projectId, t.contentHash),
@@ -101,8 +108,11 @@ export const annotations = pgTable('annotations', {
   userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
   /** label: a new version of the item's label; retract: undoes the version named in `retracts`. */
   action: text('action', { enum: ['label', 'retract'] }).notNull(),
-  payload: jsonb('payload').$type<{ label: string } | null>(),
+  /** The answer as `db/queries/answers.ts` encodes it (null for a retract). */
+  payload: jsonb('payload').$type<Record<string, unknown> | null>(),
   source: text('source', { enum: ['human', 'model', 'consensus', 'import'] }).notNull(),
+  /** How the answer was reached from its prelabel (lib/tasks `EditRecord`); null when there was none. */
+  edit: jsonb('edit').$type<Record<string, unknown> | null>(),
   retracts: bigint('retracts', { mode: 'number' }),
   leaseId: bigint('lease_id', { mode: 'number' }),
   /** Chosen by the client so a retried submit is recognised and not stored twice. */
@@ -115,6 +125,21 @@ export const annotations = pgTable('annotations', {
   // "Does a retraction name this version?" is asked by every current-label query.
   index('annotations_retracts').on(t.retracts),
 ]);
+
+/**
+ * A starting point for an item's answer that no person gave: one imported with the data, or a
+ * model's prediction. The editor draws it; Enter accepts it as it is. The newest per item wins.
+ */
+export const prelabels = pgTable('prelabels', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  projectId: integer('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  itemId: bigint('item_id', { mode: 'number' }).notNull().references(() => items.id, { onDelete: 'cascade' }),
+  source: text('source', { enum: ['import', 'model'] }).notNull(),
+  modelVersionId: bigint('model_version_id', { mode: 'number' }),
+  /** Encoded like an annotation's payload (db/queries/answers.ts). */
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('prelabels_item').on(t.itemId, t.id)]);
 
 /** Tokens trainers present on the worker protocol; only their SHA-256 is kept. */
 export const workerTokens = pgTable('worker_tokens', {

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { annotations, items } from '../schema';
+import { A, ANNOTATIONS, classLabelSql, isStanding } from './answers';
 
 export type AnnotationRow = typeof annotations.$inferSelect;
 
@@ -23,8 +24,7 @@ export async function setItemStatus(db: Executor, itemId: number, status: 'open'
 export async function findLastLiveLabel(db: Executor, projectId: number, userId: number): Promise<AnnotationRow | undefined> {
   const [row] = await db.select().from(annotations)
     .where(and(
-      eq(annotations.projectId, projectId), eq(annotations.userId, userId), eq(annotations.action, 'label'),
-      sql`not exists (select 1 from ${annotations} r where r.retracts = ${annotations.id})`,
+      eq(annotations.projectId, projectId), eq(annotations.userId, userId), isStanding(ANNOTATIONS),
     ))
     .orderBy(desc(annotations.id)).limit(1);
   return row;
@@ -34,8 +34,7 @@ export async function findLastLiveLabel(db: Executor, projectId: number, userId:
 export async function hasLiveLabel(db: Executor, itemId: number): Promise<boolean> {
   const rows = await db.select({ id: annotations.id }).from(annotations)
     .where(and(
-      eq(annotations.itemId, itemId), eq(annotations.action, 'label'),
-      sql`not exists (select 1 from ${annotations} r where r.retracts = ${annotations.id})`,
+      eq(annotations.itemId, itemId), isStanding(ANNOTATIONS),
     )).limit(1);
   return rows.length > 0;
 }
@@ -53,7 +52,10 @@ export interface CurrentLabel {
   sourceName: string;
   groupKey: string;
   split: string;
-  label: string;
+  /** The class, for a classification answer (null for other task types). */
+  label: string | null;
+  /** The answer as stored (decode with `decodeAnswer` and the project's task). */
+  payload: unknown;
   source: string;
   userEmail: string | null;
   labeledAt: Date;
@@ -67,17 +69,16 @@ export async function listCurrentLabels(db: Executor, projectId: number): Promis
   const res = await db.execute(sql`
     select distinct on (a.item_id)
       a.item_id as "itemId", i.source_name as "sourceName", i.group_key as "groupKey", i.split,
-      a.payload->>'label' as label, a.source, u.email as "userEmail", a.created_at as "labeledAt"
+      ${classLabelSql(A.payload)} as label, a.payload, a.source, u.email as "userEmail", a.created_at as "labeledAt"
     from annotations a
     join items i on i.id = a.item_id
     left join users u on u.id = a.user_id
-    where a.project_id = ${projectId} and a.action = 'label'
-      and not exists (select 1 from annotations r where r.retracts = a.id)
+    where a.project_id = ${projectId} and ${isStanding(A)}
     order by a.item_id, a.id desc`);
   const rows = (res as unknown as { rows: Record<string, unknown>[] }).rows;
   return rows.map((r) => ({
     itemId: Number(r.itemId), sourceName: String(r.sourceName), groupKey: String(r.groupKey), split: String(r.split),
-    label: String(r.label), source: String(r.source), userEmail: r.userEmail == null ? null : String(r.userEmail),
+    label: r.label == null ? null : String(r.label), payload: r.payload, source: String(r.source), userEmail: r.userEmail == null ? null : String(r.userEmail),
     labeledAt: r.labeledAt instanceof Date ? r.labeledAt : new Date(String(r.labeledAt)),
   }));
 }

@@ -1,5 +1,7 @@
+import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { annotations, items } from '../schema';
+import { encodeAnswer } from './answers';
 
 export type NewItem = typeof items.$inferInsert;
 
@@ -16,8 +18,15 @@ export async function insertItemsWithLabels(db: Executor, rows: { item: NewItem;
   const idByHash = new Map(inserted.map((r) => [r.hash, r.id]));
   const labels = rows.filter((r) => r.label !== undefined && idByHash.has(r.item.contentHash)).map((r) => ({
     projectId: r.item.projectId, itemId: idByHash.get(r.item.contentHash)!, userId: null, action: 'label' as const,
-    payload: { label: r.label! }, source: 'import' as const,
+    payload: encodeAnswer({ task: 'classification', label: r.label! }), source: 'import' as const,
   }));
   if (labels.length) await db.insert(annotations).values(labels);
   return inserted.length;
+}
+
+/** The item's image size, when the import could read it (null when unknown or no such item in the project). */
+export async function findItemSize(db: Executor, projectId: number, itemId: number): Promise<{ width: number; height: number } | null> {
+  const [row] = await db.select({ width: items.width, height: items.height }).from(items)
+    .where(and(eq(items.id, itemId), eq(items.projectId, projectId)));
+  return row && row.width !== null && row.height !== null ? { width: row.width, height: row.height } : null;
 }

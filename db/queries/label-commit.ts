@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { annotations, items, leases } from '../schema';
 import type { Opening } from '../transactions';
+import type { StoredAnswer } from './answers';
 
 /**
  * A label's transaction opens by locking its lease row: a retry racing the original waits there
@@ -25,7 +26,9 @@ export interface LabelCommit {
   userId: number;
   leaseId: number;
   clientKey: string;
-  label: string;
+  /** The answer, encoded (db/queries/answers.ts). */
+  payload: StoredAnswer;
+  edit: Record<string, unknown> | null;
   now: Date;
 }
 
@@ -61,8 +64,9 @@ export async function commitLabel(tx: Executor, c: LabelCommit): Promise<LabelCo
         and l.project_id = ${c.projectId} and l.user_id = ${c.userId} and l.item_id = ${c.itemId}
         and (l.state = 'active' or (l.state <> 'completed' and not (select v from held)))),
     ins as (
-      insert into ${annotations} (project_id, item_id, user_id, action, payload, source, lease_id, client_key)
-      select ${c.projectId}, ${c.itemId}, ${c.userId}, 'label', ${JSON.stringify({ label: c.label })}::jsonb, 'human', ok.id, ${c.clientKey} from ok
+      insert into ${annotations} (project_id, item_id, user_id, action, payload, edit, source, lease_id, client_key)
+      select ${c.projectId}, ${c.itemId}, ${c.userId}, 'label', ${JSON.stringify(c.payload)}::jsonb,
+             ${c.edit === null ? null : JSON.stringify(c.edit)}::jsonb, 'human', ok.id, ${c.clientKey} from ok
       returning id),
     ended as (
       update ${leases} set state = 'completed', ended_at = ${c.now.toISOString()}::timestamptz

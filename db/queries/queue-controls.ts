@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { annotations, leases, projects, queueControls, users } from '../schema';
+import { ANNOTATIONS, isStanding } from './answers';
 
 /** What a lead and an admin change about a project's queue: item controls, pause, stop, and who holds what. */
 
@@ -92,8 +93,7 @@ export async function releaseLeasesOfItems(db: Executor, projectId: number, item
 export async function countBudgetUse(db: Executor, projectId: number, now: Date): Promise<{ used: number; open: number }> {
   const [[u], [o]] = await Promise.all([
     db.select({ n: sql<number>`count(*)::int` }).from(annotations).where(and(
-      eq(annotations.projectId, projectId), eq(annotations.action, 'label'), eq(annotations.source, 'human'),
-      sql`not exists (select 1 from ${annotations} r where r.retracts = ${annotations.id})`,
+      eq(annotations.projectId, projectId), eq(annotations.source, 'human'), isStanding(ANNOTATIONS),
     )),
     db.select({ n: sql<number>`count(*)::int` }).from(leases)
       .where(and(eq(leases.projectId, projectId), eq(leases.state, 'active'), gte(leases.expiresAt, now))),

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { items, leases } from '../schema';
 import { leasedRows, type LeasedItem } from './leases';
+import { A, classLabelSql, isStanding } from './answers';
 
 /**
  * What the team queue reads to deal a batch. Two kinds of query:
@@ -83,7 +84,7 @@ export async function listLabelEventsAfter(db: Executor, projectId: number, afte
     select a.id, a.action,
            coalesce(l.item_id, a.item_id) as item_id,
            case when a.action = 'retract' then l.user_id else a.user_id end as user_id,
-           coalesce(l.payload, a.payload)->>'label' as label,
+           ${classLabelSql(sql`coalesce(l.payload, a.payload)`)} as label,
            a.created_at as at
     from annotations a left join annotations l on a.action = 'retract' and l.id = a.retracts
     where a.project_id = ${projectId} and a.id > ${afterId}
@@ -156,10 +157,8 @@ export async function lockProjectBudget(db: Executor, projectId: number): Promis
 export async function readBudgetUsage(db: Executor, projectId: number, userId: number): Promise<{ labeled: number; labeledByMe: number; openLeases: number; openLeasesMine: number }> {
   const [r] = rowsOf<Record<string, unknown>>(await db.execute(sql`
     select
-      (select count(*) from annotations a where a.project_id = ${projectId} and a.action = 'label' and a.source = 'human'
-         and not exists (select 1 from annotations r where r.retracts = a.id)) as labeled,
-      (select count(*) from annotations a where a.project_id = ${projectId} and a.user_id = ${userId} and a.action = 'label' and a.source = 'human'
-         and not exists (select 1 from annotations r where r.retracts = a.id)) as mine,
+      (select count(*) from annotations a where a.project_id = ${projectId} and a.source = 'human' and ${isStanding(A)}) as labeled,
+      (select count(*) from annotations a where a.project_id = ${projectId} and a.user_id = ${userId} and a.source = 'human' and ${isStanding(A)}) as mine,
       (select count(*) from leases where project_id = ${projectId} and state = 'active') as open,
       (select count(*) from leases where project_id = ${projectId} and user_id = ${userId} and state = 'active') as open_mine`));
   return { labeled: Number(r.labeled), labeledByMe: Number(r.mine), openLeases: Number(r.open), openLeasesMine: Number(r.open_mine) };
@@ -200,8 +199,7 @@ export async function leaseChosenItems(db: Executor, projectId: number, userId: 
       select i.id, i.width, i.height from ${items} i join c on c.id = i.id
       where i.project_id = ${projectId}
         and not exists (select 1 from ${leases} l where l.item_id = i.id and l.state = 'active' and l.user_id = ${userId})
-        and not exists (select 1 from annotations a where a.item_id = i.id and a.user_id = ${userId} and a.action = 'label'
-                          and not exists (select 1 from annotations r where r.retracts = a.id))
+        and not exists (select 1 from annotations a where a.item_id = i.id and a.user_id = ${userId} and ${isStanding(A)})
         and (c.k = 'shared' or (
           (c.k = 'free' or i.status = 'open') and not exists (select 1 from ${leases} l where l.item_id = i.id and l.state = 'active')))
       for update of i skip locked),

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { annotations, items, modelVersions, rankingEntries, rankings } from '../schema';
+import { A, classLabelSql, isStanding } from './answers';
 
 export type RankingRow = typeof rankings.$inferSelect;
 export type ModelVersionRow = typeof modelVersions.$inferSelect;
@@ -79,10 +80,9 @@ export async function listModelVersions(db: Executor, projectId: number): Promis
 /** Standing labels of a project (human, import, consensus), paged by item id, for trainers. */
 export async function pageCurrentLabels(db: Executor, projectId: number, afterItemId: number, limit: number): Promise<{ itemId: number; label: string }[]> {
   const res = await db.execute(sql`
-    select distinct on (a.item_id) a.item_id as "itemId", a.payload->>'label' as label
+    select distinct on (a.item_id) a.item_id as "itemId", ${classLabelSql(A.payload)} as label
     from ${annotations} a
-    where a.project_id = ${projectId} and a.action = 'label' and a.item_id > ${afterItemId}
-      and not exists (select 1 from ${annotations} r where r.retracts = a.id)
+    where a.project_id = ${projectId} and a.item_id > ${afterItemId} and ${isStanding(A)}
     order by a.item_id, a.id desc
     limit ${limit}`);
   return (res as unknown as { rows: { itemId: string | number; label: string }[] }).rows.map((r) => ({ itemId: Number(r.itemId), label: r.label }));

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
-import { trainingJobs } from '../schema';
+import { projects, trainingJobs } from '../schema';
 
 export type TrainingJobRow = typeof trainingJobs.$inferSelect;
 
@@ -51,10 +51,12 @@ export async function requeueJobs(db: Executor, opts: { now: Date; maxAttempts: 
  * Takes the oldest queued job among the projects the token may train, with
  * SKIP LOCKED so two workers never take the same one.
  */
-export async function claimQueuedJob(db: Executor, opts: { projectIds: number[] | null; tokenId: number; worker: string; now: Date; leaseUntil: Date }): Promise<TrainingJobRow | null> {
+/** Claims the oldest queued job of a project the worker may train: in its token's scope, of a task type it can train. */
+export async function claimQueuedJob(db: Executor, opts: { projectIds: number[] | null; taskTypes: string[]; tokenId: number; worker: string; now: Date; leaseUntil: Date }): Promise<TrainingJobRow | null> {
+  const trainable = inArray(trainingJobs.projectId, db.select({ id: projects.id }).from(projects).where(inArray(projects.taskType, opts.taskTypes as (typeof projects.$inferSelect.taskType)[])));
   const where = opts.projectIds
-    ? and(eq(trainingJobs.state, 'queued'), inArray(trainingJobs.projectId, opts.projectIds.length ? opts.projectIds : [-1]))
-    : eq(trainingJobs.state, 'queued');
+    ? and(eq(trainingJobs.state, 'queued'), trainable, inArray(trainingJobs.projectId, opts.projectIds.length ? opts.projectIds : [-1]))
+    : and(eq(trainingJobs.state, 'queued'), trainable);
   const [candidate] = await db.select({ id: trainingJobs.id }).from(trainingJobs).where(where)
     .orderBy(asc(trainingJobs.id)).limit(1).for('update', { skipLocked: true });
   if (!candidate) return null;

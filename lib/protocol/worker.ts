@@ -3,6 +3,7 @@ import { BuiltinEmbeddingChoice } from '../model/builtin-embeddings';
 import { EmbeddingModelSpec } from '../model/onnx-spec';
 import { Id, idListParam, IdParam, decimalParam, BIGSERIAL_MAX, SerialIdParam } from './ids';
 import { Int4, Real, RealUnit, StoredText } from './stored';
+import { TASK_TYPE_NAMES, TaskTypeName } from '../tasks';
 
 /**
  * The worker protocol, version 1: what a trainer (ours in workers/trainer, or
@@ -35,14 +36,21 @@ export const ClaimJobRequest = z.object({
   /** Compute backends this worker has, best first (ours: `tfjs-node-gpu` or `tfjs-wasm`, then `onnxruntime-node`). Informational: the server hands any job to any worker. */
   backends: z.array(StoredText.min(1).max(50)).max(10).default([]),
   protocol: z.literal(WORKER_PROTOCOL_VERSION).default(WORKER_PROTOCOL_VERSION),
+  /**
+   * The task types this worker can train (lib/tasks). The server hands out only jobs of
+   * projects of those types; a worker that does not say (a trainer written before task types
+   * existed) is taken to train classification only, and is never handed a box or keypoint job.
+   */
+  taskTypes: z.array(TaskTypeName).min(1).max(TASK_TYPE_NAMES.length).default(['classification']),
 }).strict();
-export type ClaimJobRequest = z.infer<typeof ClaimJobRequest>;
+/** As a worker writes it: fields with defaults may be left out. */
+export type ClaimJobRequest = z.input<typeof ClaimJobRequest>;
 
 /** A training job as the worker sees it. */
 export const Job = z.object({
   id: z.number().int(),
   projectId: z.number().int(),
-  taskType: z.literal('classification'),
+  taskType: TaskTypeName,
   classes: z.array(z.string()),
   /** Labels that existed when the job was made: the model must not claim to have seen more. */
   labelCount: z.number().int().nonnegative(),

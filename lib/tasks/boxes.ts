@@ -30,6 +30,7 @@ export const boxes: TaskType<'boxes', BoxesConfig, BoxesPayload, BoxesPrediction
   config: BoxesConfig,
   payload: BoxesPayload,
   prediction: BoxesPrediction,
+  spatial: true,
   check(payload, config, image) {
     const issues: AnswerIssue[] = [];
     payload.boxes.forEach((b, i) => {

@@ -18,6 +18,7 @@ export const classification: TaskType<'classification', ClassificationConfig, Cl
   config: ClassificationConfig,
   payload: ClassificationPayload,
   prediction: ClassificationPrediction,
+  spatial: false,
   check(payload, config) {
     return config.classes.includes(payload.label) ? []
       : [{ path: ['label'], message: `"${payload.label}" is not a class of this project (${config.classes.join(', ')})` }];

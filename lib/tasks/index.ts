@@ -97,3 +97,40 @@ export function describeTaskTypes(): { name: TaskTypeName; title: string; descri
 }
 
 export type { AnswerIssue, ImageSize } from './types';
+
+/** What a project row says about its task: the type, its classes and the rest of its config. */
+export interface ProjectTaskSource {
+  taskType: TaskTypeName;
+  classes: string[];
+  taskConfig: Record<string, unknown>;
+}
+
+/**
+ * A project's task as the registry sees it. The class list lives in its own column (every
+ * type has classes, a keypoint project's category included); the rest of the config beside it.
+ */
+export function taskOfProject(p: ProjectTaskSource): ProjectTask {
+  const parsed = ProjectTask.safeParse({ task: p.taskType, config: { classes: p.classes, category: p.classes[0], ...p.taskConfig } });
+  if (!parsed.success) throw new TandemError('internal', `the stored task config of this project is unreadable: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** The project row's columns for a task: the inverse of `taskOfProject`. */
+export function projectColumnsOf(task: ProjectTask): ProjectTaskSource {
+  switch (task.task) {
+    case 'classification':
+    case 'boxes':
+      return { taskType: task.task, classes: task.config.classes, taskConfig: {} };
+    case 'keypoints':
+      return { taskType: task.task, classes: [task.config.category], taskConfig: { skeleton: task.config.skeleton } };
+    default: {
+      const never: never = task;
+      throw new Error(`unknown task ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Whether checking an answer of this task needs the item's image size. */
+export const needsImageSize = (task: ProjectTask): boolean => taskType(task.task).spatial;
+
+export { EditRecord } from './edit';

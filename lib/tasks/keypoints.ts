@@ -49,6 +49,7 @@ export const keypoints: TaskType<'keypoints', KeypointsConfig, KeypointsPayload,
   config: KeypointsConfig,
   payload: KeypointsPayload,
   prediction: KeypointsPrediction,
+  spatial: true,
   check(payload, config, image) {
     const n = config.skeleton.keypoints.length;
     const issues: AnswerIssue[] = [];

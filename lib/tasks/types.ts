@@ -30,6 +30,8 @@ export interface TaskType<Name extends string, Config, Payload, Prediction> {
   payload: z.ZodType<Payload>;
   prediction: z.ZodType<Prediction>;
   check(payload: Payload, config: Config, image: ImageSize | null): AnswerIssue[];
+  /** Whether `check` needs the item's image size (spatial answers), so the server reads it only then. */
+  spatial: boolean;
   /** The class names the answer mentions (counts, class balance, the label book's summary). */
   classesOf(payload: Payload, config: Config): string[];
   /** Whether the answer marks anything (an empty box list is still an answer: "nothing here"). */

@@ -8,6 +8,9 @@ import { TandemError } from '../../lib/errors';
 import type { SubmitLabel } from '../../lib/protocol/labeling';
 import { requireProject, type Principal } from './access';
 import { isUniqueViolation } from './pg-errors';
+import { encodeAnswer } from '../../db/queries/answers';
+import { findItemSize } from '../../db/queries/items';
+import { needsImageSize, parseAnswer, taskOfProject } from '../../lib/tasks';
 
 export interface Progress {
   mine: number;
@@ -31,16 +34,17 @@ export function createLabelService(db: Db, opts: { leaseSeconds: number; events?
 
   async function submit(p: Principal, projectId: number, input: SubmitLabel): Promise<{ annotationId: number; duplicate: boolean }> {
     const { project } = await requireProject(db, p, projectId, 'project.label');
-    if (!project.classes.includes(input.label)) {
-      throw new TandemError('bad_request', `label "${input.label}" is not a class of this project (${project.classes.join(', ')})`);
-    }
+    const task = taskOfProject(project);
+    const image = needsImageSize(task) ? await findItemSize(db, projectId, input.itemId) : null;
+    const answer = parseAnswer(task, input.answer ?? { label: input.label }, image);
     try {
       // Lock the lease row first (the opening): a retry racing the original waits until the original
       // commits, and only then looks for the client key, so it finds the stored label. Then the checks
       // and writes are one statement: on Postgres the whole label is three round trips.
       const result = await openedTransaction(db, leaseLockOpening(input.leaseId), async (tx) => {
         const r = await commitLabel(tx, {
-          projectId, itemId: input.itemId, userId: p.userId, leaseId: input.leaseId, clientKey: input.clientKey, label: input.label, now: now(),
+          projectId, itemId: input.itemId, userId: p.userId, leaseId: input.leaseId, clientKey: input.clientKey,
+          payload: encodeAnswer(answer), edit: input.edit ?? null, now: now(),
         });
         if (r.seen !== null) return { annotationId: r.seen, duplicate: true };
         const lease = r.lease;

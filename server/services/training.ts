@@ -91,7 +91,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
 
   async function claim(w: WorkerPrincipal, req: ClaimJobRequest): Promise<Job | null> {
     await requeueJobs(db, { now: now(), maxAttempts: opts.maxAttempts, reason: 'claim expired' });
-    const job = await db.transaction((tx) => claimQueuedJob(tx, { projectIds: w.projectIds, tokenId: w.tokenId, worker: req.worker, now: now(), leaseUntil: leaseUntil() }));
+    const job = await db.transaction((tx) => claimQueuedJob(tx, { projectIds: w.projectIds, taskTypes: req.taskTypes ?? ['classification'], tokenId: w.tokenId, worker: req.worker, now: now(), leaseUntil: leaseUntil() }));
     if (!job) return null;
     const project = (await findProject(db, job.projectId))!;
     return {
