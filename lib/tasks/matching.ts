@@ -27,8 +27,9 @@ export interface Matching {
  * The one-to-one matching with the largest total similarity among pairs whose similarity is at
  * least `threshold` (Hungarian method, munkres). Pairs below the threshold are never matched:
  * they are scored 0 before the assignment, so they add nothing to the total, and any such pair
- * the assignment still returns is dropped. A greedy "best pair first" matching can lose total
- * similarity (tests/lib/tasks/matching.test.ts shows a case); this cannot.
+ * the assignment still returns is dropped (so is a pair with similarity 0, even at threshold 0).
+ * A greedy "best pair first" matching can lose total similarity (tests/lib/tasks/matching.test.ts
+ * shows a case); this cannot.
  */
 export function matchOptimal(
   countA: number,
@@ -46,12 +47,19 @@ export function matchOptimal(
     sims.push(row);
   }
   const pairs: MatchedPair[] = [];
-  if (countA > 0 && countB > 0) {
+  // The best matching of the whole is the best matching of each connected group of overlapping
+  // items, and boxes mostly overlap a few others: solving the groups apart keeps a 1000-box
+  // answer from being one 1000 × 1000 assignment (cubic) when it is a thousand 1 × 1 ones.
+  for (const { rows, cols } of components(sims, countA, countB)) {
+    if (rows.length === 1 && cols.length === 1) {
+      pairs.push({ a: rows[0], b: cols[0], similarity: sims[rows[0]][cols[0]] });
+      continue;
+    }
     // munkres minimises cost: 1 - similarity keeps every cost in [0, 1].
-    const cost = sims.map((row) => row.map((s) => 1 - s));
-    for (const [i, j] of munkres(cost)) {
-      const s = sims[i][j];
-      if (s > 0 && s >= threshold) pairs.push({ a: i, b: j, similarity: s });
+    const cost = rows.map((i) => cols.map((j) => 1 - sims[i][j]));
+    for (const [r, c] of munkres(cost)) {
+      const s = sims[rows[r]][cols[c]];
+      if (s > 0) pairs.push({ a: rows[r], b: cols[c], similarity: s });
     }
   }
   pairs.sort((p, q) => p.a - q.a);
@@ -67,6 +75,30 @@ export function matchOptimal(
 /** Optimal matching of two lists of items with a similarity function on items. */
 export function matchItems<A, B>(as: readonly A[], bs: readonly B[], similarity: (a: A, b: B) => number, threshold: number): Matching {
   return matchOptimal(as.length, bs.length, (i, j) => similarity(as[i], bs[j]), threshold);
+}
+
+/** Groups of rows and columns joined by a positive similarity (union-find); items alone in their group are left out. */
+function components(sims: number[][], countA: number, countB: number): { rows: number[]; cols: number[] }[] {
+  const parent = Array.from({ length: countA + countB }, (_, i) => i);
+  const find = (x: number): number => {
+    while (parent[x] !== x) { parent[x] = parent[parent[x]]; x = parent[x]; }
+    return x;
+  };
+  const linked = new Set<number>();
+  for (let i = 0; i < countA; i++) {
+    for (let j = 0; j < countB; j++) {
+      if (sims[i][j] <= 0) continue;
+      parent[find(i)] = find(countA + j);
+      linked.add(i).add(countA + j);
+    }
+  }
+  const groups = new Map<number, { rows: number[]; cols: number[] }>();
+  for (const x of [...linked].sort((p, q) => p - q)) {
+    const root = find(x);
+    if (!groups.has(root)) groups.set(root, { rows: [], cols: [] });
+    if (x < countA) groups.get(root)!.rows.push(x); else groups.get(root)!.cols.push(x - countA);
+  }
+  return [...groups.values()];
 }
 
 function range(n: number): number[] {
