@@ -86,9 +86,17 @@ export function decodeCoco(input: string | unknown, file = 'coco.json'): Decoded
   const at = (where: string, message: string) => issues.push({ where: `${file}: ${where}`, message });
 
   const images = new Map<number, CocoFile['images'][number]>();
+  const fileNames = new Set<string>();
   for (const img of coco.images) {
     if (images.has(img.id)) at(`image id ${img.id}`, 'is listed twice');
-    images.set(img.id, img);
+    if (fileNames.has(img.file_name)) at(`image id ${img.id}`, `file_name "${img.file_name}" is listed twice`);
+    if (!images.has(img.id)) images.set(img.id, img);
+    fileNames.add(img.file_name);
+  }
+  const annotationIds = new Set<number>();
+  for (const ann of coco.annotations) {
+    if (annotationIds.has(ann.id)) at(`annotation id ${ann.id}`, 'is listed twice');
+    annotationIds.add(ann.id);
   }
   const categories = new Map<number, CocoCategory>();
   for (const c of coco.categories) {
@@ -119,7 +127,7 @@ export function decodeCoco(input: string | unknown, file = 'coco.json'): Decoded
       continue;
     }
     const found: AnswerIssue[] = entry.check(shape.data, task.config, img);
-    if (found.length) { for (const i of found) at(`${where} (image "${img.file_name}")`, `${pathOf(i.path.slice(2)) || task.task.slice(0, -1)}: ${i.message}`); continue; }
+    if (found.length) { for (const i of found) { const field = pathOf(i.path.slice(2)); at(`${where} (image "${img.file_name}")`, field ? `${field}: ${i.message}` : i.message); } continue; }
     instances.get(img.id)!.push(item);
   }
   if (issues.length) return { ok: false, issues };

@@ -76,6 +76,27 @@ describe('matchOptimal', () => {
     }
   });
 
+  it('solves separate groups of overlapping items each optimally', () => {
+    // Two blocks with nothing between them, each a case greedy gets wrong (0.9 first strands the rest).
+    const m = [
+      [0.9, 0.8, 0, 0],
+      [0.8, 0, 0, 0],
+      [0, 0, 0, 0.7],
+      [0, 0, 0.7, 0.6],
+    ];
+    expect(fromMatrix(m, 0.5).pairs.map((p) => [p.a, p.b])).toEqual([[0, 1], [1, 0], [2, 3], [3, 2]]);
+  });
+
+  it('agrees with brute force on sparse 6×5 problems (many separate groups) drawn from a fixed seed', () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let trial = 0; trial < 50; trial++) {
+      const m = Array.from({ length: 6 }, () => Array.from({ length: 5 }, () => (rand() < 0.7 ? 0 : Math.round(rand() * 100) / 100)));
+      const total = fromMatrix(m, 0.2).pairs.reduce((t, p) => t + p.similarity, 0);
+      expect(total).toBeCloseTo(bruteForce(m, 0.2), 9);
+    }
+  });
+
   it('returns no pairs and everything unmatched when either list is empty', () => {
     expect(matchOptimal(0, 0, () => 1, 0.5)).toEqual({ pairs: [], unmatchedA: [], unmatchedB: [] });
     expect(matchOptimal(2, 0, () => 1, 0.5)).toEqual({ pairs: [], unmatchedA: [0, 1], unmatchedB: [] });

@@ -57,6 +57,19 @@ describe('decodeCoco: instances', () => {
     expect(issues[3]).toMatch(/^train\.json: annotation id 12: w must be greater than 0/);
   });
 
+  it('refuses an image id, a file name or an annotation id listed twice', () => {
+    const twice = {
+      ...instancesFile,
+      images: [...instancesFile.images, { id: 10, file_name: 'c.jpg', width: 5, height: 5 }, { id: 12, file_name: 'a.jpg', width: 5, height: 5 }],
+      annotations: [instancesFile.annotations[0], instancesFile.annotations[0]],
+    };
+    expect(issuesOf(twice)).toEqual([
+      'in.json: image id 10: is listed twice',
+      'in.json: image id 12: file_name "a.jpg" is listed twice',
+      'in.json: annotation id 1: is listed twice',
+    ]);
+  });
+
   it('names the field when the file is not COCO\'s shape, and the file when it is not JSON', () => {
     expect(issuesOf({ images: [{ id: 1, file_name: 'a.jpg', width: 10 }], annotations: [], categories: [{ id: 1, name: 'x' }] }))
       .toEqual([expect.stringMatching(/^in\.json: images\[0\]\.height: /)]);
