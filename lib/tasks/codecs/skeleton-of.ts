@@ -57,3 +57,8 @@ export function skeletonFromNames(names: string[], edges: [number, number][]): S
   const colors = colorsByName(names);
   return { keypoints: names, edges, flips: flipsByName(names), sigmas: sigmasByName(names), ...(colors ? { colors } : {}) };
 }
+
+/** Names for points a file does not name (YOLO without kpt_names): point_1 … point_n. */
+export function genericPointNames(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `point_${i + 1}`);
+}

@@ -5,7 +5,7 @@ import { boundsOf, type Rect } from '../geometry';
 import { taskType, type ProjectTask } from '../index';
 import type { Keypoint, SkeletonInstance } from '../keypoints';
 import { COCO17, flipPermutation, Skeleton } from '../skeletons';
-import { skeletonFromNames } from './skeleton-of';
+import { genericPointNames, skeletonFromNames } from './skeleton-of';
 import type { Dataset, Decoded, ImportIssue, LabeledImage, SpatialAnswer } from './types';
 
 /**
@@ -118,7 +118,7 @@ function skeletonOfYaml(data: DataYaml, n: number, file: string, issues: ImportI
   const named = data.kpt_names === undefined ? undefined : Array.isArray(data.kpt_names) ? data.kpt_names : Object.values(data.kpt_names)[0];
   const base = named ? skeletonFromNames(named, [])
     : n === COCO17.keypoints.length ? COCO17
-    : skeletonFromNames(Array.from({ length: n }, (_, i) => `point_${i + 1}`), []);
+    : skeletonFromNames(genericPointNames(n), []);
   if (!data.flip_idx) return base;
   const to = data.flip_idx;
   if (to.length !== n || to.some((j, i) => j >= n || to[j] !== i)) {
