@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { boxesAgreement } from './agreement';
 import { ClassList, ClassName, Confidence, Extent, Pixel } from './fields';
 import { rectInside } from './geometry';
+import { boxesMetrics } from './metrics';
 import type { AnswerIssue, TaskType } from './types';
 
 export const BoxesConfig = z.object({ classes: ClassList(1) });
@@ -48,4 +50,6 @@ export const boxes: TaskType<'boxes', BoxesConfig, BoxesPayload, BoxesPrediction
   prelabelOf: (prediction) => ({
     boxes: prediction.boxes.filter((b) => b.score >= PRELABEL_MIN_SCORE).map(({ score: _score, ...b }) => b),
   }),
+  agreement: boxesAgreement,
+  metrics: boxesMetrics,
 };

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { classificationAgreement } from './agreement';
 import { ClassList, ClassName, Confidence } from './fields';
+import { classificationMetrics } from './metrics';
 import type { TaskType } from './types';
 
 export const ClassificationConfig = z.object({ classes: ClassList(2) });
@@ -26,4 +28,6 @@ export const classification: TaskType<'classification', ClassificationConfig, Cl
   classesOf: (payload) => [payload.label],
   isEmpty: () => false,
   prelabelOf: (prediction) => ({ label: prediction.label }),
+  agreement: classificationAgreement,
+  metrics: classificationMetrics,
 };

@@ -3,7 +3,7 @@ import { TandemError, describeZodError } from '../errors';
 import { boxes, BoxesConfig, BoxesPayload, BoxesPrediction } from './boxes';
 import { classification, ClassificationConfig, ClassificationPayload, ClassificationPrediction } from './classification';
 import { keypoints, KeypointsConfig, KeypointsPayload, KeypointsPrediction } from './keypoints';
-import type { AnswerIssue, ImageSize, TaskType } from './types';
+import type { AnswerIssue, ImageSize, Metrics, TaskType } from './types';
 
 /**
  * The task-type registry: everything that differs between classification, boxes and keypoint
@@ -91,12 +91,39 @@ export function prelabelOf(task: ProjectTask, prediction: Prediction): Answer {
   return { task: task.task, ...taskType(task.task).prelabelOf(prediction, task.config) } as Answer;
 }
 
+function sameTask(task: ProjectTask, what: string, value: { task: TaskTypeName }): void {
+  if (value.task !== task.task) throw new TandemError('bad_request', `a ${value.task} ${what} cannot be scored in a ${task.task} project`);
+}
+
+/**
+ * How much two answers to one item agree, in [0, 1], symmetric (1: the same answer). The measure
+ * is the task type's: class equality, or a panoptic-quality F1 of boxes matched by IoU or
+ * skeletons matched by OKS (lib/tasks/agreement.ts).
+ */
+export function agreementOf(task: ProjectTask, a: Answer, b: Answer): number {
+  sameTask(task, 'answer', a);
+  sameTask(task, 'answer', b);
+  return taskType(task.task).agreement(a, b, task.config);
+}
+
+/**
+ * A model's holdout metrics from each held-out item's true answer and the model's prediction for
+ * it: accuracy and macro-F1; mAP@0.5, mAP@[.5:.95] and mean IoU; OKS AP@0.5, AP@[.5:.95] and
+ * PCK@0.2 (names and meanings in lib/tasks/metrics.ts METRIC_TITLES). A metric with nothing to
+ * measure is null.
+ */
+export function holdoutMetrics(task: ProjectTask, pairs: readonly { truth: Answer; predicted: Prediction }[]): Metrics {
+  for (const p of pairs) { sameTask(task, 'answer', p.truth); sameTask(task, 'prediction', p.predicted); }
+  return taskType(task.task).metrics(pairs, task.config);
+}
+
 /** Every registered task type's name, title and description (the project form, the CLI's help). */
 export function describeTaskTypes(): { name: TaskTypeName; title: string; description: string }[] {
   return TASK_TYPE_NAMES.map((name) => ({ name, title: TASK_TYPES[name].title, description: TASK_TYPES[name].description }));
 }
 
-export type { AnswerIssue, ImageSize } from './types';
+export type { AnswerIssue, HoldoutPair, ImageSize, Metrics } from './types';
+export { METRIC_TITLES } from './metrics';
 
 /** What a project row says about its task: the type, its classes and the rest of its config. */
 export interface ProjectTaskSource {

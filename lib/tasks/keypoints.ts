@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { keypointsAgreement } from './agreement';
 import { ClassName, Confidence, Extent, Pixel } from './fields';
 import { pointInside, rectInside } from './geometry';
+import { keypointsMetrics } from './metrics';
 import { Skeleton } from './skeletons';
 import type { AnswerIssue, TaskType } from './types';
 
@@ -78,4 +80,6 @@ export const keypoints: TaskType<'keypoints', KeypointsConfig, KeypointsPayload,
       ...(inst.box ? { box: inst.box } : {}),
     })),
   }),
+  agreement: keypointsAgreement,
+  metrics: keypointsMetrics,
 };

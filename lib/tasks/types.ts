@@ -12,6 +12,15 @@ export interface AnswerIssue {
   message: string;
 }
 
+/** A model's prediction for a held-out item beside the item's true answer. */
+export interface HoldoutPair<Payload, Prediction> {
+  truth: Payload;
+  predicted: Prediction;
+}
+
+/** Named holdout metrics (lib/tasks/metrics.ts METRIC_TITLES says what each means); null when there was nothing to measure. */
+export type Metrics = Record<string, number | null>;
+
 /**
  * What every task type declares. Everything outside `lib/tasks/` that depends on the task
  * type asks its entry instead of branching by hand.
@@ -21,6 +30,8 @@ export interface AnswerIssue {
  * - `prediction`: what a trainer sends for an item and the page draws as a prelabel.
  * - `check`: what the shape cannot say (a class the project lacks, a box outside the image,
  *   a keypoint count unlike the skeleton's); an empty list when the answer is valid.
+ * - `agreement`: how much two answers agree, in [0, 1], symmetric (lib/tasks/agreement.ts).
+ * - `metrics`: a model's holdout metrics from (truth, prediction) pairs (lib/tasks/metrics.ts).
  */
 export interface TaskType<Name extends string, Config, Payload, Prediction> {
   name: Name;
@@ -38,4 +49,6 @@ export interface TaskType<Name extends string, Config, Payload, Prediction> {
   isEmpty(payload: Payload): boolean;
   /** A prediction turned into the answer an annotator would submit by accepting it as it is. */
   prelabelOf(prediction: Prediction, config: Config): Payload;
+  agreement(a: Payload, b: Payload, config: Config): number;
+  metrics(pairs: readonly HoldoutPair<Payload, Prediction>[], config: Config): Metrics;
 }
