@@ -63,6 +63,8 @@ export const items = pgTable('items', {
   dealKey: doublePrecision('deal_key').notNull(),
   /** A known answer from the import, never shown to annotators (gold items, simulation). */
   referenceLabel: text('reference_label'),
+  /** A known answer of a spatial task from the import (lib/tasks `Answer`, encoded), never shown: simulation and scoring. */
+  referenceAnswer: jsonb('reference_answer').$type<Record<string, unknown> | null>(),
   width: integer('width'),
   height: integer('height'),
   /** Position inside the group (a frame of a video); null for a still image. */

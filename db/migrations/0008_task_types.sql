@@ -9,6 +9,7 @@ CREATE TABLE "prelabels" (
 );
 --> statement-breakpoint
 ALTER TABLE "annotations" ADD COLUMN "edit" jsonb;--> statement-breakpoint
+ALTER TABLE "items" ADD COLUMN "reference_answer" jsonb;--> statement-breakpoint
 ALTER TABLE "items" ADD COLUMN "frame_index" integer;--> statement-breakpoint
 ALTER TABLE "items" ADD COLUMN "frame_time" real;--> statement-breakpoint
 ALTER TABLE "projects" ADD COLUMN "task_config" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
