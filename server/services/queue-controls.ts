@@ -1,3 +1,5 @@
+import type { LifecycleHooks } from '../lifecycle';
+import type { QueueEvent } from '../../lib/protocol/events';
 import type { Db } from '../../db/client';
 import { findProject, patchProjectSettings } from '../../db/queries/projects';
 import { findLease } from '../../db/queries/leases';
@@ -23,26 +25,16 @@ import { requireProject, type Principal } from './access';
  * event in the project room) after its transaction commits, so open pages
  * follow without a reload.
  */
-export type QueueEvent =
-  | { event: 'settings-changed'; changed: ('settings' | 'budget' | 'stopping')[] }
-  | { event: 'paused' }
-  | { event: 'resumed'; clearedStop: boolean }
-  | { event: 'stopped'; reason: string; message: string }
-  | { event: 'controls-changed'; action: ItemAction; itemIds: number[] }
-  | { event: 'lease-released'; userId: number; leaseId: number; itemId: number };
-
-export interface QueueEvents {
-  onQueue?(projectId: number, event: QueueEvent): void;
-}
+export type { QueueEvent } from '../../lib/protocol/events';
 
 export interface QueueControlOptions {
-  events?: QueueEvents;
+  hooks?: Partial<Pick<LifecycleHooks, 'onQueueChanged'>>;
   now?: () => Date;
 }
 
 export function createQueueControlService(db: Db, opts: QueueControlOptions = {}) {
   const now = opts.now ?? (() => new Date());
-  const emit = (projectId: number, e: QueueEvent) => opts.events?.onQueue?.(projectId, e);
+  const emit = (projectId: number, e: QueueEvent) => opts.hooks?.onQueueChanged?.(projectId, e);
 
   /** Settings in force (defaults filled), budget use, targets, the stop and pause, the projection, the item controls. */
   async function overview(p: Principal, projectId: number) {

@@ -1,3 +1,4 @@
+import type { LifecycleHooks } from '../lifecycle';
 import type { Db, Executor, Tx } from '../../db/client';
 import { lockedTransaction } from '../../db/transactions';
 import { endLease, expireAndRenewOpening, findLease, lockAnnotatorQueue, releaseLeasesExcept, type LeasedItem } from '../../db/queries/leases';
@@ -33,13 +34,9 @@ export interface QueueOptions {
   leaseSeconds: number;
   now?: () => Date;
   views?: PoolViewOptions;
-  events?: QueueEvents;
+  hooks?: Partial<Pick<LifecycleHooks, 'onLeaseEnded'>>;
 }
 
-export interface QueueEvents {
-  /** Fires once per lease the release route ended, after the commit (socket.io's `queue` event `lease-released`). */
-  onLeaseReleased?(projectId: number, e: { userId: number; leaseId: number; itemId: number }): void;
-}
 
 /** What the claim route answers besides the leases: whether the queue deals, and why not. */
 export type QueueState = 'open' | 'paused' | 'stopped' | 'budget' | 'empty';
@@ -379,7 +376,7 @@ export function createQueueService(db: Db, opts: QueueOptions) {
       await lockAnnotatorQueue(tx, projectId, p.userId);
       return releaseLeasesExcept(tx, projectId, p.userId, keep, now());
     });
-    for (const r of released) opts.events?.onLeaseReleased?.(projectId, { userId: p.userId, ...r });
+    for (const r of released) opts.hooks?.onLeaseEnded?.(projectId, { userId: p.userId, ...r, reason: 'released' });
     return { released: released.length };
   }
 
