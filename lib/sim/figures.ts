@@ -339,9 +339,9 @@ function drawFigure(canvas: Canvas, f: FigureSpec, index: number): Extent {
     // Ears behind the head's outline are drawn first, so the head hides them as it would.
     const ears = [3, 4].map((k) => ({ k, at: j[k], front: b.faceDepth[k] >= FACE_SEEN_DEPTH[k] }));
     for (const e of ears) if (!e.front) fillDisc(canvas, e.at, r * 0.24, darker(o.skin, 0.85), headId);
-    fillDisc(canvas, offset(offset(c, b.headUp, f.build.headRadius * 0.12), b.headRight, -Math.sin(yaw) * f.build.headRadius * 0.2), r * 1.02, o.hair, headId, 0.15);
-    fillDisc(canvas, offset(c, b.headUp, -f.build.headRadius * 0.08), r * 0.93, o.skin, headId, 0.2);
-    grow(c, r * 1.12);
+    fillDisc(canvas, offset(offset(c, b.headUp, f.build.headRadius * 0.2), b.headRight, -Math.sin(yaw) * f.build.headRadius * 0.25), r, o.hair, headId, 0.15);
+    fillDisc(canvas, offset(c, b.headUp, -f.build.headRadius * 0.1), r * 0.92, o.skin, headId, 0.2);
+    grow(c, r * 1.2);
     for (const e of ears) if (e.front) fillDisc(canvas, e.at, r * 0.24, darker(o.skin, 0.85), headId);
     for (const k of [1, 2]) {
       if (b.faceDepth[k] < FACE_SEEN_DEPTH[k]) continue;
