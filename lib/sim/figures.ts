@@ -3,7 +3,7 @@ import { mulberry32 } from '../random';
 import type { Keypoint } from '../tasks/keypoints';
 import type { Rect } from '../tasks/geometry';
 import { drawBackground, sampleBackground, type Background } from './backdrop';
-import { bodyOf, FACE_SEEN_DEPTH, sampleBuild, samplePose, SIDES, sideSign, type Body, type Build, type Pose, type Side } from './poses';
+import { bodyOf, FACE_SEEN_DEPTH, JOINT, sampleBuild, samplePose, SIDES, sideSign, type Body, type Build, type Pose, type Side } from './poses';
 import { fillCapsule, fillConvex, fillDisc, newCanvas, ownerAt, type Canvas, type Rgb, type Vec } from './raster';
 
 /**
@@ -305,20 +305,18 @@ function drawFigure(canvas: Canvas, f: FigureSpec, index: number): Extent {
   const offset = (p: Vec, v: Vec, k: number): Vec => ({ x: p.x + v.x * b.len(k), y: p.y + v.y * b.len(k) });
 
   const arm = (side: Side) => {
-    const s = side === 'left' ? 'left' : 'right';
-    const [sh, el, wr] = [j[side === 'left' ? 5 : 6], j[side === 'left' ? 7 : 8], j[side === 'left' ? 9 : 10]];
-    capsule(sh, el, b.len(0.032), o.shirt, `${s}UpperArm`);
-    capsule(el, wr, b.len(0.027), o.longSleeves ? o.shirt : o.skin, `${s}Forearm`);
-    capsule(along(el, wr, 1.0), along(el, wr, 1.18), b.len(0.03), o.skin, `${s}Hand`);
+    const [sh, el, wr] = [j[JOINT.shoulder[side]], j[JOINT.elbow[side]], j[JOINT.wrist[side]]];
+    capsule(sh, el, b.len(0.032), o.shirt, `${side}UpperArm`);
+    capsule(el, wr, b.len(0.027), o.longSleeves ? o.shirt : o.skin, `${side}Forearm`);
+    capsule(wr, along(el, wr, 1.18), b.len(0.03), o.skin, `${side}Hand`);
   };
   const leg = (side: Side) => {
-    const s = side === 'left' ? 'left' : 'right';
-    const [hip, knee, ankle] = [j[side === 'left' ? 11 : 12], j[side === 'left' ? 13 : 14], j[side === 'left' ? 15 : 16]];
-    capsule(hip, knee, b.len(0.045), o.trousers, `${s}Thigh`);
-    capsule(knee, ankle, b.len(0.036), o.longTrousers ? o.trousers : o.skin, `${s}Shin`);
+    const [hip, knee, ankle] = [j[JOINT.hip[side]], j[JOINT.knee[side]], j[JOINT.ankle[side]]];
+    capsule(hip, knee, b.len(0.045), o.trousers, `${side}Thigh`);
+    capsule(knee, ankle, b.len(0.036), o.longTrousers ? o.trousers : o.skin, `${side}Shin`);
     // The foot points outward and a little down from the ankle (we see it from the front, foreshortened).
     const toe = offset(offset(ankle, b.right, sideSign(side) * 0.05), b.up, -0.02);
-    capsule(ankle, toe, b.len(0.026), o.shoes, `${s}Foot`);
+    capsule(ankle, toe, b.len(0.026), o.shoes, `${side}Foot`);
   };
   const torso = () => {
     const [ls, rs, lh, rh] = [j[5], j[6], j[11], j[12]];
