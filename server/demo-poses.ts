@@ -2,14 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import type { Db } from '../db/client';
-import { findProject, insertTaskProject } from '../db/queries/projects';
-import { setReferenceAnswers } from '../db/queries/reference-answers';
-import { encodeAnswer } from '../db/queries/answers';
+import { findProject } from '../db/queries/projects';
 import { mapLimit } from '../lib/import/map-limit';
 import { renderFigures } from '../lib/sim/figures';
-import { projectColumnsOf, type ProjectTask } from '../lib/tasks';
-import { decodeCoco, encodeCoco } from '../lib/tasks/codecs/coco';
-import { decodedOrThrow, type LabeledImage } from '../lib/tasks/codecs/types';
+import type { ProjectTask } from '../lib/tasks';
+import { encodeCoco } from '../lib/tasks/codecs/coco';
+import type { LabeledImage } from '../lib/tasks/codecs/types';
 import { COCO17 } from '../lib/tasks/skeletons';
 import type { Logger } from './log';
 import type { Services } from './services';
@@ -22,9 +20,10 @@ import { SYSTEM } from './services/access';
  * are drawn: varied poses, sizes, places, turns, backgrounds, occluders and cut-offs.
  *
  * Files: `<folder>/images/pose-0001.png …` and `<folder>/poses.coco.json`, the ground truth as
- * COCO person keypoints (any COCO tool reads it). The project imports the images like any
- * folder, and the truth from that file as each item's hidden reference answer: the pool still
- * needs labeling, and tests and simulations score against the truth.
+ * COCO person keypoints (any COCO tool reads it). The project imports that file as a user
+ * would (`tandem import poses-demo poses.coco.json --format coco --as reference`): the images
+ * become items and the truth each item's hidden reference answer, so the pool still needs
+ * labeling while tests and simulations score against the truth.
  */
 
 export const POSES_SLUG = 'poses-demo';
@@ -86,14 +85,12 @@ export async function ensurePosesDemo(ctx: PosesDemoContext): Promise<{ projectI
   if (existing) return { projectId: existing.id, created: false, items: 0 };
   const started = Date.now();
   const { images, coco } = await writePoseImages(ctx.folder, ctx.limit);
-  const truth = decodedOrThrow(decodeCoco(await fs.promises.readFile(coco, 'utf8'), POSES_COCO_FILE), `the demo's ${POSES_COCO_FILE}`);
-  const project = await insertTaskProject(ctx.db, { slug: POSES_SLUG, name: POSES_NAME, ...projectColumnsOf(POSES_TASK) });
-  const report = await ctx.services.imports.run(SYSTEM, project.id, images, { holdout: 0.1, seed: 1, labels: 'ignore' }).catch((e: unknown) => {
-    ctx.log.error({ err: e }, `the poses demo import stopped; finish it with: tandem import ${POSES_SLUG} ${images}`);
+  const project = await ctx.services.projects.create(SYSTEM, { slug: POSES_SLUG, name: POSES_NAME, taskType: 'keypoints', classes: [POSES_TASK.config.category], skeleton: 'coco17' });
+  // The truth goes in as hidden references through the same COCO import a user runs: the file is the one source of it.
+  const report = await ctx.services.datasets.import(SYSTEM, project.id, coco, { format: 'coco', as: 'reference', images, holdout: 0.1, seed: 1 }).catch((e: unknown) => {
+    ctx.log.error({ err: e }, `the poses demo import stopped; finish it with: tandem import ${POSES_SLUG} ${coco} --format coco --as reference --images ${images}`);
     throw e;
   });
-  if (report.failed.length) ctx.log.warn({ failed: report.failed.slice(0, 5) }, 'some demo pose images failed to import');
-  const set = await setReferenceAnswers(ctx.db, project.id, truth.images.map((img) => ({ sourceName: img.fileName, answer: encodeAnswer(img.answer) })));
-  ctx.log.info({ items: report.added, references: set, ms: Date.now() - started }, 'poses demo project created');
+  ctx.log.info({ items: report.added, references: report.answers, ms: Date.now() - started }, 'poses demo project created');
   return { projectId: project.id, created: true, items: report.added };
 }

@@ -10,12 +10,6 @@ export async function insertProject(db: Executor, p: Pick<typeof projects.$infer
   return row;
 }
 
-/** A project of any task type, its columns from lib/tasks `projectColumnsOf` (the demo's keypoint project). */
-export async function insertTaskProject(db: Executor, p: { slug: string; name: string; taskType: ProjectRow['taskType']; classes: string[]; taskConfig: Record<string, unknown> }): Promise<ProjectRow> {
-  const [row] = await db.insert(projects).values(p).returning();
-  return row;
-}
-
 export async function findProject(db: Executor, ref: number | string): Promise<ProjectRow | undefined> {
   const where = typeof ref === 'number' ? eq(projects.id, ref) : eq(projects.slug, ref);
   const [row] = await db.select().from(projects).where(where);

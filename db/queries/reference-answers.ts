@@ -1,24 +1,9 @@
-import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { items } from '../schema';
 import type { StoredAnswer } from './answers';
 
-/**
- * Sets the hidden reference answers (items.reference_answer) of a project's items, matched by
- * their source name, in one statement. Items not named keep theirs; names without an item are
- * ignored. Returns how many items were set.
- */
-export async function setReferenceAnswers(db: Executor, projectId: number, rows: readonly { sourceName: string; answer: StoredAnswer }[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  const body = JSON.stringify(rows.map((r) => ({ source_name: r.sourceName, answer: r.answer })));
-  const result = await db.execute(sql`
-    update items i set reference_answer = r.answer
-    from jsonb_to_recordset(${body}::jsonb) as r(source_name text, answer jsonb)
-    where i.project_id = ${projectId} and i.source_name = r.source_name
-    returning i.id`);
-  return (result as unknown as { rows: unknown[] }).rows.length;
-}
-
+/** An item's hidden reference answer (items.reference_answer: set by an import `--as reference`, never shown to annotators). */
 export interface ReferenceRow {
   itemId: number;
   sourceName: string;
