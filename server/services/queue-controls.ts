@@ -1,3 +1,4 @@
+import { projectState } from '../../lib/queue/project-state';
 import type { LifecycleHooks } from '../lifecycle';
 import type { QueueEvent } from '../../lib/protocol/events';
 import type { Db } from '../../db/client';
@@ -43,11 +44,11 @@ export function createQueueControlService(db: Db, opts: QueueControlOptions = {}
     const [use, versions, controls] = await Promise.all([countBudgetUse(db, projectId, now()), listModelVersions(db, projectId), listQueueControls(db, projectId)]);
     const { projectBudget, perAnnotatorBudget } = config.budget;
     const remaining = projectBudget === null ? null : Math.max(0, projectBudget - use.used - use.open);
-    const stateName = project.paused ? 'paused' : project.stopped ? (config.stopping.whenMet === 'holdout-only' ? 'holdout-only' : 'stopped') : remaining === 0 ? 'budget' : 'open';
+    const state = projectState({ paused: project.paused, stopped: project.stopped ?? null, whenMet: config.stopping.whenMet, budgetRemaining: remaining });
     const curve = curveOf(versions);
     return {
       projectId,
-      state: stateName as 'open' | 'paused' | 'stopped' | 'holdout-only' | 'budget',
+      state: state.kind,
       paused: project.paused,
       stopped: project.stopped ?? null,
       settings: config.settings,

@@ -1,3 +1,4 @@
+import { projectState } from '../../lib/queue/project-state';
 import type { LifecycleHooks } from '../lifecycle';
 import type { Db, Executor, Tx } from '../../db/client';
 import { lockedTransaction } from '../../db/transactions';
@@ -426,16 +427,22 @@ function pickLeases(input: DealInput, pins: Int32Array, pinOpen: (i: number) => 
 
 type Mode = { kind: 'learn' } | { kind: 'paused'; message: string } | { kind: 'stopped'; message: string } | { kind: 'holdout-only'; message: string };
 
-/** What the project's state lets the queue deal: a pause beats a stop; a met target stops or narrows to holdout. */
+/** What the project's state (lib/queue/project-state.ts) lets the queue deal; the budget is the claim's own check. */
 function dealMode(project: ProjectRow, stopping: StopTargets): Mode {
-  if (project.paused) return { kind: 'paused', message: 'a lead paused this project: finish what you hold; new items come when it resumes' };
-  if (project.stopped) {
-    const msg = project.stopped.message;
-    return stopping.whenMet === 'holdout-only'
-      ? { kind: 'holdout-only', message: `${msg} Only holdout items are dealt now.` }
-      : { kind: 'stopped', message: msg };
+  const s = projectState({ paused: project.paused, stopped: project.stopped ?? null, whenMet: stopping.whenMet, budgetRemaining: null });
+  switch (s.kind) {
+    case 'open':
+    case 'budget':
+      return { kind: 'learn' };
+    case 'paused':
+    case 'stopped':
+    case 'holdout-only':
+      return { kind: s.kind, message: s.message };
+    default: {
+      const never: never = s;
+      throw new Error(`unknown project state ${JSON.stringify(never)}`);
+    }
   }
-  return { kind: 'learn' };
 }
 
 /** A gold lease is shown as the batch's main stream: nothing tells it apart from its neighbours. */
