@@ -3,7 +3,7 @@ import { BuiltinEmbeddingChoice } from '../model/builtin-embeddings';
 import { EmbeddingModelSpec } from '../model/onnx-spec';
 import { Id, idListParam, IdParam, decimalParam, BIGSERIAL_MAX, SerialIdParam } from './ids';
 import { Int4, Real, RealUnit, StoredText } from './stored';
-import { TASK_TYPE_NAMES, TaskTypeName } from '../tasks';
+import { Answer, TASK_TYPE_NAMES, TaskTypeName } from '../tasks';
 
 /**
  * The worker protocol, version 1: what a trainer (ours in workers/trainer, or
@@ -125,7 +125,12 @@ export const WorkerItem = z.object({
 });
 export type WorkerItem = z.infer<typeof WorkerItem>;
 
-export const WorkerLabel = z.object({ itemId: z.number().int(), label: z.string() });
+/**
+ * An item's standing answer: `answer` as lib/tasks `Answer` says (a class, boxes, skeletons), and
+ * `label`, the class of a classification answer (null for other task types), which trainers
+ * written before task types existed read.
+ */
+export const WorkerLabel = z.object({ itemId: z.number().int(), label: z.string().nullable(), answer: Answer.optional() });
 export type WorkerLabel = z.infer<typeof WorkerLabel>;
 
 export const RankingEntry = z.object({

@@ -1,3 +1,5 @@
+import { decodeAnswer } from '../../db/queries/answers';
+import { taskOfProject } from '../../lib/tasks';
 import type { LifecycleHooks } from '../lifecycle';
 import crypto from 'node:crypto';
 import type { Db } from '../../db/client';
@@ -121,8 +123,14 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
 
   async function labels(w: WorkerPrincipal, projectId: number, after: number, limit: number) {
     requireScope(w, projectId);
+    const project = await findProject(db, projectId);
+    if (!project) return { labels: [], next: null };
+    const task = taskOfProject(project);
     const rows = await pageCurrentLabels(db, projectId, after, limit);
-    return { labels: rows, next: rows.length === limit ? rows[rows.length - 1].itemId : null };
+    return {
+      labels: rows.map((r) => ({ itemId: r.itemId, label: r.label, answer: decodeAnswer(task, r.payload) })),
+      next: rows.length === limit ? rows[rows.length - 1].itemId : null,
+    };
   }
 
   async function uploadChunk(w: WorkerPrincipal, jobId: number, chunk: RankingChunk) {

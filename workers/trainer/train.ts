@@ -184,7 +184,7 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     const labeledRows: number[] = [];
     for (const l of labels) {
       const row = state.index.get(l.itemId);
-      const cls = classOf.get(l.label);
+      const cls = l.label === null ? undefined : classOf.get(l.label);
       if (row === undefined || cls === undefined) continue;
       truth[row] = cls;
       // Holdout labels measure the model; they never train it.
