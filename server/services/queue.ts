@@ -9,7 +9,7 @@ import {
 import type { ProjectRow } from '../../db/queries/projects';
 import { uncertaintyTrusted } from '../../lib/al/coldstart';
 import { TandemError } from '../../lib/errors';
-import { resolveTrainingSettings } from '../../lib/protocol/project-settings';
+import { resolveProjectSettings } from '../../lib/protocol/project-settings';
 import { budgetState } from '../../lib/queue/budget';
 import { boostRanking, pinnedFirst, splitControls, type QueueControls } from '../../lib/queue/controls';
 import { batchSeed, dealBatch } from '../../lib/queue/deal';
@@ -77,7 +77,7 @@ export function projectQueueSettings(project: Pick<ProjectRow, 'settings'>): { q
     }
   };
   // The queue deals by the project's own strategy (the one the trainer ranks with), not a second copy of it.
-  const { strategy } = resolveTrainingSettings(s, { retrainEvery: 1, retrainSeconds: 1 });
+  const { strategy } = resolveProjectSettings(s).training;
   const queueRaw = typeof s.queue === 'object' && s.queue !== null ? { ...(s.queue as object), strategy } : { strategy };
   const queue = safe(() => parseQueueSettings(queueRaw), () => parseQueueSettings({ strategy }));
   return {

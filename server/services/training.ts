@@ -16,7 +16,7 @@ import {
 import { findWorkerTokenByHash, insertWorkerToken, listWorkerTokens, revokeWorkerToken, touchWorkerToken } from '../../db/queries/worker-tokens';
 import { parseInput, TandemError } from '../../lib/errors';
 import { StoredText } from '../../lib/protocol/stored';
-import { resolveTrainingSettings } from '../../lib/protocol/project-settings';
+import { resolveProjectSettings } from '../../lib/protocol/project-settings';
 import type { ClaimJobRequest, CompleteJobRequest, Job, RankingChunk } from '../../lib/protocol/worker';
 import { requireGlobal, requireProject, type Principal } from './access';
 import { isUniqueViolation } from './pg-errors';
@@ -92,7 +92,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     const project = (await findProject(db, job.projectId))!;
     return {
       id: job.id, projectId: job.projectId, taskType: project.taskType, classes: project.classes, labelCount: job.labelCount,
-      strategy: resolveTrainingSettings(project.settings, opts).strategy, leaseExpiresAt: job.leaseExpiresAt!.toISOString(), attempt: job.attempts,
+      strategy: resolveProjectSettings(project.settings, opts).training.strategy, leaseExpiresAt: job.leaseExpiresAt!.toISOString(), attempt: job.attempts,
     };
   }
 
@@ -214,7 +214,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     if (await findOpenJob(db, projectId)) return false;
     const project = await findProject(db, projectId);
     if (!project) return false;
-    const { retrainEvery, retrainSeconds } = resolveTrainingSettings(project.settings, opts);
+    const { retrainEvery, retrainSeconds } = resolveProjectSettings(project.settings, opts).training;
     const labelsNow = await countStandingLabels(db, projectId);
     const last = await findLatestJob(db, projectId);
     const since = labelsNow - (last?.labelCount ?? 0);
