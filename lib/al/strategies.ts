@@ -3,7 +3,9 @@ import { badRequest, parseInput } from '../errors';
 import { clusterStratified, randomPick, uncertaintyTrusted } from './coldstart';
 import { badgeSelect, kCenterGreedy } from './diversity';
 import { hybridSelect, spacedTopK } from './hybrid';
+import { probCover } from './coverage';
 import { topK, eligibleIndices, exclusionMask } from './topk';
+import { typicalCluster } from './typical';
 import type { Embeddings, Probs, Samples, Selection, Votes } from './types';
 import { bald, entropy, leastConfidence, margin, voteEntropy, votesFromSamples } from './uncertainty';
 
@@ -48,6 +50,8 @@ export const StrategyInput = z.object({
   candidates: I32.optional(),
   batch: Count,
   seed: z.number().int(),
+  /** probcover: classes the labels will fall in (default: probs.k). */
+  numClasses: Positive.optional(),
   /** auto: distinct classes among the labeled items. */
   classesSeen: Count.optional(),
   /** auto: floor on labels before uncertainty is trusted (default 20). */
@@ -76,6 +80,8 @@ export const STRATEGY_NAMES = [
   'kcenter',
   'badge',
   'margin-kcenter',
+  'typical-cluster',
+  'probcover',
   'auto',
 ] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
@@ -179,6 +185,27 @@ const coldStart: Impl = (pool, info) =>
     centres: pool.centres,
   });
 
+const typical: Impl = (pool, info) =>
+  typicalCluster(need<Embeddings>(pool.input.embeddings, 'embeddings', info.name), {
+    batch: pool.input.batch,
+    seed: pool.input.seed,
+    candidates: pool.eligible,
+    centres: pool.centres,
+  });
+
+const coverage: Impl = (pool, info) => {
+  const clusters = pool.input.numClasses ?? pool.input.probs?.k;
+  if (clusters === undefined) throw badRequest(`strategy '${info.name}' needs numClasses (or probs, whose k gives it) to choose its ball radius`);
+  const { indices, scores } = probCover(need<Embeddings>(pool.input.embeddings, 'embeddings', info.name), {
+    batch: pool.input.batch,
+    seed: pool.input.seed,
+    clusters,
+    candidates: pool.eligible,
+    centres: pool.centres,
+  });
+  return { indices, scores };
+};
+
 export type AutoPhase = 'cold-start' | 'spaced-margin';
 
 /**
@@ -270,6 +297,18 @@ const REGISTRY: Record<StrategyName, StrategyInfo & { impl: Impl }> = {
     description: 'hybrid: shortlist the poolFactor × batch (default 10 ×) smallest margins, then pick a diverse batch by k-center',
     needs: [['probs'], ['embeddings']],
     impl: marginKCenter,
+  },
+  'typical-cluster': {
+    name: 'typical-cluster',
+    description: 'TypiClust (low budget): k-means with labels + batch clusters, the most typical item of each cluster without a label, largest first',
+    needs: [['embeddings']],
+    impl: typical,
+  },
+  probcover: {
+    name: 'probcover',
+    description: 'ProbCover (low budget): greedy max coverage of δ-balls in embedding space, δ the largest radius whose balls stay 95% pure over k-means clusters',
+    needs: [['embeddings']],
+    impl: coverage,
   },
   auto: {
     name: 'auto',
