@@ -72,7 +72,7 @@ export function ballGraph(emb: Embeddings, points: Int32Array, delta: number): I
 /**
  * Greedy max coverage on a ball graph: points `covered` at the start stay covered; each pick
  * is the pickable point (`pickable[p]` = 1) whose ball holds the most uncovered points (ties:
- * the lower position). Returns positions and their gains; stops early when no pick gains.
+ * the lower position; probCover shuffles the points first, so a tie is a seeded draw). Returns positions and their gains; stops early when no pick gains.
  */
 export function greedyCoverage(graph: Int32Array[], covered: Uint8Array, pickable: Uint8Array, count: number): { picks: number[]; gains: number[] } {
   const m = graph.length;
@@ -122,7 +122,8 @@ export function probCover(emb: Embeddings, opts: CoverageOptions): Selection & {
   const batch = Math.max(0, Math.min(Math.floor(opts.batch), all.length));
   const maxPoints = opts.maxPoints ?? COVERAGE_MAX_POINTS;
   const room = Math.max(1, maxPoints - Math.min(centres.length, Math.floor(maxPoints / 2)));
-  const sample = all.length > room ? randomPick(all, room, opts.seed ^ 0x68e31da4).indices.sort() : all;
+  // A seeded shuffle (and sample, on a big pool): greedy ties then go to a random point, not to one corner of the index.
+  const sample = randomPick(all, Math.min(room, all.length), opts.seed ^ 0x68e31da4).indices;
   const keptCentres = centres.length > maxPoints - sample.length ? centres.subarray(0, Math.max(0, maxPoints - sample.length)) : centres;
   const points = new Int32Array(sample.length + keptCentres.length);
   points.set(sample, 0);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { badRequest, parseInput } from '../errors';
-import { clusterStratified, randomPick, uncertaintyTrusted } from './coldstart';
+import { randomPick, uncertaintyTrusted } from './coldstart';
 import { badgeSelect, kCenterGreedy } from './diversity';
 import { hybridSelect, spacedTopK } from './hybrid';
 import { probCover } from './coverage';
@@ -177,13 +177,6 @@ const spacedMargin: Impl = (pool, info) => {
   });
 };
 
-const coldStart: Impl = (pool, info) =>
-  clusterStratified(need<Embeddings>(pool.input.embeddings, 'embeddings', info.name), {
-    batch: pool.input.batch,
-    seed: pool.input.seed,
-    candidates: pool.eligible,
-    centres: pool.centres,
-  });
 
 const typical: Impl = (pool, info) =>
   typicalCluster(need<Embeddings>(pool.input.embeddings, 'embeddings', info.name), {
@@ -206,20 +199,26 @@ const coverage: Impl = (pool, info) => {
   return { indices, scores };
 };
 
+/** auto's low-budget phase: TypiClust (see `autoPhase` for why). */
+const coldStart: Impl = typical;
+
 export type AutoPhase = 'cold-start' | 'spaced-margin';
 
 /**
- * Which phase `auto` is in: cold start (cluster-stratified) until there is a model whose
- * uncertainty is trusted (see `uncertaintyTrusted`), then margin with near-copies skipped
+ * Which phase `auto` is in: low budget (TypiClust, `typicalCluster`) until there is a model
+ * whose uncertainty is trusted (see `uncertaintyTrusted`), then margin with near-copies skipped
  * (`spacedTopK`). With probs it needs `classesSeen`, so that a missing count is an error
  * rather than a cold start forever.
  *
  * Why this rule (measured with `npm run bench:al`, docs/benchmarks.md): plain margin cannot
  * start — on a flat prior every margin ties and it picks by index, and with one class labeled
- * it never leaves that class — so the first labels cover the clusters of the embedding
- * instead. After that the smallest margins are the best buys; k-center over the uncertain
- * shortlist (margin-kcenter) chases its outliers and needed more labels, while skipping only
- * near-copies keeps margin's efficiency and still spreads a batch over several confusions.
+ * it never leaves that class — so the first labels go to typical items of regions of the
+ * embedding that hold no label yet (TypiClust, Hacohen et al. 2022: in the first tens of
+ * labels typical, spread-out items beat both random and uncertainty; it needed fewer labels
+ * than the earlier one-item-per-k-means-cluster cold start). After that the smallest margins
+ * are the best buys; k-center over the uncertain shortlist (margin-kcenter) chases its outliers
+ * and needed more labels, while skipping only near-copies keeps margin's efficiency and still
+ * spreads a batch over several confusions.
  */
 export function autoPhase(raw: StrategyInput): AutoPhase {
   if (raw.probs === undefined) return 'cold-start';
@@ -312,7 +311,7 @@ const REGISTRY: Record<StrategyName, StrategyInfo & { impl: Impl }> = {
   },
   auto: {
     name: 'auto',
-    description: 'recommended: cluster-stratified cold start until every class has a label, then smallest margins, skipping near-copies within the batch',
+    description: 'recommended: typical items of uncovered clusters (TypiClust) until uncertainty is trusted, then smallest margins, skipping near-copies within the batch',
     needs: [['embeddings']],
     impl: (pool, info) => (autoPhase(pool.input) === 'spaced-margin' ? spacedMargin(pool, info) : coldStart(pool, info)),
   },

@@ -234,7 +234,7 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     t = lap('embeddings', t);
 
     const entries = rankingChunks(ranked, probs, conf, uncertainty, state.itemIds, job.classes);
-    return { entries, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, seconds: (performance.now() - t0) / 1000, phases, model: modelName(ex.model, round), backend: versionBackend(compute, ex.backend), embeddingSpace, embeddingsError } };
+    return { entries, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, seconds: (performance.now() - t0) / 1000, phases, model: modelName(ex.modelFor?.(state.features!.embeddings.d) ?? ex.model, round), backend: versionBackend(compute, ex.backend), embeddingSpace, embeddingsError } };
   }
 
   return { run, forget: (projectId: number) => pools.delete(projectId) };
