@@ -23,6 +23,16 @@ export function Evidence({ evidence, ece, id }: { evidence: VersionEvidence | nu
         <ReliabilityDiagram bins={evidence.reliability} ece={ece} id={`${id}-reliability`} />
       )}
       <dl className="facts" data-testid="evidence-churn">
+        {evidence.autoPhase && (
+          <>
+            <dt>auto&apos;s phase</dt>
+            <dd data-testid="evidence-auto-phase">
+              {evidence.autoPhase === 'cold-start'
+                ? <>low budget: typical items of clusters without a label (uncertainty not trusted yet: a class unlabeled, or under 20 labels)</>
+                : <>uncertainty: smallest margins, near-copies skipped</>}
+            </dd>
+          </>
+        )}
         <dt>ranking churn</dt>
         <dd>
           {churn && churn.topOverlap !== null

@@ -69,6 +69,8 @@ export interface VersionEvidence {
   uncertaintyAuroc: number | null;
   reliability: ReliabilityBin[] | null;
   churn: { topOverlap: number | null; rankCorrelation: number | null; labeledStillUncertain: number | null } | null;
+  /** With the auto strategy: which phase chose this version's batch. */
+  autoPhase: 'cold-start' | 'spaced-margin' | null;
 }
 
 /** The evidence in a version's metrics, or null when the trainer sent none. */
@@ -81,6 +83,7 @@ export function versionEvidence(m: Record<string, unknown> | null | undefined): 
     uncertaintyAuroc: numOrNull(m.uncertaintyAuroc),
     reliability: bins,
     churn: c ? { topOverlap: numOrNull(c.topOverlap), rankCorrelation: numOrNull(c.rankCorrelation), labeledStillUncertain: numOrNull(c.labeledStillUncertain) } : null,
+    autoPhase: m.autoPhase === 'cold-start' || m.autoPhase === 'spaced-margin' ? m.autoPhase : null,
   };
 }
 

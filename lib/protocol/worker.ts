@@ -169,6 +169,8 @@ export const HoldoutMetrics = z.object({
   reliability: z.array(z.object({
     lo: Unit, hi: Unit, count: z.number().int().nonnegative(), confidence: Unit.nullable(), accuracy: Unit.nullable(),
   }).strict()).max(50).optional(),
+  /** With the auto strategy: the phase that chose this version's batch (lib/al autoPhase): low budget (TypiClust) or spaced margins. */
+  autoPhase: z.enum(['cold-start', 'spaced-margin']).optional(),
   churn: z.object({
     /** Share of the top 100 the previous version also had in its top 100, and Spearman over the items both ranked; null on the first version a trainer sees. */
     topOverlap: Unit.nullable(),

@@ -47,6 +47,8 @@ describe('trainer evidence per model version', () => {
     expect(HoldoutMetrics.safeParse(second).success).toBe(true);
     expect(second.churn!.topOverlap).toBe(1);
     expect(second.churn!.rankCorrelation).toBeCloseTo(1, 9);
+    // 6 pool labels of 2 classes: under auto's 20-label floor, so the low-budget phase chose the batch.
+    expect(second.autoPhase).toBe('cold-start');
   });
 
   it('flips the verdict when the scores say nothing about errors (shuffled scores)', () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Job, RankingEntry } from '../../lib/protocol/worker';
 import { encodeVectorBase64, MEDIA_BATCH, type WorkerItem } from '../../lib/protocol/worker';
-import { confidence, margin, rankPool, type Embeddings, type Probs, type StrategyName } from '../../lib/al';
+import { autoPhase, confidence, margin, rankPool, type AutoPhase, type Embeddings, type Probs, type StrategyName } from '../../lib/al';
 import { holdoutMetrics, trainRound, type Features, type RoundResult } from '../../lib/model';
 import { auroc, labeledStillUncertain, rankingChurn, reliability } from '../../lib/model/evidence';
 import type { FeatureCache } from './cache';
@@ -32,7 +32,7 @@ interface PoolState {
 
 export interface JobReport {
   labelCount: number;
-  metrics: (ReturnType<typeof holdoutMetrics> & { meanUncertainty?: number } & Partial<Evidence>) | null;
+  metrics: (ReturnType<typeof holdoutMetrics> & { meanUncertainty?: number; autoPhase?: AutoPhase } & Partial<Evidence>) | null;
   entries: number;
   seconds: number;
   phases: Record<string, number>;
@@ -212,6 +212,7 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     const metrics = holdoutRows.length > 0
       ? {
         ...holdoutMetrics(probs, truth, Int32Array.from(holdoutRows)), meanUncertainty: meanOver(uncertainty, candidates),
+        ...(job.strategy === 'auto' ? { autoPhase: phaseOf(probs, labeledRows.map((r) => train[r])) } : {}),
         ...evidence(probs, truth, Int32Array.from(holdoutRows), uncertainty, {
           labeledRows, candidates, previous: state.lastRanking ?? cache?.loadRanking(job.projectId) ?? undefined, ranked: rankedIds,
         }),
@@ -290,6 +291,11 @@ export function modelName(extractorModel: string, round: Pick<RoundResult, 'mode
   return s.kind === 'mc-dropout'
     ? (round.model.kind === 'dense' ? `${base} MC-dropout ×${s.passes}` : `${base} + ${s.head} MC-dropout ×${s.passes}`)
     : `${base} + bootstrap committee ×${s.members}`;
+}
+
+/** The phase `auto` was in for this round (what trainRound's selection used), recorded per version so the switch point shows. */
+function phaseOf(probs: Probs, labeledClasses: number[]): AutoPhase {
+  return autoPhase({ probs, labeledIdx: new Int32Array(labeledClasses.length), classesSeen: new Set(labeledClasses).size, batch: 0, seed: 0 });
 }
 
 /** What the model page shows beside the holdout metrics (lib/model/evidence.ts, HoldoutMetrics in the worker protocol). */

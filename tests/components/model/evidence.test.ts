@@ -42,6 +42,12 @@ describe('model page evidence', () => {
     expect(svg).toContain('Reliability on 10 holdout items: ECE 0.050');
   });
 
+  it('names auto\'s phase for the version, so the switch point shows', () => {
+    expect(render({ uncertaintyAuroc: 0.7, autoPhase: 'cold-start' })).toMatch(/data-testid="evidence-auto-phase">low budget/);
+    expect(render({ uncertaintyAuroc: 0.7, autoPhase: 'spaced-margin' })).toMatch(/data-testid="evidence-auto-phase">uncertainty/);
+    expect(render({ uncertaintyAuroc: 0.7 })).not.toContain('evidence-auto-phase');
+  });
+
   it('shows nothing to judge for a version from an older trainer', () => {
     expect(render({ accuracy: 0.9 })).toContain('data-testid="evidence-none"');
   });
