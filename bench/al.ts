@@ -26,6 +26,8 @@
  *   BENCH_AL_EMBEDDING=pca      the graph and every strategy on PCA-50 alone, the trainer's features before
  *                               UMAP (default umap: PCA-50 → UMAP-10, as the trainer builds them for pools up
  *                               to 50,000; the UMAP rows are cached in bench/.tmp, delete the file to refit)
+ *   BENCH_AL_BASELINE=0         leave out the simple baseline (logistic regression on the raw pixels, random
+ *                               labels: lib/sim/baseline.ts), printed under the tables
  *   BENCH_AL_COLD_COMMITTEE=1   BALD and vote entropy from the cold start too (left out by default: see STARTS)
  */
 import fs from 'node:fs';
@@ -35,6 +37,9 @@ import { buildFeatures, neighbourGraph, type CommitteeKind, type Features } from
 import { datasetFeatures, mnistDataset, simulate, stderrProgress, type SimulateOptions, type SimulateReport } from '../server/cli/simulate';
 import { loadCompute } from '../workers/trainer/compute';
 import { ROOT } from '../tests/fixtures/paths';
+import { baselineCurve } from '../lib/sim/baseline';
+import { drawHoldout } from '../lib/sim/simulate';
+import { seedResult, summarise } from '../lib/sim/summary';
 import { machine } from './stats';
 
 const STRATEGIES: StrategyName[] = ['random', 'margin', 'least-confidence', 'entropy', 'kcenter', 'badge', 'margin-kcenter', 'typical-cluster', 'probcover', 'auto'];
@@ -149,6 +154,27 @@ async function main(): Promise<number> {
       '',
       ...results.map((c) => `- ${c.ok ? 'pass' : '**FAIL**'}: ${c.what}`),
       `- ${Math.round(seconds)} s for ${strategies.length} strategies × ${OPTIONS.seeds} seeds; JSON in ${path.relative(ROOT, file)}`,
+      '',
+    );
+  }
+  if (process.env.BENCH_AL_BASELINE !== '0') {
+    const t = performance.now();
+    const seeds = Array.from({ length: OPTIONS.seeds }, (_, i) => i + 1);
+    const results = seeds.map((seed) => {
+      const holdout = drawHoldout({ truth: ds.truth, groups: ds.groups, splits: ds.splits }, OPTIONS.holdout, seed);
+      return seedResult(seed, baselineCurve({ rows: ds.rows, truth: ds.truth, k: ds.classes.length, holdout, seed, batch: OPTIONS.batch, budget: OPTIONS.budget }), OPTIONS.target);
+    });
+    const b = summarise(results);
+    const file = path.join(dir, 'al-baseline.json');
+    fs.writeFileSync(file, JSON.stringify(b) + '\n');
+    sections.push(
+      '### The simple baseline: logistic regression on the raw pixels, random labels',
+      '',
+      '| model | median labels to 90% | per seed | median AULC (min–max) |',
+      '| --- | ---: | --- | ---: |',
+      `| logistic regression (${ds.rows.d} raw values) | ${b.labelsToTarget.median === null ? `> ${OPTIONS.budget}` : b.labelsToTarget.median} | ${b.seeds.map((x) => x.labelsToTarget ?? '–').join(', ')} | ${b.aulc.median.toFixed(3)} (${b.aulc.min.toFixed(3)}–${b.aulc.max.toFixed(3)}) |`,
+      '',
+      `- ${Math.round((performance.now() - t) / 1000)} s; JSON in ${path.relative(ROOT, file)}; final accuracy per seed ${b.seeds.map((x) => x.curve[x.curve.length - 1][1].toFixed(3)).join(', ')}`,
       '',
     );
   }
