@@ -12,7 +12,7 @@ import { scaleLinear } from '@visx/scale';
 
 export type Linear = ReturnType<typeof scaleLinear<number>>;
 
-export const MARGIN = { left: 50, right: 14, top: 12, bottom: 38 };
+export const MARGIN = { left: 50, right: 14, top: 12, bottom: 46 };
 
 export interface Frame {
   width: number;
@@ -60,7 +60,7 @@ export function ChartFrame({ f, id, title, desc, testId, xLabel, yLabel, xTicks,
       <Group className="curve-axis">
         <AxisLeft scale={f.y} left={MARGIN.left} tickValues={yTicks} numTicks={5} tickFormat={fmt(yFormat)} label={yLabel} labelOffset={30}
           tickLabelProps={{ fontSize: 11, fill: 'currentColor', textAnchor: 'end', verticalAnchor: 'middle' }} labelProps={{ fontSize: 11, fill: 'currentColor', textAnchor: 'middle' }} stroke="currentColor" tickStroke="currentColor" />
-        <AxisBottom scale={f.x} top={f.height - MARGIN.bottom} tickValues={xTicks} numTicks={6} tickFormat={fmt(xFormat)} label={xLabel} labelOffset={8}
+        <AxisBottom scale={f.x} top={f.height - MARGIN.bottom} tickValues={xTicks} numTicks={6} tickFormat={fmt(xFormat)} label={xLabel} labelOffset={14}
           tickLabelProps={{ fontSize: 11, fill: 'currentColor', textAnchor: 'middle', verticalAnchor: 'start' }} labelProps={{ fontSize: 11, fill: 'currentColor', textAnchor: 'middle' }} stroke="currentColor" tickStroke="currentColor" />
       </Group>
     </svg>

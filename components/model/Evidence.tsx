@@ -58,10 +58,10 @@ function ReliabilityDiagram({ bins, ece, id }: { bins: ReliabilityBin[]; ece: nu
   const total = used.reduce((a, b) => a + b.count, 0);
   const desc = used.map((b) => `confidence ${b.lo.toFixed(2)}–${b.hi.toFixed(2)}: ${percent(b.accuracy)} right of ${b.count}`).join('; ');
   return (
-    <figure className="curve" data-testid="reliability-diagram">
+    <figure className="curve reliability" data-testid="reliability-diagram">
       <ChartFrame f={f} id={id} testId="reliability-svg" title={`Reliability on ${plural(total, 'holdout item')}: ECE ${fixed(ece)}`} desc={desc}
         xLabel="confidence of the predicted class" yLabel="share right" xTicks={[0, 0.25, 0.5, 0.75, 1]} yTicks={[0, 0.25, 0.5, 0.75, 1]}
-        yFormat={(t) => `${Math.round(t * 100)}%`}>
+        xFormat={(t) => String(t)} yFormat={(t) => `${Math.round(t * 100)}%`}>
         <LinePath className="curve-chance" data={[0, 1]} x={(v) => f.x(v)} y={(v) => f.y(v)} fill="none" />
         <g className="hist-bars">
           {used.map((b) => (
