@@ -40,13 +40,7 @@ export default async function ModelPage({ params }: { params: Promise<{ projectI
     // Nothing computed uncertainty for this task: say how items are dealt instead of showing empty charts.
     return (
       <div className="model-page" data-testid="model-page">
-        <header className="page-head">
-          <h1>{project.name}: the model</h1>
-          <span>
-            <Link href={`/projects/${id}/queue`} className="button" data-testid="queue-link">Queue</Link>{' '}
-            <Link href={`/projects/${id}/label`} className="button">Label</Link>
-          </span>
-        </header>
+        <ModelHeader name={project.name} id={id} />
         <section className="card" data-testid="model-none">
           <h2>No {kind.title.toLowerCase()} model yet</h2>
           <p>
@@ -64,13 +58,7 @@ export default async function ModelPage({ params }: { params: Promise<{ projectI
   return (
     <div className="model-page" data-testid="model-page">
       <LiveRefresh projectId={id} poll={open} />
-      <header className="page-head">
-        <h1>{project.name}: the model</h1>
-        <span>
-          <Link href={`/projects/${id}/queue`} className="button" data-testid="queue-link">Queue</Link>{' '}
-          <Link href={`/projects/${id}/label`} className="button">Label</Link>
-        </span>
-      </header>
+      <ModelHeader name={project.name} id={id} />
 
       <section className="card" data-testid="model-current">
         <h2>Current model</h2>
@@ -137,5 +125,17 @@ export default async function ModelPage({ params }: { params: Promise<{ projectI
         </section>
       )}
     </div>
+  );
+}
+
+function ModelHeader({ name, id }: { name: string; id: number }) {
+  return (
+    <header className="page-head">
+      <h1>{name}: the model</h1>
+      <span>
+        <Link href={`/projects/${id}/queue`} className="button" data-testid="queue-link">Queue</Link>{' '}
+        <Link href={`/projects/${id}/label`} className="button">Label</Link>
+      </span>
+    </header>
   );
 }
