@@ -24,11 +24,11 @@ interface Props {
 
 /** The labeling page: the headless loop (leases, outbox) around the project's task editor. */
 export function Labeler({ projectId, userId, projectName, task, retrainEvery, modelHref }: Props) {
-  const loop = useLabelingLoop({ projectId, userId });
+  const { Editor, undoKey, keepsDraft } = editorFor(task);
+  const loop = useLabelingLoop({ projectId, userId, keepOnScreen: keepsDraft });
   const { state } = loop;
   const screen = screenOf(state);
   const current = screen.kind === 'item' ? screen.current : null;
-  const { Editor, undoKey } = editorFor(task);
   const undoing = state.work.kind === 'undoing';
 
   return (

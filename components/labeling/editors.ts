@@ -11,13 +11,15 @@ interface EditorEntry {
   Editor: ComponentType<EditorProps>;
   /** The key that takes back the last submitted label, when the editor does not use it for itself. */
   undoKey: string | null;
+  /** The editor keeps a draft of the item on screen (a Y.Doc): a reload must bring the same item back. */
+  keepsDraft: boolean;
 }
 
 /** Which editor labels each task type (the only place the page looks at the task's name). */
 const EDITORS: Record<TaskTypeName, EditorEntry> = {
-  classification: { Editor: ClassificationEditor, undoKey: '⌫' },
-  boxes: { Editor: SpatialEditor, undoKey: null },
-  keypoints: { Editor: SpatialEditor, undoKey: null },
+  classification: { Editor: ClassificationEditor, undoKey: '⌫', keepsDraft: false },
+  boxes: { Editor: SpatialEditor, undoKey: null, keepsDraft: true },
+  keypoints: { Editor: SpatialEditor, undoKey: null, keepsDraft: true },
 };
 
 export const editorFor = (task: ProjectTask): EditorEntry => EDITORS[task.task];

@@ -103,6 +103,7 @@ test.describe('the box and skeleton editor', () => {
     await expect(page.getByTestId('spatial-canvas')).toHaveAttribute('data-item-id', item!);
     await expect.poll(() => shapeJson(page, 0)).toMatchObject(edited);
 
+    // With the page still open (its Yjs socket too): the server stops, and the page's draft is in the database.
     expect(await server.stop()).toBe(0);
     server = await startTandem({ dataDir: DATA, port });
     await page.reload();

@@ -64,7 +64,15 @@ function useLoopStore() {
  * lead's queue changes, sends answers in order and never drops one (an answer leaves the outbox
  * only once the server said it is committed, or refused it for good, which is shown).
  */
-export function useLabelingLoop({ projectId, userId }: { projectId: number; userId: number }): LabelingLoop {
+export function useLabelingLoop({ projectId, userId, keepOnScreen = false }: {
+  projectId: number;
+  userId: number;
+  /**
+   * Keep the item on screen when the tab closes or reloads (its draft is work in progress: the
+   * reload brings the same item back); otherwise every item not yet answered is handed back.
+   */
+  keepOnScreen?: boolean;
+}): LabelingLoop {
   const { state, ref, dispatch } = useLoopStore();
   const [socket, setSocket] = useState<Socket | null>(null);
   const outbox = useRef<PendingLabel[]>([]);
@@ -277,7 +285,10 @@ export function useLabelingLoop({ projectId, userId }: { projectId: number; user
       if (Date.now() - lastClaimAt.current >= HEARTBEAT_MS - 1000 && !flushing.current) void topUpRef.current();
     }, HEARTBEAT_MS / 3);
     // A closed tab hands its items back at once instead of holding them until the leases expire.
-    const release = () => sendRelease(`/api/projects/${projectId}/leases/release`, { except: keptLeaseIds() });
+    const release = () => {
+      const onScreen = keepOnScreen && ref.current.queue[0] ? [ref.current.queue[0].leaseId] : [];
+      sendRelease(`/api/projects/${projectId}/leases/release`, { except: [...onScreen, ...keptLeaseIds()] });
+    };
     const back = (e: PageTransitionEvent) => { if (e.persisted) void topUpRef.current(); };
     window.addEventListener('pagehide', release);
     window.addEventListener('pageshow', back);
@@ -286,7 +297,7 @@ export function useLabelingLoop({ projectId, userId }: { projectId: number; user
       window.removeEventListener('pagehide', release);
       window.removeEventListener('pageshow', back);
     };
-  }, [dispatch, flush, keptLeaseIds, projectId, refreshProgress, topUp]);
+  }, [dispatch, flush, keepOnScreen, keptLeaseIds, projectId, ref, refreshProgress, topUp]);
 
   // Live counts from everyone's labels, and the team queue's changes (the model badge listens on the same socket).
   useEffect(() => {
