@@ -52,6 +52,10 @@ export interface CurrentLabel {
   sourceName: string;
   groupKey: string;
   split: string;
+  width: number | null;
+  height: number | null;
+  /** The media store's key of the item's file. */
+  media: string;
   /** The class, for a classification answer (null for other task types). */
   label: string | null;
   /** The answer as stored (decode with `decodeAnswer` and the project's task). */
@@ -68,7 +72,7 @@ export interface CurrentLabel {
 export async function listCurrentLabels(db: Executor, projectId: number): Promise<CurrentLabel[]> {
   const res = await db.execute(sql`
     select distinct on (a.item_id)
-      a.item_id as "itemId", i.source_name as "sourceName", i.group_key as "groupKey", i.split,
+      a.item_id as "itemId", i.source_name as "sourceName", i.group_key as "groupKey", i.split, i.width, i.height, i.media,
       ${classLabelSql(A.payload)} as label, a.payload, a.source, u.email as "userEmail", a.created_at as "labeledAt"
     from annotations a
     join items i on i.id = a.item_id
@@ -78,6 +82,7 @@ export async function listCurrentLabels(db: Executor, projectId: number): Promis
   const rows = (res as unknown as { rows: Record<string, unknown>[] }).rows;
   return rows.map((r) => ({
     itemId: Number(r.itemId), sourceName: String(r.sourceName), groupKey: String(r.groupKey), split: String(r.split),
+    width: r.width == null ? null : Number(r.width), height: r.height == null ? null : Number(r.height), media: String(r.media),
     label: r.label == null ? null : String(r.label), payload: r.payload, source: String(r.source), userEmail: r.userEmail == null ? null : String(r.userEmail),
     labeledAt: r.labeledAt instanceof Date ? r.labeledAt : new Date(String(r.labeledAt)),
   }));

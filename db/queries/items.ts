@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../client';
-import { annotations, items } from '../schema';
-import { encodeAnswer } from './answers';
+import { annotations, items, prelabels } from '../schema';
+import { encodeAnswer, type StoredAnswer } from './answers';
 
 export type NewItem = typeof items.$inferInsert;
 
@@ -29,4 +29,34 @@ export async function findItemSize(db: Executor, projectId: number, itemId: numb
   const [row] = await db.select({ width: items.width, height: items.height }).from(items)
     .where(and(eq(items.id, itemId), eq(items.projectId, projectId)));
   return row && row.width !== null && row.height !== null ? { width: row.width, height: row.height } : null;
+}
+
+/** An item with what the import knows of its answer: a standing label, a prelabel to start from, or a hidden reference. */
+export interface ItemWithAnswer {
+  item: NewItem;
+  label?: StoredAnswer;
+  prelabel?: StoredAnswer;
+}
+
+/**
+ * Inserts items with their imported answers in the caller's transaction; an item whose content
+ * hash the project has already is skipped with its answers (a re-run adds what is missing).
+ * Returns how many items were new.
+ */
+export async function insertItemsWithAnswers(db: Executor, rows: ItemWithAnswer[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const inserted = await db.insert(items).values(rows.map((r) => r.item)).onConflictDoNothing()
+    .returning({ id: items.id, hash: items.contentHash });
+  const idByHash = new Map(inserted.map((r) => [r.hash, r.id]));
+  const fresh = rows.filter((r) => idByHash.has(r.item.contentHash));
+  const labels = fresh.filter((r) => r.label).map((r) => ({
+    projectId: r.item.projectId, itemId: idByHash.get(r.item.contentHash)!, userId: null, action: 'label' as const,
+    payload: r.label!, source: 'import' as const,
+  }));
+  const pre = fresh.filter((r) => r.prelabel).map((r) => ({
+    projectId: r.item.projectId, itemId: idByHash.get(r.item.contentHash)!, source: 'import' as const, payload: r.prelabel!,
+  }));
+  if (labels.length) await db.insert(annotations).values(labels);
+  if (pre.length) await db.insert(prelabels).values(pre);
+  return inserted.length;
 }

@@ -5,7 +5,7 @@ import type { ProjectRole } from '../../lib/roles';
 
 export type ProjectRow = typeof projects.$inferSelect;
 
-export async function insertProject(db: Executor, p: { slug: string; name: string; taskType: 'classification'; classes: string[] }): Promise<ProjectRow> {
+export async function insertProject(db: Executor, p: Pick<typeof projects.$inferInsert, 'slug' | 'name' | 'taskType' | 'classes' | 'taskConfig'>): Promise<ProjectRow> {
   const [row] = await db.insert(projects).values(p).returning();
   return row;
 }

@@ -4,6 +4,7 @@ import { boxes, BoxesConfig, BoxesPayload, BoxesPrediction } from './boxes';
 import { classification, ClassificationConfig, ClassificationPayload, ClassificationPrediction } from './classification';
 import { keypoints, KeypointsConfig, KeypointsPayload, KeypointsPrediction } from './keypoints';
 import type { AnswerIssue, ImageSize, Metrics, TaskType } from './types';
+import { SKELETON_PRESETS, type SkeletonPreset } from './skeletons';
 
 /**
  * The task-type registry: everything that differs between classification, boxes and keypoint
@@ -115,6 +116,19 @@ export function agreementOf(task: ProjectTask, a: Answer, b: Answer): number {
 export function holdoutMetrics(task: ProjectTask, pairs: readonly { truth: Answer; predicted: Prediction }[]): Metrics {
   for (const p of pairs) { sameTask(task, 'answer', p.truth); sameTask(task, 'prediction', p.predicted); }
   return taskType(task.task).metrics(pairs, task.config);
+}
+
+/**
+ * A project's task from what a person gives when creating it: the type, a class list (for a
+ * keypoint project, its category) and a skeleton (a preset's name or the skeleton itself).
+ * Each type's config schema takes what it needs and ignores the rest.
+ */
+export function projectTaskFromInput(input: { taskType: TaskTypeName; classes?: string[]; skeleton?: string | Record<string, unknown> }): ProjectTask {
+  const skeleton = typeof input.skeleton === 'string' ? SKELETON_PRESETS[input.skeleton as SkeletonPreset] : input.skeleton;
+  if (typeof input.skeleton === 'string' && !skeleton) {
+    throw new TandemError('bad_request', `unknown skeleton preset "${input.skeleton}" (presets: ${Object.keys(SKELETON_PRESETS).join(', ')}; or give a skeleton file)`);
+  }
+  return parseProjectTask({ task: input.taskType, config: { classes: input.classes ?? [], category: input.classes?.[0], skeleton } });
 }
 
 /** Every registered task type's name, title and description (the project form, the CLI's help). */

@@ -3,7 +3,6 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isTandemError, TandemError } from '../../lib/errors';
-import { parseCsv } from '../../lib/import/manifest';
 import { parseId } from '../../lib/protocol/ids';
 import { PROJECT_ROLES, USER_ROLES } from '../../lib/roles';
 import type { Services } from '../services';
@@ -11,6 +10,7 @@ import { SYSTEM } from '../services/access';
 import { isTokenRefused, SUPERVISED_TRAINER_ENV, TOKEN_REFUSED_EXIT } from '../../workers/trainer/supervision';
 import { registerModelCommands } from './models';
 import { registerQueueCommands } from './queue';
+import { registerDatasetCommands } from './projects';
 
 /** What a command runs against: the services of an open database, wherever it is. */
 export interface CliContext {
@@ -32,12 +32,6 @@ export interface CliIO {
 
 /** Bad usage: exit code 2, like commander's own usage errors. */
 export class UsageError extends Error {}
-
-const number = (name: string, min: number, max: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}`);
-  return n;
-};
 
 /**
  * Every CLI command but `start`, written once: the terminal runs it against a
@@ -125,14 +119,6 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
     });
 
   const project = program.command('project').description('manage projects');
-  project.command('create <slug>').description('create an image classification project')
-    .requiredOption('--classes <list>', 'comma-separated class names, e.g. cat,dog')
-    .option('--name <name>', 'display name')
-    .action(async (slug: string, o: { classes: string; name?: string }) => {
-      const p = await (await services()).projects.create(SYSTEM, { slug, name: o.name, classes: o.classes.split(',').map((c) => c.trim()).filter(Boolean) });
-      io.out(`created project ${p.slug} (id ${p.id}) with classes ${p.classes.join(', ')}`);
-      io.out(`next: tandem import ${p.slug} PATH`);
-    });
   project.command('list').description('list projects with their counts').action(async () => {
     const rows = await (await services()).projects.listVisible(SYSTEM);
     if (rows.length === 0) io.out('no projects yet: tandem project create SLUG --classes a,b');
@@ -165,42 +151,7 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
       io.out(`${p.slug}: ${Object.keys(settings).length ? Object.entries(settings).map(([k, v]) => `${k} ${v}`).join(', ') : 'server defaults'}`);
     });
 
-  program.command('import <project> <path>')
-    .description('import a folder per class (<class>/<file>.png|jpg), a folder of images, or a JSONL/CSV manifest (image,label,group,split); safe to re-run')
-    .option('--holdout <fraction>', 'share drawn at random (by group) as the holdout', number('--holdout', 0, 1), 0.1)
-    .option('--seed <n>', 'seed of the holdout draw and dealing order', number('--seed', 0, 2 ** 31), 1)
-    .addOption(new Option('--labels <mode>', 'what imported labels become').choices(['annotate', 'reference', 'ignore']).default('annotate'))
-    .action(async (ref: string, source: string, o: { holdout: number; seed: number; labels: 'annotate' | 'reference' | 'ignore' }) => {
-      const s = await services();
-      const p = await s.projects.resolve(ref);
-      let last = 0;
-      const report = await s.imports.run(SYSTEM, p.id, resolvePath(source), {
-        holdout: o.holdout, seed: Math.floor(o.seed), labels: o.labels,
-        onProgress: (done, total) => {
-          if (done - last >= 1000 || done === total) {
-            io.err(`  read ${done}/${total} files`);
-            last = done;
-          }
-        },
-      });
-      for (const f of report.failed) io.err(`  skipped ${f.file}: ${f.reason}`);
-      io.out(`imported ${report.added} new items into ${p.slug} (${report.duplicates} already there, ${report.failed.length} failed)`);
-      if (report.failed.length) throw new PartialFailure();
-    });
-
-  program.command('export <project>').description('export the latest label of each item (with annotator and time)')
-    .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
-    .option('--out <file>', 'write to a file instead of standard output')
-    .action(async (ref: string, o: { format: 'jsonl' | 'csv'; out?: string }) => {
-      const s = await services();
-      const p = await s.projects.resolve(ref);
-      const text = await s.exports.labels(SYSTEM, p.id, o.format);
-      if (o.out) {
-        const out = resolvePath(o.out);
-        fs.writeFileSync(out, text);
-        io.err(`wrote ${countRecords(text, o.format)} labels to ${out}`);
-      } else io.out(text.replace(/\n$/, ''));
-    });
+  registerDatasetCommands(program, project, io, services, resolvePath);
 
   const worker = program.command('worker')
     .description('run a trainer worker against a Tandem server (it speaks the worker protocol; it never opens the database)')
@@ -241,11 +192,6 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
   registerQueueCommands(program, io, services);
 
   return program;
-}
-
-function countRecords(text: string, format: 'jsonl' | 'csv'): number {
-  // A CSV field may hold a newline: count records, not lines.
-  return format === 'jsonl' ? text.split('\n').filter(Boolean).length : Math.max(0, parseCsv(text).length - 1);
 }
 
 const TOKEN_REFUSED_MESSAGE = 'the server refused this worker token (revoked, or not made on this server): the trainer stopped.'

@@ -6,7 +6,8 @@ import { createProjectService } from './projects';
 import { createQueueService } from './queue';
 import { createUserService } from './users';
 import { importData, type ImportOptions } from './importer';
-import { exportLabels, type ExportFormat } from './exporter';
+import { exportProject, type ExportFormat } from './dataset-export';
+import { importDataset, type DatasetImportOptions } from './dataset-import';
 import type { Principal } from './access';
 import { createTrainingService, DEFAULT_TRAINING, type TrainingOptions } from './training';
 import { createModelService } from './models';
@@ -40,7 +41,18 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
         opts.training?.onRankingApplied?.(pid, rankingId);
       },
     }),
-    exports: { labels: (p: Principal, projectId: number, format: ExportFormat) => exportLabels(db, p, projectId, format) },
+    datasets: {
+      import: (p: Principal, projectId: number, source: string, options: DatasetImportOptions) =>
+        importDataset({ db, media: opts.media }, p, projectId, source, options).finally(() => queue.poolChanged(projectId)),
+    },
+    exports: {
+      /** Every standing answer as csv or jsonl text. */
+      labels: async (p: Principal, projectId: number, format: 'jsonl' | 'csv') => {
+        const r = await exportProject({ db, media: opts.media }, p, projectId, format);
+        return r.kind === 'text' ? r.text : '';
+      },
+      project: (p: Principal, projectId: number, format: ExportFormat) => exportProject({ db, media: opts.media }, p, projectId, format),
+    },
     queueControls: createQueueControlService(db, { events: opts.queue }),
     models: createModelService(db, opts.media, { onJobQueued: opts.training?.onJobQueued }),
     embeddings: createEmbeddingUploadService(db),

@@ -8,9 +8,10 @@ import { TandemError } from '../../lib/errors';
 import type { SubmitLabel } from '../../lib/protocol/labeling';
 import { requireProject, type Principal } from './access';
 import { isUniqueViolation } from './pg-errors';
-import { encodeAnswer } from '../../db/queries/answers';
+import { decodeAnswer, encodeAnswer } from '../../db/queries/answers';
+import { findLatestPrelabel } from '../../db/queries/prelabels';
 import { findItemSize } from '../../db/queries/items';
-import { needsImageSize, parseAnswer, taskOfProject } from '../../lib/tasks';
+import { needsImageSize, parseAnswer, taskOfProject, type Answer } from '../../lib/tasks';
 
 export interface Progress {
   mine: number;
@@ -94,7 +95,18 @@ export function createLabelService(db: Db, opts: { leaseSeconds: number; events?
     return { mine, labeled: counts.labeled, total: counts.items, holdoutLabeled: counts.holdoutLabeled };
   }
 
-  return { submit, undo, progress };
+  /**
+   * Where an item's editor starts: its newest prelabel (a model's prediction or an imported
+   * answer), decoded for the project's task; null when there is none. An item outside the
+   * project has none either: item ids of other projects do not leak.
+   */
+  async function prelabel(p: Principal, projectId: number, itemId: number): Promise<{ prelabel: Answer | null; source: 'import' | 'model' | null }> {
+    const { project } = await requireProject(db, p, projectId, 'project.label');
+    const row = await findLatestPrelabel(db, projectId, itemId);
+    return row ? { prelabel: decodeAnswer(taskOfProject(project), row.payload), source: row.source } : { prelabel: null, source: null };
+  }
+
+  return { submit, undo, progress, prelabel };
 }
 
 export type LabelService = ReturnType<typeof createLabelService>;

@@ -8,6 +8,7 @@ import { idOrName } from '../../lib/protocol/ids';
 import { parseInput, TandemError } from '../../lib/errors';
 import type { ProjectRole } from '../../lib/roles';
 import { NewProject } from '../../lib/protocol/admin';
+import { projectColumnsOf, projectTaskFromInput, taskOfProject } from '../../lib/tasks';
 import { requireGlobal, requireProject, type Principal } from './access';
 import { isUniqueViolation, isForeignKeyViolation } from './pg-errors';
 
@@ -30,7 +31,8 @@ export function createProjectService(db: Db) {
     requireGlobal(p, 'projects.create');
     const v = parseInput(NewProject, input, 'project');
     try {
-      return await insertProject(db, { slug: v.slug, name: v.name ?? v.slug, taskType: v.taskType, classes: v.classes });
+      const task = projectTaskFromInput(v);
+      return await insertProject(db, { slug: v.slug, name: v.name ?? v.slug, ...projectColumnsOf(task) });
     } catch (e) {
       if (isUniqueViolation(e)) throw new TandemError('conflict', `a project "${v.slug}" exists already`);
       throw e;
@@ -47,7 +49,7 @@ export function createProjectService(db: Db) {
 
   async function get(p: Principal, projectId: number) {
     const { project, projectRole } = await requireProject(db, p, projectId, 'project.view');
-    return { ...project, role: projectRole ?? ('admin' as const) };
+    return { ...project, task: taskOfProject(project), role: projectRole ?? ('admin' as const) };
   }
 
   async function resolve(ref: string): Promise<ProjectRow> {

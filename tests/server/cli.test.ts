@@ -81,7 +81,7 @@ describe('tandem CLI', () => {
     const csv = tandem(dataDir, 'export', 'demo2', '--format', 'csv');
     expect(csv.code).toBe(0);
     expect(oneLine(csv.out)).toHaveLength(13);
-    expect(oneLine(csv.out)[0]).toBe('image,label,group,split,annotator,source,labeled_at');
+    expect(oneLine(csv.out)[0]).toBe('image,label,group,split,annotator,source,labeled_at,answer');
     const out = path.join(TMP_ROOT, 'cli-export.jsonl');
     expect(tandem(dataDir, 'export', 'demo2', '--out', out)).toMatchObject({ code: 0, err: expect.stringContaining('wrote 12 labels') });
     expect(oneLine(fs.readFileSync(out, 'utf8')).map((l) => JSON.parse(l).label).sort().join('')).toBe('aaaaaabbbbbb');

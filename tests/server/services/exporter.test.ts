@@ -10,7 +10,7 @@ import { buildProject } from '../../fixtures/builders';
 import { pngBytes, writeClassFolders } from '../../fixtures/images';
 import { TMP_ROOT } from '../../fixtures/paths';
 
-const COLUMNS = ['image', 'label', 'group', 'split', 'annotator', 'source', 'labeled_at'];
+const COLUMNS = ['image', 'label', 'group', 'split', 'annotator', 'source', 'labeled_at', 'answer'];
 
 describe.each(DATABASE_KINDS)('export on %s', (kind) => {
   let database: Database;

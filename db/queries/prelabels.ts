@@ -1,0 +1,11 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { Executor } from '../client';
+import { prelabels } from '../schema';
+
+/** The newest prelabel of an item in the project (a model's or an import's), as stored. */
+export async function findLatestPrelabel(db: Executor, projectId: number, itemId: number): Promise<{ source: 'import' | 'model'; payload: Record<string, unknown> } | null> {
+  const [row] = await db.select({ source: prelabels.source, payload: prelabels.payload }).from(prelabels)
+    .where(and(eq(prelabels.projectId, projectId), eq(prelabels.itemId, itemId)))
+    .orderBy(desc(prelabels.id)).limit(1);
+  return row ?? null;
+}
