@@ -5,6 +5,7 @@ import { freePort, startTandem, type TandemProcess } from '../fixtures/tandem-se
 import { loginInBrowser } from '../fixtures/browser';
 import { seedSpatialProjects, storedAnswers } from '../fixtures/spatial-project';
 import { COCO17 } from '../../lib/tasks/skeletons';
+import type { Answer } from '../../lib/tasks';
 
 const DATA = path.resolve('tests/.tmp/e2e-spatial');
 const PASSWORD = 'spatial-password';
@@ -12,6 +13,10 @@ const W = 200;
 const H = 150;
 
 type Pt = { x: number; y: number };
+
+/** An imported prelabel: one skeleton with its 17 points on a grid, all visible. */
+const PRELABEL_POINTS = COCO17.keypoints.map((_, k) => ({ x: 40 + 20 * (k % 6), y: 30 + 40 * Math.floor(k / 6), v: 2 as const }));
+const PRELABEL: Answer = { task: 'keypoints', instances: [{ points: PRELABEL_POINTS }] };
 
 /** The canvas's image → screen transform as the page reports it, and where the canvas is on the page. */
 async function view(page: Page) {
@@ -66,6 +71,10 @@ test.describe('the box and skeleton editor', () => {
       projects: [
         { slug: 'boxes-e2e', task: { task: 'boxes', config: { classes: ['car', 'person'] } }, images: 3, width: W, height: H },
         { slug: 'pose-e2e', task: { task: 'keypoints', config: { category: 'person', skeleton: COCO17 } }, images: 3, width: W, height: H },
+        {
+          slug: 'pose-prelabeled', task: { task: 'keypoints', config: { category: 'person', skeleton: COCO17 } }, images: 3, width: W, height: H,
+          prelabels: new Map([0, 1, 2].map((i) => [i, PRELABEL])),
+        },
       ],
     });
     port = await freePort();
@@ -176,5 +185,46 @@ test.describe('the box and skeleton editor', () => {
     const want = placed.map((p, k) => (k === 9 ? { ...moved, v: 2 } : { ...p, v: k === 14 ? 1 : 2 }));
     expect(stored[0].payload).toEqual({ task: 'keypoints', instances: [{ points: want }] });
     expect(stored[0].edit).toMatchObject({ added: 1, deleted: 0 });
+  });
+
+  test('the prelabel is drawn as the starting point; Enter accepts it, and the edit from it is recorded', async ({ browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginInBrowser(page, server.url, 'ann1@tandem.local', PASSWORD);
+    await openProject(page, 'pose-prelabeled');
+    const first = await page.getByTestId('spatial-canvas').getAttribute('data-item-id');
+    await expect(page.getByTestId('shape-0')).toContainText('(prelabel)');
+    expect((await shapeJson(page, 0)).points).toEqual(PRELABEL_POINTS);
+    await zoom200(page);
+    const v = await view(page);
+
+    // Drag the nose 10 by 4 screen pixels: 5 by 2 image pixels at 200 %.
+    const nose = v.screen(PRELABEL_POINTS[0]);
+    await drag(page, nose, { x: nose.x + 10, y: nose.y + 4 });
+    // The point keeps where it was grabbed: it moves by the pointer's movement over the zoom.
+    const moved = { x: PRELABEL_POINTS[0].x + 5, y: PRELABEL_POINTS[0].y + 2 };
+    await expect.poll(async () => (await shapeJson(page, 0)).points[0]).toEqual({ ...moved, v: 2 });
+    await page.keyboard.press('Enter');
+
+    // The next image comes with its own prelabel; Enter accepts it unchanged.
+    await expect(page.getByTestId('spatial-canvas')).not.toHaveAttribute('data-item-id', first!);
+    await expectReady(page);
+    const second = await page.getByTestId('spatial-canvas').getAttribute('data-item-id');
+    await expect(page.getByTestId('shape-0')).toContainText('(prelabel)');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('spatial-canvas')).not.toHaveAttribute('data-item-id', second!);
+    await expect(page.getByTestId('pending-count')).toHaveCount(0);
+    await context.close();
+
+    expect(await server.stop()).toBe(0);
+    const stored = await storedAnswers(DATA);
+    server = await startTandem({ dataDir: DATA, port });
+    const one = stored.filter((r) => String(r.itemId) === first);
+    const two = stored.filter((r) => String(r.itemId) === second);
+    expect(one[0].payload).toEqual({ task: 'keypoints', instances: [{ points: [{ ...moved, v: 2 }, ...PRELABEL_POINTS.slice(1)] }] });
+    expect(one[0].edit).toMatchObject({ prelabel: 'import', pointsMoved: 1, added: 0, deleted: 0 });
+    expect((one[0].edit as { meanShiftPx: number }).meanShiftPx).toBeCloseTo(Math.hypot(moved.x - PRELABEL_POINTS[0].x, moved.y - PRELABEL_POINTS[0].y), 9);
+    expect(two[0].payload).toEqual(PRELABEL);
+    expect(two[0].edit).toMatchObject({ prelabel: 'import', pointsMoved: 0, meanShiftPx: 0, added: 0, deleted: 0 });
   });
 });
