@@ -41,6 +41,7 @@ async function expectReady(page: Page) {
   const frame = page.getByTestId('spatial-canvas');
   await expect(frame).toHaveAttribute('data-draft', 'ready');
   await expect(frame).toHaveAttribute('data-image', 'drawn');
+  await expect(frame).not.toHaveAttribute('data-prelabel', 'loading');
 }
 
 /** Zooms to exactly 200 %: actual pixels (0), then one step in (+). */
@@ -82,6 +83,10 @@ test.describe('the box and skeleton editor', () => {
   });
   test.afterAll(async () => {
     await server?.stop();
+  });
+  test.afterEach(async ({}, info) => {
+    // What the server said, when a test failed (the page's view of it is in the error context).
+    if (info.status !== info.expectedStatus) console.log(server?.output());
   });
 
   test('a box drawn at 200 % is stored in exact image pixels, and the draft survives a reload and a server restart', async ({ browser }) => {

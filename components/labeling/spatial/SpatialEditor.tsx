@@ -9,7 +9,7 @@ import { createPrelabelCache, type Prelabel } from './prelabels';
 import type { Role } from './scene';
 import { clearDraftOnServer, useItemDraft } from './useItemDraft';
 import { useEditorKeys, type Tool } from './useEditorKeys';
-import { addShape, newShapeId, patchBox, setPoints } from './ydraft';
+import { addShape, newShapeId, patchBox, readMeta, setPoints } from './ydraft';
 import { ShapeList } from './ShapeList';
 import { Shortcuts } from './Shortcuts';
 import { recordDrawn, recordSubmitted } from './timing';
@@ -132,20 +132,32 @@ export function SpatialEditor({ projectId, task, current, upcoming, placeholder,
     editor.current?.setMode(spec.kind === 'boxes' ? { kind: 'draw-box' } : tool.kind === 'place' ? { kind: 'place-point' } : { kind: 'none' });
   }, [spec, tool]);
 
+  /** Enter pressed before the draft or the prelabel arrived: submitted as soon as one is here. */
+  const submitWaiting = useRef<number | null>(null);
   const submit = () => {
-    if (!current || !currentPrelabel) return;
+    if (!current) return;
     const ready = state?.kind === 'ready' && state.itemId === current.itemId ? state : null;
-    const meta = ready?.meta ?? { started: shownAt.current, source: currentPrelabel.source, prelabel: draftOf(currentPrelabel.answer) };
+    const started = ready ? readMeta(ready.doc) : null;
+    const meta = started ?? (currentPrelabel ? { started: shownAt.current, source: currentPrelabel.source, prelabel: draftOf(currentPrelabel.answer) } : null);
+    if (!meta) {
+      submitWaiting.current = current.itemId;
+      return;
+    }
+    submitWaiting.current = null;
     const image = editor.current?.image() ?? (current.width && current.height ? { width: current.width, height: current.height } : null);
     const now: DraftShape[] = shapes;
     loop.markKeyDown();
     recordSubmitted();
     loop.submit({
       answer: answerOfDraft(spec, now, image),
-      edit: measureEdit(meta.prelabel, now, (Date.now() - Math.min(meta.started, shownAt.current)) / 1000, meta.source),
+      // Seconds on this page view: time spent on the same draft in an earlier visit is not counted.
+      edit: measureEdit(meta.prelabel, now, (Date.now() - shownAt.current) / 1000, meta.source),
       summary: summaryOfDraft(spec, now),
     });
   };
+  useEffect(() => {
+    if (submitWaiting.current !== null && submitWaiting.current === itemId && (currentPrelabel || state?.kind === 'ready')) submit();
+  });
 
   useEditorKeys({ spec, state, shapes, selected, setSelected, tool, setTool, setBoxClass, editor, pointer, submit, loop, active: current !== null });
 
@@ -158,6 +170,7 @@ export function SpatialEditor({ projectId, task, current, upcoming, placeholder,
           className="spatial-frame" ref={frame} data-testid="spatial-canvas" data-item-id={itemId ?? undefined}
           data-vpt={JSON.stringify(vpt)} data-zoom={zoom} data-draft={state?.kind ?? 'none'} data-link={link}
           data-image={imageReady === itemId && itemId !== null ? 'drawn' : 'loading'}
+          data-prelabel={currentPrelabel ? (currentPrelabel.error ? 'error' : currentPrelabel.source) : 'loading'}
         >
           <canvas ref={canvasEl} />
           {!current && <div className="spatial-placeholder">{placeholder}</div>}
@@ -197,7 +210,7 @@ export function SpatialEditor({ projectId, task, current, upcoming, placeholder,
             New skeleton <kbd>N</kbd>
           </button>
         )}
-        <button type="button" className="primary" data-testid="submit-answer" disabled={!current || !currentPrelabel} onClick={submit}>
+        <button type="button" className="primary" data-testid="submit-answer" disabled={!current} onClick={submit}>
           Submit <kbd>Enter</kbd>
         </button>
         <ShapeList spec={spec} shapes={shapes} selected={selected} />
