@@ -24,7 +24,7 @@ export function SpatialEditor({ projectId, task, current, upcoming, placeholder,
   const [prelabel, setPrelabel] = useState<{ itemId: number; value: Prelabel } | null>(null);
   const itemId = current?.itemId ?? null;
   const currentPrelabel = prelabel && prelabel.itemId === itemId ? prelabel.value : null;
-  const { state, shapes, link } = useItemDraft(itemId, currentPrelabel);
+  const { state, shapes, link, editable, wasStarted } = useItemDraft(itemId, currentPrelabel);
   const [selected, setSelected] = useState<Role | null>(null);
   const [tool, setTool] = useState<Tool>({ kind: 'select' });
   const [boxClass, setBoxClass] = useState(spec.kind === 'boxes' ? spec.classes[0] : '');
@@ -54,14 +54,14 @@ export function SpatialEditor({ projectId, task, current, upcoming, placeholder,
   useEffect(() => { shownAt.current = Date.now(); setTool({ kind: 'select' }); setSelected(null); }, [itemId]);
 
   // A committed answer's draft is emptied, so the item's next lease starts from its prelabel.
-  useEffect(() => loop.onCommitted((committedItem) => clearDraftOnServer(committedItem)), [loop]);
+  useEffect(() => loop.onCommitted((committedItem) => { if (wasStarted(committedItem)) clearDraftOnServer(committedItem); }), [loop, wasStarted]);
 
   // The fabric canvas: made once per mount (React's dev mode mounts twice: the first is disposed).
   useEffect(() => {
     const el = canvasEl.current;
     const box = frame.current;
     if (!el || !box) return;
-    const ready = () => live.current.state?.kind === 'ready' ? live.current.state : null;
+    const ready = editable;
     const ed = createEditorCanvas(el, spec, {
       drawBox(r) {
         const s = ready();
@@ -109,7 +109,7 @@ export function SpatialEditor({ projectId, task, current, upcoming, placeholder,
       editor.current = null;
       void ed.dispose();
     };
-  }, [spec]);
+  }, [editable, spec]);
 
   useEffect(() => {
     const ed = editor.current;
@@ -159,7 +159,7 @@ export function SpatialEditor({ projectId, task, current, upcoming, placeholder,
     if (submitWaiting.current !== null && submitWaiting.current === itemId && (currentPrelabel || state?.kind === 'ready')) submit();
   });
 
-  useEditorKeys({ spec, state, shapes, selected, setSelected, tool, setTool, setBoxClass, editor, pointer, submit, loop, active: current !== null });
+  useEditorKeys({ spec, editable, shapes, selected, setSelected, tool, setTool, setBoxClass, editor, pointer, submit, loop, active: current !== null });
 
   const zoom = vpt[0];
   const nextName = tool.kind === 'place' && spec.kind === 'skeleton' ? spec.skeleton.keypoints[tool.next] : null;
@@ -206,7 +206,7 @@ export function SpatialEditor({ projectId, task, current, upcoming, placeholder,
         )}
         {spec.kind === 'skeleton' && (
           <button type="button" data-testid="new-skeleton" disabled={!current || state?.kind !== 'ready'}
-            onClick={() => startSkeleton(state, spec.skeleton.keypoints.length, setTool)}>
+            onClick={() => startSkeleton(editable(), spec.skeleton.keypoints.length, setTool)}>
             New skeleton <kbd>N</kbd>
           </button>
         )}
@@ -221,8 +221,8 @@ export function SpatialEditor({ projectId, task, current, upcoming, placeholder,
 }
 
 /** Adds an empty skeleton and starts placing its points in order. */
-export function startSkeleton(state: ReturnType<typeof useItemDraft>['state'], n: number, setTool: (t: Tool) => void): void {
-  if (state?.kind !== 'ready') return;
+export function startSkeleton(state: ReturnType<ReturnType<typeof useItemDraft>['editable']>, n: number, setTool: (t: Tool) => void): void {
+  if (!state) return;
   const id = newShapeId();
   addShape(state.doc, { kind: 'skeleton', id, from: null, points: Array.from({ length: n }, () => ({ x: 0, y: 0, v: 0 as const })) });
   setTool({ kind: 'place', id, next: 0 });

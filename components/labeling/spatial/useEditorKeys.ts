@@ -13,7 +13,8 @@ export type Tool = { kind: 'select' } | { kind: 'place'; id: string; next: numbe
 
 interface Keys {
   spec: DraftSpec;
-  state: DraftState | null;
+  /** The draft, started from the prelabel if this is the first edit; null while it connects. */
+  editable(): Extract<DraftState, { kind: 'ready' }> | null;
   shapes: DraftShape[];
   selected: Role | null;
   setSelected(r: Role | null): void;
@@ -42,7 +43,7 @@ export function useEditorKeys(k: Keys): void {
       const c = ref.current;
       const ed = c.editor.current;
       if (!c.active || !ed) return;
-      const doc = c.state?.kind === 'ready' ? c.state : null;
+      const doc = c.editable();
       const key = e.key;
       const handled = () => e.preventDefault();
 

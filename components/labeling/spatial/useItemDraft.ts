@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { draftOf, type DraftShape } from '@/lib/tasks/drafts';
@@ -19,8 +19,8 @@ export const yjsUrl = () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://
 export const docName = (itemId: number) => `item-${itemId}`;
 
 /**
- * The item's draft document (`/yjs/item-<id>`), started from its prelabel the first time the
- * item is shown; the same document on a reload, after a restart, or on another tab. The
+ * The item's draft document (`/yjs/item-<id>`), started from its prelabel at the first edit;
+ * the same document on a reload, after a restart, or on another tab. The
  * shapes shown while it connects are the prelabel's, so the next item appears at once.
  */
 export function useItemDraft(itemId: number | null, prelabel: Prelabel | null) {
@@ -54,17 +54,33 @@ export function useItemDraft(itemId: number | null, prelabel: Prelabel | null) {
     };
   }, [itemId]);
 
-  // Start the draft from the prelabel once both the document and the prelabel are here.
+  /** Items whose draft was written (by this page or an earlier one): only those need emptying after the commit. */
+  const started = useRef(new Set<number>());
   useEffect(() => {
-    if (state?.kind !== 'ready' || !prelabel || readMeta(state.doc)) return;
-    startDraft(state.doc, draftOf(prelabel.answer), prelabel.source, Date.now());
-    setState({ ...state, meta: readMeta(state.doc)! });
-    setShapes(readShapes(state.doc));
-  }, [prelabel, state]);
+    if (state?.kind === 'ready' && readMeta(state.doc)) started.current.add(state.itemId);
+  }, [state]);
+  const latest = useRef({ state, prelabel });
+  latest.current = { state, prelabel };
+
+  /**
+   * The synced draft, ready for an edit: started from the prelabel on the first edit. An item
+   * accepted as its prelabel (Enter, nothing touched) never writes to its document at all.
+   */
+  const editable = useCallback((): Extract<DraftState, { kind: 'ready' }> | null => {
+    const { state: s, prelabel: p } = latest.current;
+    if (s?.kind !== 'ready') return null;
+    if (!readMeta(s.doc)) {
+      if (!p) return null;
+      startDraft(s.doc, draftOf(p.answer), p.source, Date.now());
+    }
+    started.current.add(s.itemId);
+    return s;
+  }, []);
+  const wasStarted = useCallback((id: number) => started.current.has(id), []);
 
   // Until the document is synced, the prelabel stands in for it.
   const shown = state?.kind === 'ready' && state.itemId === itemId && readMeta(state.doc) ? shapes : draftOf(prelabel?.answer ?? null);
-  return { state, shapes: shown, link };
+  return { state, shapes: shown, link, editable, wasStarted };
 }
 
 /**
