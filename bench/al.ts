@@ -19,27 +19,36 @@
  * (workers/trainer/tf-head.ts on loadTf's backend), as the worker does.
  * Options (environment), for shorter exploratory runs:
  *   BENCH_AL_SEEDS=3            seeds 1 … 3 (default 5)
+ *   BENCH_AL_BUDGET=100         labels in all per run (default 300)
  *   BENCH_AL_STRATEGIES=a,b     only these strategies (the auto checks are skipped without auto and random)
  *   BENCH_AL_STARTS=product     only these starts (product, cold)
  *   BENCH_AL_COMMITTEE=bootstrap  BALD and vote entropy on the old bootstrap committee of spreads, to compare
+ *   BENCH_AL_EMBEDDING=pca      the graph and every strategy on PCA-50 alone, the trainer's features before
+ *                               UMAP (default umap: PCA-50 → UMAP-10, as the trainer builds them for pools up
+ *                               to 50,000; the UMAP rows are cached in bench/.tmp, delete the file to refit)
+ *   BENCH_AL_BASELINE=0         leave out the simple baseline (logistic regression on the raw pixels, random
+ *                               labels: lib/sim/baseline.ts), printed under the tables
  *   BENCH_AL_COLD_COMMITTEE=1   BALD and vote entropy from the cold start too (left out by default: see STARTS)
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { isStrategyName, type StrategyName } from '../lib/al';
-import type { CommitteeKind } from '../lib/model';
+import { buildFeatures, neighbourGraph, type CommitteeKind, type Features } from '../lib/model';
 import { datasetFeatures, mnistDataset, simulate, stderrProgress, type SimulateOptions, type SimulateReport } from '../server/cli/simulate';
 import { loadCompute } from '../workers/trainer/compute';
 import { ROOT } from '../tests/fixtures/paths';
+import { baselineCurve } from '../lib/sim/baseline';
+import { drawHoldout } from '../lib/sim/simulate';
+import { seedResult, summarise } from '../lib/sim/summary';
 import { machine } from './stats';
 
-const STRATEGIES: StrategyName[] = ['random', 'margin', 'least-confidence', 'entropy', 'kcenter', 'badge', 'margin-kcenter', 'auto'];
+const STRATEGIES: StrategyName[] = ['random', 'margin', 'least-confidence', 'entropy', 'kcenter', 'badge', 'margin-kcenter', 'typical-cluster', 'probcover', 'auto'];
 /** Each round of these also trains the tfjs head and runs 20 MC-dropout passes: ~2× the time of the others. */
 const COMMITTEE: StrategyName[] = ['bald', 'vote-entropy'];
 const COMMITTEE_KIND = (process.env.BENCH_AL_COMMITTEE ?? 'mc-dropout') as CommitteeKind;
 if (COMMITTEE_KIND !== 'mc-dropout' && COMMITTEE_KIND !== 'bootstrap') throw new Error('BENCH_AL_COMMITTEE must be mc-dropout or bootstrap');
 const OPTIONS: Omit<SimulateOptions, 'startLabels' | 'strategies'> = {
-  seeds: Number(process.env.BENCH_AL_SEEDS ?? 5), batch: 10, budget: 300, holdout: 0.2, target: 0.9, committee: COMMITTEE_KIND,
+  seeds: Number(process.env.BENCH_AL_SEEDS ?? 5), batch: 10, budget: Number(process.env.BENCH_AL_BUDGET ?? 300), holdout: 0.2, target: 0.9, committee: COMMITTEE_KIND,
 };
 const ONLY = process.env.BENCH_AL_STRATEGIES?.split(',').map((x) => x.trim()).filter(Boolean);
 const bad = ONLY?.find((x) => !isStrategyName(x));
@@ -53,6 +62,27 @@ const STARTS: { name: string; startLabels: number; title: string; strategies: St
     strategies: process.env.BENCH_AL_COLD_COMMITTEE === '1' ? [...STRATEGIES.slice(0, -1), ...COMMITTEE, 'auto'] : STRATEGIES,
   },
 ];
+const EMBEDDING = process.env.BENCH_AL_EMBEDDING ?? 'umap';
+if (EMBEDDING !== 'pca' && EMBEDDING !== 'umap') throw new Error('BENCH_AL_EMBEDDING must be pca or umap');
+
+/** The trainer's features (PCA-50 → UMAP-10 → 7-NN graph), the UMAP rows read from `file` when an earlier run left them (same data, same seed, same code). */
+function umapFeatures(build: () => Features, file: string): Features {
+  if (fs.existsSync(file)) {
+    const buf = fs.readFileSync(file);
+    const d = buf.readInt32LE(0);
+    const data = new Float32Array(buf.buffer.slice(buf.byteOffset + 4, buf.byteOffset + buf.length));
+    const embeddings = { n: data.length / d, d, data };
+    process.stderr.write(`bench:al: UMAP rows from ${path.relative(ROOT, file)}\n`);
+    return { embeddings, graph: neighbourGraph(embeddings) };
+  }
+  const f = build();
+  const head = Buffer.alloc(4);
+  head.writeInt32LE(f.embeddings.d, 0);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, Buffer.concat([head, Buffer.from(f.embeddings.data.buffer, f.embeddings.data.byteOffset, f.embeddings.data.byteLength)]));
+  return f;
+}
+
 const TARGET_LABELS = 120;
 const TARGET_RATIO = 2;
 
@@ -101,7 +131,7 @@ async function main(): Promise<number> {
   const ds = mnistDataset();
   process.stderr.write('bench:al: building features (PCA, neighbour graph) once for both starts…\n');
   const t0 = performance.now();
-  const features = datasetFeatures(ds);
+  const features = EMBEDDING === 'umap' ? umapFeatures(() => datasetFeatures(ds), path.join(ROOT, 'bench/.tmp/al-umap-features.bin')) : buildFeatures(ds.rows);
   const featureSeconds = (performance.now() - t0) / 1000;
   const dir = path.join(ROOT, 'bench/.tmp');
   fs.mkdirSync(dir, { recursive: true });
@@ -113,7 +143,7 @@ async function main(): Promise<number> {
     const t = performance.now();
     const report = simulate(ds, { ...OPTIONS, strategies, startLabels: start.startLabels }, compute, stderrProgress(strategies.length * OPTIONS.seeds), features);
     const seconds = (performance.now() - t) / 1000;
-    const file = path.join(dir, `al-${start.name}${COMMITTEE_KIND === 'bootstrap' ? '-bootstrap' : ''}.json`);
+    const file = path.join(dir, `al-${start.name}${COMMITTEE_KIND === 'bootstrap' ? '-bootstrap' : ''}${EMBEDDING === 'umap' ? '-umap' : ''}.json`);
     fs.writeFileSync(file, JSON.stringify(report) + '\n');
     const results = checks(report);
     failed += results.filter((c) => !c.ok).length;
@@ -127,10 +157,31 @@ async function main(): Promise<number> {
       '',
     );
   }
+  if (process.env.BENCH_AL_BASELINE !== '0') {
+    const t = performance.now();
+    const seeds = Array.from({ length: OPTIONS.seeds }, (_, i) => i + 1);
+    const results = seeds.map((seed) => {
+      const holdout = drawHoldout({ truth: ds.truth, groups: ds.groups, splits: ds.splits }, OPTIONS.holdout, seed);
+      return seedResult(seed, baselineCurve({ rows: ds.rows, truth: ds.truth, k: ds.classes.length, holdout, seed, batch: OPTIONS.batch, budget: OPTIONS.budget }), OPTIONS.target);
+    });
+    const b = summarise(results);
+    const file = path.join(dir, 'al-baseline.json');
+    fs.writeFileSync(file, JSON.stringify(b) + '\n');
+    sections.push(
+      '### The simple baseline: logistic regression on the raw pixels, random labels',
+      '',
+      '| model | median labels to 90% | per seed | median AULC (min–max) |',
+      '| --- | ---: | --- | ---: |',
+      `| logistic regression (${ds.rows.d} raw values) | ${b.labelsToTarget.median === null ? `> ${OPTIONS.budget}` : b.labelsToTarget.median} | ${b.seeds.map((x) => x.labelsToTarget ?? '–').join(', ')} | ${b.aulc.median.toFixed(3)} (${b.aulc.min.toFixed(3)}–${b.aulc.max.toFixed(3)}) |`,
+      '',
+      `- ${Math.round((performance.now() - t) / 1000)} s; JSON in ${path.relative(ROOT, file)}; final accuracy per seed ${b.seeds.map((x) => x.curve[x.curve.length - 1][1].toFixed(3)).join(', ')}`,
+      '',
+    );
+  }
   const header = [
     `date ${new Date().toISOString().slice(0, 10)}; machine ${machine()}; ${ds.n} digits, holdout ${OPTIONS.holdout}, batch ${OPTIONS.batch}, budget ${OPTIONS.budget}, seeds 1–${OPTIONS.seeds}`,
     `compute: ${compute.backend}; head ${compute.headName}; BALD / vote-entropy samples: ${COMMITTEE_KIND === 'bootstrap' ? 'bootstrap committee of 5 label spreads' : '20 MC-dropout passes of the head'}`,
-    `features (PCA-50 + 7-NN graph) built once in ${featureSeconds.toFixed(1)} s; whole bench ${Math.round((Date.now() - began) / 1000)} s`,
+    `features (${EMBEDDING === 'umap' ? 'PCA-50 → UMAP-10' : 'PCA-50'} + 7-NN graph) built once in ${featureSeconds.toFixed(1)} s; whole bench ${Math.round((Date.now() - began) / 1000)} s`,
     '',
   ];
   process.stdout.write([...header, ...sections].join('\n') + '\n');

@@ -186,7 +186,8 @@ export const modelVersions = pgTable('model_versions', {
   labelCount: integer('label_count').notNull(),
   backend: text('backend').notNull(),
   model: text('model').notNull().default(''),
-  metrics: jsonb('metrics').$type<Record<string, number>>().notNull().default({}),
+  // Numbers (holdout metrics) and, from newer trainers, the evidence objects (HoldoutMetrics in lib/protocol/worker.ts).
+  metrics: jsonb('metrics').$type<Record<string, unknown>>().notNull().default({}),
   createdAt: createdAt(),
 });
 

@@ -18,10 +18,12 @@ const EnvSchema = z.object({
   TANDEM_DATA: z.string().default('./.tandem'),
   AUTH_SECRET: z.string().min(16).optional(),
   TANDEM_LEASE_SECONDS: z.coerce.number().int().min(10).max(86400).default(600),
-  /** Create the MNIST demo project on start when the database has no projects. */
+  /** Create the demo projects (MNIST digits, rendered poses) on start when the database has no projects. */
   TANDEM_DEMO: z.enum(['0', '1']).default('1'),
   /** How many demo digits to import (all 10,000 by default; tests use fewer). */
   TANDEM_DEMO_LIMIT: z.coerce.number().int().min(10).max(10000).default(10000),
+  /** How many rendered pose images the keypoint demo project gets. */
+  TANDEM_DEMO_POSES: z.coerce.number().int().min(1).max(10000).default(300),
   TANDEM_DEMO_PASSWORD: z.string().min(8).optional(),
   TANDEM_DEV: z.enum(['0', '1']).default('0'),
   /** Start the trainer worker next to the server. */
@@ -45,6 +47,7 @@ export interface Config {
   leaseSeconds: number;
   demo: boolean;
   demoLimit: number;
+  demoPoses: number;
   demoPassword?: string;
   dev: boolean;
   trainer: boolean;
@@ -71,6 +74,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     leaseSeconds: e.TANDEM_LEASE_SECONDS,
     demo: e.TANDEM_DEMO === '1',
     demoLimit: e.TANDEM_DEMO_LIMIT,
+    demoPoses: e.TANDEM_DEMO_POSES,
     demoPassword: e.TANDEM_DEMO_PASSWORD,
     dev: e.TANDEM_DEV === '1',
     trainer: e.TANDEM_TRAINER === '1',

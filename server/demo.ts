@@ -11,6 +11,7 @@ import type { Logger } from './log';
 import type { MediaStore } from './media';
 import type { Services } from './services';
 import { SYSTEM } from './services/access';
+import { ensurePosesDemo } from './demo-poses';
 
 export interface DemoLogin {
   email: string;
@@ -32,8 +33,10 @@ const PEOPLE = [
  * On a database without projects (and with the demo on): writes the real
  * MNIST digits shipped in the `mnist` package as PNG files (once), imports
  * them like any user's folder per class, with the digit kept as the hidden
- * reference answer so the pool still needs labeling, and creates the demo
- * team. A database that has any project is left untouched.
+ * reference answer so the pool still needs labeling; then the keypoint demo
+ * (server/demo-poses.ts: rendered people, their true skeletons hidden the
+ * same way); and makes the demo team members of both. A database that has
+ * any project is left untouched.
  */
 export async function ensureDemo(ctx: { services: Services; db: Db; media: MediaStore; config: Config; log: Logger }): Promise<{ created: boolean; logins: DemoLogin[] }> {
   const { services, config, log } = ctx;
@@ -47,6 +50,7 @@ export async function ensureDemo(ctx: { services: Services; db: Db; media: Media
     throw e;
   });
   if (report.failed.length) log.warn({ failed: report.failed.slice(0, 5) }, 'some demo files failed to import');
+  const poses = await ensurePosesDemo({ services, db: ctx.db, log, folder: path.join(config.dataDir, 'demo', 'poses'), limit: config.demoPoses });
 
   const logins: DemoLogin[] = [];
   for (const person of PEOPLE) {
@@ -58,7 +62,9 @@ export async function ensureDemo(ctx: { services: Services; db: Db; media: Media
       user = await services.users.add(SYSTEM, { email: person.email, password, role: person.role });
       logins.push({ email: person.email, password, role });
     }
-    if (person.member) await services.projects.setMember(SYSTEM, project.id, user.id, person.member);
+    if (person.member) {
+      for (const id of [project.id, poses.projectId]) await services.projects.setMember(SYSTEM, id, user.id, person.member);
+    }
   }
   if (logins.length) {
     // The banner may scroll away; the data folder is private to the owner already (mode 600 like the auth secret).

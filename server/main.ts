@@ -13,8 +13,10 @@ import { createLogger } from './log';
 import { createMediaStore } from './media';
 import { setRuntime, type Runtime } from './runtime';
 import { createServices } from './services';
-import { createProgressBroadcaster, projectRoom, setupSockets } from './realtime/sockets';
-import { spacedPerProject } from './spaced';
+import { createProgressBroadcaster, setupSockets } from './realtime/sockets';
+import { createLifecycle } from './lifecycle';
+import { labelChecks, stoppingRules } from './extensions/label-checks';
+import { roomEvents } from './extensions/room-events';
 import { setupWorkerSockets } from './realtime/worker-socket';
 import { createYjsEndpoint } from './realtime/yjs';
 import { createAccessWatch } from './realtime/access-watch';
@@ -63,41 +65,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
     log.info({ database: database.kind, where: database.where }, 'database ready');
     const media = createMediaStore(mediaDir(config));
     const progress = createProgressBroadcaster(() => io, createProgressCounts(database.db), log);
-    // Whether a retrain is due and whether the budget is spent: both count labels, so a burst of
-    // labels asks once (the claim enforces the budget itself; this only says "spent" to the room).
-    const labelChecks = spacedPerProject(async (pid) => {
-      await Promise.all([
-        services.training.maybeEnqueue(pid).catch((err) => log.warn({ err, projectId: pid }, 'retrain trigger failed')),
-        services.queueControls.checkBudget(pid).catch((err) => log.warn({ err, projectId: pid }, 'budget check failed')),
-      ]);
-    }, { log, what: 'label checks', everyMs: 100 });
     const services = createServices(database.db, {
       leaseSeconds: config.leaseSeconds,
       media,
-      // After a commit: tell the room, and see whether a retrain is due. Neither delays the label's answer.
-      events: {
-        onProgress: (pid) => {
-          progress.changed(pid);
-          labelChecks.changed(pid);
-        },
-      },
-      // Lead and admin changes, and the server's stops, reach open pages live.
-      queue: { onQueue: (pid, e) => io?.to(projectRoom(pid)).emit('queue', { projectId: pid, ...e }) },
-      training: {
-        retrainEvery: config.retrainEvery,
-        retrainSeconds: config.retrainSeconds,
-        onJobQueued: (pid) => io?.to(projectRoom(pid)).emit('model', { projectId: pid, event: 'job-queued' }),
-        onJobProgress: (pid, jobId, progress) => io?.to(projectRoom(pid)).emit('model', { projectId: pid, event: 'job-progress', jobId, progress }),
-        onJobFailed: (pid, final) => io?.to(projectRoom(pid)).emit('model', { projectId: pid, event: final ? 'job-failed' : 'job-requeued' }),
-        onRankingApplied: (pid, rankingId) => {
-          log.info({ projectId: pid, rankingId }, 'ranking applied');
-          io?.to(projectRoom(pid)).emit('model', { projectId: pid, event: 'ranking-applied', rankingId });
-        },
-        onModelVersion: (pid, versionId) => {
-          void services.queueControls.evaluateStop(pid, versionId).catch((err) => log.warn({ err, projectId: pid }, 'stopping check failed'));
-        },
-      },
+      training: { retrainEvery: config.retrainEvery, retrainSeconds: config.retrainSeconds },
+      lifecycle: createLifecycle(log),
     });
+    // What follows a label, a queue change or a model version: pages told, retrains, budget and stops.
+    services.lifecycle.use(roomEvents(() => io, progress, log));
+    services.lifecycle.use(labelChecks(() => services, log));
+    services.lifecycle.use(stoppingRules(() => services));
     // Time-based retrains and expired trainer claims do not wait for the next label.
     const tick = setInterval(() => {
       void (async () => {
@@ -182,7 +159,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       clearInterval(tick);
       await trainer?.stop();
       progress.stop();
-      labelChecks.stop();
+      services.lifecycle.stop();
       access.stop();
       // In-flight requests finish (a label being committed is acknowledged); new ones are refused.
       const drained = new Promise<void>((r) => server.once('close', () => r()));

@@ -20,7 +20,7 @@ export interface JobProgress {
 }
 
 /** One model version on the learning curve; the metrics are absent when no holdout item was labeled yet. */
-export type CurvePoint = { labels: number } & Partial<HoldoutMetrics>;
+export type CurvePoint = { labels: number } & Partial<HoldoutMetrics> & { uncertaintyAuroc?: number | null; reliability?: ReliabilityBin[]; churn?: VersionEvidence['churn'] };
 
 export interface NextItem {
   itemId: number;
@@ -41,7 +41,7 @@ export interface ModelStatus {
   /** Items with a standing label now. */
   labels: number;
   ranking: { id: number; labelCount: number; behind: number; strategy: string; at: string } | null;
-  model: { id: number; backend: string; model: string; labelCount: number; metrics: Record<string, number> } | null;
+  model: { id: number; backend: string; model: string; labelCount: number; metrics: Record<string, unknown> } | null;
   job: { id: number; state: JobState; attempts: number; progress: JobProgress | null; error: string | null; worker: string | null } | null;
   curve: CurvePoint[];
   next: NextItem[];
@@ -50,9 +50,41 @@ export interface ModelStatus {
 }
 
 /** The holdout metrics of a version, or null when it has none (no holdout label yet). */
-export function holdoutMetrics(m: Record<string, number> | Partial<HoldoutMetrics> | null | undefined): HoldoutMetrics | null {
+export function holdoutMetrics(m: Record<string, unknown> | Partial<HoldoutMetrics> | null | undefined): HoldoutMetrics | null {
   if (!m || typeof m.accuracy !== 'number' || typeof m.macroF1 !== 'number') return null;
-  return { accuracy: m.accuracy, macroF1: m.macroF1, logLoss: m.logLoss ?? NaN, ece: m.ece ?? NaN, holdoutSize: m.holdoutSize ?? 0 };
+  const num = (x: unknown, fallback: number) => (typeof x === 'number' ? x : fallback);
+  return { accuracy: m.accuracy, macroF1: m.macroF1, logLoss: num(m.logLoss, NaN), ece: num(m.ece, NaN), holdoutSize: num(m.holdoutSize, 0) };
+}
+
+export interface ReliabilityBin {
+  lo: number;
+  hi: number;
+  count: number;
+  confidence: number | null;
+  accuracy: number | null;
+}
+
+/** What a version says about its uncertainty (the trainer's evidence, see lib/model/evidence.ts); fields absent from an older trainer. */
+export interface VersionEvidence {
+  uncertaintyAuroc: number | null;
+  reliability: ReliabilityBin[] | null;
+  churn: { topOverlap: number | null; rankCorrelation: number | null; labeledStillUncertain: number | null } | null;
+  /** With the auto strategy: which phase chose this version's batch. */
+  autoPhase: 'cold-start' | 'spaced-margin' | null;
+}
+
+/** The evidence in a version's metrics, or null when the trainer sent none. */
+export function versionEvidence(m: Record<string, unknown> | null | undefined): VersionEvidence | null {
+  if (!m || !('uncertaintyAuroc' in m || 'reliability' in m || 'churn' in m)) return null;
+  const numOrNull = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+  const bins = Array.isArray(m.reliability) ? (m.reliability as ReliabilityBin[]).filter((b) => b && typeof b.lo === 'number' && typeof b.hi === 'number') : null;
+  const c = m.churn && typeof m.churn === 'object' ? (m.churn as Record<string, unknown>) : null;
+  return {
+    uncertaintyAuroc: numOrNull(m.uncertaintyAuroc),
+    reliability: bins,
+    churn: c ? { topOverlap: numOrNull(c.topOverlap), rankCorrelation: numOrNull(c.rankCorrelation), labeledStillUncertain: numOrNull(c.labeledStillUncertain) } : null,
+    autoPhase: m.autoPhase === 'cold-start' || m.autoPhase === 'spaced-margin' ? m.autoPhase : null,
+  };
 }
 
 /** "91.2%"; a dash for a missing number. */

@@ -78,14 +78,14 @@ export async function listModelVersions(db: Executor, projectId: number): Promis
 }
 
 /** Standing labels of a project (human, import, consensus), paged by item id, for trainers. */
-export async function pageCurrentLabels(db: Executor, projectId: number, afterItemId: number, limit: number): Promise<{ itemId: number; label: string }[]> {
+export async function pageCurrentLabels(db: Executor, projectId: number, afterItemId: number, limit: number): Promise<{ itemId: number; label: string | null; payload: unknown }[]> {
   const res = await db.execute(sql`
-    select distinct on (a.item_id) a.item_id as "itemId", ${classLabelSql(A.payload)} as label
+    select distinct on (a.item_id) a.item_id as "itemId", ${classLabelSql(A.payload)} as label, a.payload
     from ${annotations} a
     where a.project_id = ${projectId} and a.item_id > ${afterItemId} and ${isStanding(A)}
     order by a.item_id, a.id desc
     limit ${limit}`);
-  return (res as unknown as { rows: { itemId: string | number; label: string }[] }).rows.map((r) => ({ itemId: Number(r.itemId), label: r.label }));
+  return (res as unknown as { rows: { itemId: string | number; label: string | null; payload: unknown }[] }).rows.map((r) => ({ itemId: Number(r.itemId), label: r.label, payload: r.payload }));
 }
 
 export async function pageItems(db: Executor, projectId: number, afterId: number, limit: number) {

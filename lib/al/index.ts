@@ -23,6 +23,8 @@ export {
   type StratifiedOptions,
   type TrustInput,
 } from './coldstart';
+export { MIN_CLUSTER_SIZE, typicalCluster, typicality, TYPICALITY_NEIGHBOURS, type TypicalOptions } from './typical';
+export { ballGraph, COVERAGE_PURITY, distanceToOtherCluster, greedyCoverage, probCover, purityRadius, type CoverageOptions } from './coverage';
 export {
   autoPhase,
   getStrategy,

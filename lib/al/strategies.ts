@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { badRequest, parseInput } from '../errors';
-import { clusterStratified, randomPick, uncertaintyTrusted } from './coldstart';
+import { randomPick, uncertaintyTrusted } from './coldstart';
 import { badgeSelect, kCenterGreedy } from './diversity';
 import { hybridSelect, spacedTopK } from './hybrid';
+import { probCover } from './coverage';
 import { topK, eligibleIndices, exclusionMask } from './topk';
+import { typicalCluster } from './typical';
 import type { Embeddings, Probs, Samples, Selection, Votes } from './types';
 import { bald, entropy, leastConfidence, margin, voteEntropy, votesFromSamples } from './uncertainty';
 
@@ -48,6 +50,8 @@ export const StrategyInput = z.object({
   candidates: I32.optional(),
   batch: Count,
   seed: z.number().int(),
+  /** probcover: classes the labels will fall in (default: probs.k). */
+  numClasses: Positive.optional(),
   /** auto: distinct classes among the labeled items. */
   classesSeen: Count.optional(),
   /** auto: floor on labels before uncertainty is trusted (default 20). */
@@ -76,6 +80,8 @@ export const STRATEGY_NAMES = [
   'kcenter',
   'badge',
   'margin-kcenter',
+  'typical-cluster',
+  'probcover',
   'auto',
 ] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
@@ -171,28 +177,48 @@ const spacedMargin: Impl = (pool, info) => {
   });
 };
 
-const coldStart: Impl = (pool, info) =>
-  clusterStratified(need<Embeddings>(pool.input.embeddings, 'embeddings', info.name), {
+
+const typical: Impl = (pool, info) =>
+  typicalCluster(need<Embeddings>(pool.input.embeddings, 'embeddings', info.name), {
     batch: pool.input.batch,
     seed: pool.input.seed,
     candidates: pool.eligible,
     centres: pool.centres,
   });
 
+const coverage: Impl = (pool, info) => {
+  const clusters = pool.input.numClasses ?? pool.input.probs?.k;
+  if (clusters === undefined) throw badRequest(`strategy '${info.name}' needs numClasses (or probs, whose k gives it) to choose its ball radius`);
+  const { indices, scores } = probCover(need<Embeddings>(pool.input.embeddings, 'embeddings', info.name), {
+    batch: pool.input.batch,
+    seed: pool.input.seed,
+    clusters,
+    candidates: pool.eligible,
+    centres: pool.centres,
+  });
+  return { indices, scores };
+};
+
+/** auto's low-budget phase: TypiClust (see `autoPhase` for why). */
+const coldStart: Impl = typical;
+
 export type AutoPhase = 'cold-start' | 'spaced-margin';
 
 /**
- * Which phase `auto` is in: cold start (cluster-stratified) until there is a model whose
- * uncertainty is trusted (see `uncertaintyTrusted`), then margin with near-copies skipped
+ * Which phase `auto` is in: low budget (TypiClust, `typicalCluster`) until there is a model
+ * whose uncertainty is trusted (see `uncertaintyTrusted`), then margin with near-copies skipped
  * (`spacedTopK`). With probs it needs `classesSeen`, so that a missing count is an error
  * rather than a cold start forever.
  *
  * Why this rule (measured with `npm run bench:al`, docs/benchmarks.md): plain margin cannot
  * start — on a flat prior every margin ties and it picks by index, and with one class labeled
- * it never leaves that class — so the first labels cover the clusters of the embedding
- * instead. After that the smallest margins are the best buys; k-center over the uncertain
- * shortlist (margin-kcenter) chases its outliers and needed more labels, while skipping only
- * near-copies keeps margin's efficiency and still spreads a batch over several confusions.
+ * it never leaves that class — so the first labels go to typical items of regions of the
+ * embedding that hold no label yet (TypiClust, Hacohen et al. 2022: in the first tens of
+ * labels typical, spread-out items beat both random and uncertainty; it needed fewer labels
+ * than the earlier one-item-per-k-means-cluster cold start). After that the smallest margins
+ * are the best buys; k-center over the uncertain shortlist (margin-kcenter) chases its outliers
+ * and needed more labels, while skipping only near-copies keeps margin's efficiency and still
+ * spreads a batch over several confusions.
  */
 export function autoPhase(raw: StrategyInput): AutoPhase {
   if (raw.probs === undefined) return 'cold-start';
@@ -271,9 +297,21 @@ const REGISTRY: Record<StrategyName, StrategyInfo & { impl: Impl }> = {
     needs: [['probs'], ['embeddings']],
     impl: marginKCenter,
   },
+  'typical-cluster': {
+    name: 'typical-cluster',
+    description: 'TypiClust (low budget): k-means with labels + batch clusters, the most typical item of each cluster without a label, largest first',
+    needs: [['embeddings']],
+    impl: typical,
+  },
+  probcover: {
+    name: 'probcover',
+    description: 'ProbCover (low budget): greedy max coverage of δ-balls in embedding space, δ the largest radius whose balls stay 95% pure over k-means clusters',
+    needs: [['embeddings']],
+    impl: coverage,
+  },
   auto: {
     name: 'auto',
-    description: 'recommended: cluster-stratified cold start until every class has a label, then smallest margins, skipping near-copies within the batch',
+    description: 'recommended: typical items of uncovered clusters (TypiClust) until uncertainty is trusted, then smallest margins, skipping near-copies within the batch',
     needs: [['embeddings']],
     impl: (pool, info) => (autoPhase(pool.input) === 'spaced-margin' ? spacedMargin(pool, info) : coldStart(pool, info)),
   },

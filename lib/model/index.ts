@@ -3,7 +3,8 @@ export { knnGraph, type Graph } from './knn';
 export { spreadLabels, type SpreadOptions } from './spreading';
 export { holdoutMetrics, type Metrics } from './metrics';
 export {
-  bootstrapCommittee, buildFeatures, edgelessGraph, neighbourGraph, trainRound, usesGraph, GRAPH_MAX_ITEMS, MC_MAX_ROWS, MC_PASSES, MODEL_NAME, NEIGHBOURS, PCA_COMPONENTS,
-  type CommitteeKind, type DenseHead, type DenseHeadInput, type DenseModel, type Features, type RoundInput, type RoundResult,
+  bootstrapCommittee, buildFeatures, buildPixelFeatures, PCA_MODEL_NAME, UMAP_MAX_ITEMS, UMAP_MIN_ITEMS, usesUmap, edgelessGraph, neighbourGraph, trainRound, usesGraph, GRAPH_MAX_ITEMS, MC_MAX_ROWS, MC_PASSES, MODEL_NAME, NEIGHBOURS, PCA_COMPONENTS,
+  type CommitteeKind, type DenseHead, type DenseHeadInput, type DenseModel, type FeatureOptions, type Features, type RoundInput, type RoundResult,
 } from './pipeline';
 export { predictSoftmax, trainSoftmax, type SoftmaxHead, type SoftmaxOptions } from './softmax';
+export { umapEmbed, UMAP_COMPONENTS, UMAP_FIT_MAX_ROWS, UMAP_NEIGHBOURS, type UmapOptions } from './umap';

@@ -4,9 +4,16 @@ import { mulberry32 } from '../random';
 import { knnGraph, type Graph } from './knn';
 import { fitPca, projectPca } from './pca';
 import { spreadLabels } from './spreading';
+import { umapEmbed, type UmapOptions } from './umap';
 
-/** The model Tandem trains on images without a pretrained network: PCA-50 of raw pixels, a k = 7 neighbour graph, label spreading. */
-export const MODEL_NAME = 'pca50-knn7-label-spreading';
+/**
+ * The model Tandem trains on images without a pretrained network: PCA-50 of raw pixels, a
+ * 10-d UMAP of those (pools of UMAP_MIN_ITEMS to UMAP_MAX_ITEMS), a k = 7 neighbour graph, label spreading.
+ * UMAP saved labels on MNIST against PCA-50 alone (docs/benchmarks.md, bench:al).
+ */
+export const MODEL_NAME = 'pca50-umap10-knn7-label-spreading';
+/** The same without UMAP: pools outside usesUmap, and what bench:al measures UMAP against. */
+export const PCA_MODEL_NAME = 'pca50-knn7-label-spreading';
 export const PCA_COMPONENTS = 50;
 export const NEIGHBOURS = 7;
 /**
@@ -42,6 +49,29 @@ export function edgelessGraph(n: number): Graph {
   return { n, rowStart: new Int32Array(n + 1), cols: new Int32Array(0), weights: new Float32Array(0) };
 }
 
+/**
+ * Pools above this many items skip UMAP (PCA-50 only): they have no neighbour graph either
+ * (GRAPH_MAX_ITEMS), and placing a million rows with UMAP's transform would cost tens of minutes.
+ */
+export const UMAP_MAX_ITEMS = GRAPH_MAX_ITEMS;
+/**
+ * Pools below this many items skip UMAP too: its gain was measured on 10,000 digits, while on a
+ * pool of 120 synthetic shapes its 15-neighbour fuzzy graph split each class by position and
+ * label spreading did worse than on PCA-50 (tests/server/cli/simulate.test.ts); a small pool's
+ * PCA graph is cheap and good enough.
+ */
+export const UMAP_MIN_ITEMS = 1000;
+
+/** Whether the trainer's pixel features of a pool of n items go through UMAP. */
+export function usesUmap(n: number): boolean {
+  return n >= UMAP_MIN_ITEMS && n <= UMAP_MAX_ITEMS;
+}
+
+/** Features of raw pixels as the trainer builds them: PCA-50, then UMAP-10 on a pool of a size it helps (see MODEL_NAME, usesUmap). */
+export function buildPixelFeatures(x: Embeddings, opts: { seed?: number } = {}): Features {
+  return buildFeatures(x, usesUmap(x.n) ? { seed: opts.seed, umap: {} } : { seed: opts.seed });
+}
+
 /** Rows PCA is fitted on at most: above it, an evenly spaced sample (the fit's centred copy is n × d doubles: 6 GB at 1M × 784). */
 export const PCA_FIT_MAX_ROWS = GRAPH_MAX_ITEMS;
 
@@ -52,11 +82,20 @@ export const PCA_FIT_MAX_ROWS = GRAPH_MAX_ITEMS;
  * row projected, then the exact kNN graph over them (none above
  * GRAPH_MAX_ITEMS).
  */
-export function buildFeatures(x: Embeddings, opts: { components?: number; neighbours?: number; seed?: number } = {}): Features {
+export function buildFeatures(x: Embeddings, opts: FeatureOptions = {}): Features {
   const components = Math.min(opts.components ?? PCA_COMPONENTS, x.d, Math.max(1, x.n - 1));
   const pca = fitPca(x.n <= PCA_FIT_MAX_ROWS ? x : evenSample(x, PCA_FIT_MAX_ROWS), components, { seed: opts.seed ?? 1 });
-  const embeddings = projectPca(pca, x);
+  const projected = projectPca(pca, x);
+  const embeddings = opts.umap ? umapEmbed(projected, { seed: opts.seed ?? 1, ...opts.umap }) : projected;
   return { embeddings, graph: neighbourGraph(embeddings, opts.neighbours) };
+}
+
+export interface FeatureOptions {
+  components?: number;
+  neighbours?: number;
+  seed?: number;
+  /** UMAP of the PCA rows (umap.ts) before the graph: the embedding every strategy and the graph then read. */
+  umap?: UmapOptions;
 }
 
 /** m rows spread evenly over x (row ⌊j·n/m⌋ for j < m). */

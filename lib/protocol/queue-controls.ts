@@ -1,10 +1,6 @@
 import { z } from 'zod';
-import { resolveTrainingSettings } from './project-settings';
 import { Id, IdParam, SerialIdParam } from './ids';
-import {
-  BudgetSettings, DEFAULT_QUEUE_SETTINGS, QueueSettings, QueueSettingsPatch, StopTargets,
-  type BudgetSettings as Budget, type QueueSettings as Settings, type StopTargets as Targets,
-} from '../queue/settings';
+import { BudgetSettings, QueueSettingsPatch, StopTargets } from '../queue/settings';
 
 /**
  * Bodies of the lead and admin queue controls (`/api/projects/:id/queue/**`,
@@ -54,28 +50,4 @@ export type ResumeRequest = z.input<typeof ResumeRequest>;
 
 export const PauseRequest = z.object({}).strict();
 
-/** What a project's `settings` JSON says about its queue, each part falling back to its defaults when missing or broken. */
-export interface QueueConfig {
-  settings: Settings;
-  budget: Budget;
-  stopping: Targets;
-  /** The stored `queue` partial when it parses (what a patch merges into), else {}. */
-  storedQueue: Record<string, unknown>;
-}
-
-/** The queue's strategy is the project's training `strategy`, not `queue.strategy`. */
-export function resolveQueueConfig(stored: Record<string, unknown>): QueueConfig {
-  const strategy = resolveTrainingSettings(stored, { retrainEvery: 1, retrainSeconds: 1 }).strategy;
-  const raw = stored.queue;
-  const q = QueueSettings.safeParse(raw ?? {});
-  const storedQueue = q.success && raw && typeof raw === 'object' ? { ...(raw as Record<string, unknown>) } : {};
-  delete storedQueue.strategy;
-  const b = BudgetSettings.safeParse(stored.budget ?? {});
-  const s = StopTargets.safeParse(stored.stopping ?? {});
-  return {
-    settings: { ...(q.success ? q.data : DEFAULT_QUEUE_SETTINGS), strategy },
-    budget: b.success ? b.data : { projectBudget: null, perAnnotatorBudget: null },
-    stopping: s.success ? s.data : { whenMet: 'stop' },
-    storedQueue,
-  };
-}
+export { resolveQueueConfig, type QueueConfig } from './project-settings';

@@ -3,7 +3,7 @@ import { BuiltinEmbeddingChoice } from '../model/builtin-embeddings';
 import { EmbeddingModelSpec } from '../model/onnx-spec';
 import { Id, idListParam, IdParam, decimalParam, BIGSERIAL_MAX, SerialIdParam } from './ids';
 import { Int4, Real, RealUnit, StoredText } from './stored';
-import { TASK_TYPE_NAMES, TaskTypeName } from '../tasks';
+import { Answer, TASK_TYPE_NAMES, TaskTypeName } from '../tasks';
 
 /**
  * The worker protocol, version 1: what a trainer (ours in workers/trainer, or
@@ -125,7 +125,12 @@ export const WorkerItem = z.object({
 });
 export type WorkerItem = z.infer<typeof WorkerItem>;
 
-export const WorkerLabel = z.object({ itemId: z.number().int(), label: z.string() });
+/**
+ * An item's standing answer: `answer` as lib/tasks `Answer` says (a class, boxes, skeletons), and
+ * `label`, the class of a classification answer (null for other task types), which trainers
+ * written before task types existed read.
+ */
+export const WorkerLabel = z.object({ itemId: z.number().int(), label: z.string().nullable(), answer: Answer.optional() });
 export type WorkerLabel = z.infer<typeof WorkerLabel>;
 
 export const RankingEntry = z.object({
@@ -167,6 +172,25 @@ export const HoldoutMetrics = z.object({
    * uncertainty-plateau stopping rule watches it fall. Optional: older trainers do not send it.
    */
   meanUncertainty: Unit.optional(),
+  /**
+   * Does uncertainty predict error (lib/model/evidence.ts)? AUROC of the uncertainty sent with the
+   * ranking for "the model is wrong" on the holdout (null: no errors or no hits to tell apart), the
+   * reliability diagram of the top-class confidence, and how the ranking moved since the previous
+   * version. Optional: older trainers do not send them.
+   */
+  uncertaintyAuroc: Unit.nullable().optional(),
+  reliability: z.array(z.object({
+    lo: Unit, hi: Unit, count: z.number().int().nonnegative(), confidence: Unit.nullable(), accuracy: Unit.nullable(),
+  }).strict()).max(50).optional(),
+  /** With the auto strategy: the phase that chose this version's batch (lib/al autoPhase): low budget (TypiClust) or spaced margins. */
+  autoPhase: z.enum(['cold-start', 'spaced-margin']).optional(),
+  churn: z.object({
+    /** Share of the top 100 the previous version also had in its top 100, and Spearman over the items both ranked; null on the first version a trainer sees. */
+    topOverlap: Unit.nullable(),
+    rankCorrelation: Finite.refine((x) => x >= -1 && x <= 1, 'must be between -1 and 1').nullable(),
+    /** Share of labeled pool items at least as uncertain as the open pool's top decile. */
+    labeledStillUncertain: Unit.nullable(),
+  }).strict().optional(),
 }).strict();
 export type HoldoutMetrics = z.infer<typeof HoldoutMetrics>;
 

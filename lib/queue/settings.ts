@@ -12,7 +12,8 @@ const Share = z.number()
   .min(0, 'a share cannot be negative')
   .max(1, 'a share is a fraction of the dealt items: at most 1');
 
-const Strategy = z.string().refine(isStrategyName, { message: 'unknown strategy (see `tandem simulate --list-strategies`)' });
+/** An acquisition strategy's name (lib/al/strategies.ts): the one definition the project's settings use. */
+export const Strategy = z.string().refine(isStrategyName, { message: 'unknown strategy (see `tandem simulate --list-strategies`)' });
 
 /** Each field's rule without its default, so that a patch (where unset means "unchanged") can reuse it. */
 const FIELDS = {

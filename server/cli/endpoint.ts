@@ -2,7 +2,8 @@ import type http from 'node:http';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { describeZodError, type ErrorCode } from '../../lib/errors';
+import { describeZodError, isTandemError, type ErrorCode } from '../../lib/errors';
+import { readNodeBodyText } from '../http/request-guard';
 import type { Runtime } from '../runtime';
 import { runProgram } from './commands';
 import { readLiveServerLock } from './lock';
@@ -48,19 +49,18 @@ export async function handleCliRequest(req: http.IncomingMessage, res: http.Serv
     if (!lock || lock.pid !== process.pid || !tokenMatches(req.headers.authorization, lock.token)) {
       return fail(res, 401, 'unauthenticated', 'a CLI token from this server\'s data folder (server.json) is required');
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        res.setHeader('connection', 'close');
-        return fail(res, 413, 'too_large', `the request body is larger than ${MAX_BODY} bytes`);
-      }
-      chunks.push(chunk);
+    // The front door's bounded reader: past the limit a 413 while the rest is dropped (request-guard.ts).
+    let text: string;
+    try {
+      text = await readNodeBodyText(req, MAX_BODY);
+    } catch (e) {
+      if (!isTandemError(e)) throw e;
+      res.setHeader('connection', 'close');
+      return fail(res, e.status, e.code, e.message);
     }
     let json: unknown;
     try {
-      json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      json = JSON.parse(text);
     } catch {
       return fail(res, 400, 'bad_request', 'the body is not valid JSON');
     }

@@ -32,8 +32,8 @@ export function registerDatasetCommands(program: Command, project: Command, io: 
       if (o.task !== 'keypoints' && !classes) throw new UsageError(`give --classes for a ${o.task} project, e.g. --classes cat,dog`);
       if (o.task === 'keypoints' && !o.skeleton) throw new UsageError('give --skeleton for a keypoints project: coco17, or a JSON file');
       if (o.task !== 'keypoints' && o.skeleton) throw new UsageError('--skeleton is for keypoints projects (--task keypoints)');
-      const skeleton = o.skeleton === undefined || o.skeleton in SKELETON_PRESETS ? o.skeleton : readSkeleton(resolvePath(o.skeleton));
-      const p = await (await services()).projects.create(SYSTEM, { slug, name: o.name, taskType: o.task, classes, skeleton: (await skeleton) as Record<string, unknown> | 'coco17' | undefined });
+      const skeleton = o.skeleton === undefined || o.skeleton in SKELETON_PRESETS ? o.skeleton : await readSkeleton(resolvePath(o.skeleton));
+      const p = await (await services()).projects.create(SYSTEM, { slug, name: o.name, taskType: o.task, classes, skeleton: skeleton as Record<string, unknown> | 'coco17' | undefined });
       const what = p.taskType === 'keypoints' ? `a ${(p.taskConfig.skeleton as { keypoints: string[] }).keypoints.length}-point skeleton of ${p.classes[0]}` : `classes ${p.classes.join(', ')}`;
       io.out(`created project ${p.slug} (id ${p.id}): ${p.taskType} with ${what}`);
       io.out(p.taskType === 'classification' ? `next: tandem import ${p.slug} PATH` : `next: tandem import ${p.slug} FILE.json --format coco (or DIR --format yolo, or a folder of images)`);
@@ -96,6 +96,9 @@ export function registerDatasetCommands(program: Command, project: Command, io: 
 }
 
 async function readSkeleton(file: string): Promise<Record<string, unknown>> {
+  if (!fs.existsSync(file)) {
+    throw new UsageError(`--skeleton takes a preset (${Object.keys(SKELETON_PRESETS).join(', ')}) or a JSON file; there is no file ${file}`);
+  }
   const text = await readTextFile(file, MAX_LABEL_FILE_BYTES);
   try {
     const v = JSON.parse(text) as unknown;

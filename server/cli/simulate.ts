@@ -106,7 +106,8 @@ export function simulate(ds: Dataset, o: SimulateOptions, compute: Compute, prog
     target: o.target,
     data: {
       source: ds.source, items: ds.n, classes: ds.classes, withLabels: ds.truth.filter((t) => t >= 0).length,
-      embedding: ds.embedding.ref, embeddingChoice: ds.embedding.choice, model: ds.embedding.extractor.model, skipped: ds.skipped.length,
+      embedding: ds.embedding.ref, embeddingChoice: ds.embedding.choice,
+      model: ds.embedding.extractor.modelFor?.(features.embeddings.d) ?? ds.embedding.extractor.model, skipped: ds.skipped.length,
     },
     compute: o.committee === 'bootstrap' ? backend.replace('MC-dropout head', 'head; bootstrap committee') : backend,
     settings: { seeds, batch: o.batch, budget: o.budget, holdout: o.holdout, start: o.startLabels > 0 ? `${o.startLabels} random labels` : 'strategy' },

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client';
 import type { MediaStore } from '../media';
 import { createMediaAccessService } from './media-access';
-import { createLabelService, type LabelEvents } from './labels';
+import { createLabelService } from './labels';
 import { createProjectService } from './projects';
 import { createQueueService } from './queue';
 import { createUserService } from './users';
@@ -11,36 +11,34 @@ import { importDataset, type DatasetImportOptions } from './dataset-import';
 import type { Principal } from './access';
 import { createTrainingService, DEFAULT_TRAINING, type TrainingOptions } from './training';
 import { createModelService } from './models';
-import { createQueueControlService, type QueueEvents } from './queue-controls';
+import { createQueueControlService } from './queue-controls';
+import { createLifecycle, type Lifecycle } from '../lifecycle';
 import { createEmbeddingUploadService } from './embedding-uploads';
 
 /**
  * Every operation of Tandem, bound to one database. Route handlers, socket
  * handlers and the CLI all call these; each checks the caller's role itself.
+ * What follows an operation (pages told, retrains, stops) is an extension of
+ * `lifecycle` (server/lifecycle.ts), added by whoever runs the services.
  */
-export function createServices(db: Db, opts: { leaseSeconds: number; media: MediaStore; events?: LabelEvents; training?: Partial<TrainingOptions>; queue?: QueueEvents }) {
-  const queue = createQueueService(db, {
-    leaseSeconds: opts.leaseSeconds,
-    events: { onLeaseReleased: (pid, e) => opts.queue?.onQueue?.(pid, { event: 'lease-released', ...e }) },
-  });
+export function createServices(db: Db, opts: { leaseSeconds: number; media: MediaStore; training?: Partial<TrainingOptions>; lifecycle?: Lifecycle }) {
+  const lifecycle = opts.lifecycle ?? createLifecycle();
+  const hooks = lifecycle.hooks;
+  const queue = createQueueService(db, { leaseSeconds: opts.leaseSeconds, hooks });
+  // The dealer's pool view follows the ranking it deals from.
+  lifecycle.use({ name: 'pool-view', onRankingApplied: (pid) => queue.poolChanged(pid) });
   return {
+    lifecycle,
     users: createUserService(db),
     projects: createProjectService(db),
     queue,
-    labels: createLabelService(db, { leaseSeconds: opts.leaseSeconds, events: opts.events }),
+    labels: createLabelService(db, { leaseSeconds: opts.leaseSeconds, hooks }),
     media: createMediaAccessService(db, opts.media),
     imports: {
       run: (p: Principal, projectId: number, source: string, options?: ImportOptions) =>
         importData({ db, media: opts.media }, p, projectId, source, options).finally(() => queue.poolChanged(projectId)),
     },
-    training: createTrainingService(db, {
-      ...DEFAULT_TRAINING,
-      ...opts.training,
-      onRankingApplied: (pid, rankingId) => {
-        queue.poolChanged(pid);
-        opts.training?.onRankingApplied?.(pid, rankingId);
-      },
-    }),
+    training: createTrainingService(db, { ...DEFAULT_TRAINING, ...opts.training, hooks }),
     datasets: {
       import: (p: Principal, projectId: number, source: string, options: DatasetImportOptions) =>
         importDataset({ db, media: opts.media }, p, projectId, source, options).finally(() => queue.poolChanged(projectId)),
@@ -53,8 +51,8 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
       },
       project: (p: Principal, projectId: number, format: ExportFormat) => exportProject({ db, media: opts.media }, p, projectId, format),
     },
-    queueControls: createQueueControlService(db, { events: opts.queue }),
-    models: createModelService(db, opts.media, { onJobQueued: opts.training?.onJobQueued }),
+    queueControls: createQueueControlService(db, { hooks }),
+    models: createModelService(db, opts.media, { hooks }),
     embeddings: createEmbeddingUploadService(db),
   };
 }

@@ -8,6 +8,7 @@ import { TandemError } from '../../lib/errors';
 import type { SubmitLabel } from '../../lib/protocol/labeling';
 import { requireProject, type Principal } from './access';
 import { isUniqueViolation } from './pg-errors';
+import type { LifecycleHooks } from '../lifecycle';
 import { decodeAnswer, encodeAnswer } from '../../db/queries/answers';
 import { findLatestPrelabel } from '../../db/queries/prelabels';
 import { findItemSize } from '../../db/queries/items';
@@ -20,17 +21,13 @@ export interface Progress {
   holdoutLabeled: number;
 }
 
-export interface LabelEvents {
-  /** Fires after a label or an undo is committed. */
-  onProgress?(projectId: number): void;
-}
 
 /**
  * Labels are immutable versions. A submit is acknowledged only after its
  * transaction commits; a retried submit with the same client key returns the
  * first result instead of storing a second version.
  */
-export function createLabelService(db: Db, opts: { leaseSeconds: number; events?: LabelEvents; now?: () => Date }) {
+export function createLabelService(db: Db, opts: { leaseSeconds: number; hooks?: Partial<Pick<LifecycleHooks, 'onLabelCommitted'>>; now?: () => Date }) {
   const now = opts.now ?? (() => new Date());
 
   async function submit(p: Principal, projectId: number, input: SubmitLabel): Promise<{ annotationId: number; duplicate: boolean }> {
@@ -58,7 +55,7 @@ export function createLabelService(db: Db, opts: { leaseSeconds: number; events?
         }
         return { annotationId: r.stored, duplicate: false };
       });
-      if (!result.duplicate) opts.events?.onProgress?.(projectId);
+      if (!result.duplicate) opts.hooks?.onLabelCommitted?.(projectId, { kind: 'label', itemId: input.itemId });
       return result;
     } catch (e) {
       // Two tabs racing with one client key: the loser returns the winner's result.
@@ -85,7 +82,7 @@ export function createLabelService(db: Db, opts: { leaseSeconds: number; events?
       const [lease] = await insertLeases(tx, [{ projectId, itemId: last.itemId, userId: p.userId, stream: 'redo', expiresAt }]);
       return lease;
     });
-    opts.events?.onProgress?.(projectId);
+    opts.hooks?.onLabelCommitted?.(projectId, { kind: 'undo', itemId: redo.itemId });
     return redo;
   }
 

@@ -1,3 +1,4 @@
+import type { LifecycleHooks } from '../lifecycle';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../../db/client';
@@ -56,7 +57,7 @@ export type Retrain = 'queued' | 'next' | 'none';
  * `embeddingModel` setting; trainers fetch it over the worker protocol.
  * Models run code-like graphs inside the server and trainer: admins only.
  */
-export function createModelService(db: Db, media: MediaStore, opts: { onJobQueued?(projectId: number): void } = {}) {
+export function createModelService(db: Db, media: MediaStore, opts: { hooks?: Partial<Pick<LifecycleHooks, 'onJobQueued'>> } = {}) {
   const summarise = async (row: ModelRow): Promise<ModelSummary> => ({
     id: row.id, name: row.name, spec: EmbeddingModelSpec.parse(row.spec), createdAt: row.createdAt, projects: await listProjectsUsingModel(db, row.id),
   });
@@ -74,7 +75,7 @@ export function createModelService(db: Db, media: MediaStore, opts: { onJobQueue
     if (labels === 0) return 'none';
     const job = await enqueueJob(db, projectId, labels);
     if (!job) return 'next';
-    opts.onJobQueued?.(projectId);
+    opts.hooks?.onJobQueued?.(projectId);
     return 'queued';
   }
 

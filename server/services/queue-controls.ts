@@ -1,3 +1,6 @@
+import { projectState } from '../../lib/queue/project-state';
+import type { LifecycleHooks } from '../lifecycle';
+import type { QueueEvent } from '../../lib/protocol/events';
 import type { Db } from '../../db/client';
 import { findProject, patchProjectSettings } from '../../db/queries/projects';
 import { findLease } from '../../db/queries/leases';
@@ -23,26 +26,16 @@ import { requireProject, type Principal } from './access';
  * event in the project room) after its transaction commits, so open pages
  * follow without a reload.
  */
-export type QueueEvent =
-  | { event: 'settings-changed'; changed: ('settings' | 'budget' | 'stopping')[] }
-  | { event: 'paused' }
-  | { event: 'resumed'; clearedStop: boolean }
-  | { event: 'stopped'; reason: string; message: string }
-  | { event: 'controls-changed'; action: ItemAction; itemIds: number[] }
-  | { event: 'lease-released'; userId: number; leaseId: number; itemId: number };
-
-export interface QueueEvents {
-  onQueue?(projectId: number, event: QueueEvent): void;
-}
+export type { QueueEvent } from '../../lib/protocol/events';
 
 export interface QueueControlOptions {
-  events?: QueueEvents;
+  hooks?: Partial<Pick<LifecycleHooks, 'onQueueChanged'>>;
   now?: () => Date;
 }
 
 export function createQueueControlService(db: Db, opts: QueueControlOptions = {}) {
   const now = opts.now ?? (() => new Date());
-  const emit = (projectId: number, e: QueueEvent) => opts.events?.onQueue?.(projectId, e);
+  const emit = (projectId: number, e: QueueEvent) => opts.hooks?.onQueueChanged?.(projectId, e);
 
   /** Settings in force (defaults filled), budget use, targets, the stop and pause, the projection, the item controls. */
   async function overview(p: Principal, projectId: number) {
@@ -51,11 +44,11 @@ export function createQueueControlService(db: Db, opts: QueueControlOptions = {}
     const [use, versions, controls] = await Promise.all([countBudgetUse(db, projectId, now()), listModelVersions(db, projectId), listQueueControls(db, projectId)]);
     const { projectBudget, perAnnotatorBudget } = config.budget;
     const remaining = projectBudget === null ? null : Math.max(0, projectBudget - use.used - use.open);
-    const stateName = project.paused ? 'paused' : project.stopped ? (config.stopping.whenMet === 'holdout-only' ? 'holdout-only' : 'stopped') : remaining === 0 ? 'budget' : 'open';
+    const state = projectState({ paused: project.paused, stopped: project.stopped ?? null, whenMet: config.stopping.whenMet, budgetRemaining: remaining });
     const curve = curveOf(versions);
     return {
       projectId,
-      state: stateName as 'open' | 'paused' | 'stopped' | 'holdout-only' | 'budget',
+      state: state.kind,
       paused: project.paused,
       stopped: project.stopped ?? null,
       settings: config.settings,

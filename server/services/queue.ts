@@ -1,3 +1,5 @@
+import { projectState } from '../../lib/queue/project-state';
+import type { LifecycleHooks } from '../lifecycle';
 import type { Db, Executor, Tx } from '../../db/client';
 import { lockedTransaction } from '../../db/transactions';
 import { endLease, expireAndRenewOpening, findLease, lockAnnotatorQueue, releaseLeasesExcept, type LeasedItem } from '../../db/queries/leases';
@@ -7,7 +9,7 @@ import {
 import type { ProjectRow } from '../../db/queries/projects';
 import { uncertaintyTrusted } from '../../lib/al/coldstart';
 import { TandemError } from '../../lib/errors';
-import { resolveTrainingSettings } from '../../lib/protocol/project-settings';
+import { resolveProjectSettings } from '../../lib/protocol/project-settings';
 import { budgetState } from '../../lib/queue/budget';
 import { boostRanking, pinnedFirst, splitControls, type QueueControls } from '../../lib/queue/controls';
 import { batchSeed, dealBatch } from '../../lib/queue/deal';
@@ -33,13 +35,9 @@ export interface QueueOptions {
   leaseSeconds: number;
   now?: () => Date;
   views?: PoolViewOptions;
-  events?: QueueEvents;
+  hooks?: Partial<Pick<LifecycleHooks, 'onLeaseEnded'>>;
 }
 
-export interface QueueEvents {
-  /** Fires once per lease the release route ended, after the commit (socket.io's `queue` event `lease-released`). */
-  onLeaseReleased?(projectId: number, e: { userId: number; leaseId: number; itemId: number }): void;
-}
 
 /** What the claim route answers besides the leases: whether the queue deals, and why not. */
 export type QueueState = 'open' | 'paused' | 'stopped' | 'budget' | 'empty';
@@ -79,7 +77,7 @@ export function projectQueueSettings(project: Pick<ProjectRow, 'settings'>): { q
     }
   };
   // The queue deals by the project's own strategy (the one the trainer ranks with), not a second copy of it.
-  const { strategy } = resolveTrainingSettings(s, { retrainEvery: 1, retrainSeconds: 1 });
+  const { strategy } = resolveProjectSettings(s).training;
   const queueRaw = typeof s.queue === 'object' && s.queue !== null ? { ...(s.queue as object), strategy } : { strategy };
   const queue = safe(() => parseQueueSettings(queueRaw), () => parseQueueSettings({ strategy }));
   return {
@@ -379,7 +377,7 @@ export function createQueueService(db: Db, opts: QueueOptions) {
       await lockAnnotatorQueue(tx, projectId, p.userId);
       return releaseLeasesExcept(tx, projectId, p.userId, keep, now());
     });
-    for (const r of released) opts.events?.onLeaseReleased?.(projectId, { userId: p.userId, ...r });
+    for (const r of released) opts.hooks?.onLeaseEnded?.(projectId, { userId: p.userId, ...r, reason: 'released' });
     return { released: released.length };
   }
 
@@ -429,16 +427,22 @@ function pickLeases(input: DealInput, pins: Int32Array, pinOpen: (i: number) => 
 
 type Mode = { kind: 'learn' } | { kind: 'paused'; message: string } | { kind: 'stopped'; message: string } | { kind: 'holdout-only'; message: string };
 
-/** What the project's state lets the queue deal: a pause beats a stop; a met target stops or narrows to holdout. */
+/** What the project's state (lib/queue/project-state.ts) lets the queue deal; the budget is the claim's own check. */
 function dealMode(project: ProjectRow, stopping: StopTargets): Mode {
-  if (project.paused) return { kind: 'paused', message: 'a lead paused this project: finish what you hold; new items come when it resumes' };
-  if (project.stopped) {
-    const msg = project.stopped.message;
-    return stopping.whenMet === 'holdout-only'
-      ? { kind: 'holdout-only', message: `${msg} Only holdout items are dealt now.` }
-      : { kind: 'stopped', message: msg };
+  const s = projectState({ paused: project.paused, stopped: project.stopped ?? null, whenMet: stopping.whenMet, budgetRemaining: null });
+  switch (s.kind) {
+    case 'open':
+    case 'budget':
+      return { kind: 'learn' };
+    case 'paused':
+    case 'stopped':
+    case 'holdout-only':
+      return { kind: s.kind, message: s.message };
+    default: {
+      const never: never = s;
+      throw new Error(`unknown project state ${JSON.stringify(never)}`);
+    }
   }
-  return { kind: 'learn' };
 }
 
 /** A gold lease is shown as the batch's main stream: nothing tells it apart from its neighbours. */

@@ -1,3 +1,6 @@
+import { decodeAnswer } from '../../db/queries/answers';
+import { taskOfProject } from '../../lib/tasks';
+import type { LifecycleHooks } from '../lifecycle';
 import crypto from 'node:crypto';
 import type { Db } from '../../db/client';
 import { deleteOtherSpaces, describeSpace } from '../../db/queries/embeddings';
@@ -13,7 +16,7 @@ import {
 import { findWorkerTokenByHash, insertWorkerToken, listWorkerTokens, revokeWorkerToken, touchWorkerToken } from '../../db/queries/worker-tokens';
 import { parseInput, TandemError } from '../../lib/errors';
 import { StoredText } from '../../lib/protocol/stored';
-import { resolveTrainingSettings } from '../../lib/protocol/project-settings';
+import { resolveProjectSettings } from '../../lib/protocol/project-settings';
 import type { ClaimJobRequest, CompleteJobRequest, Job, RankingChunk } from '../../lib/protocol/worker';
 import { requireGlobal, requireProject, type Principal } from './access';
 import { isUniqueViolation } from './pg-errors';
@@ -35,14 +38,7 @@ export interface TrainingOptions {
   /** A job failing this many times stays failed (and admins see why). */
   maxAttempts: number;
   now?: () => Date;
-  onJobQueued?(projectId: number): void;
-  onRankingApplied?(projectId: number, rankingId: number): void;
-  /** A model version (with its holdout metrics) was stored: the stopping rules run on the new learning curve. */
-  onModelVersion?(projectId: number, modelVersionId: number): void;
-  /** A trainer reported progress (heartbeat or worker socket): pages show it live. */
-  onJobProgress?(projectId: number, jobId: number, progress: { phase: string; done: number; total: number }): void;
-  /** A job failed or went back to the queue: pages show the reason without waiting for their next poll. */
-  onJobFailed?(projectId: number, final: boolean): void;
+  hooks?: Partial<Pick<LifecycleHooks, 'onJobQueued' | 'onJobProgress' | 'onJobFailed' | 'onRankingApplied' | 'onModelVersion'>>;
 }
 
 export const DEFAULT_TRAINING: Omit<TrainingOptions, 'now'> = { jobLeaseSeconds: 60, retrainEvery: 10, retrainSeconds: 30, maxAttempts: 3 };
@@ -96,7 +92,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     const project = (await findProject(db, job.projectId))!;
     return {
       id: job.id, projectId: job.projectId, taskType: project.taskType, classes: project.classes, labelCount: job.labelCount,
-      strategy: resolveTrainingSettings(project.settings, opts).strategy, leaseExpiresAt: job.leaseExpiresAt!.toISOString(), attempt: job.attempts,
+      strategy: resolveProjectSettings(project.settings, opts).training.strategy, leaseExpiresAt: job.leaseExpiresAt!.toISOString(), attempt: job.attempts,
     };
   }
 
@@ -104,7 +100,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     const job = await ownRunningJob(w, jobId);
     const until = leaseUntil();
     await extendJobLease(db, jobId, until, progress);
-    if (progress) opts.onJobProgress?.(job.projectId, jobId, progress);
+    if (progress) opts.hooks?.onJobProgress?.(job.projectId, jobId, progress);
     return { leaseExpiresAt: until.toISOString() };
   }
 
@@ -116,7 +112,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
   async function reportProgress(w: WorkerPrincipal, jobId: number, progress: { phase: string; done: number; total: number }) {
     const job = await ownRunningJob(w, jobId);
     await recordJobProgress(db, jobId, progress);
-    opts.onJobProgress?.(job.projectId, jobId, progress);
+    opts.hooks?.onJobProgress?.(job.projectId, jobId, progress);
   }
 
   async function items(w: WorkerPrincipal, projectId: number, after: number, limit: number) {
@@ -127,8 +123,14 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
 
   async function labels(w: WorkerPrincipal, projectId: number, after: number, limit: number) {
     requireScope(w, projectId);
+    const project = await findProject(db, projectId);
+    if (!project) return { labels: [], next: null };
+    const task = taskOfProject(project);
     const rows = await pageCurrentLabels(db, projectId, after, limit);
-    return { labels: rows, next: rows.length === limit ? rows[rows.length - 1].itemId : null };
+    return {
+      labels: rows.map((r) => ({ itemId: r.itemId, label: r.label, answer: decodeAnswer(task, r.payload) })),
+      next: rows.length === limit ? rows[rows.length - 1].itemId : null,
+    };
   }
 
   async function uploadChunk(w: WorkerPrincipal, jobId: number, chunk: RankingChunk) {
@@ -182,8 +184,8 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
       await finishJob(tx, jobId, 'done', now());
       return { rankingId: ranking.id, modelVersionId: version.id, entries: got.entries };
     });
-    opts.onRankingApplied?.(job.projectId, result.rankingId);
-    opts.onModelVersion?.(job.projectId, result.modelVersionId);
+    opts.hooks?.onRankingApplied?.(job.projectId, result.rankingId);
+    opts.hooks?.onModelVersion?.(job.projectId, result.modelVersionId);
     // Labels that came during the job may already call for the next one; a failure here only waits for the server's 5 s tick.
     void maybeEnqueue(job.projectId).catch(() => {});
     return result;
@@ -192,7 +194,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
   /** A trainer this server supervises exited: its jobs need not wait for their claims to lapse. */
   async function releaseWorker(worker: string, reason: string): Promise<number> {
     const released = await requeueJobs(db, { now: now(), maxAttempts: opts.maxAttempts, reason, worker });
-    for (const j of released) opts.onJobFailed?.(j.projectId, j.state === 'failed');
+    for (const j of released) opts.hooks?.onJobFailed?.(j.projectId, j.state === 'failed');
     return released.length;
   }
 
@@ -200,7 +202,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     const job = await ownRunningJob(w, jobId);
     const final = job.attempts >= opts.maxAttempts;
     await finishJob(db, jobId, final ? 'failed' : 'queued', now(), reason.slice(0, 500));
-    opts.onJobFailed?.(job.projectId, final);
+    opts.hooks?.onJobFailed?.(job.projectId, final);
     return { state: final ? 'failed' : 'queued' };
   }
 
@@ -212,7 +214,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     if (await findOpenJob(db, projectId)) return false;
     const project = await findProject(db, projectId);
     if (!project) return false;
-    const { retrainEvery, retrainSeconds } = resolveTrainingSettings(project.settings, opts);
+    const { retrainEvery, retrainSeconds } = resolveProjectSettings(project.settings, opts).training;
     const labelsNow = await countStandingLabels(db, projectId);
     const last = await findLatestJob(db, projectId);
     const since = labelsNow - (last?.labelCount ?? 0);
@@ -220,7 +222,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     const due = since >= retrainEvery || (since > 0 && waited >= retrainSeconds && labelsNow >= retrainEvery);
     if (!due) return false;
     const job = await enqueueJob(db, projectId, labelsNow);
-    if (job) opts.onJobQueued?.(projectId);
+    if (job) opts.hooks?.onJobQueued?.(projectId);
     return job !== null;
   }
 

@@ -184,6 +184,7 @@ describe('trainer worker against a running server', () => {
     expect(figure).toContain(`Model uncertainty over ${openPool} open items`);
     // The trainer shared its features: every item has a vector in the space the applied ranking names.
     const { json: { items: all } } = await worker(`/projects/${projectId}/items?limit=10000`);
+    // 300 digits: below UMAP_MIN_ITEMS, PCA-50 alone.
     expect(first.ranking.embeddingSpace).toMatch(/^pca50:[0-9a-f]{16}$/);
     expect((await worker(`/projects/${projectId}/embeddings?space=${first.ranking.embeddingSpace}`)).json)
       .toEqual({ space: first.ranking.embeddingSpace, count: all.length, dim: 50 });
@@ -206,6 +207,17 @@ describe('trainer worker against a running server', () => {
     for (const point of second.curve) expect(point.meanUncertainty).toBeGreaterThanOrEqual(0);
     for (const point of second.curve) expect(point.meanUncertainty).toBeLessThanOrEqual(1);
     expect(second.next.map((e: { itemId: number }) => e.itemId)).not.toEqual(first.next.map((e: { itemId: number }) => e.itemId));
+    // Each version says whether its uncertainty predicts its errors, and the second how its ranking moved.
+    const evidence = second.model.metrics;
+    if (evidence.uncertaintyAuroc !== null) expect(evidence.uncertaintyAuroc).toBeGreaterThanOrEqual(0);
+    expect(evidence.reliability).toHaveLength(15);
+    expect(second.curve[0].churn.topOverlap).toBeNull();
+    expect(evidence.churn.topOverlap).toBeGreaterThanOrEqual(0);
+    expect(evidence.churn.rankCorrelation).toBeGreaterThanOrEqual(-1);
+    const modelPage = String((await admin.request('GET', `/projects/${projectId}/model`)).json);
+    expect(modelPage).toContain('data-testid="model-evidence"');
+    expect(modelPage).toContain('data-testid="reliability-diagram"');
+    expect(modelPage).toMatch(evidence.uncertaintyAuroc === null ? /data-verdict="unknown"/ : evidence.uncertaintyAuroc >= 0.6 ? /data-verdict="informative"/ : /evidence-recommendation/);
     // Same items, same features (from the disk cache): the same space, uploaded once.
     expect(second.ranking.embeddingSpace).toBe(first.ranking.embeddingSpace);
 

@@ -104,6 +104,14 @@ export function createFeatureCache(dir: string, server: string) {
         return true;
       }, false);
     },
+    /** The last ranking's item ids in rank order: the next version's churn compares with it, across restarts. */
+    loadRanking(projectId: number): Int32Array | null {
+      const got = read(path.join(folder(projectId), 'ranking.bin'));
+      return got ? (got.arrays.order as Int32Array) : null;
+    },
+    saveRanking(projectId: number, order: Int32Array): boolean {
+      return safely(() => { write(path.join(folder(projectId), 'ranking.bin'), {}, { order }); return true; }, false);
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Embeddings } from '../../lib/al';
-import { buildFeatures, MODEL_NAME, type Features } from '../../lib/model';
+import { buildPixelFeatures, MODEL_NAME, PCA_MODEL_NAME, UMAP_COMPONENTS, type Features } from '../../lib/model';
 import type { BuiltinEmbeddingChoice } from '../../lib/model/builtin-embeddings';
 import { buildEmbeddingFeatures } from '../../lib/model/embedding';
 import { onnxModelName } from '../../lib/model/onnx-spec';
@@ -26,6 +26,8 @@ export interface Extractor {
   dim: number;
   /** Reported with every model version. */
   model: string;
+  /** The model's name for features of `d` dimensions, when it depends on them (default: `model`). */
+  modelFor?(d: number): string;
   /** The compute the rows take, when it is not the trainer's own. */
   backend: string | null;
   /** Writes image i's row at `out[rows[i] * dim]`. */
@@ -35,14 +37,16 @@ export interface Extractor {
 
 export const PIXEL_EXTRACTOR: Extractor = {
   key: 'pixels',
-  space: (d) => `pca${d}`,
+  // PCA-50 then UMAP-10 (`pca50-umap10`), or PCA-50 alone on a pool too big for UMAP (`pca50`).
+  space: (d) => (d === UMAP_COMPONENTS ? `pca${PCA_COMPONENTS}-umap${d}` : `pca${d}`),
   dim: SIDE * SIDE,
   model: MODEL_NAME,
+  modelFor: (d) => (d === UMAP_COMPONENTS ? MODEL_NAME : PCA_MODEL_NAME),
   backend: null,
   async encode(images, out, rows) {
     images.forEach((bytes, i) => thumbnail(bytes, out, rows[i] * SIDE * SIDE));
   },
-  features: (x) => buildFeatures(x),
+  features: (x) => buildPixelFeatures(x),
 };
 
 export function onnxExtractor(embedder: OnnxEmbedder): Extractor {

@@ -29,14 +29,34 @@ export function thumbnail(bytes: Buffer, out: Float32Array, offset: number): voi
   }
 }
 
-/** A PNG or JPEG as RGBA bytes. */
+/** What a transparent pixel becomes before any embedding: white, as such images (icons, cut-out objects, sprites) are usually shown. */
+export const BACKGROUND = 255;
+
+/**
+ * A PNG or JPEG as RGBA bytes, every pixel opaque: a PNG with transparency is composited onto
+ * BACKGROUND first. Without it, the colour a pixel hides under alpha 0 (often black, sometimes
+ * leftovers of an edit) would reach the embedding as if it were seen, so two images that look
+ * alike could embed far apart.
+ */
 export function decodeRgba(bytes: Buffer): { width: number; height: number; rgba: Uint8Array } {
   if (bytes[0] === 0x89 && bytes[1] === 0x50) {
     const png = PNG.sync.read(bytes);
-    return { width: png.width, height: png.height, rgba: png.data };
+    return { width: png.width, height: png.height, rgba: composite(png.data) };
   }
   const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
   return { width: img.width, height: img.height, rgba: img.data };
+}
+
+/** RGBA bytes composited onto BACKGROUND in place (alpha becomes 255); an opaque image is returned untouched. */
+export function composite(rgba: Uint8Array): Uint8Array {
+  for (let p = 3; p < rgba.length; p += 4) {
+    const a = rgba[p];
+    if (a === 255) continue;
+    const f = a / 255;
+    for (let c = p - 3; c < p; c++) rgba[c] = Math.round(rgba[c] * f + BACKGROUND * (1 - f));
+    rgba[p] = 255;
+  }
+  return rgba;
 }
 
 /**

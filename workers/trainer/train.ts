@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Job, RankingEntry } from '../../lib/protocol/worker';
 import { encodeVectorBase64, MEDIA_BATCH, type WorkerItem } from '../../lib/protocol/worker';
-import { confidence, margin, rankPool, type Embeddings, type Probs, type StrategyName } from '../../lib/al';
+import { autoPhase, confidence, margin, rankPool, type AutoPhase, type Embeddings, type Probs, type StrategyName } from '../../lib/al';
 import { holdoutMetrics, trainRound, type Features, type RoundResult } from '../../lib/model';
+import { auroc, labeledStillUncertain, rankingChurn, reliability } from '../../lib/model/evidence';
 import type { FeatureCache } from './cache';
 import { SPREADING_ONLY, versionBackend, type Compute } from './compute';
 import type { WorkerClient } from './client';
@@ -25,11 +26,13 @@ interface PoolState {
   /** The embedding space of `features` (spaceName), and whether the server has it: asked once per state, uploaded once per space. */
   space?: string;
   shared?: 'yes' | 'unsupported';
+  /** The previous version's ranking (item ids in rank order), for its churn; lost with the process. */
+  lastRanking?: Int32Array;
 }
 
 export interface JobReport {
   labelCount: number;
-  metrics: (ReturnType<typeof holdoutMetrics> & { meanUncertainty?: number }) | null;
+  metrics: (ReturnType<typeof holdoutMetrics> & { meanUncertainty?: number; autoPhase?: AutoPhase } & Partial<Evidence>) | null;
   entries: number;
   seconds: number;
   phases: Record<string, number>;
@@ -110,7 +113,8 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
         progress('fetching media', done, missing.length);
       }));
     }
-    state = { extractor: ex.key, itemIds: ids, index, pixels };
+    // New items, same project: the churn still compares with the last ranking (over the items both hold).
+    state = { extractor: ex.key, itemIds: ids, index, pixels, lastRanking: state?.lastRanking };
     pools.set(job.projectId, state);
     if (missing.length > 0) cache?.savePixels(job.projectId, Int32Array.from(ids), pixels, ex.key);
     return state;
@@ -184,7 +188,7 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     const labeledRows: number[] = [];
     for (const l of labels) {
       const row = state.index.get(l.itemId);
-      const cls = classOf.get(l.label);
+      const cls = l.label === null ? undefined : classOf.get(l.label);
       if (row === undefined || cls === undefined) continue;
       truth[row] = cls;
       // Holdout labels measure the model; they never train it.
@@ -203,10 +207,19 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     const { probs, selection } = round;
     t = lap('training', t);
     const uncertainty = margin(probs);
-    const metrics = holdoutRows.length > 0
-      ? { ...holdoutMetrics(probs, truth, Int32Array.from(holdoutRows)), meanUncertainty: meanOver(uncertainty, candidates) }
-      : null;
     const ranked = rankPool({ candidates, selection, uncertainty });
+    const rankedIds = Int32Array.from(ranked.order, (row) => state.itemIds[row]);
+    const metrics = holdoutRows.length > 0
+      ? {
+        ...holdoutMetrics(probs, truth, Int32Array.from(holdoutRows)), meanUncertainty: meanOver(uncertainty, candidates),
+        ...(job.strategy === 'auto' ? { autoPhase: phaseOf(probs, labeledRows.map((r) => train[r])) } : {}),
+        ...evidence(probs, truth, Int32Array.from(holdoutRows), uncertainty, {
+          labeledRows, candidates, previous: state.lastRanking ?? cache?.loadRanking(job.projectId) ?? undefined, ranked: rankedIds,
+        }),
+      }
+      : null;
+    state.lastRanking = rankedIds;
+    cache?.saveRanking(job.projectId, rankedIds);
     const conf = confidence(probs);
     t = lap('ranking', t);
     await breathe();
@@ -222,7 +235,7 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     t = lap('embeddings', t);
 
     const entries = rankingChunks(ranked, probs, conf, uncertainty, state.itemIds, job.classes);
-    return { entries, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, seconds: (performance.now() - t0) / 1000, phases, model: modelName(ex.model, round), backend: versionBackend(compute, ex.backend), embeddingSpace, embeddingsError } };
+    return { entries, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, seconds: (performance.now() - t0) / 1000, phases, model: modelName(ex.modelFor?.(state.features!.embeddings.d) ?? ex.model, round), backend: versionBackend(compute, ex.backend), embeddingSpace, embeddingsError } };
   }
 
   return { run, forget: (projectId: number) => pools.delete(projectId) };
@@ -278,6 +291,51 @@ export function modelName(extractorModel: string, round: Pick<RoundResult, 'mode
   return s.kind === 'mc-dropout'
     ? (round.model.kind === 'dense' ? `${base} MC-dropout ×${s.passes}` : `${base} + ${s.head} MC-dropout ×${s.passes}`)
     : `${base} + bootstrap committee ×${s.members}`;
+}
+
+/** The phase `auto` was in for this round (what trainRound's selection used), recorded per version so the switch point shows. */
+function phaseOf(probs: Probs, labeledClasses: number[]): AutoPhase {
+  return autoPhase({ probs, labeledIdx: new Int32Array(labeledClasses.length), classesSeen: new Set(labeledClasses).size, batch: 0, seed: 0 });
+}
+
+/** What the model page shows beside the holdout metrics (lib/model/evidence.ts, HoldoutMetrics in the worker protocol). */
+export interface Evidence {
+  uncertaintyAuroc: number | null;
+  reliability: ReturnType<typeof reliability>['bins'];
+  churn: { topOverlap: number | null; rankCorrelation: number | null; labeledStillUncertain: number | null };
+}
+
+/** Bins of the reliability diagram: those of holdoutMetrics' ECE, so the diagram and the number agree. */
+const RELIABILITY_BINS = 15;
+
+/**
+ * Evidence of one version: the uncertainty sent with the ranking (1 − margin) as a detector of
+ * holdout errors, the reliability diagram, and the ranking's churn against the previous version
+ * this trainer made for the project (none after a restart).
+ */
+export function evidence(
+  probs: Probs, truth: Int32Array, holdoutRows: Int32Array, uncertainty: Float32Array,
+  o: { labeledRows: ArrayLike<number>; candidates: Int32Array; previous?: Int32Array; ranked: Int32Array },
+): Evidence {
+  const { k, data } = probs;
+  const wrong = Array.from(holdoutRows, (row) => {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (data[row * k + c] > data[row * k + best]) best = c;
+    return best !== truth[row];
+  });
+  const clamp = (x: number | null) => (x === null ? null : Math.min(1, Math.max(0, x)));
+  const churn = o.previous ? rankingChurn(o.previous, o.ranked, 100) : null;
+  return {
+    uncertaintyAuroc: auroc(Array.from(holdoutRows, (r) => uncertainty[r]), wrong),
+    reliability: reliability(probs, truth, holdoutRows, RELIABILITY_BINS).bins.map((b) => ({
+      ...b, confidence: clamp(b.confidence), accuracy: clamp(b.accuracy),
+    })),
+    churn: {
+      topOverlap: churn?.topOverlap ?? null,
+      rankCorrelation: churn?.rankCorrelation === null || churn === null ? null : Math.min(1, Math.max(-1, churn.rankCorrelation)),
+      labeledStillUncertain: labeledStillUncertain(uncertainty, o.labeledRows, o.candidates),
+    },
+  };
 }
 
 /** Mean of `values` over the given rows, clamped to [0, 1] against float rounding (0 for no rows). */

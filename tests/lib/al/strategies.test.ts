@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterStratified } from '../../../lib/al/coldstart';
+import { typicalCluster } from '../../../lib/al/typical';
 import { autoPhase, getStrategy, listStrategies, selectBatch, STRATEGY_NAMES, type StrategyInput } from '../../../lib/al/strategies';
 import type { Probs } from '../../../lib/al/types';
 import { spacedTopK } from '../../../lib/al/hybrid';
@@ -145,11 +145,11 @@ describe('auto', () => {
   // A shortlist of 4 × batch = 12 is exactly the unsure items.
   const base = { probs, embeddings: emb, batch: 3, seed: 4, classesSeen: 3, poolFactor: 4 };
 
-  it('starts cluster-stratified without a model', () => {
+  it('starts with typical items of uncovered clusters (TypiClust) without a model', () => {
     const input = { embeddings: emb, batch: 3, seed: 4 };
     expect(autoPhase(input)).toBe('cold-start');
     const s = selectBatch('auto', input);
-    expect(idx(s)).toEqual(idx(clusterStratified(emb, { batch: 3, seed: 4 })));
+    expect(idx(s)).toEqual(idx(typicalCluster(emb, { batch: 3, seed: 4 })));
     expect(new Set(Array.from(s.indices, (i) => cluster[i]))).toEqual(new Set([0, 1, 2]));
   });
 
@@ -170,7 +170,7 @@ describe('auto', () => {
       expect(i % 10).toBe(3);
       expect(i).not.toBe(13);
     }
-    expect(idx(selectBatch('auto', before))).toEqual(idx(clusterStratified(emb, { batch: 3, seed: 4, candidates: eligible(before.labeledIdx), centres: before.labeledIdx })));
+    expect(idx(selectBatch('auto', before))).toEqual(idx(typicalCluster(emb, { batch: 3, seed: 4, candidates: eligible(before.labeledIdx), centres: before.labeledIdx })));
   });
 
   it('takes the smallest margins but not two copies of one item, where margin takes both and k-center goes for the outlier', () => {

@@ -19,10 +19,10 @@ describe('tandem CLI with boxes and keypoints', () => {
     expect(await tandem('project', 'create', 'poses', '--task', 'keypoints', '--skeleton', 'coco17'))
       .toMatchObject({ code: 0, out: expect.stringContaining('keypoints with a 17-point skeleton of person') });
     expect(await tandem('project', 'create', 'x', '--task', 'keypoints')).toMatchObject({ code: 2, err: expect.stringMatching(/give --skeleton/) });
-    expect(await tandem('project', 'create', 'x', '--task', 'keypoints', '--skeleton', 'horse')).toMatchObject({ code: 2 });
+    expect(await tandem('project', 'create', 'x', '--task', 'keypoints', '--skeleton', 'horse')).toMatchObject({ code: 2, err: expect.stringMatching(/a preset \(coco17\) or a JSON file; there is no file .*horse/) });
     fs.writeFileSync(path.join(root, 'hand.json'), JSON.stringify({ keypoints: ['wrist', 'thumb'], edges: [[0, 5]], sigmas: [0.05, 0.05] }));
     expect(await tandem('project', 'create', 'hands', '--task', 'keypoints', '--skeleton', 'hand.json'))
-      .toMatchObject({ code: 1, err: expect.stringMatching(/skeleton\.edges\.0: names keypoint 5 but the skeleton has 2/) });
+      .toMatchObject({ code: 2, err: expect.stringMatching(/skeleton\.edges\.0: names keypoint 5 but the skeleton has 2/) });
     expect(await tandem('project', 'create', 'x', '--task', 'polygons', '--classes', 'a')).toMatchObject({ code: 2, err: expect.stringMatching(/classification, boxes, keypoints/) });
   });
 
@@ -39,7 +39,7 @@ describe('tandem CLI with boxes and keypoints', () => {
     expect(await tandem('import', 'poses', 'coco/people.json', '--format', 'coco', '--holdout', '0'))
       .toMatchObject({ code: 0, out: expect.stringContaining('imported 2 new items into poses with their answers as labels') });
     expect(await tandem('import', 'cars', 'coco/people.json', '--format', 'coco'))
-      .toMatchObject({ code: 1, err: expect.stringMatching(/is a boxes project; the file holds keypoints/) });
+      .toMatchObject({ code: 2, err: expect.stringMatching(/is a boxes project; the file holds keypoints/) });
 
     expect(await tandem('export', 'poses', '--format', 'coco', '--out', 'out.json')).toMatchObject({ code: 0, err: expect.stringContaining('wrote 2 labels') });
     const back = JSON.parse(fs.readFileSync(path.join(root, 'out.json'), 'utf8'));

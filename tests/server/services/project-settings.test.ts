@@ -2,11 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../db/client';
 import { createTrainingService, DEFAULT_TRAINING } from '../../../server/services/training';
 import { SYSTEM } from '../../../server/services/access';
-import { resolveTrainingSettings } from '../../../lib/protocol/project-settings';
+import { resolveProjectSettings } from '../../../lib/protocol/project-settings';
+
+const resolveTrainingSettings = (stored: Record<string, unknown>, defaults: { retrainEvery: number; retrainSeconds: number }) => resolveProjectSettings(stored, defaults).training;
 import { DATABASE_KINDS, openTestDatabase } from '../../fixtures/database';
 import { buildProject } from '../../fixtures/builders';
 
-describe('resolveTrainingSettings', () => {
+describe('resolveProjectSettings: the training part', () => {
   it('takes the project\'s own values and falls back to the defaults, also for broken stored values', () => {
     const defaults = { retrainEvery: 10, retrainSeconds: 30 };
     expect(resolveTrainingSettings({}, defaults)).toEqual({ strategy: 'auto', retrainEvery: 10, retrainSeconds: 30 });

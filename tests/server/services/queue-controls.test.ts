@@ -18,7 +18,7 @@ describe.each(DATABASE_KINDS)('lead and admin queue controls on %s', (kind) => {
   async function setup(n = 20) {
     const built = await buildProject(database.db, { n, annotators: 2, leads: 1 });
     const events: QueueEvent[] = [];
-    const qc = createQueueControlService(database.db, { events: { onQueue: (_pid, e) => events.push(e) } });
+    const qc = createQueueControlService(database.db, { hooks: { onQueueChanged: (_pid, e) => events.push(e) } });
     const id = built.project.id;
     const itemIds = (await database.db.select({ id: items.id }).from(items).where(eq(items.projectId, id)).orderBy(items.id)).map((r) => r.id);
     /** An active lease, inserted as the dealer would (the dealer itself is tested in queue*.test.ts). */
@@ -178,7 +178,7 @@ describe.each(DATABASE_KINDS)('lead and admin queue controls on %s', (kind) => {
   it('stops the project when a model version reaches the metric target, through the training service', async () => {
     const s = await setup();
     const decisions: Promise<unknown>[] = [];
-    const training = createTrainingService(database.db, { ...DEFAULT_TRAINING, retrainEvery: 2, onModelVersion: (pid, mv) => decisions.push(s.qc.evaluateStop(pid, mv)) });
+    const training = createTrainingService(database.db, { ...DEFAULT_TRAINING, retrainEvery: 2, hooks: { onModelVersion: (pid, mv) => decisions.push(s.qc.evaluateStop(pid, mv)) } });
     await s.qc.patch(SYSTEM, s.id, { stopping: { metric: { atLeast: 0.9 } } });
     const { token } = await training.tokens.create(SYSTEM, 'w', null);
     const worker = await training.authenticate(token);

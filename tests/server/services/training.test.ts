@@ -16,10 +16,9 @@ describe.each(DATABASE_KINDS)('training jobs and rankings on %s', (kind) => {
   async function setup(opts: { n: number; labeled: number; retrainEvery?: number }) {
     const built = await buildProject(database.db, { n: opts.n });
     let clock = Date.now();
-    // Wired to the project's queue as createServices wires its own: an applied ranking is dealt from at once.
+    // Reporting to the services' lifecycle, as createServices wires its own: an applied ranking is dealt from at once.
     const training = createTrainingService(database.db, {
-      ...DEFAULT_TRAINING, retrainEvery: opts.retrainEvery ?? 5, now: () => new Date(clock),
-      onRankingApplied: (pid) => built.services.queue.poolChanged(pid),
+      ...DEFAULT_TRAINING, retrainEvery: opts.retrainEvery ?? 5, now: () => new Date(clock), hooks: built.services.lifecycle.hooks,
     });
     const me = built.annotators[0];
     for (let i = 0; i < opts.labeled; i++) {

@@ -10,7 +10,8 @@ import { LearningCurve } from '@/components/model/LearningCurve';
 import { LiveRefresh } from '@/components/model/LiveRefresh';
 import { NextItems } from '@/components/model/NextItems';
 import { UncertaintyHistogram } from '@/components/model/UncertaintyHistogram';
-import { fixed, holdoutMetrics, labelsBehind, percent, plural, type ModelStatus } from '@/components/model/status';
+import { Evidence } from '@/components/model/Evidence';
+import { fixed, holdoutMetrics, labelsBehind, percent, plural, versionEvidence, type ModelStatus } from '@/components/model/status';
 
 export const dynamic = 'force-dynamic';
 
@@ -79,6 +80,13 @@ export default async function ModelPage({ params }: { params: Promise<{ projectI
           </p>
         )}
       </section>
+
+      {model && (
+        <section className="card" data-testid="model-evidence">
+          <h2>Does the model&apos;s uncertainty predict its errors?</h2>
+          <Evidence evidence={versionEvidence(model.metrics)} ece={metrics?.ece ?? null} id={`evidence-${id}`} />
+        </section>
+      )}
 
       <section className="card" data-testid="model-job">
         <h2>Training</h2>

@@ -1,0 +1,25 @@
+import type { Extension } from '../lifecycle';
+import type { Logger } from '../log';
+import type { Services } from '../services';
+import { spacedPerProject } from '../spaced';
+
+/**
+ * After labels: whether a retrain is due and whether the budget is spent. Both count labels, so
+ * a burst of labels asks once (spaced per project); the claim enforces the budget itself, this
+ * only tells the room "spent". Neither delays a label's answer.
+ */
+export function labelChecks(services: () => Services, log: Logger): Extension {
+  const checks = spacedPerProject(async (pid) => {
+    const s = services();
+    await Promise.all([
+      s.training.maybeEnqueue(pid).catch((err) => log.warn({ err, projectId: pid }, 'retrain trigger failed')),
+      s.queueControls.checkBudget(pid).catch((err) => log.warn({ err, projectId: pid }, 'budget check failed')),
+    ]);
+  }, { log, what: 'label checks', everyMs: 100 });
+  return { name: 'label-checks', onLabelCommitted: (projectId) => checks.changed(projectId), stop: () => checks.stop() };
+}
+
+/** A new model version may reach a stopping target or show a plateau: the stopping rules run on it. */
+export function stoppingRules(services: () => Services): Extension {
+  return { name: 'stopping-rules', onModelVersion: (projectId, versionId) => services().queueControls.evaluateStop(projectId, versionId) };
+}
