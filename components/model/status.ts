@@ -1,3 +1,4 @@
+import type { ReliabilityBin } from '@/lib/model/evidence';
 /**
  * The model's state as `GET /api/projects/:id/model` sends it (server/services/training.ts
  * `status()`), and the words the badge and the model page use for it. Pure: no fetch, no clock.
@@ -56,13 +57,7 @@ export function holdoutMetrics(m: Record<string, unknown> | Partial<HoldoutMetri
   return { accuracy: m.accuracy, macroF1: m.macroF1, logLoss: num(m.logLoss, NaN), ece: num(m.ece, NaN), holdoutSize: num(m.holdoutSize, 0) };
 }
 
-export interface ReliabilityBin {
-  lo: number;
-  hi: number;
-  count: number;
-  confidence: number | null;
-  accuracy: number | null;
-}
+export type { ReliabilityBin } from '@/lib/model/evidence';
 
 /** What a version says about its uncertainty (the trainer's evidence, see lib/model/evidence.ts); fields absent from an older trainer. */
 export interface VersionEvidence {

@@ -32,6 +32,7 @@ export const boxes: TaskType<'boxes', BoxesConfig, BoxesPayload, BoxesPrediction
   config: BoxesConfig,
   payload: BoxesPayload,
   prediction: BoxesPrediction,
+  builtinModel: false,
   spatial: true,
   check(payload, config, image) {
     const issues: AnswerIssue[] = [];

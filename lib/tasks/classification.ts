@@ -20,6 +20,7 @@ export const classification: TaskType<'classification', ClassificationConfig, Cl
   config: ClassificationConfig,
   payload: ClassificationPayload,
   prediction: ClassificationPrediction,
+  builtinModel: true,
   spatial: false,
   check(payload, config) {
     return config.classes.includes(payload.label) ? []

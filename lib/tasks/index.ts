@@ -171,6 +171,9 @@ export function projectColumnsOf(task: ProjectTask): ProjectTaskSource {
   }
 }
 
+/** Whether Tandem's own trainer trains this task's model (classification today). */
+export const hasBuiltinModel = (task: ProjectTask): boolean => taskType(task.task).builtinModel;
+
 /** Whether checking an answer of this task needs the item's image size. */
 export const needsImageSize = (task: ProjectTask): boolean => taskType(task.task).spatial;
 

@@ -51,6 +51,7 @@ export const keypoints: TaskType<'keypoints', KeypointsConfig, KeypointsPayload,
   config: KeypointsConfig,
   payload: KeypointsPayload,
   prediction: KeypointsPrediction,
+  builtinModel: false,
   spatial: true,
   check(payload, config, image) {
     const n = config.skeleton.keypoints.length;

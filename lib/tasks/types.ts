@@ -43,6 +43,8 @@ export interface TaskType<Name extends string, Config, Payload, Prediction> {
   check(payload: Payload, config: Config, image: ImageSize | null): AnswerIssue[];
   /** Whether `check` needs the item's image size (spatial answers), so the server reads it only then. */
   spatial: boolean;
+  /** Whether Tandem's own trainer trains a model for it (else the queue deals without one). */
+  builtinModel: boolean;
   /** The class names the answer mentions (counts, class balance, the label book's summary). */
   classesOf(payload: Payload, config: Config): string[];
   /** Whether the answer marks anything (an empty box list is still an answer: "nothing here"). */

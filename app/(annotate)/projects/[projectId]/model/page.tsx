@@ -5,6 +5,7 @@ import { runtime } from '@/server/runtime';
 import { isTandemError } from '@/lib/errors';
 import { parseId } from '@/lib/protocol/ids';
 import { can } from '@/lib/roles';
+import { hasBuiltinModel, taskType } from '@/lib/tasks';
 import { JobStatus } from '@/components/model/JobStatus';
 import { LearningCurve } from '@/components/model/LearningCurve';
 import { LiveRefresh } from '@/components/model/LiveRefresh';
@@ -33,17 +34,31 @@ export default async function ModelPage({ params }: { params: Promise<{ projectI
   const metrics = holdoutMetrics(model?.metrics);
   const behind = labelsBehind(status);
   const open = job?.state === 'queued' || job?.state === 'running';
+  const kind = taskType(project.task.task);
+
+  if (!hasBuiltinModel(project.task) && !model) {
+    // Nothing computed uncertainty for this task: say how items are dealt instead of showing empty charts.
+    return (
+      <div className="model-page" data-testid="model-page">
+        <ModelHeader name={project.name} id={id} />
+        <section className="card" data-testid="model-none">
+          <h2>No {kind.title.toLowerCase()} model yet</h2>
+          <p>
+            Tandem&apos;s own trainer trains image classification; it does not train a model for {kind.title.toLowerCase()}.
+            Until a trainer that can (one that says so in its job claim, see docs/worker-protocol.md) sends a ranking,
+            items are dealt by the cold start: spread over clusters of the image embeddings when there are any, else
+            in a seeded random order. No uncertainty is shown because nothing computed one.
+          </p>
+          <p className="muted">{plural(status.labels, 'item')} labeled so far.</p>
+        </section>
+      </div>
+    );
+  }
 
   return (
     <div className="model-page" data-testid="model-page">
       <LiveRefresh projectId={id} poll={open} />
-      <header className="page-head">
-        <h1>{project.name}: the model</h1>
-        <span>
-          <Link href={`/projects/${id}/queue`} className="button" data-testid="queue-link">Queue</Link>{' '}
-          <Link href={`/projects/${id}/label`} className="button">Label</Link>
-        </span>
-      </header>
+      <ModelHeader name={project.name} id={id} />
 
       <section className="card" data-testid="model-current">
         <h2>Current model</h2>
@@ -110,5 +125,17 @@ export default async function ModelPage({ params }: { params: Promise<{ projectI
         </section>
       )}
     </div>
+  );
+}
+
+function ModelHeader({ name, id }: { name: string; id: number }) {
+  return (
+    <header className="page-head">
+      <h1>{name}: the model</h1>
+      <span>
+        <Link href={`/projects/${id}/queue`} className="button" data-testid="queue-link">Queue</Link>{' '}
+        <Link href={`/projects/${id}/label`} className="button">Label</Link>
+      </span>
+    </header>
   );
 }
