@@ -165,8 +165,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
       const drained = new Promise<void>((r) => server.once('close', () => r()));
       server.close();
       server.closeIdleConnections();
+      // io.close() waits for the HTTP server to close, which waits for every upgraded socket, the
+      // Yjs ones included: those are closed first, or a page with an editor open holds shutdown forever.
+      const yjsFlushed = yjs.flush();
       await new Promise<void>((r) => io!.close(() => r()));
-      await yjs.flush();
+      await yjsFlushed;
       const timeout = new Promise<void>((r) => setTimeout(() => { server.closeAllConnections(); r(); }, 5000).unref());
       await Promise.race([drained, timeout]);
       await database.close();

@@ -1,22 +1,38 @@
+import type { EditRecord } from '@/lib/tasks/edit';
+
 /**
- * Labels the server has not yet acknowledged. Kept in localStorage so that a
- * closed tab or a reload does not lose a label: the next page load sends them.
+ * Answers the server has not yet acknowledged. Kept in localStorage so that a
+ * closed tab or a reload does not lose one: the next page load sends them.
  */
 export interface PendingLabel {
   clientKey: string;
   projectId: number;
   leaseId: number;
   itemId: number;
-  label: string;
+  /** The task's payload (lib/tasks `Answer`, `task` left out: the server knows the project's). */
+  answer: Record<string, unknown>;
+  /** How the answer was reached from the prelabel (spatial editors). */
+  edit?: EditRecord;
+  /** The answer in a few words, for the page's "last:" line and a refusal's message. */
+  summary: string;
   at: number;
 }
 
 const KEY = 'tandem.outbox.v1';
 
+/** An entry written by a page from before task payloads held `{ label }` only. */
+type Stored = PendingLabel | (Omit<PendingLabel, 'answer' | 'summary'> & { label: string });
+
+const upgrade = (p: Stored): PendingLabel => ('answer' in p ? p : { ...p, answer: { label: p.label }, summary: p.label });
+
+function readAll(): Stored[] {
+  const all = JSON.parse(localStorage.getItem(KEY) ?? '[]') as Stored[];
+  return Array.isArray(all) ? all : [];
+}
+
 export function loadOutbox(projectId: number): PendingLabel[] {
   try {
-    const all = JSON.parse(localStorage.getItem(KEY) ?? '[]') as PendingLabel[];
-    return Array.isArray(all) ? all.filter((p) => p.projectId === projectId) : [];
+    return readAll().filter((p) => p.projectId === projectId).map(upgrade);
   } catch {
     return [];
   }
@@ -24,7 +40,7 @@ export function loadOutbox(projectId: number): PendingLabel[] {
 
 export function saveOutbox(projectId: number, pending: PendingLabel[]): void {
   try {
-    const others = (JSON.parse(localStorage.getItem(KEY) ?? '[]') as PendingLabel[]).filter((p) => p.projectId !== projectId);
+    const others = readAll().filter((p) => p.projectId !== projectId);
     localStorage.setItem(KEY, JSON.stringify([...others, ...pending]));
   } catch {
     // Storage full or disabled: the in-memory outbox still retries while the tab is open.

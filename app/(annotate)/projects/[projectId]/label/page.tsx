@@ -3,7 +3,6 @@ import { requireUser } from '@/server/auth/guard';
 import { runtime } from '@/server/runtime';
 import { isTandemError } from '@/lib/errors';
 import { parseId } from '@/lib/protocol/ids';
-import { keyMap } from '@/lib/keys';
 import { can } from '@/lib/roles';
 import { Labeler } from '@/components/labeling/Labeler';
 
@@ -22,7 +21,7 @@ export default async function LabelPage({ params }: { params: Promise<{ projectI
   const lead = can({ userRole: user.role, projectRole: project.role === 'admin' ? null : project.role }, 'project.review');
   return (
     <Labeler
-      projectId={project.id} userId={user.id} projectName={project.name} classes={project.classes} keys={[...keyMap(project.classes)]}
+      projectId={project.id} userId={user.id} projectName={project.name} task={project.task}
       retrainEvery={config.retrainEvery} modelHref={lead ? `/projects/${project.id}/model` : undefined}
     />
   );

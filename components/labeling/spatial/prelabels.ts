@@ -1,0 +1,44 @@
+import { Answer } from '@/lib/tasks';
+import type { EditRecord } from '@/lib/tasks/edit';
+import { call } from '../api';
+
+/** An item's prelabel: what the editor starts from, and where it came from. */
+export interface Prelabel {
+  answer: Answer | null;
+  source: EditRecord['prelabel'];
+  /** Why there is none when fetching it failed (shown, not hidden: the annotator starts from nothing). */
+  error: string | null;
+}
+
+/**
+ * Fetches prelabels ahead of time, one request per item, so that the next image is drawn with
+ * its prelabel as soon as the previous answer is submitted.
+ */
+export function createPrelabelCache(projectId: number) {
+  const cache = new Map<number, Promise<Prelabel>>();
+  async function fetchOne(itemId: number): Promise<Prelabel> {
+    try {
+      const r = await call<{ prelabel: unknown; source: 'model' | 'import' | null }>('GET', `/api/projects/${projectId}/items/${itemId}/prelabel`);
+      const parsed = r.prelabel === null ? null : Answer.safeParse(r.prelabel);
+      if (parsed && !parsed.success) return { answer: null, source: 'none', error: 'the server sent a prelabel this page cannot read' };
+      return { answer: parsed?.data ?? null, source: parsed ? r.source ?? 'none' : 'none', error: null };
+    } catch (e) {
+      return { answer: null, source: 'none', error: (e as Error).message };
+    }
+  }
+  return {
+    get(itemId: number): Promise<Prelabel> {
+      let p = cache.get(itemId);
+      if (!p) {
+        p = fetchOne(itemId);
+        cache.set(itemId, p);
+      }
+      return p;
+    },
+    /** Keeps only the listed items (those the page still holds). */
+    keep(itemIds: readonly number[]): void {
+      const keep = new Set(itemIds);
+      for (const id of cache.keys()) if (!keep.has(id)) cache.delete(id);
+    },
+  };
+}

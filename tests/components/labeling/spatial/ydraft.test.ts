@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { LOCAL, addShape, clearDraft, patchBox, readMeta, readShapes, removeShape, setPoints, shapesOf, startDraft } from '../../../../components/labeling/spatial/ydraft';
+import type { DraftShape } from '../../../../lib/tasks/drafts';
+
+const prelabel: DraftShape[] = [
+  { kind: 'box', id: 'p0', from: 0, class: 'car', x: 1, y: 2, w: 3, h: 4 },
+  { kind: 'skeleton', id: 'p1', from: 1, points: [{ x: 5, y: 6, v: 2 }, { x: 0, y: 0, v: 0 }] },
+];
+
+/** Two documents joined as the server joins two pages of one item. */
+function pair() {
+  const a = new Y.Doc();
+  const b = new Y.Doc();
+  a.on('update', (u: Uint8Array) => Y.applyUpdate(b, u));
+  return { a, b };
+}
+
+describe('the draft document', () => {
+  it('starts from the prelabel once: a second start (another tab, a reload) keeps the edits', () => {
+    const { a, b } = pair();
+    startDraft(a, prelabel, 'model', 1000);
+    patchBox(a, 'p0', { x: 10 });
+    startDraft(a, [], 'none', 2000);
+    expect(readShapes(b)).toEqual([{ ...prelabel[0], x: 10 }, prelabel[1]]);
+    expect(readMeta(b)).toEqual({ started: 1000, source: 'model', prelabel });
+  });
+
+  it('replaces one keypoint without touching the others', () => {
+    const doc = new Y.Doc();
+    startDraft(doc, prelabel, 'import', 0);
+    setPoints(doc, 'p1', new Map([[1, { x: 7, y: 8, v: 1 }]]));
+    expect(readShapes(doc)[1]).toEqual({ ...prelabel[1], points: [{ x: 5, y: 6, v: 2 }, { x: 7, y: 8, v: 1 }] });
+  });
+
+  it('undoes and redoes the editor\'s own changes only, one gesture at a time', () => {
+    const doc = new Y.Doc();
+    startDraft(doc, prelabel, 'import', 0);
+    const undo = new Y.UndoManager(shapesOf(doc), { trackedOrigins: new Set([LOCAL]), captureTimeout: 0 });
+    addShape(doc, { kind: 'box', id: 'n', from: null, class: 'car', x: 0, y: 0, w: 1, h: 1 });
+    removeShape(doc, 'p0');
+    undo.undo();
+    expect(readShapes(doc).map((s) => s.id)).toEqual(['p0', 'p1', 'n']);
+    undo.undo();
+    expect(readShapes(doc).map((s) => s.id)).toEqual(['p0', 'p1']);
+    undo.undo(); // the start from the prelabel is not the editor's to undo
+    expect(readShapes(doc).map((s) => s.id)).toEqual(['p0', 'p1']);
+    undo.redo();
+    expect(readShapes(doc).map((s) => s.id)).toEqual(['p0', 'p1', 'n']);
+  });
+
+  it('is empty and unstarted once cleared, so the next lease starts from the prelabel again', () => {
+    const { a, b } = pair();
+    startDraft(a, prelabel, 'model', 0);
+    clearDraft(a);
+    expect(readShapes(b)).toEqual([]);
+    expect(readMeta(b)).toBeNull();
+    startDraft(b, prelabel, 'model', 5);
+    expect(readShapes(b)).toEqual(prelabel);
+  });
+});

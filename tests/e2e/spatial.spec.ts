@@ -1,0 +1,235 @@
+import { expect, test, type Page } from '@playwright/test';
+import path from 'node:path';
+import fs from 'node:fs';
+import { freePort, startTandem, type TandemProcess } from '../fixtures/tandem-server';
+import { loginInBrowser } from '../fixtures/browser';
+import { seedSpatialProjects, storedAnswers } from '../fixtures/spatial-project';
+import { COCO17 } from '../../lib/tasks/skeletons';
+import type { Answer } from '../../lib/tasks';
+
+const DATA = path.resolve('tests/.tmp/e2e-spatial');
+const PASSWORD = 'spatial-password';
+const W = 200;
+const H = 150;
+
+type Pt = { x: number; y: number };
+
+/** An imported prelabel: one skeleton with its 17 points on a grid, all visible. */
+const PRELABEL_POINTS = COCO17.keypoints.map((_, k) => ({ x: 40 + 20 * (k % 6), y: 30 + 40 * Math.floor(k / 6), v: 2 as const }));
+const PRELABEL: Answer = { task: 'keypoints', instances: [{ points: PRELABEL_POINTS }] };
+
+/** The canvas's image → screen transform as the page reports it, and where the canvas is on the page. */
+async function view(page: Page) {
+  const frame = page.getByTestId('spatial-canvas');
+  const vpt = JSON.parse((await frame.getAttribute('data-vpt'))!) as number[];
+  const box = (await frame.locator('canvas').last().boundingBox())!;
+  return {
+    vpt,
+    /** The whole screen pixel nearest to an image point (the mouse moves in whole pixels). */
+    screen: (p: Pt): Pt => ({ x: Math.round(box.x + vpt[0] * p.x + vpt[4]), y: Math.round(box.y + vpt[3] * p.y + vpt[5]) }),
+    /** The image point under a screen pixel: what the editor must store for a gesture ending there. */
+    image: (s: Pt): Pt => ({ x: (s.x - box.x - vpt[4]) / vpt[0], y: (s.y - box.y - vpt[5]) / vpt[3] }),
+  };
+}
+
+async function openProject(page: Page, slug: string) {
+  await page.getByTestId(`project-${slug}`).getByTestId('start-labeling').click();
+  await expectReady(page);
+}
+
+async function expectReady(page: Page) {
+  const frame = page.getByTestId('spatial-canvas');
+  await expect(frame).toHaveAttribute('data-draft', 'ready');
+  await expect(frame).toHaveAttribute('data-image', 'drawn');
+  await expect(frame).not.toHaveAttribute('data-prelabel', 'loading');
+}
+
+/** Zooms to exactly 200 %: actual pixels (0), then one step in (+). */
+async function zoom200(page: Page) {
+  await page.keyboard.press('0');
+  await page.keyboard.press('=');
+  await expect(page.getByTestId('spatial-canvas')).toHaveAttribute('data-zoom', '2');
+}
+
+async function drag(page: Page, from: Pt, to: Pt) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 3 });
+  await page.mouse.move(to.x, to.y, { steps: 3 });
+  await page.mouse.up();
+}
+
+const shapeJson = async (page: Page, i: number) => JSON.parse((await page.getByTestId(`shape-${i}`).getAttribute('data-json'))!);
+
+test.describe('the box and skeleton editor', () => {
+  let server: TandemProcess;
+  let port: number;
+
+  test.beforeAll(async () => {
+    fs.rmSync(DATA, { recursive: true, force: true });
+    await seedSpatialProjects(DATA, {
+      annotators: [{ email: 'ann1@tandem.local', password: PASSWORD }],
+      projects: [
+        { slug: 'boxes-e2e', task: { task: 'boxes', config: { classes: ['car', 'person'] } }, images: 3, width: W, height: H },
+        { slug: 'pose-e2e', task: { task: 'keypoints', config: { category: 'person', skeleton: COCO17 } }, images: 3, width: W, height: H },
+        {
+          slug: 'pose-prelabeled', task: { task: 'keypoints', config: { category: 'person', skeleton: COCO17 } }, images: 3, width: W, height: H,
+          prelabels: new Map([0, 1, 2].map((i) => [i, PRELABEL])),
+        },
+      ],
+    });
+    port = await freePort();
+    server = await startTandem({ dataDir: DATA, port });
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+  });
+  test.afterEach(async ({}, info) => {
+    // What the server said, when a test failed (the page's view of it is in the error context).
+    if (info.status !== info.expectedStatus) console.log(server?.output());
+  });
+
+  test('a box drawn at 200 % is stored in exact image pixels, and the draft survives a reload and a server restart', async ({ browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginInBrowser(page, server.url, 'ann1@tandem.local', PASSWORD);
+    await openProject(page, 'boxes-e2e');
+    const item = await page.getByTestId('spatial-canvas').getAttribute('data-item-id');
+    await zoom200(page);
+    const v = await view(page);
+    const from = v.screen({ x: 20.5, y: 30 });
+    const to = v.screen({ x: 81, y: 70.5 });
+    await drag(page, from, to);
+    const a = v.image(from);
+    const b = v.image(to);
+    const drawn = { x: a.x, y: a.y, w: b.x - a.x, h: b.y - a.y };
+    await expect.poll(() => shapeJson(page, 0)).toMatchObject({ kind: 'box', class: 'car', ...drawn });
+
+    // The box is selected after drawing: 2 makes it a person, Shift+→ moves it 10 px.
+    await page.keyboard.press('2');
+    await page.keyboard.press('Shift+ArrowRight');
+    const edited = { class: 'person', x: drawn.x + 10, y: drawn.y, w: drawn.w, h: drawn.h };
+    await expect.poll(() => shapeJson(page, 0)).toMatchObject(edited);
+    await page.screenshot({ path: path.join(DATA, 'boxes.png') });
+
+    await page.reload();
+    await expectReady(page);
+    await expect(page.getByTestId('spatial-canvas')).toHaveAttribute('data-item-id', item!);
+    await expect.poll(() => shapeJson(page, 0)).toMatchObject(edited);
+
+    // With the page still open (its Yjs socket too): the server stops, and the page's draft is in the database.
+    expect(await server.stop()).toBe(0);
+    server = await startTandem({ dataDir: DATA, port });
+    await page.reload();
+    await expectReady(page);
+    await expect(page.getByTestId('spatial-canvas')).toHaveAttribute('data-item-id', item!);
+    await expect.poll(() => shapeJson(page, 0)).toMatchObject(edited);
+
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('spatial-canvas')).not.toHaveAttribute('data-item-id', item!);
+    await expect(page.getByTestId('pending-count')).toHaveCount(0);
+    await context.close();
+
+    expect(await server.stop()).toBe(0);
+    const stored = (await storedAnswers(DATA)).filter((r) => String(r.itemId) === item);
+    server = await startTandem({ dataDir: DATA, port });
+    expect(stored).toHaveLength(1);
+    expect(stored[0].payload).toEqual({ task: 'boxes', boxes: [edited] });
+    expect(stored[0].edit).toMatchObject({ added: 1, deleted: 0 });
+  });
+
+  test('a skeleton placed point by point, one keypoint dragged and one made occluded, is stored as placed at 200 %', async ({ browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginInBrowser(page, server.url, 'ann1@tandem.local', PASSWORD);
+    await openProject(page, 'pose-e2e');
+    const item = await page.getByTestId('spatial-canvas').getAttribute('data-item-id');
+    await zoom200(page);
+    const v = await view(page);
+
+    await page.keyboard.press('n');
+    const placed: Pt[] = [];
+    for (let k = 0; k < 17; k++) {
+      await expect(page.getByTestId('next-point')).toContainText(COCO17.keypoints[k].replaceAll('_', ' '));
+      const s = v.screen({ x: 30 + 20 * (k % 6) + 0.25, y: 25 + 40 * Math.floor(k / 6) });
+      await page.mouse.click(s.x, s.y);
+      placed.push(v.image(s));
+    }
+    await expect(page.getByTestId('next-point')).toHaveCount(0);
+    await expect.poll(async () => (await shapeJson(page, 0)).points.filter((p: { v: number }) => p.v === 2).length).toBe(17);
+
+    // Drag the left wrist (9) by 13 by 7 screen pixels: 6.5 by 3.5 image pixels at 200 %.
+    const wrist = v.screen(placed[9]);
+    await drag(page, wrist, { x: wrist.x + 13, y: wrist.y + 7 });
+    const moved = { x: placed[9].x + 6.5, y: placed[9].y + 3.5 };
+    await expect.poll(async () => (await shapeJson(page, 0)).points[9]).toEqual({ ...moved, v: 2 });
+
+    // Select the right knee (14) and press V: visible → occluded.
+    const knee = v.screen(placed[14]);
+    await page.mouse.click(knee.x, knee.y);
+    await expect(page.getByTestId('selected-point')).toContainText('right knee');
+    await page.keyboard.press('v');
+    await expect(page.getByTestId('selected-point')).toContainText('occluded');
+    await page.screenshot({ path: path.join(DATA, 'skeleton.png') });
+
+    // Undo and redo the visibility change.
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await shapeJson(page, 0)).points[14].v).toBe(2);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(async () => (await shapeJson(page, 0)).points[14].v).toBe(1);
+
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('spatial-canvas')).not.toHaveAttribute('data-item-id', item!);
+    await expect(page.getByTestId('pending-count')).toHaveCount(0);
+    await context.close();
+
+    expect(await server.stop()).toBe(0);
+    const stored = (await storedAnswers(DATA)).filter((r) => String(r.itemId) === item);
+    server = await startTandem({ dataDir: DATA, port });
+    expect(stored).toHaveLength(1);
+    const want = placed.map((p, k) => (k === 9 ? { ...moved, v: 2 } : { ...p, v: k === 14 ? 1 : 2 }));
+    expect(stored[0].payload).toEqual({ task: 'keypoints', instances: [{ points: want }] });
+    expect(stored[0].edit).toMatchObject({ added: 1, deleted: 0 });
+  });
+
+  test('the prelabel is drawn as the starting point; Enter accepts it, and the edit from it is recorded', async ({ browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginInBrowser(page, server.url, 'ann1@tandem.local', PASSWORD);
+    await openProject(page, 'pose-prelabeled');
+    const first = await page.getByTestId('spatial-canvas').getAttribute('data-item-id');
+    await expect(page.getByTestId('shape-0')).toContainText('(prelabel)');
+    expect((await shapeJson(page, 0)).points).toEqual(PRELABEL_POINTS);
+    await zoom200(page);
+    const v = await view(page);
+
+    // Drag the nose 10 by 4 screen pixels: 5 by 2 image pixels at 200 %.
+    const nose = v.screen(PRELABEL_POINTS[0]);
+    await drag(page, nose, { x: nose.x + 10, y: nose.y + 4 });
+    // The point keeps where it was grabbed: it moves by the pointer's movement over the zoom.
+    const moved = { x: PRELABEL_POINTS[0].x + 5, y: PRELABEL_POINTS[0].y + 2 };
+    await expect.poll(async () => (await shapeJson(page, 0)).points[0]).toEqual({ ...moved, v: 2 });
+    await page.keyboard.press('Enter');
+
+    // The next image comes with its own prelabel; Enter accepts it unchanged.
+    await expect(page.getByTestId('spatial-canvas')).not.toHaveAttribute('data-item-id', first!);
+    await expectReady(page);
+    const second = await page.getByTestId('spatial-canvas').getAttribute('data-item-id');
+    await expect(page.getByTestId('shape-0')).toContainText('(prelabel)');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('spatial-canvas')).not.toHaveAttribute('data-item-id', second!);
+    await expect(page.getByTestId('pending-count')).toHaveCount(0);
+    await context.close();
+
+    expect(await server.stop()).toBe(0);
+    const stored = await storedAnswers(DATA);
+    server = await startTandem({ dataDir: DATA, port });
+    const one = stored.filter((r) => String(r.itemId) === first);
+    const two = stored.filter((r) => String(r.itemId) === second);
+    expect(one[0].payload).toEqual({ task: 'keypoints', instances: [{ points: [{ ...moved, v: 2 }, ...PRELABEL_POINTS.slice(1)] }] });
+    expect(one[0].edit).toMatchObject({ prelabel: 'import', pointsMoved: 1, added: 0, deleted: 0 });
+    expect((one[0].edit as { meanShiftPx: number }).meanShiftPx).toBeCloseTo(Math.hypot(moved.x - PRELABEL_POINTS[0].x, moved.y - PRELABEL_POINTS[0].y), 9);
+    expect(two[0].payload).toEqual(PRELABEL);
+    expect(two[0].edit).toMatchObject({ prelabel: 'import', pointsMoved: 0, meanShiftPx: 0, added: 0, deleted: 0 });
+  });
+});
