@@ -1,6 +1,6 @@
 'use client';
 
-import type { ProjectTask } from '@/lib/tasks';
+import { hasBuiltinModel, taskType, type ProjectTask } from '@/lib/tasks';
 import { ProgressBar } from './ProgressBar';
 import { QueueEmpty, QueueEnding } from './QueueNotice';
 import { StreamTag } from './StreamTag';
@@ -36,7 +36,10 @@ export function Labeler({ projectId, userId, projectName, task, retrainEvery, mo
       <header className="labeler-head">
         <div>
           <h1>{projectName}</h1>
-          <ModelBadge projectId={projectId} retrainEvery={retrainEvery} socket={loop.socket} href={modelHref} />
+          <ModelBadge
+            projectId={projectId} retrainEvery={retrainEvery} socket={loop.socket} href={modelHref}
+            untrained={hasBuiltinModel(task) ? undefined : taskType(task.task).title.toLowerCase()}
+          />
         </div>
         <ProgressBar progress={state.progress} pending={state.pending} />
       </header>

@@ -15,6 +15,8 @@ interface Props {
   projectId: number;
   /** Labels before the first retrain (TANDEM_RETRAIN_EVERY), for the cold-start line. */
   retrainEvery: number;
+  /** The task's name when Tandem's trainer trains no model for it (see badgeLine). */
+  untrained?: string;
   /** The page's socket, already subscribed to the project's room; null while connecting. */
   socket: Socket | null;
   /** Where leads and admins read more (the model page); the badge is plain text for others. */
@@ -26,7 +28,7 @@ interface Props {
  * the status off the labeling path: never per key press, throttled, and a
  * failed read keeps the last line (it is informational, labeling does not wait on it).
  */
-export function ModelBadge({ projectId, retrainEvery, socket, href }: Props) {
+export function ModelBadge({ projectId, retrainEvery, socket, href, untrained }: Props) {
   const [status, setStatus] = useState<ModelStatus | null>(null);
   const lastAt = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -87,7 +89,7 @@ export function ModelBadge({ projectId, retrainEvery, socket, href }: Props) {
   if (!status) {
     return <p className="model-badge model-badge-info" data-testid="model-badge" data-state="loading">Model: …</p>;
   }
-  const line = badgeLine(status, retrainEvery);
+  const line = badgeLine(status, retrainEvery, untrained);
   return (
     <p className={`model-badge model-badge-${line.tone}`} data-testid="model-badge" data-state={line.kind} title={line.text}>
       <span className="model-badge-dot" aria-hidden="true" />

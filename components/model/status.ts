@@ -175,8 +175,15 @@ export function summarize(s: ModelStatus, retrainEvery: number): ModelSummary {
 export type Tone = 'info' | 'ok' | 'busy' | 'error';
 
 /** The badge's one line, and how it should look. */
-export function badgeLine(s: ModelStatus, retrainEvery: number): { kind: ModelSummary['kind']; tone: Tone; text: string } {
+/**
+ * The badge's one line. `untrained` names the task when Tandem's trainer trains no model for it
+ * (boxes, keypoints): the cold-start line then says so instead of promising a first retrain.
+ */
+export function badgeLine(s: ModelStatus, retrainEvery: number, untrained?: string): { kind: ModelSummary['kind']; tone: Tone; text: string } {
   const m = summarize(s, retrainEvery);
+  if (untrained && (m.kind === 'cold' || m.kind === 'waiting')) {
+    return { kind: m.kind, tone: 'info', text: `No ${untrained} model: Tandem's trainer does not train one; items are dealt by the cold start` };
+  }
   const prefix = 'version' in m && m.version !== null ? `Model v${m.version} · ` : '';
   switch (m.kind) {
     case 'cold':

@@ -23,6 +23,7 @@ const trained = (over: Partial<ModelStatus> = {}) => status({
 describe('model badge line', () => {
   it('says items are dealt at random until the first retrain, with the count so far', () => {
     expect(badgeLine(status({ labels: 3 }), 10)).toEqual({ kind: 'cold', tone: 'info', text: 'No model yet: items dealt at random until 10 labels (3 so far)' });
+    expect(badgeLine(status({ labels: 3 }), 10, 'keypoint skeletons').text).toBe("No keypoint skeletons model: Tandem's trainer does not train one; items are dealt by the cold start");
   });
 
   it('says a queued first job waits for a trainer', () => {
