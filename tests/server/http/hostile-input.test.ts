@@ -114,8 +114,10 @@ describe('request bodies', () => {
   it('answers a chunked body past the limit on the hot routes (claim, label) with a 413 the sender can read', async () => {
     for (const [who, client] of [['member', ann], ['stranger', stranger]] as const) {
       for (const p of ['/api/projects/1/leases', '/api/projects/1/labels']) {
-        const r = await streamBody({ method: 'POST', path: p, headers: { cookie: client.cookieHeader(), 'content-type': 'application/json' }, totalBytes: 3 * 1024 * 1024 });
-        expect(r.status, `${who} ${p}`).toBe(413);
+        // A raw socket that reads while it writes, as a browser does: Node's client can see the reset of the
+        // dropped rest before it reads the answer, a race of the client's, not of the server's.
+        const r = await rawStream(server.url, { method: 'POST', path: p, headers: { cookie: client.cookieHeader(), 'content-type': 'application/json' }, totalBytes: 3 * 1024 * 1024, contentLength: null, timeoutMs: 30_000 });
+        expect(r.status, `${who} ${p} ${r.error ?? ''}`).toBe(413);
       }
     }
     await stillServing();
