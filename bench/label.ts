@@ -5,9 +5,8 @@
  */
 import path from 'node:path';
 import fs from 'node:fs';
-import { chromium } from '@playwright/test';
 import { DEMO_PASSWORD, freePort, startTandem } from '../tests/fixtures/tandem-server';
-import { loginInBrowser } from '../tests/fixtures/browser';
+import { launchChromium, loginInBrowser } from '../tests/fixtures/browser';
 import { ensureBuild } from '../server/build';
 import { createLogger } from '../server/log';
 import { ROOT } from '../tests/fixtures/paths';
@@ -20,10 +19,7 @@ async function main() {
   const dataDir = path.join(ROOT, 'bench/.tmp/label');
   fs.rmSync(dataDir, { recursive: true, force: true });
   const server = await startTandem({ dataDir, port: await freePort(), env: { TANDEM_DEMO_LIMIT: String(Math.max(N + 100, 1000)) } });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await loginInBrowser(page, server.url, 'ann1@tandem.local', DEMO_PASSWORD);

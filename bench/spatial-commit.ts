@@ -7,9 +7,9 @@
  */
 import path from 'node:path';
 import fs from 'node:fs';
-import { chromium, type APIRequestContext } from '@playwright/test';
+import type { APIRequestContext } from '@playwright/test';
 import { DEMO_PASSWORD, freePort, startTandem } from '../tests/fixtures/tandem-server';
-import { loginInBrowser } from '../tests/fixtures/browser';
+import { launchChromium, loginInBrowser } from '../tests/fixtures/browser';
 import { ensureBuild } from '../server/build';
 import { createLogger } from '../server/log';
 import { COCO17 } from '../lib/tasks/skeletons';
@@ -41,10 +41,7 @@ async function main() {
   const dataDir = path.join(ROOT, 'bench/.tmp/spatial-commit');
   fs.rmSync(dataDir, { recursive: true, force: true });
   const server = await startTandem({ dataDir, port: await freePort(), env: { TANDEM_DEMO_LIMIT: String(N + 100), TANDEM_DEMO_POSES: String(N + 50) } });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await loginInBrowser(page, server.url, 'ann1@tandem.local', DEMO_PASSWORD);

@@ -8,9 +8,9 @@
  */
 import path from 'node:path';
 import fs from 'node:fs';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { freePort, startTandem } from '../tests/fixtures/tandem-server';
-import { loginInBrowser } from '../tests/fixtures/browser';
+import { launchChromium, loginInBrowser } from '../tests/fixtures/browser';
 import { seedSpatialProjects } from '../tests/fixtures/spatial-project';
 import { ensureBuild } from '../server/build';
 import { createLogger } from '../server/log';
@@ -76,10 +76,7 @@ async function main() {
     }],
   });
   const server = await startTandem({ dataDir, port: await freePort() });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await loginInBrowser(page, server.url, 'ann1@tandem.local', PASSWORD);
