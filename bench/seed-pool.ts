@@ -91,7 +91,7 @@ export async function seedPool(database: Database, mediaRoot: string, opts: Pool
     insert into annotations (project_id, item_id, user_id, action, payload, source, client_key)
     select ${projectId}, id, ${leadId}, 'label', jsonb_build_object('label', (id % 10)::text), 'human', 'seed-' || id
     from (select id from items where project_id = ${projectId} and split = 'pool' order by id limit ${labeled}) x`);
-  await exec(sql`update items set status = 'labeled' where id in (select item_id from annotations where project_id = ${projectId})`);
+  await exec(sql`update items set status = 'resolved' where id in (select item_id from annotations where project_id = ${projectId})`);
   const itemsMs = lap();
 
   // An applied ranking over every pool item, as the worker endpoints leave it: a model version, entries with

@@ -57,8 +57,13 @@ export const items = pgTable('items', {
   sourceName: text('source_name').notNull(),
   groupKey: text('group_key').notNull(),
   split: text('split', { enum: ['pool', 'holdout'] }).notNull(),
-  /** open: still needs a label; labeled: has a current human label. Kept in step with annotations in one transaction. */
-  status: text('status', { enum: ['open', 'labeled'] }).notNull().default('open'),
+  /**
+   * Where the item's answer stands (lib/agreement/item-state.ts): open, no standing answer; collecting,
+   * answered while another overlap or gold lease is still out; disputed, answers disagree and no
+   * confident consensus or lead decision settles them; resolved, one answer, agreeing answers, a
+   * confident consensus or a lead's decision. Kept in step with annotations in one transaction.
+   */
+  status: text('status', { enum: ['open', 'collecting', 'disputed', 'resolved'] }).notNull().default('open'),
   /** A stable random number: dealing order when no ranking applies. */
   dealKey: doublePrecision('deal_key').notNull(),
   /** A known answer from the import, never shown to annotators (gold items, simulation). */
@@ -112,7 +117,12 @@ export const annotations = pgTable('annotations', {
   action: text('action', { enum: ['label', 'retract'] }).notNull(),
   /** The answer as `db/queries/answers.ts` encodes it (null for a retract). */
   payload: jsonb('payload').$type<Record<string, unknown> | null>(),
-  source: text('source', { enum: ['human', 'model', 'consensus', 'import'] }).notNull(),
+  /** human: an annotator; review: a lead's decision or correction; consensus: computed from the answers. */
+  source: text('source', { enum: ['human', 'model', 'consensus', 'import', 'review'] }).notNull(),
+  /** Why a lead decided or corrected (source review); what a consensus was computed by. */
+  reason: text('reason'),
+  /** A consensus version's posterior for its answer, in [0, 1]. */
+  confidence: real('confidence'),
   /** How the answer was reached from its prelabel (lib/tasks `EditRecord`); null when there was none. */
   edit: jsonb('edit').$type<Record<string, unknown> | null>(),
   retracts: bigint('retracts', { mode: 'number' }),
@@ -277,3 +287,42 @@ export const queueControls = pgTable('queue_controls', {
   userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
   createdAt: createdAt(),
 }, (t) => [primaryKey({ columns: [t.projectId, t.itemId] })]);
+
+/**
+ * An item someone should look at again: an annotator's flag (unclear, broken, no class fits), or one
+ * the server raised (a resolved label the model confidently disagrees with, a weak consensus). The
+ * lead's review list reads the open ones; `resolvedAt` closes one.
+ */
+export const itemFlags = pgTable('item_flags', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  projectId: integer('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  itemId: bigint('item_id', { mode: 'number' }).notNull().references(() => items.id, { onDelete: 'cascade' }),
+  kind: text('kind', { enum: ['annotator', 'noisy-label', 'weak-consensus', 'sent-back'] }).notNull(),
+  /** annotator flags: unclear | broken | no-class; sent-back: the lead's note; server flags: the evidence's short name. */
+  reason: text('reason').notNull(),
+  comment: text('comment'),
+  /** How much the flag matters (model confidence × how often the item's neighbours are picked); higher first. */
+  priority: real('priority').notNull().default(0),
+  detail: jsonb('detail').$type<Record<string, unknown> | null>(),
+  userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+}, (t) => [
+  index('item_flags_open').on(t.projectId, t.resolvedAt, t.priority),
+  index('item_flags_item').on(t.itemId),
+  // One open server flag of a kind per item: a recompute updates it instead of adding another.
+  uniqueIndex('item_flags_one_open_server_flag').on(t.itemId, t.kind).where(sql`resolved_at is null and kind <> 'annotator'`),
+]);
+
+/**
+ * The project's agreement as last computed (lib/agreement): coefficients, per-annotator reliability
+ * and noisy verdicts, per-class agreement. One row per recompute that changed something, so the lead's
+ * charts show agreement over time.
+ */
+export const agreementSnapshots = pgTable('agreement_snapshots', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  projectId: integer('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  answers: integer('answers').notNull(),
+  summary: jsonb('summary').$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('agreement_snapshots_project').on(t.projectId, t.id)]);

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { annotations, items } from '../schema';
-import { A, ANNOTATIONS, classLabelSql, isStanding } from './answers';
+import { A, ANNOTATIONS, classLabelSql, isStanding, isTrainable, resolvedFirst } from './answers';
 
 export type AnnotationRow = typeof annotations.$inferSelect;
 
@@ -16,10 +16,6 @@ export async function insertAnnotation(db: Executor, a: typeof annotations.$infe
   return row;
 }
 
-export async function setItemStatus(db: Executor, itemId: number, status: 'open' | 'labeled'): Promise<void> {
-  await db.update(items).set({ status }).where(eq(items.id, itemId));
-}
-
 /** The annotator's newest label in the project that has not been retracted: what Undo takes back. */
 export async function findLastLiveLabel(db: Executor, projectId: number, userId: number): Promise<AnnotationRow | undefined> {
   const [row] = await db.select().from(annotations)
@@ -28,15 +24,6 @@ export async function findLastLiveLabel(db: Executor, projectId: number, userId:
     ))
     .orderBy(desc(annotations.id)).limit(1);
   return row;
-}
-
-/** Whether any label of the item still stands (an import's, another annotator's). */
-export async function hasLiveLabel(db: Executor, itemId: number): Promise<boolean> {
-  const rows = await db.select({ id: annotations.id }).from(annotations)
-    .where(and(
-      eq(annotations.itemId, itemId), isStanding(ANNOTATIONS),
-    )).limit(1);
-  return rows.length > 0;
 }
 
 /** Labels by this annotator that still stand (labels minus retractions). */
@@ -66,8 +53,8 @@ export interface CurrentLabel {
 }
 
 /**
- * The latest standing label per item (the export's rows): the newest `label`
- * version of each item that no `retract` names.
+ * The resolved answer per item (the export's rows): a lead's decision, a consensus or a person's
+ * answer, as `resolvedFirst` orders them; disputed items wait for a decision.
  */
 export async function listCurrentLabels(db: Executor, projectId: number): Promise<CurrentLabel[]> {
   const res = await db.execute(sql`
@@ -77,8 +64,8 @@ export async function listCurrentLabels(db: Executor, projectId: number): Promis
     from annotations a
     join items i on i.id = a.item_id
     left join users u on u.id = a.user_id
-    where a.project_id = ${projectId} and ${isStanding(A)}
-    order by a.item_id, a.id desc`);
+    where a.project_id = ${projectId} and ${isStanding(A)} and ${isTrainable(sql`i.status`)}
+    order by a.item_id, ${resolvedFirst(A)}`);
   const rows = (res as unknown as { rows: Record<string, unknown>[] }).rows;
   return rows.map((r) => ({
     itemId: Number(r.itemId), sourceName: String(r.sourceName), groupKey: String(r.groupKey), split: String(r.split),

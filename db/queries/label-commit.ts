@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { annotations, items, leases } from '../schema';
 import type { Opening } from '../transactions';
-import type { StoredAnswer } from './answers';
+import { A, isStanding, type StoredAnswer } from './answers';
 
 /**
  * A label's transaction opens by locking its lease row: a retry racing the original waits there
@@ -41,13 +41,19 @@ export interface LabelCommitResult {
   lease: { projectId: number; userId: number | null; itemId: number; state: string } | null;
   /** Another active lease holds the item (asked for a lapsed lease). */
   itemHeld: boolean;
+  /**
+   * Standing answers the item had before this one. With none, the statement set the item's state
+   * itself (collecting while another lease is out, else resolved); otherwise the caller settles it
+   * (`settleItem`), since whether answers agree is the task type's question, not SQL's.
+   */
+  priorAnswers: number;
 }
 
 /**
  * After the lease lock, a label's checks and writes in one statement: the client key looked up
  * (a retry gets the first result), the lease checked (the caller's, for this item, in this
  * project; a lapsed lease still counts if nobody else took the item since and it was not
- * completed), then the annotation inserted, the lease completed and the item marked labeled —
+ * completed), then the annotation inserted, the lease completed and the item's state set —
  * each write only when the insert happened. The caller turns a refusal into its error.
  */
 export async function commitLabel(tx: Executor, c: LabelCommit): Promise<LabelCommitResult> {
@@ -58,6 +64,8 @@ export async function commitLabel(tx: Executor, c: LabelCommit): Promise<LabelCo
       select id, project_id, item_id, user_id, state from ${leases} where id = ${c.leaseId}),
     held as (
       select exists (select 1 from ${leases} o where o.item_id = ${c.itemId} and o.state = 'active' and o.id <> ${c.leaseId}) as v),
+    prior as (
+      select count(*)::int as n from ${annotations} a where a.item_id = ${c.itemId} and ${isStanding(A)}),
     ok as (
       select l.id, l.state from l
       where not exists (select 1 from seen)
@@ -73,9 +81,10 @@ export async function commitLabel(tx: Executor, c: LabelCommit): Promise<LabelCo
       where id in (select id from ok where state = 'active') and exists (select 1 from ins)
       returning id),
     marked as (
-      update ${items} set status = 'labeled' where id = ${c.itemId} and exists (select 1 from ins)
+      update ${items} set status = case when (select v from held) then 'collecting' else 'resolved' end
+      where id = ${c.itemId} and exists (select 1 from ins) and (select n from prior) = 0
       returning id)
-    select (select id from seen) as seen_id, (select id from ins) as new_id,
+    select (select id from seen) as seen_id, (select id from ins) as new_id, (select n from prior) as prior,
            l.project_id, l.user_id, l.item_id, l.state, (select v from held) as held
     from (select 1) one left join l on true`);
   const [r] = (res as { rows: Record<string, unknown>[] }).rows;
@@ -87,5 +96,6 @@ export async function commitLabel(tx: Executor, c: LabelCommit): Promise<LabelCo
       projectId: Number(r.project_id), userId: id(r.user_id), itemId: Number(r.item_id), state: String(r.state),
     },
     itemHeld: r.held === true,
+    priorAnswers: Number(r.prior ?? 0),
   };
 }

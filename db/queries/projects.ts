@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { items, memberships, projects, users } from '../schema';
 import type { ProjectRole } from '../../lib/roles';
+import { isAnsweredState } from './answers';
 
 export type ProjectRow = typeof projects.$inferSelect;
 
@@ -71,8 +72,8 @@ export async function countProjectItems(db: Executor, projectId: number): Promis
     items: sql<number>`count(*)::int`,
     pool: sql<number>`count(*) filter (where ${items.split} = 'pool')::int`,
     holdout: sql<number>`count(*) filter (where ${items.split} = 'holdout')::int`,
-    labeled: sql<number>`count(*) filter (where ${items.status} = 'labeled')::int`,
-    holdoutLabeled: sql<number>`count(*) filter (where ${items.status} = 'labeled' and ${items.split} = 'holdout')::int`,
+    labeled: sql<number>`count(*) filter (where ${isAnsweredState(sql`${items.status}`)})::int`,
+    holdoutLabeled: sql<number>`count(*) filter (where ${isAnsweredState(sql`${items.status}`)} and ${items.split} = 'holdout')::int`,
   }).from(items).where(eq(items.projectId, projectId));
   return row;
 }
@@ -95,7 +96,7 @@ export async function countLabeledSinceImport(db: Executor, projectId: number): 
   const [row] = (await db.execute(sql`
     select (select coalesce(max(id), 0) from imports where project_id = ${projectId}) as import_id,
            count(*)::int as labeled, (count(*) filter (where split = 'holdout'))::int as holdout_labeled
-    from ${items} where project_id = ${projectId} and status = 'labeled'`) as unknown as { rows: { import_id: unknown; labeled: unknown; holdout_labeled: unknown }[] }).rows;
+    from ${items} where project_id = ${projectId} and ${isAnsweredState(sql`status`)}`) as unknown as { rows: { import_id: unknown; labeled: unknown; holdout_labeled: unknown }[] }).rows;
   return { importId: Number(row.import_id), labeled: Number(row.labeled), holdoutLabeled: Number(row.holdout_labeled) };
 }
 

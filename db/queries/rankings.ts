@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { annotations, items, modelVersions, rankingEntries, rankings } from '../schema';
-import { A, classLabelSql, isStanding } from './answers';
+import { A, classLabelSql, isStanding, isTrainable, resolvedFirst } from './answers';
 
 export type RankingRow = typeof rankings.$inferSelect;
 export type ModelVersionRow = typeof modelVersions.$inferSelect;
@@ -77,13 +77,16 @@ export async function listModelVersions(db: Executor, projectId: number): Promis
   return db.select().from(modelVersions).where(eq(modelVersions.projectId, projectId)).orderBy(asc(modelVersions.id));
 }
 
-/** Standing labels of a project (human, import, consensus), paged by item id, for trainers. */
+/**
+ * Resolved answers of a project, paged by item id, for trainers: a lead's decision, a consensus or
+ * a person's answer (`resolvedFirst`); disputed items are left out until someone settles them.
+ */
 export async function pageCurrentLabels(db: Executor, projectId: number, afterItemId: number, limit: number): Promise<{ itemId: number; label: string | null; payload: unknown }[]> {
   const res = await db.execute(sql`
     select distinct on (a.item_id) a.item_id as "itemId", ${classLabelSql(A.payload)} as label, a.payload
-    from ${annotations} a
-    where a.project_id = ${projectId} and a.item_id > ${afterItemId} and ${isStanding(A)}
-    order by a.item_id, a.id desc
+    from ${annotations} a join ${items} i on i.id = a.item_id
+    where a.project_id = ${projectId} and a.item_id > ${afterItemId} and ${isStanding(A)} and ${isTrainable(sql`i.status`)}
+    order by a.item_id, ${resolvedFirst(A)}
     limit ${limit}`);
   return (res as unknown as { rows: { itemId: string | number; label: string | null; payload: unknown }[] }).rows.map((r) => ({ itemId: Number(r.itemId), label: r.label, payload: r.payload }));
 }
@@ -94,9 +97,9 @@ export async function pageItems(db: Executor, projectId: number, afterId: number
   }).from(items).where(and(eq(items.projectId, projectId), gt(items.id, afterId))).orderBy(asc(items.id)).limit(limit);
 }
 
-/** Items with a standing label now (any source): what staleness and the retrain trigger count. */
+/** Items with a resolved answer now (any source): what staleness and the retrain trigger count. */
 export async function countStandingLabels(db: Executor, projectId: number): Promise<number> {
-  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(items).where(and(eq(items.projectId, projectId), eq(items.status, 'labeled')));
+  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(items).where(and(eq(items.projectId, projectId), isTrainable(sql`${items.status}`)));
   return r.n;
 }
 

@@ -21,6 +21,7 @@ export const classification: TaskType<'classification', ClassificationConfig, Cl
   payload: ClassificationPayload,
   prediction: ClassificationPrediction,
   builtinModel: true,
+  agreesAt: 1,
   spatial: false,
   check(payload, config) {
     return config.classes.includes(payload.label) ? []

@@ -107,6 +107,15 @@ export function agreementOf(task: ProjectTask, a: Answer, b: Answer): number {
   return taskType(task.task).agreement(a, b, task.config);
 }
 
+/** Whether every pair of the answers agrees at the task type's level (`agreesAt`): one answer given several times. */
+export function answersAgree(task: ProjectTask, answers: readonly Answer[]): boolean {
+  const at = taskType(task.task).agreesAt;
+  for (let i = 0; i < answers.length; i++) {
+    for (let j = i + 1; j < answers.length; j++) if (agreementOf(task, answers[i], answers[j]) < at) return false;
+  }
+  return true;
+}
+
 /**
  * A model's holdout metrics from each held-out item's true answer and the model's prediction for
  * it: accuracy and macro-F1; mAP@0.5, mAP@[.5:.95] and mean IoU; OKS AP@0.5, AP@[.5:.95] and

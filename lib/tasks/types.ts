@@ -45,6 +45,11 @@ export interface TaskType<Name extends string, Config, Payload, Prediction> {
   spatial: boolean;
   /** Whether Tandem's own trainer trains a model for it (else the queue deals without one). */
   builtinModel: boolean;
+  /**
+   * Two answers whose `agreement` reaches this are the same answer given twice: an item whose
+   * answers all agree pairwise is settled without a consensus or a lead.
+   */
+  agreesAt: number;
   /** The class names the answer mentions (counts, class balance, the label book's summary). */
   classesOf(payload: Payload, config: Config): string[];
   /** Whether the answer marks anything (an empty box list is still an answer: "nothing here"). */

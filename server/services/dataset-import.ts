@@ -90,7 +90,7 @@ export async function importDataset(ctx: { db: Db; media: MediaStore }, p: Princ
       item: {
         projectId, media: l.key, mediaType: l.mediaType, contentHash: l.hash, sourceName: l.image.fileName, groupKey: group,
         split: splitForGroup(group, opts.holdout, opts.seed), dealKey: hashUnit(l.hash, opts.seed), width: l.image.width, height: l.image.height,
-        status: opts.as === 'labels' ? 'labeled' : 'open', referenceAnswer: opts.as === 'reference' ? answer : null,
+        status: opts.as === 'labels' ? 'resolved' : 'open', referenceAnswer: opts.as === 'reference' ? answer : null,
       },
       label: opts.as === 'labels' ? answer : undefined,
       prelabel: opts.as === 'prelabels' ? answer : undefined,

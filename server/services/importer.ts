@@ -81,7 +81,7 @@ export async function importData(ctx: ImportContext, p: Principal, projectId: nu
         item: {
           projectId, media: r.key, mediaType: r.mediaType, contentHash: r.hash, sourceName: e.name, groupKey: group,
           split: e.split ?? splitForGroup(group, opts.holdout, opts.seed), dealKey: hashUnit(r.hash, opts.seed),
-          status: opts.labels === 'annotate' && label !== undefined ? 'labeled' : 'open',
+          status: opts.labels === 'annotate' && label !== undefined ? 'resolved' : 'open',
           referenceLabel: opts.labels === 'reference' ? label ?? null : null, width: r.width, height: r.height,
         },
       });

@@ -1,7 +1,8 @@
 import type { Db } from '../../db/client';
 import { commitLabel, leaseLockOpening } from '../../db/queries/label-commit';
 import { openedTransaction } from '../../db/transactions';
-import { findByClientKey, findLastLiveLabel, hasLiveLabel, insertAnnotation, setItemStatus, countLiveLabelsOfUser } from '../../db/queries/annotations';
+import { findByClientKey, findLastLiveLabel, insertAnnotation, countLiveLabelsOfUser } from '../../db/queries/annotations';
+import { settleItem } from './settle';
 import { insertLeases, type LeasedItem } from '../../db/queries/leases';
 import { countProjectItems } from '../../db/queries/projects';
 import { TandemError } from '../../lib/errors';
@@ -53,6 +54,7 @@ export function createLabelService(db: Db, opts: { leaseSeconds: number; hooks?:
           // The lease lapsed (a long pause, a lost connection) and someone else took the item since, or it was completed.
           throw new TandemError('lease_expired', `item ${input.itemId} was handed to someone else after your lease ${lease.state}; your label was not stored`);
         }
+        if (r.priorAnswers > 0) await settleItem(tx, task, input.itemId);
         return { annotationId: r.stored, duplicate: false };
       });
       if (!result.duplicate) opts.hooks?.onLabelCommitted?.(projectId, { kind: 'label', itemId: input.itemId });
@@ -69,15 +71,15 @@ export function createLabelService(db: Db, opts: { leaseSeconds: number; hooks?:
 
   /** Takes back the caller's newest standing label and hands the item straight back to them. */
   async function undo(p: Principal, projectId: number): Promise<LeasedItem> {
-    await requireProject(db, p, projectId, 'project.label');
+    const task = taskOfProject((await requireProject(db, p, projectId, 'project.label')).project);
     const redo = await db.transaction(async (tx) => {
       const last = await findLastLiveLabel(tx, projectId, p.userId);
       if (!last) throw new TandemError('not_found', 'nothing to undo: you have no labels in this project');
       await insertAnnotation(tx, {
         projectId, itemId: last.itemId, userId: p.userId, action: 'retract', payload: null, source: 'human', retracts: last.id,
       });
-      // Open again unless someone else's label (or an imported one) still stands for it.
-      if (!(await hasLiveLabel(tx, last.itemId))) await setItemStatus(tx, last.itemId, 'open');
+      // Open again unless someone else's answer (or an imported one) still stands for it.
+      await settleItem(tx, task, last.itemId);
       const expiresAt = new Date(now().getTime() + opts.leaseSeconds * 1000);
       const [lease] = await insertLeases(tx, [{ projectId, itemId: last.itemId, userId: p.userId, stream: 'redo', expiresAt }]);
       return lease;

@@ -117,7 +117,9 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
 
   async function items(w: WorkerPrincipal, projectId: number, after: number, limit: number) {
     requireScope(w, projectId);
-    const rows = await pageItems(db, projectId, after, limit);
+    const rows = (await pageItems(db, projectId, after, limit))
+      // The worker protocol keeps two states: a trainer ranks open items and leaves answered ones alone.
+      .map((r) => ({ ...r, status: r.status === 'open' ? 'open' as const : 'labeled' as const }));
     return { items: rows, next: rows.length === limit ? rows[rows.length - 1].id : null };
   }
 

@@ -108,7 +108,7 @@ describe.each(DATABASE_KINDS)('import on %s', (kind) => {
       'horse/horse-2.png': expect.stringMatching(/unknown class "horse"/),
     });
     const photo = await database.db.query.items.findFirst({ where: (t, { eq }) => eq(t.sourceName, 'cat/photo.jpeg') });
-    expect(photo).toMatchObject({ mediaType: 'image/jpeg', width: 16, height: 12, status: 'labeled' });
+    expect(photo).toMatchObject({ mediaType: 'image/jpeg', width: 16, height: 12, status: 'resolved' });
   });
 
   it('keeps labels as the hidden reference answer in reference mode, leaving items open', async () => {
@@ -161,7 +161,7 @@ describe.each(DATABASE_KINDS)('import on %s', (kind) => {
       { file: 'missing.png', reason: 'file not found' },
     ]);
     const rows = await database.db.query.items.findMany({ where: (t, { eq }) => eq(t.groupKey, 'video1') });
-    expect(rows.map((x) => [x.sourceName, x.split, x.status])).toEqual([['v0.png', 'holdout', 'labeled'], ['v1.png', 'holdout', 'labeled']]);
+    expect(rows.map((x) => [x.sourceName, x.split, x.status])).toEqual([['v0.png', 'holdout', 'resolved'], ['v1.png', 'holdout', 'resolved']]);
   });
 
   it('counts the same picture twice in one source as a duplicate', async () => {
