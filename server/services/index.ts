@@ -14,6 +14,7 @@ import { createModelService } from './models';
 import { createQueueControlService } from './queue-controls';
 import { createLifecycle, type Lifecycle } from '../lifecycle';
 import { createEmbeddingUploadService } from './embedding-uploads';
+import { createReviewService } from './review';
 
 /**
  * Every operation of Tandem, bound to one database. Route handlers, socket
@@ -52,6 +53,7 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
       project: (p: Principal, projectId: number, format: ExportFormat) => exportProject({ db, media: opts.media }, p, projectId, format),
     },
     queueControls: createQueueControlService(db, { hooks }),
+    review: createReviewService(db, { hooks }),
     models: createModelService(db, opts.media, { hooks }),
     embeddings: createEmbeddingUploadService(db),
   };
