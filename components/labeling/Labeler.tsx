@@ -4,6 +4,7 @@ import { hasBuiltinModel, taskType, type ProjectTask } from '@/lib/tasks';
 import { ProgressBar } from './ProgressBar';
 import { QueueEmpty, QueueEnding } from './QueueNotice';
 import { StreamTag } from './StreamTag';
+import { DecisionNotices } from './DecisionNotices';
 import { ModelBadge } from '../model/ModelBadge';
 import { editorFor } from './editors';
 import { useLabelingLoop } from './loop/useLabelingLoop';
@@ -44,6 +45,7 @@ export function Labeler({ projectId, userId, projectName, task, retrainEvery, mo
         <ProgressBar progress={state.progress} pending={state.pending} />
       </header>
       {current && <QueueEnding queue={state.queueState} />}
+      <DecisionNotices socket={loop.socket} projectId={projectId} userId={userId} />
       {state.notice && (
         <p className={`notice notice-${state.notice.kind}`} role={state.notice.kind === 'error' ? 'alert' : 'status'}>
           {state.notice.text} <button type="button" className="link" onClick={loop.dismissNotice}>dismiss</button>

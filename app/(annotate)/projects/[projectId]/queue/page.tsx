@@ -51,6 +51,7 @@ export default async function QueuePage({ params }: { params: Promise<{ projectI
       <header className="page-head">
         <h1>{project.name}: the queue</h1>
         <span>
+          <Link href={`/projects/${id}/review`} className="button" data-testid="review-link">Review</Link>{' '}
           <Link href={`/projects/${id}/model`} className="button">Model</Link>{' '}
           <Link href={`/projects/${id}/label`} className="button">Label</Link>
         </span>
