@@ -132,18 +132,18 @@ describe('Dawid–Skene', () => {
     // outvote c; gold items show that a and b say y when it is x.
     const r: Rating[] = [];
     const gold = new Map<string, string>();
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 80; i++) {
       const truth = i % 2 === 0 ? 'x' : 'y';
       const wrong = truth === 'x' ? 'y' : truth;
       r.push(rate(`i${i}`, 'a', wrong), rate(`i${i}`, 'b', wrong), rate(`i${i}`, 'c', truth));
-      if (i < 10) gold.set(`i${i}`, truth);
+      if (i < 40) gold.set(`i${i}`, truth);
     }
     const without = consensus(r, { method: 'dawid-skene' });
-    expect(without.items.get('i20')!.label).toBe('y');
+    expect(without.items.get('i60')!.label).toBe('y');
     const withGold = consensus(r, { method: 'dawid-skene', gold });
     expect(withGold.items.get('i0')).toMatchObject({ label: 'x', confidence: 1 });
-    expect(withGold.items.get('i20')!.label).toBe('x');
-    expect(withGold.annotators.get('a')).toMatchObject({ goldAnswers: 10, goldAccuracy: 0.5 });
+    expect(withGold.items.get('i60')!.label).toBe('x');
+    expect(withGold.annotators.get('a')).toMatchObject({ goldAnswers: 40, goldAccuracy: 0.5 });
     expect(withGold.annotators.get('c')!.accuracy!).toBeGreaterThan(withGold.annotators.get('a')!.accuracy!);
   });
 });
