@@ -11,3 +11,4 @@ export {
   type AnnotatorReliability, type ConsensusMethod, type ConsensusOptions, type ConsensusResult, type ItemConsensus,
 } from './consensus';
 export { noisyAnnotators, type NoisyOptions, type NoisyVerdict } from './noisy';
+export { agreementReport, type AgreementDetails, type AgreementReport } from './report';

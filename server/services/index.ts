@@ -14,6 +14,7 @@ import { createModelService } from './models';
 import { createQueueControlService } from './queue-controls';
 import { createLifecycle, type Lifecycle } from '../lifecycle';
 import { createEmbeddingUploadService } from './embedding-uploads';
+import { createAgreementService } from './agreement';
 
 /**
  * Every operation of Tandem, bound to one database. Route handlers, socket
@@ -54,6 +55,7 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
     queueControls: createQueueControlService(db, { hooks }),
     models: createModelService(db, opts.media, { hooks }),
     embeddings: createEmbeddingUploadService(db),
+    agreement: createAgreementService(db),
   };
 }
 
