@@ -76,9 +76,13 @@ export interface ConsensusOptions {
 
 export const POSTERIOR_FLOOR = 1e-4;
 
-export function consensus(r: readonly Rating[], opts: ConsensusOptions): ConsensusResult {
+/**
+ * Ratings may come coded already (`codeRatings`, e.g. shared with `coefficients`): then their
+ * label order stands and `classes` is not read; a gold class they lack is added at the end.
+ */
+export function consensus(r: readonly Rating[] | CodedRatings, opts: ConsensusOptions): ConsensusResult {
   const gold = opts.gold ?? new Map<string, string>();
-  const c = codeRatings(r, { classes: opts.classes, extraLabels: gold.values() });
+  const c = 'start' in r ? withLabels(r, gold.values()) : codeRatings(r, { classes: opts.classes, extraLabels: gold.values() });
   const K = c.labels.length;
   const I = c.items.length;
   const goldOf = new Int32Array(I).fill(-1);
@@ -104,31 +108,46 @@ export function consensus(r: readonly Rating[], opts: ConsensusOptions): Consens
     let best = 0;
     for (let k = 1; k < K; k++) if (T[i * K + k] > T[i * K + best]) best = k;
     chosen[i] = best;
-    items.set(c.items[i], itemConsensus(c.labels, T, i, best, c.start[i + 1] - c.start[i]));
+    items.set(c.items[i], new ItemView(c.labels[best], T[i * K + best], c.start[i + 1] - c.start[i], c.labels, T, i * K));
   }
   return { items, annotators: reliability(c, goldOf, chosen, model), iterations, priors: model ? record(c.labels, model.prior, 0) : null };
 }
 
 /**
- * One item's consensus. Its posterior is an own, enumerable getter that builds the record on
- * first read (JSON and deep equality see it as a plain field): building 100,000 records of
- * class names up front took longer than the whole Dawid–Skene fit.
+ * One item's consensus. The posterior is a getter that builds its record on first read and
+ * `toJSON` includes it: building 100,000 records of class names up front, or a closure per
+ * item, cost more than the whole Dawid–Skene fit (garbage collection, mostly). Spread
+ * (`{...c}`) copies label, confidence and answers only; read `posterior` by name.
  */
-function itemConsensus(labels: readonly string[], T: Float64Array, i: number, best: number, answers: number): ItemConsensus {
-  const K = labels.length;
-  let posterior: Record<string, number> | undefined;
-  return {
-    label: labels[best],
-    confidence: T[i * K + best],
-    answers,
-    get posterior() {
-      if (!posterior) {
-        posterior = {};
-        for (let k = 0; k < K; k++) if (T[i * K + k] >= POSTERIOR_FLOOR) posterior[labels[k]] = T[i * K + k];
-      }
-      return posterior;
-    },
-  };
+class ItemView implements ItemConsensus {
+  readonly #labels: readonly string[];
+  readonly #T: Float64Array;
+  readonly #at: number;
+  #posterior: Record<string, number> | undefined;
+  constructor(readonly label: string, readonly confidence: number, readonly answers: number, labels: readonly string[], T: Float64Array, at: number) {
+    this.#labels = labels;
+    this.#T = T;
+    this.#at = at;
+  }
+
+  get posterior(): Record<string, number> {
+    if (!this.#posterior) {
+      const p: Record<string, number> = {};
+      for (let k = 0; k < this.#labels.length; k++) if (this.#T[this.#at + k] >= POSTERIOR_FLOOR) p[this.#labels[k]] = this.#T[this.#at + k];
+      this.#posterior = p;
+    }
+    return this.#posterior;
+  }
+
+  toJSON(): ItemConsensus {
+    return { label: this.label, confidence: this.confidence, posterior: this.posterior, answers: this.answers };
+  }
+}
+
+function withLabels(c: CodedRatings, extra: Iterable<string>): CodedRatings {
+  const known = new Set(c.labels);
+  const more = [...new Set(extra)].filter((l) => !known.has(l));
+  return more.length === 0 ? c : { ...c, labels: [...c.labels, ...more] };
 }
 
 /** Vote shares per item (gold items one-hot on their class): majority's posterior and EM's start. */
@@ -174,7 +193,7 @@ function dawidSkene(c: CodedRatings, goldOf: Int32Array, T: Float64Array, o: { m
   for (let i = 0; i < I; i++) {
     if (c.start[i + 1] - c.start[i] === 1 && goldOf[i] < 0) {
       const s = c.annotator[c.start[i]] * K + c.label[c.start[i]];
-      if (single[s]++ === 0) singlePost.set(T.subarray(i * K, (i + 1) * K), s * K);
+      if (single[s]++ === 0) for (let k = 0; k < K; k++) singlePost[s * K + k] = T[i * K + k];
     } else rest.push(i);
   }
   const counts = new Float64Array(J * K * K);
@@ -267,7 +286,7 @@ function dawidSkene(c: CodedRatings, goldOf: Int32Array, T: Float64Array, o: { m
   for (let i = 0; i < I; i++) {
     if (c.start[i + 1] - c.start[i] !== 1 || goldOf[i] >= 0) continue;
     const s = c.annotator[c.start[i]] * K + c.label[c.start[i]];
-    T.set(singlePost.subarray(s * K, (s + 1) * K), i * K);
+    for (let k = 0; k < K; k++) T[i * K + k] = singlePost[s * K + k];
   }
   let total = 0;
   for (let k = 0; k < K; k++) total += prior[k];

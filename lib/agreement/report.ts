@@ -36,7 +36,7 @@ export function agreementReport(
   let result: ConsensusResult | null = null;
   let noisy: NoisyVerdict[] | null = null;
   if (opts.consensus) {
-    result = consensus(ratings, { method: opts.consensus, classes: opts.classes, gold: opts.gold });
+    result = consensus(coded, { method: opts.consensus, gold: opts.gold });
     noisy = noisyAnnotators(result, ratings);
     report.consensus = {};
     for (const [id, c] of result.items) report.consensus[id] = { label: c.label, confidence: c.confidence };

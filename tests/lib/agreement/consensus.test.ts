@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { consensus } from '../../../lib/agreement/consensus';
-import type { Rating } from '../../../lib/agreement/ratings';
+import { codeRatings, type Rating } from '../../../lib/agreement/ratings';
 import { mulberry32 } from '../../../lib/random';
 
 const rate = (item: string, annotator: string, label: string): Rating => ({ item, annotator, label });
@@ -37,6 +37,7 @@ describe('majority vote', () => {
     expect(c).toMatchObject({ label: 'cat', answers: 3 });
     expect(c.confidence).toBeCloseTo(2 / 3, 12);
     expect(c.posterior).toEqual({ cat: 2 / 3, dog: 1 / 3 });
+    expect(JSON.parse(JSON.stringify(c))).toEqual({ label: 'cat', confidence: 2 / 3, posterior: { cat: 2 / 3, dog: 1 / 3 }, answers: 3 });
   });
 
   it('breaks a tie by the order of the classes, else by the sorted labels, never by row order', () => {
@@ -112,6 +113,16 @@ describe('Dawid–Skene', () => {
       expect(b.items.get(id)!.label).toBe(c.label);
       expect(b.items.get(id)!.confidence).toBeCloseTo(c.confidence, 6);
     }
+  });
+
+  it('takes ratings coded once (shared with the coefficients) as well as plain ones, adding gold classes they lack', () => {
+    const { ratings } = synthetic(9, 300, 2, PRIORS, PIS);
+    const gold = new Map([['i0', 'c9']]);
+    const plain = consensus(ratings, { method: 'dawid-skene', gold });
+    const coded = consensus(codeRatings(ratings), { method: 'dawid-skene', gold });
+    expect(coded.items.get('i0')).toMatchObject({ label: 'c9', confidence: 1 });
+    const json = (x: unknown) => JSON.parse(JSON.stringify(x));
+    for (const [id, c] of plain.items) expect(json(coded.items.get(id))).toEqual(json(c));
   });
 
   it('smooths a one-answer annotator towards the team instead of a 0/1 matrix', () => {
