@@ -4,6 +4,7 @@ import { TandemError } from '../../lib/errors';
 import { ConfigError, mediaDir, pgliteDir, readConfig, type Config } from '../config';
 import { createMediaStore } from '../media';
 import { createServices } from '../services';
+import { isAgreementFileCommand } from './agreement';
 import { runProgram, type CliContext, type CliIO } from './commands';
 import { LockedError, readLiveServerLock, removeServerLock, serverLockFile, writeServerLock, type ServerLock } from './lock';
 
@@ -25,6 +26,12 @@ const io: CliIO = {
  */
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'simulate') return (await import('./simulate')).runSimulate(argv, io);
+  if (isAgreementFileCommand(argv, process.cwd())) {
+    // A CSV's agreement needs no database: not the server's, not one opened here.
+    return runProgram(argv, { ...io, cwd: process.cwd() }, async () => {
+      throw new TandemError('internal', 'agreement over a file opened the database');
+    });
+  }
   let config: Config;
   try {
     config = readConfig();

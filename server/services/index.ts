@@ -15,6 +15,7 @@ import { createQueueControlService } from './queue-controls';
 import { createLifecycle, type Lifecycle } from '../lifecycle';
 import { createEmbeddingUploadService } from './embedding-uploads';
 import { createReviewService } from './review';
+import { createAgreementService } from './agreement';
 
 /**
  * Every operation of Tandem, bound to one database. Route handlers, socket
@@ -56,6 +57,7 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
     review: createReviewService(db, { hooks }),
     models: createModelService(db, opts.media, { hooks }),
     embeddings: createEmbeddingUploadService(db),
+    agreement: createAgreementService(db),
   };
 }
 
