@@ -16,6 +16,7 @@ export function roomEvents(io: () => SocketServer | undefined, progress: { chang
     name: 'room-events',
     onLabelCommitted: (projectId) => progress.changed(projectId),
     onItemsSettled: (projectId, e) => void io()?.to(projectRoom(projectId)).emit('review', { projectId, ...e }),
+    onAgreementComputed: (projectId, snapshotId) => void io()?.to(projectRoom(projectId)).emit('agreement', { projectId, snapshotId }),
     onLeaseEnded: (projectId, e) => queue(projectId, { event: 'lease-released', userId: e.userId, leaseId: e.leaseId, itemId: e.itemId }),
     onQueueChanged: (projectId, e) => queue(projectId, e),
     onJobQueued: (projectId) => model(projectId, { event: 'job-queued' }),

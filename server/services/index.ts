@@ -15,6 +15,7 @@ import { createQueueControlService } from './queue-controls';
 import { createLifecycle, type Lifecycle } from '../lifecycle';
 import { createEmbeddingUploadService } from './embedding-uploads';
 import { createReviewService } from './review';
+import { createConsensusService } from './consensus';
 import { createAgreementService } from './agreement';
 
 /**
@@ -55,6 +56,7 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
     },
     queueControls: createQueueControlService(db, { hooks }),
     review: createReviewService(db, { hooks }),
+    consensus: createConsensusService(db, { hooks }),
     models: createModelService(db, opts.media, { hooks }),
     embeddings: createEmbeddingUploadService(db),
     agreement: createAgreementService(db),

@@ -1,0 +1,73 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '../client';
+import { agreementSnapshots, annotations } from '../schema';
+import { A, annotationAlias, isStanding, type StoredAnswer } from './answers';
+
+/** An item answered by two people or more, with the consensus that stands for it now. */
+export interface OverlappedItem {
+  itemId: number;
+  status: string;
+  /** The consensus version newer than every person's answer (an older one speaks for fewer answers). */
+  consensus: { payload: unknown; confidence: number | null } | null;
+}
+
+/** Every item of the project with at least two standing answers by people, and its current consensus. */
+export async function listOverlappedItems(db: Executor, projectId: number): Promise<OverlappedItem[]> {
+  const C = annotationAlias('c');
+  const res = await db.execute(sql`
+    with people as (
+      select a.item_id, max(a.id) as newest from annotations a
+      where a.project_id = ${projectId} and a.source in ('human', 'import') and ${isStanding(A)}
+      group by a.item_id having count(*) >= 2)
+    select p.item_id, i.status, c.payload, c.confidence
+    from people p join items i on i.id = p.item_id
+    left join lateral (
+      select c.payload, c.confidence from annotations c
+      where c.item_id = p.item_id and c.source = 'consensus' and c.id > p.newest and ${isStanding(C)}
+      order by c.id desc limit 1) c on true`);
+  return (res as unknown as { rows: Record<string, unknown>[] }).rows.map((r) => ({
+    itemId: Number(r.item_id), status: String(r.status),
+    consensus: r.payload == null ? null : { payload: r.payload, confidence: r.confidence == null ? null : Number(r.confidence) },
+  }));
+}
+
+export async function insertConsensusVersions(db: Executor, projectId: number, rows: { itemId: number; payload: StoredAnswer; confidence: number; reason: string }[]): Promise<void> {
+  for (let at = 0; at < rows.length; at += 1000) {
+    await db.insert(annotations).values(rows.slice(at, at + 1000).map((r) => ({
+      projectId, itemId: r.itemId, userId: null, action: 'label' as const, payload: r.payload, source: 'consensus' as const, confidence: r.confidence, reason: r.reason,
+    })));
+  }
+}
+
+/** Closes the server's weak-consensus flags of items no longer disputed. */
+export async function closeSettledWeakFlags(db: Executor, projectId: number, at: Date): Promise<void> {
+  await db.execute(sql`
+    update item_flags f set resolved_at = ${at.toISOString()}::timestamptz
+    from items i where i.id = f.item_id and f.project_id = ${projectId} and f.kind = 'weak-consensus'
+      and f.resolved_at is null and i.status <> 'disputed'`);
+}
+
+/** Human answers per annotator in the last hour: their current pace. */
+export async function answersInLastHour(db: Executor, projectId: number, now: Date): Promise<Map<number, number>> {
+  const res = await db.execute(sql`
+    select user_id, count(*)::int as n from annotations
+    where project_id = ${projectId} and source = 'human' and action = 'label' and created_at > ${new Date(now.getTime() - 3_600_000).toISOString()}::timestamptz
+    group by user_id`);
+  return new Map((res as unknown as { rows: { user_id: unknown; n: unknown }[] }).rows.filter((r) => r.user_id != null).map((r) => [Number(r.user_id), Number(r.n)]));
+}
+
+export async function insertSnapshot(db: Executor, projectId: number, answers: number, summary: Record<string, unknown>): Promise<number> {
+  const [row] = await db.insert(agreementSnapshots).values({ projectId, answers, summary }).returning({ id: agreementSnapshots.id });
+  return row.id;
+}
+
+export async function listSnapshots(db: Executor, projectId: number, limit: number): Promise<{ id: number; answers: number; summary: Record<string, unknown>; createdAt: Date }[]> {
+  const res = await db.execute(sql`
+    select id, answers, summary, created_at from (
+      select * from agreement_snapshots where project_id = ${projectId} order by id desc limit ${limit}) s
+    order by id`);
+  return (res as unknown as { rows: Record<string, unknown>[] }).rows.map((r) => ({
+    id: Number(r.id), answers: Number(r.answers), summary: r.summary as Record<string, unknown>,
+    createdAt: r.created_at instanceof Date ? r.created_at : new Date(String(r.created_at)),
+  }));
+}
