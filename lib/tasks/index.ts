@@ -187,3 +187,4 @@ export const hasBuiltinModel = (task: ProjectTask): boolean => taskType(task.tas
 export const needsImageSize = (task: ProjectTask): boolean => taskType(task.task).spatial;
 
 export { EditRecord } from './edit';
+export { fuseBoxes, fuseKeypoints, skeletonScale, type FusedBox, type FusedSkeleton, type FusionOptions } from './fusion';

@@ -49,7 +49,7 @@ export function readRatingsCsv(file: string, shown = file): Rating[] {
   }
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(fs.readFileSync(file), { bom: true, skip_empty_lines: true, trim: true, info: true });
+    records = parse(fs.readFileSync(file), { bom: true, skip_empty_lines: true, trim: true, info: true }) as unknown as typeof records;
   } catch (e) {
     throw new UsageError(`${shown} is not readable CSV: ${(e as Error).message}`);
   }
