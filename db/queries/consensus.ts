@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { agreementSnapshots, annotations } from '../schema';
-import { A, annotationAlias, isStanding, type StoredAnswer } from './answers';
+import { A, annotationAlias, classLabelSql, isStanding, type StoredAnswer } from './answers';
 
 /** An item answered by two people or more, with the consensus that stands for it now. */
 export interface OverlappedItem {
@@ -70,4 +70,13 @@ export async function listSnapshots(db: Executor, projectId: number, limit: numb
     id: Number(r.id), answers: Number(r.answers), summary: r.summary as Record<string, unknown>,
     createdAt: r.created_at instanceof Date ? r.created_at : new Date(String(r.created_at)),
   }));
+}
+
+/** The class a lead decided per item (the newest standing decision): known answers the consensus takes as given. */
+export async function listDecidedClasses(db: Executor, projectId: number): Promise<Map<number, string>> {
+  const res = await db.execute(sql`
+    select distinct on (a.item_id) a.item_id, ${classLabelSql(A.payload)} as label from annotations a
+    where a.project_id = ${projectId} and a.source = 'review' and ${isStanding(A)}
+    order by a.item_id, a.id desc`);
+  return new Map((res as unknown as { rows: { item_id: unknown; label: unknown }[] }).rows.filter((r) => r.label != null).map((r) => [Number(r.item_id), String(r.label)]));
 }

@@ -2,7 +2,7 @@ import type { Db } from '../../db/client';
 import { listClassRatings } from '../../db/queries/agreement';
 import { encodeAnswer } from '../../db/queries/answers';
 import {
-  answersInLastHour, closeSettledWeakFlags, insertConsensusVersions, insertSnapshot, listOverlappedItems, listSnapshots,
+  answersInLastHour, closeSettledWeakFlags, insertConsensusVersions, insertSnapshot, listDecidedClasses, listOverlappedItems, listSnapshots,
 } from '../../db/queries/consensus';
 import { findProject } from '../../db/queries/projects';
 import { upsertFlags } from '../../db/queries/review';
@@ -10,13 +10,14 @@ import { coefficients, consensus, noisyAnnotators, type Rating } from '../../lib
 import { agreementSummary, consensusChanges, type AgreementSummary } from '../../lib/agreement/project-agreement';
 import { DEFAULT_CONSENSUS_MIN } from '../../lib/agreement/settle';
 import { taskOfProject } from '../../lib/tasks';
+import { projectQueueSettings } from './queue';
 import type { LifecycleHooks } from '../lifecycle';
 import { requireProject, type Principal } from './access';
 import { settleItem } from './settle';
 
 /**
  * A project's consensus and agreement, recomputed from all its answers: Dawid–Skene over every
- * standing human class answer (gold items clamped), a consensus version written where it changed,
+ * standing human class answer (gold items and a lead's decisions clamped), a consensus version written where it changed,
  * disputed items settled by a confident consensus, weak ones flagged for the lead, and a snapshot
  * of the coefficients and each annotator's reliability. The agreement extension runs it after labels.
  */
@@ -33,8 +34,13 @@ export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<Life
     const rows = await listClassRatings(db, projectId);
     if (rows.length === 0) return null;
     const ratings: Rating[] = rows.map((r) => ({ item: String(r.itemId), annotator: String(r.userId), label: r.label }));
+    // Known answers are gold only where the project deals gold items (as the queue reads them);
+    // otherwise they are a simulation's hidden truth and must not steer the consensus.
+    const usesGold = projectQueueSettings(project).queue.goldShare > 0;
     const gold = new Map<string, string>();
-    for (const r of rows) if (r.gold !== null) gold.set(String(r.itemId), r.gold);
+    if (usesGold) for (const r of rows) if (r.gold !== null) gold.set(String(r.itemId), r.gold);
+    // A lead's decision is a known answer too: the annotators' reliability is measured against it.
+    for (const [itemId, label] of await listDecidedClasses(db, projectId)) gold.set(String(itemId), label);
     const result = consensus(ratings, { method: 'dawid-skene', gold, classes: task.config.classes });
 
     const overlapped = await listOverlappedItems(db, projectId);

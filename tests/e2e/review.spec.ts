@@ -76,6 +76,9 @@ test.describe('the review page', () => {
     await lead.keyboard.press('1');
     await expect(lead.getByTestId('review-empty')).toBeVisible();
     await expect(lead.getByTestId('review-notice')).toContainText(`Item ${itemId}`);
+    // Agreement recomputed as the answers came: both annotators have a row.
+    await expect(lead.getByTestId('annotator-row')).toHaveCount(2);
+    await lead.screenshot({ path: path.join(DATA, 'review-decided.png'), fullPage: true });
 
     const notice = annotator.getByTestId('decision-notice');
     await expect(notice).toContainText(`Item ${itemId}`);

@@ -3,7 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../../db/client';
 import { insertLeases } from '../../../db/queries/leases';
 import { pageCurrentLabels } from '../../../db/queries/rankings';
-import { annotations, itemFlags, items } from '../../../db/schema';
+import { annotations, itemFlags, items, projects } from '../../../db/schema';
 import { DATABASE_KINDS, dbLabel, openTestDatabase } from '../../fixtures/database';
 import { buildProject } from '../../fixtures/builders';
 
@@ -78,5 +78,22 @@ describe.each(DATABASE_KINDS)('consensus recompute (%s)', (kind) => {
     const history = await t.services.consensus.history(t.leads[0], t.project.id);
     expect(history.at(-1)!.summary.annotators).toHaveLength(4);
     await expect(t.services.consensus.history(t.annotators[0], t.project.id)).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it(`takes known answers as given only where the project deals gold items, and a lead's decisions always (${dbLabel(kind)})`, async () => {
+    // Two annotators disagree on every item; the known answer sides with annotator 1.
+    const t = await allAnswer(12, 2, (k, i) => CLASSES[(i + k) % 3]);
+    for (const id of t.ids) await database.db.update(items).set({ referenceLabel: CLASSES[(t.ids.indexOf(id) + 1) % 3] }).where(eq(items.id, id));
+    const without = await t.services.consensus.recompute(t.project.id);
+    expect(without!.annotators.map((a) => a.goldAnswers)).toEqual([0, 0]);
+    await t.services.review.decide(t.leads[0], t.project.id, t.ids[0], { label: CLASSES[1], reason: 'annotator1 is right' });
+    const decided = await t.services.consensus.recompute(t.project.id);
+    expect(decided!.annotators.map((a) => [a.name, a.goldAnswers, a.goldAccuracy])).toEqual([['annotator0', 1, 0], ['annotator1', 1, 1]]);
+    await database.db.update(projects).set({ settings: { queue: { goldShare: 0.2 } } }).where(eq(projects.id, t.project.id));
+    const withGold = await t.services.consensus.recompute(t.project.id);
+    const byName = new Map(withGold!.annotators.map((a) => [a.name, a]));
+    expect(byName.get('annotator1')).toMatchObject({ goldAnswers: 12, goldAccuracy: 1 });
+    expect(byName.get('annotator0')).toMatchObject({ goldAnswers: 12, goldAccuracy: 0 });
+    expect(await t.stateOf(0)).toBe('resolved');
   });
 });

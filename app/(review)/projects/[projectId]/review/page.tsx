@@ -7,6 +7,7 @@ import { parseId } from '@/lib/protocol/ids';
 import { can } from '@/lib/roles';
 import { ReviewBoard } from '@/components/review/ReviewBoard';
 import { ReviewLive } from '@/components/review/ReviewLive';
+import { AgreementPanel } from '@/components/review/AgreementPanel';
 import { SendBackForm } from '@/components/review/SendBackForm';
 
 export const dynamic = 'force-dynamic';
@@ -24,7 +25,9 @@ export default async function ReviewPage({ params }: { params: Promise<{ project
   });
   // Annotators never see the others' answers (gold, overlap): the page does not exist for them.
   if (!can({ userRole: user.role, projectRole: project.role === 'admin' ? null : project.role }, 'project.review')) notFound();
-  const [review, members] = await Promise.all([services.review.list(user.principal, id, 20), services.projects.members(user.principal, id)]);
+  const [review, members, history] = await Promise.all([
+    services.review.list(user.principal, id, 20), services.projects.members(user.principal, id), services.consensus.history(user.principal, id, 100),
+  ]);
   return (
     <div className="review-page" data-testid="review-page">
       <ReviewLive projectId={id} />
@@ -37,6 +40,10 @@ export default async function ReviewPage({ params }: { params: Promise<{ project
         </span>
       </header>
       <ReviewBoard projectId={id} task={project.task} items={review.items} />
+      <section className="card" data-testid="agreement">
+        <h2>How well the team agrees</h2>
+        <AgreementPanel history={history} id={`agreement-${id}`} />
+      </section>
       <section className="card">
         <h2>Send answers back</h2>
         <p className="muted">An annotator&apos;s newest answers go back on this list and leave training until you decide them.</p>
