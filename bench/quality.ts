@@ -102,6 +102,7 @@ function flagBench() {
   const checkpoints = [100, 200, OVERLAPPED].filter((x, i, a) => x <= OVERLAPPED && a.indexOf(x) === i);
   const rows = checkpoints.map((at) => ({ at, tp: 0, fp: 0, fn: 0, tn: 0 }));
   const perSeed: { seed: number; noisy: string; flagged: string[]; at: number }[] = [];
+  let example = '';
   for (let s = 1; s <= SEEDS; s++) {
     const seed = SEED_BASE + s;
     const errors = teamErrors(seed, 1);
@@ -110,6 +111,7 @@ function flagBench() {
       const r = upTo(team, row.at);
       const verdicts = noisyAnnotators(consensus(r, { method: 'dawid-skene' }), r);
       const flagged = verdicts.filter((v) => v.noisy).map((v) => v.annotator);
+      if (!example && row.at === OVERLAPPED) example = verdicts.find((v) => v.noisy)?.evidence.reason ?? '';
       for (let j = 0; j < errors.length; j++) {
         const truly = errors[j] === NOISY;
         const said = flagged.includes(`a${j}`);
@@ -122,7 +124,7 @@ function flagBench() {
     }
   }
   const table = rows.map((r) => ({ ...r, precision: r.tp + r.fp === 0 ? null : r.tp / (r.tp + r.fp), recall: r.tp / (r.tp + r.fn) }));
-  return { table, perSeed };
+  return { table, perSeed, example };
 }
 
 /** Accuracy of the consensus on overlapped items, and what an oracle that knows the true error rates gets. */
@@ -217,6 +219,7 @@ if (!ONLY || ONLY === 'flag') {
   report.flag = f;
   lines.push('', '### Noisy-annotator flag (1 noisy of 5, k = 2, overlap 0.1)', '', '| overlapped items | precision | recall | TP | FP | FN |', '| --- | --- | --- | --- | --- | --- |');
   for (const r of f.table) lines.push(`| ${r.at} | ${r.precision === null ? '–' : r.precision.toFixed(3)} | ${r.recall.toFixed(3)} | ${r.tp} | ${r.fp} | ${r.fn} |`);
+  lines.push('', `First seed's flag at ${OVERLAPPED}: "${f.example}"`);
 }
 if (!ONLY || ONLY === 'consensus') {
   const c = [consensusBench(2), consensusBench(3)];
