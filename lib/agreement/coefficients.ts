@@ -183,13 +183,40 @@ function distances(labels: readonly string[], nc: Float64Array, level: Level): F
   return d2;
 }
 
+/**
+ * The coefficients by name, as pages and the CLI list them: a title, what the number means,
+ * and the function (one registry, like lib/al/strategies.ts, so that a new measure is one entry).
+ */
+export const COEFFICIENTS: Record<keyof Coefficients, { title: string; description: string; compute: (r: Input, level: Level) => number | null }> = {
+  krippendorffAlpha: {
+    title: "Krippendorff's alpha",
+    description: '1 − observed / expected disagreement over items rated twice or more, missing ratings allowed, at the chosen level; 1 perfect, 0 chance, ≥ 0.8 is the usual bar for reliable data',
+    compute: krippendorffAlpha,
+  },
+  fleissKappa: {
+    title: "Fleiss' kappa",
+    description: 'agreement beyond chance for a fixed number of raters per item; null when items have unequal numbers of ratings',
+    compute: (r) => fleissKappa(r),
+  },
+  cohenKappa: {
+    title: "Cohen's kappa",
+    description: 'agreement beyond chance of each pair of annotators on the items both rated, averaged over the pairs',
+    compute: (r) => cohenKappa(r),
+  },
+  percentAgreement: {
+    title: 'percent agreement',
+    description: 'share of agreeing pairs of answers per item, averaged over items rated twice or more; not corrected for chance',
+    compute: (r) => percentAgreement(r),
+  },
+};
+
 /** All four coefficients, coding the ratings once. */
 export function coefficients(r: Input, level: Level): Coefficients {
   const c = coded(r);
   return {
-    krippendorffAlpha: krippendorffAlpha(c, level),
-    fleissKappa: fleissKappa(c),
-    cohenKappa: cohenKappa(c),
-    percentAgreement: percentAgreement(c),
+    krippendorffAlpha: COEFFICIENTS.krippendorffAlpha.compute(c, level),
+    fleissKappa: COEFFICIENTS.fleissKappa.compute(c, level),
+    cohenKappa: COEFFICIENTS.cohenKappa.compute(c, level),
+    percentAgreement: COEFFICIENTS.percentAgreement.compute(c, level),
   };
 }
