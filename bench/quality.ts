@@ -11,7 +11,8 @@
  * by k distinct annotators drawn at random, every other one by one annotator drawn at random.
  *
  * 1. Noisy-annotator flag (Dawid–Skene consensus, `noisyAnnotators` defaults) after 100, 200
- *    and 300 overlapped items: precision and recall over the seeds (target ≥ 0.9 at 300).
+ *    and 300 overlapped items: precision and recall over the seeds (target ≥ 0.9 at 300); and
+ *    the false flags in the same teams with nobody noisy.
  * 2. Two noisy annotators of five: consensus accuracy on the overlapped items, Dawid–Skene
  *    beside majority vote on the same answers, at k = 2 and k = 3, with the ceiling an oracle
  *    reaches that knows every annotator's true error rate (target: Dawid–Skene ≥ 97%).
@@ -102,6 +103,7 @@ function flagBench() {
   const checkpoints = [100, 200, OVERLAPPED].filter((x, i, a) => x <= OVERLAPPED && a.indexOf(x) === i);
   const rows = checkpoints.map((at) => ({ at, tp: 0, fp: 0, fn: 0, tn: 0 }));
   const perSeed: { seed: number; noisy: string; flagged: string[]; at: number }[] = [];
+  let example = '';
   for (let s = 1; s <= SEEDS; s++) {
     const seed = SEED_BASE + s;
     const errors = teamErrors(seed, 1);
@@ -110,6 +112,7 @@ function flagBench() {
       const r = upTo(team, row.at);
       const verdicts = noisyAnnotators(consensus(r, { method: 'dawid-skene' }), r);
       const flagged = verdicts.filter((v) => v.noisy).map((v) => v.annotator);
+      if (!example && row.at === OVERLAPPED) example = verdicts.find((v) => v.noisy)?.evidence.reason ?? '';
       for (let j = 0; j < errors.length; j++) {
         const truly = errors[j] === NOISY;
         const said = flagged.includes(`a${j}`);
@@ -122,7 +125,15 @@ function flagBench() {
     }
   }
   const table = rows.map((r) => ({ ...r, precision: r.tp + r.fp === 0 ? null : r.tp / (r.tp + r.fp), recall: r.tp / (r.tp + r.fn) }));
-  return { table, perSeed };
+  // The same teams with nobody noisy (the noisy one made careful, at 3%): every flag is a false one.
+  let falseFlags = 0;
+  for (let s = 1; s <= SEEDS; s++) {
+    const seed = SEED_BASE + s;
+    const errors = teamErrors(seed, 1).map((e) => (e === NOISY ? 0.03 : e));
+    const r = simulateTeam(seed, errors, OVERLAPPED, 2).ratings;
+    falseFlags += noisyAnnotators(consensus(r, { method: 'dawid-skene' }), r).filter((v) => v.noisy).length;
+  }
+  return { table, perSeed, example, cleanTeams: { teams: SEEDS, annotators: SEEDS * 5, falseFlags } };
 }
 
 /** Accuracy of the consensus on overlapped items, and what an oracle that knows the true error rates gets. */
@@ -217,6 +228,8 @@ if (!ONLY || ONLY === 'flag') {
   report.flag = f;
   lines.push('', '### Noisy-annotator flag (1 noisy of 5, k = 2, overlap 0.1)', '', '| overlapped items | precision | recall | TP | FP | FN |', '| --- | --- | --- | --- | --- | --- |');
   for (const r of f.table) lines.push(`| ${r.at} | ${r.precision === null ? '–' : r.precision.toFixed(3)} | ${r.recall.toFixed(3)} | ${r.tp} | ${r.fp} | ${r.fn} |`);
+  lines.push('', `First seed's flag at ${OVERLAPPED}: "${f.example}"`);
+  lines.push(`Teams with nobody noisy (same seeds, the noisy one at 3% instead), after ${OVERLAPPED}: ${f.cleanTeams.falseFlags} of ${f.cleanTeams.annotators} annotators flagged.`);
 }
 if (!ONLY || ONLY === 'consensus') {
   const c = [consensusBench(2), consensusBench(3)];

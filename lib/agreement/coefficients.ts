@@ -50,31 +50,49 @@ export function cohenKappa(r: Input): number | null {
   const c = coded(r);
   const K = c.labels.length;
   const A = c.annotators.length;
-  // Per pair (a < b): items in common, agreements, a's label counts, b's label counts.
-  const pairs = new Map<number, Float64Array>();
+  // Per pair (a < b) that met, a slot of 2 + 2K numbers: items in common, agreements, a's label
+  // counts, b's label counts. Slots are found through a dense A × A table while that is small
+  // (teams), through a Map past it (crowds).
+  const W = 2 + 2 * K;
+  const dense = A <= 2048 ? new Int32Array(A * A).fill(-1) : null;
+  const sparse = dense ? null : new Map<number, number>();
+  let stats = new Float64Array(64 * W);
+  let slots = 0;
+  const slotOf = (key: number): number => {
+    let s = dense ? dense[key] : (sparse!.get(key) ?? -1);
+    if (s >= 0) return s;
+    s = slots++;
+    if (dense) dense[key] = s;
+    else sparse!.set(key, s);
+    if (slots * W > stats.length) {
+      const grown = new Float64Array(stats.length * 2);
+      grown.set(stats);
+      stats = grown;
+    }
+    return s;
+  };
   for (let i = 0; i < c.items.length; i++) {
     for (let p = c.start[i]; p < c.start[i + 1]; p++) {
       for (let q = p + 1; q < c.start[i + 1]; q++) {
         let [a, la, b, lb] = [c.annotator[p], c.label[p], c.annotator[q], c.label[q]];
         if (a > b) [a, la, b, lb] = [b, lb, a, la];
-        const key = a * A + b;
-        let s = pairs.get(key);
-        if (!s) pairs.set(key, (s = new Float64Array(2 + 2 * K)));
-        s[0]++;
-        if (la === lb) s[1]++;
-        s[2 + la]++;
-        s[2 + K + lb]++;
+        const at = slotOf(a * A + b) * W;
+        stats[at]++;
+        if (la === lb) stats[at + 1]++;
+        stats[at + 2 + la]++;
+        stats[at + 2 + K + lb]++;
       }
     }
   }
   let sum = 0;
   let defined = 0;
-  for (const s of pairs.values()) {
-    const n = s[0];
+  for (let s = 0; s < slots; s++) {
+    const at = s * W;
+    const n = stats[at];
     let pe = 0;
-    for (let k = 0; k < K; k++) pe += (s[2 + k] / n) * (s[2 + K + k] / n);
+    for (let k = 0; k < K; k++) pe += (stats[at + 2 + k] / n) * (stats[at + 2 + K + k] / n);
     if (pe >= 1 - 1e-12) continue; // both gave one and the same class throughout: kappa is undefined
-    sum += (s[1] / n - pe) / (1 - pe);
+    sum += (stats[at + 1] / n - pe) / (1 - pe);
     defined++;
   }
   return defined === 0 ? null : sum / defined;
@@ -183,13 +201,40 @@ function distances(labels: readonly string[], nc: Float64Array, level: Level): F
   return d2;
 }
 
+/**
+ * The coefficients by name, as pages and the CLI list them: a title, what the number means,
+ * and the function (one registry, like lib/al/strategies.ts, so that a new measure is one entry).
+ */
+export const COEFFICIENTS: Record<keyof Coefficients, { title: string; description: string; compute: (r: Input, level: Level) => number | null }> = {
+  krippendorffAlpha: {
+    title: "Krippendorff's alpha",
+    description: '1 − observed / expected disagreement over items rated twice or more, missing ratings allowed, at the chosen level; 1 perfect, 0 chance, ≥ 0.8 is the usual bar for reliable data',
+    compute: krippendorffAlpha,
+  },
+  fleissKappa: {
+    title: "Fleiss' kappa",
+    description: 'agreement beyond chance for a fixed number of raters per item; null when items have unequal numbers of ratings',
+    compute: (r) => fleissKappa(r),
+  },
+  cohenKappa: {
+    title: "Cohen's kappa",
+    description: 'agreement beyond chance of each pair of annotators on the items both rated, averaged over the pairs',
+    compute: (r) => cohenKappa(r),
+  },
+  percentAgreement: {
+    title: 'percent agreement',
+    description: 'share of agreeing pairs of answers per item, averaged over items rated twice or more; not corrected for chance',
+    compute: (r) => percentAgreement(r),
+  },
+};
+
 /** All four coefficients, coding the ratings once. */
 export function coefficients(r: Input, level: Level): Coefficients {
   const c = coded(r);
   return {
-    krippendorffAlpha: krippendorffAlpha(c, level),
-    fleissKappa: fleissKappa(c),
-    cohenKappa: cohenKappa(c),
-    percentAgreement: percentAgreement(c),
+    krippendorffAlpha: COEFFICIENTS.krippendorffAlpha.compute(c, level),
+    fleissKappa: COEFFICIENTS.fleissKappa.compute(c, level),
+    cohenKappa: COEFFICIENTS.cohenKappa.compute(c, level),
+    percentAgreement: COEFFICIENTS.percentAgreement.compute(c, level),
   };
 }

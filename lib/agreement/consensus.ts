@@ -68,7 +68,7 @@ export interface ConsensusOptions {
   classes?: readonly string[];
   /** Dawid–Skene: EM rounds at most (default 100). */
   maxIterations?: number;
-  /** Dawid–Skene: stop when no confusion-matrix cell or class prior moves more than this in a round (default 1e-3: past it the labels and accuracies no longer changed in bench:quality, while EM's slow tail took hundreds of rounds). */
+  /** Dawid–Skene: stop when no confusion-matrix cell or class prior moves more than this in a round (default 1e-3: EM's slow tail can take hundreds of rounds of changes too small to move a label). */
   tolerance?: number;
   /** Dawid–Skene: pseudo-answers per confusion row, drawn towards the annotator's accuracy and the team's mistakes (default 10). */
   smoothing?: number;

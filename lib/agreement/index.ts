@@ -5,7 +5,7 @@
  * the ratings; spatial answers have their pairwise measures in lib/tasks/agreement.ts.
  */
 export { codeRatings, labelOrder, isNumericLabel, type CodedRatings, type Rating } from './ratings';
-export { coefficients, cohenKappa, fleissKappa, krippendorffAlpha, percentAgreement, LEVELS, type Coefficients, type Level } from './coefficients';
+export { COEFFICIENTS, coefficients, cohenKappa, fleissKappa, krippendorffAlpha, percentAgreement, LEVELS, type Coefficients, type Level } from './coefficients';
 export {
   consensus, CONSENSUS_METHODS, POSTERIOR_FLOOR,
   type AnnotatorReliability, type ConsensusMethod, type ConsensusOptions, type ConsensusResult, type ItemConsensus,

@@ -85,15 +85,17 @@ function checkRatings(ratings: Rating[], shown: string): void {
 const num = (x: number | null, digits = 3) => (x === null ? '–' : x.toFixed(digits));
 const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
 
+const row = (name: string, value: string) => `  ${name.padEnd(32)}${value}`;
+
 /** The short human summary (without --json). */
 export function describeAgreement(name: string, level: Level, report: AgreementReport, d: AgreementDetails): string[] {
   const lines = [
     `${name}: ${d.answers} answers on ${report.items} items by ${report.annotators} annotators; ${d.overlapped} items rated twice or more`
       + (d.duplicates ? ` (${d.duplicates} repeated answers: the later counts)` : ''),
-    `  Krippendorff's alpha (${level})  ${num(report.krippendorffAlpha)}`,
-    `  Fleiss' kappa               ${num(report.fleissKappa)}${report.fleissKappa === null && d.overlapped > 0 ? '  (items have unequal numbers of ratings)' : ''}`,
-    `  Cohen's kappa (pair mean)   ${num(report.cohenKappa)}`,
-    `  percent agreement           ${pct(report.percentAgreement)}`,
+    row(`Krippendorff's alpha (${level})`, num(report.krippendorffAlpha)),
+    row('Fleiss\' kappa', num(report.fleissKappa) + (report.fleissKappa === null && d.overlapped > 0 ? '  (items have unequal numbers of ratings)' : '')),
+    row('Cohen\'s kappa (pair mean)', num(report.cohenKappa)),
+    row('percent agreement', pct(report.percentAgreement)),
   ];
   if (d.result && d.noisy) {
     const weak = [...d.result.items.values()].filter((c) => c.confidence < 0.9).length;

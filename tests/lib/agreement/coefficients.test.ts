@@ -121,6 +121,12 @@ describe("Cohen's kappa", () => {
     expect(cohenKappa(r)).toBeCloseTo((0.4 + 1 + cohenKappa(r.filter((x) => x.annotator !== 'A'))!) / 3, 12);
   });
 
+  it('gives the same with a crowd of annotators (past the dense pair table)', () => {
+    const crowd = proposals();
+    for (let j = 0; j < 2100; j++) crowd.push({ item: `alone${j}`, annotator: `c${j}`, label: 'yes' });
+    expect(cohenKappa(crowd)).toBeCloseTo(0.4, 12);
+  });
+
   it('leaves out pairs that only ever used one class together', () => {
     const r: Rating[] = [
       { item: '1', annotator: 'A', label: 'x' }, { item: '1', annotator: 'B', label: 'x' },

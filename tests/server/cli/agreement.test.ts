@@ -174,6 +174,8 @@ describe.each(DATABASE_KINDS)('tandem agreement PROJECT on %s', (kind) => {
     expect(report.reliability['annotator2@t.local']).toMatchObject({ agreement: 0.5 });
     const byId = await run(['agreement', String(project.id), '--json'], context);
     expect(JSON.parse(byId.out[0]).percentAgreement).toBe(report.percentAgreement);
+    // Everyone's answers are for leads and admins: an annotator of the project may not read them.
+    await expect((await context()).services.agreement.ratings(annotators[0], project.id)).rejects.toMatchObject({ code: 'forbidden' });
   });
 
   it('says agreement coefficients are for classes on a boxes project, exit 2', async () => {
