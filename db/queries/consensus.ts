@@ -80,3 +80,14 @@ export async function listDecidedClasses(db: Executor, projectId: number): Promi
     order by a.item_id, a.id desc`);
   return new Map((res as unknown as { rows: { item_id: unknown; label: unknown }[] }).rows.filter((r) => r.label != null).map((r) => [Number(r.item_id), String(r.label)]));
 }
+
+/** Every standing answer people gave to the project's items (spatial agreement reads them all). */
+export async function listPeopleAnswers(db: Executor, projectId: number): Promise<{ itemId: number; userId: number; email: string; payload: unknown }[]> {
+  const res = await db.execute(sql`
+    select a.item_id, a.user_id, u.email, a.payload from annotations a join users u on u.id = a.user_id
+    where a.project_id = ${projectId} and a.source = 'human' and ${isStanding(A)}
+    order by a.item_id, a.id`);
+  return (res as unknown as { rows: Record<string, unknown>[] }).rows.map((r) => ({
+    itemId: Number(r.item_id), userId: Number(r.user_id), email: String(r.email), payload: r.payload,
+  }));
+}

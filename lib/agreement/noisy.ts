@@ -30,6 +30,8 @@ export interface NoisyOptions {
   minGold?: number;
   /** Gold accuracy below this is noisy (default 0.8). */
   goldFloor?: number;
+  /** What `accuracy` measures, in the reasons' words (spatial tasks: mean agreement with the fused consensus). */
+  measure?: string;
 }
 
 export interface NoisyVerdict {
@@ -45,7 +47,7 @@ export interface NoisyVerdict {
   };
 }
 
-const DEFAULTS: Required<NoisyOptions> = { minOverlapped: 20, minTeam: 3, margin: 0.1, z: 2, minGold: 10, goldFloor: 0.8 };
+const DEFAULTS: Required<NoisyOptions> = { minOverlapped: 20, minTeam: 3, margin: 0.1, z: 2, minGold: 10, goldFloor: 0.8, measure: 'estimated accuracy' };
 
 const fixed = (x: number) => x.toFixed(2);
 
@@ -76,11 +78,11 @@ export function noisyAnnotators(result: ConsensusResult, _ratings: readonly Rati
       const se = Math.sqrt(Math.max(r.accuracy * (1 - r.accuracy), 1e-4) / n);
       if (gap > o.margin && gap > o.z * se) {
         noisy = true;
-        reasons.push(`estimated accuracy ${fixed(r.accuracy)} is ${fixed(gap)} below the team median ${fixed(teamMedian)} over ${n} overlapped answers`);
+        reasons.push(`${o.measure} ${fixed(r.accuracy)} is ${fixed(gap)} below the team median ${fixed(teamMedian)} over ${n} overlapped answers`);
       } else if (gap > o.margin) {
-        reasons.push(`estimated accuracy ${fixed(r.accuracy)} is ${fixed(gap)} below the team median ${fixed(teamMedian)}, but ${n} overlapped answers are too few to be sure`);
+        reasons.push(`${o.measure} ${fixed(r.accuracy)} is ${fixed(gap)} below the team median ${fixed(teamMedian)}, but ${n} overlapped answers are too few to be sure`);
       } else {
-        reasons.push(`estimated accuracy ${fixed(r.accuracy)} is within ${fixed(o.margin)} of the team median ${fixed(teamMedian)} (${n} overlapped answers)`);
+        reasons.push(`${o.measure} ${fixed(r.accuracy)} is within ${fixed(o.margin)} of the team median ${fixed(teamMedian)} (${n} overlapped answers)`);
       }
     }
     return { annotator, noisy, evidence: { ...evidence, reason: reasons.join('; ') } };

@@ -1,5 +1,5 @@
 import type { Coefficients } from './coefficients';
-import type { ConsensusResult, ItemConsensus } from './consensus';
+import type { ConsensusResult } from './consensus';
 import type { NoisyVerdict } from './noisy';
 import type { Rating } from './ratings';
 
@@ -11,25 +11,27 @@ import type { Rating } from './ratings';
 /** A consensus within this of the standing one is not worth a new version. */
 export const CONFIDENCE_STEP = 0.05;
 
-export interface StandingConsensus { label: string | null; confidence: number | null }
+export interface StandingConsensus<A> { answer: A; confidence: number | null }
 
 /**
  * Overlapped items whose consensus changed enough to write a new version: none yet, another
- * class, a move across the settling threshold, or a confidence that moved by `CONFIDENCE_STEP`.
+ * answer (`same` says), a move across the settling threshold, or a confidence that moved by
+ * `CONFIDENCE_STEP`.
  */
-export function consensusChanges(
-  overlapped: readonly { itemId: number; current: StandingConsensus | null }[],
-  computed: ReadonlyMap<string, ItemConsensus>,
+export function consensusChanges<A>(
+  overlapped: readonly { itemId: number; current: StandingConsensus<A> | null }[],
+  computed: (itemId: number) => { answer: A; confidence: number } | undefined,
+  same: (a: A, b: A) => boolean,
   consensusMin: number,
-): { itemId: number; label: string; confidence: number }[] {
-  const out: { itemId: number; label: string; confidence: number }[] = [];
+): { itemId: number; answer: A; confidence: number }[] {
+  const out: { itemId: number; answer: A; confidence: number }[] = [];
   for (const { itemId, current } of overlapped) {
-    const c = computed.get(String(itemId));
+    const c = computed(itemId);
     if (!c) continue;
     const was = current?.confidence ?? null;
-    const changed = current === null || current.label !== c.label || was === null
+    const changed = current === null || was === null || !same(current.answer, c.answer)
       || (was >= consensusMin) !== (c.confidence >= consensusMin) || Math.abs(was - c.confidence) >= CONFIDENCE_STEP;
-    if (changed) out.push({ itemId, label: c.label, confidence: c.confidence });
+    if (changed) out.push({ itemId, answer: c.answer, confidence: c.confidence });
   }
   return out;
 }
@@ -51,7 +53,10 @@ export interface AnnotatorSummary {
 }
 
 export interface AgreementSummary {
-  method: 'dawid-skene';
+  /** dawid-skene: classes over the whole project; fusion: each item's answers fused (boxes, skeletons). */
+  method: 'dawid-skene' | 'fusion';
+  /** Mean agreement over every pair of answers to one item, by the task type's measure (spatial tasks). */
+  pairwise?: number | null;
   answers: number;
   items: number;
   overlappedItems: number;
@@ -62,6 +67,8 @@ export interface AgreementSummary {
 }
 
 export function agreementSummary(input: {
+  method?: AgreementSummary['method'];
+  pairwise?: number | null;
   ratings: readonly Rating[];
   result: ConsensusResult;
   verdicts: readonly NoisyVerdict[];
@@ -85,7 +92,8 @@ export function agreementSummary(input: {
   }
   const verdictOf = new Map(input.verdicts.map((v) => [v.annotator, v]));
   return {
-    method: 'dawid-skene',
+    method: input.method ?? 'dawid-skene',
+    ...(input.pairwise !== undefined ? { pairwise: input.pairwise } : {}),
     answers: ratings.length,
     items: perItem.size,
     overlappedItems: [...perItem.values()].filter((n) => n >= 2).length,

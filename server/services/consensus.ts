@@ -1,19 +1,30 @@
 import type { Db } from '../../db/client';
 import { listClassRatings } from '../../db/queries/agreement';
-import { encodeAnswer } from '../../db/queries/answers';
+import { decodeAnswer, encodeAnswer } from '../../db/queries/answers';
 import {
-  answersInLastHour, closeSettledWeakFlags, insertConsensusVersions, insertSnapshot, listDecidedClasses, listOverlappedItems, listSnapshots,
+  answersInLastHour, closeSettledWeakFlags, insertConsensusVersions, insertSnapshot, listDecidedClasses, listOverlappedItems, listPeopleAnswers, listSnapshots,
 } from '../../db/queries/consensus';
 import { findProject } from '../../db/queries/projects';
 import { upsertFlags } from '../../db/queries/review';
 import { coefficients, consensus, noisyAnnotators, type Rating } from '../../lib/agreement';
 import { agreementSummary, consensusChanges, type AgreementSummary } from '../../lib/agreement/project-agreement';
 import { DEFAULT_CONSENSUS_MIN } from '../../lib/agreement/settle';
-import { taskOfProject } from '../../lib/tasks';
+import { agreementOf, taskOfProject, taskType, type Answer, type ProjectTask } from '../../lib/tasks';
+import { perItemAgreement, type ItemAnswerSet } from '../../lib/agreement/spatial';
+import { answerSummaryOf } from '../../lib/tasks/summary';
+import type { ProjectRow } from '../../db/queries/projects';
 import { projectQueueSettings } from './queue';
 import type { LifecycleHooks } from '../lifecycle';
 import { requireProject, type Principal } from './access';
 import { settleItem } from './settle';
+
+/** What a recompute measured, whatever the task type: each item's consensus, and the snapshot. */
+interface Measured {
+  computed: (itemId: number) => { answer: Answer; confidence: number } | undefined;
+  same: (a: Answer, b: Answer) => boolean;
+  annotatorsOf: (itemId: number) => number[];
+  summary: AgreementSummary;
+}
 
 /**
  * A project's consensus and agreement, recomputed from all its answers: Dawid–Skene over every
@@ -29,32 +40,21 @@ export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<Life
     const project = await findProject(db, projectId);
     if (!project) return null;
     const task = taskOfProject(project);
-    // Spatial consensus (fused boxes, keypoint medians) is not computed yet: their disputes wait for a lead.
-    if (task.task !== 'classification') return null;
-    const rows = await listClassRatings(db, projectId);
-    if (rows.length === 0) return null;
-    const ratings: Rating[] = rows.map((r) => ({ item: String(r.itemId), annotator: String(r.userId), label: r.label }));
-    // Known answers are gold only where the project deals gold items (as the queue reads them);
-    // otherwise they are a simulation's hidden truth and must not steer the consensus.
-    const usesGold = projectQueueSettings(project).queue.goldShare > 0;
-    const gold = new Map<string, string>();
-    if (usesGold) for (const r of rows) if (r.gold !== null) gold.set(String(r.itemId), r.gold);
-    // A lead's decision is a known answer too: the annotators' reliability is measured against it.
-    for (const [itemId, label] of await listDecidedClasses(db, projectId)) gold.set(String(itemId), label);
-    const result = consensus(ratings, { method: 'dawid-skene', gold, classes: task.config.classes });
+    const measured = task.task === 'classification' ? await classAgreement(project, task) : await perItem(projectId, task);
+    if (!measured) return null;
+    const { computed, same, summary, annotatorsOf } = measured;
 
     const overlapped = await listOverlappedItems(db, projectId);
     const changes = consensusChanges(overlapped.map((o) => ({
-      itemId: o.itemId,
-      current: o.consensus && { label: String((o.consensus.payload as { label?: unknown }).label ?? ''), confidence: o.consensus.confidence },
-    })), result.items, consensusMin);
+      itemId: o.itemId, current: o.consensus && { answer: decodeAnswer(task, o.consensus.payload), confidence: o.consensus.confidence },
+    })), computed, same, consensusMin);
     const statusBefore = new Map(overlapped.map((o) => [o.itemId, o.status]));
     const settled: number[] = [];
     if (changes.length > 0) {
       await db.transaction(async (tx) => {
         await insertConsensusVersions(tx, projectId, changes.map((c) => ({
-          itemId: c.itemId, payload: encodeAnswer({ task: 'classification', label: c.label }), confidence: c.confidence,
-          reason: `Dawid–Skene over ${result.items.get(String(c.itemId))?.answers ?? 0} answers`,
+          itemId: c.itemId, payload: encodeAnswer(c.answer), confidence: c.confidence,
+          reason: `${summary.method === 'dawid-skene' ? 'Dawid–Skene' : 'fused'} over ${annotatorsOf(c.itemId).length} answers`,
         })));
         for (const c of changes) {
           const state = await settleItem(tx, task, c.itemId, consensusMin);
@@ -63,29 +63,76 @@ export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<Life
       });
     }
     // Disputes a consensus cannot settle go to the lead, the weakest first.
-    const weak = overlapped.filter((o) => {
-      const c = result.items.get(String(o.itemId));
-      return c && c.confidence < consensusMin && (o.status === 'disputed' || changes.some((x) => x.itemId === o.itemId));
+    const weak = overlapped.flatMap((o) => {
+      const c = computed(o.itemId);
+      return c && c.confidence < consensusMin && (o.status === 'disputed' || changes.some((x) => x.itemId === o.itemId)) ? [{ o, c }] : [];
     });
-    await upsertFlags(db, weak.map((o) => {
-      const c = result.items.get(String(o.itemId))!;
-      return { projectId, itemId: o.itemId, kind: 'weak-consensus' as const, reason: `consensus ${c.label} at ${(c.confidence * 100).toFixed(0)}%`, priority: 1 - c.confidence, detail: { posterior: c.posterior } };
-    }));
+    await upsertFlags(db, weak.map(({ o, c }) => ({
+      projectId, itemId: o.itemId, kind: 'weak-consensus' as const,
+      reason: `consensus ${answerSummaryOf(c.answer)} at ${(c.confidence * 100).toFixed(0)}%`, priority: 1 - c.confidence,
+    })));
     await closeSettledWeakFlags(db, projectId, now());
 
-    const lastHour = await answersInLastHour(db, projectId, now());
-    const summary = agreementSummary({
-      ratings, result, verdicts: noisyAnnotators(result, ratings), coefficients: coefficients(ratings, 'nominal'),
-      names: new Map(rows.map((r) => [String(r.userId), r.email.split('@')[0]])),
-      lastHour: new Map([...lastHour].map(([k, v]) => [String(k), v])),
-    });
     const snapshotId = await insertSnapshot(db, projectId, summary.answers, summary as unknown as Record<string, unknown>);
-    for (const itemId of settled) {
-      const annotators = [...new Set(rows.filter((r) => r.itemId === itemId).map((r) => r.userId))];
-      opts.hooks?.onItemsSettled?.(projectId, { event: 'settled', itemId, annotators });
-    }
+    for (const itemId of settled) opts.hooks?.onItemsSettled?.(projectId, { event: 'settled', itemId, annotators: annotatorsOf(itemId) });
     opts.hooks?.onAgreementComputed?.(projectId, snapshotId);
     return summary;
+  }
+
+  /** Classes: Dawid–Skene over the whole project, known answers clamped. */
+  async function classAgreement(project: ProjectRow, task: Extract<ProjectTask, { task: 'classification' }>): Promise<Measured | null> {
+    const rows = await listClassRatings(db, project.id);
+    if (rows.length === 0) return null;
+    const ratings: Rating[] = rows.map((r) => ({ item: String(r.itemId), annotator: String(r.userId), label: r.label }));
+    // Known answers are gold only where the project deals gold items (as the queue reads them);
+    // otherwise they are a simulation's hidden truth and must not steer the consensus.
+    const usesGold = projectQueueSettings(project).queue.goldShare > 0;
+    const gold = new Map<string, string>();
+    if (usesGold) for (const r of rows) if (r.gold !== null) gold.set(String(r.itemId), r.gold);
+    // A lead's decision is a known answer too: the annotators' reliability is measured against it.
+    for (const [itemId, label] of await listDecidedClasses(db, project.id)) gold.set(String(itemId), label);
+    const result = consensus(ratings, { method: 'dawid-skene', gold, classes: task.config.classes });
+    const lastHour = await answersInLastHour(db, project.id, now());
+    return {
+      computed: (itemId) => {
+        const c = result.items.get(String(itemId));
+        return c && { answer: { task: 'classification', label: c.label }, confidence: c.confidence };
+      },
+      same: (a, b) => agreementOf(task, a, b) >= 1,
+      annotatorsOf: (itemId) => [...new Set(rows.filter((r) => r.itemId === itemId).map((r) => r.userId))],
+      summary: agreementSummary({
+        ratings, result, verdicts: noisyAnnotators(result, ratings), coefficients: coefficients(ratings, 'nominal'),
+        names: new Map(rows.map((r) => [String(r.userId), r.email.split('@')[0]])),
+        lastHour: new Map([...lastHour].map(([k, v]) => [String(k), v])),
+      }),
+    };
+  }
+
+  /** Boxes and skeletons: each overlapped item's answers fused; reliability is agreement with the fusion. */
+  async function perItem(projectId: number, task: ProjectTask): Promise<Measured | null> {
+    const rows = await listPeopleAnswers(db, projectId);
+    if (rows.length === 0) return null;
+    const byItem = new Map<number, ItemAnswerSet>();
+    for (const r of rows) {
+      const set = byItem.get(r.itemId) ?? { itemId: r.itemId, answers: [] };
+      set.answers.push({ annotator: String(r.userId), answer: decodeAnswer(task, r.payload) });
+      byItem.set(r.itemId, set);
+    }
+    const measured = perItemAgreement(task, [...byItem.values()]);
+    const ratings: Rating[] = rows.map((r) => ({ item: String(r.itemId), annotator: String(r.userId), label: '' }));
+    const lastHour = await answersInLastHour(db, projectId, now());
+    return {
+      computed: (itemId) => measured.consensus.get(itemId),
+      same: (a, b) => agreementOf(task, a, b) >= taskType(task.task).agreesAt,
+      annotatorsOf: (itemId) => [...new Set((byItem.get(itemId)?.answers ?? []).map((a) => Number(a.annotator)))],
+      summary: agreementSummary({
+        method: 'fusion', pairwise: measured.pairwise, ratings, result: measured.reliability,
+        verdicts: noisyAnnotators(measured.reliability, ratings, { measure: 'mean agreement with the fused consensus' }),
+        coefficients: { krippendorffAlpha: null, fleissKappa: null, cohenKappa: null, percentAgreement: null },
+        names: new Map(rows.map((r) => [String(r.userId), r.email.split('@')[0]])),
+        lastHour: new Map([...lastHour].map(([k, v]) => [String(k), v])),
+      }),
+    };
   }
 
   /** The project's agreement over time (oldest first), for leads and admins. */
