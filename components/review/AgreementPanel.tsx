@@ -22,10 +22,17 @@ export function AgreementPanel({ history, id }: { history: AgreementPoint[]; id:
   const c = now.coefficients;
   return (
     <div data-testid="agreement-panel">
+      {now.method === 'fusion' ? (
+        <p>
+          Mean agreement of two answers to one item <b data-testid="agreement-pairwise">{pct(now.pairwise ?? null)}</b>
+          <span className="muted"> over {now.overlappedItems} overlapped item{now.overlappedItems === 1 ? '' : 's'} of {now.items}, {now.answers} answers (each item&apos;s answers fused into its consensus; reliability is agreement with it)</span>
+        </p>
+      ) : (
       <p>
         Krippendorff&apos;s α <b data-testid="agreement-alpha">{fixed(c.krippendorffAlpha)}</b> · Fleiss&apos; κ {fixed(c.fleissKappa)} · Cohen&apos;s κ {fixed(c.cohenKappa)} · percent agreement {pct(c.percentAgreement)}
         <span className="muted"> over {now.overlappedItems} overlapped item{now.overlappedItems === 1 ? '' : 's'} of {now.items}, {now.answers} answers (consensus by Dawid–Skene)</span>
       </p>
+      )}
       <table className="holds-table" data-testid="annotator-table">
         <thead><tr><th>annotator</th><th>answers</th><th>last hour</th><th>agrees with consensus</th><th>estimated accuracy</th><th>gold</th><th>flag</th></tr></thead>
         <tbody>

@@ -1,5 +1,7 @@
 import type { Db } from '../../db/client';
 import { listClassRatings } from '../../db/queries/agreement';
+import { listDecidedClasses } from '../../db/queries/consensus';
+import { projectQueueSettings } from './queue';
 import type { Rating } from '../../lib/agreement';
 import { TandemError } from '../../lib/errors';
 import { taskOfProject } from '../../lib/tasks';
@@ -26,8 +28,11 @@ export function createAgreementService(db: Db) {
       throw new TandemError('bad_request', `agreement coefficients are for classes; project ${project.slug} is a ${task.task} project`);
     }
     const rows = await listClassRatings(db, projectId);
+    // As the queue and the server's consensus read them: known answers are gold only where the
+    // project deals gold items, and a lead's decisions always are.
     const gold = new Map<string, string>();
-    for (const r of rows) if (r.gold !== null) gold.set(String(r.itemId), r.gold);
+    if (projectQueueSettings(project).queue.goldShare > 0) for (const r of rows) if (r.gold !== null) gold.set(String(r.itemId), r.gold);
+    for (const [itemId, label] of await listDecidedClasses(db, projectId)) gold.set(String(itemId), label);
     return {
       project: { id: project.id, slug: project.slug },
       classes: [...task.config.classes],

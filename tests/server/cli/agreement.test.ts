@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../../db/client';
-import { annotations, items } from '../../../db/schema';
+import { annotations, items, projects } from '../../../db/schema';
 import { runProgram, type CliContext } from '../../../server/cli/commands';
 import { MAX_AGREEMENT_FILE_BYTES } from '../../../server/cli/agreement';
 import { createMediaStore } from '../../../server/media';
@@ -148,6 +148,8 @@ describe.each(DATABASE_KINDS)('tandem agreement PROJECT on %s', (kind) => {
     const { project, annotators } = await buildProject(database.db, { n: 4, annotators: 3, slug: 'pets', task: { classes: ['dog', 'cat', 'bird'] } });
     const ids = (await database.db.select({ id: items.id }).from(items).where(eq(items.projectId, project.id)).orderBy(items.id)).map((r) => r.id);
     await database.db.update(items).set({ referenceLabel: 'bird' }).where(eq(items.id, ids[3]));
+    // Known answers are gold where the project deals gold items.
+    await database.db.update(projects).set({ settings: { queue: { goldShare: 0.1 } } }).where(eq(projects.id, project.id));
     const answer = (item: number, who: number, label: string, source: 'human' | 'model' = 'human') => ({
       projectId: project.id, itemId: item, userId: annotators[who].userId, action: 'label' as const, source, payload: { task: 'classification', label },
     });
