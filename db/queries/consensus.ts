@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { agreementSnapshots, annotations } from '../schema';
-import { A, annotationAlias, classLabelSql, isStanding, type StoredAnswer } from './answers';
+import { A, annotationAlias, classLabelSql, isStanding, isTrainable, resolvedFirst, type StoredAnswer } from './answers';
 
 /** An item answered by two people or more, with the consensus that stands for it now. */
 export interface OverlappedItem {
@@ -90,4 +90,40 @@ export async function listPeopleAnswers(db: Executor, projectId: number): Promis
   return (res as unknown as { rows: Record<string, unknown>[] }).rows.map((r) => ({
     itemId: Number(r.item_id), userId: Number(r.user_id), email: String(r.email), payload: r.payload,
   }));
+}
+
+/** The embedding space of the ranking the queue deals from (the model's features), or null. */
+export async function appliedEmbeddingSpace(db: Executor, projectId: number): Promise<string | null> {
+  const res = await db.execute(sql`
+    select embedding_space from rankings where project_id = ${projectId} and status = 'applied' order by id desc limit 1`);
+  const [r] = (res as unknown as { rows: { embedding_space: string | null }[] }).rows;
+  return r?.embedding_space ?? null;
+}
+
+/**
+ * The resolved class of the project's newest trainable items that have a vector in the space, at
+ * most `limit` (the noisy-label check's exact kNN is quadratic in them).
+ */
+export async function listResolvedWithVectors(db: Executor, projectId: number, space: string, limit: number): Promise<{ itemId: number; label: string; dim: number; vector: Uint8Array }[]> {
+  const res = await db.execute(sql`
+    select r.item_id, r.label, e.dim, e.vector from (
+      select distinct on (a.item_id) a.item_id, ${classLabelSql(A.payload)} as label
+      from annotations a join items i on i.id = a.item_id
+      where a.project_id = ${projectId} and ${isStanding(A)} and ${isTrainable(sql`i.status`)}
+      order by a.item_id desc, ${resolvedFirst(A)}) r
+    join embeddings e on e.project_id = ${projectId} and e.space = ${space} and e.item_id = r.item_id
+    where r.label is not null
+    order by r.item_id desc limit ${limit}`);
+  return (res as unknown as { rows: Record<string, unknown>[] }).rows.map((r) => ({
+    itemId: Number(r.item_id), label: String(r.label), dim: Number(r.dim),
+    vector: r.vector instanceof Uint8Array ? r.vector : new Uint8Array(r.vector as ArrayBuffer),
+  }));
+}
+
+/** Closes the open noisy-label flags of the project except those of `keep` items (a new check replaces the old). */
+export async function closeNoisyLabelFlagsExcept(db: Executor, projectId: number, keep: readonly number[], at: Date): Promise<void> {
+  await db.execute(sql`
+    update item_flags set resolved_at = ${at.toISOString()}::timestamptz
+    where project_id = ${projectId} and kind = 'noisy-label' and resolved_at is null
+      ${keep.length > 0 ? sql`and item_id not in (${sql.join(keep.map((id) => sql`${id}`), sql`, `)})` : sql``}`);
 }

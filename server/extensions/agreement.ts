@@ -10,5 +10,12 @@ import { spacedPerProject } from '../spaced';
  */
 export function agreementUpdates(services: () => Services, log: Logger): Extension {
   const recompute = spacedPerProject(async (pid) => { await services().consensus.recompute(pid); }, { log, what: 'agreement recompute', everyMs: 1000, costShare: 0.2 });
-  return { name: 'agreement', onLabelCommitted: (projectId) => recompute.changed(projectId), stop: () => recompute.stop() };
+  const noisy = spacedPerProject(async (pid) => { await services().consensus.flagNoisyLabels(pid); }, { log, what: 'noisy-label check', everyMs: 1000, costShare: 0.1 });
+  return {
+    name: 'agreement',
+    onLabelCommitted: (projectId) => recompute.changed(projectId),
+    // A new ranking brings the model's new features: labels its neighbourhood now contradicts are flagged.
+    onRankingApplied: (projectId) => noisy.changed(projectId),
+    stop: () => { recompute.stop(); noisy.stop(); },
+  };
 }

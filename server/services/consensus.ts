@@ -2,7 +2,7 @@ import type { Db } from '../../db/client';
 import { listClassRatings } from '../../db/queries/agreement';
 import { decodeAnswer, encodeAnswer } from '../../db/queries/answers';
 import {
-  answersInLastHour, closeSettledWeakFlags, insertConsensusVersions, insertSnapshot, listDecidedClasses, listOverlappedItems, listPeopleAnswers, listSnapshots,
+  answersInLastHour, appliedEmbeddingSpace, closeNoisyLabelFlagsExcept, closeSettledWeakFlags, listResolvedWithVectors, insertConsensusVersions, insertSnapshot, listDecidedClasses, listOverlappedItems, listPeopleAnswers, listSnapshots,
 } from '../../db/queries/consensus';
 import { findProject } from '../../db/queries/projects';
 import { upsertFlags } from '../../db/queries/review';
@@ -11,6 +11,11 @@ import { agreementSummary, consensusChanges, type AgreementSummary } from '../..
 import { DEFAULT_CONSENSUS_MIN } from '../../lib/agreement/settle';
 import { agreementOf, taskOfProject, taskType, type Answer, type ProjectTask } from '../../lib/tasks';
 import { perItemAgreement, type ItemAnswerSet } from '../../lib/agreement/spatial';
+import { noisyLabels } from '../../lib/agreement/noisy-labels';
+import { decodeVector } from '../../db/queries/embeddings';
+
+/** Resolved items the noisy-label check looks at, newest first: exact kNN over 3,000 points is about 0.1 s. */
+const NOISY_LABEL_LIMIT = 3000;
 import { answerSummaryOf } from '../../lib/tasks/summary';
 import type { ProjectRow } from '../../db/queries/projects';
 import { projectQueueSettings } from './queue';
@@ -135,13 +140,44 @@ export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<Life
     };
   }
 
+  /**
+   * Resolved labels the model's neighbourhood contradicts (lib/agreement/noisy-labels.ts), flagged
+   * for the lead with the model's guess, the most far-reaching first; flags of labels that no longer
+   * look wrong close. Runs when a ranking is applied: new embeddings, new neighbours.
+   */
+  async function flagNoisyLabels(projectId: number): Promise<number> {
+    const project = await findProject(db, projectId);
+    if (!project) return 0;
+    const task = taskOfProject(project);
+    if (task.task !== 'classification') return 0;
+    const space = await appliedEmbeddingSpace(db, projectId);
+    if (!space) return 0;
+    const rows = (await listResolvedWithVectors(db, projectId, space, NOISY_LABEL_LIMIT)).filter((r) => task.config.classes.includes(r.label));
+    if (rows.length === 0) return 0;
+    const d = rows[0].dim;
+    const data = new Float32Array(rows.length * d);
+    rows.forEach((r, i) => data.set(decodeVector(r.vector, d), i * d));
+    const classIndex = new Map(task.config.classes.map((c, i) => [c, i]));
+    const found = noisyLabels({ vectors: { n: rows.length, d, data }, labels: Int32Array.from(rows.map((r) => classIndex.get(r.label)!)), classes: task.config.classes.length });
+    await upsertFlags(db, found.map((f) => {
+      const predicted = task.config.classes[f.predicted];
+      return {
+        projectId, itemId: rows[f.index].itemId, kind: 'noisy-label' as const,
+        reason: `the model's neighbours say ${predicted} (${(f.confidence * 100).toFixed(0)}%), the label says ${rows[f.index].label}`,
+        priority: f.priority, detail: { predicted, confidence: f.confidence, influence: f.influence, label: rows[f.index].label },
+      };
+    }));
+    await closeNoisyLabelFlagsExcept(db, projectId, found.map((f) => rows[f.index].itemId), now());
+    return found.length;
+  }
+
   /** The project's agreement over time (oldest first), for leads and admins. */
   async function history(p: Principal, projectId: number, limit = 200): Promise<{ at: string; answers: number; summary: AgreementSummary }[]> {
     await requireProject(db, p, projectId, 'project.review');
     return (await listSnapshots(db, projectId, limit)).map((s) => ({ at: s.createdAt.toISOString(), answers: s.answers, summary: s.summary as unknown as AgreementSummary }));
   }
 
-  return { recompute, history };
+  return { recompute, history, flagNoisyLabels };
 }
 
 export type ConsensusService = ReturnType<typeof createConsensusService>;
