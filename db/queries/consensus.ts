@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { agreementSnapshots, annotations } from '../schema';
-import { A, annotationAlias, classLabelSql, isStanding, isTrainable, resolvedFirst, type StoredAnswer } from './answers';
+import { A, classLabelSql, isStanding, isTrainable, resolvedFirst, type StoredAnswer } from './answers';
 
 /** An item answered by two people or more, with the consensus that stands for it now. */
 export interface OverlappedItem {
@@ -11,20 +11,23 @@ export interface OverlappedItem {
   consensus: { payload: unknown; confidence: number | null } | null;
 }
 
-/** Every item of the project with at least two standing answers by people, and its current consensus. */
+/** Every item of the project with at least two standing answers by people, and its current consensus: one pass over the answers. */
 export async function listOverlappedItems(db: Executor, projectId: number): Promise<OverlappedItem[]> {
-  const C = annotationAlias('c');
   const res = await db.execute(sql`
-    with people as (
-      select a.item_id, max(a.id) as newest from annotations a
-      where a.project_id = ${projectId} and a.source in ('human', 'import') and ${isStanding(A)}
-      group by a.item_id having count(*) >= 2)
-    select p.item_id, i.status, c.payload, c.confidence
+    with standing as (
+      select a.id, a.item_id, a.source, a.payload, a.confidence from annotations a
+      where a.project_id = ${projectId} and a.source in ('human', 'import', 'consensus') and ${isStanding(A)}),
+    people as (
+      select item_id, max(id) as newest from standing where source <> 'consensus'
+      group by item_id having count(*) >= 2),
+    newest_consensus as (
+      select distinct on (item_id) item_id, id, payload, confidence from standing where source = 'consensus'
+      order by item_id, id desc)
+    select p.item_id, i.status,
+           case when c.id > p.newest then c.payload end as payload,
+           case when c.id > p.newest then c.confidence end as confidence
     from people p join items i on i.id = p.item_id
-    left join lateral (
-      select c.payload, c.confidence from annotations c
-      where c.item_id = p.item_id and c.source = 'consensus' and c.id > p.newest and ${isStanding(C)}
-      order by c.id desc limit 1) c on true`);
+    left join newest_consensus c on c.item_id = p.item_id`);
   return (res as unknown as { rows: Record<string, unknown>[] }).rows.map((r) => ({
     itemId: Number(r.item_id), status: String(r.status),
     consensus: r.payload == null ? null : { payload: r.payload, confidence: r.confidence == null ? null : Number(r.confidence) },
@@ -126,4 +129,38 @@ export async function closeNoisyLabelFlagsExcept(db: Executor, projectId: number
     update item_flags set resolved_at = ${at.toISOString()}::timestamptz
     where project_id = ${projectId} and kind = 'noisy-label' and resolved_at is null
       ${keep.length > 0 ? sql`and item_id not in (${sql.join(keep.map((id) => sql`${id}`), sql`, `)})` : sql``}`);
+}
+
+/** A change to the project's human class answers since `afterId`: a new answer, or a retraction of one. */
+export type ClassAnswerChange =
+  | { kind: 'label'; id: number; itemId: number; userId: number; label: string | null; gold: string | null }
+  | { kind: 'retract'; id: number; retracts: number };
+
+/** Human class answers and retractions newer than `afterId`, oldest first: what a mirror of the answers applies. */
+export async function listClassAnswerChanges(db: Executor, projectId: number, afterId: number): Promise<ClassAnswerChange[]> {
+  const res = await db.execute(sql`
+    select a.id, a.action, a.retracts, a.item_id, a.user_id, ${classLabelSql(A.payload)} as label, i.reference_label as gold
+    from annotations a join items i on i.id = a.item_id
+    where a.project_id = ${projectId} and a.id > ${afterId} and a.user_id is not null
+      and ((a.action = 'label' and a.source = 'human') or a.action = 'retract')
+    order by a.id`);
+  return (res as unknown as { rows: Record<string, unknown>[] }).rows.map((r) => (r.action === 'retract'
+    ? { kind: 'retract' as const, id: Number(r.id), retracts: Number(r.retracts) }
+    : { kind: 'label' as const, id: Number(r.id), itemId: Number(r.item_id), userId: Number(r.user_id), label: r.label == null ? null : String(r.label), gold: r.gold == null ? null : String(r.gold) }));
+}
+
+/** Items' states by id. */
+export async function itemStatesOf(db: Executor, itemIds: readonly number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (let at = 0; at < itemIds.length; at += 5000) {
+    const res = await db.execute(sql`select id, status from items where id in (${sql.join(itemIds.slice(at, at + 5000).map((id) => sql`${id}`), sql`, `)})`);
+    for (const r of (res as unknown as { rows: { id: unknown; status: unknown }[] }).rows) out.set(Number(r.id), String(r.status));
+  }
+  return out;
+}
+
+export async function userEmails(db: Executor, userIds: readonly number[]): Promise<Map<number, string>> {
+  if (userIds.length === 0) return new Map();
+  const res = await db.execute(sql`select id, email from users where id in (${sql.join(userIds.map((id) => sql`${id}`), sql`, `)})`);
+  return new Map((res as unknown as { rows: { id: unknown; email: unknown }[] }).rows.map((r) => [Number(r.id), String(r.email)]));
 }

@@ -1,12 +1,11 @@
 import type { Db } from '../../db/client';
-import { listClassRatings } from '../../db/queries/agreement';
 import { decodeAnswer, encodeAnswer } from '../../db/queries/answers';
 import {
-  answersInLastHour, appliedEmbeddingSpace, closeNoisyLabelFlagsExcept, closeSettledWeakFlags, listResolvedWithVectors, insertConsensusVersions, insertSnapshot, listDecidedClasses, listOverlappedItems, listPeopleAnswers, listSnapshots,
+  answersInLastHour, appliedEmbeddingSpace, itemStatesOf, userEmails, closeNoisyLabelFlagsExcept, closeSettledWeakFlags, listResolvedWithVectors, insertConsensusVersions, insertSnapshot, listDecidedClasses, listOverlappedItems, listPeopleAnswers, listSnapshots,
 } from '../../db/queries/consensus';
 import { findProject } from '../../db/queries/projects';
 import { upsertFlags } from '../../db/queries/review';
-import { coefficients, consensus, noisyAnnotators, type Rating } from '../../lib/agreement';
+import { codeRatings, coefficients, consensus, noisyAnnotators, type Rating } from '../../lib/agreement';
 import { agreementSummary, consensusChanges, type AgreementSummary } from '../../lib/agreement/project-agreement';
 import { DEFAULT_CONSENSUS_MIN } from '../../lib/agreement/settle';
 import { agreementOf, taskOfProject, taskType, type Answer, type ProjectTask } from '../../lib/tasks';
@@ -21,10 +20,13 @@ import type { ProjectRow } from '../../db/queries/projects';
 import { projectQueueSettings } from './queue';
 import type { LifecycleHooks } from '../lifecycle';
 import { requireProject, type Principal } from './access';
-import { settleItem } from './settle';
+import { settleItems } from './settle';
+import { createClassAnswerMirror } from './class-answers';
 
 /** What a recompute measured, whatever the task type: each item's consensus, and the snapshot. */
 interface Measured {
+  /** Items answered by two people or more, with the consensus that stands for each now. */
+  overlapped: { itemId: number; current: { answer: Answer; confidence: number | null } | null }[];
   computed: (itemId: number) => { answer: Answer; confidence: number } | undefined;
   same: (a: Answer, b: Answer) => boolean;
   annotatorsOf: (itemId: number) => number[];
@@ -39,6 +41,7 @@ interface Measured {
  */
 export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<LifecycleHooks, 'onItemsSettled' | 'onAgreementComputed'>>; now?: () => Date; consensusMin?: number } = {}) {
   const now = opts.now ?? (() => new Date());
+  const mirror = createClassAnswerMirror(db);
   const consensusMin = opts.consensusMin ?? DEFAULT_CONSENSUS_MIN;
 
   async function recompute(projectId: number): Promise<AgreementSummary | null> {
@@ -49,11 +52,8 @@ export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<Life
     if (!measured) return null;
     const { computed, same, summary, annotatorsOf } = measured;
 
-    const overlapped = await listOverlappedItems(db, projectId);
-    const changes = consensusChanges(overlapped.map((o) => ({
-      itemId: o.itemId, current: o.consensus && { answer: decodeAnswer(task, o.consensus.payload), confidence: o.consensus.confidence },
-    })), computed, same, consensusMin);
-    const statusBefore = new Map(overlapped.map((o) => [o.itemId, o.status]));
+    const changes = consensusChanges(measured.overlapped, computed, same, consensusMin);
+    const statusBefore = await itemStatesOf(db, changes.map((c) => c.itemId));
     const settled: number[] = [];
     if (changes.length > 0) {
       await db.transaction(async (tx) => {
@@ -61,19 +61,19 @@ export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<Life
           itemId: c.itemId, payload: encodeAnswer(c.answer), confidence: c.confidence,
           reason: `${summary.method === 'dawid-skene' ? 'Dawid–Skene' : 'fused'} over ${annotatorsOf(c.itemId).length} answers`,
         })));
-        for (const c of changes) {
-          const state = await settleItem(tx, task, c.itemId, consensusMin);
-          if (state === 'resolved' && statusBefore.get(c.itemId) !== 'resolved') settled.push(c.itemId);
+        mirror.wrote(projectId, changes.flatMap((c) => (c.answer.task === 'classification' ? [{ itemId: c.itemId, label: c.answer.label, confidence: c.confidence }] : [])));
+        // A consensus changes an item's state only where the answers disagree: disputed ones it may
+        // settle, and ones a consensus settled before it may unsettle.
+        const unsure = changes.filter((c) => statusBefore.get(c.itemId) === 'disputed' || c.confidence < consensusMin).map((c) => c.itemId);
+        for (const [itemId, state] of await settleItems(tx, task, unsure, consensusMin)) {
+          if (state === 'resolved' && statusBefore.get(itemId) !== 'resolved') settled.push(itemId);
         }
       });
     }
-    // Disputes a consensus cannot settle go to the lead, the weakest first.
-    const weak = overlapped.flatMap((o) => {
-      const c = computed(o.itemId);
-      return c && c.confidence < consensusMin && (o.status === 'disputed' || changes.some((x) => x.itemId === o.itemId)) ? [{ o, c }] : [];
-    });
-    await upsertFlags(db, weak.map(({ o, c }) => ({
-      projectId, itemId: o.itemId, kind: 'weak-consensus' as const,
+    // Disputes a new consensus cannot settle go to the lead, the weakest first (unchanged ones have their flag).
+    const weak = changes.filter((c) => c.confidence < consensusMin && statusBefore.get(c.itemId) === 'disputed');
+    await upsertFlags(db, weak.map((c) => ({
+      projectId, itemId: c.itemId, kind: 'weak-consensus' as const,
       reason: `consensus ${answerSummaryOf(c.answer)} at ${(c.confidence * 100).toFixed(0)}%`, priority: 1 - c.confidence,
     })));
     await closeSettledWeakFlags(db, projectId, now());
@@ -86,28 +86,45 @@ export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<Life
 
   /** Classes: Dawid–Skene over the whole project, known answers clamped. */
   async function classAgreement(project: ProjectRow, task: Extract<ProjectTask, { task: 'classification' }>): Promise<Measured | null> {
-    const rows = await listClassRatings(db, project.id);
-    if (rows.length === 0) return null;
-    const ratings: Rating[] = rows.map((r) => ({ item: String(r.itemId), annotator: String(r.userId), label: r.label }));
+    const { answers, consensus: standing } = await mirror.read(project.id);
+    if (answers.size === 0) return null;
+    const ratings: Rating[] = [];
+    const byItem = new Map<number, number[]>();
+    for (const a of answers.values()) {
+      ratings.push({ item: String(a.itemId), annotator: String(a.userId), label: a.label });
+      const who = byItem.get(a.itemId);
+      if (who) who.push(a.userId);
+      else byItem.set(a.itemId, [a.userId]);
+    }
     // Known answers are gold only where the project deals gold items (as the queue reads them);
     // otherwise they are a simulation's hidden truth and must not steer the consensus.
     const usesGold = projectQueueSettings(project).queue.goldShare > 0;
     const gold = new Map<string, string>();
-    if (usesGold) for (const r of rows) if (r.gold !== null) gold.set(String(r.itemId), r.gold);
+    if (usesGold) for (const a of answers.values()) if (a.gold !== null) gold.set(String(a.itemId), a.gold);
     // A lead's decision is a known answer too: the annotators' reliability is measured against it.
     for (const [itemId, label] of await listDecidedClasses(db, project.id)) gold.set(String(itemId), label);
-    const result = consensus(ratings, { method: 'dawid-skene', gold, classes: task.config.classes });
-    const lastHour = await answersInLastHour(db, project.id, now());
+    // Coded once, shared by the consensus and the coefficients.
+    const coded = codeRatings(ratings, { classes: task.config.classes });
+    const result = consensus(coded, { method: 'dawid-skene', gold, classes: task.config.classes });
+    const [lastHour, emails] = await Promise.all([
+      answersInLastHour(db, project.id, now()),
+      userEmails(db, [...new Set([...answers.values()].map((a) => a.userId))]),
+    ]);
+    const classAnswer = (label: string): Answer => ({ task: 'classification', label });
     return {
+      overlapped: [...byItem].filter(([, who]) => who.length >= 2).map(([itemId]) => {
+        const s = standing.get(itemId);
+        return { itemId, current: s ? { answer: classAnswer(s.label), confidence: s.confidence } : null };
+      }),
       computed: (itemId) => {
         const c = result.items.get(String(itemId));
-        return c && { answer: { task: 'classification', label: c.label }, confidence: c.confidence };
+        return c && { answer: classAnswer(c.label), confidence: c.confidence };
       },
       same: (a, b) => agreementOf(task, a, b) >= 1,
-      annotatorsOf: (itemId) => [...new Set(rows.filter((r) => r.itemId === itemId).map((r) => r.userId))],
+      annotatorsOf: (itemId) => [...new Set(byItem.get(itemId) ?? [])],
       summary: agreementSummary({
-        ratings, result, verdicts: noisyAnnotators(result, ratings), coefficients: coefficients(ratings, 'nominal'),
-        names: new Map(rows.map((r) => [String(r.userId), r.email.split('@')[0]])),
+        ratings, result, verdicts: noisyAnnotators(result, ratings), coefficients: coefficients(coded, 'nominal'),
+        names: new Map([...emails].map(([id, email]) => [String(id), email.split('@')[0]])),
         lastHour: new Map([...lastHour].map(([k, v]) => [String(k), v])),
       }),
     };
@@ -124,9 +141,11 @@ export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<Life
       byItem.set(r.itemId, set);
     }
     const measured = perItemAgreement(task, [...byItem.values()]);
+    const standing = await listOverlappedItems(db, projectId);
     const ratings: Rating[] = rows.map((r) => ({ item: String(r.itemId), annotator: String(r.userId), label: '' }));
     const lastHour = await answersInLastHour(db, projectId, now());
     return {
+      overlapped: standing.map((o) => ({ itemId: o.itemId, current: o.consensus && { answer: decodeAnswer(task, o.consensus.payload), confidence: o.consensus.confidence } })),
       computed: (itemId) => measured.consensus.get(itemId),
       same: (a, b) => agreementOf(task, a, b) >= taskType(task.task).agreesAt,
       annotatorsOf: (itemId) => [...new Set((byItem.get(itemId)?.answers ?? []).map((a) => Number(a.annotator)))],

@@ -50,6 +50,9 @@ describe.each(DATABASE_KINDS)('consensus recompute (%s)', (kind) => {
     const before = (await database.db.select().from(annotations).where(eq(annotations.source, 'consensus'))).length;
     await t.services.consensus.recompute(t.project.id);
     expect((await database.db.select().from(annotations).where(eq(annotations.source, 'consensus'))).length).toBe(before);
+    // An answer taken back leaves the next recompute (the service keeps the answers in memory between runs).
+    await t.services.labels.undo(t.annotators[2], t.project.id);
+    expect(await t.services.consensus.recompute(t.project.id)).toMatchObject({ answers: 74 });
   });
 
   it(`leaves a one-against-one dispute to the lead, flagged as a weak consensus (${dbLabel(kind)})`, async () => {
