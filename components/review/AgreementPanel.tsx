@@ -49,6 +49,14 @@ export function AgreementPanel({ history, id }: { history: AgreementPoint[]; id:
           ))}
         </tbody>
       </table>
+      {now.method === 'dawid-skene' && now.annotators.length > 0 && (
+        <details className="confusions" data-testid="confusions">
+          <summary>Confusion matrices (rows: the consensus or a known answer; columns: what the annotator said)</summary>
+          <div className="confusion-grid">
+            {now.annotators.map((a) => <Confusion key={a.userId} name={a.name} confusion={a.confusion} />)}
+          </div>
+        </details>
+      )}
       {history.length > 1 && (
         <div className="agreement-charts">
           <OverTime id={`${id}-annotators`} title="Agreement with the consensus, per annotator" history={history}
@@ -88,5 +96,25 @@ function OverTime({ id, title, history, series }: {
         {lines.map((l) => <span key={l.key} className="curve-key"><span className="swatch" style={{ background: l.colour }} /> {l.name}</span>)}
       </figcaption>
     </figure>
+  );
+}
+
+function Confusion({ name, confusion }: { name: string; confusion: Record<string, Record<string, number>> }) {
+  const rows = Object.keys(confusion).sort();
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(confusion[r])))].sort();
+  if (rows.length === 0) return <p className="muted">{name}: no overlapped answers yet.</p>;
+  return (
+    <table className="holds-table confusion" data-testid="confusion">
+      <caption>{name}</caption>
+      <thead><tr><th /> {cols.map((c) => <th key={c}>{c}</th>)}</tr></thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r}>
+            <th>{r}</th>
+            {cols.map((c) => <td key={c} className={r === c ? 'ok' : (confusion[r][c] ?? 0) > 0 ? 'error' : 'muted'}>{confusion[r][c] ?? 0}</td>)}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
