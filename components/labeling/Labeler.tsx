@@ -44,15 +44,16 @@ export function Labeler({ projectId, userId, projectName, task, retrainEvery, mo
         <ProgressBar progress={state.progress} pending={state.pending} />
       </header>
       {current && <QueueEnding queue={state.queueState} />}
-      {state.notice && (
-        <p className={`notice notice-${state.notice.kind}`} role={state.notice.kind === 'error' ? 'alert' : 'status'}>
-          {state.notice.text} <button type="button" className="link" onClick={loop.dismissNotice}>dismiss</button>
-        </p>
-      )}
       <Editor
         projectId={projectId} task={task} current={current} upcoming={screen.kind === 'item' ? screen.upcoming : []}
         placeholder={<Placeholder screen={screen} />} loop={loop}
       />
+      {/* A toast over the page, not a line above the stage: showing or dropping it never moves the image. */}
+      {state.notice && (
+        <p className={`notice notice-toast notice-${state.notice.kind}`} data-testid="labeler-notice" role={state.notice.kind === 'error' ? 'alert' : 'status'}>
+          {state.notice.text} <button type="button" className="link" onClick={loop.dismissNotice}>dismiss</button>
+        </p>
+      )}
       <footer className="labeler-foot">
         <button type="button" onClick={() => void loop.undo()} disabled={undoing || (state.progress?.mine ?? 0) === 0} title="Takes back your last submitted label">
           Undo last label{undoKey && <> <kbd>{undoKey}</kbd></>}
