@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import { openDatabase, migrateDatabase, type Database } from '../../db/client';
 import { TandemError } from '../../lib/errors';
@@ -5,6 +6,7 @@ import { ConfigError, mediaDir, pgliteDir, readConfig, type Config } from '../co
 import { createMediaStore } from '../media';
 import { createServices } from '../services';
 import { runProgram, type CliContext, type CliIO } from './commands';
+import { checkDataFolder } from './data-folder';
 import { LockedError, readLiveServerLock, removeServerLock, serverLockFile, writeServerLock, type ServerLock } from './lock';
 
 const io: CliIO = {
@@ -38,6 +40,14 @@ export async function main(argv: string[]): Promise<number> {
   const trainer = argv[0] === 'worker' && argv[1] !== 'token';
   const owner = !config.databaseUrl && !help && !trainer ? readLiveServerLock(config.dataDir) : null;
   if (owner && !owner.cli) return remote(config, owner, argv);
+  if (!config.databaseUrl && !help && !trainer && !owner) {
+    const check = checkDataFolder(argv, { dataDir: config.dataDir, exists: fs.existsSync(config.dataDir) });
+    if (check.kind === 'missing') {
+      io.err(check.message);
+      return 1;
+    }
+    if (check.kind === 'create') io.err(check.notice);
+  }
 
   let database: Database | undefined;
   let locked = false;
