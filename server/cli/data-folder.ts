@@ -16,7 +16,7 @@ export type DataFolderCheck =
   | { kind: 'ready' }
   /** Go on; `notice` (for stderr) says which folder is being made and how to use another. */
   | { kind: 'create'; notice: string }
-  /** Stop with this message (exit code 1). */
+  /** Stop with this message (exit code 1; the CLI prefixes `tandem: `). */
   | { kind: 'missing'; message: string };
 
 const words = (argv: readonly string[]) => argv.filter((a) => !a.startsWith('-'));
@@ -41,7 +41,7 @@ export function checkDataFolder(argv: readonly string[], where: { dataDir: strin
   const command = words(argv).slice(0, 2).join(' ');
   return {
     kind: 'missing',
-    message: `tandem: there is no Tandem data folder at ${where.dataDir} and no server running from it, so \`${command}\` has nothing to work on. `
+    message: `there is no Tandem data folder at ${where.dataDir} and no server running from it, so \`${command}\` has nothing to work on. `
       + `To reach your Tandem, ${POINT_AT}. To start a new one here, run \`npx tandem start\`.`,
   };
 }
