@@ -1,18 +1,31 @@
 'use client';
 
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { keyMap } from '@/lib/keys';
+import { classEdit } from '@/lib/tasks/suggestion';
 import { mediaUrl } from './api';
 import { ClassButtons } from './ClassButtons';
 import type { EditorProps } from './editor-props';
+import { useSuggestions } from './suggestions';
 
-/** One class per image: a digit (or letter) per class, or its button. */
-export function ClassificationEditor({ task, current, upcoming, placeholder, loop }: EditorProps) {
+/** One class per image: a digit (or letter) per class, or its button; Enter takes the model's suggestion when one is shown. */
+export function ClassificationEditor({ projectId, task, current, upcoming, placeholder, loop, suggestions = false }: EditorProps) {
   const classes = useMemo(() => ('classes' in task.config ? task.config.classes : []), [task]);
   const keys = useMemo(() => [...keyMap(classes)], [classes]);
   const byKey = useMemo(() => new Map(keys), [keys]);
   const disabled = loop.state.work.kind === 'undoing';
   const { submit, undo, skip, markKeyDown } = loop;
+  const held = useMemo(() => (current ? [current, ...upcoming] : []).map((i) => i.itemId), [current, upcoming]);
+  const known = useSuggestions(projectId, suggestions, held);
+  const suggestion = current ? known.get(current.itemId) ?? null : null;
+  // When the item appeared, for the edit record's seconds.
+  const shownAt = useRef({ itemId: -1, at: 0 });
+  if (current && shownAt.current.itemId !== current.itemId) shownAt.current = { itemId: current.itemId, at: performance.now() };
+
+  const answer = useMemo(() => (cls: string) => {
+    const seconds = (performance.now() - shownAt.current.at) / 1000;
+    submit({ answer: { label: cls }, summary: cls, ...(suggestion ? { edit: classEdit(suggestion, cls, seconds) } : {}) });
+  }, [submit, suggestion]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -23,6 +36,15 @@ export function ClassificationEditor({ task, current, upcoming, placeholder, loo
         return;
       }
       if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === 'Enter') {
+        // Also keeps a focused class button from being pressed by the same key.
+        e.preventDefault();
+        if (suggestion && !disabled) {
+          markKeyDown();
+          answer(suggestion.label);
+        }
+        return;
+      }
       const k = e.key.toLowerCase();
       if (k === 's') {
         e.preventDefault();
@@ -33,12 +55,12 @@ export function ClassificationEditor({ task, current, upcoming, placeholder, loo
       if (cls !== undefined) {
         e.preventDefault();
         markKeyDown();
-        submit({ answer: { label: cls }, summary: cls });
+        answer(cls);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [byKey, markKeyDown, skip, submit, undo]);
+  }, [answer, byKey, disabled, markKeyDown, skip, suggestion, undo]);
 
   return (
     <>
@@ -59,7 +81,18 @@ export function ClassificationEditor({ task, current, upcoming, placeholder, loo
           />
         ))}
       </div>
-      <ClassButtons classes={classes} keys={keys} disabled={!current || disabled} onPick={(c) => submit({ answer: { label: c }, summary: c })} />
+      {/* Always there when the project has suggestions, so one appearing never moves the buttons. */}
+      {suggestions && (
+        <p className="suggestion-line" data-testid="suggestion" data-label={suggestion?.label ?? ''}>
+          {current && suggestion
+            ? <>The model suggests <b>{suggestion.label}</b> ({Math.round(suggestion.confidence * 100)}% sure) · <kbd>Enter</kbd> to accept, or press another class</>
+            : <span className="muted">{current ? 'No suggestion for this item' : '\u00a0'}</span>}
+        </p>
+      )}
+      <ClassButtons
+        classes={classes} keys={keys} disabled={!current || disabled} onPick={answer}
+        suggested={current && suggestion ? suggestion : null}
+      />
     </>
   );
 }

@@ -20,10 +20,12 @@ interface Props {
   retrainEvery: number;
   /** The model page, for leads and admins. */
   modelHref?: string;
+  /** The project shows the model's suggestion (its setting); the server still withholds it where it must. */
+  suggestions?: boolean;
 }
 
 /** The labeling page: the headless loop (leases, outbox) around the project's task editor. */
-export function Labeler({ projectId, userId, projectName, task, retrainEvery, modelHref }: Props) {
+export function Labeler({ projectId, userId, projectName, task, retrainEvery, modelHref, suggestions = false }: Props) {
   const { Editor, undoKey, keepsDraft } = editorFor(task);
   const loop = useLabelingLoop({ projectId, userId, keepOnScreen: keepsDraft });
   const { state } = loop;
@@ -46,7 +48,7 @@ export function Labeler({ projectId, userId, projectName, task, retrainEvery, mo
       {current && <QueueEnding queue={state.queueState} />}
       <Editor
         projectId={projectId} task={task} current={current} upcoming={screen.kind === 'item' ? screen.upcoming : []}
-        placeholder={<Placeholder screen={screen} />} loop={loop}
+        placeholder={<Placeholder screen={screen} />} loop={loop} suggestions={suggestions}
       />
       {/* A toast over the page, not a line above the stage: showing or dropping it never moves the image. */}
       {state.notice && (

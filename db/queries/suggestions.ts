@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { items, leases, rankingEntries, rankings } from '../schema';
 
@@ -10,7 +10,7 @@ import { items, leases, rankingEntries, rankings } from '../schema';
 export async function findSuggestionFacts(db: Executor, projectId: number, itemId: number, userId: number) {
   const [row] = await db.select({
     split: items.split,
-    hasReference: isNotNull(items.referenceLabel),
+    hasReference: sql<boolean>`${items.referenceLabel} is not null`,
     leaseStream: leases.stream,
     predicted: rankingEntries.predicted,
     confidence: rankingEntries.confidence,

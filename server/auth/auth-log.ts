@@ -1,7 +1,7 @@
 import type { Logger } from '../log';
 
 /** Auth.js's logger hooks (its `logger` option), typed here so this module does not import Auth.js's internals. */
-export interface AuthLogger {
+export interface AuthLogger extends Record<string, (...args: never[]) => void> {
   error(error: Error): void;
   warn(code: string): void;
   debug(message: string, metadata?: unknown): void;
