@@ -21,7 +21,7 @@ test.describe('a new user\'s first run', () => {
     await page.getByLabel('Email').fill('ann1@tandem.local');
     await page.getByLabel('Password').fill('wrong-password');
     await page.getByRole('button', { name: 'Log in' }).click();
-    await expect(page.getByRole('alert')).toContainText('Wrong email or password');
+    await expect(page.getByRole('alert').filter({ hasText: 'Wrong email or password' })).toBeVisible();
     await expect(page.getByLabel('Email')).toHaveValue('ann1@tandem.local');
     await expect(page.getByLabel('Password')).toHaveValue('');
     // Typing the password again is enough.
@@ -96,9 +96,86 @@ test.describe('a new user\'s first run', () => {
     const notice = page.getByTestId('labeler-notice');
     await expect(notice).toContainText(`Undone: item ${first} is back for you.`);
     expect(await image.boundingBox()).toEqual(before);
+    // The undo is over once Skip can be pressed again (a label pressed while it runs is not taken).
+    await expect(page.getByRole('button', { name: /^Skip/ })).toBeEnabled();
     await page.keyboard.press('4');
     await expect(image).not.toHaveAttribute('data-item-id', first!);
     await expect(notice).toHaveCount(0);
     expect(await image.boundingBox()).toEqual(before);
+  });
+});
+
+test.describe("the model's suggestion on the labeling page", () => {
+  let server: TandemProcess;
+  test.beforeAll(async () => {
+    const data = path.resolve('tests/.tmp/e2e-suggestion');
+    fs.rmSync(data, { recursive: true, force: true });
+    server = await startTandem({ dataDir: data, port: await freePort(), env: { TANDEM_DEMO_LIMIT: '60', TANDEM_DEMO_POSES: '4', TANDEM_RETRAIN_EVERY: '10', TANDEM_RETRAIN_SECONDS: '3600' } });
+  });
+  test.afterAll(async () => { await server?.stop(); });
+
+  test('a lead turns it on; the annotator sees the predicted class with its probability and takes it with Enter', async ({ browser }) => {
+    const { spawnSync } = await import('node:child_process');
+    const { runWorker } = await import('../../workers/trainer/main');
+    const { createLogger } = await import('../../server/log');
+    const { Client } = await import('../fixtures/http-client');
+    const { ROOT } = await import('../fixtures/paths');
+    const made = spawnSync(process.execPath, [path.join(ROOT, 'bin/tandem.mjs'), 'worker', 'token', 'create', '--name', 'e2e-suggest'], {
+      env: { ...process.env, TANDEM_DATA: server.dataDir, DATABASE_URL: '' }, encoding: 'utf8', timeout: 180_000,
+    });
+    const token = made.stdout.trim().split('\n').pop()!;
+    const mate = await new Client(server.url).login('ann2@tandem.local', DEMO_PASSWORD);
+    const projectId = (await mate.request('GET', '/api/projects')).json.find((p: { slug: string }) => p.slug === 'mnist-demo').id as number;
+    for (let i = 0; i < 12; i++) {
+      const { json } = await mate.request('POST', `/api/projects/${projectId}/leases`, { hold: 1 });
+      const [lease] = json.leases;
+      await mate.request('POST', `/api/projects/${projectId}/labels`, { leaseId: lease.leaseId, itemId: lease.itemId, label: String(i % 10), clientKey: `e2e-suggest-${lease.itemId}` });
+    }
+    await runWorker({ server: server.url, token, maxJobs: 1, idleSeconds: 0.2, log: createLogger('silent', 'trainer'), cacheDir: null });
+
+    const ann = await (await browser.newContext()).newPage();
+    await loginInBrowser(ann, server.url, 'ann1@tandem.local', DEMO_PASSWORD);
+    await ann.goto(`${server.url}/projects/${projectId}/label`);
+    await expect(ann.getByTestId('current-item')).toBeVisible();
+    // Off by default: no suggestion line, and Enter does nothing.
+    await expect(ann.getByTestId('suggestion')).toHaveCount(0);
+    const shown = await ann.getByTestId('current-item').getAttribute('data-item-id');
+    await ann.keyboard.press('Enter');
+    await expect(ann.getByTestId('current-item')).toHaveAttribute('data-item-id', shown!);
+
+    const lead = await (await browser.newContext()).newPage();
+    await loginInBrowser(lead, server.url, 'lead@tandem.local', DEMO_PASSWORD);
+    await lead.goto(`${server.url}/projects/${projectId}/queue`);
+    await lead.getByTestId('setting-suggestions').check();
+    await expect(lead.getByText('suggestions on')).toBeVisible();
+
+    await ann.reload();
+    const line = ann.getByTestId('suggestion');
+    await expect(line).toContainText('The model suggests');
+    const label = (await line.getAttribute('data-label'))!;
+    expect(label).toMatch(/^\d$/);
+    const button = ann.locator(`.class-buttons button[data-class="${label}"]`);
+    await expect(button).toHaveAttribute('data-suggested', 'true');
+    await expect(button).toContainText('%');
+    const item = await ann.getByTestId('current-item').getAttribute('data-item-id');
+    await ann.screenshot({ path: path.resolve('tests/.tmp/suggestion.png') });
+    await ann.keyboard.press('Enter');
+    await expect(ann.getByTestId('current-item')).not.toHaveAttribute('data-item-id', item!);
+    await expect(ann.getByText(`last: item ${item} → ${label}`)).toBeVisible();
+
+    // With a trained model, the model page (curve with its interval band) and the admin page still log no console error.
+    const seen = consoleErrors(lead);
+    await lead.goto(`${server.url}/projects/${projectId}/model`);
+    await expect(lead.getByTestId('accuracy-band')).toBeVisible();
+    await expect(lead.getByTestId('holdout-size')).toContainText(/on \d+ items?/);
+    await expect(lead.getByTestId('accuracy-interval')).toContainText('95% interval');
+    await lead.waitForLoadState('networkidle');
+    const admin = await (await browser.newContext()).newPage();
+    const adminSeen = consoleErrors(admin);
+    await loginInBrowser(admin, server.url, 'admin@tandem.local', DEMO_PASSWORD);
+    await admin.goto(`${server.url}/admin`);
+    await expect(admin.getByTestId('admin-project-mnist-demo').getByTestId('learning-curve-svg')).toBeVisible();
+    await admin.waitForLoadState('networkidle');
+    expect([...seen, ...adminSeen]).toEqual([]);
   });
 });
