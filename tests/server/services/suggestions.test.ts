@@ -5,6 +5,7 @@ import { assignPositions, insertModelVersion, markApplied, replaceChunkEntries, 
 import { annotations, items, projects, rankings } from '../../../db/schema';
 import { DATABASE_KINDS, dbLabel, openTestDatabase } from '../../fixtures/database';
 import { buildProject } from '../../fixtures/builders';
+import { classEdit } from '../../../lib/tasks/suggestion';
 
 const CLASSES = ['cat', 'dog', 'bird'];
 
@@ -51,7 +52,7 @@ describe.each(DATABASE_KINDS)("the model's suggestion on %s", (kind) => {
     const [lease] = await services.queue.claim(ann, project.id, 1);
     const offered = (await services.labels.prelabel(ann, project.id, lease.itemId));
     const suggested = (offered.prelabel as { label: string }).label;
-    const edit = { prelabel: 'model' as const, seconds: 0.8, accepted: true, suggested };
+    const edit = classEdit({ label: suggested, confidence: 0.5 }, suggested, 0.8);
     await expect(services.labels.submit(ann, project.id, { leaseId: lease.leaseId, itemId: lease.itemId, label: CLASSES.find((c) => c !== suggested)!, edit, clientKey: 'suggest-bad-1' }))
       .rejects.toMatchObject({ code: 'bad_request', message: expect.stringMatching(/accepted says true but the answer .* is not the suggested class/) });
     await services.labels.submit(ann, project.id, { leaseId: lease.leaseId, itemId: lease.itemId, label: suggested, edit, clientKey: 'suggest-ok-1' });
