@@ -103,6 +103,56 @@ test.describe('a new user\'s first run', () => {
     await expect(notice).toHaveCount(0);
     expect(await image.boundingBox()).toEqual(before);
   });
+
+  test('the image zooms at the wheel, pans by dragging, fits on double-click, and ? shows the keys', async ({ page }) => {
+    await loginInBrowser(page, server.url, 'ann1@tandem.local', DEMO_PASSWORD);
+    await page.getByTestId('project-mnist-demo').getByTestId('start-labeling').click();
+    const image = page.getByTestId('current-item');
+    const box = page.getByTestId('zoom-box');
+    await expect(image).toBeVisible();
+    const fit = (await image.boundingBox())!;
+    // Two wheel notches at the image's top-left quarter: twice the size, that point stays put.
+    const at = { x: fit.x + fit.width / 4, y: fit.y + fit.height / 4 };
+    await page.mouse.move(at.x, at.y);
+    await page.mouse.wheel(0, -200);
+    await expect(box).toHaveAttribute('data-zoom', '2');
+    const zoomed = (await image.boundingBox())!;
+    expect(zoomed.width).toBeCloseTo(2 * fit.width, 0);
+    expect(zoomed.x + (at.x - fit.x) * 2).toBeCloseTo(at.x, 0);
+    // The box clips the image: the page itself did not grow or scroll.
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    // Drag right and down by 30 px: the image follows.
+    await page.mouse.down();
+    await page.mouse.move(at.x + 30, at.y + 30, { steps: 3 });
+    await page.mouse.up();
+    await expect.poll(async () => (await image.boundingBox())!.x).toBeCloseTo(zoomed.x + 30, 0);
+    await box.dblclick();
+    await expect(box).toHaveAttribute('data-zoom', '1');
+    expect(await image.boundingBox()).toEqual(fit);
+    // + zooms in about the centre, and a new item starts fitted.
+    await page.keyboard.press('+');
+    await expect(box).toHaveAttribute('data-zoom', '2');
+    const item = await image.getAttribute('data-item-id');
+    await page.keyboard.press('5');
+    await expect(image).not.toHaveAttribute('data-item-id', item!);
+    await expect(box).toHaveAttribute('data-zoom', '1');
+
+    // ? opens the sheet; while it is open a digit labels nothing; Escape closes it.
+    const sheet = page.getByTestId('shortcut-sheet');
+    await page.keyboard.press('?');
+    await expect(sheet).toBeVisible();
+    await expect(sheet).toContainText('zoom at the cursor');
+    await expect(sheet).toContainText('undo your last label');
+    const shown = await image.getAttribute('data-item-id');
+    await page.keyboard.press('7');
+    await page.keyboard.press('Escape');
+    await expect(sheet).toBeHidden();
+    await expect(image).toHaveAttribute('data-item-id', shown!);
+    await page.getByTestId('open-shortcuts').click();
+    await expect(sheet).toBeVisible();
+    await page.keyboard.press('?');
+    await expect(sheet).toBeHidden();
+  });
 });
 
 test.describe("the model's suggestion on the labeling page", () => {
