@@ -14,6 +14,9 @@ import { createModelService } from './models';
 import { createQueueControlService } from './queue-controls';
 import { createLifecycle, type Lifecycle } from '../lifecycle';
 import { createEmbeddingUploadService } from './embedding-uploads';
+import { createItemService } from './items';
+import { createItemNoteService } from './item-notes';
+import { createMyAnswerService } from './my-answers';
 
 /**
  * Every operation of Tandem, bound to one database. Route handlers, socket
@@ -54,6 +57,9 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
     queueControls: createQueueControlService(db, { hooks }),
     models: createModelService(db, opts.media, { hooks }),
     embeddings: createEmbeddingUploadService(db),
+    items: createItemService(db),
+    itemNotes: createItemNoteService(db),
+    myAnswers: createMyAnswerService(db, { leaseSeconds: opts.leaseSeconds, hooks }),
   };
 }
 
