@@ -12,8 +12,8 @@ import type { Logger } from './log';
  * extension's error (thrown, or a rejected promise) is logged with the extension's name.
  */
 export interface LifecycleHooks {
-  /** A label, or an undo of one, committed. */
-  onLabelCommitted(projectId: number, e: { kind: 'label' | 'undo'; itemId: number }): void;
+  /** A label, an undo of one, or a lead's decision on an item committed. */
+  onLabelCommitted(projectId: number, e: { kind: 'label' | 'undo' | 'decision'; itemId: number }): void;
   /** A lease ended before its label (released by its page, ended by a lead). */
   onLeaseEnded(projectId: number, e: { userId: number; leaseId: number; itemId: number; reason: 'released' }): void;
   /** A lead or the server changed how the queue deals (settings, pause, stop, item controls). */

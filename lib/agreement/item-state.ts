@@ -17,11 +17,14 @@ export interface ItemAnswers {
   confidentConsensus: boolean;
   /** Other overlap or gold leases on the item still out: more answers are coming. */
   leasesOut: number;
+  /** A lead sent the item's answer back for review: it waits for a decision like a dispute. */
+  sentBack?: boolean;
 }
 
 export function itemState(a: ItemAnswers): ItemState {
   if (a.decided) return 'resolved';
   if (a.answers === 0) return 'open';
+  if (a.sentBack) return 'disputed';
   if (a.answers >= 2 && !a.agree) return a.confidentConsensus ? 'resolved' : 'disputed';
   return a.leasesOut > 0 ? 'collecting' : 'resolved';
 }

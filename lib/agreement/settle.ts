@@ -17,7 +17,7 @@ export const DEFAULT_CONSENSUS_MIN = 0.9;
  * is newer than every person's answer: one computed before the latest answer arrived does not speak
  * for it (the agreement extension computes a new one).
  */
-export function itemAnswersOf(task: ProjectTask, standing: readonly StandingAnswer[], leasesOut: number, consensusMin = DEFAULT_CONSENSUS_MIN): ItemAnswers {
+export function itemAnswersOf(task: ProjectTask, standing: readonly StandingAnswer[], leasesOut: number, consensusMin = DEFAULT_CONSENSUS_MIN, sentBack = false): ItemAnswers {
   const people = standing.filter((a) => a.source === 'human' || a.source === 'import');
   const newestPerson = people.reduce((m, a) => Math.max(m, a.id), 0);
   const consensus = standing.filter((a) => a.source === 'consensus' && a.id > newestPerson).at(-1);
@@ -27,9 +27,10 @@ export function itemAnswersOf(task: ProjectTask, standing: readonly StandingAnsw
     decided: standing.some((a) => a.source === 'review'),
     confidentConsensus: consensus !== undefined && (consensus.confidence ?? 0) >= consensusMin,
     leasesOut,
+    sentBack,
   };
 }
 
-export function settledState(task: ProjectTask, standing: readonly StandingAnswer[], leasesOut: number, consensusMin?: number): ItemState {
-  return itemState(itemAnswersOf(task, standing, leasesOut, consensusMin));
+export function settledState(task: ProjectTask, standing: readonly StandingAnswer[], leasesOut: number, consensusMin?: number, sentBack = false): ItemState {
+  return itemState(itemAnswersOf(task, standing, leasesOut, consensusMin, sentBack));
 }

@@ -17,6 +17,7 @@ import { createEmbeddingUploadService } from './embedding-uploads';
 import { createItemService } from './items';
 import { createItemNoteService } from './item-notes';
 import { createMyAnswerService } from './my-answers';
+import { createReviewService } from './review';
 
 /**
  * Every operation of Tandem, bound to one database. Route handlers, socket
@@ -55,6 +56,7 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
       project: (p: Principal, projectId: number, format: ExportFormat) => exportProject({ db, media: opts.media }, p, projectId, format),
     },
     queueControls: createQueueControlService(db, { hooks }),
+    review: createReviewService(db, { hooks }),
     models: createModelService(db, opts.media, { hooks }),
     embeddings: createEmbeddingUploadService(db),
     items: createItemService(db),

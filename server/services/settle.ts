@@ -10,10 +10,10 @@ import type { ProjectTask } from '../../lib/tasks';
  * transaction (a label, an undo, a consensus, a lead's decision).
  */
 export async function settleItem(tx: Executor, task: ProjectTask, itemId: number, consensusMin?: number): Promise<ItemState> {
-  const { answers, leasesOut } = await readItemAnswers(tx, itemId);
+  const { answers, leasesOut, sentBack } = await readItemAnswers(tx, itemId);
   const state = settledState(task, answers.filter((a) => a.source !== 'model').map((a) => ({
     id: a.id, source: a.source, confidence: a.confidence, answer: decodeAnswer(task, a.payload),
-  })), leasesOut, consensusMin);
+  })), leasesOut, consensusMin, sentBack);
   await setItemState(tx, itemId, state);
   return state;
 }

@@ -53,3 +53,10 @@ describe('an item\'s state', () => {
     expect(itemState({ answers: 3, agree: true, decided: false, confidentConsensus: false, leasesOut: 0 })).toBe('resolved');
   });
 });
+
+describe('an item a lead sent back', () => {
+  it('waits for a decision like a dispute, and a decision settles it', () => {
+    expect(settledState(classes, [said('cat')], 0, undefined, true)).toBe('disputed');
+    expect(settledState(classes, [said('cat'), said('dog', 'review')], 0, undefined, true)).toBe('resolved');
+  });
+});
