@@ -23,6 +23,7 @@ export default async function LabelPage({ params }: { params: Promise<{ projectI
     <Labeler
       projectId={project.id} userId={user.id} projectName={project.name} task={project.task}
       retrainEvery={config.retrainEvery} modelHref={lead ? `/projects/${project.id}/model` : undefined}
+      itemsHref={lead ? `/projects/${project.id}/items` : undefined}
     />
   );
 }

@@ -52,6 +52,7 @@ export default async function QueuePage({ params }: { params: Promise<{ projectI
         <h1>{project.name}: the queue</h1>
         <span>
           <Link href={`/projects/${id}/model`} className="button">Model</Link>{' '}
+          <Link href={`/projects/${id}/items`} className="button">Items</Link>{' '}
           <Link href={`/projects/${id}/label`} className="button">Label</Link>
         </span>
       </header>
