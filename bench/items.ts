@@ -56,14 +56,14 @@ async function seedAnswers(url: string, projectId: number): Promise<{ annotatorI
     await db.execute(sql`insert into leases (project_id, item_id, user_id, stream, state, claimed_at, expires_at, ended_at)
       select ${projectId}, item_id, who, stream, 'completed', at - interval '20 seconds', at + interval '10 minutes', at from answered`);
     await db.execute(sql`insert into annotations (project_id, item_id, user_id, action, payload, source, created_at)
-      select ${projectId}, item_id, who, 'label', jsonb_build_object('task', 'classification', 'label', (item_id % 10)::text), 'human', at from answered`);
+      select ${projectId}, item_id, who, 'label', jsonb_build_object('task', 'classification', 'label', (k % 10)::text), 'human', at from answered`);
     // The second answer of overlap and gold items, from the next annotator; a third of them disagree.
     await db.execute(sql`insert into leases (project_id, item_id, user_id, stream, state, claimed_at, expires_at, ended_at)
       select ${projectId}, item_id, (${ids})[1 + ((k + 1) % ${people.length})], stream, 'completed', at, at + interval '10 minutes', at + interval '1 minute'
       from answered where stream in ('overlap', 'gold')`);
     await db.execute(sql`insert into annotations (project_id, item_id, user_id, action, payload, source, created_at)
       select ${projectId}, item_id, (${ids})[1 + ((k + 1) % ${people.length})], 'label',
-        jsonb_build_object('task', 'classification', 'label', (case when k % 3 = 0 then (item_id + 1) % 10 else item_id % 10 end)::text), 'human', at + interval '1 minute'
+        jsonb_build_object('task', 'classification', 'label', (case when k % 3 = 0 then (k + 1) % 10 else k % 10 end)::text), 'human', at + interval '1 minute'
       from answered where stream in ('overlap', 'gold')`);
     await db.execute(sql`update items i set status = case when a.stream in ('overlap', 'gold') and a.k % 3 = 0 then 'disputed' else 'resolved' end
       from answered a where i.id = a.item_id`);
