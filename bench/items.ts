@@ -11,9 +11,12 @@
  *
  *   BENCH_POOL, BENCH_ANSWERED, BENCH_REQUESTS; Postgres at BENCH_DATABASE_URL or TEST_DATABASE_URL
  *   (a fresh database is made and dropped). Target (issue 13): p99 < 200 ms for every case.
+ *   BENCH_KEEP=1 keeps the seeded database and prints its URL; BENCH_REUSE_URL=<that URL> measures it
+ *   again without seeding (for EXPLAIN between runs); BENCH_CASES=<regex> runs the matching cases only.
  * Raw JSON: bench/results/items-<date>.json. Exit 1 when a case misses the target.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../db/client';
@@ -23,7 +26,7 @@ import { Client } from '../tests/fixtures/http-client';
 import { createPostgresDatabase } from '../tests/fixtures/database';
 import { ROOT } from '../tests/fixtures/paths';
 import { freePort, startTandem } from '../tests/fixtures/tandem-server';
-import { seedPool } from './seed-pool';
+import { BENCH_PASSWORD, seedPool } from './seed-pool';
 import { machine, percentile } from './stats';
 
 const env = (k: string, d: number) => Number(process.env[k] ?? d);
@@ -145,41 +148,54 @@ async function measure(lead: Client, projectId: number, c: Case) {
 async function main() {
   if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
   await ensureBuild(ROOT, createLogger('info', 'bench'));
-  const pg = await createPostgresDatabase();
+  const reuse = process.env.BENCH_REUSE_URL;
+  const pg = reuse ? { url: reuse, drop: async () => {} } : await createPostgresDatabase();
+  const keep = reuse !== undefined || process.env.BENCH_KEEP === '1';
   const dataDir = path.join(ROOT, 'bench/.tmp/items');
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (!reuse) fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
   try {
-    log(`seeding ${POOL.toLocaleString('en')} items, ${ANSWERED.toLocaleString('en')} answered`);
-    const t0 = Date.now();
-    const database = await openDatabase({ url: pg.url, poolSize: 2 });
-    const seed = await seedPool(database, path.join(dataDir, 'media'), { pool: POOL, annotators: ANNOTATORS, dim: 0, slug: 'bench-items' });
-    await database.close();
-    const { annotatorId } = await seedAnswers(pg.url, seed.projectId);
-    log(`seeded in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    let projectId: number;
+    let annotatorId: number;
+    if (reuse) {
+      const database = await openDatabase({ url: pg.url, poolSize: 1 });
+      projectId = Number(rows<{ id: number }>(await database.db.execute(sql`select id from projects where slug = 'bench-items'`))[0].id);
+      annotatorId = Number(rows<{ id: number }>(await database.db.execute(sql`select user_id as id from memberships where project_id = ${projectId} and role = 'annotator' order by user_id offset 3 limit 1`))[0].id);
+      await database.close();
+    } else {
+      log(`seeding ${POOL.toLocaleString('en')} items, ${ANSWERED.toLocaleString('en')} answered`);
+      const t0 = Date.now();
+      const database = await openDatabase({ url: pg.url, poolSize: 2 });
+      const seed = await seedPool(database, path.join(dataDir, 'media'), { pool: POOL, annotators: ANNOTATORS, dim: 0, slug: 'bench-items' });
+      await database.close();
+      projectId = seed.projectId;
+      ({ annotatorId } = await seedAnswers(pg.url, seed.projectId));
+      log(`seeded in ${((Date.now() - t0) / 1000).toFixed(0)} s${keep ? `; kept at ${pg.url}` : ''}`);
+    }
     const server = await startTandem({ dataDir, port: await freePort(), env: { DATABASE_URL: pg.url, TANDEM_DEMO: '0', TANDEM_TRAINER: '0' } });
     const results = [];
+    const only = process.env.BENCH_CASES ? new RegExp(process.env.BENCH_CASES) : null;
     try {
-      const lead = await new Client(server.url).login(seed.leadEmail, seed.password);
-      for (const c of cases(annotatorId)) {
-        const r = await measure(lead, seed.projectId, c);
+      const lead = await new Client(server.url).login('lead@bench.local', BENCH_PASSWORD);
+      for (const c of cases(annotatorId).filter((x) => !only || only.test(x.name))) {
+        const r = await measure(lead, projectId, c);
         results.push(r);
-        log(`${r.p99 < TARGET_P99_MS ? 'ok  ' : 'MISS'} p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ${r.name} (${r.firstPage} on page 1, ${r.deepestPage} pages deep)`);
+        log(`${r.p99 < TARGET_P99_MS ? 'ok  ' : 'MISS'} p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ${r.name} (${r.firstPage} on page 1, ${r.deepestPage} pages walked)`);
       }
     } finally {
       await server.stop();
     }
     const date = new Date().toISOString();
-    const out = { command: 'npm run bench:items', date, machine: machine(), pool: POOL, answered: ANSWERED, requests: REQUESTS, targetP99Ms: TARGET_P99_MS, results };
+    const out = { command: 'npm run bench:items', date, machine: machine(), loadAverage: os.loadavg(), pool: POOL, answered: ANSWERED, requests: REQUESTS, targetP99Ms: TARGET_P99_MS, results };
     fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-    const custom = POOL !== 1_000_000 || ANSWERED !== 50_000 || REQUESTS !== 200;
+    const custom = POOL !== 1_000_000 || ANSWERED !== 50_000 || REQUESTS !== 200 || only !== null;
     const file = path.join(ROOT, `bench/results/items-${date.slice(0, 10)}${custom ? '-custom' : ''}.json`);
     fs.writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
     process.stdout.write(`| case | query | p50 ms | p99 ms | pages walked |\n| --- | --- | ---: | ---: | ---: |\n${results.map((r) => `| ${r.name} | \`${r.query || '(none)'}\` | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.deepestPage} |`).join('\n')}\n`);
-    log(`wrote ${path.relative(ROOT, file)}`);
+    log(`wrote ${path.relative(ROOT, file)} (load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
     if (results.some((r) => r.p99 >= TARGET_P99_MS)) process.exitCode = 1;
   } finally {
-    await pg.drop();
+    if (!keep) await pg.drop();
   }
 }
 

@@ -6,6 +6,7 @@ import {
 } from '../../db/queries/item-detail';
 import { findLatestPrelabel } from '../../db/queries/prelabels';
 import { findAppliedRanking } from '../../db/queries/rankings';
+import { TRAINABLE_STATES } from '../../lib/agreement/item-state';
 import { TandemError, parseInput } from '../../lib/errors';
 import { itemHistory } from '../../lib/items/history';
 import { summarizeAnswer } from '../../lib/items/summary';
@@ -37,12 +38,12 @@ export function createItemService(db: Db) {
       status: q.status, split: q.split, stream: q.stream, class: q.class, predicted: q.predicted, annotator: q.annotator,
       disputed: q.disputed, flagged: q.flagged, uncertaintyMin: q.uncertaintyMin, uncertaintyMax: q.uncertaintyMax, from: q.from, to: q.to,
     };
-    const rows = await browseItems(db, { projectId, rankingId: ranking?.id ?? null, filter, sort: q.sort, after: q.after, limit: q.limit + 1 });
-    const page = rows.slice(0, q.limit);
+    const { rows: page, next } = await browseItems(db, { projectId, rankingId: ranking?.id ?? null, filter, sort: q.sort, after: q.after, limit: q.limit });
     return {
       sort: q.sort,
       ranking: ranking ? { id: ranking.id, labelCount: ranking.labelCount } : null,
-      next: rows.length > q.limit ? encodeCursor(page[page.length - 1].key) : null,
+      // A page may hold fewer than `limit` items and still have a next one (a rare class: the walk stops after bounded work).
+      next: next ? encodeCursor(next) : null,
       items: page.map((r) => {
         const resolved = r.resolved ? shown(task, r.resolved.payload) : null;
         return {
@@ -67,7 +68,9 @@ export function createItemService(db: Db) {
     }
     const task = taskOfProject(project);
     const [versions, flags, comments] = await Promise.all([listItemVersions(db, itemId), listItemFlags(db, itemId), listItemComments(db, itemId)]);
-    const history = itemHistory(versions);
+    // A disputed or open item resolves to nothing yet, whatever stands (a weak consensus is not an outcome).
+    const settled = TRAINABLE_STATES.includes(item.status);
+    const history = itemHistory(versions).map((e) => ({ ...e, resolved: e.resolved && settled }));
     // An annotator sees their own versions and what the item was decided to, nothing of anyone else's answer.
     const visible = lead ? history : history.filter((e) => e.version.userId === p.userId
       || (e.resolved && (e.version.source === 'review' || e.version.source === 'consensus')));

@@ -158,6 +158,17 @@ describe.each(DATABASE_KINDS)('items service on %s', (kind) => {
     expect(annotator.history[1].replaces).toBeNull();
   });
 
+  it('marks nothing resolved on a disputed item, and hides a weak consensus there from its annotators', async () => {
+    const t = await scene();
+    await database.db.execute(sql`insert into annotations (project_id, item_id, action, payload, source, confidence)
+      values (${t.project.id}, ${t.disputed}, 'label', '{"task":"classification","label":"dog"}', 'consensus', 0.55)`);
+    const lead = await t.services.items.detail(t.lead, t.project.id, t.disputed);
+    expect(lead.item.status).toBe('disputed');
+    expect(lead.history.map((h) => [h.source, h.resolved])).toEqual([['human', false], ['human', false], ['consensus', false]]);
+    const annotator = await t.services.items.detail(t.annotators[1], t.project.id, t.disputed);
+    expect(annotator.history.map((h) => h.source)).toEqual(['human']);
+  });
+
   it('answers 404 for an item of another project', async () => {
     const t = await scene();
     await expect(t.services.items.detail(t.lead, t.project.id, 999_999)).rejects.toMatchObject({ code: 'not_found' });
