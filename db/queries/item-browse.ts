@@ -70,11 +70,19 @@ function answeredIn(f: BrowseFilter, t: SQL): SQL {
  * it goes, and the resolved class, which reads the item's standing answers and is checked only on
  * rows the walk already let through (see `pageKeys`).
  */
-function filters(projectId: number, rankingId: number | null, f: BrowseFilter, sort: ItemSort): { cheap: SQL[]; costly: SQL[] } {
+function filters(projectId: number, rankingId: number | null, f: BrowseFilter, sort: ItemSort): { cheap: SQL[]; costly: SQL[]; states: (alias: string) => SQL[] } {
   const w: SQL[] = [sql`i.project_id = ${projectId}`];
   const costly: SQL[] = [];
   const states = f.disputed ? (f.status ? f.status.filter((s) => s === 'disputed') : ['disputed']) : f.status;
-  if (states) w.push(states.length ? sql`i.status in (${sql.join(states.map((s) => sql`${s}`), sql`, `)})` : sql`false`);
+  /** The item-state conditions alone (a column of items): what a raw walk can check before it probes anything else. */
+  const stateConds = (alias: string): SQL[] => {
+    const col = sql.raw(`${alias}.status`);
+    const out: SQL[] = [];
+    if (states) out.push(states.length ? sql`${col} in (${sql.join(states.map((s) => sql`${s}`), sql`, `)})` : sql`false`);
+    if (f.class !== undefined) out.push(isTrainable(col));
+    return out;
+  };
+  w.push(...stateConds('i'));
   if (f.split) w.push(sql`i.split = ${f.split}`);
   if (f.stream) w.push(sql`exists (select 1 from leases l where l.project_id = ${projectId} and l.stream = ${f.stream} and l.item_id = i.id)`);
   if (f.annotator !== undefined) {
@@ -85,8 +93,7 @@ function filters(projectId: number, rankingId: number | null, f: BrowseFilter, s
     w.push(f.flagged ? sql`exists (${open})` : sql`not exists (${open})`);
   }
   if (f.class !== undefined) {
-    // The class of the answer the item resolves to; disputed and open items have none.
-    w.push(sql`${isTrainable(sql`i.status`)}`);
+    // The class of the answer the item resolves to; disputed and open items have none (see stateConds).
     costly.push(sql`(select ${classLabelSql(A.payload)} from annotations a where a.item_id = i.id and ${isStanding(A)} order by ${resolvedFirst(A)} limit 1) = ${f.class}`);
   }
   if (f.from || f.to) {
@@ -109,7 +116,7 @@ function filters(projectId: number, rankingId: number | null, f: BrowseFilter, s
     else if (sort === 'uncertainty') w.push(...model);
     else w.push(sql`exists (select 1 from ranking_entries re where re.ranking_id = ${rankingId} and re.item_id = i.id and ${sql.join(model, sql` and `)})`);
   }
-  return { cheap: w, costly };
+  return { cheap: w, costly, states: stateConds };
 }
 
 /** The ordered walk of one sort: its select (id, k, kid, and with `raw` the row's verdict `pass`) and its order. */
@@ -130,9 +137,18 @@ interface Walk { select: SQL; order: SQL }
  * newer than the range first.
  */
 function walkOf(projectId: number, rankingId: number | null, f: BrowseFilter, sort: ItemSort, after: Cursor | undefined, mode: 'filtered' | 'raw'): Walk | null {
-  const { cheap, costly } = filters(projectId, rankingId, f, sort);
+  const { cheap, costly, states } = filters(projectId, rankingId, f, sort);
   const every = [...cheap, ...costly];
   const where = mode === 'filtered' ? [...cheap] : [];
+  // A raw walk still skips items in other states before probing them: over the items themselves
+  // (the id order) as a column, over the ranking (the uncertainty order) as a hashed set of the
+  // project's items in those states (answered items are few in a large pool).
+  const stateWhere = (walkAlias: 'i' | 'x'): SQL[] => {
+    if (mode !== 'raw' || states('s').length === 0) return [];
+    // Inside coalesce the IN stays a hashed subplan (built once per query) instead of becoming a join
+    // that probes every walked entry's item by its key.
+    return walkAlias === 'i' ? states('i') : [sql`coalesce(x.item_id in (select s.id from items s where s.project_id = ${projectId} and ${sql.join(states('s'), sql` and `)}), false)`];
+  };
   const pass = mode === 'raw' ? sql`, (${sql.join(every, sql` and `)}) as pass` : sql``;
   const probe = sql`cross join lateral (select i.id, i.project_id, i.status, i.split from items i where i.id = x.item_id offset 0) i`;
   const and = (conds: SQL[]) => (conds.length ? sql` and ${sql.join(conds, sql` and `)}` : sql``);
@@ -149,7 +165,7 @@ function walkOf(projectId: number, rankingId: number | null, f: BrowseFilter, so
           order: sql`id desc`,
         };
       }
-      return { select: sql`select i.id, null::text as k, i.id as kid ${pass} from items i where i.project_id = ${projectId} ${and(where)}`, order: sql`id desc` };
+      return { select: sql`select i.id, null::text as k, i.id as kid ${pass} from items i where i.project_id = ${projectId} ${and([...where, ...stateWhere('i')])}`, order: sql`id desc` };
     }
     case 'newest': {
       if (after) {
@@ -176,7 +192,7 @@ function walkOf(projectId: number, rankingId: number | null, f: BrowseFilter, so
         select: sql`
           select x.item_id as id, x.uncertainty as k, x.item_id as kid ${pass}
           from ranking_entries x ${mode === 'raw' ? probe : sql`join items i on i.id = x.item_id`}
-          where x.ranking_id = ${rankingId} and x.uncertainty is not null ${and(where)}`,
+          where x.ranking_id = ${rankingId} and x.uncertainty is not null ${and([...where, ...stateWhere('x')])}`,
         order: sql`k desc, kid desc`,
       };
     }

@@ -62,6 +62,7 @@ export default async function ItemsPage({ params, searchParams }: { params: Prom
             {page.items.length} item{page.items.length === 1 ? '' : 's'} on this page
             {page.sort === 'newest' && ' · answered items, newest answer first'}
             {page.sort === 'uncertainty' && (page.ranking ? ` · items the newest ranking scored (model of ${page.ranking.labelCount} labels)` : ' · no ranking applied yet: nothing is scored')}
+            {page.next && page.items.length < Number(q.limit ?? 60) && ' · few matches in this stretch of the list: the next page looks further'}
           </p>
           <ItemGrid projectId={id} items={JSON.parse(JSON.stringify(page.items)) as GridItem[]} />
           <nav className="pager">
