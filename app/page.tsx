@@ -29,8 +29,12 @@ export default async function Home() {
           <p>
             <Link href={`/projects/${p.id}/label`} className="button primary" data-testid="start-labeling">Start labeling</Link>
             {can({ userRole: user.role, projectRole: p.role === 'admin' ? null : p.role }, 'project.review') && (
-              <> <Link href={`/projects/${p.id}/model`} className="button" data-testid="model-link">Model and learning curve</Link></>
+              <>
+                {' '}<Link href={`/projects/${p.id}/model`} className="button" data-testid="model-link">Model and learning curve</Link>
+                {' '}<Link href={`/projects/${p.id}/items`} className="button" data-testid="items-link">Items</Link>
+              </>
             )}
+            {' '}<Link href={`/projects/${p.id}/mine`} data-testid="mine-link">Your answers</Link>
           </p>
         </div>
       ))}

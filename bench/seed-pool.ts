@@ -95,7 +95,7 @@ export async function seedPool(database: Database, mediaRoot: string, opts: Pool
   const itemsMs = lap();
 
   // An applied ranking over every pool item, as the worker endpoints leave it: a model version, entries with
-  // 0-based positions by score (highest first), predicted class and confidence, and the embedding space named.
+  // 0-based positions by score (highest first), predicted class, confidence and uncertainty, and the embedding space named.
   const space = opts.dim > 0 ? `bench:synthetic-${opts.dim}` : null;
   const [mv] = rows<{ id: number }>(await exec(sql`
     insert into model_versions (project_id, label_count, backend, model, metrics)
@@ -105,8 +105,8 @@ export async function seedPool(database: Database, mediaRoot: string, opts: Pool
     values (${projectId}, ${mv.id}, 'entropy', ${labeled}, ${space}, 'applied') returning id`));
   const rankingId = Number(rk.id);
   await exec(sql`
-    insert into ranking_entries (ranking_id, item_id, position, score, predicted, confidence, chunk)
-    select ${rankingId}, id, (row_number() over (order by s desc, id))::int - 1, s, (id % 10)::text, 1 - s * 0.9, 0
+    insert into ranking_entries (ranking_id, item_id, position, score, predicted, confidence, uncertainty, chunk)
+    select ${rankingId}, id, (row_number() over (order by s desc, id))::int - 1, s, (id % 10)::text, 1 - s * 0.9, s, 0
     from (select id, random()::real as s from items where project_id = ${projectId} and split = 'pool' and status = 'open') x`);
   const ranking = lap();
 

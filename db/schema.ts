@@ -80,6 +80,10 @@ export const items = pgTable('items', {
 }, (t) => [
   uniqueIndex('items_project_hash').on(t.projectId, t.contentHash),
   index('items_dealing').on(t.projectId, t.status, t.dealKey),
+  // The items page's pages by id (keyset, newest first) within one project, and within one state:
+  // without them a project among others scans the primary key, and a rare state scans the project.
+  index('items_project_id').on(t.projectId, t.id),
+  index('items_project_status_id').on(t.projectId, t.status, t.id),
 ]);
 
 export const leases = pgTable('leases', {
@@ -106,6 +110,8 @@ export const leases = pgTable('leases', {
   index('leases_user_active').on(t.projectId, t.userId, t.state),
   // An annotator's newest leases first (stream history, batch counter) without sorting all of them.
   index('leases_user_recent').on(t.projectId, t.userId, t.id),
+  // The items page's "dealt by stream" filter: the items a (rare) stream dealt, in item order.
+  index('leases_project_stream_item').on(t.projectId, t.stream, t.itemId),
 ]);
 
 export const annotations = pgTable('annotations', {
@@ -136,6 +142,8 @@ export const annotations = pgTable('annotations', {
   uniqueIndex('annotations_client_key').on(t.userId, t.clientKey),
   // "Does a retraction name this version?" is asked by every current-label query.
   index('annotations_retracts').on(t.retracts),
+  // The items page's "newest answer first" order and its date range, as a keyset over (time, id).
+  index('annotations_project_time').on(t.projectId, t.createdAt, t.id),
 ]);
 
 /**
@@ -226,7 +234,12 @@ export const rankingEntries = pgTable('ranking_entries', {
   uncertainty: real('uncertainty'),
   /** Which uploaded chunk brought the entry (a re-sent chunk replaces its own entries). */
   chunk: integer('chunk').notNull().default(0),
-}, (t) => [primaryKey({ columns: [t.rankingId, t.itemId] }), index('ranking_entries_order').on(t.rankingId, t.position)]);
+}, (t) => [
+  primaryKey({ columns: [t.rankingId, t.itemId] }),
+  index('ranking_entries_order').on(t.rankingId, t.position),
+  // The items page's "most uncertain first" order and its uncertainty range, as a keyset over (uncertainty, item).
+  index('ranking_entries_uncertainty').on(t.rankingId, t.uncertainty, t.itemId),
+]);
 
 /** Yjs documents are stored as a log of updates, compacted when the last client leaves. */
 export const yjsUpdates = pgTable('yjs_updates', {
@@ -326,3 +339,16 @@ export const agreementSnapshots = pgTable('agreement_snapshots', {
   summary: jsonb('summary').$type<Record<string, unknown>>().notNull(),
   createdAt: createdAt(),
 }, (t) => [index('agreement_snapshots_project').on(t.projectId, t.id)]);
+
+/**
+ * A remark on an item by someone who may see it (a lead's note, an annotator's question); an
+ * annotator's flag carries its own comment in `item_flags`.
+ */
+export const itemComments = pgTable('item_comments', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  projectId: integer('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  itemId: bigint('item_id', { mode: 'number' }).notNull().references(() => items.id, { onDelete: 'cascade' }),
+  userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+  body: text('body').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('item_comments_item').on(t.itemId, t.id)]);

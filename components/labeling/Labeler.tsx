@@ -5,6 +5,7 @@ import { ProgressBar } from './ProgressBar';
 import { QueueEmpty, QueueEnding } from './QueueNotice';
 import { StreamTag } from './StreamTag';
 import { DecisionNotices } from './DecisionNotices';
+import { FlagControl } from './FlagControl';
 import { ModelBadge } from '../model/ModelBadge';
 import { editorFor } from './editors';
 import { useLabelingLoop } from './loop/useLabelingLoop';
@@ -23,10 +24,12 @@ interface Props {
   modelHref?: string;
   /** The project shows the model's suggestion (its setting); the server still withholds it where it must. */
   suggestions?: boolean;
+  /** The items page, for leads and admins. */
+  itemsHref?: string;
 }
 
 /** The labeling page: the headless loop (leases, outbox) around the project's task editor. */
-export function Labeler({ projectId, userId, projectName, task, retrainEvery, modelHref, suggestions = false }: Props) {
+export function Labeler({ projectId, userId, projectName, task, retrainEvery, modelHref, suggestions = false, itemsHref }: Props) {
   const { Editor, undoKey, keepsDraft } = editorFor(task);
   const loop = useLabelingLoop({ projectId, userId, keepOnScreen: keepsDraft });
   const { state } = loop;
@@ -63,10 +66,15 @@ export function Labeler({ projectId, userId, projectName, task, retrainEvery, mo
           Undo last label{undoKey && <> <kbd>{undoKey}</kbd></>}
         </button>
         <button type="button" onClick={() => void loop.skip()} disabled={!current || undoing} title="S">Skip <kbd>S</kbd></button>
+        <FlagControl key={current?.leaseId ?? 0} disabled={!current || undoing} onFlag={loop.flag} />
         {state.last && <span className="muted">last: item {state.last.itemId} → <b>{state.last.summary}</b></span>}
         {current && <span className="muted">item {current.itemId}{current.width ? ` · ${current.width}×${current.height}` : ''}</span>}
         {current && <StreamTag stream={current.stream} />}
       </footer>
+      <nav className="labeler-links">
+        <a href={`/projects/${projectId}/mine`} data-testid="mine-link">Your answers</a>
+        {itemsHref && <> · <a href={itemsHref} data-testid="items-link">All items</a></>}
+      </nav>
     </div>
   );
 }

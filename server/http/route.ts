@@ -25,6 +25,8 @@ interface RouteContext<P, B> {
   principal: Principal;
   params: P;
   body: B;
+  /** The query string's parameters as text (a repeated name joined with commas); the service parses them. */
+  query: Record<string, string>;
   /** The web request, under Next.js only (the custom server's hot routes have none). */
   req?: Request;
   rt: Runtime;
@@ -39,6 +41,8 @@ interface RouteInput {
   /** The caller, by the session check of the server that received the request. */
   principal: () => Promise<Principal | null>;
   params: Record<string, string | string[]>;
+  /** The request's path and query (`/api/…?a=1`), for the query string. */
+  url: string;
   /** The body as text, read with at most `limit` bytes (413 past it). */
   text: (limit: number) => Promise<string>;
   contentType: string | null;
@@ -93,7 +97,7 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
       const started = performance.now();
       const phases: string[] = [];
       const addTiming = (name: string, ms: number) => { phases.push(`${name};dur=${ms.toFixed(2)}`); };
-      const result = await handler({ principal, params: params as z.infer<P>, body: body as z.infer<B>, req: input.req, rt, timing: addTiming });
+      const result = await handler({ principal, params: params as z.infer<P>, body: body as z.infer<B>, query: queryOf(input.url), req: input.req, rt, timing: addTiming });
       // The session check's time, the handler's own (parsing excluded) and its phases, for benchmarks and browser dev tools.
       const timing = [auth, `app;dur=${(performance.now() - started).toFixed(2)}`, ...phases].join(', ');
       if (result instanceof Response) {
@@ -109,7 +113,7 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
     // Loaded here, not at the top: the custom server imports this module for `node`, and next/headers refuses to load outside Next.
     const { currentUser } = await import('../auth/current');
     return run({
-      principal: async () => (await currentUser())?.principal ?? null, params: await ctx.params,
+      principal: async () => (await currentUser())?.principal ?? null, params: await ctx.params, url: req.url,
       text: (limit) => readBodyText(req.body, limit), contentType: req.headers.get('content-type'), hasBody: hasBody(req.headers.get('content-length'), req.headers.get('transfer-encoding')),
       requestId: req.headers.get('x-request-id') ?? undefined, req,
     });
@@ -117,7 +121,7 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
   const node = async (req: IncomingMessage, res: ServerResponse, params: Record<string, string>) => {
     const id = req.headers['x-request-id'];
     const response = await run({
-      principal: () => principalFromRequest(req, runtime().config.authSecret, runtime().services.users), params,
+      principal: () => principalFromRequest(req, runtime().config.authSecret, runtime().services.users), params, url: req.url ?? '/',
       text: (limit) => readNodeBodyText(req, limit), contentType: req.headers['content-type'] ?? null,
       hasBody: hasBody(req.headers['content-length'], req.headers['transfer-encoding']), requestId: typeof id === 'string' ? id : undefined,
     });
@@ -128,6 +132,13 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
     res.end(Buffer.from(await response.arrayBuffer()));
   };
   return Object.assign(next, { node });
+}
+
+/** The query string's parameters; a name given twice (`?status=open&status=disputed`) is one comma-separated value. */
+export function queryOf(url: string): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  for (const [k, v] of new URL(url, 'http://tandem.invalid').searchParams) out[k] = k in out ? `${out[k]},${v}` : v;
+  return out;
 }
 
 /** Whether a request carries a body: a length above zero, or a chunked one. */

@@ -14,6 +14,9 @@ import { createModelService } from './models';
 import { createQueueControlService } from './queue-controls';
 import { createLifecycle, type Lifecycle } from '../lifecycle';
 import { createEmbeddingUploadService } from './embedding-uploads';
+import { createItemService } from './items';
+import { createItemNoteService } from './item-notes';
+import { createMyAnswerService } from './my-answers';
 import { createReviewService } from './review';
 import { createConsensusService } from './consensus';
 import { createAgreementService } from './agreement';
@@ -60,6 +63,9 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
     models: createModelService(db, opts.media, { hooks }),
     embeddings: createEmbeddingUploadService(db),
     agreement: createAgreementService(db),
+    items: createItemService(db),
+    itemNotes: createItemNoteService(db),
+    myAnswers: createMyAnswerService(db, { leaseSeconds: opts.leaseSeconds, hooks }),
   };
 }
 

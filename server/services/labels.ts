@@ -1,9 +1,10 @@
 import type { Db } from '../../db/client';
 import { commitLabel, leaseLockOpening } from '../../db/queries/label-commit';
 import { openedTransaction } from '../../db/transactions';
-import { findByClientKey, findLastLiveLabel, insertAnnotation, countLiveLabelsOfUser } from '../../db/queries/annotations';
+import { findByClientKey, findLastLiveLabel, countLiveLabelsOfUser } from '../../db/queries/annotations';
+import { retractAndRedo } from './retract';
 import { settleItem } from './settle';
-import { insertLeases, type LeasedItem } from '../../db/queries/leases';
+import type { LeasedItem } from '../../db/queries/leases';
 import { countProjectItems } from '../../db/queries/projects';
 import { TandemError } from '../../lib/errors';
 import type { SubmitLabel } from '../../lib/protocol/labeling';
@@ -82,14 +83,9 @@ export function createLabelService(db: Db, opts: { leaseSeconds: number; hooks?:
     const redo = await db.transaction(async (tx) => {
       const last = await findLastLiveLabel(tx, projectId, p.userId);
       if (!last) throw new TandemError('not_found', 'nothing to undo: you have no labels in this project');
-      await insertAnnotation(tx, {
-        projectId, itemId: last.itemId, userId: p.userId, action: 'retract', payload: null, source: 'human', retracts: last.id,
-      });
       // Open again unless someone else's answer (or an imported one) still stands for it.
-      await settleItem(tx, task, last.itemId);
       const expiresAt = new Date(now().getTime() + opts.leaseSeconds * 1000);
-      const [lease] = await insertLeases(tx, [{ projectId, itemId: last.itemId, userId: p.userId, stream: 'redo', expiresAt }]);
-      return lease;
+      return retractAndRedo(tx, task, { projectId, itemId: last.itemId, annotationId: last.id, userId: p.userId, expiresAt });
     });
     opts.hooks?.onLabelCommitted?.(projectId, { kind: 'undo', itemId: redo.itemId });
     return redo;

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { EditRecord } from '@/lib/tasks/edit';
+import type { FlagReason } from '@/lib/protocol/items';
 import { ApiError, call, mediaUrl, sendRelease, type ClaimAnswer, type HeldItem, type LabelAnswer, type ProgressCounts } from '../api';
 import { loadOutbox, newClientKey, saveOutbox, type PendingLabel } from '../outbox';
 import { createSerial } from '../held';
@@ -40,6 +41,8 @@ export interface LabelingLoop {
   /** Submits the answer for the item on screen and moves on at once; the outbox sends it. */
   submit(s: Submission): void;
   skip(): Promise<void>;
+  /** Flags the item on screen for a lead instead of answering it; the server ends its lease as a skip. True once stored. */
+  flag(reason: FlagReason, comment: string): Promise<boolean>;
   undo(): Promise<void>;
   dismissNotice(): void;
   /** Marks the moment of a key press that submits, for the key → next image figure. */
@@ -252,6 +255,22 @@ export function useLabelingLoop({ projectId, userId, keepOnScreen = false }: {
     void topUp();
   }, [dispatch, projectId, ref, serial, topUp]);
 
+  const flag = useCallback(async (reason: FlagReason, comment: string) => {
+    const current = ref.current.queue[0];
+    if (!current || ref.current.work.kind === 'undoing') return false;
+    try {
+      // Sent before the item leaves the screen: a refused flag keeps the item and the comment typed for it.
+      await serial(() => call('POST', `/api/projects/${projectId}/items/${current.itemId}/flags`, { reason, comment, leaseId: current.leaseId }));
+    } catch (e) {
+      dispatch({ type: 'notice', notice: { kind: 'error', text: `Flag failed: ${(e as Error).message}` } });
+      return false;
+    }
+    dispatch({ type: 'queue-set', queue: ref.current.queue.filter((q) => q.leaseId !== current.leaseId) });
+    dispatch({ type: 'notice', notice: { kind: 'info', text: `Flagged item ${current.itemId} for a lead; it is out of your queue.` } });
+    void topUp();
+    return true;
+  }, [dispatch, projectId, ref, serial, topUp]);
+
   const undo = useCallback(async () => {
     if (ref.current.work.kind === 'undoing') return;
     dispatch({ type: 'work', work: { kind: 'undoing' } });
@@ -346,7 +365,7 @@ export function useLabelingLoop({ projectId, userId, keepOnScreen = false }: {
   }, []);
 
   return {
-    state, socket, submit, skip, undo, onCommitted,
+    state, socket, submit, skip, flag, undo, onCommitted,
     dismissNotice: useCallback(() => dispatch({ type: 'notice', notice: null }), [dispatch]),
     markKeyDown: useCallback(() => { keyDownAt.current = performance.now(); }, []),
   };

@@ -25,6 +25,7 @@ export default async function LabelPage({ params }: { params: Promise<{ projectI
       projectId={project.id} userId={user.id} projectName={project.name} task={project.task}
       retrainEvery={config.retrainEvery} modelHref={lead ? `/projects/${project.id}/model` : undefined}
       suggestions={resolveProjectSettings(project.settings).labeling.suggestions}
+      itemsHref={lead ? `/projects/${project.id}/items` : undefined}
     />
   );
 }

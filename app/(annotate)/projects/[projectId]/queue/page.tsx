@@ -55,6 +55,7 @@ export default async function QueuePage({ params }: { params: Promise<{ projectI
         <span>
           <Link href={`/projects/${id}/review`} className="button" data-testid="review-link">Review</Link>{' '}
           <Link href={`/projects/${id}/model`} className="button">Model</Link>{' '}
+          <Link href={`/projects/${id}/items`} className="button">Items</Link>{' '}
           <Link href={`/projects/${id}/label`} className="button">Label</Link>
         </span>
       </header>
