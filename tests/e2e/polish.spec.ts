@@ -208,7 +208,6 @@ test.describe("the model's suggestion on the labeling page", () => {
     await expect(button).toHaveAttribute('data-suggested', 'true');
     await expect(button).toContainText('%');
     const item = await ann.getByTestId('current-item').getAttribute('data-item-id');
-    await ann.screenshot({ path: path.resolve('tests/.tmp/suggestion.png') });
     await ann.keyboard.press('Enter');
     await expect(ann.getByTestId('current-item')).not.toHaveAttribute('data-item-id', item!);
     await expect(ann.getByText(`last: item ${item} → ${label}`)).toBeVisible();
