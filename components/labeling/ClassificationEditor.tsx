@@ -67,7 +67,10 @@ export function ClassificationEditor({ projectId, task, current, upcoming, place
       if (e.key === '+' || e.key === '=') { e.preventDefault(); zoomBy(2); return; }
       if (e.key === '-') { e.preventDefault(); zoomBy(0.5); return; }
       if (e.key === 'Enter') {
-        // Also keeps a focused class button from being pressed by the same key.
+        // A focused control (Skip, Undo, a link) keeps its own Enter; a class button focused by an earlier
+        // click does not: Enter there must not repeat that click's class.
+        const t = e.target instanceof HTMLElement ? e.target : null;
+        if (t?.closest('button, a, summary, dialog') && !t.closest('.class-buttons')) return;
         e.preventDefault();
         if (suggestion && !disabled) {
           markKeyDown();

@@ -19,7 +19,9 @@ export function useSuggestions(projectId: number, enabled: boolean, itemIds: rea
     if (!enabled) return;
     let live = true;
     const held = new Set(itemIds);
+    // Items the page no longer holds are forgotten: a long session keeps a handful, not every item it saw.
     for (const id of [...asked.current]) if (!held.has(id)) asked.current.delete(id);
+    setKnown((m) => ([...m.keys()].some((id) => !held.has(id)) ? new Map([...m].filter(([id]) => held.has(id))) : m));
     for (const itemId of itemIds) {
       if (asked.current.has(itemId)) continue;
       asked.current.add(itemId);
