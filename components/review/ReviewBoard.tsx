@@ -139,6 +139,12 @@ export function ReviewBoard({ projectId, task, items }: { projectId: number; tas
               <button type="submit" disabled={busy || !otherLabel || reason.trim() === ''}>Decide</button>
             </form>
           )}
+          <p>
+            <a href={`/projects/${projectId}/items/${item.itemId}`} data-testid="review-item-page">
+              {classes.length > 0 ? 'The item page' : 'Give another answer on the item page'}
+            </a>{' '}
+            <span className="muted">(history, comments{classes.length > 0 ? '' : ', a new answer'})</span>
+          </p>
           <p className="muted shortcuts-line"><kbd>1</kbd>–<kbd>9</kbd> keep an answer · <kbd>Enter</kbd> accept the consensus · <kbd>←</kbd>/<kbd>→</kbd> previous/next item</p>
         </div>
       </div>
