@@ -3,12 +3,15 @@ import Link from 'next/link';
 import './globals.css';
 import { currentUser } from '@/server/auth/current';
 import { logout } from './(login)/actions';
+import { runtime } from '@/server/runtime';
+import { WhoAmI } from '@/components/nav/WhoAmI';
 
 export const metadata = { title: 'Tandem', description: 'Label together with a model that learns as you go' };
 export const dynamic = 'force-dynamic';
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const user = await currentUser().catch(() => null);
+  const projectRoles = user ? await runtime().services.projects.roles(user.principal).catch(() => ({})) : {};
   return (
     <html lang="en">
       <body>
@@ -18,7 +21,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <span className="spacer" />
           {user && (
             <form action={logout} className="inline">
-              <span className="muted" data-testid="whoami">{user.email} ({user.role})</span>
+              <WhoAmI email={user.email} userRole={user.role} projectRoles={projectRoles} />
               <button type="submit">Log out</button>
             </form>
           )}

@@ -64,13 +64,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) throw new ConfigError(`bad environment: ${describeZodError(parsed.error)}`);
   const e = parsed.data;
   const dataDir = path.resolve(e.TANDEM_DATA);
+  let authSecret = e.AUTH_SECRET;
   return {
     port: e.PORT,
     host: e.HOST,
     publicHost: e.PUBLIC_HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir,
-    authSecret: e.AUTH_SECRET ?? persistentSecret(dataDir),
+    // Read (or made) when first asked for: reading the configuration must not create the data
+    // folder, or `tandem --help` in the wrong folder would leave one behind (server/cli/data-folder.ts).
+    get authSecret() {
+      return (authSecret ??= persistentSecret(dataDir));
+    },
     leaseSeconds: e.TANDEM_LEASE_SECONDS,
     demo: e.TANDEM_DEMO === '1',
     demoLimit: e.TANDEM_DEMO_LIMIT,

@@ -1,4 +1,4 @@
-import type { JobProgress, QueueEvent } from '../lib/protocol/events';
+import type { JobProgress, QueueEvent, ReviewEvent } from '../lib/protocol/events';
 import type { Logger } from './log';
 
 /**
@@ -14,6 +14,10 @@ import type { Logger } from './log';
 export interface LifecycleHooks {
   /** A label, an undo of one, or a lead's decision on an item committed. */
   onLabelCommitted(projectId: number, e: { kind: 'label' | 'undo' | 'decision'; itemId: number }): void;
+  /** Items were settled for their annotators: a lead's decision, or a consensus the server computed. */
+  onItemsSettled(projectId: number, e: ReviewEvent): void;
+  /** The project's agreement and consensus were recomputed (a new snapshot). */
+  onAgreementComputed(projectId: number, snapshotId: number): void;
   /** A lease ended before its label (released by its page, ended by a lead). */
   onLeaseEnded(projectId: number, e: { userId: number; leaseId: number; itemId: number; reason: 'released' }): void;
   /** A lead or the server changed how the queue deals (settings, pause, stop, item controls). */
@@ -32,7 +36,7 @@ export interface LifecycleHooks {
 
 export type HookName = keyof LifecycleHooks;
 const HOOK_NAMES: readonly HookName[] = [
-  'onLabelCommitted', 'onLeaseEnded', 'onQueueChanged', 'onJobQueued', 'onJobProgress', 'onJobFailed', 'onRankingApplied', 'onModelVersion',
+  'onLabelCommitted', 'onItemsSettled', 'onAgreementComputed', 'onLeaseEnded', 'onQueueChanged', 'onJobQueued', 'onJobProgress', 'onJobFailed', 'onRankingApplied', 'onModelVersion',
 ];
 
 /** Something that plugs into the lifecycle: a name (for logs) and the hooks it cares about. */

@@ -17,6 +17,7 @@ import { createProgressBroadcaster, setupSockets } from './realtime/sockets';
 import { createLifecycle } from './lifecycle';
 import { labelChecks, stoppingRules } from './extensions/label-checks';
 import { roomEvents } from './extensions/room-events';
+import { agreementUpdates } from './extensions/agreement';
 import { setupWorkerSockets } from './realtime/worker-socket';
 import { createYjsEndpoint } from './realtime/yjs';
 import { createAccessWatch } from './realtime/access-watch';
@@ -75,6 +76,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     services.lifecycle.use(roomEvents(() => io, progress, log));
     services.lifecycle.use(labelChecks(() => services, log));
     services.lifecycle.use(stoppingRules(() => services));
+    services.lifecycle.use(agreementUpdates(() => services, log));
     // Time-based retrains and expired trainer claims do not wait for the next label.
     const tick = setInterval(() => {
       void (async () => {

@@ -4,6 +4,7 @@ import { hasBuiltinModel, taskType, type ProjectTask } from '@/lib/tasks';
 import { ProgressBar } from './ProgressBar';
 import { QueueEmpty, QueueEnding } from './QueueNotice';
 import { StreamTag } from './StreamTag';
+import { DecisionNotices } from './DecisionNotices';
 import { FlagControl } from './FlagControl';
 import { ModelBadge } from '../model/ModelBadge';
 import { editorFor } from './editors';
@@ -21,12 +22,14 @@ interface Props {
   retrainEvery: number;
   /** The model page, for leads and admins. */
   modelHref?: string;
+  /** The project shows the model's suggestion (its setting); the server still withholds it where it must. */
+  suggestions?: boolean;
   /** The items page, for leads and admins. */
   itemsHref?: string;
 }
 
 /** The labeling page: the headless loop (leases, outbox) around the project's task editor. */
-export function Labeler({ projectId, userId, projectName, task, retrainEvery, modelHref, itemsHref }: Props) {
+export function Labeler({ projectId, userId, projectName, task, retrainEvery, modelHref, suggestions = false, itemsHref }: Props) {
   const { Editor, undoKey, keepsDraft } = editorFor(task);
   const loop = useLabelingLoop({ projectId, userId, keepOnScreen: keepsDraft });
   const { state } = loop;
@@ -47,15 +50,17 @@ export function Labeler({ projectId, userId, projectName, task, retrainEvery, mo
         <ProgressBar progress={state.progress} pending={state.pending} />
       </header>
       {current && <QueueEnding queue={state.queueState} />}
+      <DecisionNotices socket={loop.socket} projectId={projectId} userId={userId} />
+      <Editor
+        projectId={projectId} task={task} current={current} upcoming={screen.kind === 'item' ? screen.upcoming : []}
+        placeholder={<Placeholder screen={screen} />} loop={loop} suggestions={suggestions}
+      />
+      {/* A toast over the page, not a line above the stage: showing or dropping it never moves the image. */}
       {state.notice && (
-        <p className={`notice notice-${state.notice.kind}`} role={state.notice.kind === 'error' ? 'alert' : 'status'}>
+        <p className={`notice notice-toast notice-${state.notice.kind}`} data-testid="labeler-notice" role={state.notice.kind === 'error' ? 'alert' : 'status'}>
           {state.notice.text} <button type="button" className="link" onClick={loop.dismissNotice}>dismiss</button>
         </p>
       )}
-      <Editor
-        projectId={projectId} task={task} current={current} upcoming={screen.kind === 'item' ? screen.upcoming : []}
-        placeholder={<Placeholder screen={screen} />} loop={loop}
-      />
       <footer className="labeler-foot">
         <button type="button" onClick={() => void loop.undo()} disabled={undoing || (state.progress?.mine ?? 0) === 0} title="Takes back your last submitted label">
           Undo last label{undoKey && <> <kbd>{undoKey}</kbd></>}

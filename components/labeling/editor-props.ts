@@ -16,4 +16,6 @@ export interface EditorProps {
   upcoming: HeldItem[];
   placeholder: ReactNode;
   loop: LabelingLoop;
+  /** The project wants the model's suggestion shown (classification draws it; the server decides per item). */
+  suggestions?: boolean;
 }

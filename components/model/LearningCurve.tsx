@@ -1,5 +1,5 @@
-import { holdoutMetrics, percent, type CurvePoint, type HoldoutMetrics } from './status';
-import { LinePath } from '@visx/shape';
+import { accuracyRange, holdoutMetrics, percent, plural, rangeWords, type CurvePoint, type HoldoutMetrics } from './status';
+import { Area, LinePath } from '@visx/shape';
 import { ChartFrame, frame } from './ChartFrame';
 import { niceTicks } from './ticks';
 import { VersionTable } from './VersionTable';
@@ -45,6 +45,7 @@ export function LearningCurve({ points, id, chance, compact = false }: Props) {
       <Chart points={measured} id={id} chance={chance} compact={compact} />
       <figcaption className="curve-legend">
         {SERIES.map((s) => <span key={s.key} className={`curve-key ${s.className}`}><svg width="22" height="8" aria-hidden="true"><line x1="0" y1="4" x2="22" y2="4" /></svg>{s.name}</span>)}
+        <span className="curve-key curve-band-key"><svg width="22" height="8" aria-hidden="true"><rect x="0" y="0" width="22" height="8" /></svg>95% interval of the accuracy (Wilson; wide on a small holdout)</span>
         {chance !== undefined && <span className="curve-key curve-chance"><svg width="22" height="8" aria-hidden="true"><line x1="0" y1="4" x2="22" y2="4" /></svg>random guess</span>}
       </figcaption>
       {!compact && <VersionTable points={points} />}
@@ -60,19 +61,31 @@ function Chart({ points, id, chance, compact }: { points: Measured[]; id: string
   const f = frame(560, compact ? 150 : 240, [0, xTicks[xTicks.length - 1]], [0, 1]);
   const yTicks = compact ? [0, 0.5, 1] : [0, 0.25, 0.5, 0.75, 1];
   const last = points[points.length - 1];
-  const desc = `${points.length} model version${points.length === 1 ? '' : 's'}; ` + points
-    .map((p) => `${p.labels} labels: accuracy ${percent(p.accuracy)}, macro-F1 ${percent(p.macroF1)}`).join('; ');
+  const ranged = points.map((p) => ({ ...p, ci: accuracyRange(p) }));
+  const ciWords = (p: (typeof ranged)[number]) => (p.ci ? ` (95% interval ${rangeWords(p.ci)} on ${plural(p.holdoutSize, 'holdout item')})` : '');
+  const desc = `${points.length} model version${points.length === 1 ? '' : 's'}; ` + ranged
+    .map((p) => `${p.labels} labels: accuracy ${percent(p.accuracy)}${ciWords(p)}, macro-F1 ${percent(p.macroF1)}`).join('; ');
   const clamp = (v: number) => Math.min(1, Math.max(0, v));
+  const banded = ranged.filter((p): p is typeof p & { ci: NonNullable<typeof p.ci> } => p.ci !== null);
   return (
     <ChartFrame f={f} id={id} testId="learning-curve-svg" title={`Learning curve: holdout accuracy ${percent(last.accuracy)} at ${last.labels} labels`} desc={desc}
       xLabel="labels" xTicks={xTicks} yTicks={yTicks} yFormat={(t) => `${Math.round(t * 100)}%`}>
+      {/* The accuracy's uncertainty under the lines: a band between versions, a bar at each. */}
+      <g className="curve-band" data-testid="accuracy-band">
+        {banded.length > 1 && <Area data={banded} x={(p) => f.x(p.labels)} y0={(p) => f.y(p.ci.lo)} y1={(p) => f.y(p.ci.hi)} />}
+        {banded.map((p, i) => (
+          <line key={i} className="curve-band-bar" x1={f.x(p.labels)} x2={f.x(p.labels)} y1={f.y(p.ci.lo)} y2={f.y(p.ci.hi)}>
+            <title>{`${p.labels} labels: accuracy ${percent(p.accuracy)}${ciWords(p)}`}</title>
+          </line>
+        ))}
+      </g>
       {chance !== undefined && <line className="curve-chance" x1={f.x(0)} x2={f.x(xTicks[xTicks.length - 1])} y1={f.y(chance)} y2={f.y(chance)} />}
       {SERIES.map((s) => (
         <g key={s.key} className={s.className}>
           {points.length > 1 && <LinePath data={points} x={(p) => f.x(p.labels)} y={(p) => f.y(clamp(p[s.key]))} fill="none" />}
           {points.map((p, i) => (
             <circle key={i} cx={f.x(p.labels)} cy={f.y(clamp(p[s.key]))} r={(compact ? 2.5 : 3.5) + (s.key === 'accuracy' ? 1 : 0)}>
-              <title>{`${p.labels} labels: ${s.name} ${percent(p[s.key])}`}</title>
+              <title>{`${p.labels} labels: ${s.name} ${percent(p[s.key])}${s.key === 'accuracy' ? ciWords(ranged[i]) : ''}`}</title>
             </circle>
           ))}
         </g>

@@ -1,4 +1,5 @@
 import type { ReliabilityBin } from '@/lib/model/evidence';
+import { accuracyInterval, type Interval } from '@/lib/model/wilson';
 /**
  * The model's state as `GET /api/projects/:id/model` sends it (server/services/training.ts
  * `status()`), and the words the badge and the model page use for it. Pure: no fetch, no clock.
@@ -93,6 +94,22 @@ export function fixed(x: number | null | undefined, digits = 3): string {
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+/** The 95% Wilson interval of a holdout accuracy (lib/model/wilson.ts); null without holdout items. */
+export function accuracyRange(m: Pick<HoldoutMetrics, 'accuracy' | 'holdoutSize'>): Interval | null {
+  return accuracyInterval(m.accuracy, m.holdoutSize);
+}
+
+/** "38–96%": an interval in whole percents, as wide as it is (a tiny holdout's is). */
+export function rangeWords(ci: Interval): string {
+  return `${Math.round(ci.lo * 100)}–${Math.round(ci.hi * 100)}%`;
+}
+
+/** "80.0% holdout accuracy on 5 items (95% interval 38–96%)": the size first, so a tiny holdout reads as one. */
+export function accuracyWords(m: Pick<HoldoutMetrics, 'accuracy' | 'holdoutSize'>): string {
+  const ci = accuracyRange(m);
+  return `${percent(m.accuracy)} holdout accuracy${m.holdoutSize > 0 ? ` on ${plural(m.holdoutSize, 'item')}` : ''}${ci ? ` (95% interval ${rangeWords(ci)})` : ''}`;
+}
+
 /** The compute part of a backend description: "cpu: typed-array label spreading" → "cpu". */
 /**
  * The badge's word for the compute behind a model version: where it ran and on what, from
@@ -146,7 +163,7 @@ export function labelsBehind(s: ModelStatus): number | null {
 export type ModelSummary =
   | { kind: 'cold'; labels: number; until: number }
   | { kind: 'waiting'; labels: number }
-  | { kind: 'ready'; version: number; trainedOn: number; accuracy: number | null; behind: number; backend: string }
+  | { kind: 'ready'; version: number; trainedOn: number; holdout: Pick<HoldoutMetrics, 'accuracy' | 'holdoutSize'> | null; behind: number; backend: string }
   | { kind: 'training'; version: number | null; progress: JobProgress | null }
   | { kind: 'retrying'; version: number | null; error: string; attempts: number }
   | { kind: 'failed'; version: number | null; error: string; attempts: number; hasRanking: boolean };
@@ -166,7 +183,8 @@ export function summarize(s: ModelStatus, retrainEvery: number): ModelSummary {
     return { kind: 'retrying', version, error: jobErrors(job.error).pop() ?? 'no reason given', attempts: job.attempts };
   }
   if (s.model && version !== null) {
-    return { kind: 'ready', version, trainedOn: s.model.labelCount, accuracy: holdoutMetrics(s.model.metrics)?.accuracy ?? null, behind: labelsBehind(s) ?? 0, backend: shortBackend(s.model.backend) };
+    const h = holdoutMetrics(s.model.metrics);
+    return { kind: 'ready', version, trainedOn: s.model.labelCount, holdout: h && { accuracy: h.accuracy, holdoutSize: h.holdoutSize }, behind: labelsBehind(s) ?? 0, backend: shortBackend(s.model.backend) };
   }
   if (s.labels < retrainEvery && !job) return { kind: 'cold', labels: s.labels, until: retrainEvery };
   return { kind: 'waiting', labels: s.labels };
@@ -191,7 +209,7 @@ export function badgeLine(s: ModelStatus, retrainEvery: number, untrained?: stri
     case 'waiting':
       return { kind: m.kind, tone: 'info', text: 'No model yet: items dealt at random · retrain queued, waiting for a trainer' };
     case 'ready': {
-      const acc = m.accuracy === null ? 'no holdout labels yet' : `${percent(m.accuracy)} holdout accuracy`;
+      const acc = m.holdout === null ? 'no holdout labels yet' : accuracyWords(m.holdout);
       const behind = m.behind === 0 ? 'up to date' : `${plural(m.behind, 'label')} behind`;
       return { kind: m.kind, tone: 'ok', text: `Model v${m.version} (${plural(m.trainedOn, 'label')}) · ${acc} · ${behind} · ${m.backend}` };
     }

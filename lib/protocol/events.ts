@@ -41,11 +41,25 @@ export const RevokedEvent = z.discriminatedUnion('reason', [
   z.object({ reason: z.literal('project-lost'), projectId: ProjectId }),
 ]);
 
+/**
+ * A lead decided an item, or a consensus settled it. It names the annotators whose answers the
+ * item had and nothing of the answers: each of them asks for their own outcome, and nobody else
+ * in the room learns an answer they have not given yet.
+ */
+export const ReviewEvent = z.object({
+  event: z.enum(['decided', 'settled']),
+  itemId: z.number().int().positive(),
+  annotators: z.array(z.number().int().positive()).max(1000),
+});
+export type ReviewEvent = z.infer<typeof ReviewEvent>;
+
 /** Event name → the payload schema; every room event carries the project's id. */
 export const ROOM_EVENTS = {
   queue: QueueEvent,
   model: ModelEvent,
   progress: ProgressEvent,
+  review: ReviewEvent,
+  agreement: z.object({ snapshotId: z.number().int().positive() }),
 } as const;
 export type RoomEventName = keyof typeof ROOM_EVENTS;
 export type RoomEvent<N extends RoomEventName> = z.infer<(typeof ROOM_EVENTS)[N]> & { projectId: number };

@@ -15,6 +15,12 @@ export const TrainingSettings = z.object({
   strategy: Strategy.optional(),
   retrainEvery: z.number().int().min(1, 'at least 1 label').max(100_000).optional(),
   retrainSeconds: z.number().int().min(1, 'at least 1 second').max(86_400).optional(),
+  /**
+   * Show annotators the model's suggestion (its predicted class and probability) on the
+   * labeling page. Off unless set: a suggestion anchors the answer. Never sent for holdout or
+   * gold items, whatever this says (server/services/suggestions.ts).
+   */
+  suggestions: z.boolean().optional(),
 }).strict();
 export type TrainingSettings = z.infer<typeof TrainingSettings>;
 
@@ -31,6 +37,7 @@ export const TrainingSettingsPatch = z.object({
   strategy: TrainingSettings.shape.strategy.unwrap().nullable().optional(),
   retrainEvery: TrainingSettings.shape.retrainEvery.unwrap().nullable().optional(),
   retrainSeconds: TrainingSettings.shape.retrainSeconds.unwrap().nullable().optional(),
+  suggestions: TrainingSettings.shape.suggestions.unwrap().nullable().optional(),
 }).strict().refine((v) => Object.keys(v).length > 0, { message: 'give at least one setting to change' });
 export type TrainingSettingsPatch = z.input<typeof TrainingSettingsPatch>;
 
@@ -45,6 +52,7 @@ export interface QueueConfig {
 
 export interface ResolvedSettings {
   training: { strategy: string; retrainEvery: number; retrainSeconds: number };
+  labeling: { suggestions: boolean };
   queue: QueueConfig;
 }
 
@@ -69,6 +77,7 @@ export function resolveProjectSettings(stored: Record<string, unknown>, defaults
   const s = StopTargets.safeParse(stored.stopping ?? {});
   return {
     training: { strategy, retrainEvery: pick('retrainEvery') ?? defaults.retrainEvery, retrainSeconds: pick('retrainSeconds') ?? defaults.retrainSeconds },
+    labeling: { suggestions: pick('suggestions') ?? false },
     queue: {
       settings: { ...(q.success ? q.data : DEFAULT_QUEUE_SETTINGS), strategy },
       budget: b.success ? b.data : { projectBudget: null, perAnnotatorBudget: null },

@@ -31,5 +31,13 @@ export const classification: TaskType<'classification', ClassificationConfig, Cl
   isEmpty: () => false,
   prelabelOf: (prediction) => ({ label: prediction.label }),
   agreement: classificationAgreement,
+  consensus: (answers, config) => {
+    // The most given class; a tie goes to the class listed first in the project.
+    const votes = new Map<string, number>();
+    for (const a of answers) votes.set(a.label, (votes.get(a.label) ?? 0) + 1);
+    const order = (c: string) => { const k = config.classes.indexOf(c); return k < 0 ? Infinity : k; };
+    const [label, n] = [...votes].sort((x, y) => y[1] - x[1] || order(x[0]) - order(y[0]))[0] ?? ['', 0];
+    return { answer: { label }, confidence: answers.length === 0 ? 0 : n / answers.length };
+  },
   metrics: classificationMetrics,
 };

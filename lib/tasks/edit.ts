@@ -16,5 +16,9 @@ export const EditRecord = z.object({
   /** Objects (boxes, skeletons) the annotator added or deleted. */
   added: z.number().int().min(0).max(100_000).default(0),
   deleted: z.number().int().min(0).max(100_000).default(0),
+  /** The answer is the model's suggestion as it was shown (a class suggestion taken with Enter or its button). */
+  accepted: z.boolean().optional(),
+  /** The class the model suggested (classification), so agreement with the model can be counted from the answers. */
+  suggested: z.string().min(1).max(200).optional(),
 }).strict();
 export type EditRecord = z.infer<typeof EditRecord>;

@@ -107,6 +107,13 @@ export function agreementOf(task: ProjectTask, a: Answer, b: Answer): number {
   return taskType(task.task).agreement(a, b, task.config);
 }
 
+/** One answer standing for several people's answers to one item, and how sure it is (the task type's `consensus`). */
+export function consensusOf(task: ProjectTask, answers: readonly Answer[]): { answer: Answer; confidence: number } {
+  for (const a of answers) sameTask(task, 'answer', a);
+  const c = taskType(task.task).consensus(answers, task.config);
+  return { answer: { task: task.task, ...c.answer } as Answer, confidence: c.confidence };
+}
+
 /** Whether every pair of the answers agrees at the task type's level (`agreesAt`): one answer given several times. */
 export function answersAgree(task: ProjectTask, answers: readonly Answer[]): boolean {
   const at = taskType(task.task).agreesAt;
@@ -187,3 +194,4 @@ export const hasBuiltinModel = (task: ProjectTask): boolean => taskType(task.tas
 export const needsImageSize = (task: ProjectTask): boolean => taskType(task.task).spatial;
 
 export { EditRecord } from './edit';
+export { fuseBoxes, fuseKeypoints, skeletonScale, type FusedBox, type FusedSkeleton, type FusionOptions } from './fusion';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { keypointsAgreement } from './agreement';
+import { fuseKeypoints } from './fusion';
 import { ClassName, Confidence, Extent, Pixel } from './fields';
 import { pointInside, rectInside } from './geometry';
 import { keypointsMetrics } from './metrics';
@@ -85,5 +86,9 @@ export const keypoints: TaskType<'keypoints', KeypointsConfig, KeypointsPayload,
     })),
   }),
   agreement: keypointsAgreement,
+  consensus: (answers, config) => {
+    const fused = fuseKeypoints(answers, config.skeleton.sigmas);
+    return { answer: { instances: fused.instances.map(({ points, box }) => (box ? { points, box } : { points })) }, confidence: fused.confidence };
+  },
   metrics: keypointsMetrics,
 };

@@ -57,5 +57,12 @@ export interface TaskType<Name extends string, Config, Payload, Prediction> {
   /** A prediction turned into the answer an annotator would submit by accepting it as it is. */
   prelabelOf(prediction: Prediction, config: Config): Payload;
   agreement(a: Payload, b: Payload, config: Config): number;
+  /**
+   * One answer standing for several people's answers to one item, with how sure it is in [0, 1]:
+   * the most given class (its vote share), boxes fused by IoU weights, skeletons by per-keypoint
+   * medians (lib/tasks/fusion.ts). Per item only: classes also get a project-wide Dawid–Skene
+   * consensus (lib/agreement), which knows each annotator's reliability.
+   */
+  consensus(answers: readonly Payload[], config: Config): { answer: Payload; confidence: number };
   metrics(pairs: readonly HoldoutPair<Payload, Prediction>[], config: Config): Metrics;
 }

@@ -5,6 +5,7 @@ import { runtime } from '../runtime';
 import type { UserRole } from '../../lib/roles';
 import { remoteAddressOf } from '../http/remote-address';
 import { throttledCode } from '../../lib/auth/login-messages';
+import { authLogger } from './auth-log';
 
 const Login = z.object({ email: z.string().trim().min(1).max(200), password: z.string().min(1).max(200) });
 
@@ -33,13 +34,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   trustHost: true,
   session: { strategy: 'jwt', maxAge: 30 * 24 * 3600 },
   pages: { signIn: '/login' },
+  logger: authLogger(() => runtime().log),
   providers: [
     Credentials({
       credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' } },
       async authorize(raw, request) {
         const parsed = Login.safeParse(raw);
         if (!parsed.success) throw new BadCredentials();
-        const result = await runtime().services.users.login(parsed.data.email, parsed.data.password, remoteAddressOf(request?.headers));
+        const address = remoteAddressOf(request?.headers);
+        const result = await runtime().services.users.login(parsed.data.email, parsed.data.password, address);
+        // One line per refused login (Auth.js's own error log of it, with a stack, is dropped in auth-log.ts).
+        if (result.kind !== 'accepted') runtime().log.warn({ email: parsed.data.email, address, reason: result.kind }, 'login refused');
         switch (result.kind) {
           case 'throttled': throw new Throttled(result.waitMs);
           case 'refused': throw new BadCredentials();

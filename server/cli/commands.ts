@@ -11,6 +11,7 @@ import { isTokenRefused, SUPERVISED_TRAINER_ENV, TOKEN_REFUSED_EXIT } from '../.
 import { registerModelCommands } from './models';
 import { registerQueueCommands } from './queue';
 import { registerDatasetCommands } from './projects';
+import { registerAgreementCommands } from './agreement';
 
 /** What a command runs against: the services of an open database, wherever it is. */
 export interface CliContext {
@@ -190,6 +191,7 @@ export function buildProgram(io: CliIO, context: () => Promise<CliContext>): Com
   });
   registerModelCommands(program, io, services, resolvePath);
   registerQueueCommands(program, io, services);
+  registerAgreementCommands(program, io, services, resolvePath);
 
   return program;
 }

@@ -1,10 +1,13 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import { openDatabase, migrateDatabase, type Database } from '../../db/client';
 import { TandemError } from '../../lib/errors';
 import { ConfigError, mediaDir, pgliteDir, readConfig, type Config } from '../config';
 import { createMediaStore } from '../media';
 import { createServices } from '../services';
+import { isAgreementFileCommand } from './agreement';
 import { runProgram, type CliContext, type CliIO } from './commands';
+import { checkDataFolder } from './data-folder';
 import { LockedError, readLiveServerLock, removeServerLock, serverLockFile, writeServerLock, type ServerLock } from './lock';
 
 const io: CliIO = {
@@ -25,6 +28,12 @@ const io: CliIO = {
  */
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'simulate') return (await import('./simulate')).runSimulate(argv, io);
+  if (isAgreementFileCommand(argv, process.cwd())) {
+    // A CSV's agreement needs no database: not the server's, not one opened here.
+    return runProgram(argv, { ...io, cwd: process.cwd() }, async () => {
+      throw new TandemError('internal', 'agreement over a file opened the database');
+    });
+  }
   let config: Config;
   try {
     config = readConfig();
@@ -38,11 +47,20 @@ export async function main(argv: string[]): Promise<number> {
   const trainer = argv[0] === 'worker' && argv[1] !== 'token';
   const owner = !config.databaseUrl && !help && !trainer ? readLiveServerLock(config.dataDir) : null;
   if (owner && !owner.cli) return remote(config, owner, argv);
+  // Looked at once commander has accepted the command (bad usage is answered first), by the
+  // first thing that would open the database or start the server.
+  const folder = !config.databaseUrl && !help && !trainer && !owner
+    ? checkDataFolder(argv, { dataDir: config.dataDir, exists: fs.existsSync(config.dataDir) }) : { kind: 'ready' as const };
+  const useFolder = () => {
+    if (folder.kind === 'missing') throw new TandemError('not_found', folder.message);
+    if (folder.kind === 'create') io.err(folder.notice);
+  };
 
   let database: Database | undefined;
   let locked = false;
   const context = async (): Promise<CliContext> => {
     if (!database) {
+      useFolder();
       if (!config.databaseUrl) {
         try {
           writeServerLock(config.dataDir, { port: 0, url: '', cli: true });
@@ -61,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   try {
     return await runProgram(argv, {
-      ...io, cwd: process.cwd(), start: () => start(config),
+      ...io, cwd: process.cwd(), start: () => { useFolder(); return start(config); },
       worker: async (o) => (await import('../../workers/trainer/main')).runWorker(o),
     }, context);
   } finally {

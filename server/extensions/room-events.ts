@@ -6,7 +6,8 @@ import { projectRoom } from '../realtime/sockets';
 
 /**
  * Tells a project's open pages what happened, as the room events of lib/protocol/events.ts:
- * label counts (through the spaced progress broadcaster), queue changes and the model's jobs.
+ * label counts (through the spaced progress broadcaster), queue changes, the model's jobs, and
+ * items settled for their annotators (by whom, never with what answer).
  */
 export function roomEvents(io: () => SocketServer | undefined, progress: { changed(projectId: number): void }, log: Pick<Logger, 'info'>): Extension {
   const queue = (projectId: number, e: QueueEvent): void => void io()?.to(projectRoom(projectId)).emit('queue', { projectId, ...e });
@@ -14,6 +15,8 @@ export function roomEvents(io: () => SocketServer | undefined, progress: { chang
   return {
     name: 'room-events',
     onLabelCommitted: (projectId) => progress.changed(projectId),
+    onItemsSettled: (projectId, e) => void io()?.to(projectRoom(projectId)).emit('review', { projectId, ...e }),
+    onAgreementComputed: (projectId, snapshotId) => void io()?.to(projectRoom(projectId)).emit('agreement', { projectId, snapshotId }),
     onLeaseEnded: (projectId, e) => queue(projectId, { event: 'lease-released', userId: e.userId, leaseId: e.leaseId, itemId: e.itemId }),
     onQueueChanged: (projectId, e) => queue(projectId, e),
     onJobQueued: (projectId) => model(projectId, { event: 'job-queued' }),

@@ -18,6 +18,8 @@ import { createItemService } from './items';
 import { createItemNoteService } from './item-notes';
 import { createMyAnswerService } from './my-answers';
 import { createReviewService } from './review';
+import { createConsensusService } from './consensus';
+import { createAgreementService } from './agreement';
 
 /**
  * Every operation of Tandem, bound to one database. Route handlers, socket
@@ -57,8 +59,10 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
     },
     queueControls: createQueueControlService(db, { hooks }),
     review: createReviewService(db, { hooks }),
+    consensus: createConsensusService(db, { hooks }),
     models: createModelService(db, opts.media, { hooks }),
     embeddings: createEmbeddingUploadService(db),
+    agreement: createAgreementService(db),
     items: createItemService(db),
     itemNotes: createItemNoteService(db),
     myAnswers: createMyAnswerService(db, { leaseSeconds: opts.leaseSeconds, hooks }),

@@ -15,6 +15,9 @@ import { decodeAnswer, encodeAnswer } from '../../db/queries/answers';
 import { findLatestPrelabel } from '../../db/queries/prelabels';
 import { findItemSize } from '../../db/queries/items';
 import { needsImageSize, parseAnswer, taskOfProject, type Answer } from '../../lib/tasks';
+import { findSuggestionFacts } from '../../db/queries/suggestions';
+import { resolveProjectSettings } from '../../lib/protocol/project-settings';
+import { suggestionFor } from '../../lib/tasks/suggestion';
 
 export interface Progress {
   mine: number;
@@ -37,6 +40,10 @@ export function createLabelService(db: Db, opts: { leaseSeconds: number; hooks?:
     const task = taskOfProject(project);
     const image = needsImageSize(task) ? await findItemSize(db, projectId, input.itemId) : null;
     const answer = parseAnswer(task, input.answer ?? { label: input.label }, image);
+    const edit = input.edit;
+    if (answer.task === 'classification' && edit?.suggested !== undefined && edit.accepted !== undefined && edit.accepted !== (answer.label === edit.suggested)) {
+      throw new TandemError('bad_request', `bad edit: accepted says ${edit.accepted} but the answer "${answer.label}" ${edit.accepted ? 'is not' : 'is'} the suggested class "${edit.suggested}"`);
+    }
     try {
       // Lock the lease row first (the opening): a retry racing the original waits until the original
       // commits, and only then looks for the client key, so it finds the stored label. Then the checks
@@ -95,8 +102,21 @@ export function createLabelService(db: Db, opts: { leaseSeconds: number; hooks?:
    * answer), decoded for the project's task; null when there is none. An item outside the
    * project has none either: item ids of other projects do not leak.
    */
-  async function prelabel(p: Principal, projectId: number, itemId: number): Promise<{ prelabel: Answer | null; source: 'import' | 'model' | null }> {
+  async function prelabel(p: Principal, projectId: number, itemId: number): Promise<{ prelabel: Answer | null; source: 'import' | 'model' | null; confidence?: number }> {
     const { project } = await requireProject(db, p, projectId, 'project.label');
+    const task = taskOfProject(project);
+    if (task.task === 'classification') {
+      // A class is suggested from the applied ranking's prediction, when the project wants it and
+      // never on a holdout or gold item (lib/tasks/suggestion.ts); the response keeps the prelabel shape.
+      const facts = await findSuggestionFacts(db, projectId, itemId, p.userId);
+      const settings = resolveProjectSettings(project.settings);
+      const s = facts && suggestionFor({
+        enabled: settings.labeling.suggestions, classes: task.config.classes,
+        item: { split: facts.split, gold: facts.hasReference && settings.queue.settings.goldShare > 0 },
+        leaseStream: facts.leaseStream, prediction: facts,
+      });
+      return s ? { prelabel: { task: 'classification', label: s.label }, source: 'model', confidence: s.confidence } : { prelabel: null, source: null };
+    }
     const row = await findLatestPrelabel(db, projectId, itemId);
     return row ? { prelabel: decodeAnswer(taskOfProject(project), row.payload), source: row.source } : { prelabel: null, source: null };
   }

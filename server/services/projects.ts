@@ -47,6 +47,12 @@ export function createProjectService(db: Db) {
     return Promise.all(rows.map(async (r) => ({ ...r, counts: await countProjectItems(db, r.id) })));
   }
 
+  /** The principal's role in each of their projects, for the top bar (no counts: it is read on every page). */
+  async function roles(p: Principal): Promise<Record<number, ProjectRole>> {
+    if (p.role === 'admin') return {};
+    return Object.fromEntries((await listProjectsOfUser(db, p.userId)).map((r) => [r.id, r.role]));
+  }
+
   async function get(p: Principal, projectId: number) {
     const { project, projectRole } = await requireProject(db, p, projectId, 'project.view');
     return { ...project, task: taskOfProject(project), role: projectRole ?? ('admin' as const) };
@@ -92,7 +98,7 @@ export function createProjectService(db: Db) {
     return patchProjectSettings(db, projectId, set, unset);
   }
 
-  return { create, listVisible, get, resolve, members, setMember, updateSettings, onMemberChange };
+  return { create, listVisible, roles, get, resolve, members, setMember, updateSettings, onMemberChange };
 }
 
 export type ProjectService = ReturnType<typeof createProjectService>;

@@ -9,7 +9,7 @@ import { items } from '../../db/schema';
 import type { ItemState } from '../../lib/agreement/item-state';
 import { TandemError } from '../../lib/errors';
 import type { Decision, SendBack } from '../../lib/protocol/review';
-import { parseAnswer, taskOfProject, type Answer } from '../../lib/tasks';
+import { agreementOf, parseAnswer, taskOfProject, taskType, type Answer } from '../../lib/tasks';
 import type { LifecycleHooks } from '../lifecycle';
 import { requireProject, type Principal } from './access';
 import { settleItem } from './settle';
@@ -44,6 +44,14 @@ export interface ReviewItem {
   flags: { id: number; kind: string; reason: string; comment: string | null; who: string | null; at: string }[];
 }
 
+export interface ItemOutcome {
+  itemId: number;
+  state: string;
+  yours: Answer;
+  /** How the item was settled over the answers, when a lead or a consensus did; `kept`: your answer is the one that stands. */
+  resolved: { answer: Answer; source: string; who: string; reason: string | null; at: string; kept: boolean } | null;
+}
+
 const whoOf = (a: { source: string; userName: string | null }): string => {
   switch (a.source) {
     case 'consensus': return 'consensus';
@@ -57,7 +65,7 @@ const whoOf = (a: { source: string; userName: string | null }): string => {
  * Disagreements and flags for leads: the review list, a lead's decision on an item (a new answer
  * version recording who, when and why), and sending an annotator's recent answers back for review.
  */
-export function createReviewService(db: Db, opts: { hooks?: Partial<Pick<LifecycleHooks, 'onLabelCommitted'>>; now?: () => Date } = {}) {
+export function createReviewService(db: Db, opts: { hooks?: Partial<Pick<LifecycleHooks, 'onLabelCommitted' | 'onItemsSettled'>>; now?: () => Date } = {}) {
   const now = opts.now ?? (() => new Date());
 
   async function list(p: Principal, projectId: number, limit: number): Promise<{ items: ReviewItem[]; waiting: number }> {
@@ -93,7 +101,7 @@ export function createReviewService(db: Db, opts: { hooks?: Partial<Pick<Lifecyc
     };
   }
 
-  async function decide(p: Principal, projectId: number, itemId: number, input: Decision): Promise<{ annotationId: number; state: ItemState }> {
+  async function decide(p: Principal, projectId: number, itemId: number, input: Decision): Promise<{ annotationId: number; state: ItemState; annotators: number[] }> {
     const { project } = await requireProject(db, p, projectId, 'project.review');
     const task = taskOfProject(project);
     const result = await db.transaction(async (tx) => {
@@ -101,8 +109,10 @@ export function createReviewService(db: Db, opts: { hooks?: Partial<Pick<Lifecyc
       if (!item) throw new TandemError('not_found', `item ${itemId} is not in project ${projectId}`);
       let answer: Answer;
       let reason = input.reason ?? null;
+      const standing = await listStandingAnswersOf(tx, [itemId]);
+      const annotators = [...new Set(standing.filter((a) => a.source === 'human' && a.userId !== null).map((a) => a.userId as number))];
       if (input.from !== undefined) {
-        const accepted = (await listStandingAnswersOf(tx, [itemId])).find((a) => a.id === input.from);
+        const accepted = standing.find((a) => a.id === input.from);
         if (!accepted) throw new TandemError('not_found', `answer ${input.from} is not a standing answer of item ${itemId} (it was taken back or replaced)`);
         answer = decodeAnswer(task, accepted.payload);
         reason ??= accepted.source === 'consensus'
@@ -116,9 +126,10 @@ export function createReviewService(db: Db, opts: { hooks?: Partial<Pick<Lifecyc
         projectId, itemId, userId: p.userId > 0 ? p.userId : null, action: 'label', payload: encodeAnswer(answer), source: 'review', reason,
       });
       await closeFlagsOf(tx, itemId, now());
-      return { annotationId: row.id, state: await settleItem(tx, task, itemId) };
+      return { annotationId: row.id, state: await settleItem(tx, task, itemId), annotators };
     });
     opts.hooks?.onLabelCommitted?.(projectId, { kind: 'decision', itemId });
+    if (result.annotators.length > 0) opts.hooks?.onItemsSettled?.(projectId, { event: 'decided', itemId, annotators: result.annotators });
     return result;
   }
 
@@ -139,7 +150,36 @@ export function createReviewService(db: Db, opts: { hooks?: Partial<Pick<Lifecyc
     return { items: ids.length };
   }
 
-  return { list, decide, sendBack };
+  /**
+   * What became of the caller's own answer to an item: kept, or replaced by a lead's decision or a
+   * consensus, with the lead's reason. Only for an item the caller answered: nobody learns an
+   * answer to an item they have not answered.
+   */
+  async function outcome(p: Principal, projectId: number, itemId: number): Promise<ItemOutcome> {
+    const { project } = await requireProject(db, p, projectId, 'project.label');
+    const task = taskOfProject(project);
+    const [standing, [item]] = await Promise.all([
+      listStandingAnswersOf(db, [itemId]),
+      db.select({ status: items.status }).from(items).where(and(eq(items.id, itemId), eq(items.projectId, projectId))),
+    ]);
+    const mine = standing.filter((a) => a.source === 'human' && a.userId === p.userId).at(-1);
+    if (!item || !mine) throw new TandemError('not_found', `you have no answer to item ${itemId} in this project`);
+    const people = standing.filter((a) => a.source === 'human' || a.source === 'import');
+    const newestPerson = people.reduce((m, a) => Math.max(m, a.id), 0);
+    const resolvedBy = standing.filter((a) => a.source === 'review').at(-1)
+      ?? standing.filter((a) => a.source === 'consensus' && a.id > newestPerson).at(-1);
+    const yours = decodeAnswer(task, mine.payload);
+    const resolved = resolvedBy ? decodeAnswer(task, resolvedBy.payload) : null;
+    return {
+      itemId, state: item.status, yours,
+      resolved: resolvedBy && resolved ? {
+        answer: resolved, source: resolvedBy.source, who: whoOf(resolvedBy), reason: resolvedBy.reason, at: resolvedBy.createdAt.toISOString(),
+        kept: agreementOf(task, yours, resolved) >= taskType(task.task).agreesAt,
+      } : null,
+    };
+  }
+
+  return { list, decide, sendBack, outcome };
 }
 
 export type ReviewService = ReturnType<typeof createReviewService>;

@@ -8,8 +8,9 @@ export function LoginForm({ callbackUrl, refused }: { callbackUrl: string; refus
   return (
     <form action={action}>
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <label>Email <input name="email" type="text" autoComplete="username" required autoFocus /></label>
-      <label>Password <input name="password" type="password" autoComplete="current-password" required /></label>
+      {/* React resets a form after its action: the refused email comes back as the new default, so only the password is typed again. */}
+      <label>Email <input name="email" type="text" autoComplete="username" required autoFocus={!state.email} defaultValue={state.email} key={state.email ?? ''} /></label>
+      <label>Password <input name="password" type="password" autoComplete="current-password" required autoFocus={!!state.email} /></label>
       {state.error && <p className="error" role="alert">{state.error}</p>}
       <button type="submit" className="primary" disabled={pending}>{pending ? 'Logging in…' : 'Log in'}</button>
     </form>

@@ -67,7 +67,8 @@ export function loopReducer(s: LoopState, e: LoopEvent): LoopState {
       return { ...s, queue: e.queue };
     case 'submitted':
       return {
-        ...s, queue: s.queue.slice(1), last: { itemId: e.itemId, summary: e.summary },
+        // An info notice ("Undone: …") was about the item just answered: it goes with it. An error stays until resolved.
+        ...s, queue: s.queue.slice(1), last: { itemId: e.itemId, summary: e.summary }, notice: s.notice?.kind === 'info' ? null : s.notice,
         progress: s.progress ? { ...s.progress, mine: s.progress.mine + 1, labeled: s.progress.labeled + 1 } : s.progress,
       };
     case 'pending':

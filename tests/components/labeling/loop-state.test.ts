@@ -38,6 +38,13 @@ describe('the labeling loop state', () => {
     expect(s.notice?.kind).toBe('info');
   });
 
+  it('drops the undo notice with the next answer, but keeps an error notice', () => {
+    const undone = run(claimed(1, 2), { type: 'claim-settled' }, { type: 'undone', lease: lease(2, 'redo') });
+    expect(loopReducer(undone, { type: 'submitted', itemId: 102, summary: '4' }).notice).toBeNull();
+    const failing = loopReducer(undone, { type: 'notice', notice: { kind: 'error', text: 'Not saved yet: retrying' } });
+    expect(loopReducer(failing, { type: 'submitted', itemId: 102, summary: '4' }).notice).toEqual({ kind: 'error', text: 'Not saved yet: retrying' });
+  });
+
   it('clears a saving error once a retry succeeds, and no other notice', () => {
     const failing = run({ type: 'notice', notice: { kind: 'error', text: 'Saving 1 label(s) failed' } });
     expect(loopReducer(failing, { type: 'notice-resolved', prefix: 'Saving' }).notice).toBeNull();

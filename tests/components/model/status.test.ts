@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { badgeLine, holdoutMetrics, shortBackend, jobErrors, labelsBehind, summarize, uncertaintyBars, type ModelStatus } from '../../../components/model/status';
+import { accuracyWords, badgeLine, holdoutMetrics, shortBackend, jobErrors, labelsBehind, summarize, uncertaintyBars, type ModelStatus } from '../../../components/model/status';
 import { UncertaintyHistogram } from '../../../components/model/UncertaintyHistogram';
 import { niceTicks } from '../../../components/model/ticks';
 
@@ -33,9 +33,17 @@ describe('model badge line', () => {
   });
 
   it('names the version within the project, the trained labels, holdout accuracy, staleness and the compute backend', () => {
-    expect(badgeLine(trained(), 10).text).toBe('Model v3 (43 labels) · 91.2% holdout accuracy · 4 labels behind · cpu');
+    expect(badgeLine(trained(), 10).text).toBe('Model v3 (43 labels) · 91.2% holdout accuracy on 120 items (95% interval 84–95%) · 4 labels behind · cpu');
     expect(badgeLine(trained({ ranking: { id: 7, labelCount: 47, behind: 0, strategy: 'auto', at: '' } }), 10).text).toContain('up to date');
     expect(badgeLine(trained({ ranking: { id: 7, labelCount: 46, behind: 1, strategy: 'auto', at: '' } }), 10).text).toContain('1 label behind');
+  });
+
+  it('says how few holdout items an accuracy stands on, with its 95% Wilson interval', () => {
+    expect(accuracyWords({ accuracy: 0.8, holdoutSize: 5 })).toBe('80.0% holdout accuracy on 5 items (95% interval 38–96%)');
+    expect(accuracyWords({ accuracy: 1, holdoutSize: 1 })).toBe('100.0% holdout accuracy on 1 item (95% interval 21–100%)');
+    expect(accuracyWords({ accuracy: 0.5, holdoutSize: 0 })).toBe('50.0% holdout accuracy');
+    const tiny = trained({ model: { id: 1, backend: 'cpu', model: 'm', labelCount: 43, metrics: { ...metrics, accuracy: 0.8, holdoutSize: 5 } } });
+    expect(badgeLine(tiny, 10).text).toContain('80.0% holdout accuracy on 5 items (95% interval 38–96%)');
   });
 
   it('names the compute in a word or two, whatever the trainer wrote in full', () => {

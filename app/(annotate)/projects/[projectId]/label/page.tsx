@@ -1,6 +1,7 @@
 import { notFound } from 'next/navigation';
 import { requireUser } from '@/server/auth/guard';
 import { runtime } from '@/server/runtime';
+import { resolveProjectSettings } from '@/lib/protocol/project-settings';
 import { isTandemError } from '@/lib/errors';
 import { parseId } from '@/lib/protocol/ids';
 import { can } from '@/lib/roles';
@@ -23,6 +24,7 @@ export default async function LabelPage({ params }: { params: Promise<{ projectI
     <Labeler
       projectId={project.id} userId={user.id} projectName={project.name} task={project.task}
       retrainEvery={config.retrainEvery} modelHref={lead ? `/projects/${project.id}/model` : undefined}
+      suggestions={resolveProjectSettings(project.settings).labeling.suggestions}
       itemsHref={lead ? `/projects/${project.id}/items` : undefined}
     />
   );

@@ -12,7 +12,7 @@ import { LiveRefresh } from '@/components/model/LiveRefresh';
 import { NextItems } from '@/components/model/NextItems';
 import { UncertaintyHistogram } from '@/components/model/UncertaintyHistogram';
 import { Evidence } from '@/components/model/Evidence';
-import { fixed, holdoutMetrics, labelsBehind, percent, plural, versionEvidence, type ModelStatus } from '@/components/model/status';
+import { accuracyRange, fixed, holdoutMetrics, labelsBehind, percent, plural, rangeWords, versionEvidence, type HoldoutMetrics, type ModelStatus } from '@/components/model/status';
 
 export const dynamic = 'force-dynamic';
 
@@ -78,7 +78,7 @@ export default async function ModelPage({ params }: { params: Promise<{ projectI
             <dt>holdout</dt>
             <dd data-testid="model-metrics">
               {metrics
-                ? <>accuracy <b>{percent(metrics.accuracy)}</b> · macro-F1 {percent(metrics.macroF1)} · log loss {fixed(metrics.logLoss)} · ECE {fixed(metrics.ece)} <span className="muted">on {plural(metrics.holdoutSize, 'item')}</span></>
+                ? <HoldoutLine metrics={metrics} />
                 : <span className="muted">no labeled holdout items yet, so no metrics</span>}
             </dd>
             {ranking && (
@@ -125,6 +125,25 @@ export default async function ModelPage({ params }: { params: Promise<{ projectI
         </section>
       )}
     </div>
+  );
+}
+
+/** Below this many holdout items the page says the accuracy is a rough guess (its interval is over ±10 points). */
+const SMALL_HOLDOUT = 100;
+
+/** The holdout metrics, with how many items they stand on first and the accuracy's 95% interval. */
+function HoldoutLine({ metrics }: { metrics: HoldoutMetrics }) {
+  const ci = accuracyRange(metrics);
+  return (
+    <>
+      <span className="holdout-size" data-testid="holdout-size">on {plural(metrics.holdoutSize, 'item')}</span>{' '}
+      accuracy <b>{percent(metrics.accuracy)}</b>
+      {ci && <> <span data-testid="accuracy-interval">(95% interval {rangeWords(ci)})</span></>}
+      {' '}· macro-F1 {percent(metrics.macroF1)} · log loss {fixed(metrics.logLoss)} · ECE {fixed(metrics.ece)}
+      {metrics.holdoutSize < SMALL_HOLDOUT && (
+        <span className="muted small-holdout"><br />A small holdout: the model&apos;s real accuracy is likely anywhere in that interval. Labeling more holdout items narrows it.</span>
+      )}
+    </>
   );
 }
 

@@ -13,6 +13,8 @@ import { PauseControl } from '@/components/queue/PauseControl';
 import { Projection } from '@/components/queue/Projection';
 import { QueueLive } from '@/components/queue/QueueLive';
 import { SettingsForm } from '@/components/queue/SettingsForm';
+import { SuggestionsToggle } from '@/components/queue/SuggestionsToggle';
+import { resolveProjectSettings } from '@/lib/protocol/project-settings';
 import { StoppedBanner } from '@/components/queue/StoppedBanner';
 import type { Holder, QueueView } from '@/components/queue/types';
 
@@ -51,6 +53,7 @@ export default async function QueuePage({ params }: { params: Promise<{ projectI
       <header className="page-head">
         <h1>{project.name}: the queue</h1>
         <span>
+          <Link href={`/projects/${id}/review`} className="button" data-testid="review-link">Review</Link>{' '}
           <Link href={`/projects/${id}/model`} className="button">Model</Link>{' '}
           <Link href={`/projects/${id}/items`} className="button">Items</Link>{' '}
           <Link href={`/projects/${id}/label`} className="button">Label</Link>
@@ -83,6 +86,7 @@ export default async function QueuePage({ params }: { params: Promise<{ projectI
         <h2>Settings</h2>
         <p className="muted">Shares are fractions of the items dealt (0.2 = 1 in 5); together they may not exceed 1. Open streams follow at their next batch.</p>
         <SettingsForm projectId={id} settings={view.settings} strategies={STRATEGY_NAMES} />
+        {project.task.task === 'classification' && <SuggestionsToggle projectId={id} on={resolveProjectSettings(project.settings).labeling.suggestions} />}
       </section>
 
       <section className="card">

@@ -1,0 +1,34 @@
+'use client';
+
+import { useEffect, useRef } from 'react';
+
+export type ShortcutRow = [keys: string[], what: string];
+
+/**
+ * The keyboard, on demand: `?` opens it, `?` or Escape closes it (a native <dialog>, so
+ * focus and Escape behave as a browser's dialog does).
+ */
+export function ShortcutSheet({ open, onClose, rows }: { open: boolean; onClose(): void; rows: ShortcutRow[] }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return (
+    <dialog ref={ref} className="shortcut-sheet" data-testid="shortcut-sheet" aria-label="Keyboard shortcuts" onClose={onClose} onClick={(e) => { if (e.target === ref.current) onClose(); }}>
+      <h2>Keyboard and mouse</h2>
+      <dl>
+        {rows.map(([keys, what]) => (
+          <div key={what}>
+            <dt>{keys.map((k) => <kbd key={k}>{k}</kbd>)}</dt>
+            <dd>{what}</dd>
+          </div>
+        ))}
+      </dl>
+      <p className="muted"><kbd>?</kbd> or <kbd>Esc</kbd> closes this.</p>
+      <button type="button" onClick={onClose}>Close</button>
+    </dialog>
+  );
+}
