@@ -16,6 +16,8 @@ export interface LifecycleHooks {
   onLabelCommitted(projectId: number, e: { kind: 'label' | 'undo' | 'decision'; itemId: number }): void;
   /** Items were settled for their annotators: a lead's decision, or a consensus the server computed. */
   onItemsSettled(projectId: number, e: ReviewEvent): void;
+  /** An annotator flagged an item for the lead's review. */
+  onItemFlagged(projectId: number, itemId: number): void;
   /** The project's agreement and consensus were recomputed (a new snapshot). */
   onAgreementComputed(projectId: number, snapshotId: number): void;
   /** A lease ended before its label (released by its page, ended by a lead). */
@@ -36,7 +38,7 @@ export interface LifecycleHooks {
 
 export type HookName = keyof LifecycleHooks;
 const HOOK_NAMES: readonly HookName[] = [
-  'onLabelCommitted', 'onItemsSettled', 'onAgreementComputed', 'onLeaseEnded', 'onQueueChanged', 'onJobQueued', 'onJobProgress', 'onJobFailed', 'onRankingApplied', 'onModelVersion',
+  'onLabelCommitted', 'onItemsSettled', 'onItemFlagged', 'onAgreementComputed', 'onLeaseEnded', 'onQueueChanged', 'onJobQueued', 'onJobProgress', 'onJobFailed', 'onRankingApplied', 'onModelVersion',
 ];
 
 /** Something that plugs into the lifecycle: a name (for logs) and the hooks it cares about. */

@@ -60,6 +60,7 @@ export const ROOM_EVENTS = {
   progress: ProgressEvent,
   review: ReviewEvent,
   agreement: z.object({ snapshotId: z.number().int().positive() }),
+  flag: z.object({ itemId: z.number().int().positive() }),
 } as const;
 export type RoomEventName = keyof typeof ROOM_EVENTS;
 export type RoomEvent<N extends RoomEventName> = z.infer<(typeof ROOM_EVENTS)[N]> & { projectId: number };

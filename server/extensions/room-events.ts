@@ -16,6 +16,8 @@ export function roomEvents(io: () => SocketServer | undefined, progress: { chang
     name: 'room-events',
     onLabelCommitted: (projectId) => progress.changed(projectId),
     onItemsSettled: (projectId, e) => void io()?.to(projectRoom(projectId)).emit('review', { projectId, ...e }),
+    // Names the item only: the flag's reason and comment are for leads, read from the review list.
+    onItemFlagged: (projectId, itemId) => void io()?.to(projectRoom(projectId)).emit('flag', { projectId, itemId }),
     onAgreementComputed: (projectId, snapshotId) => void io()?.to(projectRoom(projectId)).emit('agreement', { projectId, snapshotId }),
     onLeaseEnded: (projectId, e) => queue(projectId, { event: 'lease-released', userId: e.userId, leaseId: e.leaseId, itemId: e.itemId }),
     onQueueChanged: (projectId, e) => queue(projectId, e),

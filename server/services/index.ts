@@ -64,7 +64,7 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
     embeddings: createEmbeddingUploadService(db),
     agreement: createAgreementService(db),
     items: createItemService(db),
-    itemNotes: createItemNoteService(db),
+    itemNotes: createItemNoteService(db, { hooks }),
     myAnswers: createMyAnswerService(db, { leaseSeconds: opts.leaseSeconds, hooks }),
   };
 }

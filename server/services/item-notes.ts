@@ -1,3 +1,4 @@
+import type { LifecycleHooks } from '../lifecycle';
 import type { Db } from '../../db/client';
 import { endLease, findLease } from '../../db/queries/leases';
 import { findProjectItem, hasAnswered, insertComment, insertFlag, ownActiveLeaseOfItem } from '../../db/queries/item-detail';
@@ -12,7 +13,7 @@ import { requireProject, type Principal } from './access';
  * skip ends it, so the item returns to the queue. Comments are remarks anyone who may see the
  * item leaves on its page.
  */
-export function createItemNoteService(db: Db, opts: { now?: () => Date } = {}) {
+export function createItemNoteService(db: Db, opts: { now?: () => Date; hooks?: Partial<Pick<LifecycleHooks, 'onItemFlagged'>> } = {}) {
   const now = opts.now ?? (() => new Date());
 
   /** Who may write about an item: leads and admins, whoever holds it now, and whoever answered it. */
@@ -28,7 +29,7 @@ export function createItemNoteService(db: Db, opts: { now?: () => Date } = {}) {
   async function flag(p: Principal, projectId: number, itemId: number, input: FlagRequest): Promise<{ flagId: number; skipped: number | null }> {
     const body = parseInput(FlagRequest, input, 'flag');
     await mayWrite(p, projectId, itemId, 'project.label');
-    return db.transaction(async (tx) => {
+    const flagged = await db.transaction(async (tx) => {
       let skipped: number | null = null;
       if (body.leaseId !== undefined) {
         const lease = await findLease(tx, body.leaseId);
@@ -46,6 +47,8 @@ export function createItemNoteService(db: Db, opts: { now?: () => Date } = {}) {
       });
       return { flagId, skipped };
     });
+    opts.hooks?.onItemFlagged?.(projectId, itemId);
+    return flagged;
   }
 
   async function comment(p: Principal, projectId: number, itemId: number, input: CommentRequest): Promise<{ commentId: number }> {
