@@ -74,3 +74,26 @@ export async function listCurrentLabels(db: Executor, projectId: number): Promis
     labeledAt: r.labeledAt instanceof Date ? r.labeledAt : new Date(String(r.labeledAt)),
   }));
 }
+
+/**
+ * Every standing answer of the project, one row per answer (an item answered by three people
+ * gives three rows, and its consensus or a lead's decision a row of its own), oldest first:
+ * the export of every answer, where agreement can be measured again.
+ */
+export async function listStandingAnswers(db: Executor, projectId: number): Promise<CurrentLabel[]> {
+  const res = await db.execute(sql`
+    select a.item_id as "itemId", i.source_name as "sourceName", i.group_key as "groupKey", i.split, i.width, i.height, i.media,
+      ${classLabelSql(A.payload)} as label, a.payload, a.source, u.email as "userEmail", a.created_at as "labeledAt"
+    from annotations a
+    join items i on i.id = a.item_id
+    left join users u on u.id = a.user_id
+    where a.project_id = ${projectId} and ${isStanding(A)} and a.source <> 'model'
+    order by a.item_id, a.id`);
+  const rows = (res as unknown as { rows: Record<string, unknown>[] }).rows;
+  return rows.map((r) => ({
+    itemId: Number(r.itemId), sourceName: String(r.sourceName), groupKey: String(r.groupKey), split: String(r.split),
+    width: r.width == null ? null : Number(r.width), height: r.height == null ? null : Number(r.height), media: String(r.media),
+    label: r.label == null ? null : String(r.label), payload: r.payload, source: String(r.source), userEmail: r.userEmail == null ? null : String(r.userEmail),
+    labeledAt: r.labeledAt instanceof Date ? r.labeledAt : new Date(String(r.labeledAt)),
+  }));
+}

@@ -8,7 +8,7 @@ import { CODEC_NAMES } from '../../lib/tasks/codecs';
 import { SKELETON_PRESETS } from '../../lib/tasks/skeletons';
 import type { Services } from '../services';
 import { SYSTEM } from '../services/access';
-import { EXPORT_FORMATS, type ExportFormat } from '../services/dataset-export';
+import { EXPORT_ANSWERS, EXPORT_FORMATS, type ExportAnswers, type ExportFormat } from '../services/dataset-export';
 import { MAX_LABEL_FILE_BYTES, readTextFile } from '../services/dataset-files';
 import { PartialFailure, UsageError, type CliIO } from './commands';
 
@@ -72,13 +72,14 @@ export function registerDatasetCommands(program: Command, project: Command, io: 
       if (report.failed.length) throw new PartialFailure();
     });
 
-  program.command('export <project>').description('export the latest answer of each item (with annotator and time)')
+  program.command('export <project>').description('export the resolved answer of each item, or every answer (with annotator and time)')
     .addOption(new Option('--format <format>', 'output format (coco, yolo: boxes and keypoints projects)').choices([...EXPORT_FORMATS]).default('jsonl'))
+    .addOption(new Option('--answers <which>', 'resolved: one per item (disputed items wait); all: every answer, one row each (jsonl, csv)').choices([...EXPORT_ANSWERS]).default('resolved'))
     .option('--out <path>', 'write to a file (yolo: a folder) instead of standard output')
-    .action(async (ref: string, o: { format: ExportFormat; out?: string }) => {
+    .action(async (ref: string, o: { format: ExportFormat; answers: ExportAnswers; out?: string }) => {
       const s = await services();
       const p = await s.projects.resolve(ref);
-      const r = await s.exports.project(SYSTEM, p.id, o.format);
+      const r = await s.exports.project(SYSTEM, p.id, o.format, o.answers);
       if (r.kind === 'folder') {
         if (!o.out) throw new UsageError(`${o.format} is a folder of files: give --out DIR`);
         const root = resolvePath(o.out);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../../db/client';
 import { decodeAnswer } from '../../db/queries/answers';
-import { listCurrentLabels, type CurrentLabel } from '../../db/queries/annotations';
+import { listCurrentLabels, listStandingAnswers, type CurrentLabel } from '../../db/queries/annotations';
 import { TandemError } from '../../lib/errors';
 import { taskOfProject, type ProjectTask } from '../../lib/tasks';
 import { CODECS, CODEC_NAMES, codecsOf } from '../../lib/tasks/codecs';
@@ -13,6 +13,10 @@ import { yoloLabelPath } from './dataset-files';
 
 export const EXPORT_FORMATS = ['jsonl', 'csv', ...CODEC_NAMES] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** resolved: one row per item, its resolved answer (disputed items wait); all: every standing answer, one row each. */
+export const EXPORT_ANSWERS = ['resolved', 'all'] as const;
+export type ExportAnswers = (typeof EXPORT_ANSWERS)[number];
 
 export const EXPORT_COLUMNS = ['image', 'label', 'group', 'split', 'annotator', 'source', 'labeled_at', 'answer'] as const;
 
@@ -27,10 +31,13 @@ export type ExportResult =
  * imports back; `answer` holds the whole answer as JSON); COCO and YOLO carry boxes and
  * skeletons and import back into an equal project.
  */
-export async function exportProject(ctx: { db: Db; media: MediaStore }, p: Principal, projectId: number, format: ExportFormat): Promise<ExportResult> {
+export async function exportProject(ctx: { db: Db; media: MediaStore }, p: Principal, projectId: number, format: ExportFormat, answers: ExportAnswers = 'resolved'): Promise<ExportResult> {
   const { project } = await requireProject(ctx.db, p, projectId, 'project.export');
   const task = taskOfProject(project);
-  const rows = await listCurrentLabels(ctx.db, projectId);
+  if (answers === 'all' && format !== 'jsonl' && format !== 'csv') {
+    throw new TandemError('bad_request', `${format} holds one answer per image: export every answer as jsonl or csv, or the resolved answers as ${format}`);
+  }
+  const rows = answers === 'all' ? await listStandingAnswers(ctx.db, projectId) : await listCurrentLabels(ctx.db, projectId);
   switch (format) {
     case 'jsonl':
     case 'csv':

@@ -6,7 +6,7 @@ import { createProjectService } from './projects';
 import { createQueueService } from './queue';
 import { createUserService } from './users';
 import { importData, type ImportOptions } from './importer';
-import { exportProject, type ExportFormat } from './dataset-export';
+import { exportProject, type ExportAnswers, type ExportFormat } from './dataset-export';
 import { importDataset, type DatasetImportOptions } from './dataset-import';
 import type { Principal } from './access';
 import { createTrainingService, DEFAULT_TRAINING, type TrainingOptions } from './training';
@@ -55,7 +55,7 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
         const r = await exportProject({ db, media: opts.media }, p, projectId, format);
         return r.kind === 'text' ? r.text : '';
       },
-      project: (p: Principal, projectId: number, format: ExportFormat) => exportProject({ db, media: opts.media }, p, projectId, format),
+      project: (p: Principal, projectId: number, format: ExportFormat, answers?: ExportAnswers) => exportProject({ db, media: opts.media }, p, projectId, format, answers),
     },
     queueControls: createQueueControlService(db, { hooks }),
     review: createReviewService(db, { hooks }),

@@ -90,5 +90,17 @@ test.describe('the review page', () => {
     const kept = await ann1.request('GET', `/api/projects/${projectId}/items/${itemId}/outcome`);
     expect(kept.json.resolved).toMatchObject({ source: 'review', kept: true, who: expect.stringContaining('lead') });
     expect((await ann1.request('GET', `/api/projects/${projectId}/review`)).status).toBe(403);
+
+    // Downloads: every answer, one row each, beside the decision; YOLO is refused with a way out.
+    const all = await admin.request('GET', `/api/projects/${projectId}/export?format=csv&answers=all`);
+    expect(all.status).toBe(200);
+    expect(all.headers.get('content-disposition')).toContain('all-answers.csv');
+    const lines = String(all.json).trim().split('\n');
+    expect(lines.filter((l) => l.includes('ann1@tandem.local'))).toHaveLength(4);
+    expect(lines.filter((l) => l.includes('ann2@tandem.local'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('lead@tandem.local') && l.includes('review'))).toHaveLength(1);
+    const yolo = await admin.request('GET', `/api/projects/${projectId}/export?format=yolo`);
+    expect(yolo.status).toBe(400);
+    expect(yolo.json.error.message).toContain('--format yolo');
   });
 });

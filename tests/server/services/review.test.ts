@@ -83,4 +83,18 @@ describe.each(DATABASE_KINDS)('review service (%s)', (kind) => {
     expect(await t.state()).toBe('resolved');
     expect((await t.services.review.list(t.lead, t.project.id, 10)).items).toEqual([]);
   });
+
+  it(`exports every answer on request, one row each, where the resolved export waits for the decision (${dbLabel(kind)})`, async () => {
+    const t = await answered(['cat', 'dog']);
+    const rows = async (answers: 'resolved' | 'all') => {
+      const r = await t.services.exports.project(t.lead, t.project.id, 'jsonl', answers);
+      return r.kind === 'text' ? r.text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+    };
+    expect(await rows('resolved')).toEqual([]);
+    expect((await rows('all')).map((r) => [r.label, r.source])).toEqual([['cat', 'human'], ['dog', 'human']]);
+    await t.services.review.decide(t.lead, t.project.id, t.itemId, { label: 'bird', reason: 'both wrong' });
+    expect((await rows('resolved')).map((r) => [r.label, r.source])).toEqual([['bird', 'review']]);
+    expect((await rows('all')).map((r) => r.label)).toEqual(['cat', 'dog', 'bird']);
+    await expect(t.services.exports.project(t.lead, t.project.id, 'coco', 'all')).rejects.toMatchObject({ code: 'bad_request' });
+  });
 });

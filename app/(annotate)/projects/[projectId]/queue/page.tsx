@@ -16,6 +16,7 @@ import { SettingsForm } from '@/components/queue/SettingsForm';
 import { SuggestionsToggle } from '@/components/queue/SuggestionsToggle';
 import { resolveProjectSettings } from '@/lib/protocol/project-settings';
 import { StoppedBanner } from '@/components/queue/StoppedBanner';
+import { ExportForm } from '@/components/queue/ExportForm';
 import type { Holder, QueueView } from '@/components/queue/types';
 
 export const dynamic = 'force-dynamic';
@@ -92,6 +93,11 @@ export default async function QueuePage({ params }: { params: Promise<{ projectI
       <section className="card">
         <h2>Items</h2>
         <ItemControlForm projectId={id} />
+      </section>
+
+      <section className="card">
+        <h2>Export</h2>
+        <ExportForm projectId={id} task={project.task} />
       </section>
 
       <section className="card">
