@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './ids';
+import { decimalParam, Id } from './ids';
 import { StoredText } from './stored';
 
 /**
@@ -21,7 +21,7 @@ export type Decision = z.infer<typeof Decision>;
 
 /** The lead's review list, a page at a time (items in priority order). */
 export const ReviewQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(50).default(20),
+  limit: decimalParam(1, 50).default(20),
 }).strict();
 
 /** Send an annotator's most recent answers back to the review list. */
