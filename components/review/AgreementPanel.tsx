@@ -3,6 +3,7 @@ import type { AgreementSummary } from '@/lib/agreement/project-agreement';
 import { ChartFrame, frame } from '../model/ChartFrame';
 import { niceTicks } from '../model/ticks';
 import { ANSWER_COLOURS } from './AnswerMarks';
+import { JointDisagreement } from './JointDisagreement';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${Math.round(x * 100)}%`);
 const fixed = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x.toFixed(2));
@@ -20,12 +21,15 @@ export function AgreementPanel({ history, id }: { history: AgreementPoint[]; id:
     return <p className="muted" data-testid="agreement-empty">No agreement yet: it is computed once items have answers from two or more annotators (set an overlap share on the queue page).</p>;
   }
   const c = now.coefficients;
+  const joints = Object.entries(now.detail ?? {}).filter(([k]) => k.startsWith('joint:')).map(([k, value]) => ({ name: k.slice('joint:'.length), value }));
   return (
     <div data-testid="agreement-panel">
       {now.method === 'fusion' ? (
         <p>
           Mean agreement of two answers to one item <b data-testid="agreement-pairwise">{pct(now.pairwise ?? null)}</b>
           <span className="muted"> over {now.overlappedItems} overlapped item{now.overlappedItems === 1 ? '' : 's'} of {now.items}, {now.answers} answers (each item&apos;s answers fused into its consensus; reliability is agreement with it)</span>
+          {now.detail?.meanIoU !== undefined && <> · mean IoU of matched boxes <b data-testid="agreement-mean-iou">{fixed(now.detail.meanIoU)}</b></>}
+          {now.detail?.f1At50 !== undefined && <> · F1 at IoU 0.5 <b>{fixed(now.detail.f1At50)}</b></>}
         </p>
       ) : (
       <p>
@@ -33,6 +37,7 @@ export function AgreementPanel({ history, id }: { history: AgreementPoint[]; id:
         <span className="muted"> over {now.overlappedItems} overlapped item{now.overlappedItems === 1 ? '' : 's'} of {now.items}, {now.answers} answers (consensus by Dawid–Skene)</span>
       </p>
       )}
+      {joints.length > 0 && <JointDisagreement joints={joints} id={`${id}-joints`} />}
       <table className="holds-table" data-testid="annotator-table">
         <thead><tr><th>annotator</th><th>answers</th><th>last hour</th><th>agrees with consensus</th><th>estimated accuracy</th><th>gold</th><th>flag</th></tr></thead>
         <tbody>

@@ -57,6 +57,8 @@ export interface AgreementSummary {
   method: 'dawid-skene' | 'fusion';
   /** Mean agreement over every pair of answers to one item, by the task type's measure (spatial tasks). */
   pairwise?: number | null;
+  /** The task type's named pair measures (boxes: meanIoU, f1At50; skeletons: joint:<name> disagreement). */
+  detail?: Record<string, number>;
   answers: number;
   items: number;
   overlappedItems: number;
@@ -69,6 +71,7 @@ export interface AgreementSummary {
 export function agreementSummary(input: {
   method?: AgreementSummary['method'];
   pairwise?: number | null;
+  detail?: Record<string, number>;
   ratings: readonly Rating[];
   result: ConsensusResult;
   verdicts: readonly NoisyVerdict[];
@@ -94,6 +97,7 @@ export function agreementSummary(input: {
   return {
     method: input.method ?? 'dawid-skene',
     ...(input.pairwise !== undefined ? { pairwise: input.pairwise } : {}),
+    ...(input.detail !== undefined ? { detail: input.detail } : {}),
     answers: ratings.length,
     items: perItem.size,
     overlappedItems: [...perItem.values()].filter((n) => n >= 2).length,

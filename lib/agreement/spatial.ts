@@ -1,4 +1,4 @@
-import { agreementOf, consensusOf, type Answer, type ProjectTask } from '../tasks';
+import { agreementDetailOf, agreementOf, consensusOf, type Answer, type ProjectTask } from '../tasks';
 import type { AnnotatorReliability, ConsensusResult } from './consensus';
 
 /** One item's answers by people, for a per-item consensus. */
@@ -10,6 +10,8 @@ export interface PerItemAgreement {
   reliability: ConsensusResult;
   /** Mean agreement over every pair of answers to one item (null with no pair). */
   pairwise: number | null;
+  /** The task type's named measures (`agreementDetail`), each averaged over the pairs that have it. */
+  detail: Record<string, number>;
 }
 
 /**
@@ -21,6 +23,7 @@ export interface PerItemAgreement {
 export function perItemAgreement(task: ProjectTask, items: readonly ItemAnswerSet[]): PerItemAgreement {
   const consensus = new Map<number, { answer: Answer; confidence: number }>();
   const sums = new Map<string, { total: number; n: number; answers: number }>();
+  const detail = new Map<string, { sum: number; n: number }>();
   let pairSum = 0;
   let pairs = 0;
   for (const item of items) {
@@ -41,6 +44,12 @@ export function perItemAgreement(task: ProjectTask, items: readonly ItemAnswerSe
       for (let j = i + 1; j < item.answers.length; j++) {
         pairSum += agreementOf(task, item.answers[i].answer, item.answers[j].answer);
         pairs += 1;
+        for (const [k, v] of Object.entries(agreementDetailOf(task, item.answers[i].answer, item.answers[j].answer))) {
+          const d = detail.get(k) ?? { sum: 0, n: 0 };
+          d.sum += v;
+          d.n += 1;
+          detail.set(k, d);
+        }
       }
     }
   }
@@ -52,5 +61,6 @@ export function perItemAgreement(task: ProjectTask, items: readonly ItemAnswerSe
     consensus,
     reliability: { items: new Map(), annotators, iterations: 0, priors: null },
     pairwise: pairs === 0 ? null : pairSum / pairs,
+    detail: Object.fromEntries([...detail].map(([k, d]) => [k, d.sum / d.n])),
   };
 }

@@ -3,7 +3,7 @@ import type { ClassificationPayload } from './classification';
 import { iou } from './geometry';
 import type { KeypointsConfig, KeypointsPayload } from './keypoints';
 import { matchItems } from './matching';
-import { oksBetween } from './oks';
+import { objectArea, oksBetween } from './oks';
 
 /**
  * How much two answers to one item agree, in [0, 1] (1: the same answer). Symmetric: neither
@@ -44,4 +44,46 @@ export function keypointsAgreement(a: KeypointsPayload, b: KeypointsPayload, con
 function panopticQuality(pairs: { similarity: number }[], countA: number, countB: number): number {
   if (countA + countB === 0) return 1;
   return (2 * pairs.reduce((t, p) => t + p.similarity, 0)) / (countA + countB);
+}
+
+/**
+ * What two answers agree on, in named measures a lead reads (averaged over pairs of answers):
+ * classes, whether they agree; boxes, the mean IoU of matched boxes and the F1 of the matching at
+ * IoU 0.5; skeletons, per joint how far the two placements are apart as a share of the object's
+ * size tolerance (1 − the joint's OKS term: 0 the same spot, near 1 far off), over matched people
+ * where both placed the joint. A measure with nothing to measure is left out.
+ */
+export function classificationDetail(a: ClassificationPayload, b: ClassificationPayload): Record<string, number> {
+  return { agree: a.label === b.label ? 1 : 0 };
+}
+
+export function boxesDetail(a: BoxesPayload, b: BoxesPayload): Record<string, number> {
+  const m = matchItems(a.boxes, b.boxes, (p, q) => (p.class === q.class ? iou(p, q) : 0), AGREEMENT_MIN_IOU);
+  const out: Record<string, number> = {};
+  if (a.boxes.length + b.boxes.length > 0) out.f1At50 = (2 * m.pairs.length) / (a.boxes.length + b.boxes.length);
+  if (m.pairs.length > 0) out.meanIoU = m.pairs.reduce((t, p) => t + p.similarity, 0) / m.pairs.length;
+  return out;
+}
+
+export function keypointsDetail(a: KeypointsPayload, b: KeypointsPayload, config: KeypointsConfig): Record<string, number> {
+  const { sigmas, keypoints } = config.skeleton;
+  const m = matchItems(a.instances, b.instances, (p, q) => oksBetween(p, q, sigmas), AGREEMENT_MIN_OKS);
+  const sums = new Float64Array(keypoints.length);
+  const counts = new Float64Array(keypoints.length);
+  for (const pair of m.pairs) {
+    const p = a.instances[pair.a];
+    const q = b.instances[pair.b];
+    const s2 = (objectArea(p) + objectArea(q)) / 2;
+    for (let i = 0; i < keypoints.length; i++) {
+      const u = p.points[i];
+      const v = q.points[i];
+      if (!u || !v || u.v === 0 || v.v === 0) continue;
+      const d2 = (u.x - v.x) ** 2 + (u.y - v.y) ** 2;
+      sums[i] += 1 - Math.exp(-d2 / (2 * s2 * (2 * sigmas[i]) ** 2));
+      counts[i] += 1;
+    }
+  }
+  const out: Record<string, number> = {};
+  keypoints.forEach((name, i) => { if (counts[i] > 0) out[`joint:${name}`] = sums[i] / counts[i]; });
+  return out;
 }

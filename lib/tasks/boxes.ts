@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boxesAgreement } from './agreement';
+import { boxesAgreement, boxesDetail } from './agreement';
 import { fuseBoxes } from './fusion';
 import { ClassList, ClassName, Confidence, Extent, Pixel } from './fields';
 import { rectInside } from './geometry';
@@ -56,6 +56,7 @@ export const boxes: TaskType<'boxes', BoxesConfig, BoxesPayload, BoxesPrediction
     boxes: prediction.boxes.filter((b) => b.score >= PRELABEL_MIN_SCORE).map(({ score: _score, ...b }) => b),
   }),
   agreement: boxesAgreement,
+  agreementDetail: boxesDetail,
   consensus: (answers) => {
     const fused = fuseBoxes(answers);
     return { answer: { boxes: fused.boxes.map(({ class: c, x, y, w, h }) => ({ class: c, x, y, w, h })) }, confidence: fused.confidence };

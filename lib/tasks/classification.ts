@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { classificationAgreement } from './agreement';
+import { classificationAgreement, classificationDetail } from './agreement';
 import { ClassList, ClassName, Confidence } from './fields';
 import { classificationMetrics } from './metrics';
 import type { TaskType } from './types';
@@ -31,6 +31,7 @@ export const classification: TaskType<'classification', ClassificationConfig, Cl
   isEmpty: () => false,
   prelabelOf: (prediction) => ({ label: prediction.label }),
   agreement: classificationAgreement,
+  agreementDetail: classificationDetail,
   consensus: (answers, config) => {
     // The most given class; a tie goes to the class listed first in the project.
     const votes = new Map<string, number>();

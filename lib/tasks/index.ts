@@ -107,6 +107,13 @@ export function agreementOf(task: ProjectTask, a: Answer, b: Answer): number {
   return taskType(task.task).agreement(a, b, task.config);
 }
 
+/** Named measures of how two answers to one item agree (the task type's `agreementDetail`). */
+export function agreementDetailOf(task: ProjectTask, a: Answer, b: Answer): Record<string, number> {
+  sameTask(task, 'answer', a);
+  sameTask(task, 'answer', b);
+  return taskType(task.task).agreementDetail(a, b, task.config);
+}
+
 /** One answer standing for several people's answers to one item, and how sure it is (the task type's `consensus`). */
 export function consensusOf(task: ProjectTask, answers: readonly Answer[]): { answer: Answer; confidence: number } {
   for (const a of answers) sameTask(task, 'answer', a);

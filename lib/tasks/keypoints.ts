@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { keypointsAgreement } from './agreement';
+import { keypointsAgreement, keypointsDetail } from './agreement';
 import { fuseKeypoints } from './fusion';
 import { ClassName, Confidence, Extent, Pixel } from './fields';
 import { pointInside, rectInside } from './geometry';
@@ -86,6 +86,7 @@ export const keypoints: TaskType<'keypoints', KeypointsConfig, KeypointsPayload,
     })),
   }),
   agreement: keypointsAgreement,
+  agreementDetail: keypointsDetail,
   consensus: (answers, config) => {
     const fused = fuseKeypoints(answers, config.skeleton.sigmas);
     return { answer: { instances: fused.instances.map(({ points, box }) => (box ? { points, box } : { points })) }, confidence: fused.confidence };

@@ -57,6 +57,8 @@ export interface TaskType<Name extends string, Config, Payload, Prediction> {
   /** A prediction turned into the answer an annotator would submit by accepting it as it is. */
   prelabelOf(prediction: Prediction, config: Config): Payload;
   agreement(a: Payload, b: Payload, config: Config): number;
+  /** Named measures of how two answers agree, for the lead's page (lib/tasks/agreement.ts). */
+  agreementDetail(a: Payload, b: Payload, config: Config): Record<string, number>;
   /**
    * One answer standing for several people's answers to one item, with how sure it is in [0, 1]:
    * the most given class (its vote share), boxes fused by IoU weights, skeletons by per-keypoint

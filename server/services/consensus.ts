@@ -150,7 +150,7 @@ export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<Life
       same: (a, b) => agreementOf(task, a, b) >= taskType(task.task).agreesAt,
       annotatorsOf: (itemId) => [...new Set((byItem.get(itemId)?.answers ?? []).map((a) => Number(a.annotator)))],
       summary: agreementSummary({
-        method: 'fusion', pairwise: measured.pairwise, ratings, result: measured.reliability,
+        method: 'fusion', pairwise: measured.pairwise, detail: measured.detail, ratings, result: measured.reliability,
         verdicts: noisyAnnotators(measured.reliability, ratings, { measure: 'mean agreement with the fused consensus' }),
         coefficients: { krippendorffAlpha: null, fleissKappa: null, cohenKappa: null, percentAgreement: null },
         names: new Map(rows.map((r) => [String(r.userId), r.email.split('@')[0]])),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { consensusChanges } from '../../../lib/agreement/project-agreement';
 import { perItemAgreement } from '../../../lib/agreement/spatial';
-import { consensusOf, type Answer, type ProjectTask } from '../../../lib/tasks';
+import { agreementDetailOf, consensusOf, type Answer, type ProjectTask } from '../../../lib/tasks';
 
 const same = (a: string, b: string) => a === b;
 const computed = (m: Record<number, { answer: string; confidence: number }>) => (id: number) => m[id];
@@ -46,5 +46,24 @@ describe('per-item agreement of spatial answers', () => {
     const say = (label: string): Answer => ({ task: 'classification', label });
     expect(consensusOf(classes, [say('dog'), say('cat'), say('dog')])).toEqual({ answer: say('dog'), confidence: 2 / 3 });
     expect(consensusOf(classes, [say('dog'), say('cat')])).toEqual({ answer: say('cat'), confidence: 0.5 });
+  });
+});
+
+describe('named measures of two answers', () => {
+  const boxes = { task: 'boxes', config: { classes: ['car'] } } as ProjectTask;
+  const box = (x: number) => ({ class: 'car', x, y: 0, w: 100, h: 100 });
+
+  it('boxes: the mean IoU of matched boxes and the F1 of the matching at IoU 0.5', () => {
+    const d = agreementDetailOf(boxes, { task: 'boxes', boxes: [box(0), box(500)] }, { task: 'boxes', boxes: [box(10)] });
+    expect(d.f1At50).toBeCloseTo(2 / 3);
+    expect(d.meanIoU).toBeCloseTo(90 / 110);
+  });
+
+  it('skeletons: the joint two people place apart is the one they disagree on', () => {
+    const task = { task: 'keypoints', config: { classes: ['person'], skeleton: { keypoints: ['head', 'hand'], edges: [[0, 1]], flips: [], sigmas: [0.05, 0.05] } } } as ProjectTask;
+    const person = (handX: number): Answer => ({ task: 'keypoints', instances: [{ points: [{ x: 50, y: 10, v: 2 }, { x: handX, y: 90, v: 2 }], box: { x: 0, y: 0, w: 100, h: 100 } }] });
+    const d = agreementDetailOf(task, person(60), person(70));
+    expect(d['joint:head']).toBe(0);
+    expect(d['joint:hand']).toBeGreaterThan(0.3);
   });
 });

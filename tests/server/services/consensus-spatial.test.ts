@@ -39,6 +39,9 @@ describe.each(DATABASE_KINDS)('consensus of box answers (%s)', (kind) => {
     const summary = await t.services.consensus.recompute(t.project.id);
     expect(summary).toMatchObject({ method: 'fusion', answers: 6, overlappedItems: 2 });
     expect(summary!.pairwise).toBeGreaterThan(0.5);
+    expect(summary!.detail!.meanIoU).toBeGreaterThan(0.8);
+    // Six pairs of answers: the four where both drew the car match (F1 1), the two with the empty answer do not (F1 0).
+    expect(summary!.detail!.f1At50).toBeCloseTo(4 / 6);
     const [fused] = await database.db.select().from(annotations).where(and(eq(annotations.itemId, t.ids[0]), eq(annotations.source, 'consensus')));
     const box = (fused.payload as { boxes: Box[] }).boxes[0];
     expect(box.class).toBe('car');
