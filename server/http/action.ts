@@ -18,13 +18,16 @@ const SECRET = /password|token|secret/i;
  * check, zod parse of the form fields, and a typed error for the form to show
  * instead of a thrown exception.
  */
-export function validatedAction<S extends ZodType>(schema: S, fn: (input: z.infer<S>, ctx: { principal: Principal; rt: Runtime }) => Promise<string>) {
+export function validatedAction<S extends ZodType>(schema: S, fn: (input: z.infer<S>, ctx: { principal: Principal; rt: Runtime }) => Promise<string>, opts: { sentences?: boolean } = {}) {
   return async (_prev: ActionState, form: FormData): Promise<ActionState> => {
     const values = Object.fromEntries([...form].filter(([k, v]) => typeof v === 'string' && !SECRET.test(k) && !k.startsWith('$')) as [string, string][]);
     const user = await currentUser();
     if (!user) return { error: 'Your session ended: log in again.', values };
     const parsed = schema.safeParse(Object.fromEntries(form));
-    if (!parsed.success) return { error: describeZodError(parsed.error), values };
+    if (!parsed.success) {
+      // A form whose messages are whole sentences naming their field shows them as they are, not behind a schema path.
+      return { error: opts.sentences ? parsed.error.issues.slice(0, 3).map((i) => i.message).join(' ') : describeZodError(parsed.error), values };
+    }
     try {
       return { ok: await fn(parsed.data, { principal: user.principal, rt: runtime() }) };
     } catch (e) {

@@ -61,4 +61,47 @@ test.describe('admin page', () => {
     await page.goto(`${server.url}/`);
     await expect(page).toHaveURL(/\/login\?callbackUrl=/);
   });
+
+  test('an admin creates a box project and a keypoint project from the form; bad input gets a sentence and creates nothing', async ({ browser }) => {
+    const admin = await (await browser.newContext()).newPage();
+    await loginInBrowser(admin, server.url, 'admin@tandem.local', DEMO_PASSWORD);
+    await admin.goto(`${server.url}/admin`);
+    const form = admin.getByTestId('create-project');
+    await admin.getByText('New project').click();
+    const projectsBefore = await admin.locator('[data-testid^="admin-project-"]').count();
+
+    // A classification project with one class: refused in words, nothing created, what was typed kept.
+    await form.getByLabel('Name', { exact: true }).fill('<b>Pets</b>');
+    await form.getByLabel('Classes').fill('cat');
+    await form.getByRole('button', { name: 'Create project' }).click();
+    await expect(form.getByRole('alert')).toHaveText('A classification project needs at least two classes, one per line or separated by commas.');
+    await expect(form.getByLabel('Name', { exact: true })).toHaveValue('<b>Pets</b>');
+    await expect(admin.locator('[data-testid^="admin-project-"]')).toHaveCount(projectsBefore);
+
+    // Boxes, with a name holding markup (shown as text) and a short name derived from it.
+    await form.getByLabel('Annotators').selectOption('boxes');
+    await form.getByLabel('Box classes').fill('car\nperson');
+    await form.getByLabel('Holdout share').fill('0.2');
+    await form.getByRole('button', { name: 'Create project' }).click();
+    await expect(form.getByRole('status')).toContainText('Created <b>Pets</b> (b-pets-b)');
+    await expect(admin.getByTestId('admin-project-b-pets-b')).toContainText('<b>Pets</b> (b-pets-b, boxes)');
+
+    // Keypoints with the COCO-17 preset.
+    await form.getByLabel('Name', { exact: true }).fill('Poses two');
+    await form.getByLabel('Annotators').selectOption('keypoints');
+    await form.getByRole('button', { name: 'Create project' }).click();
+    await expect(form.getByRole('status')).toContainText('Created Poses two (poses-two)');
+    await expect(admin.getByTestId('admin-project-poses-two')).toContainText('keypoints');
+    // The form is empty again; the same short name once more is refused and changes nothing.
+    await expect(form.getByLabel('Name', { exact: true })).toHaveValue('');
+    await expect(form.getByLabel('Annotators')).toHaveValue('classification');
+    await form.getByLabel('Name', { exact: true }).fill('Poses two');
+    await form.getByLabel('Annotators').selectOption('keypoints');
+    await form.getByRole('button', { name: 'Create project' }).click();
+    await expect(form.getByRole('alert')).toContainText('exists already');
+    // What was sent stays on screen, the task type with its fields.
+    await expect(form.getByLabel('Annotators')).toHaveValue('keypoints');
+    await expect(form.getByRole('textbox', { name: /^Skeleton/ })).toHaveValue('coco17');
+    await admin.screenshot({ path: path.join(DATA, 'admin-create.png'), fullPage: true });
+  });
 });

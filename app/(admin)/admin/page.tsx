@@ -3,7 +3,8 @@ import { notFound } from 'next/navigation';
 import { requireUser } from '@/server/auth/guard';
 import { runtime } from '@/server/runtime';
 import { LearningCurve } from '@/components/model/LearningCurve';
-import { AddUserForm, SetMemberForm } from './forms';
+import { AddUserForm, CreateProjectForm, SetMemberForm } from './forms';
+import { STRATEGY_NAMES } from '@/lib/al/strategies';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,7 +22,11 @@ export default async function AdminPage() {
       <h1>Admin</h1>
       <section className="card">
         <h2>Projects</h2>
-        {projects.length === 0 && <p className="muted">No projects yet: <code>npx tandem project create my-project --classes cat,dog</code></p>}
+        <details className="card-inset" open={projects.length === 0}>
+          <summary><b>New project</b></summary>
+          <CreateProjectForm strategies={STRATEGY_NAMES} />
+        </details>
+        {projects.length === 0 && <p className="muted">No projects yet: create one above.</p>}
         {projects.map((p, i) => (
           <div key={p.id} data-testid={`admin-project-${p.slug}`}>
             <h3>{p.name} <span className="muted">({p.slug}, {p.taskType})</span></h3>
@@ -37,7 +42,7 @@ export default async function AdminPage() {
               <p><Link href={`/projects/${p.id}/model`} data-testid="admin-model-link">Model, training job and learning curve →</Link></p>
             </div>
             <p>Import more data: <code>npx tandem import {p.slug} PATH</code> <span className="muted">(a folder per class, a folder of images, or a JSONL/CSV manifest)</span></p>
-            <p>Export labels: <code>npx tandem export {p.slug} --format csv --out labels.csv</code></p>
+            <p>Export answers: <Link href={`/projects/${p.id}/queue`}>download from the queue page</Link> <span className="muted">(or <code>npx tandem export {p.slug} --format csv --out labels.csv</code>)</span></p>
             <table>
               <thead><tr><th>member</th><th>role</th></tr></thead>
               <tbody>

@@ -60,7 +60,7 @@ describe('named measures of two answers', () => {
   });
 
   it('skeletons: the joint two people place apart is the one they disagree on', () => {
-    const task = { task: 'keypoints', config: { classes: ['person'], skeleton: { keypoints: ['head', 'hand'], edges: [[0, 1]], flips: [], sigmas: [0.05, 0.05] } } } as ProjectTask;
+    const task = { task: 'keypoints', config: { category: 'person', skeleton: { keypoints: ['head', 'hand'], edges: [[0, 1]], flips: [], sigmas: [0.05, 0.05] } } } as ProjectTask;
     const person = (handX: number): Answer => ({ task: 'keypoints', instances: [{ points: [{ x: 50, y: 10, v: 2 }, { x: handX, y: 90, v: 2 }], box: { x: 0, y: 0, w: 100, h: 100 } }] });
     const d = agreementDetailOf(task, person(60), person(70));
     expect(d['joint:head']).toBe(0);
