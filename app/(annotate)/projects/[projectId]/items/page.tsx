@@ -1,9 +1,7 @@
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
-import { requireUser } from '@/server/auth/guard';
+import { requireProjectPage } from '@/server/auth/guard';
 import { runtime } from '@/server/runtime';
 import { isTandemError } from '@/lib/errors';
-import { parseId } from '@/lib/protocol/ids';
 import { can } from '@/lib/roles';
 import { ItemFilters } from '@/components/items/ItemFilters';
 import { ItemGrid, type GridItem } from '@/components/items/ItemGrid';
@@ -14,14 +12,8 @@ export const dynamic = 'force-dynamic';
 /** A lead's view of every item of a project: filters in the URL, a grid of thumbnails, keyset pages, bulk queue actions. */
 export default async function ItemsPage({ params, searchParams }: { params: Promise<{ projectId: string }>; searchParams: Promise<SearchParams> }) {
   const { projectId } = await params;
-  const user = await requireUser(`/projects/${projectId}/items`);
-  const id = parseId(projectId, 'serial');
-  if (id === null) notFound();
+  const { user, id, project } = await requireProjectPage(projectId, 'items');
   const { services } = runtime();
-  const project = await services.projects.get(user.principal, id).catch((e) => {
-    if (isTandemError(e)) notFound();
-    throw e;
-  });
   const actor = { userRole: user.role, projectRole: project.role === 'admin' ? null : project.role };
   if (!can(actor, 'project.review')) {
     return (

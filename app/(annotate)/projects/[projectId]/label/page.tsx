@@ -1,9 +1,6 @@
-import { notFound } from 'next/navigation';
-import { requireUser } from '@/server/auth/guard';
+import { requireProjectPage } from '@/server/auth/guard';
 import { runtime } from '@/server/runtime';
 import { resolveProjectSettings } from '@/lib/protocol/project-settings';
-import { isTandemError } from '@/lib/errors';
-import { parseId } from '@/lib/protocol/ids';
 import { can } from '@/lib/roles';
 import { Labeler } from '@/components/labeling/Labeler';
 
@@ -11,14 +8,8 @@ export const dynamic = 'force-dynamic';
 
 export default async function LabelPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
-  const user = await requireUser(`/projects/${projectId}/label`);
-  const id = parseId(projectId, 'serial');
-  if (id === null) notFound();
-  const { services, config } = runtime();
-  const project = await services.projects.get(user.principal, id).catch((e) => {
-    if (isTandemError(e)) notFound();
-    throw e;
-  });
+  const { user, id, project } = await requireProjectPage(projectId, 'label');
+  const { config } = runtime();
   const lead = can({ userRole: user.role, projectRole: project.role === 'admin' ? null : project.role }, 'project.review');
   return (
     <Labeler

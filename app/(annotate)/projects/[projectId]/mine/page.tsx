@@ -1,9 +1,8 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { requireUser } from '@/server/auth/guard';
+import { requireProjectPage } from '@/server/auth/guard';
 import { runtime } from '@/server/runtime';
 import { isTandemError } from '@/lib/errors';
-import { parseId } from '@/lib/protocol/ids';
 import type { AnswerOutcome } from '@/lib/items/outcome';
 import { ReopenButton } from '@/components/items/ReopenButton';
 
@@ -25,14 +24,8 @@ function OutcomeText({ outcome }: { outcome: AnswerOutcome }) {
 /** An annotator's own recent answers: what became of each, the lead's reason when one decided, and reopening one. */
 export default async function MinePage({ params, searchParams }: { params: Promise<{ projectId: string }>; searchParams: Promise<{ before?: string }> }) {
   const { projectId } = await params;
-  const user = await requireUser(`/projects/${projectId}/mine`);
-  const id = parseId(projectId, 'serial');
-  if (id === null) notFound();
+  const { user, id, project } = await requireProjectPage(projectId, 'mine');
   const { services } = runtime();
-  const project = await services.projects.get(user.principal, id).catch((e) => {
-    if (isTandemError(e)) notFound();
-    throw e;
-  });
   const { before } = await searchParams;
   const list = await services.myAnswers.list(user.principal, id, before ? { before } : {}).catch((e) => {
     if (isTandemError(e) && e.code === 'bad_request') return null;

@@ -1,9 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { requireUser } from '@/server/auth/guard';
+import { requireProjectPage } from '@/server/auth/guard';
 import { runtime } from '@/server/runtime';
-import { isTandemError } from '@/lib/errors';
-import { parseId } from '@/lib/protocol/ids';
 import { can } from '@/lib/roles';
 import { hasBuiltinModel, taskType } from '@/lib/tasks';
 import { JobStatus } from '@/components/model/JobStatus';
@@ -19,14 +17,8 @@ export const dynamic = 'force-dynamic';
 /** The model behind a project's queue, for its leads and admins; annotators see the badge on the labeling page. */
 export default async function ModelPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
-  const user = await requireUser(`/projects/${projectId}/model`);
-  const id = parseId(projectId, 'serial');
-  if (id === null) notFound();
+  const { user, id, project } = await requireProjectPage(projectId, 'model');
   const { services, config } = runtime();
-  const project = await services.projects.get(user.principal, id).catch((e) => {
-    if (isTandemError(e)) notFound();
-    throw e;
-  });
   if (!can({ userRole: user.role, projectRole: project.role === 'admin' ? null : project.role }, 'project.review')) notFound();
   const raw = await services.training.status(user.principal, id);
   const status: ModelStatus = { ...raw, ranking: raw.ranking && { ...raw.ranking, at: raw.ranking.at.toISOString() } };

@@ -1,9 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { requireUser } from '@/server/auth/guard';
+import { requireProjectPage } from '@/server/auth/guard';
 import { runtime } from '@/server/runtime';
-import { isTandemError } from '@/lib/errors';
-import { parseId } from '@/lib/protocol/ids';
 import { can } from '@/lib/roles';
 import { STRATEGY_NAMES } from '@/lib/al/strategies';
 import { BudgetStoppingForm } from '@/components/queue/BudgetStoppingForm';
@@ -32,14 +30,8 @@ const STATE_TEXT: Record<QueueView['state'], string> = {
 /** Steering the team queue while it runs: leads change settings and items, admins budgets and targets. */
 export default async function QueuePage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
-  const user = await requireUser(`/projects/${projectId}/queue`);
-  const id = parseId(projectId, 'serial');
-  if (id === null) notFound();
+  const { user, id, project } = await requireProjectPage(projectId, 'queue');
   const { services } = runtime();
-  const project = await services.projects.get(user.principal, id).catch((e) => {
-    if (isTandemError(e)) notFound();
-    throw e;
-  });
   const actor = { userRole: user.role, projectRole: project.role === 'admin' ? null : project.role };
   if (!can(actor, 'project.steer')) notFound();
   const admin = can(actor, 'project.manage');

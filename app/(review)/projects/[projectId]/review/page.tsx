@@ -1,9 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { requireUser } from '@/server/auth/guard';
+import { requireProjectPage } from '@/server/auth/guard';
 import { runtime } from '@/server/runtime';
-import { isTandemError } from '@/lib/errors';
-import { parseId } from '@/lib/protocol/ids';
 import { can } from '@/lib/roles';
 import { ReviewBoard } from '@/components/review/ReviewBoard';
 import { ReviewLive } from '@/components/review/ReviewLive';
@@ -15,14 +13,8 @@ export const dynamic = 'force-dynamic';
 /** Where a lead settles what the team disagrees on: disputed and flagged items, decided by keyboard. */
 export default async function ReviewPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
-  const user = await requireUser(`/projects/${projectId}/review`);
-  const id = parseId(projectId, 'serial');
-  if (id === null) notFound();
+  const { user, id, project } = await requireProjectPage(projectId, 'review');
   const { services } = runtime();
-  const project = await services.projects.get(user.principal, id).catch((e) => {
-    if (isTandemError(e)) notFound();
-    throw e;
-  });
   // Annotators never see the others' answers (gold, overlap): the page does not exist for them.
   if (!can({ userRole: user.role, projectRole: project.role === 'admin' ? null : project.role }, 'project.review')) notFound();
   const [review, members, history] = await Promise.all([
