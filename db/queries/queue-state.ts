@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { items, leases } from '../schema';
 import { leasedRows, type LeasedItem } from './leases';
@@ -43,6 +43,12 @@ export async function loadPoolItems(db: Executor, projectId: number): Promise<Po
     select id, split = 'holdout' as h, case when split = 'holdout' then group_key end as g, reference_label is not null as r
     from items where project_id = ${projectId} order by id`));
   return rows.map((r) => ({ id: Number(r.id), holdout: r.h, groupKey: r.g ?? '', gold: r.r }));
+}
+
+/** How many items the project has (the bridge's question before a first view: is this pool large?). */
+export async function countPoolItems(db: Executor, projectId: number): Promise<number> {
+  const [r] = rowsOf<{ n: unknown }>(await db.execute(sql`select count(*) as n from items where project_id = ${projectId}`));
+  return Number(r?.n ?? 0);
 }
 
 export interface RankingHead {
@@ -210,4 +216,42 @@ export async function leaseChosenItems(db: Executor, projectId: number, userId: 
       returning id, item_id, stream, expires_at)
     select r.id, r.item_id, r.stream, r.expires_at, ok.width, ok.height from r join ok on ok.id = r.item_id order by r.id`);
   return leasedRows(res);
+}
+
+/** An item the bridge may deal: its id and, when it came from a ranking, its score there. */
+export interface BridgeCandidate { itemId: number; score: number | null }
+
+/**
+ * Items to deal while a large pool's first view is still being built (see server/services/queue-bridge.ts):
+ * open learn-split items nobody holds, that the caller has not skipped and no lead excluded (and, when
+ * the project deals gold, no gold item). With an applied ranking, best first along its stored order (one
+ * walk of `ranking_entries_order`); without one, id order from `startAt` of the way from the project's
+ * first item id to its last (a fraction the caller seeds), wrapping round once. At most `limit`.
+ */
+export async function bridgeCandidates(
+  db: Executor, projectId: number, userId: number,
+  opts: { rankingId: number | null; limit: number; startAt: number; skipGold: boolean },
+): Promise<BridgeCandidate[]> {
+  const dealable = (id: SQL) => sql`
+    i.project_id = ${projectId} and i.status = 'open' and i.split <> 'holdout'
+    ${opts.skipGold ? sql`and i.reference_label is null` : sql``}
+    and not exists (select 1 from leases l where l.item_id = ${id} and l.state = 'active')
+    and not exists (select 1 from leases l where l.item_id = ${id} and l.user_id = ${userId} and l.state = 'skipped')
+    and not exists (select 1 from queue_controls q where q.project_id = ${projectId} and q.item_id = ${id} and q.action = 'exclude')`;
+  if (opts.rankingId !== null) {
+    const rows = rowsOf<{ item_id: unknown; score: number | null }>(await db.execute(sql`
+      select e.item_id, e.score from ranking_entries e join items i on i.id = e.item_id
+      where e.ranking_id = ${opts.rankingId} and ${dealable(sql`e.item_id`)}
+      order by e.position limit ${opts.limit}`));
+    return rows.map((r) => ({ itemId: Number(r.item_id), score: r.score }));
+  }
+  const from = async (cmp: SQL, limit: number) => rowsOf<{ id: unknown }>(await db.execute(sql`
+    select i.id from items i where ${cmp} and ${dealable(sql`i.id`)} order by i.id limit ${limit}`)).map((r) => ({ itemId: Number(r.id), score: null }));
+  const [range] = rowsOf<{ lo: unknown; hi: unknown }>(await db.execute(sql`select min(id) as lo, max(id) as hi from items where project_id = ${projectId}`));
+  if (range?.lo == null) return [];
+  const lo = Number(range.lo);
+  const start = lo + Math.floor(Math.min(Math.max(opts.startAt, 0), 1) * (Number(range.hi) - lo));
+  const first = await from(sql`i.id >= ${start}`, opts.limit);
+  if (first.length >= opts.limit) return first;
+  return [...first, ...(await from(sql`i.id < ${start}`, opts.limit - first.length))];
 }

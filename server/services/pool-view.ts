@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client';
 import { countEmbeddings, loadEmbeddings } from '../../db/queries/embeddings';
-import { findRankingHead, loadPoolItems, loadRankingEntries, readPoolSignature, type PoolSignature, type RankingHead } from '../../db/queries/queue-state';
+import { countPoolItems, findRankingHead, loadPoolItems, loadRankingEntries, readPoolSignature, type PoolSignature, type RankingHead } from '../../db/queries/queue-state';
 import type { Embeddings } from '../../lib/al/types';
 import { indexCold, type ColdIndex } from '../../lib/queue/cold';
 import { indexHoldout, type HoldoutIndex } from '../../lib/queue/holdout';
@@ -77,7 +77,15 @@ export interface PoolViewOptions {
    * re-checks its items in its transaction, so a late view costs spread, never a wrong lease.
    */
   signatureTtlMs?: number;
+  /**
+   * A project with at least this many items and no view built yet (the first claims after a
+   * start) is dealt from the database directly while its view builds (server/services/queue-bridge.ts):
+   * a million-item build takes seconds, and no one should wait that long for a first item.
+   */
+  bridgeAbove?: number;
   onError?(err: unknown, projectId: number): void;
+  /** Awaited before a build reads anything (tests hold a build to see what claims do meanwhile). */
+  beforeBuild?(projectId: number): Promise<void>;
 }
 
 /**
@@ -89,6 +97,9 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
   const entries = new Map<number, Entry>();
   const signatureTtlMs = opts.signatureTtlMs ?? 1000;
   const signatures = new Map<number, { at: number; value: Promise<PoolSignature> }>();
+  const bridgeAbove = opts.bridgeAbove ?? 20_000;
+  /** Item counts of projects whose first view is building, read once per build. */
+  const sizes = new Map<number, Promise<number>>();
 
   function signatureOf(projectId: number): Promise<PoolSignature> {
     const t = Date.now();
@@ -124,7 +135,30 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
     return entry.building!.promise;
   }
 
+  /**
+   * The view to deal from, or — while a large project's first view builds — the signature the
+   * bridge deals by (the build goes on meanwhile; the claims after it get the view).
+   */
+  async function viewOrBridge(projectId: number, classes: readonly string[]): Promise<{ view: PoolView } | { bridge: PoolSignature }> {
+    if (entries.get(projectId)?.current) return { view: await get(projectId, classes) };
+    const pending = get(projectId, classes);
+    pending.catch(() => {});
+    let size = sizes.get(projectId);
+    if (!size) {
+      sizes.set(projectId, (size = countPoolItems(db, projectId)));
+      const s = size;
+      const forget = () => { if (sizes.get(projectId) === s) sizes.delete(projectId); };
+      pending.then(forget, forget);
+    }
+    if ((await size.catch(() => 0)) < bridgeAbove) return { view: await pending };
+    // Built while the count was read: deal from it.
+    const now = entries.get(projectId)?.current;
+    if (now) return { view: now };
+    return { bridge: await signatureOf(projectId) };
+  }
+
   async function build(entry: Entry, projectId: number, signature: PoolSignature, classes: readonly string[]): Promise<PoolView> {
+    await opts.beforeBuild?.(projectId);
     const key = `${signature.importId}:${signature.rankingId}`;
     let base = entry.bases.get(key);
     if (!base) {
@@ -224,6 +258,7 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
 
   return {
     get,
+    viewOrBridge,
     /**
      * Starts the freshness read `get` will need (when the trusted one is older than its TTL), so a
      * claim can send it together with its access check instead of after it.

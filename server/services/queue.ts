@@ -4,13 +4,12 @@ import type { Db, Executor, Tx } from '../../db/client';
 import { lockedTransaction } from '../../db/transactions';
 import { endLease, expireAndRenewOpening, findLease, lockAnnotatorQueue, releaseLeasesExcept, type LeasedItem } from '../../db/queries/leases';
 import {
-  deletePins, leaseChosenItems, lockProjectBudget, readBudgetUsage, readClaimState, type ClaimState, type LeaseChoice, type LeaseClaimKind,
+  deletePins, leaseChosenItems, readClaimState, type ClaimState, type LeaseChoice, type LeaseClaimKind,
 } from '../../db/queries/queue-state';
 import type { ProjectRow } from '../../db/queries/projects';
 import { uncertaintyTrusted } from '../../lib/al/coldstart';
 import { TandemError } from '../../lib/errors';
 import { resolveProjectSettings } from '../../lib/protocol/project-settings';
-import { budgetState } from '../../lib/queue/budget';
 import { boostRanking, pinnedFirst, splitControls, type QueueControls } from '../../lib/queue/controls';
 import { batchSeed, dealBatch } from '../../lib/queue/deal';
 import type { DealInput, RankingView } from '../../lib/queue/input';
@@ -18,6 +17,8 @@ import { parseBudgetSettings, parseQueueSettings, parseStopTargets, type BudgetS
 import { annotatorKind, STREAM_KINDS, type Assignment, type MainKind, type StreamKind } from '../../lib/queue/streams';
 import { requireProject, type Principal } from './access';
 import { isRetryableConflict, isUniqueViolation } from './pg-errors';
+import { budgetRoom } from './queue-budget';
+import { bridgeClaim, type BridgeDeps } from './queue-bridge';
 import { createPoolViews, indexOf, type PoolView, type PoolViewOptions } from './pool-view';
 
 /**
@@ -109,6 +110,12 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     if (m.size === 0) reservations.delete(projectId);
   }
 
+  const bridgeDeps: BridgeDeps = {
+    db, leaseSeconds: opts.leaseSeconds, now,
+    reservedBy: (projectId) => reservations.get(projectId) ?? new Map(),
+    reserve,
+  };
+
   /** The leases the caller holds now, topped up to `hold`, and the queue's state; `timing` collects where the time went. */
   async function claimBatch(p: Principal, projectId: number, hold: number, timing?: ClaimTiming): Promise<ClaimResult> {
     let t = performance.now();
@@ -132,7 +139,28 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     const { project } = await requireProject(db, p, projectId, 'project.label');
     const held = Math.min(Math.max(hold, 1), MAX_HELD);
     const settings = projectQueueSettings(project);
-    const view = await views.get(projectId, project.classes);
+    let found = await views.viewOrBridge(projectId, project.classes);
+    if ('bridge' in found) {
+      // Holdout-only dealing needs the view's holdout groups: that claim waits for it.
+      const mode = dealMode(project, settings.stopping);
+      if (mode.kind !== 'holdout-only') {
+        const reserved: number[] = [];
+        try {
+          // A race lost to another process's claim (a unique index) is left to the planned path, which retries.
+          const bridged = await bridgeClaim(bridgeDeps, p, project, mode, settings.budget, settings.queue.goldShare > 0, found.bridge, held, reserved)
+            .catch((e: unknown) => { if (isUniqueViolation(e) || isRetryableConflict(e)) return null; throw e; });
+          lap('commit');
+          if (bridged) {
+            const main: MainKind = found.bridge.rankingId === null ? 'cold' : 'uncertain';
+            return { leases: bridged.leases.map((l) => shown(l, main)), queue: { state: bridged.state, message: bridged.message } };
+          }
+        } finally {
+          unreserve(projectId, p.userId, reserved);
+        }
+      }
+      found = { view: await views.get(projectId, project.classes) };
+    }
+    const view = found.view;
     lap('access');
     for (let attempt = 0; ; attempt++) {
       const reserved: number[] = [];
@@ -280,18 +308,9 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     const need = held - mine.length;
     if (need <= 0 || !plan.deal) return answer(mine, state, message);
 
-    let want = need;
-    const budget = settings.budget;
-    if (budget.projectBudget !== null || budget.perAnnotatorBudget !== null) {
-      if (budget.projectBudget !== null) await lockProjectBudget(tx, projectId);
-      const b = budgetState({ ...budget, ...(await readBudgetUsage(tx, projectId, p.userId)) });
-      want = Math.min(want, b.remaining);
-      if (want <= 0) {
-        return answer(mine, 'budget', b.limitedBy === 'annotator'
-          ? `you have used your label budget in this project (${budget.perAnnotatorBudget} labels)`
-          : `the project's label budget (${budget.projectBudget} labels) is spent`);
-      }
-    }
+    const room = await budgetRoom(tx, projectId, p.userId, settings.budget, need);
+    if (room.kind === 'spent') return answer(mine, 'budget', room.message);
+    const want = room.want;
 
     const { input, controls, mineSet, pins, pinOpen } = plan.deal;
     // Items the caller came to hold since the plan (another tab) are not dealt twice; the lock query checks again.
