@@ -18,7 +18,7 @@ export function DrawFix({ projectId, itemId, task, size, starts }: {
   const [open, setOpen] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   return (
-    <section className="card" data-testid="draw-fix">
+    <section className="card draw-fix" data-testid="draw-fix">
       <header className="page-head">
         <h2>Fix by drawing</h2>
         {!open && <button type="button" className="primary" onClick={() => { setOpen(true); setDone(null); }} data-testid="draw-fix-open">Fix by drawing</button>}
@@ -27,7 +27,7 @@ export function DrawFix({ projectId, itemId, task, size, starts }: {
       {open
         ? (
           <DrawDecision
-            projectId={projectId} itemId={itemId} task={task} size={size} starts={starts}
+            projectId={projectId} itemId={itemId} task={task} size={size} starts={starts} title={null}
             onCancel={() => setOpen(false)}
             onDecided={(what) => { setOpen(false); setDone(what); router.refresh(); }}
           />

@@ -12,7 +12,7 @@ import { saveProblem, type DrawStart } from './draw-starts';
  * there (or the model's guess), and saves it with a reason through the decision endpoint: a
  * review version like any other decision, validated by the server against the project and image.
  */
-export function DrawDecision({ projectId, itemId, task, size, starts, onDecided, onCancel }: {
+export function DrawDecision({ projectId, itemId, task, size, starts, onDecided, onCancel, title = 'Draw the answer' }: {
   projectId: number;
   itemId: number;
   task: ProjectTask;
@@ -21,6 +21,8 @@ export function DrawDecision({ projectId, itemId, task, size, starts, onDecided,
   /** Saved: what was decided, in words. */
   onDecided(summary: string): void;
   onCancel?(): void;
+  /** The heading; null where the page has one already. */
+  title?: string | null;
 }) {
   const [startKey, setStartKey] = useState(starts[0]?.key ?? 'empty');
   const start = starts.find((s) => s.key === startKey) ?? starts[0];
@@ -53,7 +55,7 @@ export function DrawDecision({ projectId, itemId, task, size, starts, onDecided,
   return (
     <section className="draw-decision" data-testid="draw-decision" data-start={start?.key}>
       <header className="page-head">
-        <h3>Draw the answer</h3>
+        {title ? <h3>{title}</h3> : <span />}
         <span>
           <label>start from{' '}
             <select value={startKey} onChange={(e) => setStartKey(e.target.value)} data-testid="draw-start">

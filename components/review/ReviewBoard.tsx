@@ -135,7 +135,7 @@ export function ReviewBoard({ projectId, task, items }: { projectId: number; tas
               {item.prediction && <>{item.prediction.label} <span className="muted">({pct(item.prediction.confidence)})</span></>}
               {item.prelabel && drawable && (
                 <span data-testid="review-prelabel">
-                  <span className="swatch" style={{ background: MODEL_COLOUR, borderStyle: 'dashed' }} />
+                  <span className="swatch model-swatch" style={{ background: MODEL_COLOUR }} />
                   {item.prelabel.source === 'model' ? "the model's guess" : 'imported prelabel'}: <b>{answerSummary(item.prelabel.answer)}</b> <span className="muted">(dashed)</span>
                 </span>
               )}

@@ -6,6 +6,7 @@ import { loginInBrowser } from '../fixtures/browser';
 import { seedSpatialProjects } from '../fixtures/spatial-project';
 import { freePort, startTandem, type TandemProcess } from '../fixtures/tandem-server';
 import type { Answer } from '../../lib/tasks';
+import { COCO17 } from '../../lib/tasks/skeletons';
 
 const DATA = path.resolve('tests/.tmp/e2e-review-draw');
 const PASSWORD = 'review-draw-password';
@@ -19,6 +20,9 @@ const ANN2: Box = { class: 'car', x: 120, y: 90, w: 50, h: 40 };
 /** The imported prelabel of every image: the review page draws it beside the answers. */
 const PRE_BOX: Box = { class: 'car', x: 60, y: 50, w: 55, h: 40 };
 const PRELABEL: Answer = { task: 'boxes', boxes: [PRE_BOX] };
+
+/** Two people's skeletons on the pose images: the second 50 px to the right of the first. */
+const POSE = (shift: number) => ({ instances: [{ points: COCO17.keypoints.map((_, k) => ({ x: 20 + shift + 12 * (k % 5), y: 20 + 25 * Math.floor(k / 5), v: 2 })) }] });
 
 /** The editor's image → screen transform, as the page reports it. */
 async function view(page: Page) {
@@ -59,6 +63,7 @@ async function editorReady(page: Page) {
 test.describe('a lead draws the answer', () => {
   let server: TandemProcess;
   let projectId: number;
+  let poseId: number;
   let lead: Client;
   let ann1: Client;
   let ann2: Client;
@@ -70,13 +75,18 @@ test.describe('a lead draws the answer', () => {
         { email: 'ann1@tandem.local', password: PASSWORD }, { email: 'ann2@tandem.local', password: PASSWORD },
         { email: 'lead@tandem.local', password: PASSWORD, role: 'lead' },
       ],
-      projects: [{ slug: 'boxes-review', task: { task: 'boxes', config: { classes: ['car', 'bus'] } }, images: 4, width: W, height: H, prelabels: new Map([0, 1, 2, 3].map((i) => [i, PRELABEL])) }],
+      projects: [
+        { slug: 'boxes-review', task: { task: 'boxes', config: { classes: ['car', 'bus'] } }, images: 4, width: W, height: H, prelabels: new Map([0, 1, 2, 3].map((i) => [i, PRELABEL])) },
+        { slug: 'pose-review', task: { task: 'keypoints', config: { category: 'person', skeleton: COCO17 } }, images: 4, width: W, height: H },
+      ],
     });
     server = await startTandem({ dataDir: DATA, port: await freePort() });
     lead = await new Client(server.url).login('lead@tandem.local', PASSWORD);
     ann1 = await new Client(server.url).login('ann1@tandem.local', PASSWORD);
     ann2 = await new Client(server.url).login('ann2@tandem.local', PASSWORD);
-    projectId = (await lead.request('GET', '/api/projects')).json[0].id;
+    const listed = (await lead.request('GET', '/api/projects')).json as { id: number; slug: string }[];
+    projectId = listed.find((p) => p.slug === 'boxes-review')!.id;
+    poseId = listed.find((p) => p.slug === 'pose-review')!.id;
   });
   test.afterAll(async () => { await server?.stop(); });
   test.afterEach(async ({}, info) => {
@@ -84,13 +94,13 @@ test.describe('a lead draws the answer', () => {
   });
 
   /** ann1 boxes every item it is dealt; ann2 is dealt overlap items until one of ann1's comes, and boxes it elsewhere. */
-  async function dispute(): Promise<{ itemId: number; ann1Answer: number }> {
+  async function dispute(projectId: number, first: Record<string, unknown>, second: Record<string, unknown>): Promise<{ itemId: number; ann1Answer: number }> {
     const patched = await lead.request('PATCH', `/api/projects/${projectId}/queue`, { settings: { easyShare: 0, holdoutShare: 0, overlapShare: 1, overlapK: 2 } });
     expect(patched.status, JSON.stringify(patched.json)).toBe(200);
     const mine = new Map<number, number>();
     const { json: c1 } = await ann1.request('POST', `/api/projects/${projectId}/leases`, { hold: 4 });
     for (const l of c1.leases as { leaseId: number; itemId: number }[]) {
-      const r = await ann1.request('POST', `/api/projects/${projectId}/labels`, { leaseId: l.leaseId, itemId: l.itemId, answer: { boxes: [ANN1] }, clientKey: `e2e-draw-1-${l.leaseId}` });
+      const r = await ann1.request('POST', `/api/projects/${projectId}/labels`, { leaseId: l.leaseId, itemId: l.itemId, answer: first, clientKey: `e2e-draw-1-${l.leaseId}` });
       expect(r.status, JSON.stringify(r.json)).toBe(200);
       mine.set(l.itemId, r.json.annotationId);
     }
@@ -98,7 +108,7 @@ test.describe('a lead draws the answer', () => {
       const { json: c2 } = await ann2.request('POST', `/api/projects/${projectId}/leases`, { hold: 2 });
       for (const l of c2.leases as { leaseId: number; itemId: number }[]) {
         if (!mine.has(l.itemId)) continue;
-        const r = await ann2.request('POST', `/api/projects/${projectId}/labels`, { leaseId: l.leaseId, itemId: l.itemId, answer: { boxes: [ANN2] }, clientKey: `e2e-draw-2-${l.leaseId}` });
+        const r = await ann2.request('POST', `/api/projects/${projectId}/labels`, { leaseId: l.leaseId, itemId: l.itemId, answer: second, clientKey: `e2e-draw-2-${l.leaseId}` });
         expect(r.status, JSON.stringify(r.json)).toBe(200);
         await ann2.request('POST', `/api/projects/${projectId}/leases/release`, { except: [] });
         return { itemId: l.itemId, ann1Answer: mine.get(l.itemId)! };
@@ -109,7 +119,7 @@ test.describe('a lead draws the answer', () => {
   }
 
   test('on the review page: drag a box into place, a save without a reason is refused, with one the item is resolved', async ({ browser }) => {
-    const { itemId, ann1Answer } = await dispute();
+    const { itemId, ann1Answer } = await dispute(projectId, { boxes: [ANN1] }, { boxes: [ANN2] });
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
     await loginInBrowser(page, server.url, 'lead@tandem.local', PASSWORD);
     await page.goto(`${server.url}/projects/${projectId}/review`);
@@ -194,5 +204,42 @@ test.describe('a lead draws the answer', () => {
     await expect(page.getByTestId('draw-fix-done')).toContainText('drew 2 boxes: car');
     await expect(page.locator('[data-testid="history-row"][data-source="review"]')).toHaveCount(2);
     await page.screenshot({ path: path.join(DATA, 'item-after-fix.png'), fullPage: true });
+  });
+
+  test('a skeleton: D, start from an annotator\'s, drag one keypoint into place, save with a reason', async ({ browser }) => {
+    const { itemId, ann1Answer } = await dispute(poseId, POSE(0), POSE(50));
+    const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+    await loginInBrowser(page, server.url, 'lead@tandem.local', PASSWORD);
+    await page.goto(`${server.url}/projects/${poseId}/review`);
+    await expect(page.getByTestId('review-item')).toHaveAttribute('data-item-id', String(itemId));
+    await page.getByTestId('review-draw').click();
+    await page.getByTestId('draw-start').selectOption(`a${ann1Answer}`);
+    await editorReady(page);
+    const start = POSE(0).instances[0].points;
+    await expect.poll(async () => (await shapeJson(page, 0)).points).toEqual(start);
+    await page.getByTestId('draw-start').blur();
+
+    // Drag the nose (0) by 24 by 12 screen pixels.
+    const v = await view(page);
+    const nose = v.screen(start[0]);
+    const to = { x: nose.x + 24, y: nose.y + 12 };
+    await drag(page, nose, to);
+    const want = { x: start[0].x + (v.image(to).x - v.image(nose).x), y: start[0].y + (v.image(to).y - v.image(nose).y) };
+    await expect.poll(async () => {
+      const p = (await shapeJson(page, 0)).points[0];
+      return Math.abs(p.x - want.x) < 1e-6 && Math.abs(p.y - want.y) < 1e-6 && p.v === 2;
+    }).toBe(true);
+    const moved = (await shapeJson(page, 0)).points[0];
+    await page.screenshot({ path: path.join(DATA, 'review-draw-skeleton.png'), fullPage: true });
+
+    await page.getByTestId('draw-reason').fill('the nose is lower');
+    await page.getByTestId('submit-answer').click();
+    await expect(page.getByTestId('review-notice')).toContainText(`Item ${itemId}: drew 1 skeleton`);
+    const detail = await lead.request('GET', `/api/projects/${poseId}/items/${itemId}`);
+    expect(detail.json.item.status).toBe('resolved');
+    const review = detail.json.history.filter((h: { source: string }) => h.source === 'review');
+    expect(review).toHaveLength(1);
+    expect(review[0].reason).toBe('the nose is lower');
+    expect(review[0].answer).toEqual({ task: 'keypoints', instances: [{ points: [moved, ...start.slice(1)] }] });
   });
 });
