@@ -6,7 +6,8 @@ import { send, useControl } from '../queue/api';
 
 /**
  * A lead fixes the item's answer: a class (classification), or one of the standing answers to
- * accept, or a new answer written out (spatial tasks: the task's JSON payload), always with a
+ * accept, or a new answer written out (spatial tasks: the task's JSON payload; DrawFix beside it
+ * draws one with the annotators' editor instead), always with a
  * reason. It goes through the lead's decision endpoint, so the fix is a new version recorded as
  * the lead's correction; nothing here writes answers another way.
  */

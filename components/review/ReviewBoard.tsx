@@ -3,16 +3,21 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import type { ProjectTask } from '@/lib/tasks';
+import { draftSpecOf } from '@/lib/tasks/drafts';
 import type { ReviewItem } from '@/server/services/review';
 import { call, mediaUrl } from '../labeling/api';
+import { MODEL_COLOUR } from '../items/colours';
 import { ANSWER_COLOURS, AnswerMarks, answerSummary } from './AnswerMarks';
+import { DrawDecision } from './DrawDecision';
+import { drawStarts } from './draw-starts';
 
 const pct = (x: number | null) => (x === null ? '–' : `${Math.round(x * 100)}%`);
 
 /**
  * The lead's review desk: one disputed or flagged item at a time, every answer side by side in its
  * annotator's colour, the consensus and the model's guess; decided by keyboard (1–9 accept an
- * answer, Enter the consensus) or by giving another class with a reason.
+ * answer, Enter the consensus) or by giving another class with a reason; boxes and skeletons are
+ * drawn with the annotators' editor (D), starting from the consensus, an answer or the model's guess.
  */
 export function ReviewBoard({ projectId, task, items }: { projectId: number; task: ProjectTask; items: ReviewItem[] }) {
   const router = useRouter();
@@ -22,7 +27,12 @@ export function ReviewBoard({ projectId, task, items }: { projectId: number; tas
   const [notice, setNotice] = useState<string | null>(null);
   const [otherLabel, setOtherLabel] = useState('');
   const [reason, setReason] = useState('');
+  const [drawing, setDrawing] = useState(false);
   const item = items[Math.min(at, Math.max(0, items.length - 1))] as ReviewItem | undefined;
+  /** The task's answers are drawn on the image (boxes, skeletons): the lead may draw one too. */
+  const drawable = draftSpecOf(task) !== null;
+  const itemId = item?.itemId;
+  useEffect(() => setDrawing(false), [itemId]);
 
   const decide = useCallback(async (body: Record<string, unknown>, what: string) => {
     if (!item || busy) return;
@@ -45,7 +55,12 @@ export function ReviewBoard({ projectId, task, items }: { projectId: number; tas
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
       if (!item || e.ctrlKey || e.metaKey || e.altKey || (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
-      if (/^[1-9]$/.test(e.key)) {
+      // While drawing, the editor owns the keyboard (digits are box classes there, Enter saves).
+      if (drawing) return;
+      if ((e.key === 'd' || e.key === 'D') && drawable) {
+        e.preventDefault();
+        setDrawing(true);
+      } else if (/^[1-9]$/.test(e.key)) {
         const a = item.answers[Number(e.key) - 1];
         if (a) { e.preventDefault(); void decide({ from: a.annotationId }, `kept ${a.who}'s answer (${answerSummary(a.answer)})`); }
       } else if (e.key === 'Enter' && item.consensus) {
@@ -59,7 +74,7 @@ export function ReviewBoard({ projectId, task, items }: { projectId: number; tas
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [item, items.length, decide]);
+  }, [item, items.length, decide, drawing, drawable]);
 
   if (!item) {
     return (
@@ -90,6 +105,7 @@ export function ReviewBoard({ projectId, task, items }: { projectId: number; tas
               <svg viewBox={`0 0 ${size.w} ${size.h}`} preserveAspectRatio="none" aria-hidden="true">
                 {item.answers.map((a, k) => <AnswerMarks key={a.annotationId} answer={a.answer} task={task} colour={ANSWER_COLOURS[k % ANSWER_COLOURS.length]} />)}
                 {item.consensus && <AnswerMarks answer={item.consensus.answer} task={task} colour="#111" dashed />}
+                {item.prelabel && <g data-testid="review-prelabel-marks"><AnswerMarks answer={item.prelabel.answer} task={task} colour={MODEL_COLOUR} dashed /></g>}
               </svg>
             )}
           </div>
@@ -115,7 +131,16 @@ export function ReviewBoard({ projectId, task, items }: { projectId: number; tas
                 : <span className="muted">none yet (computed as answers arrive)</span>}
             </dd>
             <dt>model</dt>
-            <dd data-testid="review-model">{item.prediction ? <>{item.prediction.label} <span className="muted">({pct(item.prediction.confidence)})</span></> : <span className="muted">no prediction for this item</span>}</dd>
+            <dd data-testid="review-model">
+              {item.prediction && <>{item.prediction.label} <span className="muted">({pct(item.prediction.confidence)})</span></>}
+              {item.prelabel && drawable && (
+                <span data-testid="review-prelabel">
+                  <span className="swatch model-swatch" style={{ background: MODEL_COLOUR }} />
+                  {item.prelabel.source === 'model' ? "the model's guess" : 'imported prelabel'}: <b>{answerSummary(item.prelabel.answer)}</b> <span className="muted">(dashed)</span>
+                </span>
+              )}
+              {!item.prediction && !(item.prelabel && drawable) && <span className="muted">no prediction for this item</span>}
+            </dd>
             {item.flags.length > 0 && (
               <>
                 <dt>flags</dt>
@@ -139,15 +164,27 @@ export function ReviewBoard({ projectId, task, items }: { projectId: number; tas
               <button type="submit" disabled={busy || !otherLabel || reason.trim() === ''}>Decide</button>
             </form>
           )}
+          {drawable && !drawing && (
+            <p><button type="button" disabled={busy} onClick={() => setDrawing(true)} data-testid="review-draw">Draw another answer <kbd>D</kbd></button></p>
+          )}
           <p>
             <a href={`/projects/${projectId}/items/${item.itemId}`} data-testid="review-item-page">
-              {classes.length > 0 ? 'The item page' : 'Give another answer on the item page'}
+              The item page
             </a>{' '}
-            <span className="muted">(history, comments{classes.length > 0 ? '' : ', a new answer'})</span>
+            <span className="muted">(history, comments)</span>
           </p>
-          <p className="muted shortcuts-line"><kbd>1</kbd>–<kbd>9</kbd> keep an answer · <kbd>Enter</kbd> accept the consensus · <kbd>←</kbd>/<kbd>→</kbd> previous/next item</p>
+          <p className="muted shortcuts-line">
+            <kbd>1</kbd>–<kbd>9</kbd> keep an answer · <kbd>Enter</kbd> accept the consensus{drawable && <> · <kbd>D</kbd> draw another</>} · <kbd>←</kbd>/<kbd>→</kbd> previous/next item
+          </p>
         </div>
       </div>
+      {drawing && (
+        <DrawDecision
+          projectId={projectId} itemId={item.itemId} task={task} size={size ? { width: size.w, height: size.h } : null} starts={drawStarts(item)}
+          onCancel={() => setDrawing(false)}
+          onDecided={(what) => { setDrawing(false); setNotice(`Item ${item.itemId}: ${what}`); router.refresh(); }}
+        />
+      )}
     </section>
   );
 }

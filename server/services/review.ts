@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { decodeAnswer, encodeAnswer } from '../../db/queries/answers';
 import { insertAnnotation } from '../../db/queries/annotations';
+import { listLatestPrelabelsOf } from '../../db/queries/prelabels';
 import {
   closeFlagsOf, countReviewItems, listOpenFlagsOf, listPredictionsOf, listReviewItems, listStandingAnswersOf, recentAnsweredItems, upsertFlags,
 } from '../../db/queries/review';
@@ -41,6 +42,8 @@ export interface ReviewItem {
   /** A lead's decision that stands, if any. */
   decision: ReviewAnswer | null;
   prediction: { label: string; confidence: number | null } | null;
+  /** The model's (or an import's) answer drawn as a starting point, where the task draws one (boxes, skeletons). */
+  prelabel: { source: 'import' | 'model'; answer: Answer } | null;
   flags: { id: number; kind: string; reason: string; comment: string | null; who: string | null; at: string }[];
 }
 
@@ -73,8 +76,8 @@ export function createReviewService(db: Db, opts: { hooks?: Partial<Pick<Lifecyc
     const task = taskOfProject(project);
     const rows = await listReviewItems(db, projectId, limit);
     const ids = rows.map((r) => r.id);
-    const [answers, flags, predictions, waiting] = await Promise.all([
-      listStandingAnswersOf(db, ids), listOpenFlagsOf(db, ids), listPredictionsOf(db, projectId, ids), countReviewItems(db, projectId),
+    const [answers, flags, predictions, prelabels, waiting] = await Promise.all([
+      listStandingAnswersOf(db, ids), listOpenFlagsOf(db, ids), listPredictionsOf(db, projectId, ids), listLatestPrelabelsOf(db, projectId, ids), countReviewItems(db, projectId),
     ]);
     const view = (a: (typeof answers)[number]): ReviewAnswer => ({
       annotationId: a.id, source: a.source, userId: a.userId, who: whoOf(a), answer: decodeAnswer(task, a.payload),
@@ -89,12 +92,14 @@ export function createReviewService(db: Db, opts: { hooks?: Partial<Pick<Lifecyc
         const consensus = mine.filter((a) => a.source === 'consensus' && a.id > newestPerson).at(-1);
         const decision = mine.filter((a) => a.source === 'review').at(-1);
         const prediction = predictions.find((x) => x.itemId === r.id);
+        const prelabel = prelabels.find((x) => x.itemId === r.id);
         return {
           itemId: r.id, state: r.status, split: r.split, width: r.width, height: r.height, sourceName: r.sourceName, priority: r.priority,
           answers: people.map(view),
           consensus: consensus ? view(consensus) : null,
           decision: decision ? view(decision) : null,
           prediction: prediction?.predicted ? { label: prediction.predicted, confidence: prediction.confidence } : null,
+          prelabel: prelabel ? { source: prelabel.source, answer: decodeAnswer(task, prelabel.payload) } : null,
           flags: flags.filter((f) => f.itemId === r.id).map((f) => ({ id: f.id, kind: f.kind, reason: f.reason, comment: f.comment, who: f.userName, at: f.createdAt.toISOString() })),
         };
       }),

@@ -7,7 +7,7 @@ const px = (v: number) => (Math.round(v * 100) / 100).toString();
 const VISIBILITY = ['not visible', 'occluded', 'visible'] as const;
 
 /** The draft's objects as text, with their image coordinates (`data-json` holds the exact numbers). */
-export function ShapeList({ spec, shapes, selected }: { spec: DraftSpec; shapes: readonly DraftShape[]; selected: Role | null }) {
+export function ShapeList({ spec, shapes, selected, fromLabel = 'prelabel' }: { spec: DraftSpec; shapes: readonly DraftShape[]; selected: Role | null; fromLabel?: string }) {
   if (shapes.length === 0) {
     return <p className="muted" data-testid="shape-list">{spec.kind === 'boxes' ? 'No boxes yet: drag on the image to draw one.' : 'No skeletons yet: press N and click the points in order.'}</p>;
   }
@@ -18,7 +18,7 @@ export function ShapeList({ spec, shapes, selected }: { spec: DraftSpec; shapes:
           {s.kind === 'box'
             ? <><b>{s.class}</b> at {px(s.x)}, {px(s.y)} · {px(s.w)}×{px(s.h)}</>
             : <>skeleton · {s.points.filter((p) => p.v > 0).length} of {s.points.length} points placed</>}
-          {s.from !== null && <span className="muted"> (prelabel)</span>}
+          {s.from !== null && <span className="muted"> ({fromLabel})</span>}
           {s.kind === 'skeleton' && spec.kind === 'skeleton' && selected?.role === 'point' && selected.id === s.id && (
             <div className="muted" data-testid="selected-point">
               {spec.skeleton.keypoints[selected.k].replaceAll('_', ' ')}: {px(s.points[selected.k].x)}, {px(s.points[selected.k].y)} · {VISIBILITY[s.points[selected.k].v]}

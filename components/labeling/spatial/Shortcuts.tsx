@@ -5,7 +5,6 @@ import type { DraftSpec } from '@/lib/tasks/drafts';
 type Row = [keys: string[], what: string];
 
 const COMMON: Row[] = [
-  [['Enter'], 'submit (accepts the prelabel as it is)'],
   [['Ctrl', 'Z'], 'undo'],
   [['Ctrl', 'Shift', 'Z'], 'redo'],
   [['wheel'], 'zoom at the cursor'],
@@ -13,7 +12,6 @@ const COMMON: Row[] = [
   [['0'], 'actual pixels (100 %)'],
   [['Space', 'drag'], 'pan'],
   [['F'], 'fit the image'],
-  [['S'], 'skip this image'],
 ];
 
 const BOXES: Row[] = [
@@ -36,8 +34,10 @@ const SKELETON: Row[] = [
 ];
 
 /** The keyboard, on the page. */
-export function Shortcuts({ spec }: { spec: DraftSpec }) {
-  const rows = [...(spec.kind === 'boxes' ? BOXES : SKELETON), ...COMMON];
+export function Shortcuts({ spec, submitText, canSkip }: { spec: DraftSpec; submitText: string; canSkip: boolean }) {
+  const rows: Row[] = [
+    [['Enter'], submitText], ...(spec.kind === 'boxes' ? BOXES : SKELETON), ...COMMON, ...(canSkip ? [[['S'], 'skip this image'] as Row] : []),
+  ];
   return (
     <details className="shortcuts" open>
       <summary>Keyboard</summary>

@@ -2,7 +2,6 @@
 
 import { useEffect, useRef, type MutableRefObject } from 'react';
 import { flipPoints, nextVisibility, type DraftPoint, type DraftShape, type DraftSpec } from '@/lib/tasks/drafts';
-import type { LabelingLoop } from '../loop/useLabelingLoop';
 import type { EditorCanvas } from './canvas';
 import type { Role } from './scene';
 import type { DraftState } from './useItemDraft';
@@ -24,7 +23,8 @@ interface Keys {
   editor: MutableRefObject<EditorCanvas | null>;
   pointer: MutableRefObject<{ x: number; y: number } | null>;
   submit(): void;
-  loop: LabelingLoop;
+  /** S: skip the item (the labeling loop); null where there is nothing to skip to. */
+  skip: (() => void) | null;
   active: boolean;
 }
 
@@ -39,7 +39,7 @@ export function useEditorKeys(k: Keys): void {
 
   useEffect(() => {
     const down = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement) return;
       const c = ref.current;
       const ed = c.editor.current;
       if (!c.active || !ed) return;
@@ -72,7 +72,7 @@ export function useEditorKeys(k: Keys): void {
         ed.zoomAt(key === '-' ? 0.5 : 2, p ? { x: p.x * t[0] + t[4], y: p.y * t[3] + t[5] } : undefined);
         return;
       }
-      if (key === 's' || key === 'S') { handled(); void c.loop.skip(); return; }
+      if ((key === 's' || key === 'S') && c.skip) { handled(); c.skip(); return; }
       if (!doc) return;
       const d = doc.doc;
       const sel = c.selected;

@@ -123,3 +123,14 @@ export function setPoints(doc: Y.Doc, id: string, changes: ReadonlyMap<number, D
 export function newShapeId(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID().slice(0, 8) : Math.random().toString(36).slice(2, 10);
 }
+
+/**
+ * A draft of the page's own, never synced (a lead's answer drawn on the review or item page):
+ * started from the given shapes, with an undo manager that takes back edits but not the start.
+ */
+export function openLocalDraft(start: DraftShape[], source: DraftMeta['source'], now: number): { doc: Y.Doc; undo: Y.UndoManager; meta: DraftMeta } {
+  const doc = new Y.Doc();
+  startDraft(doc, start, source, now);
+  const undo = new Y.UndoManager(shapesOf(doc), { trackedOrigins: new Set([LOCAL]), captureTimeout: 0 });
+  return { doc, undo, meta: readMeta(doc)! };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { LOCAL, addShape, clearDraft, patchBox, readMeta, readShapes, removeShape, setPoints, shapesOf, startDraft } from '../../../../components/labeling/spatial/ydraft';
+import { LOCAL, addShape, clearDraft, openLocalDraft, patchBox, readMeta, readShapes, removeShape, setPoints, shapesOf, startDraft } from '../../../../components/labeling/spatial/ydraft';
 import type { DraftShape } from '../../../../lib/tasks/drafts';
 
 const prelabel: DraftShape[] = [
@@ -57,5 +57,22 @@ describe('the draft document', () => {
     expect(readMeta(b)).toBeNull();
     startDraft(b, prelabel, 'model', 5);
     expect(readShapes(b)).toEqual(prelabel);
+  });
+});
+
+describe('a draft of the page\'s own (a lead drawing outside the labeling loop)', () => {
+  it('starts from the given shapes, and undo takes back edits but never the start', () => {
+    const { doc, undo, meta } = openLocalDraft(prelabel, 'none', 5);
+    expect(readShapes(doc)).toEqual(prelabel);
+    expect(meta).toEqual({ started: 5, source: 'none', prelabel });
+    patchBox(doc, 'p0', { x: 30 });
+    removeShape(doc, 'p1');
+    expect(readShapes(doc)).toEqual([{ ...prelabel[0], x: 30 }]);
+    undo.undo();
+    undo.undo();
+    undo.undo();
+    expect(readShapes(doc)).toEqual(prelabel);
+    undo.redo();
+    expect(readShapes(doc)).toEqual([{ ...prelabel[0], x: 30 }, prelabel[1]]);
   });
 });

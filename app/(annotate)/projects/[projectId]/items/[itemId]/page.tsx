@@ -8,6 +8,9 @@ import { FLAG_REASON_TEXT, type FlagReason } from '@/lib/protocol/items';
 import { AnswerView, type Layer } from '@/components/items/AnswerView';
 import { CommentForm } from '@/components/items/CommentForm';
 import { FixAnswerForm } from '@/components/items/FixAnswerForm';
+import { DrawFix } from '@/components/items/DrawFix';
+import { drawStarts } from '@/components/review/draw-starts';
+import { draftSpecOf } from '@/lib/tasks/drafts';
 import { colourOf, MODEL_COLOUR } from '@/components/items/colours';
 
 export const dynamic = 'force-dynamic';
@@ -46,6 +49,13 @@ export default async function ItemPage({ params }: { params: Promise<{ projectId
     layers.push({ key: 'model', label: d.prediction.prelabel.source === 'model' ? 'model' : 'imported prelabel', colour: MODEL_COLOUR, answer: d.prediction.prelabel.answer, summary: d.prediction.prelabel.summary, dashed: true });
   }
   const byId = new Map(d.history.map((h) => [h.id, h]));
+  const standing = d.history.filter((h) => h.standing && h.action === 'label' && h.answer);
+  const consensus = standing.filter((h) => h.source === 'consensus').at(-1);
+  const starts = draftSpecOf(d.task) === null ? null : drawStarts({
+    consensus: consensus ? { annotationId: consensus.id, answer: consensus.answer! } : null,
+    answers: standing.filter((h) => h.source !== 'consensus').map((h) => ({ annotationId: h.id, who: `${nameOf(h)} (#${h.id})`, answer: h.answer! })),
+    prelabel: d.prediction?.prelabel ? { source: d.prediction.prelabel.source, answer: d.prediction.prelabel.answer } : null,
+  });
   const back = d.viewer.lead ? `/projects/${pid}/items` : `/projects/${pid}/mine`;
   return (
     <div className="item-page" data-testid="item-page" data-status={d.item.status}>
@@ -84,6 +94,13 @@ export default async function ItemPage({ params }: { params: Promise<{ projectId
           )}
         </section>
       </div>
+
+      {d.viewer.lead && starts && (
+        <DrawFix
+          projectId={pid} itemId={d.item.id} task={d.task} size={d.item.width && d.item.height ? { width: d.item.width, height: d.item.height } : null}
+          starts={JSON.parse(JSON.stringify(starts)) as typeof starts}
+        />
+      )}
 
       <section className="card">
         <h2>History</h2>
