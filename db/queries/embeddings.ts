@@ -1,6 +1,7 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { embeddings } from '../schema';
+import { POOL_PAGE } from './queue-state';
 
 /**
  * Item embeddings per named space, stored as little-endian float32 bytes.
@@ -38,10 +39,17 @@ export async function countEmbeddings(db: Executor, projectId: number, space: st
 }
 
 /** Every vector of a space, with its item id (unordered). */
-export async function loadEmbeddings(db: Executor, projectId: number, space: string): Promise<{ itemId: number; vector: Float32Array }[]> {
-  const rows = await db.select({ itemId: embeddings.itemId, dim: embeddings.dim, vector: embeddings.vector }).from(embeddings)
-    .where(and(eq(embeddings.projectId, projectId), eq(embeddings.space, space)));
-  return rows.map((r) => ({ itemId: Number(r.itemId), vector: decodeVector(r.vector, r.dim) }));
+export async function loadEmbeddings(db: Executor, projectId: number, space: string, page = POOL_PAGE): Promise<{ itemId: number; vector: Float32Array }[]> {
+  const out: { itemId: number; vector: Float32Array }[] = [];
+  // In pages along the primary key, for the reason POOL_PAGE gives.
+  for (let last = 0; ;) {
+    const rows = await db.select({ itemId: embeddings.itemId, dim: embeddings.dim, vector: embeddings.vector }).from(embeddings)
+      .where(and(eq(embeddings.projectId, projectId), eq(embeddings.space, space), gt(embeddings.itemId, last)))
+      .orderBy(asc(embeddings.itemId)).limit(page);
+    for (const r of rows) out.push({ itemId: Number(r.itemId), vector: decodeVector(r.vector, r.dim) });
+    if (rows.length < page) return out;
+    last = out[out.length - 1].itemId;
+  }
 }
 
 /** How many items of the project have a vector in the space, and their dim (null: none yet). */

@@ -121,29 +121,32 @@ export interface MyAnswerRow {
   retracted: boolean;
   status: ItemState;
   /** The standing version the item resolves to now (only for states that have one). */
-  resolved: { id: number; source: string; payload: unknown; userId: number | null; userName: string | null; reason: string | null; confidence: number | null } | null;
+  resolved: { id: number; source: string; payload: unknown; userId: number | null; userName: string | null; reason: string | null; confidence: number | null; at: Date } | null;
 }
 
 const A = annotationAlias('a');
 const R = annotationAlias('r2');
 
-/** The annotator's own answers in the project, newest first, a page before `before` (an annotation id). */
-export async function listMyAnswers(db: Executor, projectId: number, userId: number, before: number | undefined, limit: number): Promise<MyAnswerRow[]> {
+/** The annotator's own answers in the project (or to one item), newest first, a page before `before` (an annotation id). */
+export async function listMyAnswers(
+  db: Executor, projectId: number, userId: number, before: number | undefined, limit: number, itemId?: number,
+): Promise<MyAnswerRow[]> {
   const res = await db.execute(sql`
     select a.id, a.item_id, a.payload, a.created_at, i.status,
       exists (select 1 from annotations x where x.retracts = a.id) as retracted,
       res.id as res_id, res.source as res_source, res.payload as res_payload, res.user_id as res_user_id, u.name as res_user_name,
-      res.reason as res_reason, res.confidence as res_confidence
+      res.reason as res_reason, res.confidence as res_confidence, res.created_at as res_at
     from annotations a
     join items i on i.id = a.item_id
     left join lateral (
-      select r2.id, r2.source, r2.payload, r2.user_id, r2.reason, r2.confidence from annotations r2
+      select r2.id, r2.source, r2.payload, r2.user_id, r2.reason, r2.confidence, r2.created_at from annotations r2
       where r2.item_id = a.item_id and ${isStanding(R)} and ${isTrainable(sql`i.status`)}
       order by ${resolvedFirst(R)} limit 1
     ) res on true
     left join users u on u.id = res.user_id
     where a.project_id = ${projectId} and a.user_id = ${userId} and ${A.action} = 'label' and a.source = 'human'
       ${before === undefined ? sql`` : sql`and a.id < ${before}`}
+      ${itemId === undefined ? sql`` : sql`and a.item_id = ${itemId}`}
     order by a.id desc limit ${limit}`);
   return (res as unknown as { rows: Record<string, unknown>[] }).rows.map((r) => ({
     id: Number(r.id), itemId: Number(r.item_id), payload: r.payload, createdAt: new Date(r.created_at as string),
@@ -151,7 +154,7 @@ export async function listMyAnswers(db: Executor, projectId: number, userId: num
     resolved: r.res_id == null ? null : {
       id: Number(r.res_id), source: String(r.res_source), payload: r.res_payload, userId: r.res_user_id == null ? null : Number(r.res_user_id),
       userName: r.res_user_name == null ? null : String(r.res_user_name), reason: r.res_reason == null ? null : String(r.res_reason),
-      confidence: r.res_confidence == null ? null : Number(r.res_confidence),
+      confidence: r.res_confidence == null ? null : Number(r.res_confidence), at: new Date(r.res_at as string),
     },
   }));
 }

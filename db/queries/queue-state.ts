@@ -37,12 +37,23 @@ export interface PoolItemRow {
   gold: boolean;
 }
 
+/**
+ * Rows of a whole-pool read per page: a million rows parsed in one go hold the event loop for
+ * seconds, in pages the claims and labels of everyone else go on between them.
+ */
+export const POOL_PAGE = 25_000;
+
 /** Every item of the project by id (pool indices are positions in this order). */
-export async function loadPoolItems(db: Executor, projectId: number): Promise<PoolItemRow[]> {
-  const rows = rowsOf<{ id: unknown; h: boolean; g: string | null; r: boolean }>(await db.execute(sql`
-    select id, split = 'holdout' as h, case when split = 'holdout' then group_key end as g, reference_label is not null as r
-    from items where project_id = ${projectId} order by id`));
-  return rows.map((r) => ({ id: Number(r.id), holdout: r.h, groupKey: r.g ?? '', gold: r.r }));
+export async function loadPoolItems(db: Executor, projectId: number, page = POOL_PAGE): Promise<PoolItemRow[]> {
+  const out: PoolItemRow[] = [];
+  for (let last = 0; ;) {
+    const rows = rowsOf<{ id: unknown; h: boolean; g: string | null; r: boolean }>(await db.execute(sql`
+      select id, split = 'holdout' as h, case when split = 'holdout' then group_key end as g, reference_label is not null as r
+      from items where project_id = ${projectId} and id > ${last} order by id limit ${page}`));
+    for (const r of rows) out.push({ id: Number(r.id), holdout: r.h, groupKey: r.g ?? '', gold: r.r });
+    if (rows.length < page) return out;
+    last = out[out.length - 1].id;
+  }
 }
 
 /** How many items the project has (the bridge's question before a first view: is this pool large?). */
@@ -66,10 +77,19 @@ export async function findRankingHead(db: Executor, rankingId: number): Promise<
 }
 
 /** A ranking's entries, best first (positions are assigned by score when it is applied). */
-export async function loadRankingEntries(db: Executor, rankingId: number): Promise<{ itemId: number; score: number; predicted: string | null; confidence: number }[]> {
-  const rows = rowsOf<{ i: unknown; s: unknown; p: string | null; c: unknown }>(await db.execute(sql`
-    select item_id as i, score as s, predicted as p, confidence as c from ranking_entries where ranking_id = ${rankingId} order by position`));
-  return rows.map((r) => ({ itemId: Number(r.i), score: num(r.s), predicted: r.p, confidence: num(r.c) }));
+export async function loadRankingEntries(db: Executor, rankingId: number, page = POOL_PAGE): Promise<{ itemId: number; score: number; predicted: string | null; confidence: number }[]> {
+  const out: { itemId: number; score: number; predicted: string | null; confidence: number }[] = [];
+  // Paged by (position, item) as POOL_PAGE says; the pair is unique even where positions are not.
+  for (let last = { position: -1, itemId: 0 }; ;) {
+    const rows = rowsOf<{ i: unknown; s: unknown; p: string | null; c: unknown; o: unknown }>(await db.execute(sql`
+      select item_id as i, score as s, predicted as p, confidence as c, position as o from ranking_entries
+      where ranking_id = ${rankingId} and (position, item_id) > (${last.position}, ${last.itemId})
+      order by position, item_id limit ${page}`));
+    for (const r of rows) out.push({ itemId: Number(r.i), score: num(r.s), predicted: r.p, confidence: num(r.c) });
+    if (rows.length < page) return out;
+    const end = rows[rows.length - 1];
+    last = { position: Number(end.o), itemId: Number(end.i) };
+  }
 }
 
 /**

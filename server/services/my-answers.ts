@@ -1,16 +1,32 @@
 import type { Db } from '../../db/client';
 import { decodeAnswer } from '../../db/queries/answers';
-import { listMyAnswers, lockAnswer, otherHolders, ownActiveLeaseOfItem } from '../../db/queries/item-detail';
+import { listMyAnswers, lockAnswer, type MyAnswerRow, otherHolders, ownActiveLeaseOfItem } from '../../db/queries/item-detail';
 import type { LeasedItem } from '../../db/queries/leases';
 import { parseInput, TandemError } from '../../lib/errors';
 import { answerOutcome } from '../../lib/items/outcome';
 import { summarizeAnswer } from '../../lib/items/summary';
 import { MineQuery, ReopenRequest } from '../../lib/protocol/items';
-import { answersAgree, taskOfProject } from '../../lib/tasks';
+import { answersAgree, taskOfProject, type ProjectTask } from '../../lib/tasks';
 import type { LifecycleHooks } from '../lifecycle';
 import { requireProject, type Principal } from './access';
 import { isUniqueViolation } from './pg-errors';
 import { retractAndRedo } from './retract';
+
+/**
+ * What became of one of the caller's answers (a row of `listMyAnswers`): its outcome, and the
+ * decision or consensus that settled it, if one did. Only those are shown: another person's answer
+ * is never the annotator's to see. The "Your answers" page and the live notice both read it.
+ */
+export function outcomeOfAnswer(task: ProjectTask, r: MyAnswerRow) {
+  const mine = decodeAnswer(task, r.payload);
+  const shownResolved = r.resolved && (r.resolved.source === 'review' || r.resolved.source === 'consensus') ? r.resolved : null;
+  const resolvedAnswer = shownResolved ? decodeAnswer(task, shownResolved.payload) : null;
+  const outcome = answerOutcome({
+    retracted: r.retracted, status: r.status, resolvedSource: r.resolved?.source ?? null,
+    agreesWithResolved: resolvedAnswer ? answersAgree(task, [mine, resolvedAnswer]) : true,
+  });
+  return { mine, shownResolved, resolvedAnswer, outcome };
+}
 
 /**
  * An annotator's own answers: what became of each (kept, taken back, waiting, disputed, or
@@ -30,14 +46,7 @@ export function createMyAnswerService(db: Db, opts: { leaseSeconds: number; hook
     return {
       next: rows.length > q.limit ? page[page.length - 1].id : null,
       answers: page.map((r) => {
-        const mine = decodeAnswer(task, r.payload);
-        // Only a decision or a consensus is shown: another person's answer is never the annotator's to see.
-        const shownResolved = r.resolved && (r.resolved.source === 'review' || r.resolved.source === 'consensus') ? r.resolved : null;
-        const resolvedAnswer = shownResolved ? decodeAnswer(task, shownResolved.payload) : null;
-        const outcome = answerOutcome({
-          retracted: r.retracted, status: r.status, resolvedSource: r.resolved?.source ?? null,
-          agreesWithResolved: resolvedAnswer ? answersAgree(task, [mine, resolvedAnswer]) : true,
-        });
+        const { mine, shownResolved, resolvedAnswer, outcome } = outcomeOfAnswer(task, r);
         return {
           annotationId: r.id, itemId: r.itemId, answeredAt: r.createdAt, summary: summarizeAnswer(task, mine), status: r.status, outcome,
           resolved: shownResolved && resolvedAnswer ? {

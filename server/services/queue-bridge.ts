@@ -7,6 +7,7 @@ import { hashUnit } from '../../lib/random';
 import type { BudgetSettings } from '../../lib/queue/settings';
 import type { Stream } from '../../lib/queue/streams';
 import type { Principal } from './access';
+import { isRetryableConflict, isUniqueViolation } from './pg-errors';
 import { budgetRoom } from './queue-budget';
 
 /**
@@ -25,6 +26,9 @@ export interface BridgeDeps {
   /** Items other claims of this process chose but have not committed yet (item → annotator). */
   reservedBy(projectId: number): ReadonlyMap<number, number>;
   reserve(projectId: number, userId: number, itemIds: number[]): void;
+  unreserve(projectId: number, userId: number, itemIds: number[]): void;
+  /** Deals again after a race lost to a concurrent claim (a unique index), at most this often. */
+  retries: number;
 }
 
 /** The caller's leases and why no more were dealt (a spent budget, a paused or stopped project), as any claim answers. */
@@ -40,11 +44,32 @@ export type BridgeMode = { kind: 'learn' } | { kind: 'paused' | 'stopped'; messa
 const ROUNDS = 4;
 
 /**
+ * A claim dealt by the bridge, dealt again when a concurrent claim won a race for an item, with
+ * its reservations dropped once committed (the leases speak for themselves then).
+ */
+export async function claimByBridge(
+  deps: BridgeDeps, p: Principal, project: ProjectRow, mode: BridgeMode,
+  settings: { budget: BudgetSettings; queue: { goldShare: number } }, signature: PoolSignature, held: number,
+): Promise<BridgeAnswer | null> {
+  for (let attempt = 0; ; attempt++) {
+    const reserved: number[] = [];
+    try {
+      return await bridgeClaim(deps, p, project, mode, settings.budget, settings.queue.goldShare > 0, signature, held, reserved);
+    } catch (e) {
+      if ((isUniqueViolation(e) || isRetryableConflict(e)) && attempt < deps.retries) continue;
+      throw e;
+    } finally {
+      deps.unreserve(project.id, p.userId, reserved);
+    }
+  }
+}
+
+/**
  * Tops the caller's leases up to `held` from the bridge, or answers null when it has nothing to
  * offer (everything left is holdout, gold, or held): the caller then waits for the view, which knows
  * more. A paused or stopped project renews what the caller holds and says so, as any claim does.
  */
-export async function bridgeClaim(
+async function bridgeClaim(
   deps: BridgeDeps, p: Principal, project: ProjectRow, mode: BridgeMode, budget: BudgetSettings, skipGold: boolean,
   signature: PoolSignature, held: number, reserved: number[],
 ): Promise<BridgeAnswer | null> {

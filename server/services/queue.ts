@@ -18,7 +18,7 @@ import { annotatorKind, STREAM_KINDS, type Assignment, type MainKind, type Strea
 import { requireProject, type Principal } from './access';
 import { isRetryableConflict, isUniqueViolation } from './pg-errors';
 import { budgetRoom } from './queue-budget';
-import { bridgeClaim, type BridgeDeps } from './queue-bridge';
+import { claimByBridge, type BridgeDeps } from './queue-bridge';
 import { createPoolViews, indexOf, type PoolView, type PoolViewOptions } from './pool-view';
 
 /**
@@ -113,7 +113,7 @@ export function createQueueService(db: Db, opts: QueueOptions) {
   const bridgeDeps: BridgeDeps = {
     db, leaseSeconds: opts.leaseSeconds, now,
     reservedBy: (projectId) => reservations.get(projectId) ?? new Map(),
-    reserve,
+    reserve, unreserve, retries: CLAIM_RETRIES,
   };
 
   /** The leases the caller holds now, topped up to `hold`, and the queue's state; `timing` collects where the time went. */
@@ -144,18 +144,11 @@ export function createQueueService(db: Db, opts: QueueOptions) {
       // Holdout-only dealing needs the view's holdout groups: that claim waits for it.
       const mode = dealMode(project, settings.stopping);
       if (mode.kind !== 'holdout-only') {
-        const reserved: number[] = [];
-        try {
-          // A race lost to another process's claim (a unique index) is left to the planned path, which retries.
-          const bridged = await bridgeClaim(bridgeDeps, p, project, mode, settings.budget, settings.queue.goldShare > 0, found.bridge, held, reserved)
-            .catch((e: unknown) => { if (isUniqueViolation(e) || isRetryableConflict(e)) return null; throw e; });
-          lap('commit');
-          if (bridged) {
-            const main: MainKind = found.bridge.rankingId === null ? 'cold' : 'uncertain';
-            return { leases: bridged.leases.map((l) => shown(l, main)), queue: { state: bridged.state, message: bridged.message } };
-          }
-        } finally {
-          unreserve(projectId, p.userId, reserved);
+        const bridged = await claimByBridge(bridgeDeps, p, project, mode, settings, found.bridge, held);
+        lap('commit');
+        if (bridged) {
+          const main: MainKind = found.bridge.rankingId === null ? 'cold' : 'uncertain';
+          return { leases: bridged.leases.map((l) => shown(l, main)), queue: { state: bridged.state, message: bridged.message } };
         }
       }
       found = { view: await views.get(projectId, project.classes) };

@@ -14,6 +14,8 @@ import { agreementOf, parseAnswer, taskOfProject, taskType, type Answer } from '
 import type { LifecycleHooks } from '../lifecycle';
 import { requireProject, type Principal } from './access';
 import { settleItem } from './settle';
+import { outcomeOfAnswer } from './my-answers';
+import { listMyAnswers } from '../../db/queries/item-detail';
 
 /** One answer on the review page: whose it is and what it says. */
 export interface ReviewAnswer {
@@ -163,23 +165,15 @@ export function createReviewService(db: Db, opts: { hooks?: Partial<Pick<Lifecyc
   async function outcome(p: Principal, projectId: number, itemId: number): Promise<ItemOutcome> {
     const { project } = await requireProject(db, p, projectId, 'project.label');
     const task = taskOfProject(project);
-    const [standing, [item]] = await Promise.all([
-      listStandingAnswersOf(db, [itemId]),
-      db.select({ status: items.status }).from(items).where(and(eq(items.id, itemId), eq(items.projectId, projectId))),
-    ]);
-    const mine = standing.filter((a) => a.source === 'human' && a.userId === p.userId).at(-1);
-    if (!item || !mine) throw new TandemError('not_found', `you have no answer to item ${itemId} in this project`);
-    const people = standing.filter((a) => a.source === 'human' || a.source === 'import');
-    const newestPerson = people.reduce((m, a) => Math.max(m, a.id), 0);
-    const resolvedBy = standing.filter((a) => a.source === 'review').at(-1)
-      ?? standing.filter((a) => a.source === 'consensus' && a.id > newestPerson).at(-1);
-    const yours = decodeAnswer(task, mine.payload);
-    const resolved = resolvedBy ? decodeAnswer(task, resolvedBy.payload) : null;
+    // The newest answer of the caller's that still stands (one taken back and given again reads the new one).
+    const row = (await listMyAnswers(db, projectId, p.userId, undefined, 8, itemId)).find((r) => !r.retracted);
+    if (!row) throw new TandemError('not_found', `you have no answer to item ${itemId} in this project`);
+    const { mine, shownResolved, resolvedAnswer, outcome: o } = outcomeOfAnswer(task, row);
     return {
-      itemId, state: item.status, yours,
-      resolved: resolvedBy && resolved ? {
-        answer: resolved, source: resolvedBy.source, who: whoOf(resolvedBy), reason: resolvedBy.reason, at: resolvedBy.createdAt.toISOString(),
-        kept: agreementOf(task, yours, resolved) >= taskType(task.task).agreesAt,
+      itemId, state: row.status, yours: mine,
+      resolved: shownResolved && resolvedAnswer ? {
+        answer: resolvedAnswer, source: shownResolved.source, who: whoOf(shownResolved), reason: shownResolved.reason,
+        at: shownResolved.at.toISOString(), kept: o.kind === 'decided' && o.same,
       } : null,
     };
   }
