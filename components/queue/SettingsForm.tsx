@@ -11,6 +11,7 @@ const NUMBERS = [
   ['maxHardInARow', 'max hard in a row', '1'],
   ['overlapShare', 'overlap share', '0.05'],
   ['overlapK', 'overlap k', '1'],
+  ['tieBreak', 'tie-break (more annotators on a disagreement)', '1'],
   ['holdoutShare', 'holdout share', '0.05'],
 ] as const;
 

@@ -5,7 +5,7 @@ export interface QueueView {
   paused: boolean;
   stopped: { reason: string; message: string; at: string; modelVersionId?: number | null } | null;
   settings: {
-    batchSize: number; strategy: string; easyShare: number; maxHardInARow: number; overlapShare: number; overlapK: number;
+    batchSize: number; strategy: string; easyShare: number; maxHardInARow: number; overlapShare: number; overlapK: number; tieBreak: number;
     goldShare: number; holdoutShare: number; cold: string; diversity: string; shortlistFactor: number;
   };
   budget: { projectBudget: number | null; perAnnotatorBudget: number | null; used: number; open: number; remaining: number | null };

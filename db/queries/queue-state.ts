@@ -133,7 +133,12 @@ export interface ClaimState {
   recentStreams: string[];
   dealt: number;
   controls: { itemId: number; action: 'pin' | 'boost' | 'exclude' }[];
+  /** Items whose answers disagree (not those a lead sent back: those wait for the lead), for the tie-break. */
+  disputed: number[];
 }
+
+/** Disputed items a claim reads at most: a tie-break for the first ones is enough, the lead sees them all. */
+const MAX_DISPUTED = 2000;
 
 export async function readClaimState(db: Executor, projectId: number, userId: number, historySize: number, now?: Date): Promise<ClaimState> {
   // Read before the claim's transaction, an active lease past its expiry is no hold: the transaction expires it first.
@@ -150,8 +155,12 @@ export async function readClaimState(db: Executor, projectId: number, userId: nu
     union all
     (select 'n', count(*), null, null from leases where project_id = ${projectId} and user_id = ${userId})
     union all
-    (select 'c', item_id, null, action from queue_controls where project_id = ${projectId} order by created_at, item_id)`));
-  const out: ClaimState = { holds: [], skipped: [], recentStreams: [], dealt: 0, controls: [] };
+    (select 'c', item_id, null, action from queue_controls where project_id = ${projectId} order by created_at, item_id)
+    union all
+    (select 'd', i.id, null, null from items i where i.project_id = ${projectId} and i.status = 'disputed'
+      and not exists (select 1 from item_flags f where f.item_id = i.id and f.kind = 'sent-back' and f.resolved_at is null)
+      limit ${MAX_DISPUTED})`));
+  const out: ClaimState = { holds: [], skipped: [], recentStreams: [], dealt: 0, controls: [], disputed: [] };
   for (const r of rows) {
     switch (r.k) {
       case 'a': out.holds.push({ itemId: Number(r.item_id), userId: Number(r.user_id) }); break;
@@ -159,6 +168,7 @@ export async function readClaimState(db: Executor, projectId: number, userId: nu
       case 'h': out.recentStreams.push(r.s ?? ''); break;
       case 'n': out.dealt = Number(r.item_id); break;
       case 'c': out.controls.push({ itemId: Number(r.item_id), action: r.s as 'pin' | 'boost' | 'exclude' }); break;
+      case 'd': out.disputed.push(Number(r.item_id)); break;
     }
   }
   return out;

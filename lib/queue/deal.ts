@@ -74,7 +74,8 @@ function dealFrom(input: DealInput, pool: Pool, want: number): Batch {
 
   // What each special stream can supply, at most a whole batch each (the lists are disjoint by role).
   const gold = s.goldShare > 0 ? pickGold(pool, input.gold ?? EMPTY, want, seeds.gold) : EMPTY;
-  const overlap = s.overlapShare > 0 ? pickOverlap(pool, input.labeled?.item ?? EMPTY, s.overlapK, want, seeds.overlap) : [];
+  const tieBreak = { disputed: input.disputed ?? EMPTY, extra: s.tieBreak };
+  const overlap = s.overlapShare > 0 ? pickOverlap(pool, input.labeled?.item ?? EMPTY, s.overlapK, want, seeds.overlap, tieBreak) : [];
   const holdout = holdoutPicks(want);
   const easyShare = main === 'uncertain' ? s.easyShare : 0;
   const easy = easyShare > 0 && ranking
@@ -94,7 +95,7 @@ function dealFrom(input: DealInput, pool: Pool, want: number): Batch {
 
   const queues: Record<StreamKind, Assignment[]> = {
     gold: Array.from(gold, (i) => make(i, { kind: 'gold' })),
-    overlap: overlap.map((o) => make(o.item, { kind: 'overlap', targetK: s.overlapK, labelsBefore: o.labelsBefore })),
+    overlap: overlap.map((o) => make(o.item, { kind: 'overlap', targetK: o.targetK, labelsBefore: o.labelsBefore })),
     holdout: holdout.slice(0, slotsOf('holdout')).map((p) => make(p.item, { kind: 'holdout', group: p.group })),
     easy: Array.from(easy.subarray(0, slotsOf('easy')), (i) => make(i, { kind: 'easy', confidence: clamp01(ranking!.confidence[i]), predicted: ranking!.predicted[i] })),
     uncertain: [],

@@ -74,6 +74,8 @@ export interface DealInput {
   mine?: Int32Array;
   /** Gold items (known answer): dealt only by the gold stream. */
   gold?: Int32Array;
+  /** Items whose people's answers disagree: the overlap stream deals them to `tieBreak` more annotators. */
+  disputed?: Int32Array;
   /** Holdout items: dealt only by the holdout stream, never chosen by the model. */
   holdout?: HoldoutItems;
   /**

@@ -32,6 +32,9 @@ const FIELDS = {
   /** How many annotators label an overlap item in the end. */
   overlapK: z.number().int('overlapK must be a whole number')
     .min(2, 'overlapK must be at least 2 (one more annotator than the first)').max(20, 'overlapK must be at most 20'),
+  /** More annotators an overlap item whose answers disagree is dealt to before it waits for a lead (0: none). */
+  tieBreak: z.number().int('tieBreak must be a whole number')
+    .min(0, 'tieBreak must be at least 0').max(5, 'tieBreak must be at most 5'),
   /** Share of gold items (known answers), mixed in unannounced. */
   goldShare: Share,
   /** Share of holdout items, while unlabeled holdout remains. */
@@ -54,6 +57,7 @@ export const DEFAULT_QUEUE_SETTINGS: Readonly<Fields> = Object.freeze({
   maxHardInARow: 4,
   overlapShare: 0,
   overlapK: 2,
+  tieBreak: 1,
   goldShare: 0,
   holdoutShare: 0.1,
   cold: 'stratified',
@@ -68,6 +72,7 @@ const QueueFields = z.object({
   maxHardInARow: FIELDS.maxHardInARow.default(DEFAULT_QUEUE_SETTINGS.maxHardInARow),
   overlapShare: FIELDS.overlapShare.default(DEFAULT_QUEUE_SETTINGS.overlapShare),
   overlapK: FIELDS.overlapK.default(DEFAULT_QUEUE_SETTINGS.overlapK),
+  tieBreak: FIELDS.tieBreak.default(DEFAULT_QUEUE_SETTINGS.tieBreak),
   goldShare: FIELDS.goldShare.default(DEFAULT_QUEUE_SETTINGS.goldShare),
   holdoutShare: FIELDS.holdoutShare.default(DEFAULT_QUEUE_SETTINGS.holdoutShare),
   cold: FIELDS.cold.default(DEFAULT_QUEUE_SETTINGS.cold),
@@ -105,6 +110,7 @@ export const QueueSettingsPatch = z.object({
   maxHardInARow: FIELDS.maxHardInARow.optional(),
   overlapShare: FIELDS.overlapShare.optional(),
   overlapK: FIELDS.overlapK.optional(),
+  tieBreak: FIELDS.tieBreak.optional(),
   goldShare: FIELDS.goldShare.optional(),
   holdoutShare: FIELDS.holdoutShare.optional(),
   cold: FIELDS.cold.optional(),

@@ -40,7 +40,7 @@ export function describeQueue(slug: string, o: Overview): string[] {
   const lines = [
     `${slug}: ${o.state}${o.stopped ? ` (${o.stopped.message})` : ''}`,
     `  dealing   strategy ${s.strategy}, batch ${s.batchSize}, easy ${percent(s.easyShare)} (at most ${s.maxHardInARow} hard in a row), `
-      + `overlap ${percent(s.overlapShare)} × ${s.overlapK}, gold ${percent(s.goldShare)}, holdout ${percent(s.holdoutShare)}, cold ${s.cold}`,
+      + `overlap ${percent(s.overlapShare)} × ${s.overlapK} (+${s.tieBreak} on a disagreement), gold ${percent(s.goldShare)}, holdout ${percent(s.holdoutShare)}, cold ${s.cold}`,
     `  budget    project ${limit(b.projectBudget)}, per annotator ${limit(b.perAnnotatorBudget)}; used ${b.used}, open leases ${b.open}`
       + (b.remaining === null ? '' : `, ${b.remaining} left`),
     `  targets   ${targets.length ? `${targets.join('; ')}; when met: ${t.whenMet}` : 'none'}`,
@@ -83,6 +83,7 @@ export function registerQueueCommands(program: Command, io: CliIO, services: () 
     .option('--max-hard-in-a-row <n>', 'never more hard items in a row than this')
     .option('--overlap-share <x>', 'share of items dealt to several annotators, 0–1')
     .option('--overlap-k <n>', 'annotators per overlap item')
+    .option('--tie-break <n>', 'more annotators for an overlap item whose answers disagree, before a lead (0: none)')
     .option('--gold-share <x>', 'share of gold items (known answer), 0–1')
     .option('--holdout-share <x>', 'share of holdout items, 0–1')
     .addOption(new Option('--cold <mode>', 'cold-start dealing').choices(['random', 'stratified']))
@@ -90,7 +91,7 @@ export function registerQueueCommands(program: Command, io: CliIO, services: () 
       const settings: Record<string, unknown> = {};
       const flags: [string, string, boolean][] = [
         ['batchSize', '--batch-size', true], ['easyShare', '--easy-share', true], ['maxHardInARow', '--max-hard-in-a-row', true],
-        ['overlapShare', '--overlap-share', true], ['overlapK', '--overlap-k', true], ['goldShare', '--gold-share', true],
+        ['overlapShare', '--overlap-share', true], ['overlapK', '--overlap-k', true], ['tieBreak', '--tie-break', true], ['goldShare', '--gold-share', true],
         ['holdoutShare', '--holdout-share', true], ['strategy', '--strategy', false], ['cold', '--cold', false],
       ];
       for (const [key, flag, isNumber] of flags) {

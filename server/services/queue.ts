@@ -248,6 +248,7 @@ export function createQueueService(db: Db, opts: QueueOptions) {
       held: { item: Int32Array.from(heldItems), by: Int32Array.from(heldBy) },
       mine: Int32Array.from(mineSet),
       gold: settings.queue.goldShare > 0 ? view.gold : undefined,
+      disputed: Int32Array.from(me.disputed.map((id) => indexOf(view, id)).filter((i) => i >= 0)),
       holdout: view.holdout,
       holdoutIndex: view.holdoutIndex,
       // Precomputed clusters for the cold stream (built on the first cold deal of the embeddings).

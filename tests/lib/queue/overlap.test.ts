@@ -11,7 +11,7 @@ describe('pickOverlap', () => {
     const pool = buildPool({ ...base, labeled });
     const picks = pickOverlap(pool, labeled.item, 3, 10, 1);
     // Item 2 has its 3 labels; item 1 (2 labels) comes before 0 and 3 (1 label each).
-    expect(picks[0]).toEqual({ item: 1, labelsBefore: 2 });
+    expect(picks[0]).toEqual({ item: 1, labelsBefore: 2, targetK: 3 });
     expect(picks.map((p) => p.item).sort()).toEqual([0, 1, 3]);
   });
 
@@ -42,5 +42,16 @@ describe('pickOverlap', () => {
     expect(pickOverlap(pool, labeled.item, 2, 3, 4)).toEqual(pickOverlap(pool, labeled.item, 2, 3, 4));
     const firsts = new Set(Array.from({ length: 20 }, (_, s) => pickOverlap(pool, labeled.item, 2, 1, s)[0].item));
     expect(firsts.size).toBeGreaterThan(5);
+  });
+
+  it('deals an item whose k answers disagree to tieBreak more annotators, first, and no further', () => {
+    const labeled = { item: ints([0, 1, 2]), count: ints([2, 1, 3]) };
+    const pool = buildPool({ ...base, labeled });
+    // k = 2: item 0 has its two answers, but they disagree, so a third annotator gets it before the half-done item 1.
+    const picks = pickOverlap(pool, labeled.item, 2, 10, 1, { disputed: ints([0, 2]), extra: 1 });
+    expect(picks).toEqual([{ item: 0, labelsBefore: 2, targetK: 3 }, { item: 1, labelsBefore: 1, targetK: 2 }]);
+    // Item 2 already has three answers: one tie-break is spent. Without a tie-break, a dispute waits for the lead.
+    expect(pickOverlap(pool, labeled.item, 2, 10, 1, { disputed: ints([0, 2]), extra: 0 }).map((p) => p.item)).toEqual([1]);
+    expect(pickOverlap(pool, labeled.item, 2, 10, 1, { disputed: ints([0, 2]), extra: 2 }).map((p) => p.item)).toEqual([2, 0, 1]);
   });
 });

@@ -19,7 +19,7 @@ function rejection(fn: () => unknown): string {
 describe('queue settings', () => {
   it('fills every default', () => {
     expect(parseQueueSettings({})).toEqual({
-      batchSize: 10, strategy: 'auto', easyShare: 0.2, maxHardInARow: 4, overlapShare: 0, overlapK: 2,
+      batchSize: 10, strategy: 'auto', easyShare: 0.2, maxHardInARow: 4, overlapShare: 0, overlapK: 2, tieBreak: 1,
       goldShare: 0, holdoutShare: 0.1, cold: 'stratified', diversity: 'spaced', shortlistFactor: 10,
     });
     expect(parseQueueSettings(undefined)).toEqual(DEFAULT_QUEUE_SETTINGS);
