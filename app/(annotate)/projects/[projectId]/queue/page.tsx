@@ -15,6 +15,7 @@ import { SuggestionsToggle } from '@/components/queue/SuggestionsToggle';
 import { resolveProjectSettings } from '@/lib/protocol/project-settings';
 import { StoppedBanner } from '@/components/queue/StoppedBanner';
 import { ExportForm } from '@/components/queue/ExportForm';
+import { UploadArea } from '@/components/upload/UploadArea';
 import type { Holder, QueueView } from '@/components/queue/types';
 
 export const dynamic = 'force-dynamic';
@@ -86,6 +87,13 @@ export default async function QueuePage({ params }: { params: Promise<{ projectI
         <h2>Items</h2>
         <ItemControlForm projectId={id} />
       </section>
+
+      {can(actor, 'project.import') && (
+        <section className="card" id="add-data">
+          <h2>Add data</h2>
+          <UploadArea projectId={id} classification={project.task.task === 'classification'} />
+        </section>
+      )}
 
       <section className="card">
         <h2>Export</h2>
