@@ -3,7 +3,7 @@
 import { useCallback, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { UPLOAD_LIMITS, type UploadLabelMode, type UploadPlan } from '@/lib/import/upload';
-import { collectDrop, droppedOf, type CollectedFile, type Dropped } from './collect';
+import { collectDrop, droppedOf, titleOf, type CollectedFile, type Dropped } from './collect';
 import { startUpload, UploadError, type UploadRun } from './run';
 import { UploadCard, type UploadPhase, type UploadView } from './UploadCard';
 import { xhrSender } from './xhr';
@@ -62,12 +62,6 @@ export function UploadArea({ projectId, classification }: { projectId: number; c
     }
   }, [classification, send]);
 
-  const titleOf = (files: FileList | null, items?: DataTransferItemList | null) => {
-    const first = items?.[0]?.webkitGetAsEntry?.()?.name ?? files?.[0]?.webkitRelativePath.split('/')[0] ?? files?.[0]?.name ?? 'upload';
-    const n = items?.length ?? files?.length ?? 0;
-    return n > 1 ? `${first} and ${n - 1} more` : first;
-  };
-
   return (
     <div className="upload-area" data-testid="upload-area">
       <div
@@ -78,18 +72,19 @@ export function UploadArea({ projectId, classification }: { projectId: number; c
         onDrop={(e) => {
           e.preventDefault();
           setOver(false);
-          void accept(droppedOf(e.dataTransfer.items, e.dataTransfer.files), titleOf(e.dataTransfer.files, e.dataTransfer.items));
+          const d = droppedOf(e.dataTransfer.items, e.dataTransfer.files);
+          void accept(d, titleOf(d));
         }}
       >
         <p><b>Drop images, a folder, a .zip, or a .jsonl/.csv manifest with its images here</b>, or pick them:</p>
         <p>
           <label className="button">Choose files…
             <input type="file" multiple hidden data-testid="upload-files" accept=".png,.jpg,.jpeg,.zip,.jsonl,.json,.csv,image/png,image/jpeg"
-              onChange={(e) => { void accept(droppedOf(null, e.target.files), titleOf(e.target.files)); e.target.value = ''; }} />
+              onChange={(e) => { const d = droppedOf(null, e.target.files); void accept(d, titleOf(d)); e.target.value = ''; }} />
           </label>{' '}
           <label className="button">Choose a folder…
             <input type="file" hidden data-testid="upload-folder" {...{ webkitdirectory: '' }}
-              onChange={(e) => { void accept(droppedOf(null, e.target.files), titleOf(e.target.files)); e.target.value = ''; }} />
+              onChange={(e) => { const d = droppedOf(null, e.target.files); void accept(d, titleOf(d)); e.target.value = ''; }} />
           </label>
           {busy && <span className="muted"> Reading what was dropped…</span>}
         </p>

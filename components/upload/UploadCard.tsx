@@ -40,7 +40,7 @@ export function UploadCard({ view, onAnswer, onResume }: { view: UploadView; onA
   return (
     <li className="upload-card" data-testid="upload" data-phase={phase.kind}>
       <div className="upload-title">
-        <b>{view.title}</b> <span className="muted">· {view.files} image{view.files === 1 ? '' : 's'} to send</span>
+        <b>{view.title}</b>{phase.kind !== 'nothing' && <span className="muted"> · {view.files} file{view.files === 1 ? '' : 's'} to send</span>}
       </div>
 
       {phase.kind === 'asking' && (
@@ -73,7 +73,7 @@ export function UploadCard({ view, onAnswer, onResume }: { view: UploadView; onA
         </p>
       )}
       {phase.kind === 'stopped' && <p className="notice notice-error" role="alert" data-testid="upload-error">The server refused this upload: {phase.reason}</p>}
-      {phase.kind === 'nothing' && <p className="notice notice-error" role="alert" data-testid="upload-error">Nothing here can be imported: Tandem takes PNG and JPEG images, a folder of them, a .zip, or a .jsonl/.csv manifest with its images.</p>}
+      {phase.kind === 'nothing' && <p className="notice notice-error" role="alert" data-testid="upload-error">Nothing here can be imported{view.refused.length ? ' (the list below says why)' : ''}. Tandem takes PNG and JPEG images, a folder of them, a .zip, or a .jsonl/.csv manifest with its images.</p>}
 
       {(phase.kind === 'done' || phase.kind === 'paused' || phase.kind === 'stopped') && progress && (
         <p data-testid="upload-summary">

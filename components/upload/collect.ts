@@ -20,6 +20,13 @@ export function droppedOf(items: DataTransferItemList | null, files: FileList | 
   return entries.length ? { entries } : { files: [...(files ?? [])] };
 }
 
+/** What the page calls an upload: the folder or file dropped, and how many more came with it. */
+export function titleOf(d: Dropped): string {
+  const names = 'entries' in d ? d.entries.map((e) => e.name) : d.files.map((f) => f.webkitRelativePath.split('/')[0] || f.name);
+  const distinct = [...new Set(names)];
+  return distinct.length > 1 ? `${distinct[0]} and ${distinct.length - 1} more` : distinct[0] ?? 'upload';
+}
+
 /** Everything one drop (or one pick) turned into: the plan to send, and what was refused before sending. */
 export async function collectDrop(d: Dropped): Promise<UploadPlan<CollectedFile>> {
   const raw: CollectedFile[] = [];

@@ -76,6 +76,13 @@ export default async function QueuePage({ params }: { params: Promise<{ projectI
         </dl>
       </section>
 
+      {can(actor, 'project.import') && (
+        <section className="card" id="add-data">
+          <h2>Add data</h2>
+          <UploadArea projectId={id} classification={project.task.task === 'classification'} />
+        </section>
+      )}
+
       <section className="card">
         <h2>Settings</h2>
         <p className="muted">Shares are fractions of the items dealt (0.2 = 1 in 5); together they may not exceed 1. Open streams follow at their next batch.</p>
@@ -87,13 +94,6 @@ export default async function QueuePage({ params }: { params: Promise<{ projectI
         <h2>Items</h2>
         <ItemControlForm projectId={id} />
       </section>
-
-      {can(actor, 'project.import') && (
-        <section className="card" id="add-data">
-          <h2>Add data</h2>
-          <UploadArea projectId={id} classification={project.task.task === 'classification'} />
-        </section>
-      )}
 
       <section className="card">
         <h2>Export</h2>
