@@ -9,3 +9,10 @@ export async function findLatestPrelabel(db: Executor, projectId: number, itemId
     .orderBy(desc(prelabels.id)).limit(1);
   return row ?? null;
 }
+
+/** Whether any item of the project came with an imported prelabel. */
+export async function projectHasImportedPrelabels(db: Executor, projectId: number): Promise<boolean> {
+  const [row] = await db.select({ id: prelabels.id }).from(prelabels)
+    .where(and(eq(prelabels.projectId, projectId), eq(prelabels.source, 'import'))).limit(1);
+  return row !== undefined;
+}

@@ -78,6 +78,16 @@ describe.each(DATABASE_KINDS)('browser upload on %s', (kind) => {
     expect(pre?.status).toBe('open');
     expect(await findLatestPrelabel(database.db, pid, pre!.id)).toMatchObject({ source: 'import', payload: { label: 'cat' } });
     expect(await listCurrentLabels(database.db, pid)).toHaveLength(1);
+    // The annotator's editor starts from it, marked as imported (no model confidence), and the page knows to ask.
+    expect(await built.services.labels.prelabel(built.annotators[0], pid, pre!.id)).toEqual({ prelabel: { task: 'classification', label: 'cat' }, source: 'import' });
+    expect(await built.services.labels.hasImportedPrelabels(built.annotators[0], pid)).toBe(true);
+
+    // Never on a holdout item: it measures the model and the annotators unaided.
+    const held = { meta: { labels: 'prelabel' as const, holdout: 1, files: [{ name: 'cat/held.png', label: 'cat' }] }, files: [pngBytes(77)] };
+    expect((await built.services.uploads.import(SYSTEM, pid, held.meta, held.files)).added).toBe(1);
+    const heldItem = await database.db.query.items.findFirst({ where: (i, { eq }) => eq(i.sourceName, 'cat/held.png') });
+    expect(heldItem?.split).toBe('holdout');
+    expect(await built.services.labels.prelabel(built.annotators[0], pid, heldItem!.id)).toEqual({ prelabel: null, source: null });
 
     // Ignored: the unknown folder name does not matter either.
     expect(await up('ignore', 3)).toEqual({ added: 2, duplicates: 0, failed: [] });
