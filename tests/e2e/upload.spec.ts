@@ -5,6 +5,7 @@ import { DEMO_PASSWORD, freePort, startTandem, type TandemProcess } from '../fix
 import { consoleErrors, loginInBrowser } from '../fixtures/browser';
 import { zipSync } from 'fflate';
 import { pngBytes } from '../fixtures/images';
+import { splitForGroup } from '../../lib/holdout';
 
 const DATA = path.resolve('tests/.tmp/e2e-upload');
 const FILES = path.resolve('tests/.tmp/e2e-upload-files');
@@ -136,5 +137,40 @@ test.describe('uploading data in the browser', () => {
     await expect(refused).toHaveAttribute('data-phase', 'nothing');
     await expect(refused.getByTestId('upload-failed')).toContainText('bomb.zip: the .zip unpacks to 4096 MiB, more than the 2048 MiB allowed');
     expect(await itemCount(page, server.url, 1)).toBe(before + 1);
+  });
+
+  test('folder names taken as prelabels to confirm: the annotator sees the imported class and confirms it with Enter', async ({ browser }) => {
+    const admin = await (await browser.newContext()).newPage();
+    await loginInBrowser(admin, server.url, 'admin@tandem.local', DEMO_PASSWORD);
+    const created = await admin.request.post(`${server.url}/api/projects`, { data: { slug: 'birds', name: 'Birds', classes: ['owl', 'crow'] } });
+    const projectId = (await created.json()).project.id as number;
+    const users = (await (await admin.request.get(`${server.url}/api/users`)).json()).users as { id: number; email: string }[];
+    const ann = users.find((u) => u.email === 'ann2@tandem.local')!;
+    await admin.request.put(`${server.url}/api/projects/${projectId}/members`, { data: { userId: ann.id, role: 'annotator' } });
+
+    // Pool items only (the page draws 10% into the holdout by name, where no prelabel is shown): names picked by the same draw.
+    const root = path.join(FILES, 'birds');
+    fs.mkdirSync(path.join(root, 'owl'), { recursive: true });
+    let written = 0;
+    for (let s = 100; written < 2; s++) {
+      if (splitForGroup(`birds/owl/owl-${s}.png`, 0.1, 1) !== 'pool') continue;
+      fs.writeFileSync(path.join(root, 'owl', `owl-${s}.png`), pngBytes(s, 20, 20));
+      written++;
+    }
+    await admin.goto(`${server.url}/projects/${projectId}/queue`);
+    await admin.getByTestId('upload-folder').setInputFiles(root);
+    await admin.getByTestId('upload').first().getByTestId('upload-mode-prelabel').click();
+    await expect(admin.getByTestId('upload').first().getByTestId('upload-added')).toHaveText('2');
+
+    const page = await (await browser.newContext()).newPage();
+    await loginInBrowser(page, server.url, 'ann2@tandem.local', DEMO_PASSWORD);
+    await page.goto(`${server.url}/projects/${projectId}/label`);
+    const line = page.getByTestId('suggestion');
+    await expect(line).toContainText('Imported as owl, to confirm');
+    await expect(page.locator('.class-buttons button[data-class="owl"]')).toHaveAttribute('data-suggested', 'true');
+    await page.screenshot({ path: path.join(SHOTS, 'upload-prelabel.png') });
+    const item = await page.getByTestId('current-item').getAttribute('data-item-id');
+    await page.keyboard.press('Enter');
+    await expect(page.getByText(`last: item ${item} → owl`)).toBeVisible();
   });
 });
