@@ -3,6 +3,7 @@
 import { useCallback, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { UPLOAD_LIMITS, type UploadLabelMode, type UploadPlan } from '@/lib/import/upload';
+import type { ProjectTask } from '@/lib/tasks';
 import { collectDrop, droppedOf, titleOf, type CollectedFile, type Dropped } from './collect';
 import { startUpload, UploadError, type UploadRun } from './run';
 import { UploadCard, type UploadPhase, type UploadView } from './UploadCard';
@@ -15,7 +16,8 @@ const MiB = 1024 * 1024;
  * is read as tandem import reads one), a .zip, or a .jsonl/.csv manifest with its images. Each
  * drop is one upload with its own progress bar and summary; several may run side by side.
  */
-export function UploadArea({ projectId, classification }: { projectId: number; classification: boolean }) {
+export function UploadArea({ projectId, task }: { projectId: number; task: ProjectTask }) {
+  const classification = task.task === 'classification';
   const router = useRouter();
   const [uploads, setUploads] = useState<UploadView[]>([]);
   const [over, setOver] = useState(false);
@@ -49,18 +51,19 @@ export function UploadArea({ projectId, classification }: { projectId: number; c
   const accept = useCallback(async (dropped: Dropped, title: string) => {
     setBusy(true);
     try {
-      const plan = await collectDrop(dropped);
+      const plan = await collectDrop(dropped, task);
       const id = nextId.current++;
       plans.current.set(id, plan);
-      const ask = classification && plan.classFolders.length > 0;
+      // Class names mean something only to a classification project; a COCO file's answers only to a spatial one.
+      const ask = plan.answersFrom === 'coco' || (classification && plan.answersFrom !== undefined);
       const phase: UploadPhase = plan.entries.length === 0 ? { kind: 'nothing' } : ask ? { kind: 'asking' } : { kind: 'sending' };
-      setUploads((us) => [{ id, title, files: plan.entries.length, classFolders: plan.classFolders, refused: plan.failed, phase, progress: null }, ...us]);
+      setUploads((us) => [{ id, title, files: plan.entries.length, classFolders: plan.classFolders, answersFrom: plan.answersFrom, refused: plan.failed, phase, progress: null }, ...us]);
       // Labels on a project without classes mean nothing: they are ignored, never guessed.
       if (phase.kind === 'sending') send(id, 'ignore');
     } finally {
       setBusy(false);
     }
-  }, [classification, send]);
+  }, [classification, send, task]);
 
   return (
     <div className="upload-area" data-testid="upload-area">
@@ -76,7 +79,7 @@ export function UploadArea({ projectId, classification }: { projectId: number; c
           void accept(d, titleOf(d));
         }}
       >
-        <p><b>Drop images, a folder, a .zip, or a .jsonl/.csv manifest with its images here</b>, or pick them:</p>
+        <p><b>Drop images, a folder, a .zip, or a .jsonl/.csv manifest{classification ? '' : ' or a COCO .json'} with its images here</b>, or pick them:</p>
         <p>
           <label className="button">Choose files…
             <input type="file" multiple hidden data-testid="upload-files" accept=".png,.jpg,.jpeg,.zip,.jsonl,.json,.csv,image/png,image/jpeg"
@@ -93,7 +96,9 @@ export function UploadArea({ projectId, classification }: { projectId: number; c
           {' '}{UPLOAD_LIMITS.zipEntries.toLocaleString('en')} entries and {UPLOAD_LIMITS.zipUnpackedBytes / MiB} MiB unpacked.
           Files go in batches of about {UPLOAD_LIMITS.batchBytes / MiB} MiB: a dropped connection resumes at the batch it was sending,
           and an image the project already has is never imported twice.
-          {classification ? ' A folder per class is read as the class of its images; you choose whether that is an answer, a prelabel to confirm, or ignored.' : ' Folder names are ignored: this project\'s answers are drawn, not named by folders.'}
+          {classification
+            ? ' A folder per class is read as the class of its images; you choose whether that is an answer, a prelabel to confirm, or ignored.'
+            : ' Folder names are ignored. A COCO file\'s answers can be taken as answers, prelabels to correct, or ignored (YOLO folders: use the CLI).'}
         </p>
       </div>
       {uploads.length > 0 && (

@@ -16,6 +16,7 @@ export interface UploadView {
   title: string;
   files: number;
   classFolders: string[];
+  answersFrom?: 'folders' | 'manifest' | 'coco';
   /** Refused before sending (not an image, empty, too large, a manifest row without its image). */
   refused: UploadFailure[];
   phase: UploadPhase;
@@ -25,6 +26,12 @@ export interface UploadView {
 const MODE_TEXT: Record<UploadLabelMode, string> = {
   annotate: 'labels: the items arrive labeled with their folder\'s name',
   prelabel: 'prelabels to confirm: annotators see the folder\'s name as a suggestion and confirm or change it',
+  ignore: 'ignored: the items arrive unlabeled',
+};
+
+const COCO_TEXT: Record<UploadLabelMode, string> = {
+  annotate: 'answers: the items arrive labeled with the file\'s boxes or skeletons',
+  prelabel: 'prelabels to correct: annotators start from the file\'s boxes or skeletons',
   ignore: 'ignored: the items arrive unlabeled',
 };
 
@@ -46,11 +53,13 @@ export function UploadCard({ view, onAnswer, onResume }: { view: UploadView; onA
       {phase.kind === 'asking' && (
         <fieldset className="upload-question" data-testid="upload-question">
           <legend>
-            These images come with {view.classFolders.length} class name{view.classFolders.length === 1 ? '' : 's'} from their folders or manifest
-            ({view.classFolders.slice(0, 8).join(', ')}{view.classFolders.length > 8 ? ', …' : ''}). What are they?
+            {view.answersFrom === 'coco'
+              ? <>These images come with answers from the COCO file{view.classFolders.length ? <> (boxes of {view.classFolders.slice(0, 8).join(', ')}{view.classFolders.length > 8 ? ', …' : ''})</> : null}. What are they?</>
+              : <>These images come with {view.classFolders.length} class name{view.classFolders.length === 1 ? '' : 's'} from their {view.answersFrom === 'manifest' ? 'manifest' : 'folders'}
+                {' '}({view.classFolders.slice(0, 8).join(', ')}{view.classFolders.length > 8 ? ', …' : ''}). What are they?</>}
           </legend>
           {(Object.keys(MODE_TEXT) as UploadLabelMode[]).map((m) => (
-            <button key={m} type="button" data-testid={`upload-mode-${m}`} onClick={() => onAnswer(m)}>{MODE_TEXT[m]}</button>
+            <button key={m} type="button" data-testid={`upload-mode-${m}`} onClick={() => onAnswer(m)}>{(view.answersFrom === 'coco' ? COCO_TEXT : MODE_TEXT)[m]}</button>
           ))}
         </fieldset>
       )}

@@ -4,6 +4,9 @@ import { unzipSync } from 'fflate';
 import { parseManifest } from '@/lib/import/manifest';
 import { checkZipDirectory, commonRoot, isManifestName, isZipName, normalisePath, planUpload, UPLOAD_LIMITS, type UploadFailure, type UploadPlan } from '@/lib/import/upload';
 import { IMAGE_NAME } from '@/lib/import/images';
+import type { ProjectTask } from '@/lib/tasks';
+import { codecsOf, decodeCoco } from '@/lib/tasks/codecs';
+import { fitToProject } from '@/lib/tasks/codecs/fit';
 
 /** A file as dropped: its path below what was dropped, and its bytes (a File, or a Blob unpacked from a .zip). */
 export interface CollectedFile {
@@ -28,21 +31,23 @@ export function titleOf(d: Dropped): string {
 }
 
 /** Everything one drop (or one pick) turned into: the plan to send, and what was refused before sending. */
-export async function collectDrop(d: Dropped): Promise<UploadPlan<CollectedFile>> {
+export async function collectDrop(d: Dropped, task: ProjectTask): Promise<UploadPlan<CollectedFile>> {
   const raw: CollectedFile[] = [];
   if ('entries' in d) {
     for (const e of d.entries) await walk(e, raw);
   } else {
     for (const f of d.files) raw.push({ path: normalisePath(f.webkitRelativePath || f.name), size: f.size, data: f });
   }
-  return planCollected(raw);
+  return planCollected(raw, task);
 }
 
-/** Zips unpacked, one manifest read, then the plan (lib/import/upload.ts). */
-export async function planCollected(raw: CollectedFile[]): Promise<UploadPlan<CollectedFile>> {
+/** Zips unpacked, one manifest or COCO file read, then the plan (lib/import/upload.ts). */
+export async function planCollected(raw: CollectedFile[], task: ProjectTask): Promise<UploadPlan<CollectedFile>> {
+  const takesCoco = codecsOf(task).some((c) => c.name === 'coco');
   const failed: UploadFailure[] = [];
   const files: CollectedFile[] = [];
   const manifests: CollectedFile[] = [];
+  const cocos: CollectedFile[] = [];
   for (const f of raw) {
     if (isZipName(f.path)) {
       const r = await unpackZip(f);
@@ -52,8 +57,27 @@ export async function planCollected(raw: CollectedFile[]): Promise<UploadPlan<Co
         failed.push(...r.failed);
       }
     } else if (isManifestName(f.path)) manifests.push(f);
-    else if (/\.json$/i.test(f.path)) failed.push({ file: f.path, reason: 'COCO files are imported with `npx tandem import PROJECT FILE.json --format coco` for now; here, drop the images alone or with a .jsonl/.csv manifest' });
+    else if (/\.json$/i.test(f.path)) {
+      if (takesCoco) cocos.push(f);
+      else failed.push({ file: f.path, reason: `a ${task.task} project takes no COCO file; drop the images alone, a folder per class, or a .jsonl/.csv manifest` });
+    } else if (/(^|\/)data\.ya?ml$|\.txt$/i.test(f.path) && takesCoco) {
+      failed.push({ file: f.path, reason: 'YOLO folders are imported with `npx tandem import PROJECT DIR --format yolo`; here, drop a COCO .json with its images' });
+    }
     else files.push(f);
+  }
+  if (cocos.length > 1 || (cocos.length && manifests.length)) {
+    return { entries: [], classFolders: [], failed: [...failed, ...[...cocos, ...manifests].map((m) => ({ file: m.path, reason: 'drop one COCO file or one manifest at a time, with the images it names' }))] };
+  }
+  if (cocos.length === 1) {
+    const c = cocos[0];
+    if (c.size > UPLOAD_LIMITS.manifestBytes * 8) return { entries: [], classFolders: [], failed: [...failed, { file: c.path, reason: `a COCO file may be at most ${(UPLOAD_LIMITS.manifestBytes * 8) >> 20} MiB here; larger ones go through \`npx tandem import\`` }] };
+    const name = c.path.split('/').pop() ?? c.path;
+    // The same codec and fit as `tandem import --format coco`: every problem listed, nothing sent when there is one.
+    const decoded = decodeCoco(await c.data.text(), name);
+    const fitted = decoded.ok ? fitToProject(decoded.value, task) : decoded;
+    if (!fitted.ok) return { entries: [], classFolders: [], failed: [...failed, ...fitted.issues.map((i) => ({ file: i.where, reason: i.message }))] };
+    const plan = planUpload(files, undefined, { path: c.path, images: fitted.value });
+    return { ...plan, failed: [...failed, ...plan.failed] };
   }
   if (manifests.length > 1) {
     return { entries: [], classFolders: [], failed: [...failed, ...manifests.map((m) => ({ file: m.path, reason: 'drop one manifest at a time, with the images it names' }))] };

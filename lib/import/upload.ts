@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { StoredText } from '../protocol/stored';
 import { IMAGE_NAME } from './images';
 import type { ManifestRow, ParsedLine } from './manifest';
+import type { LabeledImage } from '../tasks/codecs/types';
 
 /**
  * Uploads from the browser, as plain data: the limits (stated on the page, enforced by the
@@ -44,6 +45,11 @@ export const UploadEntry = z.object({
   label: StoredText.trim().min(1).max(200).optional(),
   group: StoredText.trim().min(1).max(1000).optional(),
   split: z.enum(['pool', 'holdout']).optional(),
+  /** A COCO file's answer for the image (boxes or a skeleton), checked by the server against the project's task and the image. */
+  answer: z.record(z.string(), z.unknown()).optional(),
+  /** The image's size as the COCO file states it: an image of another size is refused. */
+  width: z.number().int().positive().max(1_000_000).optional(),
+  height: z.number().int().positive().max(1_000_000).optional(),
 }).strict();
 export type UploadEntry = z.infer<typeof UploadEntry>;
 
@@ -69,8 +75,10 @@ export interface UploadPlan<F extends DroppedFile> {
   entries: { file: F; entry: UploadEntry }[];
   /** Files refused before sending, in plain words. */
   failed: UploadFailure[];
-  /** Folder names that would become labels (a folder-per-class drop): the page asks what they mean. */
+  /** Class names the files come with (folders, a manifest's labels, a COCO file's box classes). */
   classFolders: string[];
+  /** Where the files' answers come from, if they have any: the page asks what they are. */
+  answersFrom?: 'folders' | 'manifest' | 'coco';
 }
 
 const MANIFEST_NAME = /\.(jsonl?|csv)$/i;
@@ -97,7 +105,9 @@ export function commonRoot(paths: readonly string[]): string {
  * anything else is listed with the reason it is not imported. With a manifest, its rows name
  * the images (relative to the manifest's folder) and give their label, group and split.
  */
-export function planUpload<F extends DroppedFile>(files: readonly F[], manifest?: { path: string; lines: ParsedLine[] }): UploadPlan<F> {
+export function planUpload<F extends DroppedFile>(
+  files: readonly F[], manifest?: { path: string; lines: ParsedLine[] }, dataset?: { path: string; images: readonly LabeledImage[] },
+): UploadPlan<F> {
   const failed: UploadFailure[] = [];
   const byPath = new Map<string, F>();
   for (const f of files) byPath.set(normalisePath(f.path), f);
@@ -107,6 +117,7 @@ export function planUpload<F extends DroppedFile>(files: readonly F[], manifest?
     return false;
   };
   if (manifest) return planFromManifest(byPath, manifest, failed, tooBig);
+  if (dataset) return planFromDataset(byPath, dataset, failed, tooBig);
 
   const root = commonRoot([...byPath.keys()]);
   const entries: UploadPlan<F>['entries'] = [];
@@ -122,7 +133,7 @@ export function planUpload<F extends DroppedFile>(files: readonly F[], manifest?
     if (label) classes.add(label);
     entries.push({ file: f, entry: { name: full, ...(label ? { label } : {}) } });
   }
-  return { entries, failed, classFolders: [...classes].sort() };
+  return { entries, failed, classFolders: [...classes].sort(), ...(classes.size ? { answersFrom: 'folders' as const } : {}) };
 }
 
 function planFromManifest<F extends DroppedFile>(
@@ -143,7 +154,28 @@ function planFromManifest<F extends DroppedFile>(
     if (row.label) labels.add(row.label);
     entries.push({ file: f, entry: { name: rel, ...(row.label ? { label: row.label } : {}), ...(row.group ? { group: row.group } : {}), ...(row.split ? { split: row.split } : {}) } });
   }
-  return { entries, failed, classFolders: [...labels].sort() };
+  return { entries, failed, classFolders: [...labels].sort(), ...(labels.size ? { answersFrom: 'manifest' as const } : {}) };
+}
+
+/** A COCO file's images, found among the dropped files by file_name (relative to the file's folder), each with its answer. */
+function planFromDataset<F extends DroppedFile>(
+  byPath: Map<string, F>, dataset: { path: string; images: readonly LabeledImage[] }, failed: UploadFailure[], tooBig: (f: F, name: string) => boolean,
+): UploadPlan<F> {
+  const dpath = normalisePath(dataset.path);
+  const base = dpath.split('/').pop() ?? dpath;
+  const dir = dpath.includes('/') ? dpath.slice(0, dpath.lastIndexOf('/')) : '';
+  const entries: UploadPlan<F>['entries'] = [];
+  const classes = new Set<string>();
+  for (const img of dataset.images) {
+    const rel = normalisePath(img.fileName);
+    const f = byPath.get(dir ? `${dir}/${rel}` : rel) ?? byPath.get(rel);
+    if (!f) { failed.push({ file: img.fileName, reason: `${base} names it, but it is not among the dropped files` }); continue; }
+    if (tooBig(f, img.fileName)) continue;
+    const a = img.answer;
+    for (const c of a.task === 'boxes' ? a.boxes.map((b) => b.class) : []) classes.add(c);
+    entries.push({ file: f, entry: { name: rel, answer: a as unknown as Record<string, unknown>, width: img.width, height: img.height } });
+  }
+  return { entries, failed, classFolders: [...classes].sort(), ...(entries.length ? { answersFrom: 'coco' as const } : {}) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client';
-import { encodeAnswer } from '../../db/queries/answers';
+import { encodeAnswer, type StoredAnswer } from '../../db/queries/answers';
 import { recordImport } from '../../db/queries/imports';
 import { insertItemsWithAnswers, type ItemWithAnswer } from '../../db/queries/items';
 import { parseInput, TandemError } from '../../lib/errors';
@@ -7,7 +7,7 @@ import { splitForGroup } from '../../lib/holdout';
 import { mapLimit } from '../../lib/import/map-limit';
 import { UploadMeta, UPLOAD_LIMITS, type UploadFailure, type UploadTally } from '../../lib/import/upload';
 import { hashUnit } from '../../lib/random';
-import { taskOfProject } from '../../lib/tasks';
+import { parseAnswer, taskOfProject } from '../../lib/tasks';
 import type { LifecycleHooks } from '../lifecycle';
 import type { MediaStore } from '../media';
 import { requireProject, type Principal } from './access';
@@ -40,6 +40,10 @@ export async function importUpload(ctx: UploadContext, p: Principal, projectId: 
   const task = taskOfProject(project);
   const classes = new Set(project.classes);
   const labelled = meta.labels !== 'ignore' && meta.files.some((f) => f.label !== undefined);
+  const answered = meta.labels !== 'ignore' && meta.files.some((f) => f.answer !== undefined);
+  if (answered && task.task === 'classification') {
+    throw new TandemError('bad_request', 'a classification project takes its classes from folder names or a manifest, not from a COCO file\'s answers');
+  }
   if (labelled && task.task !== 'classification') {
     throw new TandemError('bad_request', `folder names and manifest labels are classes, and a ${task.task} project has none to give: upload with labels ignored`);
   }
@@ -60,8 +64,19 @@ export async function importUpload(ctx: UploadContext, p: Principal, projectId: 
     } catch (e) {
       return void failed.push({ file: entry.name, reason: plainReason((e as Error).message) }), null;
     }
+    if (entry.width !== undefined && entry.height !== undefined && (entry.width !== info.width || entry.height !== info.height)) {
+      return void failed.push({ file: entry.name, reason: `the image is ${info.width}×${info.height} but the COCO file says ${entry.width}×${entry.height}` }), null;
+    }
+    let answer: StoredAnswer | undefined;
+    if (meta.labels !== 'ignore' && entry.answer !== undefined) {
+      try {
+        answer = encodeAnswer(parseAnswer(task, entry.answer, { width: info.width, height: info.height }));
+      } catch (e) {
+        return void failed.push({ file: entry.name, reason: `its answer in the COCO file does not fit the project: ${(e as Error).message.replace(/^bad answer: /, '')}` }), null;
+      }
+    } else if (label !== undefined) answer = encodeAnswer({ task: 'classification', label });
     const { key, hash } = await ctx.media.put(bytes, info.format.ext);
-    return { entry, label, key, hash, info };
+    return { entry, answer, key, hash, info };
   });
 
   const seen = new Set<string>();
@@ -73,7 +88,7 @@ export async function importUpload(ctx: UploadContext, p: Principal, projectId: 
     if (seen.has(l.hash)) { duplicates++; continue; }
     seen.add(l.hash);
     const group = l.entry.group ?? l.entry.name;
-    const answer = l.label !== undefined ? encodeAnswer({ task: 'classification', label: l.label }) : undefined;
+    const answer = l.answer;
     rows.push({
       item: {
         projectId, media: l.key, mediaType: l.info.format.mediaType, contentHash: l.hash, sourceName: l.entry.name, groupKey: group,

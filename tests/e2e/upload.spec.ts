@@ -173,4 +173,27 @@ test.describe('uploading data in the browser', () => {
     await page.keyboard.press('Enter');
     await expect(page.getByText(`last: item ${item} → owl`)).toBeVisible();
   });
+
+  test('a box project takes a COCO file dropped with its images; its boxes become answers after the question', async ({ page }) => {
+    await loginInBrowser(page, server.url, 'admin@tandem.local', DEMO_PASSWORD);
+    const created = await page.request.post(`${server.url}/api/projects`, { data: { slug: 'street', name: 'Street', taskType: 'boxes', classes: ['car', 'person'] } });
+    const projectId = (await created.json()).project.id as number;
+    const root = path.join(FILES, 'street');
+    fs.mkdirSync(root, { recursive: true });
+    const coco = {
+      images: [1, 2].map((id) => ({ id, file_name: `s${id}.png`, width: 32, height: 24 })),
+      categories: [{ id: 1, name: 'car' }, { id: 2, name: 'person' }],
+      annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [1, 2, 10, 8], area: 80, iscrowd: 0 }],
+    };
+    for (const img of coco.images) fs.writeFileSync(path.join(root, img.file_name), pngBytes(200 + img.id, 32, 24));
+    fs.writeFileSync(path.join(root, 'instances.json'), JSON.stringify(coco));
+    await page.goto(`${server.url}/projects/${projectId}/queue`);
+    await page.getByTestId('upload-folder').setInputFiles(root);
+    const upload = page.getByTestId('upload').first();
+    await expect(upload.getByTestId('upload-question')).toContainText('answers from the COCO file (boxes of car)');
+    await upload.getByTestId('upload-mode-annotate').click();
+    await expect(upload.getByTestId('upload-added')).toHaveText('2');
+    const progress = await (await page.request.get(`${server.url}/api/projects/${projectId}/progress`)).json();
+    expect(progress).toMatchObject({ total: 2, labeled: 2 });
+  });
 });

@@ -32,6 +32,17 @@ describe('planUpload', () => {
     expect(plan.failed[0].reason).toMatch(/list\.csv line 3 names it, but it is not among the dropped files/);
   });
 
+  it('matches a COCO file\'s images by file_name beside the file, each with its answer and stated size', () => {
+    const answer = { task: 'boxes' as const, boxes: [{ class: 'car', x: 1, y: 1, w: 2, h: 2 }] };
+    const plan = planUpload([f('set/img/a.png'), f('set/instances.json')], undefined, {
+      path: 'set/instances.json', images: [{ fileName: 'img/a.png', width: 8, height: 6, answer }, { fileName: 'img/gone.png', width: 8, height: 6, answer }],
+    });
+    expect(plan.entries.map((e) => e.entry)).toEqual([{ name: 'img/a.png', answer, width: 8, height: 6 }]);
+    expect(plan.answersFrom).toBe('coco');
+    expect(plan.classFolders).toEqual(['car']);
+    expect(plan.failed).toEqual([{ file: 'img/gone.png', reason: 'instances.json names it, but it is not among the dropped files' }]);
+  });
+
   it('finds the dropped folder only when every path starts with it', () => {
     expect(commonRoot(['a/x.png', 'a/b/y.png'])).toBe('a');
     expect(commonRoot(['a/x.png', 'b/y.png'])).toBe('');

@@ -113,4 +113,31 @@ describe.each(DATABASE_KINDS)('browser upload on %s', (kind) => {
     const ignored = batch([{ name: 'car/a.png', label: 'car', bytes: pngBytes(1) }], 'ignore');
     expect((await built.services.uploads.import(SYSTEM, built.project.id, ignored.meta, ignored.files)).added).toBe(1);
   });
+
+  it('takes a COCO file\'s boxes as answers or prelabels, checked against the project and each image', async () => {
+    const built = await buildProject(database.db, { n: 0, task: { taskType: 'boxes', classes: ['car', 'person'] } });
+    const pid = built.project.id;
+    const car = { task: 'boxes', boxes: [{ class: 'car', x: 1, y: 2, w: 5, h: 4 }] };
+    const meta = (labels: 'annotate' | 'prelabel') => ({
+      labels, holdout: 0, files: [
+        { name: `${labels}/a.png`, answer: car, width: 8, height: 8 },
+        { name: `${labels}/wide.png`, answer: car, width: 20, height: 8 },
+        { name: `${labels}/outside.png`, answer: { task: 'boxes', boxes: [{ class: 'car', x: 6, y: 6, w: 5, h: 5 }] }, width: 8, height: 8 },
+      ],
+    });
+    const seeds = (k: number) => [pngBytes(k), pngBytes(k + 1), pngBytes(k + 2)];
+    const r = await built.services.uploads.import(SYSTEM, pid, meta('annotate'), seeds(1));
+    expect(r.added).toBe(1);
+    expect(r.failed).toEqual([
+      { file: 'annotate/wide.png', reason: 'the image is 8×8 but the COCO file says 20×8' },
+      { file: 'annotate/outside.png', reason: expect.stringMatching(/^its answer in the COCO file does not fit the project: /) },
+    ]);
+    const labels = await listCurrentLabels(database.db, pid);
+    expect(labels.map((l) => [l.sourceName, l.source])).toEqual([['annotate/a.png', 'import']]);
+
+    expect((await built.services.uploads.import(SYSTEM, pid, meta('prelabel'), seeds(10))).added).toBe(1);
+    const pre = await database.db.query.items.findFirst({ where: (i, { eq }) => eq(i.sourceName, 'prelabel/a.png') });
+    expect(pre?.status).toBe('open');
+    expect(await built.services.labels.prelabel(built.annotators[0], pid, pre!.id)).toEqual({ prelabel: car, source: 'import' });
+  });
 });

@@ -79,7 +79,7 @@ export default async function QueuePage({ params }: { params: Promise<{ projectI
       {can(actor, 'project.import') && (
         <section className="card" id="add-data">
           <h2>Add data</h2>
-          <UploadArea projectId={id} classification={project.task.task === 'classification'} />
+          <UploadArea projectId={id} task={project.task} />
         </section>
       )}
 
