@@ -57,10 +57,8 @@ export async function planCollected(raw: CollectedFile[], task: ProjectTask): Pr
         failed.push(...r.failed);
       }
     } else if (isManifestName(f.path)) manifests.push(f);
-    else if (/\.json$/i.test(f.path)) {
-      if (takesCoco) cocos.push(f);
-      else failed.push({ file: f.path, reason: `a ${task.task} project takes no COCO file; drop the images alone, a folder per class, or a .jsonl/.csv manifest` });
-    } else if (/(^|\/)data\.ya?ml$|\.txt$/i.test(f.path) && takesCoco) {
+    else if (/\.json$/i.test(f.path)) (takesCoco ? cocos : manifests).push(f);
+    else if (/(^|\/)data\.ya?ml$|\.txt$/i.test(f.path) && takesCoco) {
       failed.push({ file: f.path, reason: 'YOLO folders are imported with `npx tandem import PROJECT DIR --format yolo`; here, drop a COCO .json with its images' });
     }
     else files.push(f);
@@ -125,7 +123,7 @@ async function unpackZip(f: CollectedFile): Promise<{ files: CollectedFile[]; fa
   const refused = checkZipDirectory(f.size, directory);
   if (refused) return { reason: refused };
   const hidden = (name: string) => name.endsWith('/') || name.split('/').some((s) => s.startsWith('.') || s === '__MACOSX');
-  const wanted = (name: string) => !hidden(name) && (IMAGE_NAME.test(name) || isManifestName(name));
+  const wanted = (name: string) => !hidden(name) && (IMAGE_NAME.test(name) || isManifestName(name) || /\.json$/i.test(name));
   let unpacked: Record<string, Uint8Array>;
   try {
     unpacked = unzipSync(bytes, { filter: (e) => wanted(e.name) });

@@ -81,7 +81,8 @@ export interface UploadPlan<F extends DroppedFile> {
   answersFrom?: 'folders' | 'manifest' | 'coco';
 }
 
-const MANIFEST_NAME = /\.(jsonl?|csv)$/i;
+/** A manifest is .jsonl or .csv; a .json is a COCO file where the project takes one, else a manifest too (as `tandem import` reads it). */
+const MANIFEST_NAME = /\.(jsonl|csv)$/i;
 export const isManifestName = (name: string) => MANIFEST_NAME.test(name);
 export const isZipName = (name: string) => /\.zip$/i.test(name);
 
