@@ -86,7 +86,9 @@ export function UploadCard({ view, onAnswer, onResume }: { view: UploadView; onA
 
       {(phase.kind === 'done' || phase.kind === 'paused' || phase.kind === 'stopped') && progress && (
         <p data-testid="upload-summary">
-          <b data-testid="upload-added">{progress.tally.added}</b> imported · <span data-testid="upload-duplicates">{progress.tally.duplicates}</span> already in the project (duplicates) · <span data-testid="upload-skipped">{skipped.length}</span> skipped
+          <b data-testid="upload-added">{progress.tally.added}</b> imported · <span data-testid="upload-duplicates">{progress.tally.duplicates}</span> already in the project (duplicates{progress.resentDuplicates > 0
+            ? <span data-testid="upload-resent">; {progress.resentDuplicates} of them after a dropped connection, most likely this upload&apos;s own first try</span>
+            : null}) · <span data-testid="upload-skipped">{skipped.length}</span> skipped
         </p>
       )}
       {skipped.length > 0 && phase.kind !== 'asking' && (

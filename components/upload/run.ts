@@ -39,6 +39,11 @@ export interface UploadState {
   batchesDone: number;
   batches: number;
   tally: UploadTally;
+  /**
+   * Duplicates answered for a batch sent again after a dropped connection: most likely this
+   * upload's own first try arrived and its answer was lost (the server cannot tell them apart).
+   */
+  resentDuplicates: number;
   /** Set while waiting to try a batch again. */
   retrying: { attempt: number; reason: string } | null;
 }
@@ -66,7 +71,7 @@ export function startUpload(entries: { file: UploadFile; entry: UploadEntry }[],
   const totalBytes = entries.reduce((s, e) => s + e.file.size, 0);
   const wait = opts.wait ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const retries = opts.retries ?? 6;
-  const state: UploadState = { sentBytes: 0, totalBytes, batchesDone: 0, batches: batches.length, tally: { added: 0, duplicates: 0, failed: [] }, retrying: null };
+  const state: UploadState = { sentBytes: 0, totalBytes, batchesDone: 0, batches: batches.length, tally: { added: 0, duplicates: 0, failed: [] }, resentDuplicates: 0, retrying: null };
   const emit = () => opts.onState({ ...state });
 
   const runFrom = (): UploadRun => {
@@ -84,6 +89,7 @@ export function startUpload(entries: { file: UploadFile; entry: UploadEntry }[],
               emit();
             });
             state.tally = addTally(state.tally, r);
+            if (attempt > 1) state.resentDuplicates += r.duplicates;
             state.sentBytes = before + batchBytes;
             state.batchesDone++;
             state.retrying = null;

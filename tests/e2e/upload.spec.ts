@@ -196,4 +196,29 @@ test.describe('uploading data in the browser', () => {
     const progress = await (await page.request.get(`${server.url}/api/projects/${projectId}/progress`)).json();
     expect(progress).toMatchObject({ total: 2, labeled: 2 });
   });
+
+  test('a dropped connection is retried: the batch is sent again and nothing is lost or imported twice', async ({ page }) => {
+    await loginInBrowser(page, server.url, 'admin@tandem.local', DEMO_PASSWORD);
+    const created = await page.request.post(`${server.url}/api/projects`, { data: { slug: 'flaky', name: 'Flaky', classes: ['a', 'b'] } });
+    const projectId = (await created.json()).project.id as number;
+    let cut = 0;
+    // The first request's connection is reset after the server got it: the page cannot know whether it arrived.
+    await page.route('**/uploads', async (route) => {
+      if (cut++ === 0) {
+        await route.fetch();
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    await page.goto(`${server.url}/projects/${projectId}/queue`);
+    const files = [300, 301, 302].map((s) => ({ name: `f${s}.png`, mimeType: 'image/png', buffer: pngBytes(s, 16, 16) }));
+    await page.getByTestId('upload-files').setInputFiles(files);
+    const upload = page.getByTestId('upload').first();
+    await expect(upload).toHaveAttribute('data-phase', 'done');
+    expect(cut).toBe(2);
+    // The second try found them all there already: counted as duplicates, stored once.
+    await expect(upload.getByTestId('upload-duplicates')).toHaveText('3');
+    await expect(upload.getByTestId('upload-resent')).toContainText('3 of them after a dropped connection');
+    expect(await itemCount(page, server.url, projectId)).toBe(3);
+  });
 });

@@ -34,7 +34,7 @@ describe('startUpload', () => {
     // 25% of 80, all of it, then 25% of 40 on top, dropped back to 80, and sent again.
     expect(seen.filter((v, i) => v !== seen[i - 1])).toEqual([0, 20, 80, 90, 80, 90, 120]);
     expect(states.some((s) => s.retrying?.reason === 'the connection dropped')).toBe(true);
-    expect(states.at(-1)).toMatchObject({ sentBytes: 120, totalBytes: 120, batchesDone: 2, retrying: null });
+    expect(states.at(-1)).toMatchObject({ sentBytes: 120, totalBytes: 120, batchesDone: 2, retrying: null, resentDuplicates: 0 });
   });
 
   it('pauses after the last try and resumes from the batch that failed, not from the start', async () => {
@@ -58,5 +58,17 @@ describe('startUpload', () => {
     const send: SendBatch = async () => { calls++; throw new UploadError('an upload request may carry at most 40 MiB', 413); };
     await expect(startUpload(entries([10]), { labels: 'ignore', send, onState: () => {}, limits, wait: noWait }).done).rejects.toMatchObject({ status: 413, retryable: false });
     expect(calls).toBe(1);
+  });
+
+  it('counts duplicates of a batch sent again after a dropped connection apart: most likely its own first try', async () => {
+    let calls = 0;
+    const send: SendBatch = async () => {
+      calls++;
+      if (calls === 1) throw new UploadError('the connection dropped', 0);
+      return { added: 0, duplicates: 2, failed: [] };
+    };
+    const states: UploadState[] = [];
+    await startUpload(entries([10, 10]), { labels: 'ignore', send, onState: (s) => states.push(s), limits, wait: noWait }).done;
+    expect(states.at(-1)).toMatchObject({ resentDuplicates: 2, tally: { duplicates: 2 } });
   });
 });
