@@ -221,4 +221,22 @@ test.describe('uploading data in the browser', () => {
     await expect(upload.getByTestId('upload-resent')).toContainText('3 of them after a dropped connection');
     expect(await itemCount(page, server.url, projectId)).toBe(3);
   });
+
+  test('files dropped on the drop zone are uploaded like picked ones', async ({ page }) => {
+    await loginInBrowser(page, server.url, 'admin@tandem.local', DEMO_PASSWORD);
+    const created = await page.request.post(`${server.url}/api/projects`, { data: { slug: 'dropped', name: 'Dropped', classes: ['a', 'b'] } });
+    const projectId = (await created.json()).project.id as number;
+    await page.goto(`${server.url}/projects/${projectId}/queue`);
+    const pngs = [400, 401].map((s) => [...pngBytes(s, 16, 16)]);
+    const dt = await page.evaluateHandle((files) => {
+      const d = new DataTransfer();
+      files.forEach((bytes, i) => d.items.add(new File([new Uint8Array(bytes)], `drop-${i}.png`, { type: 'image/png' })));
+      return d;
+    }, pngs);
+    await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer: dt });
+    const upload = page.getByTestId('upload').first();
+    await expect(upload).toHaveAttribute('data-phase', 'done');
+    await expect(upload.getByTestId('upload-added')).toHaveText('2');
+    expect(await itemCount(page, server.url, projectId)).toBe(2);
+  });
 });
