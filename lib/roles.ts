@@ -14,7 +14,8 @@ export type Action =
   | 'project.review' // see everyone's labels and who holds what
   | 'project.steer' // change how the project learns and deals: strategy, retrain cadence
   | 'project.export'
-  | 'project.manage' // import data, change members and settings
+  | 'project.import' // upload data into the project (admins, and leads on their project)
+  | 'project.manage' // import data from the server's disk, change members and settings
   | 'users.manage' // create users, set global roles
   | 'projects.create';
 
@@ -33,6 +34,7 @@ export function can(actor: Actor, action: Action): boolean {
     case 'project.review':
     case 'project.steer':
     case 'project.export':
+    case 'project.import':
       return actor.projectRole === 'lead';
     case 'project.manage':
     case 'users.manage':

@@ -34,11 +34,13 @@ export interface LifecycleHooks {
   onRankingApplied(projectId: number, rankingId: number): void;
   /** A model version with its holdout metrics was stored. */
   onModelVersion(projectId: number, modelVersionId: number): void;
+  /** New items committed (an upload's batch, a CLI import): the dealer's pool grew. */
+  onItemsImported(projectId: number, e: { added: number }): void;
 }
 
 export type HookName = keyof LifecycleHooks;
 const HOOK_NAMES: readonly HookName[] = [
-  'onLabelCommitted', 'onItemsSettled', 'onItemFlagged', 'onAgreementComputed', 'onLeaseEnded', 'onQueueChanged', 'onJobQueued', 'onJobProgress', 'onJobFailed', 'onRankingApplied', 'onModelVersion',
+  'onLabelCommitted', 'onItemsSettled', 'onItemFlagged', 'onAgreementComputed', 'onLeaseEnded', 'onQueueChanged', 'onJobQueued', 'onJobProgress', 'onJobFailed', 'onRankingApplied', 'onModelVersion', 'onItemsImported',
 ];
 
 /** Something that plugs into the lifecycle: a name (for logs) and the hooks it cares about. */

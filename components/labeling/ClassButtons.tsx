@@ -22,11 +22,11 @@ export function ClassButtons({ classes, keys, disabled, onPick, suggested = null
           <button
             key={c} type="button" disabled={disabled} onClick={() => onPick(c)} data-class={c}
             className={isSuggested ? 'suggested' : undefined} data-suggested={isSuggested || undefined}
-            title={isSuggested ? `the model's suggestion: ${Math.round(suggested!.confidence * 100)}% sure (Enter)` : undefined}
+            title={isSuggested ? (suggested!.confidence === null ? 'imported as this class, to confirm (Enter)' : `the model's suggestion: ${Math.round(suggested!.confidence * 100)}% sure (Enter)`) : undefined}
           >
             <span className="class-name">{c}</span>
             {keyOf.get(c) && <kbd>{keyOf.get(c)!.toUpperCase()}</kbd>}
-            {isSuggested && <span className="suggested-p">{Math.round(suggested!.confidence * 100)}%</span>}
+            {isSuggested && suggested!.confidence !== null && <span className="suggested-p">{Math.round(suggested!.confidence * 100)}%</span>}
           </button>
         );
       })}

@@ -125,7 +125,9 @@ export function ClassificationEditor({ projectId, task, current, upcoming, place
       {suggestions && (
         <p className="suggestion-line" data-testid="suggestion" data-label={suggestion?.label ?? ''}>
           {current && suggestion
-            ? <>The model suggests <b>{suggestion.label}</b> ({Math.round(suggestion.confidence * 100)}% sure) · <kbd>Enter</kbd> to accept, or press another class</>
+            ? suggestion.source === 'import' || suggestion.confidence === null
+              ? <>Imported as <b>{suggestion.label}</b>, to confirm · <kbd>Enter</kbd> to confirm, or press another class</>
+              : <>The model suggests <b>{suggestion.label}</b> ({Math.round(suggestion.confidence * 100)}% sure) · <kbd>Enter</kbd> to accept, or press another class</>
             : <span className="muted">{current ? 'No suggestion for this item' : '\u00a0'}</span>}
         </p>
       )}

@@ -27,7 +27,8 @@ export function useSuggestions(projectId: number, enabled: boolean, itemIds: rea
       asked.current.add(itemId);
       void call<{ prelabel: { label?: unknown } | null; source: string | null; confidence?: number }>('GET', `/api/projects/${projectId}/items/${itemId}/prelabel`)
         .then((r) => {
-          const parsed = r.source === 'model' && r.prelabel ? Suggestion.safeParse({ label: r.prelabel.label, confidence: r.confidence }) : null;
+          const from = r.source === 'model' || r.source === 'import' ? r.source : null;
+          const parsed = from && r.prelabel ? Suggestion.safeParse({ label: r.prelabel.label, confidence: r.confidence ?? null, source: from }) : null;
           return parsed?.success ? parsed.data : null;
         })
         // A failed fetch shows no suggestion: the annotator labels as without one.

@@ -18,3 +18,10 @@ export async function listLatestPrelabelsOf(db: Executor, projectId: number, ite
     .orderBy(prelabels.itemId, desc(prelabels.id));
   return rows;
 }
+
+/** Whether any item of the project came with an imported prelabel. */
+export async function projectHasImportedPrelabels(db: Executor, projectId: number): Promise<boolean> {
+  const [row] = await db.select({ id: prelabels.id }).from(prelabels)
+    .where(and(eq(prelabels.projectId, projectId), eq(prelabels.source, 'import'))).limit(1);
+  return row !== undefined;
+}

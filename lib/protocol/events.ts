@@ -17,6 +17,7 @@ export const QueueEvent = z.discriminatedUnion('event', [
   z.object({ event: z.literal('stopped'), reason: z.string(), message: z.string() }),
   z.object({ event: z.literal('controls-changed'), action: z.enum(ITEM_ACTIONS), itemIds: z.array(z.number().int()) }),
   z.object({ event: z.literal('lease-released'), userId: z.number().int(), leaseId: z.number().int(), itemId: z.number().int() }),
+  z.object({ event: z.literal('items-added'), added: Count }),
 ]);
 export type QueueEvent = z.infer<typeof QueueEvent>;
 

@@ -9,8 +9,10 @@ import type { EditRecord } from './edit';
  */
 export const Suggestion = z.object({
   label: z.string().min(1),
-  /** The model's probability of `label`, in [0, 1]. */
-  confidence: z.number().min(0).max(1),
+  /** The model's probability of `label`, in [0, 1]; null for an imported prelabel (a folder's or a manifest's class). */
+  confidence: z.number().min(0).max(1).nullable(),
+  /** Who suggests it: the model (default), or the upload that brought the item as a prelabel to confirm. */
+  source: z.enum(['model', 'import']).optional(),
 }).strict();
 export type Suggestion = z.infer<typeof Suggestion>;
 
@@ -41,12 +43,22 @@ export function suggestionFor(f: SuggestionFacts): Suggestion | null {
 }
 
 /**
+ * A class imported as a prelabel to confirm (an upload's folder name or manifest label): shown like
+ * the model's suggestion, on the same items (never on holdout or gold items, which would be biased).
+ */
+export function importedSuggestion(f: Pick<SuggestionFacts, 'classes' | 'item' | 'leaseStream'>, label: string | undefined): Suggestion | null {
+  if (label === undefined || !f.classes.includes(label)) return null;
+  if (f.item.split === 'holdout' || f.item.gold || (f.leaseStream !== null && CHECKS.has(f.leaseStream))) return null;
+  return { label, confidence: null, source: 'import' };
+}
+
+/**
  * The edit record of a class answered with a suggestion on screen (the `edit` the spatial
  * editors store for their prelabels): whether the suggested class was taken unchanged.
  */
 export function classEdit(suggestion: Suggestion, label: string, seconds: number): EditRecord {
   return {
-    prelabel: 'model', seconds: Math.min(Math.max(0, seconds), 86_400), pointsMoved: 0, meanShiftPx: 0, added: 0, deleted: 0,
+    prelabel: suggestion.source ?? 'model', seconds: Math.min(Math.max(0, seconds), 86_400), pointsMoved: 0, meanShiftPx: 0, added: 0, deleted: 0,
     accepted: label === suggestion.label, suggested: suggestion.label,
   };
 }

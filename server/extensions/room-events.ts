@@ -24,6 +24,7 @@ export function roomEvents(io: () => SocketServer | undefined, progress: { chang
     onJobQueued: (projectId) => model(projectId, { event: 'job-queued' }),
     onJobProgress: (projectId, jobId, progress) => model(projectId, { event: 'job-progress', jobId, progress }),
     onJobFailed: (projectId, final) => model(projectId, { event: final ? 'job-failed' : 'job-requeued' }),
+    onItemsImported: (projectId, e) => queue(projectId, { event: 'items-added', added: e.added }),
     onRankingApplied: (projectId, rankingId) => {
       log.info({ projectId, rankingId }, 'ranking applied');
       model(projectId, { event: 'ranking-applied', rankingId });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TandemError, type ErrorBody } from '../../lib/errors';
+import { UPLOAD_LIMITS } from '../../lib/import/upload';
 
 /**
  * What every request passes before any route reads it: a body no larger than
@@ -14,13 +15,21 @@ const MiB = 1024 * 1024;
 /** TANDEM_MAX_BODY_BYTES unless set: a label or a claim is a few hundred bytes, a queue change a few kilobytes. */
 export const DEFAULT_MAX_BODY_BYTES = MiB;
 
+/** An upload request past its limit: what the page's limits are, for whoever sends by hand. */
+export const UPLOAD_TOO_LARGE = `an upload request may carry at most ${UPLOAD_LIMITS.requestBytes >> 20} MiB, and one image at most ${UPLOAD_LIMITS.fileBytes >> 20} MiB; `
+  + 'the upload area on the project page sends files in batches of a few MiB';
+
 /** Paths whose bodies are larger by nature; every other path gets the configured default. */
-const LARGER: { path: RegExp; bytes: number }[] = [
+const LARGER: { path: RegExp; bytes: number; message?: string }[] = [
+  // One request of a browser upload: a batch of images (the page packs 4 MiB), or one image of up to 32 MiB alone.
+  { path: /^\/api\/projects\/[^/]+\/uploads\/?$/, bytes: UPLOAD_LIMITS.requestBytes, message: UPLOAD_TOO_LARGE },
   // A chunk of up to 2,000,000 floats as JSON numbers, with room to spare.
   { path: /^\/api\/worker\/v1\/projects\/[^/]+\/embeddings\/?$/, bytes: 48 * MiB },
   // A trainer's ranking of a 1M-item pool arrives in chunks; each chunk is far below this.
   { path: /^\/api\/worker\/v1\/jobs\/[^/]+\/ranking\/?$/, bytes: 16 * MiB },
 ];
+
+export const UPLOAD_MAX_BODY_BYTES = UPLOAD_LIMITS.requestBytes;
 
 export const EMBEDDINGS_MAX_BODY_BYTES = 48 * MiB;
 export const RANKING_MAX_BODY_BYTES = 16 * MiB;
@@ -29,6 +38,11 @@ export const RANKING_MAX_BODY_BYTES = 16 * MiB;
 export function bodyLimitFor(path: string, defaultBytes: number): number {
   for (const l of LARGER) if (l.path.test(path)) return l.bytes;
   return defaultBytes;
+}
+
+function tooLargeFor(path: string, limit: number): TandemError {
+  const own = LARGER.find((l) => l.path.test(path))?.message;
+  return own ? new TandemError('too_large', own) : tooLarge(limit);
 }
 
 export function describeBytes(n: number): string {
@@ -73,7 +87,7 @@ export function screenRequest(req: Pick<IncomingMessage, 'method' | 'url' | 'hea
   if (declared !== undefined) {
     const n = Number(declared);
     if (!/^\d{1,16}$/.test(declared)) return verdict(new TandemError('bad_request', 'the Content-Length header is not a number'));
-    if (n > limit) return verdict(tooLarge(limit));
+    if (n > limit) return verdict(tooLargeFor(path, limit));
   } else if (req.headers['transfer-encoding'] !== undefined && !READS_CHUNKED.test(path)) {
     return { status: 411, body: { error: { code: 'bad_request', message: 'send a Content-Length with the body (a body of unknown length is refused here)' } } };
   }
@@ -129,7 +143,12 @@ export function refuseRequest(req: IncomingMessage, res: ServerResponse, v: Guar
  * the stream is cancelled and the caller gets a 413, whatever the headers said.
  */
 export async function readBodyText(body: ReadableStream<Uint8Array> | null, limit: number): Promise<string> {
-  if (!body) return '';
+  return (await readBodyBytes(body, limit)).toString('utf8');
+}
+
+/** The same as bytes (an upload's multipart body). */
+export async function readBodyBytes(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Buffer> {
+  if (!body) return Buffer.alloc(0);
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -143,7 +162,7 @@ export async function readBodyText(body: ReadableStream<Uint8Array> | null, limi
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /**
@@ -174,7 +193,11 @@ export function dropRestOfBody(req: IncomingMessage): void {
 }
 
 /** The same for a raw Node request (the custom server's hot routes). */
-export function readNodeBodyText(req: IncomingMessage, limit: number): Promise<string> {
+export async function readNodeBodyText(req: IncomingMessage, limit: number): Promise<string> {
+  return (await readNodeBodyBytes(req, limit)).toString('utf8');
+}
+
+export function readNodeBodyBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -186,7 +209,7 @@ export function readNodeBodyText(req: IncomingMessage, limit: number): Promise<s
         reject(tooLarge(limit));
       } else if (size > limit + LINGER_BYTES) req.destroy();
     });
-    req.on('end', () => { if (size <= limit) resolve(Buffer.concat(chunks).toString('utf8')); });
+    req.on('end', () => { if (size <= limit) resolve(Buffer.concat(chunks)); });
     req.on('error', reject);
   });
 }

@@ -4,7 +4,8 @@ import { runtime, type Runtime } from '../runtime';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { principalFromRequest } from '../auth/principal';
 import { requireProject, type Principal } from '../services/access';
-import { answerBeforeBody, DEFAULT_MAX_BODY_BYTES, dropRestOfBody, readBodyText, readNodeBodyText, requireJsonBody } from './request-guard';
+import { answerBeforeBody, DEFAULT_MAX_BODY_BYTES, dropRestOfBody, readBodyBytes, readNodeBodyBytes, requireJsonBody } from './request-guard';
+import type { Action } from '../../lib/roles';
 
 interface RouteSpec<P extends ZodType, B extends ZodType> {
   params?: P;
@@ -19,12 +20,21 @@ interface RouteSpec<P extends ZodType, B extends ZodType> {
    * with the claim's own reads, and a separate one first would cost every label a round trip.
    */
   projectAccessFirst?: boolean;
+  /** What the caller must be allowed in the project before the body is read (default project.view). */
+  access?: Action;
+  /**
+   * A body that is not JSON, for uploads only: the content types taken (each refused one gets a
+   * 415 naming `expected`), read as bytes up to `maxBodyBytes` and handed over unparsed as `raw`.
+   */
+  raw?: { types: RegExp; expected: string; maxBodyBytes: number; tooLarge?: string };
 }
 
 interface RouteContext<P, B> {
   principal: Principal;
   params: P;
   body: B;
+  /** The unparsed body of a `raw` route. */
+  raw?: { bytes: Buffer; contentType: string };
   /** The query string's parameters as text (a repeated name joined with commas); the service parses them. */
   query: Record<string, string>;
   /** The web request, under Next.js only (the custom server's hot routes have none). */
@@ -43,8 +53,8 @@ interface RouteInput {
   params: Record<string, string | string[]>;
   /** The request's path and query (`/api/…?a=1`), for the query string. */
   url: string;
-  /** The body as text, read with at most `limit` bytes (413 past it). */
-  text: (limit: number) => Promise<string>;
+  /** The body, read with at most `limit` bytes (413 past it). */
+  bytes: (limit: number) => Promise<Buffer>;
   contentType: string | null;
   /** Whether the request carries a body at all (a length above zero, or chunked). */
   hasBody: boolean;
@@ -76,14 +86,24 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
       if (!principal) throw new TandemError('unauthenticated', 'log in first (POST /api/auth/callback/credentials or the /login page)');
       const params = spec.params ? parse(spec.params, input.params, 'path') : {};
       const projectId = (params as { projectId?: unknown }).projectId;
-      if (spec.body && spec.projectAccessFirst !== false && typeof projectId === 'number') {
+      if ((spec.body || spec.raw) && spec.projectAccessFirst !== false && typeof projectId === 'number') {
         // A stranger's body is not read at all: membership is cheaper than the body.
-        await requireProject(rt.database.db, principal, projectId, 'project.view');
+        await requireProject(rt.database.db, principal, projectId, spec.access ?? 'project.view');
       }
       let body: unknown;
-      if (spec.body || input.hasBody) requireJsonBody(input.contentType, input.hasBody, spec.acceptTextBody);
+      let raw: RouteContext<unknown, unknown>['raw'];
+      if (spec.raw) {
+        if (!input.contentType || !spec.raw.types.test(input.contentType)) {
+          throw new TandemError('unsupported_media_type', `send ${spec.raw.expected}${input.contentType ? `, not ${input.contentType.split(';')[0].slice(0, 100)}` : ''}`);
+        }
+        const { tooLarge } = spec.raw;
+        const bytes = await input.bytes(spec.raw.maxBodyBytes).catch((e: unknown) => {
+          throw tooLarge && isTandemError(e) && e.code === 'too_large' ? new TandemError('too_large', tooLarge) : e;
+        });
+        raw = { bytes, contentType: input.contentType };
+      } else if (spec.body || input.hasBody) requireJsonBody(input.contentType, input.hasBody, spec.acceptTextBody);
       if (spec.body) {
-        const text = await input.text(spec.maxBodyBytes ?? rt.config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+        const text = (await input.bytes(spec.maxBodyBytes ?? rt.config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)).toString('utf8');
         let json: unknown = {};
         if (text.trim() !== '') {
           try {
@@ -97,7 +117,7 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
       const started = performance.now();
       const phases: string[] = [];
       const addTiming = (name: string, ms: number) => { phases.push(`${name};dur=${ms.toFixed(2)}`); };
-      const result = await handler({ principal, params: params as z.infer<P>, body: body as z.infer<B>, query: queryOf(input.url), req: input.req, rt, timing: addTiming });
+      const result = await handler({ principal, params: params as z.infer<P>, body: body as z.infer<B>, raw, query: queryOf(input.url), req: input.req, rt, timing: addTiming });
       // The session check's time, the handler's own (parsing excluded) and its phases, for benchmarks and browser dev tools.
       const timing = [auth, `app;dur=${(performance.now() - started).toFixed(2)}`, ...phases].join(', ');
       if (result instanceof Response) {
@@ -114,7 +134,7 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
     const { currentUser } = await import('../auth/current');
     return run({
       principal: async () => (await currentUser())?.principal ?? null, params: await ctx.params, url: req.url,
-      text: (limit) => readBodyText(req.body, limit), contentType: req.headers.get('content-type'), hasBody: hasBody(req.headers.get('content-length'), req.headers.get('transfer-encoding')),
+      bytes: (limit) => readBodyBytes(req.body, limit), contentType: req.headers.get('content-type'), hasBody: hasBody(req.headers.get('content-length'), req.headers.get('transfer-encoding')),
       requestId: req.headers.get('x-request-id') ?? undefined, req,
     });
   };
@@ -122,7 +142,7 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
     const id = req.headers['x-request-id'];
     const response = await run({
       principal: () => principalFromRequest(req, runtime().config.authSecret, runtime().services.users), params, url: req.url ?? '/',
-      text: (limit) => readNodeBodyText(req, limit), contentType: req.headers['content-type'] ?? null,
+      bytes: (limit) => readNodeBodyBytes(req, limit), contentType: req.headers['content-type'] ?? null,
       hasBody: hasBody(req.headers['content-length'], req.headers['transfer-encoding']), requestId: typeof id === 'string' ? id : undefined,
     });
     answerBeforeBody(req, res);

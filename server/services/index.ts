@@ -7,6 +7,7 @@ import { createQueueService } from './queue';
 import { createUserService } from './users';
 import { importData, type ImportOptions } from './importer';
 import { exportProject, type ExportAnswers, type ExportFormat } from './dataset-export';
+import { importUpload } from './uploads';
 import { importDataset, type DatasetImportOptions } from './dataset-import';
 import type { Principal } from './access';
 import { createTrainingService, DEFAULT_TRAINING, type TrainingOptions } from './training';
@@ -31,8 +32,8 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
   const lifecycle = opts.lifecycle ?? createLifecycle();
   const hooks = lifecycle.hooks;
   const queue = createQueueService(db, { leaseSeconds: opts.leaseSeconds, hooks });
-  // The dealer's pool view follows the ranking it deals from.
-  lifecycle.use({ name: 'pool-view', onRankingApplied: (pid) => queue.poolChanged(pid) });
+  // The dealer's pool view follows the ranking it deals from, and the items imported.
+  lifecycle.use({ name: 'pool-view', onRankingApplied: (pid) => queue.poolChanged(pid), onItemsImported: (pid) => queue.poolChanged(pid) });
   return {
     lifecycle,
     users: createUserService(db),
@@ -42,12 +43,23 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
     media: createMediaAccessService(db, opts.media),
     imports: {
       run: (p: Principal, projectId: number, source: string, options?: ImportOptions) =>
-        importData({ db, media: opts.media }, p, projectId, source, options).finally(() => queue.poolChanged(projectId)),
+        importData({ db, media: opts.media }, p, projectId, source, options).then(
+          (r) => { if (r.added > 0) hooks.onItemsImported(projectId, { added: r.added }); return r; },
+          // Batches before the failure may have committed.
+          (e: unknown) => { queue.poolChanged(projectId); throw e; },
+        ),
     },
     training: createTrainingService(db, { ...DEFAULT_TRAINING, ...opts.training, hooks }),
     datasets: {
       import: (p: Principal, projectId: number, source: string, options: DatasetImportOptions) =>
-        importDataset({ db, media: opts.media }, p, projectId, source, options).finally(() => queue.poolChanged(projectId)),
+        importDataset({ db, media: opts.media }, p, projectId, source, options).then((r) => {
+          if (r.added > 0) hooks.onItemsImported(projectId, { added: r.added });
+          return r;
+        }),
+    },
+    uploads: {
+      /** One request of a browser upload (server/services/uploads.ts). */
+      import: (p: Principal, projectId: number, meta: unknown, files: readonly Uint8Array[]) => importUpload({ db, media: opts.media, hooks }, p, projectId, meta, files),
     },
     exports: {
       /** Every standing answer as csv or jsonl text. */

@@ -12,12 +12,12 @@ import { requireProject, type Principal } from './access';
 import { isUniqueViolation } from './pg-errors';
 import type { LifecycleHooks } from '../lifecycle';
 import { decodeAnswer, encodeAnswer } from '../../db/queries/answers';
-import { findLatestPrelabel } from '../../db/queries/prelabels';
+import { findLatestPrelabel, projectHasImportedPrelabels } from '../../db/queries/prelabels';
 import { findItemSize } from '../../db/queries/items';
 import { needsImageSize, parseAnswer, taskOfProject, type Answer } from '../../lib/tasks';
 import { findSuggestionFacts } from '../../db/queries/suggestions';
 import { resolveProjectSettings } from '../../lib/protocol/project-settings';
-import { suggestionFor } from '../../lib/tasks/suggestion';
+import { importedSuggestion, suggestionFor } from '../../lib/tasks/suggestion';
 
 export interface Progress {
   mine: number;
@@ -110,18 +110,32 @@ export function createLabelService(db: Db, opts: { leaseSeconds: number; hooks?:
       // never on a holdout or gold item (lib/tasks/suggestion.ts); the response keeps the prelabel shape.
       const facts = await findSuggestionFacts(db, projectId, itemId, p.userId);
       const settings = resolveProjectSettings(project.settings);
+      const item = facts && { split: facts.split, gold: facts.hasReference && settings.queue.settings.goldShare > 0 };
+      // A class the upload brought as a prelabel to confirm comes first: someone chose it for this item.
+      const imported = facts && item ? await findLatestPrelabel(db, projectId, itemId) : null;
+      if (imported?.source === 'import' && facts && item) {
+        const label = (decodeAnswer(task, imported.payload) as { label?: string }).label;
+        const s = importedSuggestion({ classes: task.config.classes, item, leaseStream: facts.leaseStream }, label);
+        if (s) return { prelabel: { task: 'classification', label: s.label }, source: 'import' };
+      }
       const s = facts && suggestionFor({
         enabled: settings.labeling.suggestions, classes: task.config.classes,
         item: { split: facts.split, gold: facts.hasReference && settings.queue.settings.goldShare > 0 },
         leaseStream: facts.leaseStream, prediction: facts,
       });
-      return s ? { prelabel: { task: 'classification', label: s.label }, source: 'model', confidence: s.confidence } : { prelabel: null, source: null };
+      return s ? { prelabel: { task: 'classification', label: s.label }, source: 'model', confidence: s.confidence ?? undefined } : { prelabel: null, source: null };
     }
     const row = await findLatestPrelabel(db, projectId, itemId);
     return row ? { prelabel: decodeAnswer(taskOfProject(project), row.payload), source: row.source } : { prelabel: null, source: null };
   }
 
-  return { submit, undo, progress, prelabel };
+  /** Whether the project has items imported with a class to confirm (the labeling page then asks for each item's). */
+  async function hasImportedPrelabels(p: Principal, projectId: number): Promise<boolean> {
+    await requireProject(db, p, projectId, 'project.label');
+    return projectHasImportedPrelabels(db, projectId);
+  }
+
+  return { submit, undo, progress, prelabel, hasImportedPrelabels };
 }
 
 export type LabelService = ReturnType<typeof createLabelService>;

@@ -41,7 +41,7 @@ export default async function AdminPage() {
               <LearningCurve points={models[i].curve} id={`admin-curve-${p.id}`} chance={p.classes.length > 1 ? 1 / p.classes.length : undefined} compact />
               <p><Link href={`/projects/${p.id}/model`} data-testid="admin-model-link">Model, training job and learning curve →</Link></p>
             </div>
-            <p>Import more data: <code>npx tandem import {p.slug} PATH</code> <span className="muted">(a folder per class, a folder of images, or a JSONL/CSV manifest)</span></p>
+            <p>Add data: <Link href={`/projects/${p.id}/queue#add-data`} data-testid="admin-add-data">upload from the queue page</Link> <span className="muted">(images, a folder, a .zip or a manifest; or <code>npx tandem import {p.slug} PATH</code>)</span></p>
             <p>Export answers: <Link href={`/projects/${p.id}/queue`}>download from the queue page</Link> <span className="muted">(or <code>npx tandem export {p.slug} --format csv --out labels.csv</code>)</span></p>
             <table>
               <thead><tr><th>member</th><th>role</th></tr></thead>

@@ -1,4 +1,4 @@
-export const QUEUE_EVENTS = ['settings-changed', 'paused', 'resumed', 'stopped', 'controls-changed', 'lease-released'] as const;
+export const QUEUE_EVENTS = ['settings-changed', 'paused', 'resumed', 'stopped', 'controls-changed', 'lease-released', 'items-added'] as const;
 export type QueueEventName = (typeof QUEUE_EVENTS)[number];
 
 /** A `queue` socket event, checked: the page acts only on the events it knows. */

@@ -338,6 +338,11 @@ export function useLabelingLoop({ projectId, userId, keepOnScreen = false }: {
       const e = readQueueEvent(raw);
       if (!e || e.projectId !== projectId) return;
       if (e.event === 'lease-released' && !releasedByOther(e)) return;
+      // New items change nothing on screen: a page that ran short claims them at once instead of at its next heartbeat.
+      if (e.event === 'items-added') {
+        if (ref.current.queue.length <= 1) void topUpRef.current();
+        return;
+      }
       if ((e.event === 'paused' || e.event === 'stopped') && ref.current.queue.length > 0) {
         // Shown at once as a banner; the claim after the release confirms it with the server's message.
         dispatch({ type: 'queue-state', queueState: { state: e.event, message: e.message } });

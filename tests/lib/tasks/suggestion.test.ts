@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classEdit, suggestionFor, type SuggestionFacts } from '../../../lib/tasks/suggestion';
+import { classEdit, importedSuggestion, suggestionFor, type SuggestionFacts } from '../../../lib/tasks/suggestion';
 import { EditRecord } from '../../../lib/tasks/edit';
 
 const facts = (over: Partial<SuggestionFacts> = {}): SuggestionFacts => ({
@@ -36,5 +36,21 @@ describe("the model's suggestion for a classification item", () => {
     expect(taken).toMatchObject({ prelabel: 'model', accepted: true, suggested: 'dog', seconds: 1.2 });
     expect(classEdit({ label: 'dog', confidence: 0.83 }, 'cat', 3)).toMatchObject({ accepted: false, suggested: 'dog' });
     expect(EditRecord.parse(taken)).toEqual(taken);
+  });
+});
+
+describe('an imported class to confirm', () => {
+  const f = { classes: ['cat', 'dog'], item: { split: 'pool' as const, gold: false }, leaseStream: 'uncertain' };
+  it('is suggested like the model\'s, with no confidence, and recorded as an import prelabel when answered', () => {
+    const s = importedSuggestion(f, 'cat')!;
+    expect(s).toEqual({ label: 'cat', confidence: null, source: 'import' });
+    expect(classEdit(s, 'cat', 2)).toMatchObject({ prelabel: 'import', accepted: true, suggested: 'cat' });
+  });
+  it('is withheld on holdout and gold items, and for a class the project lacks', () => {
+    expect(importedSuggestion({ ...f, item: { split: 'holdout', gold: false } }, 'cat')).toBeNull();
+    expect(importedSuggestion({ ...f, item: { split: 'pool', gold: true } }, 'cat')).toBeNull();
+    expect(importedSuggestion({ ...f, leaseStream: 'gold' }, 'cat')).toBeNull();
+    expect(importedSuggestion(f, 'horse')).toBeNull();
+    expect(importedSuggestion(f, undefined)).toBeNull();
   });
 });

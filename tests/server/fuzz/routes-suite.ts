@@ -24,7 +24,7 @@ export function fuzzRoutes(kind: DatabaseKind, opts: { part: 'session' | 'worker
   // Past any sane limit for a JSON route (3 MiB), and for the upload routes that take more (64 MiB).
   const oversizeBytes = Number(process.env.FUZZ_OVERSIZE_MB ?? 3) * 2 ** 20;
   const uploadOversizeBytes = Number(process.env.FUZZ_UPLOAD_OVERSIZE_MB ?? 64) * 2 ** 20;
-  const UPLOADS = new Set(['PUT /api/worker/v1/projects/:projectId/embeddings', 'POST /api/worker/v1/projects/:projectId/embeddings', 'POST /api/worker/v1/jobs/:jobId/ranking']);
+  const UPLOADS = new Set(['POST /api/projects/:projectId/uploads', 'PUT /api/worker/v1/projects/:projectId/embeddings', 'POST /api/worker/v1/projects/:projectId/embeddings', 'POST /api/worker/v1/jobs/:jobId/ranking']);
   // Too large (413), a body of unknown length where Next.js would buffer it (411), or refused before the body is read (no session, no membership).
   const refusedUnread = (status: number) => [401, 403, 404, 411, 413].includes(status);
   const all: string[] = [];

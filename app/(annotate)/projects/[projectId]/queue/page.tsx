@@ -15,6 +15,7 @@ import { SuggestionsToggle } from '@/components/queue/SuggestionsToggle';
 import { resolveProjectSettings } from '@/lib/protocol/project-settings';
 import { StoppedBanner } from '@/components/queue/StoppedBanner';
 import { ExportForm } from '@/components/queue/ExportForm';
+import { UploadArea } from '@/components/upload/UploadArea';
 import type { Holder, QueueView } from '@/components/queue/types';
 
 export const dynamic = 'force-dynamic';
@@ -74,6 +75,13 @@ export default async function QueuePage({ params }: { params: Promise<{ projectI
           <dd data-testid="queue-controls-count">{view.controls.counts.pin} pinned · {view.controls.counts.boost} boosted · {view.controls.counts.exclude} excluded</dd>
         </dl>
       </section>
+
+      {can(actor, 'project.import') && (
+        <section className="card" id="add-data">
+          <h2>Add data</h2>
+          <UploadArea projectId={id} task={project.task} />
+        </section>
+      )}
 
       <section className="card">
         <h2>Settings</h2>
