@@ -7,7 +7,6 @@ import next from 'next';
 import { Server as SocketServer } from 'socket.io';
 import { openDatabase, migrateDatabase } from '../db/client';
 import { listProjects } from '../db/queries/projects';
-import { createProgressCounts } from './services/progress-counts';
 import { mediaDir, pgliteDir, type Config } from './config';
 import { createLogger } from './log';
 import { createMediaStore } from './media';
@@ -65,13 +64,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
     await migrateDatabase(database);
     log.info({ database: database.kind, where: database.where }, 'database ready');
     const media = createMediaStore(mediaDir(config));
-    const progress = createProgressBroadcaster(() => io, createProgressCounts(database.db), log);
     const services = createServices(database.db, {
       leaseSeconds: config.leaseSeconds,
       media,
       training: { retrainEvery: config.retrainEvery, retrainSeconds: config.retrainSeconds },
       lifecycle: createLifecycle(log),
     });
+    const progress = createProgressBroadcaster(() => io, services.progressCounts, log);
     // What follows a label, a queue change or a model version: pages told, retrains, budget and stops.
     services.lifecycle.use(roomEvents(() => io, progress, log));
     services.lifecycle.use(labelChecks(() => services, log));

@@ -3,6 +3,7 @@ import type { MediaStore } from '../media';
 import { createMediaAccessService } from './media-access';
 import { createLabelService } from './labels';
 import { createProjectService } from './projects';
+import { createProgressCounts } from './progress-counts';
 import { createQueueService } from './queue';
 import { createUserService } from './users';
 import { importData, type ImportOptions } from './importer';
@@ -32,6 +33,7 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
   const lifecycle = opts.lifecycle ?? createLifecycle();
   const hooks = lifecycle.hooks;
   const queue = createQueueService(db, { leaseSeconds: opts.leaseSeconds, hooks });
+  const progressCounts = createProgressCounts(db);
   // The dealer's pool view follows the ranking it deals from, and the items imported.
   lifecycle.use({ name: 'pool-view', onRankingApplied: (pid) => queue.poolChanged(pid), onItemsImported: (pid) => queue.poolChanged(pid) });
   return {
@@ -39,7 +41,9 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
     users: createUserService(db),
     projects: createProjectService(db),
     queue,
-    labels: createLabelService(db, { leaseSeconds: opts.leaseSeconds, hooks }),
+    labels: createLabelService(db, { leaseSeconds: opts.leaseSeconds, counts: progressCounts, hooks }),
+    /** A project's counts for live progress (the room's broadcasts, a page's subscribe). */
+    progressCounts,
     media: createMediaAccessService(db, opts.media),
     imports: {
       run: (p: Principal, projectId: number, source: string, options?: ImportOptions) =>

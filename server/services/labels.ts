@@ -5,7 +5,7 @@ import { findByClientKey, findLastLiveLabel, countLiveLabelsOfUser } from '../..
 import { retractAndRedo } from './retract';
 import { settleItem } from './settle';
 import type { LeasedItem } from '../../db/queries/leases';
-import { countProjectItems } from '../../db/queries/projects';
+import type { ProgressCounts } from './progress-counts';
 import { TandemError } from '../../lib/errors';
 import type { SubmitLabel } from '../../lib/protocol/labeling';
 import { requireProject, type Principal } from './access';
@@ -32,7 +32,7 @@ export interface Progress {
  * transaction commits; a retried submit with the same client key returns the
  * first result instead of storing a second version.
  */
-export function createLabelService(db: Db, opts: { leaseSeconds: number; hooks?: Partial<Pick<LifecycleHooks, 'onLabelCommitted'>>; now?: () => Date }) {
+export function createLabelService(db: Db, opts: { leaseSeconds: number; counts: ProgressCounts; hooks?: Partial<Pick<LifecycleHooks, 'onLabelCommitted'>>; now?: () => Date }) {
   const now = opts.now ?? (() => new Date());
 
   async function submit(p: Principal, projectId: number, input: SubmitLabel): Promise<{ annotationId: number; duplicate: boolean }> {
@@ -93,7 +93,7 @@ export function createLabelService(db: Db, opts: { leaseSeconds: number; hooks?:
 
   async function progress(p: Principal, projectId: number): Promise<Progress> {
     await requireProject(db, p, projectId, 'project.view');
-    const [mine, counts] = await Promise.all([countLiveLabelsOfUser(db, projectId, p.userId), countProjectItems(db, projectId)]);
+    const [mine, counts] = await Promise.all([countLiveLabelsOfUser(db, projectId, p.userId), opts.counts(projectId)]);
     return { mine, labeled: counts.labeled, total: counts.items, holdoutLabeled: counts.holdoutLabeled };
   }
 

@@ -9,14 +9,20 @@ import { countLabeledSinceImport, countProjectTotals, type ProjectCounts } from 
  * thread: every claim that arrived meanwhile waited for it (docs/benchmarks.md, team queue).
  */
 export function createProgressCounts(db: Executor) {
-  const totals = new Map<number, { importId: number; value: Pick<ProjectCounts, 'items' | 'pool' | 'holdout'> }>();
+  // One count of the totals per import, shared by everyone who asks meanwhile: after a restart a
+  // whole team's pages subscribe at once, and fifty scans of a million items would queue every claim behind them.
+  const totals = new Map<number, { importId: number; value: Promise<Pick<ProjectCounts, 'items' | 'pool' | 'holdout'>> }>();
   return async function counts(projectId: number): Promise<ProjectCounts> {
     const { importId, labeled, holdoutLabeled } = await countLabeledSinceImport(db, projectId);
     let t = totals.get(projectId);
     if (!t || t.importId !== importId) {
-      t = { importId, value: await countProjectTotals(db, projectId) };
-      totals.set(projectId, t);
+      const entry = { importId, value: countProjectTotals(db, projectId) };
+      totals.set(projectId, (t = entry));
+      // A failed count is not remembered.
+      entry.value.catch(() => { if (totals.get(projectId) === entry) totals.delete(projectId); });
     }
-    return { ...t.value, labeled, holdoutLabeled };
+    return { ...(await t.value), labeled, holdoutLabeled };
   };
 }
+
+export type ProgressCounts = ReturnType<typeof createProgressCounts>;
