@@ -14,6 +14,7 @@ export type Action =
   | 'project.review' // see everyone's labels and who holds what
   | 'project.steer' // change how the project learns and deals: strategy, retrain cadence
   | 'project.export'
+  | 'project.members' // see members, invite people, change annotators (leads: not other leads)
   | 'project.manage' // import data, change members and settings
   | 'users.manage' // create users, set global roles
   | 'projects.create';
@@ -33,6 +34,7 @@ export function can(actor: Actor, action: Action): boolean {
     case 'project.review':
     case 'project.steer':
     case 'project.export':
+    case 'project.members':
       return actor.projectRole === 'lead';
     case 'project.manage':
     case 'users.manage':

@@ -20,6 +20,8 @@ import { createMyAnswerService } from './my-answers';
 import { createReviewService } from './review';
 import { createConsensusService } from './consensus';
 import { createAgreementService } from './agreement';
+import { createMemberService } from './members';
+import { createGuidelineService } from './guidelines';
 
 /**
  * Every operation of Tandem, bound to one database. Route handlers, socket
@@ -33,10 +35,13 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
   const queue = createQueueService(db, { leaseSeconds: opts.leaseSeconds, hooks });
   // The dealer's pool view follows the ranking it deals from.
   lifecycle.use({ name: 'pool-view', onRankingApplied: (pid) => queue.poolChanged(pid) });
+  const projects = createProjectService(db);
   return {
     lifecycle,
     users: createUserService(db),
-    projects: createProjectService(db),
+    projects,
+    members: createMemberService(db, { projects }),
+    guidelines: createGuidelineService(db),
     queue,
     labels: createLabelService(db, { leaseSeconds: opts.leaseSeconds, hooks }),
     media: createMediaAccessService(db, opts.media),
