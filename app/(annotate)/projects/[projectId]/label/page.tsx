@@ -17,6 +17,7 @@ export default async function LabelPage({ params }: { params: Promise<{ projectI
       retrainEvery={config.retrainEvery} modelHref={lead ? `/projects/${project.id}/model` : undefined}
       suggestions={resolveProjectSettings(project.settings).labeling.suggestions}
       itemsHref={lead ? `/projects/${project.id}/items` : undefined}
+      guidelines={project.guidelines ?? null}
     />
   );
 }
