@@ -76,7 +76,8 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
     try {
       const rt = runtime();
       const authStarted = performance.now();
-      const principal = await input.principal();
+      // A public route does not ask: its handler must not depend on who calls.
+      const principal = spec.public ? null : await input.principal();
       const auth = `auth;dur=${(performance.now() - authStarted).toFixed(2)}`;
       if (!principal && !spec.public) throw new TandemError('unauthenticated', 'log in first (POST /api/auth/callback/credentials or the /login page)');
       const params = spec.params ? parse(spec.params, input.params, 'path') : {};
