@@ -24,7 +24,7 @@ export function GuidelinesView({ guidelines }: { guidelines: Pick<Guidelines, 'm
               <div className="guideline-thumbs">
                 {ids.map((id) => (
                   // eslint-disable-next-line @next/next/no-img-element
-                  <img key={id} src={`/api/items/${id}/media`} alt={`${cls}: item ${id}`} loading="lazy" className="guideline-thumb" />
+                  <img key={id} src={`/api/items/${id}/media`} alt={`${cls}: item ${id}`} className="guideline-thumb" />
                 ))}
               </div>
             </div>
