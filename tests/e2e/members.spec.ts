@@ -120,10 +120,19 @@ test.describe('members, invites and guidelines', () => {
     await dialog.getByTestId('guidelines-close').click();
     await expect(dialog).toBeHidden();
     await expect(dora.getByTestId('mine-count')).toHaveText('0');
+    const answered = Number(await dora.getByTestId('current-item').getAttribute('data-item-id'));
     await dora.keyboard.press('1');
     await expect(dora.getByTestId('mine-count')).toHaveText('1');
-    // Seen: not again on reload, but behind ? and the link.
-    await dora.reload();
+
+    // The admin's comment on her answer reaches her: on Your answers and on the item's page, as text.
+    expect((await admin.request.post(`${server.url}/api/projects/${pid}/items/${answered}/comments`, { data: { body: 'Looks like a <b>7</b> to me' } })).ok()).toBe(true);
+    await dora.goto(`${server.url}/projects/${pid}/mine`);
+    await expect(dora.locator(`[data-testid="mine-row"][data-item-id="${answered}"]`).getByTestId('mine-lead-comment')).toContainText('Looks like a <b>7</b> to me');
+    await shot(dora, 'mine-lead-comment.png');
+    await dora.locator(`[data-testid="mine-row"][data-item-id="${answered}"]`).getByTestId('mine-lead-comment').getByRole('link').click();
+    await expect(dora.locator('[data-testid="comment"][data-by-lead="true"]')).toContainText('Looks like a <b>7</b> to me');
+    await dora.goto(`${server.url}/projects/${pid}/label`);
+    // Seen: not again on coming back, but behind ? and the link.
     await expect(dora.getByTestId('current-item')).toBeVisible();
     await expect(dialog).toBeHidden();
     await dora.keyboard.press('?');
