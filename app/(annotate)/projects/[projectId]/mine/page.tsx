@@ -63,11 +63,11 @@ export default async function MinePage({ params, searchParams }: { params: Promi
                 </td>
                 <td data-testid="mine-lead-comment">
                   {a.lastLeadComment && (
-                    <Link href={`/projects/${id}/items/${a.itemId}#comments`}>
+                    <a href={`/projects/${id}/items/${a.itemId}#comments`}>
                       <q>{a.lastLeadComment.body.length > 120 ? `${a.lastLeadComment.body.slice(0, 119)}…` : a.lastLeadComment.body}</q>
                       {a.lastLeadComment.by && <> ({a.lastLeadComment.by})</>}
                       {a.leadComments > 1 && <span className="muted"> +{a.leadComments - 1} more</span>}
-                    </Link>
+                    </a>
                   )}
                 </td>
                 <td>{a.canReopen && <ReopenButton projectId={id} annotationId={a.annotationId} />}</td>
