@@ -36,6 +36,8 @@ export const projects = pgTable('projects', {
   paused: boolean('paused').notNull().default(false),
   /** Set by the server when a stopping target or the budget stopped the project (lib/queue/stopping.ts); null while it runs. */
   stopped: jsonb('stopped').$type<{ reason: string; message: string; at: string; modelVersionId?: number | null } | null>(),
+  /** The labeling instructions (lib/protocol/guidelines.ts `Guidelines`: Markdown and example items per class); null: none yet. */
+  guidelines: jsonb('guidelines').$type<{ markdown: string; examples: Record<string, number[]>; updatedAt: string } | null>(),
   createdAt: createdAt(),
 });
 
@@ -352,3 +354,23 @@ export const itemComments = pgTable('item_comments', {
   body: text('body').notNull(),
   createdAt: createdAt(),
 }, (t) => [index('item_comments_item').on(t.itemId, t.id)]);
+
+/**
+ * A one-time link that makes its holder a user and a member of a project with the invited role.
+ * Only the SHA-256 of the token is kept: the link is shown once to whoever made it. Used once
+ * (`usedAt`), and not after `expiresAt`; `revokedAt` withdraws it.
+ */
+export const invites = pgTable('invites', {
+  id: serial('id').primaryKey(),
+  tokenHash: text('token_hash').notNull().unique(),
+  projectId: integer('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  email: text('email').notNull(),
+  role: text('role', { enum: ['lead', 'annotator'] }).notNull(),
+  invitedBy: integer('invited_by').references(() => users.id, { onDelete: 'set null' }),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  /** The user the invite made (set with usedAt). */
+  userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [index('invites_project').on(t.projectId, t.id)]);

@@ -77,3 +77,23 @@ export function parseInput<T>(schema: { safeParse(v: unknown): { success: true; 
   if (!r.success) throw new TandemError('bad_request', `bad ${what}: ${describeZodError(r.error)}`);
   return r.data;
 }
+
+/**
+ * Parses input from a form whose schema's messages are whole sentences for the person at it
+ * ("Enter a name."): a failure is a bad_request carrying those sentences, without field paths.
+ */
+export function parseSentences<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } }, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new TandemError('bad_request', sentencesOf(r.error));
+  return r.data;
+}
+
+/** A zod failure as the sentences of its first issues (a schema written with sentence messages). */
+export function sentencesOf(err: ZodError): string {
+  // One sentence per field (an empty email is not also "not an email address"), at most three.
+  const byField = new Map<string, string>();
+  for (const i of err.issues) if (!byField.has(i.path.join('.'))) byField.set(i.path.join('.'), sentence(i.message));
+  return [...new Set(byField.values())].slice(0, 3).join(' ');
+}
+
+const sentence = (m: string) => (/[.!?]$/.test(m) ? m : `${m.charAt(0).toUpperCase()}${m.slice(1)}.`);

@@ -15,6 +15,7 @@ export type Action =
   | 'project.steer' // change how the project learns and deals: strategy, retrain cadence
   | 'project.export'
   | 'project.import' // upload data into the project (admins, and leads on their project)
+  | 'project.members' // see members, invite people, change annotators (leads: not other leads)
   | 'project.manage' // import data from the server's disk, change members and settings
   | 'users.manage' // create users, set global roles
   | 'projects.create';
@@ -35,6 +36,7 @@ export function can(actor: Actor, action: Action): boolean {
     case 'project.steer':
     case 'project.export':
     case 'project.import':
+    case 'project.members':
       return actor.projectRole === 'lead';
     case 'project.manage':
     case 'users.manage':

@@ -10,6 +10,10 @@ import { ModelBadge } from '../model/ModelBadge';
 import { editorFor } from './editors';
 import { useLabelingLoop } from './loop/useLabelingLoop';
 import { screenOf, type Screen } from './loop/state';
+import { useEffect, useState } from 'react';
+import type { Guidelines } from '@/lib/protocol/guidelines';
+import { OpenGuidelines } from '../guidelines/context';
+import { GuidelinesDialog, guidelinesUnseen, markGuidelinesSeen } from '../guidelines/GuidelinesDialog';
 
 interface Props {
   projectId: number;
@@ -26,18 +30,30 @@ interface Props {
   suggestions?: boolean;
   /** The items page, for leads and admins. */
   itemsHref?: string;
+  /** The project's labeling instructions: shown on this user's first visit (and after they change), then behind a button and `?`. */
+  guidelines?: Guidelines | null;
 }
 
 /** The labeling page: the headless loop (leases, outbox) around the project's task editor. */
-export function Labeler({ projectId, userId, projectName, task, retrainEvery, modelHref, suggestions = false, itemsHref }: Props) {
+export function Labeler({ projectId, userId, projectName, task, retrainEvery, modelHref, suggestions = false, itemsHref, guidelines = null }: Props) {
   const { Editor, undoKey, keepsDraft } = editorFor(task);
   const loop = useLabelingLoop({ projectId, userId, keepOnScreen: keepsDraft });
   const { state } = loop;
   const screen = screenOf(state);
   const current = screen.kind === 'item' ? screen.current : null;
   const undoing = state.work.kind === 'undoing';
+  const [reading, setReading] = useState(false);
+  // After hydration: localStorage is the browser's, so the server renders the page without the dialog.
+  useEffect(() => {
+    if (guidelines && guidelinesUnseen(projectId, userId, guidelines)) setReading(true);
+  }, [guidelines, projectId, userId]);
+  const closeGuidelines = () => {
+    setReading(false);
+    if (guidelines) markGuidelinesSeen(projectId, userId, guidelines);
+  };
 
   return (
+    <OpenGuidelines.Provider value={guidelines ? () => setReading(true) : null}>
     <div className="labeler" data-testid="labeler" data-live={state.live} data-task={task.task}>
       <header className="labeler-head">
         <div>
@@ -74,8 +90,11 @@ export function Labeler({ projectId, userId, projectName, task, retrainEvery, mo
       <nav className="labeler-links">
         <a href={`/projects/${projectId}/mine`} data-testid="mine-link">Your answers</a>
         {itemsHref && <> · <a href={itemsHref} data-testid="items-link">All items</a></>}
+        {guidelines && <> · <button type="button" className="link" onClick={() => setReading(true)} data-testid="guidelines-link">Guidelines</button></>}
       </nav>
+      {guidelines && <GuidelinesDialog open={reading} onClose={closeGuidelines} guidelines={guidelines} />}
     </div>
+    </OpenGuidelines.Provider>
   );
 }
 

@@ -1,6 +1,7 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
+import { useContext, useEffect, useRef } from 'react';
+import { OpenGuidelines } from '../guidelines/context';
 
 export type ShortcutRow = [keys: string[], what: string];
 
@@ -10,6 +11,7 @@ export type ShortcutRow = [keys: string[], what: string];
  */
 export function ShortcutSheet({ open, onClose, rows }: { open: boolean; onClose(): void; rows: ShortcutRow[] }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const openGuidelines = useContext(OpenGuidelines);
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -27,6 +29,12 @@ export function ShortcutSheet({ open, onClose, rows }: { open: boolean; onClose(
           </div>
         ))}
       </dl>
+      {openGuidelines && (
+        <section className="sheet-guidelines">
+          <h2>Guidelines</h2>
+          <p>What each class means, with examples. <button type="button" data-testid="sheet-guidelines" onClick={() => { onClose(); openGuidelines(); }}>Read the guidelines</button></p>
+        </section>
+      )}
       <p className="muted"><kbd>?</kbd> or <kbd>Esc</kbd> closes this.</p>
       <button type="button" onClick={onClose}>Close</button>
     </dialog>

@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 
 /** Sends one control request; the server's `{error: {message}}` becomes the thrown message. */
-export async function send(method: 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<unknown> {
+export async function send(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<unknown> {
   const res = await fetch(url, {
     method,
     headers: body === undefined ? undefined : { 'content-type': 'application/json' },

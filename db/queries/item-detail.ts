@@ -63,13 +63,19 @@ export interface CommentRow {
   body: string;
   userId: number | null;
   userName: string | null;
+  /** Written by an admin or a lead of the project (as they are now): what an annotator who answered the item may read. */
+  byLead: boolean;
   createdAt: Date;
 }
 
+/** The comment's author leads the project or is an admin. */
+const byLead = sql<boolean>`(${users.role} = 'admin' or exists (select 1 from memberships m where m.project_id = ${itemComments.projectId} and m.user_id = ${itemComments.userId} and m.role = 'lead'))`;
+
 export async function listItemComments(db: Executor, itemId: number): Promise<CommentRow[]> {
-  return db.select({ id: itemComments.id, body: itemComments.body, userId: itemComments.userId, userName: users.name, createdAt: itemComments.createdAt })
+  const rows = await db.select({ id: itemComments.id, body: itemComments.body, userId: itemComments.userId, userName: users.name, byLead, createdAt: itemComments.createdAt })
     .from(itemComments).leftJoin(users, eq(users.id, itemComments.userId))
     .where(eq(itemComments.itemId, itemId)).orderBy(asc(itemComments.id));
+  return rows.map((r) => ({ ...r, byLead: r.byLead === true }));
 }
 
 export interface ItemLeaseRow {
@@ -120,6 +126,9 @@ export interface MyAnswerRow {
   /** The annotator took it back since (undo, reopen). */
   retracted: boolean;
   status: ItemState;
+  /** Comments on the item by its leads and admins, and the newest of them (what the annotator is told about it). */
+  leadComments: number;
+  lastLeadComment: { body: string; by: string | null } | null;
   /** The standing version the item resolves to now (only for states that have one). */
   resolved: { id: number; source: string; payload: unknown; userId: number | null; userName: string | null; reason: string | null; confidence: number | null; at: Date } | null;
 }
@@ -135,9 +144,16 @@ export async function listMyAnswers(
     select a.id, a.item_id, a.payload, a.created_at, i.status,
       exists (select 1 from annotations x where x.retracts = a.id) as retracted,
       res.id as res_id, res.source as res_source, res.payload as res_payload, res.user_id as res_user_id, u.name as res_user_name,
-      res.reason as res_reason, res.confidence as res_confidence, res.created_at as res_at
+      res.reason as res_reason, res.confidence as res_confidence, res.created_at as res_at,
+      lc.n as lead_comments, lc.body as lead_comment, lc.by as lead_comment_by
     from annotations a
     join items i on i.id = a.item_id
+    left join lateral (
+      select count(*) over () as n, c.body, cu.name as by from item_comments c join users cu on cu.id = c.user_id
+      where c.item_id = a.item_id and (cu.role = 'admin' or exists (
+        select 1 from memberships m where m.project_id = c.project_id and m.user_id = c.user_id and m.role = 'lead'))
+      order by c.id desc limit 1
+    ) lc on true
     left join lateral (
       select r2.id, r2.source, r2.payload, r2.user_id, r2.reason, r2.confidence, r2.created_at from annotations r2
       where r2.item_id = a.item_id and ${isStanding(R)} and ${isTrainable(sql`i.status`)}
@@ -151,6 +167,8 @@ export async function listMyAnswers(
   return (res as unknown as { rows: Record<string, unknown>[] }).rows.map((r) => ({
     id: Number(r.id), itemId: Number(r.item_id), payload: r.payload, createdAt: new Date(r.created_at as string),
     retracted: Boolean(r.retracted), status: r.status as ItemState,
+    leadComments: r.lead_comments == null ? 0 : Number(r.lead_comments),
+    lastLeadComment: r.lead_comment == null ? null : { body: String(r.lead_comment), by: r.lead_comment_by == null ? null : String(r.lead_comment_by) },
     resolved: r.res_id == null ? null : {
       id: Number(r.res_id), source: String(r.res_source), payload: r.res_payload, userId: r.res_user_id == null ? null : Number(r.res_user_id),
       userName: r.res_user_name == null ? null : String(r.res_user_name), reason: r.res_reason == null ? null : String(r.res_reason),

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { items, memberships, projects, users } from '../schema';
 import type { ProjectRole } from '../../lib/roles';
@@ -106,4 +106,23 @@ export async function patchProjectSettings(db: Executor, projectId: number, set:
     .set({ settings: sql`(${projects.settings} || ${JSON.stringify(set)}::jsonb) - ${`{${unset.join(',')}}`}::text[]` })
     .where(eq(projects.id, projectId)).returning({ settings: projects.settings });
   return row?.settings ?? {};
+}
+
+/** Replaces the project's guidelines (null: none). */
+export async function setProjectGuidelines(db: Executor, projectId: number, guidelines: ProjectRow['guidelines']): Promise<void> {
+  await db.update(projects).set({ guidelines }).where(eq(projects.id, projectId));
+}
+
+/** One member's role in the project, or null when they are not one. */
+export async function findMembership(db: Executor, projectId: number, userId: number): Promise<ProjectRole | null> {
+  const [row] = await db.select({ role: memberships.role }).from(memberships)
+    .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)));
+  return row?.role ?? null;
+}
+
+/** Which of these ids are items of the project. */
+export async function projectItemIds(db: Executor, projectId: number, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.select({ id: items.id }).from(items).where(and(eq(items.projectId, projectId), inArray(items.id, ids)));
+  return new Set(rows.map((r) => r.id));
 }

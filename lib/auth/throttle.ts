@@ -46,3 +46,9 @@ export function describeWait(ms: number): string {
   const s = Math.max(1, Math.ceil(ms / 1000));
   return s < 120 ? `${s} s` : `${Math.ceil(s / 60)} min`;
 }
+
+/**
+ * Accepting invites, per client address: a token is 256 random bits, so this only keeps a
+ * guesser from hammering the server; ten wrong links, then the same ladder as logins.
+ */
+export const INVITE_POLICY: ThrottlePolicy = { freeFailures: 10, firstWaitMs: 30_000, maxWaitMs: 15 * 60_000, forgetAfterMs: 60 * 60_000 };

@@ -1,8 +1,9 @@
 import { z, type ZodType } from 'zod';
-import { describeZodError, isTandemError, TandemError, type ErrorBody } from '../../lib/errors';
+import { describeZodError, isTandemError, sentencesOf, TandemError, type ErrorBody } from '../../lib/errors';
 import { runtime, type Runtime } from '../runtime';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { principalFromRequest } from '../auth/principal';
+import { remoteAddressOf } from './remote-address';
 import { requireProject, type Principal } from '../services/access';
 import { answerBeforeBody, DEFAULT_MAX_BODY_BYTES, dropRestOfBody, readBodyBytes, readNodeBodyBytes, requireJsonBody } from './request-guard';
 import type { Action } from '../../lib/roles';
@@ -27,6 +28,10 @@ interface RouteSpec<P extends ZodType, B extends ZodType> {
    * 415 naming `expected`), read as bytes up to `maxBodyBytes` and handed over unparsed as `raw`.
    */
   raw?: { types: RegExp; expected: string; maxBodyBytes: number; tooLarge?: string };
+  /** The body schema's messages are sentences for the person at a form: a refusal carries them without field paths. */
+  sentences?: boolean;
+  /** No session needed (accepting an invite): the handler gets a null principal when there is none. */
+  public?: boolean;
 }
 
 interface RouteContext<P, B> {
@@ -81,12 +86,13 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
     try {
       const rt = runtime();
       const authStarted = performance.now();
-      const principal = await input.principal();
+      // A public route does not ask: its handler must not depend on who calls.
+      const principal = spec.public ? null : await input.principal();
       const auth = `auth;dur=${(performance.now() - authStarted).toFixed(2)}`;
-      if (!principal) throw new TandemError('unauthenticated', 'log in first (POST /api/auth/callback/credentials or the /login page)');
+      if (!principal && !spec.public) throw new TandemError('unauthenticated', 'log in first (POST /api/auth/callback/credentials or the /login page)');
       const params = spec.params ? parse(spec.params, input.params, 'path') : {};
       const projectId = (params as { projectId?: unknown }).projectId;
-      if ((spec.body || spec.raw) && spec.projectAccessFirst !== false && typeof projectId === 'number') {
+      if (principal && (spec.body || spec.raw) && spec.projectAccessFirst !== false && typeof projectId === 'number') {
         // A stranger's body is not read at all: membership is cheaper than the body.
         await requireProject(rt.database.db, principal, projectId, spec.access ?? 'project.view');
       }
@@ -112,12 +118,12 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
             throw new TandemError('bad_request', 'the request body is not valid JSON');
           }
         }
-        body = parse(spec.body, json, 'body');
+        body = parse(spec.body, json, 'body', spec.sentences);
       }
       const started = performance.now();
       const phases: string[] = [];
       const addTiming = (name: string, ms: number) => { phases.push(`${name};dur=${ms.toFixed(2)}`); };
-      const result = await handler({ principal, params: params as z.infer<P>, body: body as z.infer<B>, raw, query: queryOf(input.url), req: input.req, rt, timing: addTiming });
+      const result = await handler({ principal: principal as Principal, params: params as z.infer<P>, body: body as z.infer<B>, raw, query: queryOf(input.url), req: input.req, rt, timing: addTiming });
       // The session check's time, the handler's own (parsing excluded) and its phases, for benchmarks and browser dev tools.
       const timing = [auth, `app;dur=${(performance.now() - started).toFixed(2)}`, ...phases].join(', ');
       if (result instanceof Response) {
@@ -154,6 +160,17 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
   return Object.assign(next, { node });
 }
 
+/**
+ * A route anyone may call, logged in or not (accepting an invite): the same parsing and error
+ * shape as `route`, and the client's address as the custom server stamped it, for throttling.
+ */
+export function publicRoute<P extends ZodType = ZodType<Record<string, never>>, B extends ZodType = ZodType<undefined>>(
+  spec: Omit<RouteSpec<P, B>, 'public' | 'projectAccessFirst'>,
+  handler: (ctx: Omit<RouteContext<z.infer<P>, z.infer<B>>, 'principal'> & { address: string | null }) => Promise<unknown>,
+): Route {
+  return route({ ...spec, public: true, projectAccessFirst: false }, ({ principal: _, ...ctx }) => handler({ ...ctx, address: remoteAddressOf(ctx.req?.headers) }));
+}
+
 /** The query string's parameters; a name given twice (`?status=open&status=disputed`) is one comma-separated value. */
 export function queryOf(url: string): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
@@ -166,9 +183,9 @@ export function hasBody(contentLength: string | null | undefined, transferEncodi
   return (contentLength !== null && contentLength !== undefined && contentLength !== '0') || !!transferEncoding;
 }
 
-function parse<T extends ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
+function parse<T extends ZodType>(schema: T, value: unknown, where: string, sentences = false): z.infer<T> {
   const r = schema.safeParse(value);
-  if (!r.success) throw new TandemError('bad_request', `bad ${where}: ${describeZodError(r.error)}`);
+  if (!r.success) throw new TandemError('bad_request', sentences ? sentencesOf(r.error) : `bad ${where}: ${describeZodError(r.error)}`);
   return r.data;
 }
 

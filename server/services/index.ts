@@ -22,6 +22,8 @@ import { createMyAnswerService } from './my-answers';
 import { createReviewService } from './review';
 import { createConsensusService } from './consensus';
 import { createAgreementService } from './agreement';
+import { createMemberService } from './members';
+import { createGuidelineService } from './guidelines';
 
 /**
  * Every operation of Tandem, bound to one database. Route handlers, socket
@@ -36,10 +38,13 @@ export function createServices(db: Db, opts: { leaseSeconds: number; media: Medi
   const progressCounts = createProgressCounts(db);
   // The dealer's pool view follows the ranking it deals from, and the items imported.
   lifecycle.use({ name: 'pool-view', onRankingApplied: (pid) => queue.poolChanged(pid), onItemsImported: (pid) => queue.poolChanged(pid) });
+  const projects = createProjectService(db);
   return {
     lifecycle,
     users: createUserService(db),
-    projects: createProjectService(db),
+    projects,
+    members: createMemberService(db, { projects }),
+    guidelines: createGuidelineService(db),
     queue,
     labels: createLabelService(db, { leaseSeconds: opts.leaseSeconds, counts: progressCounts, hooks }),
     /** A project's counts for live progress (the room's broadcasts, a page's subscribe). */

@@ -97,8 +97,9 @@ export function createItemService(db: Db) {
         id: f.id, kind: f.kind, reason: f.reason, comment: f.comment, priority: f.priority, createdAt: f.createdAt, resolvedAt: f.resolvedAt,
         user: f.userId === null ? null : { id: f.userId, name: f.userName },
       })),
-      comments: comments.filter((c) => lead || c.userId === p.userId).map((c) => ({
-        id: c.id, body: c.body, createdAt: c.createdAt, user: c.userId === null ? null : { id: c.userId, name: c.userName },
+      // An annotator (who answered the item) reads their own comments and the leads' and admins' replies, never another annotator's.
+      comments: comments.filter((c) => lead || c.userId === p.userId || c.byLead).map((c) => ({
+        id: c.id, body: c.body, createdAt: c.createdAt, byLead: c.byLead, user: c.userId === null ? null : { id: c.userId, name: c.userName },
       })),
     };
   }

@@ -49,6 +49,7 @@ export function createMyAnswerService(db: Db, opts: { leaseSeconds: number; hook
         const { mine, shownResolved, resolvedAnswer, outcome } = outcomeOfAnswer(task, r);
         return {
           annotationId: r.id, itemId: r.itemId, answeredAt: r.createdAt, summary: summarizeAnswer(task, mine), status: r.status, outcome,
+          leadComments: r.leadComments, lastLeadComment: r.lastLeadComment,
           resolved: shownResolved && resolvedAnswer ? {
             summary: summarizeAnswer(task, resolvedAnswer), source: shownResolved.source,
             by: shownResolved.source === 'review' ? shownResolved.userName : null,

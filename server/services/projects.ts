@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client';
 import {
-  countProjectItems, deleteMembership, findProject, insertProject, listMembers, listProjects, listProjectsOfUser,
+  countProjectItems, deleteMembership, findMembership, findProject, insertProject, listMembers, listProjects, listProjectsOfUser,
   patchProjectSettings, upsertMembership, type ProjectCounts, type ProjectRow,
 } from '../../db/queries/projects';
 import { TrainingSettingsPatch } from '../../lib/protocol/project-settings';
@@ -9,6 +9,7 @@ import { parseInput, TandemError } from '../../lib/errors';
 import type { ProjectRole } from '../../lib/roles';
 import { NewProject } from '../../lib/protocol/admin';
 import { projectColumnsOf, projectTaskFromInput, taskOfProject } from '../../lib/tasks';
+import { memberChangeRefusal } from '../../lib/members/rules';
 import { requireGlobal, requireProject, type Principal } from './access';
 import { isUniqueViolation, isForeignKeyViolation } from './pg-errors';
 
@@ -66,14 +67,22 @@ export function createProjectService(db: Db) {
   }
 
   async function members(p: Principal, projectId: number) {
-    await requireProject(db, p, projectId, 'project.review');
+    await requireProject(db, p, projectId, 'project.members');
     return listMembers(db, projectId);
   }
 
-  /** Sets a member's role in a project; a null role removes them. */
+  /**
+   * Sets a member's role in a project; a null role removes them. Admins change anyone; leads
+   * their annotators (lib/members/rules.ts). Open connections of the member are checked again at once.
+   */
   async function setMember(p: Principal, projectId: number, userId: number, role: ProjectRole | null): Promise<void> {
-    await requireProject(db, p, projectId, 'project.manage');
+    const { projectRole } = await requireProject(db, p, projectId, 'project.view');
+    const from = await findMembership(db, projectId, userId);
+    const refusal = memberChangeRefusal({ userRole: p.role, projectRole }, from, role);
+    if (refusal) throw new TandemError('forbidden', refusal);
     if (role === null) {
+      // Removing someone who is not (or no longer) a member is done already.
+      if (from === null) return;
       await deleteMembership(db, projectId, userId);
       memberChanged(userId, projectId);
       return;
@@ -98,7 +107,7 @@ export function createProjectService(db: Db) {
     return patchProjectSettings(db, projectId, set, unset);
   }
 
-  return { create, listVisible, roles, get, resolve, members, setMember, updateSettings, onMemberChange };
+  return { create, listVisible, roles, get, resolve, members, setMember, updateSettings, onMemberChange, memberChanged };
 }
 
 export type ProjectService = ReturnType<typeof createProjectService>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { can, type Action } from '../../lib/roles';
 
-const actions: Action[] = ['project.view', 'project.label', 'project.review', 'project.steer', 'project.export', 'project.import', 'project.manage', 'users.manage', 'projects.create'];
+const actions: Action[] = ['project.view', 'project.label', 'project.review', 'project.steer', 'project.export', 'project.import', 'project.members', 'project.manage', 'users.manage', 'projects.create'];
 
 describe('can', () => {
   it('lets an admin do everything, member or not', () => {
@@ -11,9 +11,9 @@ describe('can', () => {
     const allowed = actions.filter((a) => can({ userRole: 'user', projectRole: 'annotator' }, a));
     expect(allowed).toEqual(['project.view', 'project.label']);
   });
-  it('lets a lead also review, export and upload data, but not manage the project or users', () => {
+  it('lets a lead also review, export, upload data and run its members, but not manage the project or users', () => {
     const allowed = actions.filter((a) => can({ userRole: 'user', projectRole: 'lead' }, a));
-    expect(allowed).toEqual(['project.view', 'project.label', 'project.review', 'project.steer', 'project.export', 'project.import']);
+    expect(allowed).toEqual(['project.view', 'project.label', 'project.review', 'project.steer', 'project.export', 'project.import', 'project.members']);
   });
   it('lets a non-member do nothing', () => {
     for (const a of actions) expect(can({ userRole: 'user', projectRole: null }, a)).toBe(false);

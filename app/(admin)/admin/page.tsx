@@ -51,6 +51,7 @@ export default async function AdminPage() {
               </tbody>
             </table>
             <SetMemberForm projectId={p.id} />
+            <p><Link href={`/projects/${p.id}/queue#members`} data-testid="admin-members-link">Invite people by link, change roles and guidelines on the project&apos;s page →</Link></p>
           </div>
         ))}
       </section>

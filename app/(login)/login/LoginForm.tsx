@@ -3,8 +3,8 @@
 import { useActionState } from 'react';
 import { login, type LoginState } from '../actions';
 
-export function LoginForm({ callbackUrl, refused }: { callbackUrl: string; refused?: string }) {
-  const [state, action, pending] = useActionState<LoginState, FormData>(login, { error: refused });
+export function LoginForm({ callbackUrl, refused, email }: { callbackUrl: string; refused?: string; email?: string }) {
+  const [state, action, pending] = useActionState<LoginState, FormData>(login, { error: refused, email });
   return (
     <form action={action}>
       <input type="hidden" name="callbackUrl" value={callbackUrl} />

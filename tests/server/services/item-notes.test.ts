@@ -42,14 +42,21 @@ describe.each(DATABASE_KINDS)('flags and comments on %s', (kind) => {
     expect(await leaseState(l.leaseId)).toBe('active');
   });
 
-  it('keeps comments on the item; an annotator sees their own, the lead sees all', async () => {
-    const { services, project, annotators, leads } = await buildProject(database.db, { n: 1, annotators: 1, leads: 1 });
+  it('keeps comments on the item; an annotator sees their own and the leads\' replies, never another annotator\'s; the lead sees all', async () => {
+    const { services, project, annotators, leads } = await buildProject(database.db, { n: 1, annotators: 2, leads: 1, leaseSeconds: 600 });
     const [l] = await services.queue.claim(annotators[0], project.id, 1);
     await services.labels.submit(annotators[0], project.id, { leaseId: l.leaseId, itemId: l.itemId, label: 'cat', clientKey: 'comment-key-1' });
     await services.itemNotes.comment(annotators[0], project.id, l.itemId, { body: 'tail looked <script>odd</script>' });
     await services.itemNotes.comment(leads[0], project.id, l.itemId, { body: 'agreed' });
-    expect((await services.items.detail(leads[0], project.id, l.itemId)).comments.map((c) => c.body)).toEqual(['tail looked <script>odd</script>', 'agreed']);
-    expect((await services.items.detail(annotators[0], project.id, l.itemId)).comments.map((c) => c.body)).toEqual(['tail looked <script>odd</script>']);
+    // Another annotator's remark on the item (say from an overlap answer): not the first annotator's to read.
+    await database.db.execute(sql`insert into item_comments (project_id, item_id, user_id, body) values (${project.id}, ${l.itemId}, ${annotators[1].userId}, 'mine says dog')`);
+    expect((await services.items.detail(leads[0], project.id, l.itemId)).comments.map((c) => c.body)).toEqual(['tail looked <script>odd</script>', 'agreed', 'mine says dog']);
+    const seen = (await services.items.detail(annotators[0], project.id, l.itemId)).comments;
+    expect(seen.map((c) => [c.body, c.byLead])).toEqual([['tail looked <script>odd</script>', false], ['agreed', true]]);
+    const mine = await services.myAnswers.list(annotators[0], project.id, {});
+    expect(mine.answers[0]).toMatchObject({ itemId: l.itemId, leadComments: 1, lastLeadComment: { body: 'agreed', by: 'lead0' } });
+    // The other annotator never answered it: the item page is closed to them.
+    await expect(services.items.detail(annotators[1], project.id, l.itemId)).rejects.toMatchObject({ code: 'forbidden' });
     await expect(services.itemNotes.comment(annotators[0], project.id, l.itemId, { body: '   ' })).rejects.toMatchObject({ code: 'bad_request' });
   });
 });

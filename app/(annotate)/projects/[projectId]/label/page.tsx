@@ -20,6 +20,7 @@ export default async function LabelPage({ params }: { params: Promise<{ projectI
       retrainEvery={config.retrainEvery} modelHref={lead ? `/projects/${project.id}/model` : undefined}
       suggestions={suggestions}
       itemsHref={lead ? `/projects/${project.id}/items` : undefined}
+      guidelines={project.guidelines ?? null}
     />
   );
 }

@@ -41,7 +41,7 @@ export default async function MinePage({ params, searchParams }: { params: Promi
       <p className="muted">Reopen takes your answer back and deals you the item again, if nobody else is labeling it and no lead has decided it.</p>
       {list.answers.length === 0 ? <p className="card">You have not answered anything here yet.</p> : (
         <table className="mine-table card" data-testid="mine-list">
-          <thead><tr><th>item</th><th>when</th><th>your answer</th><th>outcome</th><th>resolved to</th><th /></tr></thead>
+          <thead><tr><th>item</th><th>when</th><th>your answer</th><th>outcome</th><th>resolved to</th><th>from a lead</th><th /></tr></thead>
           <tbody>
             {list.answers.map((a) => (
               <tr key={a.annotationId} data-testid="mine-row" data-item-id={a.itemId} data-outcome={a.outcome.kind}>
@@ -59,6 +59,15 @@ export default async function MinePage({ params, searchParams }: { params: Promi
                       {a.resolved.confidence !== null && ` (${Math.round(a.resolved.confidence * 100)}%)`}
                       {a.resolved.reason && <>: <q>{a.resolved.reason}</q></>}
                     </>
+                  )}
+                </td>
+                <td data-testid="mine-lead-comment">
+                  {a.lastLeadComment && (
+                    <a href={`/projects/${id}/items/${a.itemId}#comments`}>
+                      <q>{a.lastLeadComment.body.length > 120 ? `${a.lastLeadComment.body.slice(0, 119)}…` : a.lastLeadComment.body}</q>
+                      {a.lastLeadComment.by && <> ({a.lastLeadComment.by})</>}
+                      {a.leadComments > 1 && <span className="muted"> +{a.leadComments - 1} more</span>}
+                    </a>
                   )}
                 </td>
                 <td>{a.canReopen && <ReopenButton projectId={id} annotationId={a.annotationId} />}</td>

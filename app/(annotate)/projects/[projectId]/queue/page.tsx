@@ -17,6 +17,8 @@ import { StoppedBanner } from '@/components/queue/StoppedBanner';
 import { ExportForm } from '@/components/queue/ExportForm';
 import { UploadArea } from '@/components/upload/UploadArea';
 import type { Holder, QueueView } from '@/components/queue/types';
+import { MembersPanel, type InviteRow, type MemberRow } from '@/components/members/MembersPanel';
+import { GuidelinesEditor } from '@/components/guidelines/GuidelinesEditor';
 
 export const dynamic = 'force-dynamic';
 
@@ -37,8 +39,9 @@ export default async function QueuePage({ params }: { params: Promise<{ projectI
   if (!can(actor, 'project.steer')) notFound();
   const admin = can(actor, 'project.manage');
   // Dates cross to the client components as ISO strings.
-  const [view, holds] = await Promise.all([services.queueControls.overview(user.principal, id), services.queueControls.holds(user.principal, id)])
-    .then(([v, h]) => JSON.parse(JSON.stringify([v, h])) as [QueueView, { holders: Holder[] }]);
+  const [view, holds, people] = await Promise.all([
+    services.queueControls.overview(user.principal, id), services.queueControls.holds(user.principal, id), services.members.list(user.principal, id),
+  ]).then(([v, h, m]) => JSON.parse(JSON.stringify([v, h, m])) as [QueueView, { holders: Holder[] }, { members: MemberRow[]; invites: InviteRow[] }]);
   const { budget } = view;
 
   return (
@@ -98,6 +101,17 @@ export default async function QueuePage({ params }: { params: Promise<{ projectI
       <section className="card">
         <h2>Export</h2>
         <ExportForm projectId={id} task={project.task} />
+      </section>
+
+      <section className="card" id="members">
+        <h2>Members</h2>
+        <MembersPanel projectId={id} members={people.members} invites={people.invites} admin={admin} viewerId={user.id} />
+      </section>
+
+      <section className="card" id="guidelines">
+        <h2>Guidelines</h2>
+        <p className="muted">Annotators see these on their first visit to the labeling page, and again whenever you change them; the <kbd>?</kbd> sheet and a link below the image open them any time.</p>
+        <GuidelinesEditor projectId={id} classes={'classes' in project.task.config ? project.task.config.classes : []} guidelines={project.guidelines ?? null} />
       </section>
 
       <section className="card">

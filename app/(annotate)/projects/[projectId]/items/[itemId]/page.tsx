@@ -138,11 +138,11 @@ export default async function ItemPage({ params }: { params: Promise<{ projectId
         )}
       </section>
 
-      <section className="card" data-testid="comments">
+      <section className="card" data-testid="comments" id="comments">
         <h2>Comments</h2>
         <ul className="notes">
           {d.comments.map((c) => (
-            <li key={c.id} data-testid="comment"><b>{c.user?.name ?? 'a removed user'}</b> <span className="muted">{when(c.createdAt)}</span><p>{c.body}</p></li>
+            <li key={c.id} data-testid="comment" data-by-lead={c.byLead}><b>{c.user?.name ?? 'a removed user'}</b>{c.byLead && c.user?.id !== d.viewer.userId && <span className="tag"> lead</span>} <span className="muted">{when(c.createdAt)}</span><p>{c.body}</p></li>
           ))}
         </ul>
         <CommentForm projectId={pid} itemId={d.item.id} />
