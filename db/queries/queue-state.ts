@@ -56,9 +56,12 @@ export async function loadPoolItems(db: Executor, projectId: number, page = POOL
   }
 }
 
-/** How many items the project has (the bridge's question before a first view: is this pool large?). */
-export async function countPoolItems(db: Executor, projectId: number): Promise<number> {
-  const [r] = rowsOf<{ n: unknown }>(await db.execute(sql`select count(*) as n from items where project_id = ${projectId}`));
+/**
+ * How many items the project has, counted up to `atMost` (the bridge's question before a first
+ * view: is this pool large? A full count of a million items takes as long as the answer saves).
+ */
+export async function countPoolItems(db: Executor, projectId: number, atMost: number): Promise<number> {
+  const [r] = rowsOf<{ n: unknown }>(await db.execute(sql`select count(*) as n from (select 1 from items where project_id = ${projectId} limit ${atMost}) x`));
   return Number(r?.n ?? 0);
 }
 

@@ -145,7 +145,7 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
     pending.catch(() => {});
     let size = sizes.get(projectId);
     if (!size) {
-      sizes.set(projectId, (size = countPoolItems(db, projectId)));
+      sizes.set(projectId, (size = countPoolItems(db, projectId, bridgeAbove)));
       const s = size;
       const forget = () => { if (sizes.get(projectId) === s) sizes.delete(projectId); };
       pending.then(forget, forget);

@@ -41,7 +41,8 @@ export interface BridgeAnswer {
 /** What the project lets the bridge do: deal, or only renew what the caller holds and say why not. */
 export type BridgeMode = { kind: 'learn' } | { kind: 'paused' | 'stopped'; message: string };
 
-const ROUNDS = 4;
+/** Reads per claim: many claims at once after a start all begin at the ranking's top, and lose items to each other. */
+const ROUNDS = 8;
 
 /**
  * A claim dealt by the bridge, dealt again when a concurrent claim won a race for an item, with
@@ -86,7 +87,7 @@ async function bridgeClaim(
     bridgeCandidates(exec, projectId, p.userId, { rankingId: head?.id ?? null, limit, startAt, skipGold });
   // Read before the transaction, as a planned claim is: the lock is held only for the statements that make the leases safe.
   // (Awaited before the transaction opens: on PGlite, one connection, a read left pending would wait behind it.)
-  const early = dealing ? await candidates(held + deps.reservedBy(projectId).size + 4) : [];
+  const early = dealing ? await candidates(4 * held + deps.reservedBy(projectId).size + 8) : [];
   return lockedTransaction(db, projectId, p.userId, expireAndRenewOpening(projectId, p.userId, t, expiresAt), async (tx, mine) => {
     if (mode.kind !== 'learn') return { leases: mine, state: mode.kind, message: mode.message };
     const need = held - mine.length;
@@ -97,9 +98,13 @@ async function bridgeClaim(
     const fresh: LeasedItem[] = [];
     for (let round = 0; round < ROUNDS && fresh.length < room.want; round++) {
       const others = deps.reservedBy(projectId);
-      const rows = round === 0 ? early : await candidates(room.want - fresh.length + others.size + tried.size + 4, tx);
+      const rows = round === 0 ? early : await candidates(4 * (room.want - fresh.length) + others.size + tried.size + 8, tx);
       const chosen = rows.filter((c) => !tried.has(c.itemId) && (others.get(c.itemId) ?? p.userId) === p.userId).slice(0, room.want - fresh.length);
-      if (chosen.length === 0) break;
+      // The first read is a few candidates read before the lock: concurrent claims may have taken them all. Read again.
+      if (chosen.length === 0) {
+        if (round === 0) continue;
+        break;
+      }
       for (const c of chosen) tried.add(c.itemId);
       const ids = chosen.map((c) => c.itemId);
       reserved.push(...ids);
