@@ -91,7 +91,7 @@ test.describe('the review page', () => {
     expect(kept.json.resolved).toMatchObject({ source: 'review', kept: true, who: expect.stringContaining('lead') });
     expect((await ann1.request('GET', `/api/projects/${projectId}/review`)).status).toBe(403);
 
-    // Downloads: every answer, one row each, beside the decision; YOLO is refused with a way out.
+    // Downloads: every answer, one row each, beside the decision; YOLO is not a format of a classification project.
     const all = await admin.request('GET', `/api/projects/${projectId}/export?format=csv&answers=all`);
     expect(all.status).toBe(200);
     expect(all.headers.get('content-disposition')).toContain('all-answers.csv');
@@ -101,6 +101,6 @@ test.describe('the review page', () => {
     expect(lines.filter((l) => l.includes('lead@tandem.local') && l.includes('review'))).toHaveLength(1);
     const yolo = await admin.request('GET', `/api/projects/${projectId}/export?format=yolo`);
     expect(yolo.status).toBe(400);
-    expect(yolo.json.error.message).toContain('--format yolo');
+    expect(yolo.json.error.message).toContain('a classification project exports as');
   });
 });

@@ -1,3 +1,5 @@
+import { unzipSync } from 'fflate';
+import { zipFolder } from '../../../server/services/export-zip';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -121,6 +123,10 @@ describe.each(DATABASE_KINDS)('datasets on %s', (kind) => {
       fs.writeFileSync(path.join(yoloDir, f.path), f.bytes);
     }
     expect(fs.existsSync(path.join(yoloDir, 'labels', 'b1.txt'))).toBe(true);
+    // The download is the same folder in one zip (the export route's answer).
+    const zipped = unzipSync(zipFolder('p-answers-yolo', exported.files, 'use the CLI'));
+    expect(Object.keys(zipped).sort()).toEqual(exported.files.map((f) => `p-answers-yolo/${f.path}`).sort());
+    for (const f of exported.files) expect(Buffer.from(zipped[`p-answers-yolo/${f.path}`]).equals(Buffer.from(f.bytes))).toBe(true);
     const again = await services.projects.create(SYSTEM, { slug: 'yolo-again', taskType: 'boxes', classes: ['car', 'person'] });
     await services.datasets.import(SYSTEM, again.id, yoloDir, { format: 'yolo', holdout: 0 });
     const after = await answersOf(database, again);
