@@ -52,7 +52,10 @@ export default async function ItemsPage({ params, searchParams }: { params: Prom
         <>
           <p className="muted">
             {page.items.length} item{page.items.length === 1 ? '' : 's'} on this page
-            {page.sort === 'newest' && ' · answered items, newest answer first'}
+            {page.sort === 'newest' && (
+              // This order walks the answers, so an item nobody answered (flagged instead of answered, say) is never on it: say where it is.
+              <> · answered items, newest answer first; items nobody answered yet, one flagged instead of answered say, are in the <Link href={itemsHref(id, filters, { sort: 'id' })} data-testid="unanswered-link">item id order</Link></>
+            )}
             {page.sort === 'uncertainty' && (page.ranking ? ` · items the newest ranking scored (model of ${page.ranking.labelCount} labels)` : ' · no ranking applied yet: nothing is scored')}
             {page.next && page.items.length < Number(q.limit ?? 60) && ' · few matches in this stretch of the list: the next page looks further'}
           </p>
