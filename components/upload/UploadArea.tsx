@@ -55,7 +55,7 @@ export function UploadArea({ projectId, task }: { projectId: number; task: Proje
       const id = nextId.current++;
       plans.current.set(id, plan);
       // Class names mean something only to a classification project; a COCO file's answers only to a spatial one.
-      const ask = plan.answersFrom === 'coco' || (classification && plan.answersFrom !== undefined);
+      const ask = plan.answersFrom === 'coco' || plan.answersFrom === 'yolo' || (classification && plan.answersFrom !== undefined);
       const phase: UploadPhase = plan.entries.length === 0 ? { kind: 'nothing' } : ask ? { kind: 'asking' } : { kind: 'sending' };
       setUploads((us) => [{ id, title, files: plan.entries.length, classFolders: plan.classFolders, answersFrom: plan.answersFrom, refused: plan.failed, phase, progress: null }, ...us]);
       // Labels on a project without classes mean nothing: they are ignored, never guessed.
@@ -79,7 +79,7 @@ export function UploadArea({ projectId, task }: { projectId: number; task: Proje
           void accept(d, titleOf(d));
         }}
       >
-        <p><b>Drop images, a folder, a .zip, or a .jsonl/.csv manifest{classification ? '' : ' or a COCO .json'} with its images here</b>, or pick them:</p>
+        <p><b>Drop images, a folder, a .zip, or a .jsonl/.csv manifest{classification ? '' : ', a COCO .json with its images, or a YOLO dataset folder'} here</b>, or pick them:</p>
         <p>
           <label className="button">Choose files…
             <input type="file" multiple hidden data-testid="upload-files" accept=".png,.jpg,.jpeg,.zip,.jsonl,.json,.csv,image/png,image/jpeg"
@@ -98,7 +98,7 @@ export function UploadArea({ projectId, task }: { projectId: number; task: Proje
           and an image the project already has is never imported twice.
           {classification
             ? ' A folder per class is read as the class of its images; you choose whether that is an answer, a prelabel to confirm, or ignored.'
-            : ' Folder names are ignored. A COCO file\'s answers can be taken as answers, prelabels to correct, or ignored (YOLO folders: use the CLI).'}
+            : ' Folder names are ignored. A COCO file\'s or a YOLO folder\'s answers can be taken as answers, prelabels to correct, or ignored.'}
         </p>
       </div>
       {uploads.length > 0 && (

@@ -16,7 +16,7 @@ export interface UploadView {
   title: string;
   files: number;
   classFolders: string[];
-  answersFrom?: 'folders' | 'manifest' | 'coco';
+  answersFrom?: 'folders' | 'manifest' | 'coco' | 'yolo';
   /** Refused before sending (not an image, empty, too large, a manifest row without its image). */
   refused: UploadFailure[];
   phase: UploadPhase;
@@ -53,13 +53,13 @@ export function UploadCard({ view, onAnswer, onResume }: { view: UploadView; onA
       {phase.kind === 'asking' && (
         <fieldset className="upload-question" data-testid="upload-question">
           <legend>
-            {view.answersFrom === 'coco'
-              ? <>These images come with answers from the COCO file{view.classFolders.length ? <> (boxes of {view.classFolders.slice(0, 8).join(', ')}{view.classFolders.length > 8 ? ', …' : ''})</> : null}. What are they?</>
+            {view.answersFrom === 'coco' || view.answersFrom === 'yolo'
+              ? <>These images come with answers from the {view.answersFrom === 'coco' ? 'COCO file' : 'YOLO labels'}{view.classFolders.length ? <> (boxes of {view.classFolders.slice(0, 8).join(', ')}{view.classFolders.length > 8 ? ', …' : ''})</> : null}. What are they?</>
               : <>These images come with {view.classFolders.length} class name{view.classFolders.length === 1 ? '' : 's'} from their {view.answersFrom === 'manifest' ? 'manifest' : 'folders'}
                 {' '}({view.classFolders.slice(0, 8).join(', ')}{view.classFolders.length > 8 ? ', …' : ''}). What are they?</>}
           </legend>
           {(Object.keys(MODE_TEXT) as UploadLabelMode[]).map((m) => (
-            <button key={m} type="button" data-testid={`upload-mode-${m}`} onClick={() => onAnswer(m)}>{(view.answersFrom === 'coco' ? COCO_TEXT : MODE_TEXT)[m]}</button>
+            <button key={m} type="button" data-testid={`upload-mode-${m}`} onClick={() => onAnswer(m)}>{(view.answersFrom === 'coco' || view.answersFrom === 'yolo' ? COCO_TEXT : MODE_TEXT)[m]}</button>
           ))}
         </fieldset>
       )}

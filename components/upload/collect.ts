@@ -7,6 +7,7 @@ import { IMAGE_NAME } from '@/lib/import/images';
 import type { ProjectTask } from '@/lib/tasks';
 import { codecsOf, decodeCoco } from '@/lib/tasks/codecs';
 import { fitToProject } from '@/lib/tasks/codecs/fit';
+import { planYolo } from './yolo';
 
 /** A file as dropped: its path below what was dropped, and its bytes (a File, or a Blob unpacked from a .zip). */
 export interface CollectedFile {
@@ -44,10 +45,12 @@ export async function collectDrop(d: Dropped, task: ProjectTask): Promise<Upload
 /** Zips unpacked, one manifest or COCO file read, then the plan (lib/import/upload.ts). */
 export async function planCollected(raw: CollectedFile[], task: ProjectTask): Promise<UploadPlan<CollectedFile>> {
   const takesCoco = codecsOf(task).some((c) => c.name === 'coco');
+  const takesYolo = codecsOf(task).some((c) => c.name === 'yolo');
   const failed: UploadFailure[] = [];
   const files: CollectedFile[] = [];
   const manifests: CollectedFile[] = [];
   const cocos: CollectedFile[] = [];
+  const yamls: CollectedFile[] = [];
   for (const f of raw) {
     if (isZipName(f.path)) {
       const r = await unpackZip(f);
@@ -58,11 +61,17 @@ export async function planCollected(raw: CollectedFile[], task: ProjectTask): Pr
       }
     } else if (isManifestName(f.path)) manifests.push(f);
     else if (/\.json$/i.test(f.path)) (takesCoco ? cocos : manifests).push(f);
-    else if (/(^|\/)data\.ya?ml$|\.txt$/i.test(f.path) && takesCoco) {
-      failed.push({ file: f.path, reason: 'YOLO folders are imported with `npx tandem import PROJECT DIR --format yolo`; here, drop a COCO .json with its images' });
-    }
+    else if (/(^|\/)data\.ya?ml$/i.test(f.path) && takesYolo) yamls.push(f);
     else files.push(f);
   }
+  if (yamls.length > 1) {
+    return { entries: [], classFolders: [], failed: [...failed, ...yamls.map((y) => ({ file: y.path, reason: 'drop one YOLO dataset (one data.yaml) at a time' }))] };
+  }
+  if (yamls.length === 1 && (cocos.length || manifests.length)) {
+    return { entries: [], classFolders: [], failed: [...failed, ...[...yamls, ...cocos, ...manifests].map((m) => ({ file: m.path, reason: 'drop a YOLO dataset, a COCO file or a manifest, one at a time' }))] };
+  }
+  // A YOLO dataset folder: its label files are read with its data.yaml, not sent.
+  if (yamls.length === 1) return planYolo(yamls[0], files, task, failed);
   if (cocos.length > 1 || (cocos.length && manifests.length)) {
     return { entries: [], classFolders: [], failed: [...failed, ...[...cocos, ...manifests].map((m) => ({ file: m.path, reason: 'drop one COCO file or one manifest at a time, with the images it names' }))] };
   }

@@ -78,7 +78,7 @@ export interface UploadPlan<F extends DroppedFile> {
   /** Class names the files come with (folders, a manifest's labels, a COCO file's box classes). */
   classFolders: string[];
   /** Where the files' answers come from, if they have any: the page asks what they are. */
-  answersFrom?: 'folders' | 'manifest' | 'coco';
+  answersFrom?: 'folders' | 'manifest' | 'coco' | 'yolo';
 }
 
 /** A manifest is .jsonl or .csv; a .json is a COCO file where the project takes one, else a manifest too (as `tandem import` reads it). */

@@ -30,13 +30,5 @@ export async function listImages(root: string): Promise<string[]> {
   return out.sort();
 }
 
-/**
- * Where Ultralytics keeps an image's label file: the same path with the last `images` folder
- * named `labels` and a .txt extension; a dataset without that layout keeps it beside the image.
- */
-export function yoloLabelPath(image: string): string {
-  const parts = image.split('/');
-  const at = parts.lastIndexOf('images');
-  if (at >= 0 && at < parts.length - 1) parts[at] = 'labels';
-  return parts.join('/').replace(/\.[^./]*$/, '') + '.txt';
-}
+/** Where Ultralytics keeps an image's label file (one rule for the CLI import and the browser's upload). */
+export { yoloLabelPath } from '../../lib/tasks/codecs/yolo';

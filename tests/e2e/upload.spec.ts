@@ -197,6 +197,28 @@ test.describe('uploading data in the browser', () => {
     expect(progress).toMatchObject({ total: 2, labeled: 2 });
   });
 
+  test('a box project takes a YOLO dataset folder; its label files become answers in pixels after the question', async ({ page }) => {
+    await loginInBrowser(page, server.url, 'admin@tandem.local', DEMO_PASSWORD);
+    const created = await page.request.post(`${server.url}/api/projects`, { data: { slug: 'roads', name: 'Roads', taskType: 'boxes', classes: ['car', 'person'] } });
+    const projectId = (await created.json()).project.id as number;
+    const root = path.join(FILES, 'roads');
+    fs.mkdirSync(path.join(root, 'images'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'labels'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'data.yaml'), 'names: [car, person]\n');
+    for (const id of [1, 2]) fs.writeFileSync(path.join(root, 'images', `r${id}.png`), pngBytes(400 + id, 40, 20));
+    fs.writeFileSync(path.join(root, 'labels', 'r1.txt'), '1 0.5 0.5 0.5 0.5\n');
+    await page.goto(`${server.url}/projects/${projectId}/queue`);
+    await page.getByTestId('upload-folder').setInputFiles(root);
+    const upload = page.getByTestId('upload').first();
+    await expect(upload.getByTestId('upload-question')).toContainText('answers from the YOLO labels');
+    await upload.getByTestId('upload-mode-annotate').click();
+    await expect(upload.getByTestId('upload-added')).toHaveText('2');
+    const all = await page.request.get(`${server.url}/api/projects/${projectId}/export?format=jsonl`);
+    const rows = (await all.text()).trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.find((r) => r.image === 'images/r1.png').answer).toEqual({ boxes: [{ class: 'person', x: 10, y: 5, w: 20, h: 10 }] });
+    expect(rows.find((r) => r.image === 'images/r2.png').answer).toEqual({ boxes: [] });
+  });
+
   test('a dropped connection is retried: the batch is sent again and nothing is lost or imported twice', async ({ page }) => {
     await loginInBrowser(page, server.url, 'admin@tandem.local', DEMO_PASSWORD);
     const created = await page.request.post(`${server.url}/api/projects`, { data: { slug: 'flaky', name: 'Flaky', classes: ['a', 'b'] } });

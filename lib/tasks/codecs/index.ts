@@ -39,7 +39,7 @@ export function codecsOf(task: ProjectTask | TaskTypeName): Codec[] {
 }
 
 export { decodeCoco, encodeCoco, type CocoJson } from './coco';
-export { decodeYolo, encodeYolo, yoloLabelFileOf, type YoloFiles, type YoloInput, type YoloLabelFile } from './yolo';
+export { decodeYolo, encodeYolo, yoloLabelFileOf, yoloLabelPath, type YoloFiles, type YoloInput, type YoloLabelFile } from './yolo';
 export { decodedOrThrow, describeIssues, type Dataset, type Decoded, type ImportIssue, type LabeledImage, type SpatialAnswer } from './types';
 export { DEFAULT_SIGMA, flipsByName, genericPointNames, sigmasByName } from './skeleton-of';
 export { fitToProject } from './fit';

@@ -198,6 +198,17 @@ export function decodeYolo(input: YoloInput): Decoded<Dataset> {
 }
 
 /** The label file YOLO looks for beside an image path: the extension replaced by .txt. */
+/**
+ * Where Ultralytics keeps an image's label file: the same path with the last `images` folder
+ * named `labels` and a .txt extension; a dataset without that layout keeps it beside the image.
+ */
+export function yoloLabelPath(image: string): string {
+  const parts = image.split('/');
+  const at = parts.lastIndexOf('images');
+  if (at >= 0 && at < parts.length - 1) parts[at] = 'labels';
+  return parts.join('/').replace(/\.[^./]*$/, '') + '.txt';
+}
+
 export function yoloLabelFileOf(image: string): string {
   return image.replace(/\.[^./\\]*$/, '') + '.txt';
 }
