@@ -1,6 +1,8 @@
 'use client';
 
+import { useContext } from 'react';
 import type { DraftSpec } from '@/lib/tasks/drafts';
+import { OpenGuidelines } from '../../guidelines/context';
 
 type Row = [keys: string[], what: string];
 
@@ -38,9 +40,14 @@ export function Shortcuts({ spec, submitText, canSkip }: { spec: DraftSpec; subm
   const rows: Row[] = [
     [['Enter'], submitText], ...(spec.kind === 'boxes' ? BOXES : SKELETON), ...COMMON, ...(canSkip ? [[['S'], 'skip this image'] as Row] : []),
   ];
+  // The project's guidelines, where the page has them (the labeling page; not a lead's review editor).
+  const openGuidelines = useContext(OpenGuidelines);
   return (
     <details className="shortcuts" open>
       <summary>Keyboard</summary>
+      {openGuidelines && (
+        <p className="sheet-guidelines"><button type="button" data-testid="sheet-guidelines" onClick={() => openGuidelines()}>Read the guidelines</button></p>
+      )}
       <dl>
         {rows.map(([keys, what]) => (
           <div key={what}>
