@@ -34,7 +34,10 @@ export function SettingsForm({ projectId, settings, strategies }: { projectId: n
     if (strategy !== settings.strategy) patch.strategy = strategy;
     if (Object.keys(patch).length === 0) { setDirty(false); return; }
     void run(async () => {
-      await send('PATCH', queueUrl(projectId), { settings: patch });
+      const view = await send('PATCH', queueUrl(projectId), { settings: patch }) as Partial<QueueView> | null;
+      // The form shows what was saved at once: the page's refresh arriving later with the same values
+      // then changes nothing, instead of re-mounting the form under whatever is typed next.
+      if (view?.settings) setShown(view.settings);
       setDirty(false);
     }, 'saved: open streams follow');
   }
