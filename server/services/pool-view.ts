@@ -78,7 +78,7 @@ export interface PoolViewOptions {
    */
   signatureTtlMs?: number;
   /**
-   * A project with at least this many items and no view built yet (the first claims after a
+   * A project with at least this many items (default 200,000) and no view built yet (the first claims after a
    * start) is dealt from the database directly while its view builds (server/services/queue-bridge.ts):
    * a million-item build takes seconds, and no one should wait that long for a first item.
    */
@@ -97,7 +97,8 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
   const entries = new Map<number, Entry>();
   const signatureTtlMs = opts.signatureTtlMs ?? 1000;
   const signatures = new Map<number, { at: number; value: Promise<PoolSignature> }>();
-  const bridgeAbove = opts.bridgeAbove ?? 20_000;
+  // Below this a build takes a few seconds at most, and on PGlite (one connection) bridged claims only queue behind its reads.
+  const bridgeAbove = opts.bridgeAbove ?? 200_000;
   /** Item counts of projects whose first view is building, read once per build. */
   const sizes = new Map<number, Promise<number>>();
 
