@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
+import { useModal } from '../ui/use-modal';
 import type { Guidelines } from '@/lib/protocol/guidelines';
 import { GuidelinesView } from './GuidelinesView';
 
@@ -31,13 +31,7 @@ export function markGuidelinesSeen(projectId: number, userId: number, g: Guideli
  * while reading stop at the dialog, before the editor's window listener, so they are not labels.
  */
 export function GuidelinesDialog({ open, onClose, guidelines }: { open: boolean; onClose(): void; guidelines: Guidelines }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
+  const ref = useModal(open);
   return (
     <dialog ref={ref} className="guidelines-dialog" data-testid="guidelines-dialog" aria-label="Labeling guidelines" onClose={onClose} onClick={(e) => { if (e.target === ref.current) onClose(); }}
       onKeyDown={(e) => e.stopPropagation()}

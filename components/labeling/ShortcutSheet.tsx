@@ -1,6 +1,7 @@
 'use client';
 
-import { useContext, useEffect, useRef } from 'react';
+import { useModal } from '../ui/use-modal';
+import { useContext } from 'react';
 import { OpenGuidelines } from '../guidelines/context';
 
 export type ShortcutRow = [keys: string[], what: string];
@@ -10,14 +11,8 @@ export type ShortcutRow = [keys: string[], what: string];
  * focus and Escape behave as a browser's dialog does).
  */
 export function ShortcutSheet({ open, onClose, rows }: { open: boolean; onClose(): void; rows: ShortcutRow[] }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModal(open);
   const openGuidelines = useContext(OpenGuidelines);
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
   return (
     <dialog ref={ref} className="shortcut-sheet" data-testid="shortcut-sheet" aria-label="Keyboard shortcuts" onClose={onClose} onClick={(e) => { if (e.target === ref.current) onClose(); }}>
       <h2>Keyboard and mouse</h2>
