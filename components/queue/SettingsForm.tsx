@@ -1,8 +1,8 @@
 'use client';
 
-import { useEffect, useState } from 'react';
 import { queueUrl, send, useControl } from './api';
 import type { QueueView } from './types';
+import { useFieldEdits } from './use-field-edits';
 
 type Settings = QueueView['settings'];
 const NUMBERS = [
@@ -14,44 +14,39 @@ const NUMBERS = [
   ['tieBreak', 'tie-break (more annotators on a disagreement)', '1'],
   ['holdoutShare', 'holdout share', '0.05'],
 ] as const;
+type Field = (typeof NUMBERS)[number][0] | 'strategy';
+const FIELDS: readonly Field[] = [...NUMBERS.map(([key]) => key), 'strategy'];
+
+const asText = (s: Settings) => Object.fromEntries(FIELDS.map((f) => [f, String(s[f])])) as Record<Field, string>;
 
 /** A lead's live change of the dealing settings: only the fields that differ are sent; the server checks the whole. */
 export function SettingsForm({ projectId, settings, strategies }: { projectId: number; settings: Settings; strategies: readonly string[] }) {
   const { busy, error, done, run } = useControl();
-  // A change arriving live (another lead, this page's own refresh) must not wipe what the
-  // lead is typing: the form shows the server's values only while it has no edits.
-  const [dirty, setDirty] = useState(false);
-  const [shown, setShown] = useState(settings);
-  useEffect(() => { if (!dirty) setShown(settings); }, [settings, dirty]);
-  function submit(form: HTMLFormElement) {
-    const data = new FormData(form);
+  const fields = useFieldEdits(asText(settings));
+  function submit() {
     const patch: Record<string, unknown> = {};
-    for (const [key] of NUMBERS) {
-      const v = Number(data.get(key));
-      if (String(data.get(key)).trim() !== '' && v !== settings[key]) patch[key] = v;
+    for (const field of fields.changed()) {
+      const typed = fields.value(field);
+      if (typed.trim() === '') continue;
+      patch[field] = field === 'strategy' ? typed : Number(typed);
     }
-    const strategy = String(data.get('strategy'));
-    if (strategy !== settings.strategy) patch.strategy = strategy;
-    if (Object.keys(patch).length === 0) { setDirty(false); return; }
+    if (Object.keys(patch).length === 0) return;
     void run(async () => {
       const view = await send('PATCH', queueUrl(projectId), { settings: patch }) as Partial<QueueView> | null;
-      // The form shows what was saved at once: the page's refresh arriving later with the same values
-      // then changes nothing, instead of re-mounting the form under whatever is typed next.
-      if (view?.settings) setShown(view.settings);
-      setDirty(false);
+      if (view?.settings) fields.saved(asText(view.settings));
     }, 'saved: open streams follow');
   }
   return (
-    <form className="queue-form" data-testid="queue-settings" key={JSON.stringify(shown)} onInput={() => setDirty(true)} onSubmit={(e) => { e.preventDefault(); submit(e.currentTarget); }}>
+    <form className="queue-form" data-testid="queue-settings" onSubmit={(e) => { e.preventDefault(); submit(); }}>
       {NUMBERS.map(([key, label, step]) => (
         <label key={key}>
           <span>{label}</span>
-          <input name={key} type="number" step={step} min={0} defaultValue={shown[key]} data-testid={`setting-${key}`} />
+          <input name={key} type="number" step={step} min={0} value={fields.value(key)} onChange={(e) => fields.edit(key, e.target.value)} data-testid={`setting-${key}`} />
         </label>
       ))}
       <label>
         <span>strategy</span>
-        <select name="strategy" defaultValue={shown.strategy} data-testid="setting-strategy">
+        <select name="strategy" value={fields.value('strategy')} onChange={(e) => fields.edit('strategy', e.target.value)} data-testid="setting-strategy">
           {strategies.map((s) => <option key={s} value={s}>{s}</option>)}
         </select>
       </label>

@@ -50,6 +50,11 @@ test.describe('the queue page', () => {
     await expect.poll(async () => (await admin.request('GET', `/api/projects/${projectId}/queue`)).json.settings.easyShare).toBe(0.3);
     await expect(lead.getByTestId('queue-settings').locator('.ok')).toContainText('saved');
     await lead.getByTestId('setting-overlapShare').fill('0.9');
+    // Another lead's change arrives live while this one types: it shows, and what is typed stays.
+    const batchSize = (await admin.request('GET', `/api/projects/${projectId}/queue`)).json.settings.batchSize as number;
+    expect((await admin.request('PATCH', `/api/projects/${projectId}/queue`, { settings: { batchSize: batchSize + 1 } })).status).toBe(200);
+    await expect(lead.getByTestId('setting-batchSize')).toHaveValue(String(batchSize + 1));
+    await expect(lead.getByTestId('setting-overlapShare')).toHaveValue('0.9');
     await lead.getByTestId('queue-settings').getByRole('button', { name: 'Apply' }).click();
     await expect(lead.getByTestId('queue-settings').getByRole('alert')).toContainText('at most 1');
     expect((await admin.request('GET', `/api/projects/${projectId}/queue`)).json.settings.overlapShare).toBe(0);
