@@ -146,6 +146,9 @@ export const annotations = pgTable('annotations', {
   index('annotations_retracts').on(t.retracts),
   // The items page's "newest answer first" order and its date range, as a keyset over (time, id).
   index('annotations_project_time').on(t.projectId, t.createdAt, t.id),
+  // The items page's class filter: the items with an answer of a class, from the index alone. The
+  // expression is db/queries/answers.ts `classLabelSql`, which the planner must match to use it.
+  index('annotations_project_class').on(t.projectId, sql`(${t.payload}->>'label')`, t.itemId).where(sql`${t.action} = 'label'`),
 ]);
 
 /**

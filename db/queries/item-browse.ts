@@ -16,7 +16,9 @@ import type { Cursor, ItemSort } from '../../lib/protocol/items';
  * Filters are `exists` probes on indexed columns, so a selective one is served from its own side
  * (a stream's leases, a user's answers, the open flags) when the planner finds that cheaper. The
  * resolved class needs the item's standing answers: it is checked on the walk's rows in bounded
- * batches (`pageKeys`), never on every candidate before a sort.
+ * batches (`pageKeys`), never on every candidate before a sort; the walk itself skips items with no
+ * answer of the class at all (a hashed set from `annotations_project_class`, migration 0013), so
+ * the costly check runs on few rows beyond the page.
  */
 
 export interface BrowseFilter {
@@ -70,7 +72,7 @@ function answeredIn(f: BrowseFilter, t: SQL): SQL {
  * it goes, and the resolved class, which reads the item's standing answers and is checked only on
  * rows the walk already let through (see `pageKeys`).
  */
-function filters(projectId: number, rankingId: number | null, f: BrowseFilter, sort: ItemSort): { cheap: SQL[]; costly: SQL[]; states: (alias: string) => SQL[] } {
+function filters(projectId: number, rankingId: number | null, f: BrowseFilter, sort: ItemSort): { cheap: SQL[]; costly: SQL[]; states: (alias: string) => SQL[]; withClass: SQL | null } {
   const w: SQL[] = [sql`i.project_id = ${projectId}`];
   const costly: SQL[] = [];
   const states = f.disputed ? (f.status ? f.status.filter((s) => s === 'disputed') : ['disputed']) : f.status;
@@ -116,7 +118,11 @@ function filters(projectId: number, rankingId: number | null, f: BrowseFilter, s
     else if (sort === 'uncertainty') w.push(...model);
     else w.push(sql`exists (select 1 from ranking_entries re where re.ranking_id = ${rankingId} and re.item_id = i.id and ${sql.join(model, sql` and `)})`);
   }
-  return { cheap: w, costly, states: stateConds };
+  // A superset of the class filter's items that a walk checks as cheaply as a state: the items with
+  // any answer of the class (annotations_project_class, read from the index alone).
+  const withClass = f.class === undefined ? null
+    : sql`select c.item_id from annotations c where c.project_id = ${projectId} and c.action = 'label' and ${classLabelSql(sql.raw('c.payload'))} = ${f.class}`;
+  return { cheap: w, costly, states: stateConds, withClass };
 }
 
 /** The ordered walk of one sort: its select (id, k, kid, and with `raw` the row's verdict `pass`) and its order. */
@@ -137,17 +143,21 @@ interface Walk { select: SQL; order: SQL }
  * newer than the range first.
  */
 function walkOf(projectId: number, rankingId: number | null, f: BrowseFilter, sort: ItemSort, after: Cursor | undefined, mode: 'filtered' | 'raw'): Walk | null {
-  const { cheap, costly, states } = filters(projectId, rankingId, f, sort);
+  const { cheap, costly, states, withClass } = filters(projectId, rankingId, f, sort);
   const every = [...cheap, ...costly];
   const where = mode === 'filtered' ? [...cheap] : [];
   // A raw walk still skips items in other states before probing them: over the items themselves
   // (the id order) as a column, over the ranking (the uncertainty order) as a hashed set of the
   // project's items in those states (answered items are few in a large pool).
+  // Inside coalesce an IN stays a hashed subplan (built once per query) instead of becoming a join
+  // that probes every walked entry's item by its key.
+  const hashedIn = (col: SQL, set: SQL) => sql`coalesce(${col} in (${set}), false)`;
   const stateWhere = (walkAlias: 'i' | 'x'): SQL[] => {
-    if (mode !== 'raw' || states('s').length === 0) return [];
-    // Inside coalesce the IN stays a hashed subplan (built once per query) instead of becoming a join
-    // that probes every walked entry's item by its key.
-    return walkAlias === 'i' ? states('i') : [sql`coalesce(x.item_id in (select s.id from items s where s.project_id = ${projectId} and ${sql.join(states('s'), sql` and `)}), false)`];
+    if (mode !== 'raw') return [];
+    const col = sql.raw(walkAlias === 'i' ? 'i.id' : 'x.item_id');
+    const out: SQL[] = withClass ? [hashedIn(col, withClass)] : [];
+    if (states('s').length === 0) return out;
+    return [...(walkAlias === 'i' ? states('i') : [hashedIn(col, sql`select s.id from items s where s.project_id = ${projectId} and ${sql.join(states('s'), sql` and `)}`)]), ...out];
   };
   const pass = mode === 'raw' ? sql`, (${sql.join(every, sql` and `)}) as pass` : sql``;
   const probe = sql`cross join lateral (select i.id, i.project_id, i.status, i.split from items i where i.id = x.item_id offset 0) i`;
@@ -178,7 +188,7 @@ function walkOf(projectId: number, rankingId: number | null, f: BrowseFilter, so
         select: sql`
           select x.item_id as id, x.created_at as t, to_char(x.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as k, x.id as kid ${pass}
           from annotations x ${mode === 'raw' ? probe : sql`join items i on i.id = x.item_id`}
-          where x.project_id = ${projectId} and x.action = 'label' and ${isNewestVersion('x')} ${and(where)}`,
+          where x.project_id = ${projectId} and x.action = 'label' and ${isNewestVersion('x')} ${and([...where, ...(withClass && mode === 'raw' ? [hashedIn(sql.raw('x.item_id'), withClass)] : [])])}`,
         order: sql`t desc, kid desc`,
       };
     }
@@ -232,16 +242,19 @@ async function pageKeys(db: Executor, q: BrowseQuery): Promise<{ keys: KeyRow[];
   for (let round = 0; round < ROUNDS; round++) {
     const walk = walkOf(q.projectId, q.rankingId, q.filter, q.sort, after, 'raw');
     if (!walk) return { keys, next: null };
-    const batch = rowsOf(await db.execute(sql`${walk.select} order by ${walk.order} limit ${BATCH}`));
+    // The walk's own pre-checks (states, the class's items) let mostly matches through, and reading
+    // past the page costs the rows skipped on the way: the first batch is twice the page, then `BATCH`.
+    const size = round === 0 ? Math.min(BATCH, 2 * (q.limit + 1)) : BATCH;
+    const batch = rowsOf(await db.execute(sql`${walk.select} order by ${walk.order} limit ${size}`));
     for (const [at, r] of batch.entries()) {
       if (r.pass !== true) continue;
       keys.push(keyOf(r));
       if (keys.length === q.limit) {
-        const walkEnds = batch.length < BATCH && at === batch.length - 1;
+        const walkEnds = batch.length < size && at === batch.length - 1;
         return { keys, next: walkEnds ? null : keys[keys.length - 1].key };
       }
     }
-    if (batch.length < BATCH) return { keys, next: null };
+    if (batch.length < size) return { keys, next: null };
     after = keyOf(batch[batch.length - 1]).key;
   }
   return { keys, next: after ?? null };

@@ -1,0 +1,1 @@
+CREATE INDEX "annotations_project_class" ON "annotations" USING btree ("project_id",("payload"->>'label'),"item_id") WHERE "annotations"."action" = 'label';
