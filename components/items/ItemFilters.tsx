@@ -60,7 +60,10 @@ export function ItemFilters({ projectId, q, classes, members }: {
       <label><span>answered from</span><input type="date" name="from" defaultValue={q.from ?? ''} /></label>
       <label><span>to</span><input type="date" name="to" defaultValue={q.to ?? ''} /></label>
       <label><span>order</span>
-        <select name="sort" defaultValue={q.sort ?? 'newest'} data-testid="filter-sort">{ITEM_SORTS.map((s) => <option key={s} value={s}>{SORT_TEXT[s]}</option>)}</select>
+        <select name="sort" defaultValue={q.sort ?? ''} data-testid="filter-sort">
+          <option value="">automatic: newest answer first, by item id for flagged or open items</option>
+          {ITEM_SORTS.map((s) => <option key={s} value={s}>{SORT_TEXT[s]}</option>)}
+        </select>
       </label>
       <div className="item-filters-foot">
         <button type="submit" className="primary" data-testid="apply-filters">Apply</button>

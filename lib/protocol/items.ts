@@ -78,6 +78,15 @@ const cursorParam = z.string().max(200).transform((v, ctx) => {
   return r.data;
 });
 
+/**
+ * The order when none is asked for: newest answer first, except when the filters ask for items an
+ * annotator may never have answered (flagged ones, open ones), which that order cannot list (it
+ * walks the answers): then the item id order.
+ */
+export function automaticSort(q: { flagged?: boolean; status?: readonly string[] }): ItemSort {
+  return q.flagged === true || (q.status?.includes('open') ?? false) ? 'id' : 'newest';
+}
+
 export const ItemsQuery = z.object({
   status: commaList(ITEM_STATES, 'state').optional(),
   split: z.enum(['pool', 'holdout'], { error: 'must be pool or holdout' }).optional(),
@@ -96,7 +105,8 @@ export const ItemsQuery = z.object({
   from: date(false).optional(),
   /** Answered before this moment (a date: up to the end of that day, UTC). */
   to: date(true).optional(),
-  sort: z.enum(ITEM_SORTS, { error: `must be one of ${ITEM_SORTS.join(', ')}` }).default('newest'),
+  /** Left out: `automaticSort` of the filters. */
+  sort: z.enum(ITEM_SORTS, { error: `must be one of ${ITEM_SORTS.join(', ')}` }).optional(),
   after: cursorParam.optional(),
   limit: decimalParam(1, PAGE_MAX).default(PAGE_DEFAULT),
 }).strict().superRefine((q, ctx) => {
@@ -104,7 +114,7 @@ export const ItemsQuery = z.object({
     ctx.addIssue({ code: 'custom', path: ['uncertaintyMin'], message: `is above uncertaintyMax (${q.uncertaintyMax}): nothing can match` });
   }
   if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'is after "to": nothing can match' });
-});
+}).transform((q) => ({ ...q, sort: q.sort ?? automaticSort(q) }));
 export type ItemsQuery = z.output<typeof ItemsQuery>;
 
 /** The query string of a filter, as the page's links and the API take it (values that are their default left out). */

@@ -154,12 +154,8 @@ test.describe('the whole journey, from an empty server to an export', () => {
     await admin.getByTestId('filter-flagged').selectOption('1');
     await admin.getByTestId('apply-filters').click();
     await expect(admin).toHaveURL(/flagged=1/);
-    // The default order walks answers, and Robin flagged this item instead of answering it: the
-    // page says so and links the same filter in the item id order, where it is.
-    await expect(admin.getByTestId('items-empty')).toBeVisible();
-    await admin.getByTestId('unanswered-link').click();
-    await expect(admin).toHaveURL(/sort=id/);
-    await expect(admin).toHaveURL(/flagged=1/);
+    // Robin flagged this item instead of answering it: with flagged items asked for, the automatic
+    // order is the item id order (the newest-answer order walks answers and cannot list it).
     await expect(admin.getByTestId('item-tile')).toHaveCount(1);
     await expect(admin.getByTestId('item-tile')).toHaveAttribute('data-item-id', flagged);
     await admin.getByTestId('item-link').click();

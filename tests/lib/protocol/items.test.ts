@@ -24,6 +24,15 @@ describe('the items page\'s query', () => {
 
   it('defaults to the newest answers first, a page of 60', () => {
     expect(ItemsQuery.parse({})).toMatchObject({ sort: 'newest', limit: 60 });
+    expect(ItemsQuery.parse({ status: 'resolved,disputed', class: '3' })).toMatchObject({ sort: 'newest' });
+  });
+
+  it('defaults to the item id order when the filters ask for items nobody may have answered (flagged, open)', () => {
+    expect(ItemsQuery.parse({ flagged: '1' })).toMatchObject({ sort: 'id' });
+    expect(ItemsQuery.parse({ status: 'open,disputed' })).toMatchObject({ sort: 'id' });
+    expect(ItemsQuery.parse({ flagged: '0' })).toMatchObject({ sort: 'newest' });
+    // An order asked for is kept.
+    expect(ItemsQuery.parse({ flagged: '1', sort: 'newest' })).toMatchObject({ sort: 'newest' });
   });
 
   it('names the bad parameter and what would do', () => {

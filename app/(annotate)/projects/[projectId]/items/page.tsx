@@ -56,6 +56,7 @@ export default async function ItemsPage({ params, searchParams }: { params: Prom
               // This order walks the answers, so an item nobody answered (flagged instead of answered, say) is never on it: say where it is.
               <> · answered items, newest answer first; items nobody answered yet, one flagged instead of answered say, are in the <Link href={itemsHref(id, filters, { sort: 'id' })} data-testid="unanswered-link">item id order</Link></>
             )}
+            {page.sort === 'id' && !q.sort && ' · by item id, newest first: the filters ask for items nobody may have answered'}
             {page.sort === 'uncertainty' && (page.ranking ? ` · items the newest ranking scored (model of ${page.ranking.labelCount} labels)` : ' · no ranking applied yet: nothing is scored')}
             {page.next && page.items.length < Number(q.limit ?? 60) && ' · few matches in this stretch of the list: the next page looks further'}
           </p>
