@@ -4,6 +4,7 @@ import { countPoolItems, findRankingHead, loadPoolItems, loadRankingEntries, rea
 import type { Embeddings } from '../../lib/al/types';
 import { indexCold, type ColdIndex } from '../../lib/queue/cold';
 import { indexHoldout, type HoldoutIndex } from '../../lib/queue/holdout';
+import { mostConfidentFirst } from '../../lib/queue/confidence-order';
 import type { HoldoutItems, RankingView } from '../../lib/queue/input';
 import { createLabelBook, type LabelBook } from './label-book';
 
@@ -226,7 +227,7 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
       byScore[m++] = i;
     }
     const ranked = byScore.slice(0, m);
-    const byConfidence = ranked.filter((i) => !Number.isNaN(confidence[i])).sort((x, y) => confidence[y] - confidence[x] || x - y);
+    const byConfidence = mostConfidentFirst(ranked, confidence);
     return { version: head.id, strategy: head.strategy, score, predicted, confidence, byScore: ranked, byConfidence };
   }
 
