@@ -11,6 +11,7 @@
  *   0 is saturation (labels back to back), 1000 a human pace (still far faster than people)
  *   Quick runs: e.g. BENCH_DB=postgres BENCH_POOL=100000 BENCH_SECONDS=20 (written to *-custom.json)
  *   Postgres at BENCH_DATABASE_URL or TEST_DATABASE_URL (a fresh database is made and dropped).
+ *   The server inherits TANDEM_* settings (e.g. TANDEM_CLAIMS_FIRST_MS=0 for the build without claims first); they are written to the result.
  *
  * Warm-up: WARMUP s after every annotator got its first claim answered (the first claims, which may
  * build the server's view of the pool, are reported apart). Target (issue 5): claim p99 < 25 ms in both. Raw JSON: bench/results/queue-<date>.json.
@@ -204,7 +205,7 @@ async function main() {
     log(`${sc.kind}: ${JSON.stringify(results.at(-1))}`);
   }
   const date = new Date().toISOString();
-  const out = { command: 'npm run bench:queue', date, machine: machine(), env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_') && k !== 'BENCH_DATABASE_URL')), results };
+  const out = { command: 'npm run bench:queue', date, machine: machine(), env: Object.fromEntries(Object.entries(process.env).filter(([k]) => (k.startsWith('BENCH_') && k !== 'BENCH_DATABASE_URL') || k.startsWith('TANDEM_'))), results };
   fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   // Quick runs (any BENCH_POOL/ANNOTATORS/SECONDS override) never overwrite the full-scale figures' file.
   const custom = ['BENCH_POOL', 'BENCH_ANNOTATORS', 'BENCH_PGLITE_POOL', 'BENCH_PGLITE_ANNOTATORS', 'BENCH_SECONDS', 'BENCH_DB'].some((k) => process.env[k]);

@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   TANDEM_RETRAIN_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
   /** Largest request body a route reads, in bytes; routes that need more (embedding uploads) say so themselves. */
   TANDEM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
+  /** How long a pool view's build waits, before each page it reads, for claims in flight (ms; 0: never): the first claims after a start go first. */
+  TANDEM_CLAIMS_FIRST_MS: z.coerce.number().int().min(0).max(5000).default(250),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -54,6 +56,7 @@ export interface Config {
   retrainEvery: number;
   retrainSeconds: number;
   maxBodyBytes: number;
+  claimsFirstMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -86,6 +89,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retrainEvery: e.TANDEM_RETRAIN_EVERY,
     retrainSeconds: e.TANDEM_RETRAIN_SECONDS,
     maxBodyBytes: e.TANDEM_MAX_BODY_BYTES,
+    claimsFirstMs: e.TANDEM_CLAIMS_FIRST_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -69,6 +69,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       media,
       training: { retrainEvery: config.retrainEvery, retrainSeconds: config.retrainSeconds },
       lifecycle: createLifecycle(log),
+      claimsFirstMs: config.claimsFirstMs,
     });
     const progress = createProgressBroadcaster(() => io, services.progressCounts, log);
     // What follows a label, a queue change or a model version: pages told, retrains, budget and stops.

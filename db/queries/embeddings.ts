@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { embeddings } from '../schema';
-import { POOL_PAGE } from './queue-state';
+import { POOL_PAGE, type Paging } from './queue-state';
 
 /**
  * Item embeddings per named space, stored as little-endian float32 bytes.
@@ -39,10 +39,11 @@ export async function countEmbeddings(db: Executor, projectId: number, space: st
 }
 
 /** Every vector of a space, with its item id (unordered). */
-export async function loadEmbeddings(db: Executor, projectId: number, space: string, page = POOL_PAGE): Promise<{ itemId: number; vector: Float32Array }[]> {
+export async function loadEmbeddings(db: Executor, projectId: number, space: string, { page = POOL_PAGE, before }: Paging = {}): Promise<{ itemId: number; vector: Float32Array }[]> {
   const out: { itemId: number; vector: Float32Array }[] = [];
   // In pages along the primary key, for the reason POOL_PAGE gives.
   for (let last = 0; ;) {
+    await before?.();
     const rows = await db.select({ itemId: embeddings.itemId, dim: embeddings.dim, vector: embeddings.vector }).from(embeddings)
       .where(and(eq(embeddings.projectId, projectId), eq(embeddings.space, space), gt(embeddings.itemId, last)))
       .orderBy(asc(embeddings.itemId)).limit(page);

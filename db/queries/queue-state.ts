@@ -43,10 +43,17 @@ export interface PoolItemRow {
  */
 export const POOL_PAGE = 25_000;
 
+/** How a whole-pool read pages: rows per page, and what to wait for before each page (a build that lets claims go first). */
+export interface Paging {
+  page?: number;
+  before?: () => Promise<void>;
+}
+
 /** Every item of the project by id (pool indices are positions in this order). */
-export async function loadPoolItems(db: Executor, projectId: number, page = POOL_PAGE): Promise<PoolItemRow[]> {
+export async function loadPoolItems(db: Executor, projectId: number, { page = POOL_PAGE, before }: Paging = {}): Promise<PoolItemRow[]> {
   const out: PoolItemRow[] = [];
   for (let last = 0; ;) {
+    await before?.();
     const rows = rowsOf<{ id: unknown; h: boolean; g: string | null; r: boolean }>(await db.execute(sql`
       select id, split = 'holdout' as h, case when split = 'holdout' then group_key end as g, reference_label is not null as r
       from items where project_id = ${projectId} and id > ${last} order by id limit ${page}`));
@@ -80,10 +87,11 @@ export async function findRankingHead(db: Executor, rankingId: number): Promise<
 }
 
 /** A ranking's entries, best first (positions are assigned by score when it is applied). */
-export async function loadRankingEntries(db: Executor, rankingId: number, page = POOL_PAGE): Promise<{ itemId: number; score: number; predicted: string | null; confidence: number }[]> {
+export async function loadRankingEntries(db: Executor, rankingId: number, { page = POOL_PAGE, before }: Paging = {}): Promise<{ itemId: number; score: number; predicted: string | null; confidence: number }[]> {
   const out: { itemId: number; score: number; predicted: string | null; confidence: number }[] = [];
   // Paged by (position, item) as POOL_PAGE says; the pair is unique even where positions are not.
   for (let last = { position: -1, itemId: 0 }; ;) {
+    await before?.();
     const rows = rowsOf<{ i: unknown; s: unknown; p: string | null; c: unknown; o: unknown }>(await db.execute(sql`
       select item_id as i, score as s, predicted as p, confidence as c, position as o from ranking_entries
       where ranking_id = ${rankingId} and (position, item_id) > (${last.position}, ${last.itemId})

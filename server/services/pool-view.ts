@@ -87,6 +87,8 @@ export interface PoolViewOptions {
   onError?(err: unknown, projectId: number): void;
   /** Awaited before a build reads anything (tests hold a build to see what claims do meanwhile). */
   beforeBuild?(projectId: number): Promise<void>;
+  /** Awaited before each page of a build's whole-pool reads: the queue lets claims in flight go first (server/services/claims-first.ts). */
+  beforePage?(): Promise<void>;
 }
 
 /**
@@ -102,6 +104,7 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
   const bridgeAbove = opts.bridgeAbove ?? 200_000;
   /** Item counts of projects whose first view is building, read once per build. */
   const sizes = new Map<number, Promise<number>>();
+  const paging = { before: opts.beforePage };
 
   function signatureOf(projectId: number): Promise<PoolSignature> {
     const t = Date.now();
@@ -183,7 +186,7 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
   }
 
   async function buildBase(projectId: number, key: string, previous: Base | undefined): Promise<Base> {
-    const rows = await loadPoolItems(db, projectId);
+    const rows = await loadPoolItems(db, projectId, paging);
     const n = rows.length;
     const ids = new Float64Array(n);
     const holdoutItem: number[] = [];
@@ -211,7 +214,7 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
   }
 
   async function buildRanking(b: Base, head: RankingHead, classes: readonly string[]): Promise<RankingView> {
-    const rows = await loadRankingEntries(db, head.id);
+    const rows = await loadRankingEntries(db, head.id, paging);
     const score = new Float32Array(b.n).fill(NaN);
     const confidence = new Float32Array(b.n).fill(NaN);
     const predicted = new Int32Array(b.n).fill(-1);
@@ -236,7 +239,7 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
     const count = await countEmbeddings(db, projectId, space);
     if (count === 0) return undefined;
     if (b.embeddings && b.embeddings.space === space && b.embeddings.count === count) return b.embeddings.value;
-    const rows = await loadEmbeddings(db, projectId, space);
+    const rows = await loadEmbeddings(db, projectId, space, paging);
     const d = rows[0]?.vector.length ?? 0;
     if (d === 0) return undefined;
     // Items without a vector (imported after the space was computed) sit at the origin: they are unranked too, dealt only by the random fallback.

@@ -18,6 +18,7 @@ import { annotatorKind, STREAM_KINDS, type Assignment, type MainKind, type Strea
 import { requireProject, type Principal } from './access';
 import { isRetryableConflict, isUniqueViolation } from './pg-errors';
 import { budgetRoom } from './queue-budget';
+import { createClaimsFirst } from './claims-first';
 import { claimByBridge, type BridgeDeps } from './queue-bridge';
 import { createPoolViews, indexOf, type PoolView, type PoolViewOptions } from './pool-view';
 
@@ -36,6 +37,8 @@ export interface QueueOptions {
   leaseSeconds: number;
   now?: () => Date;
   views?: PoolViewOptions;
+  /** How long a view build's page read waits for claims in flight (default 250 ms; 0: never waits). */
+  claimsFirstMs?: number;
   hooks?: Partial<Pick<LifecycleHooks, 'onLeaseEnded'>>;
 }
 
@@ -90,7 +93,8 @@ export function projectQueueSettings(project: Pick<ProjectRow, 'settings'>): { q
 
 export function createQueueService(db: Db, opts: QueueOptions) {
   const now = opts.now ?? (() => new Date());
-  const views = createPoolViews(db, opts.views);
+  const claimsFirst = createClaimsFirst({ maxWaitMs: opts.claimsFirstMs ?? 250 });
+  const views = createPoolViews(db, { beforePage: claimsFirst.pause, ...opts.views });
   const boosts = new WeakMap<RankingView, { key: string; value: RankingView }>();
   /**
    * Items claims in this process have chosen but not committed yet, per project (item → annotator).
@@ -144,7 +148,8 @@ export function createQueueService(db: Db, opts: QueueOptions) {
       // Holdout-only dealing needs the view's holdout groups: that claim waits for it.
       const mode = dealMode(project, settings.stopping);
       if (mode.kind !== 'holdout-only') {
-        const bridged = await claimByBridge(bridgeDeps, p, project, mode, settings, found.bridge, held);
+        const signature = found.bridge;
+        const bridged = await claimsFirst.around(() => claimByBridge(bridgeDeps, p, project, mode, settings, signature, held));
         lap('commit');
         if (bridged) {
           const main: MainKind = found.bridge.rankingId === null ? 'cold' : 'uncertain';
@@ -155,28 +160,31 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     }
     const view = found.view;
     lap('access');
-    for (let attempt = 0; ; attempt++) {
-      const reserved: number[] = [];
-      try {
-        // The deal runs before the transaction, on a connection it does not keep: a claim holds
-        // its annotator lock and a pooled connection only for the few statements that make the
-        // leases safe, not while Node computes (50 claims at once queued on that before).
-        // A retry reads again: what a lost race changed is what it needs to see.
-        const plan = await planClaim(p, project, settings, view, held, reserved, lap, attempt === 0 ? ahead : undefined);
-        const t = now();
-        const expiresAt = new Date(t.getTime() + opts.leaseSeconds * 1000);
-        const result = await lockedTransaction(db, projectId, p.userId, expireAndRenewOpening(projectId, p.userId, t, expiresAt),
-          (tx, mine) => commitClaim(tx, p, project, settings, view, held, plan, reserved, mine, expiresAt));
-        lap('commit');
-        return result;
-      } catch (e) {
-        if ((isUniqueViolation(e) || isRetryableConflict(e)) && attempt < CLAIM_RETRIES) continue;
-        throw e;
-      } finally {
-        // After the commit (or the rollback) the leases speak for themselves.
-        unreserve(projectId, p.userId, reserved);
+    // With its view in hand the claim waits on no build: a rebuild going on meanwhile lets it go first.
+    return claimsFirst.around(async () => {
+      for (let attempt = 0; ; attempt++) {
+        const reserved: number[] = [];
+        try {
+          // The deal runs before the transaction, on a connection it does not keep: a claim holds
+          // its annotator lock and a pooled connection only for the few statements that make the
+          // leases safe, not while Node computes (50 claims at once queued on that before).
+          // A retry reads again: what a lost race changed is what it needs to see.
+          const plan = await planClaim(p, project, settings, view, held, reserved, lap, attempt === 0 ? ahead : undefined);
+          const t = now();
+          const expiresAt = new Date(t.getTime() + opts.leaseSeconds * 1000);
+          const result = await lockedTransaction(db, projectId, p.userId, expireAndRenewOpening(projectId, p.userId, t, expiresAt),
+            (tx, mine) => commitClaim(tx, p, project, settings, view, held, plan, reserved, mine, expiresAt));
+          lap('commit');
+          return result;
+        } catch (e) {
+          if ((isUniqueViolation(e) || isRetryableConflict(e)) && attempt < CLAIM_RETRIES) continue;
+          throw e;
+        } finally {
+          // After the commit (or the rollback) the leases speak for themselves.
+          unreserve(projectId, p.userId, reserved);
+        }
       }
-    }
+    });
   }
 
   /** The leases alone (tests, the CLI). */

@@ -24,14 +24,32 @@ describe.each(DATABASE_KINDS)('whole-pool reads %s', (kind) => {
     await upsertEmbeddings(db, project.id, 's', ids.map((itemId, k) => ({ itemId, vector: [k, -k] })));
 
     for (const page of [1, 4, 23, 100]) {
-      const pool = await loadPoolItems(db, project.id, page);
+      const pool = await loadPoolItems(db, project.id, { page });
       expect(pool.map((x) => x.id)).toEqual(ids);
       expect(pool.filter((x) => x.holdout).map((x) => [x.id, x.groupKey])).toEqual([[ids[7], 'g7']]);
-      const entries = await loadRankingEntries(db, r.id, page);
+      const entries = await loadRankingEntries(db, r.id, { page });
       expect(entries.map((e) => e.itemId)).toEqual(ids);
-      const vectors = await loadEmbeddings(db, project.id, 's', page);
+      const vectors = await loadEmbeddings(db, project.id, 's', { page });
       expect(vectors.map((v) => [v.itemId, Array.from(v.vector)])).toEqual(ids.map((id, k) => [id, [k, -k]]));
     }
+  });
+
+  it('wait for what the caller asks before each page', async () => {
+    const db = database.db;
+    const { project } = await buildProject(db, { n: 5 });
+    const [r] = await db.insert(rankings).values({ projectId: project.id, strategy: 'margin', labelCount: 0, status: 'applied' }).returning();
+    const ids = (await db.select({ id: items.id }).from(items).orderBy(items.id)).map((x) => x.id);
+    await db.insert(rankingEntries).values(ids.map((itemId, k) => ({ rankingId: r.id, itemId, position: k, score: 1, chunk: 0 })));
+    await upsertEmbeddings(db, project.id, 's', ids.map((itemId) => ({ itemId, vector: [1] })));
+    let waits = 0;
+    const before = async () => { waits++; };
+    // Five rows in pages of two: three pages, each waited for.
+    await loadPoolItems(db, project.id, { page: 2, before });
+    expect(waits).toBe(3);
+    await loadRankingEntries(db, r.id, { page: 2, before });
+    expect(waits).toBe(6);
+    await loadEmbeddings(db, project.id, 's', { page: 2, before });
+    expect(waits).toBe(9);
   });
 
   it('offer the bridge open learn-split items from a seeded point, wrapping round, each once', async () => {
