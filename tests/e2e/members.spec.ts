@@ -123,6 +123,8 @@ test.describe('members, invites and guidelines', () => {
     const answered = Number(await dora.getByTestId('current-item').getAttribute('data-item-id'));
     await dora.keyboard.press('1');
     await expect(dora.getByTestId('mine-count')).toHaveText('1');
+    // The count moves when the label is queued; leaving before it is committed would leave Your answers without it.
+    await expect(dora.getByTestId('pending-count')).toHaveCount(0);
 
     // The admin's comment on her answer reaches her: on Your answers and on the item's page, as text.
     expect((await admin.request.post(`${server.url}/api/projects/${pid}/items/${answered}/comments`, { data: { body: 'Looks like a <b>7</b> to me' } })).ok()).toBe(true);
