@@ -28,6 +28,8 @@ export interface AnnotatorStats {
   socketEvents: number;
   queueStates: Map<string, number>;
   acks: Ack[];
+  /** Every claim's latency, sampled or not, with when it was answered: the seconds of a pool view's build are read from these. */
+  claimLog: { at: number; ms: number; bridged: boolean }[];
 }
 
 export interface Annotator {
@@ -40,7 +42,7 @@ export interface Annotator {
 }
 
 export function newStats(): AnnotatorStats {
-  return { claimMs: [], claimPhases: [], labelMs: [], claims: 0, emptyClaims: 0, labels: 0, errors: new Map(), socketEvents: 0, queueStates: new Map(), acks: [] };
+  return { claimMs: [], claimPhases: [], labelMs: [], claims: 0, emptyClaims: 0, labels: 0, errors: new Map(), socketEvents: 0, queueStates: new Map(), acks: [], claimLog: [] };
 }
 
 /** `name;dur=ms` entries of a Server-Timing header. */
@@ -90,9 +92,11 @@ export async function runAnnotator(a: Annotator, projectId: number, opts: { hold
     const c = await post(`/api/projects/${projectId}/leases`, { hold: opts.hold });
     if (c.status !== 200) { fail(c); await sleep(c.status === 0 ? 50 : 200); continue; }
     s.claims++;
+    const phases = serverTiming(c.headers);
+    s.claimLog.push({ at: Date.now(), ms: c.ms, bridged: 'bridge' in phases });
     if (a.sampling) {
       s.claimMs.push(c.ms);
-      s.claimPhases.push(serverTiming(c.headers));
+      s.claimPhases.push(phases);
     }
     const leases: { leaseId: number; itemId: number }[] = c.json.leases ?? [];
     const state: string = c.json.queue?.state ?? 'open';

@@ -49,9 +49,12 @@ export type QueueState = 'open' | 'paused' | 'stopped' | 'budget' | 'empty';
 /**
  * Where a claim's time went, in ms: the access check and pool view (`access`), the reads
  * before the deal (`read`), the deal (`deal`), the transaction (`commit`, including the wait
- * for a pooled connection). A retried claim adds to the same phases.
+ * for a pooled connection). A retried claim adds to the same phases. A claim dealt by the
+ * bridge while the pool view builds reports `bridge` alone (access, deal and commit in one),
+ * so a client can tell the build's seconds from the steady state.
  */
 export interface ClaimPhases {
+  bridge: number;
   access: number;
   read: number;
   deal: number;
@@ -150,7 +153,7 @@ export function createQueueService(db: Db, opts: QueueOptions) {
       if (mode.kind !== 'holdout-only') {
         const signature = found.bridge;
         const bridged = await claimsFirst.around(() => claimByBridge(bridgeDeps, p, project, mode, settings, signature, held));
-        lap('commit');
+        lap(bridged ? 'bridge' : 'access');
         if (bridged) {
           const main: MainKind = found.bridge.rankingId === null ? 'cold' : 'uncertain';
           return { leases: bridged.leases.map((l) => shown(l, main)), queue: { state: bridged.state, message: bridged.message } };

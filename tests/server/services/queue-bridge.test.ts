@@ -4,7 +4,7 @@ import type { Database, Db } from '../../../db/client';
 import { findDoubleLeases } from '../../../db/queries/leases';
 import { assignPositions, insertModelVersion, markApplied, replaceChunkEntries } from '../../../db/queries/rankings';
 import { items, leases, projects, queueControls, rankings } from '../../../db/schema';
-import { createQueueService } from '../../../server/services/queue';
+import { createQueueService, type ClaimTiming } from '../../../server/services/queue';
 import { DATABASE_KINDS, dbLabel, openTestDatabase } from '../../fixtures/database';
 import { buildProject } from '../../fixtures/builders';
 
@@ -44,9 +44,12 @@ describe.each(DATABASE_KINDS)('the first claims while a large pool view builds %
     const { rankingId, best } = await applyRanking(db, project.id);
     const { queue, release } = heldQueue(db);
 
-    const batches = await Promise.all(annotators.map((a) => queue.claimBatch(a, project.id, 3)));
+    const timings = annotators.map(() => ({} as ClaimTiming));
+    const batches = await Promise.all(annotators.map((a, i) => queue.claimBatch(a, project.id, 3, timings[i])));
     const dealt = batches.flatMap((b) => b.leases.map((l) => l.itemId));
     expect(batches.every((b) => b.queue.state === 'open' && b.leases.length === 3)).toBe(true);
+    // A bridged claim says so in its timing (a client tells the build's seconds from the steady state by it).
+    expect(timings.every((t) => t.bridge !== undefined && t.deal === undefined)).toBe(true);
     expect(new Set(dealt).size).toBe(12);
     expect(dealt.every((id) => best.slice(0, 20).includes(id))).toBe(true);
     expect(dealt).not.toContain(first[0]);
@@ -57,6 +60,12 @@ describe.each(DATABASE_KINDS)('the first claims while a large pool view builds %
 
     // The view, once built, deals from then on: the same annotator keeps what they hold.
     release();
+    // Claims once the build is done no longer say `bridge`.
+    await expect.poll(async () => {
+      const t: ClaimTiming = {};
+      await queue.claimBatch(annotators[0], project.id, 3, t);
+      return t.bridge === undefined && t.access !== undefined;
+    }, { timeout: 20_000 }).toBe(true);
     const again = await queue.claimBatch(annotators[0], project.id, 3);
     expect(again.leases.map((l) => l.itemId).sort()).toEqual(batches[0].leases.map((l) => l.itemId).sort());
   });
