@@ -111,6 +111,11 @@ export function pgliteDir(config: Pick<Config, 'dataDir'>): string {
   return path.join(config.dataDir, 'db');
 }
 
+/** The pool views the server keeps between runs (one file per project; safe to delete). */
+export function viewsDir(config: Pick<Config, 'dataDir'>): string {
+  return path.join(config.dataDir, 'views');
+}
+
 export function mediaDir(config: Pick<Config, 'dataDir'>): string {
   return path.join(config.dataDir, 'media');
 }

@@ -7,7 +7,7 @@ import next from 'next';
 import { Server as SocketServer } from 'socket.io';
 import { openDatabase, migrateDatabase } from '../db/client';
 import { listProjects } from '../db/queries/projects';
-import { mediaDir, pgliteDir, type Config } from './config';
+import { mediaDir, pgliteDir, viewsDir, type Config } from './config';
 import { createLogger } from './log';
 import { createMediaStore } from './media';
 import { setRuntime, type Runtime } from './runtime';
@@ -70,6 +70,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       training: { retrainEvery: config.retrainEvery, retrainSeconds: config.retrainSeconds },
       lifecycle: createLifecycle(log),
       claimsFirstMs: config.claimsFirstMs,
+      viewSnapshots: { dir: viewsDir(config), database: database.where },
     });
     const progress = createProgressBroadcaster(() => io, services.progressCounts, log);
     // What follows a label, a queue change or a model version: pages told, retrains, budget and stops.

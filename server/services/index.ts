@@ -31,10 +31,14 @@ import { createGuidelineService } from './guidelines';
  * What follows an operation (pages told, retrains, stops) is an extension of
  * `lifecycle` (server/lifecycle.ts), added by whoever runs the services.
  */
-export function createServices(db: Db, opts: { leaseSeconds: number; media: MediaStore; training?: Partial<TrainingOptions>; lifecycle?: Lifecycle; claimsFirstMs?: number }) {
+export function createServices(db: Db, opts: {
+  leaseSeconds: number; media: MediaStore; training?: Partial<TrainingOptions>; lifecycle?: Lifecycle; claimsFirstMs?: number;
+  /** Where the server keeps its pool views between runs (server/services/view-snapshot.ts); the CLI keeps none. */
+  viewSnapshots?: { dir: string; database: string };
+}) {
   const lifecycle = opts.lifecycle ?? createLifecycle();
   const hooks = lifecycle.hooks;
-  const queue = createQueueService(db, { leaseSeconds: opts.leaseSeconds, hooks, claimsFirstMs: opts.claimsFirstMs });
+  const queue = createQueueService(db, { leaseSeconds: opts.leaseSeconds, hooks, claimsFirstMs: opts.claimsFirstMs, views: opts.viewSnapshots ? { snapshots: opts.viewSnapshots } : undefined });
   const progressCounts = createProgressCounts(db);
   // The dealer's pool view follows the ranking it deals from, and the items imported.
   lifecycle.use({ name: 'pool-view', onRankingApplied: (pid) => queue.poolChanged(pid), onItemsImported: (pid) => queue.poolChanged(pid) });

@@ -7,6 +7,7 @@ import { indexHoldout, type HoldoutIndex } from '../../lib/queue/holdout';
 import { mostConfidentFirst } from '../../lib/queue/confidence-order';
 import type { HoldoutItems, RankingView } from '../../lib/queue/input';
 import { createLabelBook, type LabelBook } from './label-book';
+import { readViewSnapshot, writeViewSnapshot } from './view-snapshot';
 
 /**
  * A project's pool as the dealer sees it, in memory: item ids ↔ pool indices 0…n−1 (items
@@ -30,6 +31,8 @@ interface PoolItems {
 export interface PoolView extends PoolItems {
   projectId: number;
   signature: PoolSignature;
+  /** Read from the last process's snapshot (no embeddings): dealt from at once while its build runs. */
+  provisional?: true;
   /** coldIndex: the embeddings' clusters for cold deals, built on the first cold deal and kept with the embeddings. */
   ranking?: { head: RankingHead; view: RankingView; embeddings?: Embeddings; coldIndex(): ColdIndex | undefined };
 }
@@ -84,6 +87,12 @@ export interface PoolViewOptions {
    * a million-item build takes seconds, and no one should wait that long for a first item.
    */
   bridgeAbove?: number;
+  /**
+   * Keep each built view on disk in `dir` and deal the first claims after a restart from it
+   * while the new build runs (server/services/view-snapshot.ts). `database` names where the
+   * views were read; a snapshot from another database is never used.
+   */
+  snapshots?: { dir: string; database: string };
   onError?(err: unknown, projectId: number): void;
   /** Awaited before a build reads anything (tests hold a build to see what claims do meanwhile). */
   beforeBuild?(projectId: number): Promise<void>;
@@ -122,7 +131,7 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
     let entry = entries.get(projectId);
     if (!entry) entries.set(projectId, (entry = { bases: new Map() }));
     const cur = entry.current;
-    if (cur && same(cur.signature, signature)) return cur;
+    if (cur && same(cur.signature, signature) && !cur.provisional) return cur;
     if (!entry.building || !same(entry.building.signature, signature)) {
       const e = entry;
       const promise = build(e, projectId, signature, classes);
@@ -130,14 +139,51 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
       e.building = building;
       promise.then((v) => {
         // A slower build of an older signature never replaces a newer view.
-        if (e.building === building || !e.current) e.current = v;
+        if (e.building === building || !e.current || e.current.provisional) {
+          e.current = v;
+          if (opts.snapshots) writeViewSnapshot(opts.snapshots.dir, { ...v, database: opts.snapshots.database, ranking: v.ranking && { head: v.ranking.head, view: v.ranking.view } }).catch((err) => opts.onError?.(err, projectId));
+        }
       }, (err) => {
         if (e.building === building) e.building = undefined;
         opts.onError?.(err, projectId);
       });
     }
-    if (cur && cur.n >= waitBelow) return cur;
+    // A snapshot of the same signature is as good as the build, less its embeddings: no one waits for those.
+    if (cur && (cur.n >= waitBelow || (cur.provisional && same(cur.signature, signature)))) return cur;
     return entry.building!.promise;
+  }
+
+  /** Projects whose snapshot was looked for already (once per process: afterwards the views are this process's own). */
+  const snapshotReads = new Map<number, Promise<PoolView | undefined>>();
+
+  /**
+   * The view the last process left on disk, made current when it was read under the signature
+   * the database has now; undefined otherwise. Its label book is read fresh.
+   */
+  function fromSnapshot(projectId: number): Promise<PoolView | undefined> {
+    const snapshots = opts.snapshots;
+    if (!snapshots) return Promise.resolve(undefined);
+    let read = snapshotReads.get(projectId);
+    if (!read) {
+      read = (async () => {
+        const [s, signature] = await Promise.all([readViewSnapshot(snapshots.dir, projectId), signatureOf(projectId)]);
+        if (!s || s.database !== snapshots.database || !same(s.signature, signature)) return undefined;
+        const holdoutIndex = indexHoldout(s.holdout, s.n);
+        const book = createLabelBook(projectId, s.n, (id) => indexOf({ ids: s.ids }, id));
+        await book.refresh(db);
+        let entry = entries.get(projectId);
+        if (!entry) entries.set(projectId, (entry = { bases: new Map() }));
+        if (entry.current) return entry.current;
+        const view: PoolView = { projectId, signature, n: s.n, ids: s.ids, holdout: s.holdout, holdoutIndex, gold: s.gold, book, provisional: true };
+        if (s.ranking) view.ranking = { head: s.ranking.head, view: s.ranking.view, coldIndex: () => undefined };
+        entry.current = view;
+        // The build that follows keeps this label book when the item ids are the same.
+        entry.last ??= { key: `${signature.importId}:${signature.rankingId}`, n: s.n, ids: s.ids, holdout: s.holdout, holdoutIndex, gold: s.gold, book };
+        return view;
+      })().catch((err) => { opts.onError?.(err, projectId); return undefined; });
+      snapshotReads.set(projectId, read);
+    }
+    return read;
   }
 
   /**
@@ -146,6 +192,7 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
    */
   async function viewOrBridge(projectId: number, classes: readonly string[]): Promise<{ view: PoolView } | { bridge: PoolSignature }> {
     if (entries.get(projectId)?.current) return { view: await get(projectId, classes) };
+    if (await fromSnapshot(projectId)) return { view: await get(projectId, classes) };
     const pending = get(projectId, classes);
     pending.catch(() => {});
     let size = sizes.get(projectId);

@@ -2,22 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import type { Database, Db } from '../../../db/client';
 import { findDoubleLeases } from '../../../db/queries/leases';
-import { assignPositions, insertModelVersion, markApplied, replaceChunkEntries } from '../../../db/queries/rankings';
-import { items, leases, projects, queueControls, rankings } from '../../../db/schema';
+import { items, leases, projects, queueControls } from '../../../db/schema';
 import { createQueueService, type ClaimTiming } from '../../../server/services/queue';
 import { DATABASE_KINDS, dbLabel, openTestDatabase } from '../../fixtures/database';
-import { buildProject } from '../../fixtures/builders';
-
-/** A ranking applied as the worker endpoints apply one, scores falling with the item id: the best items are the first ones. */
-async function applyRanking(db: Db, projectId: number) {
-  const pool = await db.select({ id: items.id }).from(items).where(sql`${items.projectId} = ${projectId} and ${items.split} = 'pool'`).orderBy(items.id);
-  const [r] = await db.insert(rankings).values({ projectId, strategy: 'margin', labelCount: 30, status: 'receiving' }).returning();
-  await replaceChunkEntries(db, r.id, 0, pool.map((x, k) => ({ itemId: x.id, score: 1 - k / pool.length, predicted: 'cat', confidence: 0.5 })));
-  await assignPositions(db, r.id);
-  const v = await insertModelVersion(db, { projectId, labelCount: 30, backend: 'test' });
-  await markApplied(db, r.id, v.id, 'margin', 30);
-  return { rankingId: r.id, best: pool.map((x) => x.id) };
-}
+import { applyRanking, buildProject } from '../../fixtures/builders';
 
 /**
  * A queue over a pool it calls large (bridgeAbove: 1) whose view build is held until `release`:

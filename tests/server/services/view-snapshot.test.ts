@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../../db/client';
+import { decodeViewSnapshot, encodeViewSnapshot, snapshotFile, type ViewSnapshot } from '../../../server/services/view-snapshot';
+import { createPoolViews } from '../../../server/services/pool-view';
+import { createQueueService } from '../../../server/services/queue';
+import { findDoubleLeases } from '../../../db/queries/leases';
+import { DATABASE_KINDS, dbLabel, openTestDatabase } from '../../fixtures/database';
+import { applyRanking, buildProject } from '../../fixtures/builders';
+import { TMP_ROOT } from '../../fixtures/paths';
+
+function sample(ranking: boolean): ViewSnapshot {
+  return {
+    projectId: 7, database: 'here', signature: { rankingId: ranking ? 3 : null, importId: 2 }, n: 4,
+    ids: Float64Array.from([10, 11, 12, 2 ** 40]), holdout: { item: Int32Array.from([1]), group: Int32Array.from([0]) }, gold: Int32Array.from([2, 3]),
+    ...(ranking ? {
+      ranking: {
+        head: { id: 3, strategy: 'margin', labelCount: 30, embeddingSpace: 'pixels', createdAt: new Date('2026-12-03T07:00:00Z') },
+        view: { version: 3, strategy: 'margin', score: Float32Array.from([0.5, NaN, 0.25, 1]), predicted: Int32Array.from([1, -1, 0, 2]), confidence: Float32Array.from([0.9, NaN, 0.5, 0.4]), byScore: Int32Array.from([3, 0, 2]), byConfidence: Int32Array.from([0, 2, 3]) },
+      },
+    } : {}),
+  };
+}
+
+describe('a pool view on disk', () => {
+  it('reads back exactly what was written, with and without a ranking', () => {
+    for (const s of [sample(true), sample(false)]) {
+      const back = decodeViewSnapshot(encodeViewSnapshot(s));
+      expect(back).toEqual(s);
+    }
+  });
+
+  it('reads bytes that are not a whole snapshot of this version as none', () => {
+    const bytes = encodeViewSnapshot(sample(true));
+    expect(decodeViewSnapshot(bytes.subarray(0, bytes.length - 8))).toBeUndefined();
+    expect(decodeViewSnapshot(bytes.subarray(0, 3))).toBeUndefined();
+    expect(decodeViewSnapshot(Buffer.from('not a snapshot at all'))).toBeUndefined();
+    const otherVersion = Buffer.from(bytes);
+    const header = otherVersion.subarray(4, 4 + otherVersion.readUInt32LE(0));
+    header.set(Buffer.from(header.toString('utf8').replace('"format":1', '"format":9')));
+    expect(decodeViewSnapshot(otherVersion)).toBeUndefined();
+  });
+});
+
+describe.each(DATABASE_KINDS)('the first claims after a restart %s', (kind) => {
+  let database: Database;
+  let dir: string;
+  beforeEach(async () => {
+    database = await openTestDatabase(kind);
+    fs.mkdirSync(TMP_ROOT, { recursive: true });
+    dir = fs.mkdtempSync(path.join(TMP_ROOT, 'views-'));
+  });
+  afterEach(async () => {
+    await database.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A server's views as a process starts them; `hold` keeps its builds waiting (a large pool's seconds). */
+  function restart(opts: { database?: string; hold?: Promise<void> } = {}) {
+    return createPoolViews(database.db, { snapshots: { dir, database: opts.database ?? 'test' }, beforeBuild: opts.hold ? () => opts.hold! : undefined });
+  }
+
+  async function builtAndKept(projectId: number) {
+    const first = restart();
+    const view = await first.get(projectId, ['cat', 'dog']);
+    await expect.poll(() => fs.existsSync(snapshotFile(dir, projectId)), { timeout: 10_000 }).toBe(true);
+    return view;
+  }
+
+  it(`deals from the last process's view at once while the new one builds (${dbLabel(kind)})`, async () => {
+    const db = database.db;
+    const { project, annotators } = await buildProject(db, { n: 40, annotators: 3 });
+    const { best } = await applyRanking(db, project.id);
+    const built = await builtAndKept(project.id);
+
+    let release!: () => void;
+    const hold = new Promise<void>((r) => { release = r; });
+    const views = restart({ hold });
+    const got = await views.viewOrBridge(project.id, ['cat', 'dog']);
+    if (!('view' in got)) throw new Error('expected a view from the snapshot');
+    expect(got.view.provisional).toBe(true);
+    expect(Array.from(got.view.ids)).toEqual(Array.from(built.ids));
+    expect(Array.from(got.view.ranking!.view.byScore!)).toEqual(Array.from(built.ranking!.view.byScore!));
+
+    // Through the queue: claims are dealt the ranking's best items while the build is still held.
+    let releaseQueue!: () => void;
+    const queueHold = new Promise<void>((r) => { releaseQueue = r; });
+    const queue = createQueueService(db, { leaseSeconds: 600, views: { snapshots: { dir, database: 'test' }, bridgeAbove: 1_000_000, beforeBuild: () => queueHold } });
+    const batches = await Promise.all(annotators.map((a) => queue.claimBatch(a, project.id, 3)));
+    const dealt = batches.flatMap((b) => b.leases.map((l) => l.itemId));
+    expect(new Set(dealt).size).toBe(9);
+    expect(dealt.every((id) => best.slice(0, 20).includes(id))).toBe(true);
+    expect(await findDoubleLeases(db)).toEqual([]);
+
+    release();
+    releaseQueue();
+    await expect.poll(async () => (await views.get(project.id, ['cat', 'dog'])).provisional, { timeout: 10_000 }).toBeUndefined();
+  });
+
+  it(`never uses a view kept under another ranking or from another database (${dbLabel(kind)})`, async () => {
+    const db = database.db;
+    const { project } = await buildProject(db, { n: 30 });
+    await applyRanking(db, project.id);
+    await builtAndKept(project.id);
+
+    const elsewhere = await restart({ database: 'another' }).viewOrBridge(project.id, ['cat', 'dog']);
+    expect('view' in elsewhere && elsewhere.view.provisional).toBeFalsy();
+
+    const { rankingId } = await applyRanking(db, project.id);
+    const afterRetrain = await restart().viewOrBridge(project.id, ['cat', 'dog']);
+    if (!('view' in afterRetrain)) throw new Error('expected a view');
+    expect(afterRetrain.view.provisional).toBeUndefined();
+    expect(afterRetrain.view.ranking?.head.id).toBe(rankingId);
+  });
+
+  it(`reads a damaged file as no snapshot and builds (${dbLabel(kind)})`, async () => {
+    const db = database.db;
+    const { project } = await buildProject(db, { n: 20 });
+    await applyRanking(db, project.id);
+    await builtAndKept(project.id);
+    fs.writeFileSync(snapshotFile(dir, project.id), fs.readFileSync(snapshotFile(dir, project.id)).subarray(0, 40));
+    const got = await restart().viewOrBridge(project.id, ['cat', 'dog']);
+    if (!('view' in got)) throw new Error('expected a view');
+    expect(got.view.provisional).toBeUndefined();
+    expect(got.view.n).toBe(20);
+  });
+});
