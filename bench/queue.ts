@@ -11,6 +11,7 @@
  *   0 is saturation (labels back to back), 1000 a human pace (still far faster than people)
  *   Quick runs: e.g. BENCH_DB=postgres BENCH_POOL=100000 BENCH_SECONDS=20 (written to *-custom.json)
  *   Postgres at BENCH_DATABASE_URL or TEST_DATABASE_URL (a fresh database is made and dropped).
+ *   BENCH_RESTART=1 (default): the measured start is a restart (the server ran once, built its pool view and kept it on disk); 0: the first start.
  *   The server inherits TANDEM_* settings (e.g. TANDEM_CLAIMS_FIRST_MS=0 for the build without claims first); they are written to the result.
  *
  * Warm-up: WARMUP s after every annotator got its first claim answered and the pool view is ready (a
@@ -28,13 +29,16 @@ import { createLogger } from '../server/log';
 import { freePort, startTandem } from '../tests/fixtures/tandem-server';
 import { createPostgresDatabase } from '../tests/fixtures/database';
 import { ROOT } from '../tests/fixtures/paths';
-import { closeAnnotator, connectAnnotator, pidOfPort, rssMiB, runAnnotator, type Annotator } from './load';
+import { closeAnnotator, connectAnnotator, pidOfPort, rssMiB, runAnnotator, serverTiming, type Annotator } from './load';
+import { Client } from '../tests/fixtures/http-client';
 import { seedPool } from './seed-pool';
 import { machine, percentile } from './stats';
 
 const env = (k: string, d: number) => Number(process.env[k] ?? d);
 const SECONDS = env('BENCH_SECONDS', 60);
 const WARMUP = env('BENCH_WARMUP', 5);
+/** 1 (default): the measured start is a restart of a server that ran before (runOnce); 0: the first start on the seeded database. */
+const RESTART = env('BENCH_RESTART', 1) === 1;
 /** Issue 15: no annotator waits more than 1 s for a first item after a restart. */
 const TARGET_FIRST_CLAIMS_MS = 1000;
 const HOLD = env('BENCH_HOLD', 3);
@@ -64,6 +68,7 @@ async function runScenario(sc: Scenario) {
     await database.close();
     log(`${sc.kind}: seeded in ${(seed.ms.total / 1000).toFixed(1)} s ${JSON.stringify(seed.ms)}`);
 
+    if (RESTART) await runOnce(sc, dataDir, pg?.url ?? '', seed);
     const port = await freePort();
     // New backends fork from the postmaster and inherit its priority.
     if (PRIORITY === 'server' && pg) renicePostgres(-10);
@@ -126,7 +131,7 @@ async function runScenario(sc: Scenario) {
       const checks = pg ? await integrity(await open()) : null;
       const r = (x: number) => Math.round(x * 10) / 10;
       row = {
-        database: sc.kind, pool: sc.pool, annotators: sc.annotators, hold: HOLD, thinkMs: THINK_MS, embeddingDim: DIM, seconds: r(loadSeconds), warmupSeconds: WARMUP, untilEveryFirstClaimMs: Math.max(...firstClaimMs),
+        database: sc.kind, restart: RESTART, pool: sc.pool, annotators: sc.annotators, hold: HOLD, thinkMs: THINK_MS, embeddingDim: DIM, seconds: r(loadSeconds), warmupSeconds: WARMUP, untilEveryFirstClaimMs: Math.max(...firstClaimMs),
         untilViewReadyMs: firstFromView ? firstFromView.at - started : null, claimsDuringBuild: duringBuild.length,
         claimDuringBuildP50: duringBuild.length ? r(percentile(duringBuild, 50)) : null, claimDuringBuildP99: duringBuild.length ? r(percentile(duringBuild, 99)) : null,
         claims: claimMs.length, claimP50: r(percentile(claimMs, 50)), claimP95: r(percentile(claimMs, 95)), claimP99: r(percentile(claimMs, 99)), claimMax: r(Math.max(...claimMs)),
@@ -201,6 +206,30 @@ async function startWithRetry<T>(start: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A server that ran before: started once, its pool view built by one claim and kept on disk,
+ * stopped. The measured start is then a restart, as after an upgrade or a crash (BENCH_RESTART=0:
+ * the first start on a fresh database instead, with nothing kept).
+ */
+async function runOnce(sc: Scenario, dataDir: string, databaseUrl: string, seed: Awaited<ReturnType<typeof seedPool>>) {
+  const t0 = Date.now();
+  const server = await startWithRetry(async () => startTandem({ dataDir, port: await freePort(), env: { DATABASE_URL: databaseUrl, TANDEM_DEMO: '0', TANDEM_TRAINER: '0' } }));
+  try {
+    const client = await new Client(server.url).login(seed.annotatorEmails[0], seed.password);
+    const kept = path.join(dataDir, 'views', `project-${seed.projectId}.view`);
+    for (;;) {
+      const r = await client.request('POST', `/api/projects/${seed.projectId}/leases`, { hold: 1 });
+      if (r.status === 200 && !('bridge' in serverTiming(r.headers)) && fs.existsSync(kept)) break;
+      if (Date.now() - t0 > 600_000) throw new Error('the first run never built its pool view');
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    await client.request('POST', `/api/projects/${seed.projectId}/leases/release`, {});
+    log(`${sc.kind}: ran once (view built and kept) in ${((Date.now() - t0) / 1000).toFixed(1)} s; restarting`);
+  } finally {
+    await server.stop();
+  }
+}
+
 async function main() {
   if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
   await ensureBuild(ROOT, createLogger('info', 'bench'));
@@ -236,7 +265,7 @@ async function main() {
     console.log(`| ${date.slice(0, 10)} | ${r.database} | ${r.pool.toLocaleString('en')} | ${r.annotators} | ${r.thinkMs} | ${r.claimP50} / ${r.claimP95} / ${r.claimP99} | ${r.labelP50} / ${r.labelP99} | ${r.labelsPerSecond} | ${errs} | ${r.serverRssMiB.peak} MiB | ${r.seedSeconds} | ${r.checks?.doubleLeases ?? '–'} |`);
     const ph = r.claimServerMs as Record<string, { p50: number; p99: number }>;
     console.log(`  ${r.database}: the server's clock, p50 / p99 ms: ${Object.entries(ph).map(([k, v]) => `${k} ${v.p50} / ${v.p99}`).join(', ')}`);
-    console.log(`  ${r.database}: every first claim answered after ${r.untilEveryFirstClaimMs} ms; pool view ready after ${r.untilViewReadyMs ?? '–'} ms; ${r.claimsDuringBuild} claims while it built, p50 / p99 ${r.claimDuringBuildP50 ?? '–'} / ${r.claimDuringBuildP99 ?? '–'} ms`);
+    console.log(`  ${r.database}: every first claim answered after ${r.untilEveryFirstClaimMs} ms ${r.restart ? 'after a restart' : 'after the first start'}; pool view ready after ${r.untilViewReadyMs ?? '–'} ms; ${r.claimsDuringBuild} claims while it built, p50 / p99 ${r.claimDuringBuildP50 ?? '–'} / ${r.claimDuringBuildP99 ?? '–'} ms`);
     if (!(r.untilEveryFirstClaimMs < TARGET_FIRST_CLAIMS_MS)) { ok = false; log(`MISS: ${r.database} first claims answered after ${r.untilEveryFirstClaimMs} ms ≥ ${TARGET_FIRST_CLAIMS_MS} ms`); }
     if (!(r.claimP99 < TARGET_P99_MS)) { ok = false; log(`MISS: ${r.database} next batch p99 ${r.claimP99} ms ≥ ${TARGET_P99_MS} ms`); }
     if (r.checks && (r.checks.doubleLeases > 0 || r.checks.doublyLabeledItems > 0)) { ok = false; log(`FAIL: ${r.database} ${JSON.stringify(r.checks)}`); }
