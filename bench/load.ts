@@ -29,7 +29,7 @@ export interface AnnotatorStats {
   queueStates: Map<string, number>;
   acks: Ack[];
   /** Every claim's latency, sampled or not, with when it was answered: the seconds of a pool view's build are read from these. */
-  claimLog: { at: number; ms: number; bridged: boolean }[];
+  claimLog: { at: number; ms: number; beforeView: boolean }[];
 }
 
 export interface Annotator {
@@ -93,7 +93,8 @@ export async function runAnnotator(a: Annotator, projectId: number, opts: { hold
     if (c.status !== 200) { fail(c); await sleep(c.status === 0 ? 50 : 200); continue; }
     s.claims++;
     const phases = serverTiming(c.headers);
-    s.claimLog.push({ at: Date.now(), ms: c.ms, bridged: 'bridge' in phases });
+    // Dealt by the bridge, or from a view read from disk: the pool view is still building.
+    s.claimLog.push({ at: Date.now(), ms: c.ms, beforeView: 'bridge' in phases || 'snapshot' in phases });
     if (a.sampling) {
       s.claimMs.push(c.ms);
       s.claimPhases.push(phases);

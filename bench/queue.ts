@@ -94,9 +94,9 @@ async function runScenario(sc: Scenario) {
       let labelsAtWarm = 0;
       const firstClaimMs: number[] = [];
       const firsts = annotators.map(() => false);
-      // The pool view is ready once a claim is dealt from it rather than by the bridge (claims that
-      // come while a large pool's first view builds); the window starts WARMUP s after that too.
-      const viewReady = () => annotators.some((a) => a.stats.claimLog.some((c) => !c.bridged));
+      // The pool view is ready once a claim is dealt from it rather than by the bridge or from the
+      // view kept on disk (claims that come while the view builds); the window starts WARMUP s after that too.
+      const viewReady = () => annotators.some((a) => a.stats.claimLog.some((c) => !c.beforeView));
       const watch = setInterval(() => {
         annotators.forEach((a, i) => { if (!firsts[i] && a.stats.claims > 0) { firsts[i] = true; firstClaimMs.push(Date.now() - started); } });
         if (measureFrom === Infinity && firsts.every(Boolean) && viewReady()) {
@@ -118,7 +118,7 @@ async function runScenario(sc: Scenario) {
       const labels = annotators.reduce((s, a) => s + a.stats.labels, 0);
       // The build's seconds, on their own: every claim answered before the first one dealt from the view.
       const claimLog = annotators.flatMap((a) => a.stats.claimLog).sort((x, y) => x.at - y.at);
-      const firstFromView = claimLog.find((c) => !c.bridged);
+      const firstFromView = claimLog.find((c) => !c.beforeView);
       const duringBuild = firstFromView ? claimLog.filter((c) => c.at < firstFromView.at).map((c) => c.ms) : [];
       const errors: Record<string, number> = {};
       const states: Record<string, number> = {};
@@ -219,7 +219,8 @@ async function runOnce(sc: Scenario, dataDir: string, databaseUrl: string, seed:
     const kept = path.join(dataDir, 'views', `project-${seed.projectId}.view`);
     for (;;) {
       const r = await client.request('POST', `/api/projects/${seed.projectId}/leases`, { hold: 1 });
-      if (r.status === 200 && !('bridge' in serverTiming(r.headers)) && fs.existsSync(kept)) break;
+      const t = serverTiming(r.headers);
+      if (r.status === 200 && !('bridge' in t) && !('snapshot' in t) && fs.existsSync(kept)) break;
       if (Date.now() - t0 > 600_000) throw new Error('the first run never built its pool view');
       await new Promise((res) => setTimeout(res, 200));
     }

@@ -1,5 +1,6 @@
 /**
- * Claims go before a pool view's background build. After a start on a large pool, every
+ * Claims (and labels: the same gate is shared with the label service) go before a pool view's
+ * background build. After a start on a large pool, every
  * annotator's first claim arrives while the view builds from a million rows; the bridge deals them
  * from the database, and each of its few statements queued behind the build's page reads on two
  * cores (first claims answered after ~1.1 s for 50 annotators). The build waits before each page

@@ -5,6 +5,7 @@ import { createLabelService } from './labels';
 import { createProjectService } from './projects';
 import { createProgressCounts } from './progress-counts';
 import { createQueueService } from './queue';
+import { createClaimsFirst } from './claims-first';
 import { createUserService } from './users';
 import { importData, type ImportOptions } from './importer';
 import { exportProject, type ExportAnswers, type ExportFormat } from './dataset-export';
@@ -38,7 +39,9 @@ export function createServices(db: Db, opts: {
 }) {
   const lifecycle = opts.lifecycle ?? createLifecycle();
   const hooks = lifecycle.hooks;
-  const queue = createQueueService(db, { leaseSeconds: opts.leaseSeconds, hooks, claimsFirstMs: opts.claimsFirstMs, views: opts.viewSnapshots ? { snapshots: opts.viewSnapshots } : undefined });
+  // Claims and labels go before a pool view's background build: one gate for both.
+  const first = createClaimsFirst({ maxWaitMs: opts.claimsFirstMs ?? 250 });
+  const queue = createQueueService(db, { leaseSeconds: opts.leaseSeconds, hooks, first, views: opts.viewSnapshots ? { snapshots: opts.viewSnapshots } : undefined });
   const progressCounts = createProgressCounts(db);
   // The dealer's pool view follows the ranking it deals from, and the items imported.
   lifecycle.use({ name: 'pool-view', onRankingApplied: (pid) => queue.poolChanged(pid), onItemsImported: (pid) => queue.poolChanged(pid) });
@@ -50,7 +53,7 @@ export function createServices(db: Db, opts: {
     members: createMemberService(db, { projects }),
     guidelines: createGuidelineService(db),
     queue,
-    labels: createLabelService(db, { leaseSeconds: opts.leaseSeconds, counts: progressCounts, hooks }),
+    labels: createLabelService(db, { leaseSeconds: opts.leaseSeconds, counts: progressCounts, hooks, first }),
     /** A project's counts for live progress (the room's broadcasts, a page's subscribe). */
     progressCounts,
     media: createMediaAccessService(db, opts.media),

@@ -18,6 +18,7 @@ import { needsImageSize, parseAnswer, taskOfProject, type Answer } from '../../l
 import { findSuggestionFacts } from '../../db/queries/suggestions';
 import { resolveProjectSettings } from '../../lib/protocol/project-settings';
 import { importedSuggestion, suggestionFor } from '../../lib/tasks/suggestion';
+import type { ClaimsFirst } from './claims-first';
 
 export interface Progress {
   mine: number;
@@ -32,10 +33,19 @@ export interface Progress {
  * transaction commits; a retried submit with the same client key returns the
  * first result instead of storing a second version.
  */
-export function createLabelService(db: Db, opts: { leaseSeconds: number; counts: ProgressCounts; hooks?: Partial<Pick<LifecycleHooks, 'onLabelCommitted'>>; now?: () => Date }) {
+export function createLabelService(db: Db, opts: {
+  leaseSeconds: number; counts: ProgressCounts; hooks?: Partial<Pick<LifecycleHooks, 'onLabelCommitted'>>; now?: () => Date;
+  /** Labels, like claims, go before a pool view's background build (server/services/claims-first.ts). */
+  first?: ClaimsFirst;
+}) {
   const now = opts.now ?? (() => new Date());
+  const first = opts.first ?? { around: <T>(f: () => Promise<T>) => f() };
 
-  async function submit(p: Principal, projectId: number, input: SubmitLabel): Promise<{ annotationId: number; duplicate: boolean }> {
+  function submit(p: Principal, projectId: number, input: SubmitLabel): Promise<{ annotationId: number; duplicate: boolean }> {
+    return first.around(() => submitNow(p, projectId, input));
+  }
+
+  async function submitNow(p: Principal, projectId: number, input: SubmitLabel): Promise<{ annotationId: number; duplicate: boolean }> {
     const { project } = await requireProject(db, p, projectId, 'project.label');
     const task = taskOfProject(project);
     const image = needsImageSize(task) ? await findItemSize(db, projectId, input.itemId) : null;

@@ -18,7 +18,7 @@ import { annotatorKind, STREAM_KINDS, type Assignment, type MainKind, type Strea
 import { requireProject, type Principal } from './access';
 import { isRetryableConflict, isUniqueViolation } from './pg-errors';
 import { budgetRoom } from './queue-budget';
-import { createClaimsFirst } from './claims-first';
+import { createClaimsFirst, type ClaimsFirst } from './claims-first';
 import { claimByBridge, type BridgeDeps } from './queue-bridge';
 import { createPoolViews, indexOf, type PoolView, type PoolViewOptions } from './pool-view';
 
@@ -39,6 +39,8 @@ export interface QueueOptions {
   views?: PoolViewOptions;
   /** How long a view build's page read waits for claims in flight (default 250 ms; 0: never waits). */
   claimsFirstMs?: number;
+  /** The gate shared with the label service (labels go first too); by default the queue's own. */
+  first?: ClaimsFirst;
   hooks?: Partial<Pick<LifecycleHooks, 'onLeaseEnded'>>;
 }
 
@@ -55,6 +57,8 @@ export type QueueState = 'open' | 'paused' | 'stopped' | 'budget' | 'empty';
  */
 export interface ClaimPhases {
   bridge: number;
+  /** Present (0 ms) when the claim was dealt from a view read from disk while its build runs (view-snapshot.ts). */
+  snapshot: number;
   access: number;
   read: number;
   deal: number;
@@ -96,7 +100,7 @@ export function projectQueueSettings(project: Pick<ProjectRow, 'settings'>): { q
 
 export function createQueueService(db: Db, opts: QueueOptions) {
   const now = opts.now ?? (() => new Date());
-  const claimsFirst = createClaimsFirst({ maxWaitMs: opts.claimsFirstMs ?? 250 });
+  const claimsFirst = opts.first ?? createClaimsFirst({ maxWaitMs: opts.claimsFirstMs ?? 250 });
   const views = createPoolViews(db, { beforePage: claimsFirst.pause, ...opts.views });
   const boosts = new WeakMap<RankingView, { key: string; value: RankingView }>();
   /**
@@ -163,6 +167,7 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     }
     const view = found.view;
     lap('access');
+    if (view.provisional && timing) timing.snapshot = 0;
     // With its view in hand the claim waits on no build: a rebuild going on meanwhile lets it go first.
     return claimsFirst.around(async () => {
       for (let attempt = 0; ; attempt++) {

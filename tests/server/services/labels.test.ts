@@ -3,6 +3,9 @@ import type { Database } from '../../../db/client';
 import { listCurrentLabels } from '../../../db/queries/annotations';
 import { DATABASE_KINDS, openTestDatabase } from '../../fixtures/database';
 import { buildProject } from '../../fixtures/builders';
+import { createClaimsFirst } from '../../../server/services/claims-first';
+import { createLabelService } from '../../../server/services/labels';
+import { createProgressCounts } from '../../../server/services/progress-counts';
 
 describe.each(DATABASE_KINDS)('label service on %s', (kind) => {
   let database: Database;
@@ -17,6 +20,19 @@ describe.each(DATABASE_KINDS)('label service on %s', (kind) => {
     expect(await services.labels.progress(annotators[0], project.id)).toMatchObject({ mine: 1, labeled: 1, total: 5 });
     const next = await services.queue.claim(annotators[0], project.id, 1);
     expect(next[0].itemId).not.toBe(l.itemId);
+  });
+
+  it('counts a label in flight, so a pool view build pauses for it as for a claim', async () => {
+    const { project, annotators, services } = await buildProject(database.db, { n: 5 });
+    const first = createClaimsFirst({ maxWaitMs: 10_000 });
+    const labels = createLabelService(database.db, { leaseSeconds: 600, counts: createProgressCounts(database.db), first });
+    const [l] = await services.queue.claim(annotators[0], project.id, 1);
+    const submitted = labels.submit(annotators[0], project.id, { leaseId: l.leaseId, itemId: l.itemId, label: 'cat', clientKey: 'key-first-1' });
+    expect(first.inFlight()).toBe(1);
+    // A build's next page goes once the label is through: nothing is in flight when it does.
+    const page = first.pause().then(() => first.inFlight());
+    expect(await page).toBe(0);
+    expect((await submitted).duplicate).toBe(false);
   });
 
   it('stores a retried submit (same client key) once', async () => {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../db/client';
 import { decodeViewSnapshot, encodeViewSnapshot, snapshotFile, type ViewSnapshot } from '../../../server/services/view-snapshot';
 import { createPoolViews } from '../../../server/services/pool-view';
-import { createQueueService } from '../../../server/services/queue';
+import { createQueueService, type ClaimTiming } from '../../../server/services/queue';
 import { findDoubleLeases } from '../../../db/queries/leases';
 import { DATABASE_KINDS, dbLabel, openTestDatabase } from '../../fixtures/database';
 import { applyRanking, buildProject } from '../../fixtures/builders';
@@ -87,7 +87,10 @@ describe.each(DATABASE_KINDS)('the first claims after a restart %s', (kind) => {
     let releaseQueue!: () => void;
     const queueHold = new Promise<void>((r) => { releaseQueue = r; });
     const queue = createQueueService(db, { leaseSeconds: 600, views: { snapshots: { dir, database: 'test' }, bridgeAbove: 1_000_000, beforeBuild: () => queueHold } });
-    const batches = await Promise.all(annotators.map((a) => queue.claimBatch(a, project.id, 3)));
+    const timings = annotators.map(() => ({} as ClaimTiming));
+    const batches = await Promise.all(annotators.map((a, i) => queue.claimBatch(a, project.id, 3, timings[i])));
+    // Each says so (Server-Timing `snapshot`): a client tells these seconds from the steady state.
+    expect(timings.every((t) => t.snapshot === 0 && t.bridge === undefined)).toBe(true);
     const dealt = batches.flatMap((b) => b.leases.map((l) => l.itemId));
     expect(new Set(dealt).size).toBe(9);
     expect(dealt.every((id) => best.slice(0, 20).includes(id))).toBe(true);
