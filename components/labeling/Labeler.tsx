@@ -85,7 +85,8 @@ export function Labeler({ projectId, userId, projectName, task, retrainEvery, mo
         <FlagControl key={current?.leaseId ?? 0} disabled={!current || undoing} onFlag={loop.flag} />
         {state.last && <span className="muted">last: item {state.last.itemId} → <b>{state.last.summary}</b></span>}
         {current && <span className="muted">item {current.itemId}{current.width ? ` · ${current.width}×${current.height}` : ''}</span>}
-        {current && <StreamTag stream={current.stream} />}
+        {/* Without a model for the task, the ranked stream is ordered by diversity: it is not called uncertain. */}
+        {current && <StreamTag stream={current.stream === 'uncertain' && !hasBuiltinModel(task) ? 'diverse' : current.stream} />}
       </footer>
       <nav className="labeler-links">
         <a href={`/projects/${projectId}/mine`} data-testid="mine-link">Your answers</a>

@@ -10,6 +10,7 @@ const WHY: Record<string, string> = {
   easy: 'The model is fairly sure about this one; easy items are mixed in so the queue is not all hard cases. Your label counts like any other.',
   overlap: 'Teammates label this item too, so the team can measure how much labelers agree.',
   holdout: 'A held-out item: never trained on, it measures the model honestly.',
+  diverse: 'Picked to cover the variety of the images (diversity over image embeddings): there is no model for this task to be unsure yet.',
   cold: 'Picked at random (or spread across clusters) while the model is not trusted yet.',
   redo: 'You undid your label on this item: it is back for you to label again.',
 };

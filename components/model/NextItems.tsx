@@ -11,7 +11,8 @@ export function NextItems({ next, hasRanking }: { next: ModelStatus['next']; has
           {/* eslint-disable-next-line @next/next/no-img-element */}
           <img src={`/api/items/${n.itemId}/media`} alt={`item ${n.itemId}`} loading="lazy" width={96} height={96} />
           <span>item {n.itemId}</span>
-          <span>guess <b>{n.predicted ?? '–'}</b> · {percent(n.confidence, 0)}</span>
+          {/* A ranking no model made carries no guess: say nothing rather than a dash that reads as "unsure". */}
+          {n.predicted != null && <span>guess <b>{n.predicted}</b> · {percent(n.confidence, 0)}</span>}
           <span className="muted" title="acquisition score: higher is asked sooner">score {n.score.toFixed(3)}</span>
           {typeof n.uncertainty === 'number' && <span className="muted" title="the model's uncertainty: 0 sure, 1 unsure">uncertainty {n.uncertainty.toFixed(2)}</span>}
         </li>

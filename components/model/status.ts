@@ -42,7 +42,15 @@ export interface UncertaintyHistogram {
 export interface ModelStatus {
   /** Items with a standing label now. */
   labels: number;
-  ranking: { id: number; labelCount: number; behind: number; strategy: string; at: string } | null;
+  ranking: {
+    id: number; labelCount: number; behind: number; strategy: string; at: string;
+    /** The embedding space the ranking names (the dealer spreads batches in it); absent from an older server. */
+    embeddingSpace?: string | null;
+    /** Items the ranking orders; absent from an older server. */
+    entries?: number;
+    /** `diversity`: no model made it (no entry carries a guess): items ordered by diversity over image embeddings. Absent: `model`. */
+    kind?: 'model' | 'diversity';
+  } | null;
   model: { id: number; backend: string; model: string; labelCount: number; metrics: Record<string, unknown> } | null;
   job: { id: number; state: JobState; attempts: number; progress: JobProgress | null; error: string | null; worker: string | null } | null;
   curve: CurvePoint[];
@@ -152,6 +160,11 @@ export function jobErrors(error: string | null | undefined): string[] {
   return (error ?? '').split(';').map((s) => s.trim()).filter(Boolean);
 }
 
+/** Whether the ranking in use was made by no model (diversity over image embeddings): nothing computed a guess, accuracy or uncertainty for it. */
+export function isDiversity(s: Pick<ModelStatus, 'ranking'>): boolean {
+  return s.ranking?.kind === 'diversity';
+}
+
 /** Labels given since the model behind the queue was trained; null without a model. */
 export function labelsBehind(s: ModelStatus): number | null {
   if (s.ranking) return s.ranking.behind;
@@ -163,6 +176,7 @@ export function labelsBehind(s: ModelStatus): number | null {
 export type ModelSummary =
   | { kind: 'cold'; labels: number; until: number }
   | { kind: 'waiting'; labels: number }
+  | { kind: 'diversity'; entries: number; behind: number; at: string }
   | { kind: 'ready'; version: number; trainedOn: number; holdout: Pick<HoldoutMetrics, 'accuracy' | 'holdoutSize'> | null; behind: number; backend: string }
   | { kind: 'training'; version: number | null; progress: JobProgress | null }
   | { kind: 'retrying'; version: number | null; error: string; attempts: number }
@@ -182,6 +196,9 @@ export function summarize(s: ModelStatus, retrainEvery: number): ModelSummary {
   if (job?.state === 'queued' && job.error) {
     return { kind: 'retrying', version, error: jobErrors(job.error).pop() ?? 'no reason given', attempts: job.attempts };
   }
+  if (s.ranking && isDiversity(s)) {
+    return { kind: 'diversity', entries: s.ranking.entries ?? 0, behind: s.ranking.behind, at: s.ranking.at };
+  }
   if (s.model && version !== null) {
     const h = holdoutMetrics(s.model.metrics);
     return { kind: 'ready', version, trainedOn: s.model.labelCount, holdout: h && { accuracy: h.accuracy, holdoutSize: h.holdoutSize }, behind: labelsBehind(s) ?? 0, backend: shortBackend(s.model.backend) };
@@ -200,7 +217,7 @@ export type Tone = 'info' | 'ok' | 'busy' | 'error';
 export function badgeLine(s: ModelStatus, retrainEvery: number, untrained?: string): { kind: ModelSummary['kind']; tone: Tone; text: string } {
   const m = summarize(s, retrainEvery);
   if (untrained && (m.kind === 'cold' || m.kind === 'waiting')) {
-    return { kind: m.kind, tone: 'info', text: `No ${untrained} model: Tandem's trainer does not train one; items are dealt by the cold start` };
+    return { kind: m.kind, tone: 'info', text: `No ${untrained} model: items are dealt by the cold start until a trainer orders them by diversity over image embeddings` };
   }
   const prefix = 'version' in m && m.version !== null ? `Model v${m.version} · ` : '';
   switch (m.kind) {
@@ -208,6 +225,10 @@ export function badgeLine(s: ModelStatus, retrainEvery: number, untrained?: stri
       return { kind: m.kind, tone: 'info', text: `No model yet: items dealt at random until ${plural(m.until, 'label')} (${m.labels} so far)` };
     case 'waiting':
       return { kind: m.kind, tone: 'info', text: 'No model yet: items dealt at random · retrain queued, waiting for a trainer' };
+    case 'diversity': {
+      const behind = m.behind === 0 ? 'up to date' : `${plural(m.behind, 'label')} since`;
+      return { kind: m.kind, tone: 'ok', text: `No ${untrained ?? ''}${untrained ? ' ' : ''}model: ${plural(m.entries, 'item')} ordered by diversity over image embeddings · ${behind}` };
+    }
     case 'ready': {
       const acc = m.holdout === null ? 'no holdout labels yet' : accuracyWords(m.holdout);
       const behind = m.behind === 0 ? 'up to date' : `${plural(m.behind, 'label')} behind`;

@@ -17,11 +17,18 @@ export async function insertRanking(db: Executor, row: { projectId: number; jobI
 }
 
 /** Stores one chunk's entries, replacing what an earlier upload of the same chunk stored. */
-export async function replaceChunkEntries(db: Executor, rankingId: number, chunk: number, entries: { itemId: number; score: number; predicted: string; confidence: number; uncertainty?: number }[]): Promise<void> {
+export async function replaceChunkEntries(db: Executor, rankingId: number, chunk: number, entries: { itemId: number; score: number; predicted?: string; confidence?: number; uncertainty?: number }[]): Promise<void> {
   await db.delete(rankingEntries).where(and(eq(rankingEntries.rankingId, rankingId), eq(rankingEntries.chunk, chunk)));
   for (let i = 0; i < entries.length; i += 5000) {
-    await db.insert(rankingEntries).values(entries.slice(i, i + 5000).map((e) => ({ rankingId, chunk, position: 0, ...e, uncertainty: e.uncertainty ?? null })));
+    await db.insert(rankingEntries).values(entries.slice(i, i + 5000).map((e) => ({ rankingId, chunk, position: 0, ...e, predicted: e.predicted ?? null, confidence: e.confidence ?? null, uncertainty: e.uncertainty ?? null })));
   }
+}
+
+/** A ranking's entries, and how many carry a model's guess (none: a ranking no model made). */
+export async function countRankingGuesses(db: Executor, rankingId: number): Promise<{ entries: number; predicted: number }> {
+  const [r] = await db.select({ entries: sql<number>`count(*)::int`, predicted: sql<number>`count(${rankingEntries.predicted})::int` })
+    .from(rankingEntries).where(eq(rankingEntries.rankingId, rankingId));
+  return r;
 }
 
 export async function countChunks(db: Executor, rankingId: number): Promise<{ chunks: number; entries: number }> {

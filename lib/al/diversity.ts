@@ -67,6 +67,12 @@ export interface KCenterOptions {
   centres?: Int32Array;
   /** Item to pick first when there are no centres (default: the candidate farthest from the candidates' centroid). */
   first?: number;
+  /**
+   * When given (one slot per candidate, k ≥ 1): receives, after the last pick, each candidate's
+   * distance to its nearest centre or pick (−1 for the picked ones), so a caller can order the
+   * rest of the candidates by coverage without another pass over the centres.
+   */
+  nearest?: Float64Array;
 }
 
 /**
@@ -151,6 +157,15 @@ export function kCenterGreedy(emb: Embeddings, opts: KCenterOptions): Selection 
       }
     }
     best = next >= 0 ? next : argmaxUnpicked(minD, cands);
+  }
+  if (opts.nearest) {
+    if (opts.nearest.length !== m) throw new RangeError(`nearest has ${opts.nearest.length} slots for ${m} candidates`);
+    // The loop stops before folding in the last pick: fold it here.
+    const last = indices[k - 1];
+    for (let r = 0; r < m; r++) {
+      const v = minD[r];
+      opts.nearest[r] = v < 0 ? -1 : Math.sqrt(Math.min(v, sqDist(data, cands[r], last, d)));
+    }
   }
   return { indices, scores };
 }

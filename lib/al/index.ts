@@ -40,3 +40,4 @@ export {
   type StrategyName,
 } from './strategies';
 export * from './ranking';
+export { DIVERSITY_COLD_BATCH, DIVERSITY_PICKS, rankByDiversity, type DiversityRanking, type DiversityRankingOptions } from './diversity-ranking';

@@ -137,9 +137,13 @@ export const RankingEntry = z.object({
   itemId: Id,
   /** Worth labeling next: higher first. Stored as float4. */
   score: Real,
-  /** The model's guess and how sure it is (for prelabels and the easy stream). */
-  predicted: StoredText.min(1).max(200),
-  confidence: RealUnit,
+  /**
+   * The model's guess and how sure it is (for prelabels and the easy stream). Absent from a
+   * ranking no model made (a diversity ranking of a box or keypoint project): such items are
+   * never easy and carry no guess.
+   */
+  predicted: StoredText.min(1).max(200).optional(),
+  confidence: RealUnit.optional(),
   /**
    * How unsure the model is about the item, normalised to [0, 1]: 0 sure, 1
    * as unsure as the measure gets. Tandem's trainer sends 1 − the margin
@@ -149,7 +153,9 @@ export const RankingEntry = z.object({
    * mutual information / log K). Optional: older trainers do not send it.
    */
   uncertainty: RealUnit.optional(),
-}).strict();
+}).strict().refine((e) => (e.predicted === undefined) === (e.confidence === undefined), {
+  message: 'predicted and confidence go together: send both (a model\'s guess) or neither (a ranking without a model)', path: ['confidence'],
+});
 export type RankingEntry = z.infer<typeof RankingEntry>;
 
 /** Rankings arrive in chunks; the ranking is applied only when every chunk is in. */

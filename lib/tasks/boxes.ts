@@ -33,7 +33,7 @@ export const boxes: TaskType<'boxes', BoxesConfig, BoxesPayload, BoxesPrediction
   config: BoxesConfig,
   payload: BoxesPayload,
   prediction: BoxesPrediction,
-  builtinModel: false,
+  builtinRanking: 'diversity',
   // Every object matched, each pair fitting about as well as careful annotators' answers fit each other
   // (IoU ≈ 0.8; OKS ≈ 0.89 is COCO's own annotators): a missed or extra object falls below it.
   agreesAt: 0.75,

@@ -20,7 +20,7 @@ export const classification: TaskType<'classification', ClassificationConfig, Cl
   config: ClassificationConfig,
   payload: ClassificationPayload,
   prediction: ClassificationPrediction,
-  builtinModel: true,
+  builtinRanking: 'model',
   agreesAt: 1,
   spatial: false,
   check(payload, config) {

@@ -3,7 +3,7 @@ import { TandemError, describeZodError } from '../errors';
 import { boxes, BoxesConfig, BoxesPayload, BoxesPrediction } from './boxes';
 import { classification, ClassificationConfig, ClassificationPayload, ClassificationPrediction } from './classification';
 import { keypoints, KeypointsConfig, KeypointsPayload, KeypointsPrediction } from './keypoints';
-import type { AnswerIssue, ImageSize, Metrics, TaskType } from './types';
+import type { AnswerIssue, BuiltinRanking, ImageSize, Metrics, TaskType } from './types';
 import { SKELETON_PRESETS, type SkeletonPreset } from './skeletons';
 
 /**
@@ -159,7 +159,7 @@ export function describeTaskTypes(): { name: TaskTypeName; title: string; descri
   return TASK_TYPE_NAMES.map((name) => ({ name, title: TASK_TYPES[name].title, description: TASK_TYPES[name].description }));
 }
 
-export type { AnswerIssue, HoldoutPair, ImageSize, Metrics } from './types';
+export type { AnswerIssue, BuiltinRanking, HoldoutPair, ImageSize, Metrics } from './types';
 export { METRIC_TITLES } from './metrics';
 
 /** What a project row says about its task: the type, its classes and the rest of its config. */
@@ -194,8 +194,15 @@ export function projectColumnsOf(task: ProjectTask): ProjectTaskSource {
   }
 }
 
-/** Whether Tandem's own trainer trains this task's model (classification today). */
-export const hasBuiltinModel = (task: ProjectTask): boolean => taskType(task.task).builtinModel;
+/**
+ * How Tandem's own trainer ranks a pool of this task type: by a model it trains (`model`:
+ * classification), or by diversity over image embeddings with no model (`diversity`: boxes,
+ * keypoints, until a box or keypoint model exists).
+ */
+export const builtinRankingOf = (name: TaskTypeName): BuiltinRanking => taskType(name).builtinRanking;
+
+/** Whether Tandem's own trainer trains this task's model (classification today): else it ranks by diversity alone. */
+export const hasBuiltinModel = (task: ProjectTask): boolean => builtinRankingOf(task.task) === 'model';
 
 /** Whether checking an answer of this task needs the item's image size. */
 export const needsImageSize = (task: ProjectTask): boolean => taskType(task.task).spatial;

@@ -52,7 +52,7 @@ export const keypoints: TaskType<'keypoints', KeypointsConfig, KeypointsPayload,
   config: KeypointsConfig,
   payload: KeypointsPayload,
   prediction: KeypointsPrediction,
-  builtinModel: false,
+  builtinRanking: 'diversity',
   // Every object matched, each pair fitting about as well as careful annotators' answers fit each other
   // (IoU ≈ 0.8; OKS ≈ 0.89 is COCO's own annotators): a missed or extra object falls below it.
   agreesAt: 0.75,

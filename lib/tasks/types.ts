@@ -18,6 +18,9 @@ export interface HoldoutPair<Payload, Prediction> {
   predicted: Prediction;
 }
 
+/** How Tandem's own trainer ranks a task type's pool: by a model it trains, or by diversity alone (see TaskType.builtinRanking). */
+export type BuiltinRanking = 'model' | 'diversity';
+
 /** Named holdout metrics (lib/tasks/metrics.ts METRIC_TITLES says what each means); null when there was nothing to measure. */
 export type Metrics = Record<string, number | null>;
 
@@ -43,8 +46,13 @@ export interface TaskType<Name extends string, Config, Payload, Prediction> {
   check(payload: Payload, config: Config, image: ImageSize | null): AnswerIssue[];
   /** Whether `check` needs the item's image size (spatial answers), so the server reads it only then. */
   spatial: boolean;
-  /** Whether Tandem's own trainer trains a model for it (else the queue deals without one). */
-  builtinModel: boolean;
+  /**
+   * How Tandem's own trainer ranks the pool of a project of this type: `model`, by a model it
+   * trains (its uncertainty, its strategies); `diversity`, with no model at all, by greedy
+   * k-center over the image embeddings (lib/al `rankByDiversity`), until a trainer that can
+   * predict the answer exists.
+   */
+  builtinRanking: BuiltinRanking;
   /**
    * Two answers whose `agreement` reaches this are the same answer given twice: an item whose
    * answers all agree pairwise is settled without a consensus or a lead.

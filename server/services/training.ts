@@ -1,12 +1,12 @@
 import { decodeAnswer } from '../../db/queries/answers';
-import { taskOfProject } from '../../lib/tasks';
+import { builtinRankingOf, taskOfProject } from '../../lib/tasks';
 import type { LifecycleHooks } from '../lifecycle';
 import crypto from 'node:crypto';
 import type { Db } from '../../db/client';
 import { deleteOtherSpaces, describeSpace } from '../../db/queries/embeddings';
-import { findProject } from '../../db/queries/projects';
+import { countProjectItems, findProject } from '../../db/queries/projects';
 import {
-  assignPositions, countChunks, countStandingLabels, findAppliedRanking, listRankingHead, findForeignItemIds, findReceivingRanking,
+  assignPositions, countChunks, countRankingGuesses, countStandingLabels, findAppliedRanking, listRankingHead, findForeignItemIds, findReceivingRanking,
   insertModelVersion, insertRanking, listModelVersions, markApplied, pageCurrentLabels, pageItems, replaceChunkEntries, supersedeApplied,
   uncertaintyHistogram,
 } from '../../db/queries/rankings';
@@ -142,7 +142,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     const foreign = await findForeignItemIds(db, job.projectId, ids);
     if (foreign.length) throw new TandemError('bad_request', `chunk ${chunk.index} names items that are not in project ${job.projectId}: ${foreign.join(', ')}`);
     const project = (await findProject(db, job.projectId))!;
-    const badClass = chunk.entries.find((e) => !project.classes.includes(e.predicted));
+    const badClass = chunk.entries.find((e) => e.predicted !== undefined && !project.classes.includes(e.predicted));
     if (badClass) throw new TandemError('bad_request', `item ${badClass.itemId}: predicted "${badClass.predicted}" is not a class of the project`);
     try {
       await db.transaction(async (tx) => {
@@ -221,7 +221,9 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     const last = await findLatestJob(db, projectId);
     const since = labelsNow - (last?.labelCount ?? 0);
     const waited = last ? (now().getTime() - last.createdAt.getTime()) / 1000 : Infinity;
-    const due = since >= retrainEvery || (since > 0 && waited >= retrainSeconds && labelsNow >= retrainEvery);
+    // A task ranked by diversity alone needs no labels: its first ranking is due as soon as it has items.
+    const firstDiversity = !last && builtinRankingOf(project.taskType) === 'diversity' && (await countProjectItems(db, projectId)).items > 0;
+    const due = firstDiversity || since >= retrainEvery || (since > 0 && waited >= retrainSeconds && labelsNow >= retrainEvery);
     if (!due) return false;
     const job = await enqueueJob(db, projectId, labelsNow);
     if (job) opts.hooks?.onJobQueued?.(projectId);
@@ -235,14 +237,22 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
       countStandingLabels(db, projectId), findAppliedRanking(db, projectId), findLatestJob(db, projectId), listModelVersions(db, projectId),
     ]);
     const latest = versions[versions.length - 1];
-    const [head, uncertainty] = ranking
-      ? await Promise.all([listRankingHead(db, ranking.id, 10), uncertaintyHistogram(db, ranking.id, UNCERTAINTY_BINS)])
-      : [[], null];
+    const [head, uncertainty, counts] = ranking
+      ? await Promise.all([listRankingHead(db, ranking.id, 10), uncertaintyHistogram(db, ranking.id, UNCERTAINTY_BINS), countRankingGuesses(db, ranking.id)])
+      : [[], null, null];
     return {
       labels: labelsNow,
       ranking: ranking ? {
         id: ranking.id, labelCount: ranking.labelCount, behind: labelsNow - ranking.labelCount, strategy: ranking.strategy, at: ranking.createdAt,
         embeddingSpace: ranking.embeddingSpace,
+        /** Items the ranking orders. */
+        entries: counts!.entries,
+        /**
+         * `model`: a model's ranking (its entries carry its guess); `diversity`: no entry does, so no
+         * model made it (a box or keypoint project ordered by diversity over image embeddings): the
+         * pages show no guess, accuracy or uncertainty for it.
+         */
+        kind: counts!.entries > 0 && counts!.predicted === 0 ? 'diversity' as const : 'model' as const,
       } : null,
       model: latest ? { id: latest.id, backend: latest.backend, model: latest.model, labelCount: latest.labelCount, metrics: latest.metrics } : null,
       job: latestJob ? { id: latestJob.id, state: latestJob.state, attempts: latestJob.attempts, progress: latestJob.progress, error: latestJob.error, worker: latestJob.worker } : null,

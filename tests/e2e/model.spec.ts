@@ -27,7 +27,7 @@ test.describe('model state in the browser', () => {
       dataDir: DATA, port: await freePort(),
       env: { TANDEM_DEMO_LIMIT: '80', TANDEM_RETRAIN_EVERY: '10', TANDEM_RETRAIN_SECONDS: '3600' },
     });
-    const made = spawnSync(process.execPath, [path.join(ROOT, 'bin/tandem.mjs'), 'worker', 'token', 'create', '--name', 'e2e-trainer'], {
+    const made = spawnSync(process.execPath, [path.join(ROOT, 'bin/tandem.mjs'), 'worker', 'token', 'create', '--name', 'e2e-trainer', '--projects', 'mnist-demo'], {
       env: { ...process.env, TANDEM_DATA: DATA, DATABASE_URL: '' }, encoding: 'utf8', timeout: 180_000,
     });
     expect(made.status, made.stderr).toBe(0);

@@ -170,7 +170,7 @@ test.describe("the model's suggestion on the labeling page", () => {
     const { createLogger } = await import('../../server/log');
     const { Client } = await import('../fixtures/http-client');
     const { ROOT } = await import('../fixtures/paths');
-    const made = spawnSync(process.execPath, [path.join(ROOT, 'bin/tandem.mjs'), 'worker', 'token', 'create', '--name', 'e2e-suggest'], {
+    const made = spawnSync(process.execPath, [path.join(ROOT, 'bin/tandem.mjs'), 'worker', 'token', 'create', '--name', 'e2e-suggest', '--projects', 'mnist-demo'], {
       env: { ...process.env, TANDEM_DATA: server.dataDir, DATABASE_URL: '' }, encoding: 'utf8', timeout: 180_000,
     });
     const token = made.stdout.trim().split('\n').pop()!;

@@ -39,7 +39,7 @@ test.describe('the labeling page follows the team queue live', () => {
       dataDir: DATA, port: await freePort(),
       env: { TANDEM_DEMO_LIMIT: '150', TANDEM_RETRAIN_EVERY: '20', TANDEM_RETRAIN_SECONDS: '3600' },
     });
-    const made = spawnSync(process.execPath, [path.join(ROOT, 'bin/tandem.mjs'), 'worker', 'token', 'create', '--name', 'e2e-queue-follow'], {
+    const made = spawnSync(process.execPath, [path.join(ROOT, 'bin/tandem.mjs'), 'worker', 'token', 'create', '--name', 'e2e-queue-follow', '--projects', 'mnist-demo'], {
       env: { ...process.env, TANDEM_DATA: DATA, DATABASE_URL: '' }, encoding: 'utf8', timeout: 180_000,
     });
     expect(made.status, made.stderr).toBe(0);

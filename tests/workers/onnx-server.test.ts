@@ -31,7 +31,7 @@ describe('ONNX embedding model through a running server', () => {
     server = await startTandem({ dataDir, port: await freePort(), env: { TANDEM_DEMO_LIMIT: '120', TANDEM_RETRAIN_EVERY: '5', TANDEM_RETRAIN_SECONDS: '3600' } });
     admin = await new Client(server.url).login('admin@tandem.local', DEMO_PASSWORD);
     ({ id: projectId, slug } = (await admin.request('GET', '/api/projects')).json[0]);
-    const made = await tandem(dataDir, 'worker', 'token', 'create', '--name', 'onnx-it');
+    const made = await tandem(dataDir, 'worker', 'token', 'create', '--name', 'onnx-it', '--projects', slug);
     expect(made.code, made.err).toBe(0);
     token = made.out.trim().split('\n').pop()!;
   }, 400_000);

@@ -60,7 +60,7 @@ describe('trainer jobs for BALD and vote entropy', () => {
       expect(e.uncertainty).toBeGreaterThanOrEqual(0);
       expect(e.uncertainty).toBeLessThanOrEqual(1);
       // Two classes: the margin is p₁ − (1 − p₁), so the uncertainty is 2 · (1 − confidence).
-      expect(e.uncertainty).toBeCloseTo(2 * (1 - e.confidence), 5);
+      expect(e.uncertainty).toBeCloseTo(2 * (1 - e.confidence!), 5);
     }
     const mean = flat.reduce((a, e) => a + e.uncertainty!, 0) / flat.length;
     expect(report.metrics!.meanUncertainty).toBeCloseTo(mean, 5);

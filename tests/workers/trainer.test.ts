@@ -58,7 +58,7 @@ describe('trainer worker against a running server', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(cacheDir, { recursive: true, force: true });
     server = await startTandem({ dataDir, port: await freePort(), env: { TANDEM_RETRAIN_EVERY: '10', TANDEM_RETRAIN_SECONDS: '3600' } });
-    const made = spawnSync(process.execPath, [path.join(ROOT, 'bin/tandem.mjs'), 'worker', 'token', 'create', '--name', 'it-trainer'], {
+    const made = spawnSync(process.execPath, [path.join(ROOT, 'bin/tandem.mjs'), 'worker', 'token', 'create', '--name', 'it-trainer', '--projects', 'mnist-demo'], {
       env: { ...process.env, TANDEM_DATA: dataDir, DATABASE_URL: '' }, encoding: 'utf8', timeout: 180_000,
     });
     expect(made.status, made.stderr).toBe(0);

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { createLogger, type Logger } from '../../server/log';
 import type { RankingEntry } from '../../lib/protocol/worker';
+import { TASK_TYPE_NAMES } from '../../lib/tasks';
 import { WorkerClient, ProtocolError } from './client';
 import { isTokenRefused } from './supervision';
 import { createTrainer } from './train';
@@ -55,7 +56,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   while (!stopping && !refused && (opts.maxJobs === undefined || jobs < opts.maxJobs)) {
     let job;
     try {
-      job = await client.claim({ worker: name, backends: compute.backends, protocol: 1 });
+      // Every task type: classification by a model, boxes and keypoints by diversity alone (lib/tasks builtinRanking).
+      job = await client.claim({ worker: name, backends: compute.backends, protocol: 1, taskTypes: [...TASK_TYPE_NAMES] });
       backoff = 1000;
     } catch (e) {
       const err = e as ProtocolError;
@@ -93,12 +95,12 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       advance('uploading', 0, entries.length);
       await uploadRanking(client, job.id, entries, wire, (done) => advance('uploading', done, entries.length), jlog);
       const done = await client.complete(job.id, {
-        labelCount: report.labelCount, backend: report.backend, model: report.model, strategy: job.strategy,
+        labelCount: report.labelCount, backend: report.backend, model: report.model, strategy: report.strategy,
         metrics: report.metrics, chunks: entries.length, seconds: report.seconds,
         // Only a server that took the upload knows the field (older ones refuse unknown fields).
         ...(report.embeddingSpace ? { embeddingSpace: report.embeddingSpace } : {}),
       });
-      jlog.info({ ...done, seconds: report.seconds.toFixed(2), phases: report.phases, accuracy: report.metrics?.accuracy, space: report.embeddingSpace }, 'ranking applied');
+      jlog.info({ ...done, seconds: report.seconds.toFixed(2), phases: report.phases, accuracy: report.metrics?.accuracy, space: report.embeddingSpace, diversity: report.diversity }, 'ranking applied');
     } catch (e) {
       trainer.forget(job.projectId);
       // A refused token cannot report the failure either: the claim lapses and another trainer takes the job.

@@ -8,6 +8,8 @@ import type { FeatureCache } from './cache';
 import { SPREADING_ONLY, versionBackend, type Compute } from './compute';
 import type { WorkerClient } from './client';
 import { PIXEL_EXTRACTOR, type Extractor, type Extractors } from './extractor';
+import { builtinRankingOf } from '../../lib/tasks';
+import { DIVERSITY_STRATEGY, diversityChunks, diversityModelName, diversityRound } from './diversity';
 
 const CHUNK = 5000;
 /** Media requests in flight at once (each carries up to MEDIA_BATCH images). */
@@ -34,6 +36,10 @@ export interface JobReport {
   labelCount: number;
   metrics: (ReturnType<typeof holdoutMetrics> & { meanUncertainty?: number; autoPhase?: AutoPhase } & Partial<Evidence>) | null;
   entries: number;
+  /** The strategy the ranking is applied under: the project's, or DIVERSITY_STRATEGY for a ranking without a model. */
+  strategy: string;
+  /** A diversity ranking's k-center picks and the coverage radius after them (logged). */
+  diversity?: { picked: number; radius: number };
   seconds: number;
   phases: Record<string, number>;
   /** The model behind the ranking: the extractor's features and the head that ran on them (see modelName). */
@@ -180,6 +186,31 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
       }
     }
 
+    if (builtinRankingOf(job.taskType) === 'diversity') {
+      // No model for this task type: the pool is ordered by diversity over the same embeddings.
+      progress('ranking', 0, n);
+      const ranked = diversityRound(items, labels, state.index, state.features.embeddings, job.id);
+      t = lap('ranking', t);
+      await breathe();
+      let embeddingSpace: string | null = null;
+      let embeddingsError: string | undefined;
+      try {
+        embeddingSpace = await shareEmbeddings(job, state, ex, progress);
+      } catch (e) {
+        embeddingsError = e instanceof Error ? e.message : String(e);
+      }
+      t = lap('embeddings', t);
+      const labelCount = labels.filter((l) => state.index.has(l.itemId)).length;
+      return {
+        entries: diversityChunks(ranked, state.itemIds, CHUNK),
+        report: {
+          labelCount, metrics: null, entries: ranked.order.length, seconds: (performance.now() - t0) / 1000, phases, strategy: DIVERSITY_STRATEGY,
+          model: diversityModelName(ex.space(state.features.embeddings.d)), backend: versionBackend(compute, ex.backend), embeddingSpace, embeddingsError,
+          diversity: { picked: ranked.picked, radius: ranked.radius },
+        },
+      };
+    }
+
     const k = job.classes.length;
     const classOf = new Map(job.classes.map((c, i) => [c, i]));
     const train = new Int32Array(n).fill(-1);
@@ -235,7 +266,7 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     t = lap('embeddings', t);
 
     const entries = rankingChunks(ranked, probs, conf, uncertainty, state.itemIds, job.classes);
-    return { entries, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, seconds: (performance.now() - t0) / 1000, phases, model: modelName(ex.modelFor?.(state.features!.embeddings.d) ?? ex.model, round), backend: versionBackend(compute, ex.backend), embeddingSpace, embeddingsError } };
+    return { entries, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, strategy: job.strategy, seconds: (performance.now() - t0) / 1000, phases, model: modelName(ex.modelFor?.(state.features!.embeddings.d) ?? ex.model, round), backend: versionBackend(compute, ex.backend), embeddingSpace, embeddingsError } };
   }
 
   return { run, forget: (projectId: number) => pools.delete(projectId) };

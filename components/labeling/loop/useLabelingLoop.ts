@@ -14,10 +14,12 @@ import { recordCommit, recordShown } from './metrics';
 /** Items the page keeps leased: the one on screen plus prefetched ones, decoded and ready. */
 const HOLD = 5;
 /**
- * Claim when fewer than this are ready: about four items every four labels keeps an image
- * decoded ahead with few claims (a claim costs the server more than a label).
+ * Claim when fewer than this are held (the one on screen included): the claim goes out while two
+ * are still ahead, so the image after next is already being fetched and decoded when the next
+ * is shown (with 2, a slow claim under load left the page with nothing decoded behind the next
+ * item). Still about one claim every few labels (a claim costs the server more than a label).
  */
-const REFILL_BELOW = 2;
+const REFILL_BELOW = 3;
 /** The server's cap on held items (lib/protocol/labeling.ts ClaimRequest). */
 const MAX_HOLD = 8;
 const RETRY_MS = [500, 1000, 2000, 4000, 8000];

@@ -1,9 +1,10 @@
 'use client';
 
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { DraftShape, DraftSpec } from '@/lib/tasks/drafts';
 import { mediaUrl } from '../api';
 import { createEditorCanvas, type EditorCanvas } from './canvas';
+import { createImageCache, type ImageCache } from './images';
 import type { Role } from './scene';
 import type { DraftState } from './useItemDraft';
 import { useEditorKeys, type Tool } from './useEditorKeys';
@@ -47,8 +48,10 @@ export interface SpatialCanvasProps {
   beforeSubmit?: ReactNode;
   /** Below the submit button (a cancel button, an error). */
   afterSubmit?: ReactNode;
-  /** Under the canvas (prefetched images). */
+  /** Under the canvas. */
   children?: ReactNode;
+  /** Decoded images of the items the page holds (images.ts); the canvas draws from it and keeps its own when not given. */
+  images?: ImageCache;
   /** How a shape that came from the start is marked in the list ("prelabel", "consensus"). */
   fromLabel?: string;
 }
@@ -129,19 +132,31 @@ export function SpatialCanvas(p: SpatialCanvasProps) {
     };
   }, [editable, spec]);
 
+  const ownImages = useMemo(() => (p.images ? null : createImageCache()), [p.images]);
+  const images = p.images ?? ownImages!;
   useEffect(() => {
     const ed = editor.current;
     if (!ed) return;
     if (itemId === null) { ed.clearImage(); setImageReady(null); return; }
+    const imageSize = size?.width && size.height ? { width: size.width, height: size.height } : null;
+    const drawn = () => {
+      setImageReady(itemId);
+      onDrawn.current?.(itemId);
+    };
+    // Decoded ahead (the usual case once the page holds a few items): drawn in this very effect.
+    const decoded = images.ready(itemId);
+    if (decoded) {
+      ed.setImageElement(decoded, imageSize);
+      drawn();
+      return;
+    }
     let stale = false;
-    void ed.setImage(mediaUrl(itemId), size?.width && size.height ? { width: size.width, height: size.height } : null)
-      .then(() => {
-        if (stale) return;
-        setImageReady(itemId);
-        onDrawn.current?.(itemId);
-      });
+    images.get(itemId)
+      .then((img) => { if (!stale) { ed.setImageElement(img, imageSize); drawn(); } })
+      // The cache failed (it tries again next time): fabric's own load is the fallback.
+      .catch(() => ed.setImage(mediaUrl(itemId), imageSize).then(() => { if (!stale) drawn(); }));
     return () => { stale = true; };
-  }, [itemId, size?.width, size?.height]);
+  }, [images, itemId, size?.width, size?.height]);
 
   useEffect(() => { editor.current?.setShapes(shapes); }, [shapes]);
 

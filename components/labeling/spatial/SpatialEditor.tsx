@@ -2,9 +2,9 @@
 
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { answerOfDraft, draftOf, draftSpecOf, measureEdit, summaryOfDraft, type DraftShape } from '@/lib/tasks/drafts';
-import { mediaUrl } from '../api';
 import type { EditorProps } from '../editor-props';
 import { createPrelabelCache, type Prelabel } from './prelabels';
+import { createImageCache } from './images';
 import { SpatialCanvas, type ImageSize } from './SpatialCanvas';
 import { clearDraftOnServer, useItemDraft } from './useItemDraft';
 import { readMeta } from './ydraft';
@@ -18,24 +18,30 @@ import { recordDrawn, recordSubmitted } from './timing';
 export function SpatialEditor({ projectId, task, current, upcoming, placeholder, loop }: EditorProps) {
   const spec = useMemo(() => draftSpecOf(task)!, [task]);
   const cache = useMemo(() => createPrelabelCache(projectId), [projectId]);
+  const images = useMemo(() => createImageCache(), []);
   const [prelabel, setPrelabel] = useState<{ itemId: number; value: Prelabel } | null>(null);
   const itemId = current?.itemId ?? null;
-  const currentPrelabel = prelabel && prelabel.itemId === itemId ? prelabel.value : null;
+  // One that arrived ahead is read at once: the render that shows the item draws its prelabel too.
+  const currentPrelabel = prelabel && prelabel.itemId === itemId ? prelabel.value : itemId === null ? null : cache.peek(itemId);
   const { state, shapes, link, editable, wasStarted } = useItemDraft(itemId, currentPrelabel);
   const [imageReady, setImageReady] = useState<number | null>(null);
   const shownAt = useRef(Date.now());
   const size = current?.width && current.height ? { width: current.width, height: current.height } : null;
 
-  // Prelabels of every held item, fetched ahead; the current one when it arrives.
+  // Prelabels and decoded images of every held item, fetched ahead; the current prelabel when it arrives.
   const held = useMemo(() => (current ? [current, ...upcoming] : upcoming).map((h) => h.itemId), [current, upcoming]);
   useEffect(() => {
     cache.keep(held);
-    for (const id of held) void cache.get(id);
+    images.keep(held);
+    for (const id of held) {
+      void cache.get(id);
+      void images.get(id).catch(() => undefined);
+    }
     if (itemId === null) return;
     let stale = false;
     void cache.get(itemId).then((value) => { if (!stale) setPrelabel({ itemId, value }); });
     return () => { stale = true; };
-  }, [cache, held, itemId]);
+  }, [cache, images, held, itemId]);
 
   useEffect(() => { shownAt.current = Date.now(); }, [itemId]);
 
@@ -79,7 +85,7 @@ export function SpatialEditor({ projectId, task, current, upcoming, placeholder,
       spec={spec} itemId={itemId} size={size} draft={{ state, shapes, editable }}
       submit={submit} skip={() => void loop.skip()} active={current !== null}
       submitText="submit (accepts the prelabel as it is)" submitLabel="Submit" placeholder={placeholder}
-      onImageDrawn={setImageReady}
+      onImageDrawn={setImageReady} images={images}
       frameData={{ link, prelabel: currentPrelabel ? (currentPrelabel.error ? 'error' : currentPrelabel.source) : 'loading' }}
       status={(
         <>
@@ -88,12 +94,6 @@ export function SpatialEditor({ projectId, task, current, upcoming, placeholder,
           {currentPrelabel?.error && <span role="alert">no prelabel: {currentPrelabel.error}</span>}
         </>
       )}
-    >
-      {/* Prefetched images, decoded before they are needed. */}
-      {upcoming.map((u) => (
-        // eslint-disable-next-line @next/next/no-img-element
-        <img key={u.leaseId} src={mediaUrl(u.itemId)} alt="" className="item-image prefetched" />
-      ))}
-    </SpatialCanvas>
+    />
   );
 }

@@ -259,6 +259,16 @@ export function createEditorCanvas(el: HTMLCanvasElement, spec: DraftSpec, cb: C
     zoomAt(2 ** (-e.deltaY / 200), { x: e.offsetX, y: e.offsetY });
   });
 
+  /** An image already loaded and decoded (images.ts): drawn at once, no request and no await. */
+  function setImageElement(source: HTMLImageElement | FabricImage, size: { width: number; height: number } | null): void {
+    const img = source instanceof FabricImage ? source : new FabricImage(source);
+    img.set({ originX: 'left', originY: 'top', left: 0, top: 0, objectCaching: false });
+    (img as FabricImage & { imageSmoothing: boolean }).imageSmoothing = false;
+    image = size ?? { width: img.width, height: img.height };
+    canvas.backgroundImage = img;
+    fit();
+  }
+
   return {
     canvas,
     setShapes(next: readonly DraftShape[]): void {
@@ -266,13 +276,9 @@ export function createEditorCanvas(el: HTMLCanvasElement, spec: DraftSpec, cb: C
       if (drag.kind === 'none') render();
     },
     async setImage(url: string, size: { width: number; height: number } | null): Promise<void> {
-      const img = await FabricImage.fromURL(url, { crossOrigin: null });
-      img.set({ originX: 'left', originY: 'top', left: 0, top: 0, objectCaching: false });
-      (img as FabricImage & { imageSmoothing: boolean }).imageSmoothing = false;
-      image = size ?? { width: img.width, height: img.height };
-      canvas.backgroundImage = img;
-      fit();
+      setImageElement(await FabricImage.fromURL(url, { crossOrigin: null }), size);
     },
+    setImageElement,
     clearImage(): void {
       canvas.backgroundImage = undefined;
       image = null;

@@ -16,6 +16,8 @@ export interface Prelabel {
  */
 export function createPrelabelCache(projectId: number) {
   const cache = new Map<number, Promise<Prelabel>>();
+  /** Prelabels that arrived: the editor reads them in the render that shows the item, without waiting a tick. */
+  const arrived = new Map<number, Prelabel>();
   async function fetchOne(itemId: number): Promise<Prelabel> {
     try {
       const r = await call<{ prelabel: unknown; source: 'model' | 'import' | null }>('GET', `/api/projects/${projectId}/items/${itemId}/prelabel`);
@@ -30,15 +32,25 @@ export function createPrelabelCache(projectId: number) {
     get(itemId: number): Promise<Prelabel> {
       let p = cache.get(itemId);
       if (!p) {
-        p = fetchOne(itemId);
+        p = fetchOne(itemId).then((v) => {
+          if (cache.get(itemId) === p) arrived.set(itemId, v);
+          return v;
+        });
         cache.set(itemId, p);
       }
       return p;
     },
+    /** The item's prelabel when it has arrived; null while it is on its way (or never asked for). */
+    peek: (itemId: number): Prelabel | null => arrived.get(itemId) ?? null,
     /** Keeps only the listed items (those the page still holds). */
     keep(itemIds: readonly number[]): void {
       const keep = new Set(itemIds);
-      for (const id of cache.keys()) if (!keep.has(id)) cache.delete(id);
+      for (const id of cache.keys()) {
+        if (!keep.has(id)) {
+          cache.delete(id);
+          arrived.delete(id);
+        }
+      }
     },
   };
 }

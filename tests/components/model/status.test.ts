@@ -23,7 +23,19 @@ const trained = (over: Partial<ModelStatus> = {}) => status({
 describe('model badge line', () => {
   it('says items are dealt at random until the first retrain, with the count so far', () => {
     expect(badgeLine(status({ labels: 3 }), 10)).toEqual({ kind: 'cold', tone: 'info', text: 'No model yet: items dealt at random until 10 labels (3 so far)' });
-    expect(badgeLine(status({ labels: 3 }), 10, 'keypoint skeletons').text).toBe("No keypoint skeletons model: Tandem's trainer does not train one; items are dealt by the cold start");
+    expect(badgeLine(status({ labels: 3 }), 10, 'keypoint skeletons').text).toBe('No keypoint skeletons model: items are dealt by the cold start until a trainer orders them by diversity over image embeddings');
+  });
+
+  it('says a ranking no model made orders items by diversity, with no accuracy or uncertainty', () => {
+    const s = status({
+      labels: 5,
+      ranking: { id: 9, labelCount: 3, behind: 2, strategy: 'kcenter', at: '2026-01-01T00:00:00Z', entries: 11, kind: 'diversity' },
+      model: { id: 4, backend: 'tfjs wasm', model: 'no model: greedy k-center on pca50', labelCount: 3, metrics: {} },
+      job: { id: 2, state: 'done', attempts: 1, progress: null, error: null, worker: 'w' },
+      curve: [{ labels: 3 }],
+    });
+    expect(badgeLine(s, 10, 'keypoint skeletons')).toEqual({ kind: 'diversity', tone: 'ok', text: 'No keypoint skeletons model: 11 items ordered by diversity over image embeddings · 2 labels since' });
+    expect(badgeLine(s, 10, 'keypoint skeletons').text).not.toMatch(/accuracy|uncertain/);
   });
 
   it('says a queued first job waits for a trainer', () => {

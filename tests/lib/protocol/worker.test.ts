@@ -46,6 +46,21 @@ describe('ranking entries on the worker protocol', () => {
   });
 });
 
+describe('ranking entries without a model', () => {
+  it('takes an entry with no guess and no confidence (a diversity ranking)', () => {
+    expect(RankingEntry.parse({ itemId: 12, score: 0.9 })).toEqual({ itemId: 12, score: 0.9 });
+  });
+
+  it('refuses a guess without its confidence, or a confidence without a guess, and unknown fields still', () => {
+    for (const bad of [{ predicted: '3' }, { confidence: 0.5 }]) {
+      const r = RankingChunk.safeParse({ index: 0, total: 1, entries: [{ itemId: 12, score: 0.9, ...bad }] });
+      expect(r.success, JSON.stringify(bad)).toBe(false);
+      expect(r.error!.issues[0].message).toMatch(/predicted and confidence go together/);
+    }
+    expect(RankingEntry.safeParse({ itemId: 12, score: 0.9, kind: 'diversity' }).success).toBe(false);
+  });
+});
+
 describe('job claims on the worker protocol', () => {
   it('takes the backends a worker has, best first, and none at all', () => {
     expect(ClaimJobRequest.parse({ worker: 'w', backends: ['tfjs-node-gpu', 'onnxruntime-node'] }).backends).toEqual(['tfjs-node-gpu', 'onnxruntime-node']);

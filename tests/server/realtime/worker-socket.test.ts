@@ -39,7 +39,7 @@ describe.each(DATABASE_KINDS)('the worker socket of a real server on %s', (kind)
     return r.stdout.trim().split('\n');
   };
   const makeToken = (name: string) => {
-    const [head, token] = cli('worker', 'token', 'create', '--name', name);
+    const [head, token] = cli('worker', 'token', 'create', '--name', name, '--projects', 'mnist-demo');
     return { id: Number(/worker token (\d+)/.exec(head)![1]), token };
   };
 

@@ -10,7 +10,7 @@ import { LiveRefresh } from '@/components/model/LiveRefresh';
 import { NextItems } from '@/components/model/NextItems';
 import { UncertaintyHistogram } from '@/components/model/UncertaintyHistogram';
 import { Evidence } from '@/components/model/Evidence';
-import { accuracyRange, fixed, holdoutMetrics, labelsBehind, percent, plural, rangeWords, versionEvidence, type HoldoutMetrics, type ModelStatus } from '@/components/model/status';
+import { accuracyRange, fixed, holdoutMetrics, isDiversity, labelsBehind, percent, plural, rangeWords, versionEvidence, type HoldoutMetrics, type ModelStatus } from '@/components/model/status';
 
 export const dynamic = 'force-dynamic';
 
@@ -28,21 +28,47 @@ export default async function ModelPage({ params }: { params: Promise<{ projectI
   const open = job?.state === 'queued' || job?.state === 'running';
   const kind = taskType(project.task.task);
 
-  if (!hasBuiltinModel(project.task) && !model) {
-    // Nothing computed uncertainty for this task: say how items are dealt instead of showing empty charts.
+  if (!hasBuiltinModel(project.task) && (!model || isDiversity(status))) {
+    // No model for this task: say how items are ordered instead of showing charts nothing computed.
+    const task = kind.title.toLowerCase();
     return (
       <div className="model-page" data-testid="model-page">
+        <LiveRefresh projectId={id} poll={open} />
         <ModelHeader name={project.name} id={id} />
-        <section className="card" data-testid="model-none">
-          <h2>No {kind.title.toLowerCase()} model yet</h2>
-          <p>
-            Tandem&apos;s own trainer trains image classification; it does not train a model for {kind.title.toLowerCase()}.
-            Until a trainer that can (one that says so in its job claim, see docs/worker-protocol.md) sends a ranking,
-            items are dealt by the cold start: spread over clusters of the image embeddings when there are any, else
-            in a seeded random order. No uncertainty is shown because nothing computed one.
+        <section className="card" data-testid="model-diversity" data-kind={ranking && isDiversity(status) ? 'diversity' : 'none'}>
+          <h2>No {task} model: items are ordered by diversity</h2>
+          {ranking && isDiversity(status) ? (
+            <p data-testid="diversity-ranking">
+              Tandem&apos;s trainer has no {task} model yet, so it orders the open items by how much of the image
+              variety they cover: greedy k-center over image embeddings (one item per cluster first while nothing is
+              labeled, then each time the item farthest from everything labeled or already picked). Ranking #{ranking.id}
+              {' '}orders <b data-testid="diversity-entries">{plural(ranking.entries ?? 0, 'item')}</b> in the embedding
+              space <code data-testid="diversity-space">{ranking.embeddingSpace ?? model?.model ?? 'unknown'}</code>, made
+              {' '}<time dateTime={ranking.at}>{ranking.at.slice(0, 19).replace('T', ' ')} UTC</time> on {plural(ranking.labelCount, 'label')}
+              {' '}({ranking.behind === 0 ? 'up to date' : `${plural(ranking.behind, 'label')} since`}).
+            </p>
+          ) : (
+            <p data-testid="diversity-pending">
+              Tandem&apos;s trainer has no {task} model; it orders this project&apos;s items by diversity over image embeddings
+              (greedy k-center) as soon as it has embedded them. Until that ranking arrives, items are dealt by the cold
+              start: spread over clusters of the image embeddings when there are any, else in a seeded random order.
+            </p>
+          )}
+          <p className="muted">
+            No guess, accuracy or uncertainty is shown: nothing computed one. A trainer that predicts {task} (one that
+            says so in its job claim, see docs/worker-protocol.md) replaces this ranking with its own. {plural(status.labels, 'item')} labeled so far.
           </p>
-          <p className="muted">{plural(status.labels, 'item')} labeled so far.</p>
         </section>
+        <section className="card" data-testid="model-job">
+          <h2>Ranking job</h2>
+          <JobStatus job={job} trainerBeside={config.trainer} />
+        </section>
+        {ranking && isDiversity(status) && (
+          <section className="card" data-testid="model-next">
+            <h2>What is dealt next</h2>
+            <NextItems next={status.next} hasRanking />
+          </section>
+        )}
       </div>
     );
   }
