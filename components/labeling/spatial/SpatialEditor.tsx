@@ -80,7 +80,11 @@ export function SpatialEditor({ projectId, task, current, upcoming, placeholder,
       submit={submit} skip={() => void loop.skip()} active={current !== null}
       submitText="submit (accepts the prelabel as it is)" submitLabel="Submit" placeholder={placeholder}
       onImageDrawn={setImageReady} images={images}
-      frameData={{ link, prelabel: currentPrelabel ? (currentPrelabel.error ? 'error' : currentPrelabel.source) : 'loading' }}
+      frameData={{
+        link, prelabel: currentPrelabel ? (currentPrelabel.error ? 'error' : currentPrelabel.source) : 'loading',
+        // The seconds the draft brought from earlier page views (a reload, a restart, before an undo).
+        secondsBefore: state?.kind === 'ready' && state.itemId === itemId ? state.meta.seconds : undefined,
+      }}
       status={(
         <>
           <span data-testid="draft-link">{link === 'online' ? 'draft saved on the server as you go' : 'reconnecting… your changes are kept on this page'}</span>
