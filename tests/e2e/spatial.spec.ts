@@ -3,6 +3,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { freePort, startTandem, type TandemProcess } from '../fixtures/tandem-server';
 import { loginInBrowser } from '../fixtures/browser';
+import { Client } from '../fixtures/http-client';
 import { seedSpatialProjects, storedAnswers } from '../fixtures/spatial-project';
 import { COCO17 } from '../../lib/tasks/skeletons';
 import type { Answer } from '../../lib/tasks';
@@ -73,7 +74,11 @@ test.describe('the box and skeleton editor', () => {
   test.beforeAll(async () => {
     fs.rmSync(DATA, { recursive: true, force: true });
     await seedSpatialProjects(DATA, {
-      annotators: [{ email: 'ann1@tandem.local', password: PASSWORD }],
+      annotators: [
+        { email: 'ann1@tandem.local', password: PASSWORD },
+        { email: 'ann2@tandem.local', password: PASSWORD },
+        { email: 'lead@tandem.local', password: PASSWORD, role: 'lead' },
+      ],
       projects: [
         { slug: 'boxes-e2e', task: { task: 'boxes', config: { classes: ['car', 'person'] } }, images: 3, width: W, height: H },
         { slug: 'pose-e2e', task: { task: 'keypoints', config: { category: 'person', skeleton: COCO17 } }, images: 3, width: W, height: H },
@@ -82,6 +87,10 @@ test.describe('the box and skeleton editor', () => {
         {
           slug: 'pose-two', task: { task: 'keypoints', config: { category: 'person', skeleton: COCO17 } }, images: 2, width: W, height: H,
           prelabels: new Map([0, 1].map((i) => [i, TWO_SKELETONS])),
+        },
+        {
+          slug: 'pose-handover', task: { task: 'keypoints', config: { category: 'person', skeleton: COCO17 } }, images: 1, width: W, height: H,
+          prelabels: new Map([[0, PRELABEL]]),
         },
         {
           slug: 'pose-prelabeled', task: { task: 'keypoints', config: { category: 'person', skeleton: COCO17 } }, images: 3, width: W, height: H,
@@ -436,6 +445,39 @@ test.describe('the box and skeleton editor', () => {
     const seconds = (two[0].edit as { seconds: number }).seconds;
     expect(seconds).toBeGreaterThan(before);
     expect(seconds - before).toBeLessThanOrEqual((submittedBy - reloadAt) / 1000);
+  });
+
+  test("an item handed to the next annotator starts from its prelabel, not from the last one's half-done draft", async ({ browser }) => {
+    const first = await browser.newContext();
+    const page = await first.newPage();
+    await loginInBrowser(page, server.url, 'ann1@tandem.local', PASSWORD);
+    await openProject(page, 'pose-handover');
+    const item = await page.getByTestId('spatial-canvas').getAttribute('data-item-id');
+    const projectId = Number(/\/projects\/(\d+)\//.exec(page.url())![1]);
+    const v = await view(page);
+    const nose = v.screen(PRELABEL_POINTS[0]);
+    await drag(page, nose, { x: nose.x + 12, y: nose.y + 6 });
+    await expect.poll(async () => (await shapeJson(page, 0)).points[0]).not.toEqual(PRELABEL_POINTS[0]);
+    // Reloaded, the draft is ann1's own: it is on the server.
+    await page.reload();
+    await expectReady(page);
+    await expect.poll(async () => (await shapeJson(page, 0)).points[0]).not.toEqual(PRELABEL_POINTS[0]);
+    await first.close();
+
+    // A lead takes the item back (as an expired lease would) and ann2 is dealt it.
+    const lead = await new Client(server.url).login('lead@tandem.local', PASSWORD);
+    const holds = await lead.request('GET', `/api/projects/${projectId}/queue/holds`);
+    const lease = holds.json.holders.flatMap((h: { leases: { leaseId: number; itemId: number }[] }) => h.leases).find((l: { itemId: number }) => String(l.itemId) === item);
+    expect((await lead.request('DELETE', `/api/projects/${projectId}/leases/${lease.leaseId}`)).status).toBe(200);
+
+    const second = await browser.newContext();
+    const other = await second.newPage();
+    await loginInBrowser(other, server.url, 'ann2@tandem.local', PASSWORD);
+    await openProject(other, 'pose-handover');
+    await expect(other.getByTestId('spatial-canvas')).toHaveAttribute('data-item-id', item!);
+    await expect(other.getByTestId('shape-0')).toContainText('(prelabel)');
+    expect((await shapeJson(other, 0)).points).toEqual(PRELABEL_POINTS);
+    await second.close();
   });
 });
 
