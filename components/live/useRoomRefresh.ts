@@ -3,10 +3,11 @@
 import { useEffect, useRef } from 'react';
 import { useRouter } from 'next/navigation';
 import { io, type Socket } from 'socket.io-client';
+import { parseRoomEvent, type RoomEventName } from '@/lib/protocol/events';
 
 export interface RoomRefreshOptions {
   /** Room events that make the page stale. */
-  events: readonly string[];
+  events: readonly RoomEventName[];
   /** At most one refresh per this many ms: a burst of labels costs one re-render. */
   minGapMs: number;
   /** Also refresh this often while the tab is visible (for changes that send no event); null: never. */
@@ -34,7 +35,13 @@ export function useRoomRefresh(projectId: number, { events, minGapMs, pollMs }: 
     };
     const socket: Socket = io({ path: '/socket.io', transports: ['websocket'] });
     socket.on('connect', () => socket.emit('subscribe', { projectId }, () => {}));
-    for (const e of eventKey.split(',')) socket.on(e, refresh);
+    // Another project's event is ignored; one the page cannot read (a newer server) refreshes to be safe.
+    for (const name of eventKey.split(',') as RoomEventName[]) {
+      socket.on(name, (raw: unknown) => {
+        const e = parseRoomEvent(name, raw);
+        if (e === null || e.projectId === projectId) refresh();
+      });
+    }
     // Removed from the project or logged out elsewhere: the server's render says so (a 404, the login page).
     socket.on('revoked', () => router.refresh());
     const every = pollMs !== null ? setInterval(() => { if (!document.hidden) refresh(); }, pollMs) : undefined;

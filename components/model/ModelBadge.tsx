@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Socket } from 'socket.io-client';
+import { parseRoomEvent } from '@/lib/protocol/events';
 import { badgeLine, type ModelStatus } from './status';
 
 /** At most one status fetch per this many ms, however many labels and model events arrive. */
@@ -72,16 +73,20 @@ export function ModelBadge({ projectId, retrainEvery, socket, href, untrained }:
 
   useEffect(() => {
     if (!socket) return;
-    const onModel = (e: { projectId?: number }) => {
-      if (e?.projectId === undefined || e.projectId === projectId) schedule();
+    // An event of another project is ignored; one the page cannot read (a newer server) refreshes to be safe.
+    const onEvent = (name: 'model' | 'progress') => (raw: unknown) => {
+      const e = parseRoomEvent(name, raw);
+      if (e === null || e.projectId === projectId) schedule();
     };
+    const onModel = onEvent('model');
+    const onProgress = onEvent('progress');
     socket.on('model', onModel);
-    socket.on('progress', onModel);
+    socket.on('progress', onProgress);
     // Events missed while disconnected: read once on (re)connect.
     socket.on('connect', schedule);
     return () => {
       socket.off('model', onModel);
-      socket.off('progress', onModel);
+      socket.off('progress', onProgress);
       socket.off('connect', schedule);
     };
   }, [projectId, schedule, socket]);

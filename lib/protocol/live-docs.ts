@@ -38,6 +38,19 @@ export function parseLiveDocName(raw: string): LiveDocName | null {
   return { kind: m[1] as LiveDocKindName, id, name: raw };
 }
 
+/**
+ * The document an `item-<id>` connection opens: the signed-in user's own draft of the item,
+ * `item-<id>/user-<user id>`. A draft belongs to the annotator who made it, not to the item
+ * and not to one lease: the next annotator dealt the item starts from its prelabel, never from
+ * someone's half-done work, while one's own draft comes back after a reload, an expired lease or
+ * a restart, and after "undo last label" it holds the answer that was submitted. The name is
+ * made by the server from the session, never read from the client, so nobody can open another
+ * user's draft. (Live co-editing of one document by several users is a kind of its own.)
+ */
+export function storedDocName(doc: LiveDocName, userId: number): string {
+  return `${doc.name}/user-${userId}`;
+}
+
 /** y-protocols' framing: a varuint message type, then for sync messages a varuint step. */
 const MESSAGE_SYNC = 0;
 const SYNC_STEP_2 = 1;

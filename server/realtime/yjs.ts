@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { setPersistence, setupWSConnection } from '@y/websocket-server/utils';
-import { admitFrame, LIVE_DOC_KINDS, LIVE_DOC_MAX_PAYLOAD, parseLiveDocName, type LiveDocKind } from '../../lib/protocol/live-docs';
+import { admitFrame, LIVE_DOC_KINDS, LIVE_DOC_MAX_PAYLOAD, parseLiveDocName, storedDocName, type LiveDocKind } from '../../lib/protocol/live-docs';
 import type { Db } from '../../db/client';
 import { appendDocUpdate, compactDoc, loadDocUpdates } from '../../db/queries/yjs';
 import { isTandemError } from '../../lib/errors';
@@ -15,7 +15,8 @@ import type { AccessWatch } from './access-watch';
 
 /**
  * The y-websocket endpoint (the real @y/websocket-server protocol). An upgrade
- * is authorised against the item's project before the socket is accepted;
+ * is authorised against the item's project before the socket is accepted, and
+ * `/yjs/item-<id>` opens the signed-in user's own draft of the item (storedDocName);
  * every document update is appended to the database as it arrives, and the log
  * is compacted into one state when the last client leaves, so a restart loses
  * nothing.
@@ -62,9 +63,11 @@ export function createYjsEndpoint(deps: { db: Db; services: Services; secret: st
       const principal = await principalFromRequest(req, deps.secret, deps.services.users);
       if (!principal) return refuse(socket, 401, 'log in first');
       const { projectId } = await deps.services.media.authorizeItem(principal, doc.id);
+      // The user's own draft of the item (storedDocName): its cap counts that document's bytes.
+      const stored = storedDocName(doc, principal.userId);
       wss.handleUpgrade(req, socket, head, (ws) => {
-        guardFrames(ws, LIVE_DOC_KINDS[doc.kind], () => docBytes.get(doc.name) ?? 0, deps.log);
-        setupWSConnection(ws, req, { docName: doc.name });
+        guardFrames(ws, LIVE_DOC_KINDS[doc.kind], () => docBytes.get(stored) ?? 0, deps.log);
+        setupWSConnection(ws, req, { docName: stored });
         deps.access.watchYjs(ws, principal.session, projectId); // closed when the user loses the project or the session
       });
     } catch (e) {

@@ -8,7 +8,7 @@ import { ApiError, call, mediaUrl, sendRelease, type ClaimAnswer, type HeldItem,
 import { loadOutbox, newClientKey, saveOutbox, type PendingLabel } from '../outbox';
 import { createSerial } from '../held';
 import { initialLoop, loopReducer, type LoopEvent, type LoopState } from './state';
-import { readQueueEvent, type QueueEvent } from './queue-events';
+import { parseRoomEvent, type RoomEvent } from '@/lib/protocol/events';
 import { recordCommit, recordShown } from './metrics';
 
 /** Items the page keeps leased: the one on screen plus prefetched ones, decoded and ready. */
@@ -89,8 +89,6 @@ export function useLabelingLoop({ projectId, userId, keepOnScreen = false }: {
   const reshuffling = useRef<Promise<void> | null>(null);
   const reshuffleAgain = useRef(false);
   const lastClaimAt = useRef(0);
-  /** When this page last released its own leases: the server announces that release to the room too. */
-  const ownReleaseAt = useRef(0);
   const keyDownAt = useRef<number | null>(null);
   /** When each answer of this page was made, by client key: for the answer → acknowledgement figure. */
   const madeAt = useRef(new Map<string, number>());
@@ -159,9 +157,7 @@ export function useLabelingLoop({ projectId, userId, keepOnScreen = false }: {
       dispatch({ type: 'queue-set', queue: onScreen ? [onScreen] : [] });
       const except = [...new Set([...(onScreen ? [onScreen.leaseId] : []), ...keptLeaseIds()])];
       try {
-        ownReleaseAt.current = Date.now();
         await call('POST', `/api/projects/${projectId}/leases/release`, { except });
-        ownReleaseAt.current = Date.now();
       } catch {
         // Not released (network, an older server): the claim below renews them and they come back in order.
       }
@@ -331,15 +327,17 @@ export function useLabelingLoop({ projectId, userId, keepOnScreen = false }: {
       if (connectedBefore) reshuffleRef.current();
       connectedBefore = true;
     });
-    s.on('progress', (p: { labeled: number; items: number }) => dispatch({ type: 'progress-live', labeled: p.labeled, total: p.items }));
-    // A lead's release names the lease; the echo of this page's own release (it names none) is not followed.
-    const releasedByOther = (e: QueueEvent) => e.userId === userId && (e.leaseId !== null
-      ? ref.current.queue.some((q) => q.leaseId === e.leaseId)
-      : reshuffling.current === null && Date.now() - ownReleaseAt.current > 3000);
+    s.on('progress', (raw: unknown) => {
+      const p = parseRoomEvent('progress', raw);
+      if (p && p.projectId === projectId) dispatch({ type: 'progress-live', labeled: p.labeled, total: p.items });
+    });
+    // Every release names its lease: one this page no longer holds (its own release's echo) is not followed.
+    const releasedFromHere = (e: Extract<RoomEvent<'queue'>, { event: 'lease-released' }>) =>
+      e.userId === userId && ref.current.queue.some((q) => q.leaseId === e.leaseId);
     s.on('queue', (raw: unknown) => {
-      const e = readQueueEvent(raw);
+      const e = parseRoomEvent('queue', raw);
       if (!e || e.projectId !== projectId) return;
-      if (e.event === 'lease-released' && !releasedByOther(e)) return;
+      if (e.event === 'lease-released' && !releasedFromHere(e)) return;
       // New items change nothing on screen: a page that ran short claims them at once instead of at its next heartbeat.
       if (e.event === 'items-added') {
         if (ref.current.queue.length <= 1) void topUpRef.current();
@@ -347,7 +345,7 @@ export function useLabelingLoop({ projectId, userId, keepOnScreen = false }: {
       }
       if ((e.event === 'paused' || e.event === 'stopped') && ref.current.queue.length > 0) {
         // Shown at once as a banner; the claim after the release confirms it with the server's message.
-        dispatch({ type: 'queue-state', queueState: { state: e.event, message: e.message } });
+        dispatch({ type: 'queue-state', queueState: { state: e.event, message: e.event === 'stopped' ? e.message : null } });
       }
       reshuffleRef.current();
     });

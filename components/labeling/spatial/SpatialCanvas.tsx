@@ -41,7 +41,7 @@ export interface SpatialCanvasProps {
   /** Called once the item's image is on the canvas. */
   onImageDrawn?(itemId: number): void;
   /** The frame's data attributes beyond the editor's own (where the draft and the start come from). */
-  frameData: { link: string; prelabel: string };
+  frameData: { link: string; prelabel: string; secondsBefore?: number };
   /** What the status line says beyond the zoom and the cursor. */
   status?: ReactNode;
   /** Above the submit button (a lead's reason). */
@@ -177,6 +177,7 @@ export function SpatialCanvas(p: SpatialCanvasProps) {
           className="spatial-frame" ref={frame} data-testid="spatial-canvas" data-item-id={itemId ?? undefined}
           data-vpt={JSON.stringify(vpt)} data-zoom={zoom} data-draft={state?.kind ?? 'none'} data-link={p.frameData.link}
           data-image={imageReady === itemId && itemId !== null ? 'drawn' : 'loading'} data-prelabel={p.frameData.prelabel}
+          data-seconds-before={p.frameData.secondsBefore}
         >
           <canvas ref={canvasEl} />
           {itemId === null && <div className="spatial-placeholder">{p.placeholder}</div>}

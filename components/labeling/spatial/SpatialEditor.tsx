@@ -6,7 +6,7 @@ import type { EditorProps } from '../editor-props';
 import { createPrelabelCache, type Prelabel } from './prelabels';
 import { createImageCache } from './images';
 import { SpatialCanvas, type ImageSize } from './SpatialCanvas';
-import { clearDraftOnServer, useItemDraft } from './useItemDraft';
+import { useItemDraft } from './useItemDraft';
 import { readMeta } from './ydraft';
 import { recordDrawn, recordSubmitted } from './timing';
 
@@ -23,9 +23,8 @@ export function SpatialEditor({ projectId, task, current, upcoming, placeholder,
   const itemId = current?.itemId ?? null;
   // One that arrived ahead is read at once: the render that shows the item draws its prelabel too.
   const currentPrelabel = prelabel && prelabel.itemId === itemId ? prelabel.value : itemId === null ? null : cache.peek(itemId);
-  const { state, shapes, link, editable, wasStarted } = useItemDraft(itemId, currentPrelabel);
+  const { state, shapes, link, editable, secondsSpent } = useItemDraft(itemId, currentPrelabel);
   const [imageReady, setImageReady] = useState<number | null>(null);
-  const shownAt = useRef(Date.now());
   const size = current?.width && current.height ? { width: current.width, height: current.height } : null;
 
   // Prelabels and decoded images of every held item, fetched ahead; the current prelabel when it arrives.
@@ -43,11 +42,6 @@ export function SpatialEditor({ projectId, task, current, upcoming, placeholder,
     return () => { stale = true; };
   }, [cache, images, held, itemId]);
 
-  useEffect(() => { shownAt.current = Date.now(); }, [itemId]);
-
-  // A committed answer's draft is emptied, so the item's next lease starts from its prelabel.
-  useEffect(() => loop.onCommitted((committedItem) => { if (wasStarted(committedItem)) clearDraftOnServer(committedItem); }), [loop, wasStarted]);
-
   // The next item is on screen once its image and its prelabel (or draft) are drawn.
   useEffect(() => {
     if (imageReady !== null && imageReady === itemId && currentPrelabel) recordDrawn();
@@ -59,7 +53,7 @@ export function SpatialEditor({ projectId, task, current, upcoming, placeholder,
     if (!current) return;
     const ready = state?.kind === 'ready' && state.itemId === current.itemId ? state : null;
     const started = ready ? readMeta(ready.doc) : null;
-    const meta = started ?? (currentPrelabel ? { started: shownAt.current, source: currentPrelabel.source, prelabel: draftOf(currentPrelabel.answer) } : null);
+    const meta = started ?? (currentPrelabel ? { source: currentPrelabel.source, prelabel: draftOf(currentPrelabel.answer) } : null);
     if (!meta) {
       submitWaiting.current = { itemId: current.itemId, image };
       return;
@@ -70,8 +64,8 @@ export function SpatialEditor({ projectId, task, current, upcoming, placeholder,
     recordSubmitted();
     loop.submit({
       answer: answerOfDraft(spec, now, image),
-      // Seconds on this page view: time spent on the same draft in an earlier visit is not counted.
-      edit: measureEdit(meta.prelabel, now, (Date.now() - shownAt.current) / 1000, meta.source),
+      // Time on the draft in earlier page views (a reload, a restart, before an undo) counts too.
+      edit: measureEdit(meta.prelabel, now, secondsSpent(current.itemId), meta.source),
       summary: summaryOfDraft(spec, now),
     });
   };
@@ -86,7 +80,11 @@ export function SpatialEditor({ projectId, task, current, upcoming, placeholder,
       submit={submit} skip={() => void loop.skip()} active={current !== null}
       submitText="submit (accepts the prelabel as it is)" submitLabel="Submit" placeholder={placeholder}
       onImageDrawn={setImageReady} images={images}
-      frameData={{ link, prelabel: currentPrelabel ? (currentPrelabel.error ? 'error' : currentPrelabel.source) : 'loading' }}
+      frameData={{
+        link, prelabel: currentPrelabel ? (currentPrelabel.error ? 'error' : currentPrelabel.source) : 'loading',
+        // The seconds the draft brought from earlier page views (a reload, a restart, before an undo).
+        secondsBefore: state?.kind === 'ready' && state.itemId === itemId ? state.meta.seconds : undefined,
+      }}
       status={(
         <>
           <span data-testid="draft-link">{link === 'online' ? 'draft saved on the server as you go' : 'reconnecting… your changes are kept on this page'}</span>

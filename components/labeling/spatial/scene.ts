@@ -100,9 +100,17 @@ export function buildScene(spec: DraftSpec, shapes: readonly DraftShape[], zoom:
   return [...hulls, ...boxes, ...edges, ...points];
 }
 
-/** A box's image rectangle from its fabric object (after a move or a resize by handles). */
+/**
+ * A box's image rectangle from its fabric object (after a move or a resize by handles). Fabric
+ * scales the box with its stroke (its outer edge follows the handle, the opposite outer edge stays
+ * put): the box is that outer rectangle less the stroke as drawn, so the edge that did not move
+ * keeps its exact coordinate and the dragged edge moves by exactly the pointer's movement.
+ */
 export function boxRectOf(o: FabricObject): { x: number; y: number; w: number; h: number } {
-  const w = Math.abs(o.width * o.scaleX);
-  const h = Math.abs(o.height * o.scaleY);
+  const stroke = o.strokeUniform ? 0 : o.strokeWidth ?? 0;
+  // Unscaled (drawn, moved): the width as it is, with no rounding from adding and taking the stroke.
+  const along = (size: number, scale: number) => (scale === 1 ? size : Math.max(0, Math.abs((size + stroke) * scale) - stroke));
+  const w = along(o.width, o.scaleX);
+  const h = along(o.height, o.scaleY);
   return { x: o.left - w / 2, y: o.top - h / 2, w, h };
 }

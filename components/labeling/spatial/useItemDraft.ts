@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { draftOf, type DraftShape } from '@/lib/tasks/drafts';
 import type { Prelabel } from './prelabels';
-import { LOCAL, clearDraft, readMeta, readShapes, shapesOf, startDraft, type DraftMeta } from './ydraft';
+import { LOCAL, readMeta, readShapes, recordSeconds, shapesOf, startDraft, type DraftMeta } from './ydraft';
 
 /** Where the item's draft stands: its document is connecting, or synced and being edited. */
 export type DraftState =
@@ -19,14 +19,19 @@ export const yjsUrl = () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://
 export const docName = (itemId: number) => `item-${itemId}`;
 
 /**
- * The item's draft document (`/yjs/item-<id>`), started from its prelabel at the first edit;
- * the same document on a reload, after a restart, or on another tab. The
- * shapes shown while it connects are the prelabel's, so the next item appears at once.
+ * The signed-in user's draft of the item (`/yjs/item-<id>`; the server keeps one per user:
+ * lib/protocol/live-docs.ts, storedDocName), started from its prelabel at the first edit; the
+ * same document on a reload, after a restart, on another tab, or when the item comes back to the
+ * same annotator. It is kept after the answer is committed, so "undo last label" re-opens the
+ * item as it was submitted (an answer accepted unchanged never started one: its prelabel is the
+ * answer). The shapes shown while it connects are the prelabel's, so the next item appears at once.
  */
 export function useItemDraft(itemId: number | null, prelabel: Prelabel | null) {
   const [state, setState] = useState<DraftState | null>(null);
   const [shapes, setShapes] = useState<DraftShape[]>([]);
   const [link, setLink] = useState<Link>('offline');
+  /** When this page view of the item began, and the seconds its draft had from earlier views. */
+  const timing = useRef<{ itemId: number | null; viewStart: number; before: number }>({ itemId: null, viewStart: Date.now(), before: 0 });
 
   useEffect(() => {
     if (itemId === null) {
@@ -34,18 +39,26 @@ export function useItemDraft(itemId: number | null, prelabel: Prelabel | null) {
       setShapes([]);
       return;
     }
+    timing.current = { itemId, viewStart: Date.now(), before: 0 };
     const doc = new Y.Doc();
     const provider = new WebsocketProvider(yjsUrl(), docName(itemId), doc, { disableBc: true });
     setState({ kind: 'connecting', itemId });
     let synced = false;
     const show = () => setShapes(readShapes(doc));
-    doc.on('update', () => { if (synced) show(); });
+    const spent = () => timing.current.before + (Date.now() - timing.current.viewStart) / 1000;
+    doc.on('update', (_u: Uint8Array, origin: unknown) => {
+      if (synced) show();
+      // After each edit of this page, the time so far goes into the draft (out of the edit's own transaction).
+      if (origin === LOCAL) queueMicrotask(() => recordSeconds(doc, spent()));
+    });
     provider.on('status', (e: { status: string }) => setLink(e.status === 'connected' ? 'online' : 'offline'));
     provider.on('sync', (isSynced: boolean) => {
       if (!isSynced || synced) return;
       synced = true;
+      const meta = readMeta(doc);
+      timing.current = { itemId, viewStart: timing.current.viewStart, before: meta?.seconds ?? 0 };
       const undo = new Y.UndoManager(shapesOf(doc), { trackedOrigins: new Set([LOCAL]), captureTimeout: 0 });
-      setState({ kind: 'ready', itemId, doc, undo, meta: readMeta(doc) ?? { started: Date.now(), source: 'none', prelabel: [] } });
+      setState({ kind: 'ready', itemId, doc, undo, meta: meta ?? { started: Date.now(), source: 'none', prelabel: [], seconds: 0 } });
       show();
     });
     return () => {
@@ -54,11 +67,6 @@ export function useItemDraft(itemId: number | null, prelabel: Prelabel | null) {
     };
   }, [itemId]);
 
-  /** Items whose draft was written (by this page or an earlier one): only those need emptying after the commit. */
-  const started = useRef(new Set<number>());
-  useEffect(() => {
-    if (state?.kind === 'ready' && readMeta(state.doc)) started.current.add(state.itemId);
-  }, [state]);
   const latest = useRef({ state, prelabel });
   latest.current = { state, prelabel };
 
@@ -73,33 +81,16 @@ export function useItemDraft(itemId: number | null, prelabel: Prelabel | null) {
       if (!p) return null;
       startDraft(s.doc, draftOf(p.answer), p.source, Date.now());
     }
-    started.current.add(s.itemId);
     return s;
   }, []);
-  const wasStarted = useCallback((id: number) => started.current.has(id), []);
+
+  /** Seconds spent on the item's answer: this page view, plus earlier views of the same draft. */
+  const secondsSpent = useCallback((id: number) => {
+    const t = timing.current;
+    return t.itemId === id ? t.before + (Date.now() - t.viewStart) / 1000 : 0;
+  }, []);
 
   // Until the document is synced, the prelabel stands in for it.
   const shown = state?.kind === 'ready' && state.itemId === itemId && readMeta(state.doc) ? shapes : draftOf(prelabel?.answer ?? null);
-  return { state, shapes: shown, link, editable, wasStarted };
-}
-
-/**
- * Empties an item's draft on the server once its answer is committed (a connection of its own:
- * the page has moved on to other items by then), so the item's next lease starts from its prelabel.
- */
-export function clearDraftOnServer(itemId: number): void {
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(yjsUrl(), docName(itemId), doc, { disableBc: true });
-  const done = () => {
-    provider.destroy();
-    doc.destroy();
-  };
-  const timer = setTimeout(done, 30_000);
-  provider.on('sync', (isSynced: boolean) => {
-    if (!isSynced) return;
-    clearDraft(doc);
-    clearTimeout(timer);
-    // The update went out with the call above; the close frame follows it on the same socket.
-    setTimeout(done, 0);
-  });
+  return { state, shapes: shown, link, editable, secondsSpent };
 }

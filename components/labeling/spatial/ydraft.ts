@@ -3,14 +3,16 @@ import type { EditRecord } from '@/lib/tasks/edit';
 import type { DraftPoint, DraftShape } from '@/lib/tasks/drafts';
 
 /**
- * The item's draft as a Y.Doc: the editor's source of truth, synced to the server's
- * `/yjs/item-<id>` document so that a half-done answer survives a reload and a restart.
+ * The item's draft as a Y.Doc: the editor's source of truth, synced through `/yjs/item-<id>` to
+ * the signed-in user's own draft of the item (lib/protocol/live-docs.ts, storedDocName), so that
+ * a half-done answer survives a reload and a restart.
  *
  * - `shapes`: a Y.Array of Y.Maps, one per box or skeleton (`kind`, `id`, `from`, and a box's
  *   `class`/`x`/`y`/`w`/`h`, or a skeleton's `points`: a Y.Array of `{x, y, v}` values, one per
  *   keypoint, each replaced whole when the point moves).
  * - `meta`: `started` (ms since epoch, when the item was first shown), `source` (where the
- *   prelabel came from) and `prelabel` (its shapes, what the edit record is measured against).
+ *   prelabel came from), `prelabel` (its shapes, what the edit record is measured against) and
+ *   `seconds` (time spent on the draft in earlier page views, up to each one's last edit).
  *   An empty `meta` means the draft was never started (or was cleared after a commit): the
  *   editor starts it from the prelabel.
  *
@@ -27,13 +29,29 @@ export interface DraftMeta {
   started: number;
   source: EditRecord['prelabel'];
   prelabel: DraftShape[];
+  /** Seconds spent on this draft in earlier page views (recordSeconds). */
+  seconds: number;
 }
 
 export function readMeta(doc: Y.Doc): DraftMeta | null {
   const m = metaOf(doc);
   const started = m.get('started');
   if (typeof started !== 'number') return null;
-  return { started, source: (m.get('source') as DraftMeta['source']) ?? 'none', prelabel: (m.get('prelabel') as DraftShape[]) ?? [] };
+  const seconds = m.get('seconds');
+  return {
+    started, source: (m.get('source') as DraftMeta['source']) ?? 'none', prelabel: (m.get('prelabel') as DraftShape[]) ?? [],
+    seconds: typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds : 0,
+  };
+}
+
+/**
+ * Records the seconds spent on a started draft so far (earlier views + this one), written after
+ * each edit: a reload, a closed tab or a restart then loses at most the time since the last edit.
+ * Outside the shapes, so the undo manager never takes it back.
+ */
+export function recordSeconds(doc: Y.Doc, seconds: number): void {
+  if (!readMeta(doc)) return;
+  doc.transact(() => metaOf(doc).set('seconds', seconds), 'timing');
 }
 
 function toMap(s: DraftShape): ShapeMap {
@@ -68,7 +86,7 @@ export function startDraft(doc: Y.Doc, prelabel: DraftShape[], source: DraftMeta
   }, 'start');
 }
 
-/** Empties the draft once its answer is committed, so the item's next lease starts from its prelabel. */
+/** Empties the draft: it starts from the prelabel again at the next edit. */
 export function clearDraft(doc: Y.Doc): void {
   doc.transact(() => {
     const shapes = shapesOf(doc);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
-import { admitFrame, changesDocument, CLOSE_DOCUMENT_FULL, CLOSE_MESSAGE_TOO_BIG, parseLiveDocName } from '../../../lib/protocol/live-docs';
+import { admitFrame, changesDocument, CLOSE_DOCUMENT_FULL, CLOSE_MESSAGE_TOO_BIG, parseLiveDocName, storedDocName } from '../../../lib/protocol/live-docs';
 
 const kind = { maxMessageBytes: 1000, maxDocBytes: 5000 };
 
@@ -22,6 +22,13 @@ const step1 = frame((e) => syncProtocol.writeSyncStep1(e, doc));
 describe('live document names', () => {
   it('reads item-<id> with a canonical id', () => {
     expect(parseLiveDocName('item-42')).toEqual({ kind: 'item', id: 42, name: 'item-42' });
+  });
+  it("stores an item's draft per user: the same name opens a different document for each user", () => {
+    const doc = parseLiveDocName('item-42')!;
+    expect(storedDocName(doc, 7)).toBe('item-42/user-7');
+    expect(storedDocName(doc, 8)).not.toBe(storedDocName(doc, 7));
+    // No name a client can send is another user's stored document.
+    expect(parseLiveDocName('item-42/user-7')).toBeNull();
   });
   it('refuses anything else', () => {
     for (const bad of ['item-0', 'item-01', 'item-1.0', 'item- 1', 'item-0x10', 'items-1', 'item-99999999999999999', '', 'item-1/x']) {

@@ -52,4 +52,29 @@ describe('Yjs endpoint', () => {
     expect(again.ydoc.getMap('draft').get('label')).toBe('7');
     again.provider.destroy();
   });
+
+  it("opens the signed-in user's own draft of an item: another annotator of the item sees none of it", async () => {
+    const ann1 = await new Client(server.url).login('ann1@tandem.local', DEMO_PASSWORD);
+    const ann2 = await new Client(server.url).login('ann2@tandem.local', DEMO_PASSWORD);
+    const leases = await ann1.request('POST', '/api/projects/1/leases', { hold: 1 });
+    const doc = `item-${leases.json.leases[0].itemId}`;
+
+    const mine = open(ann1.cookieHeader(), doc);
+    await mine.synced;
+    mine.ydoc.getMap('draft').set('label', 'half-done');
+    const again = open(ann1.cookieHeader(), doc);
+    await again.synced;
+    await expect.poll(() => again.ydoc.getMap('draft').get('label'), { timeout: 15_000 }).toBe('half-done');
+
+    const theirs = open(ann2.cookieHeader(), doc);
+    await theirs.synced;
+    theirs.ydoc.getMap('draft').set('label', 'theirs');
+    // ann2's change reached the server (a third connection of ann2 reads it) and never ann1's draft.
+    const theirsAgain = open(ann2.cookieHeader(), doc);
+    await theirsAgain.synced;
+    await expect.poll(() => theirsAgain.ydoc.getMap('draft').get('label'), { timeout: 15_000 }).toBe('theirs');
+    expect(mine.ydoc.getMap('draft').get('label')).toBe('half-done');
+    expect(again.ydoc.getMap('draft').get('label')).toBe('half-done');
+    for (const c of [mine, again, theirs, theirsAgain]) c.provider.destroy();
+  });
 });

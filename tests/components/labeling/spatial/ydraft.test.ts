@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { LOCAL, addShape, clearDraft, openLocalDraft, patchBox, readMeta, readShapes, removeShape, setPoints, shapesOf, startDraft } from '../../../../components/labeling/spatial/ydraft';
+import { LOCAL, addShape, clearDraft, openLocalDraft, patchBox, readMeta, readShapes, recordSeconds, removeShape, setPoints, shapesOf, startDraft } from '../../../../components/labeling/spatial/ydraft';
 import type { DraftShape } from '../../../../lib/tasks/drafts';
 
 const prelabel: DraftShape[] = [
@@ -23,7 +23,20 @@ describe('the draft document', () => {
     patchBox(a, 'p0', { x: 10 });
     startDraft(a, [], 'none', 2000);
     expect(readShapes(b)).toEqual([{ ...prelabel[0], x: 10 }, prelabel[1]]);
-    expect(readMeta(b)).toEqual({ started: 1000, source: 'model', prelabel });
+    expect(readMeta(b)).toEqual({ started: 1000, source: 'model', prelabel, seconds: 0 });
+  });
+
+  it('keeps the seconds spent for the next page view, and undo does not take them back', () => {
+    const { a, b } = pair();
+    recordSeconds(a, 5);
+    expect(readMeta(b)).toBeNull(); // nothing to time before the draft is started
+    startDraft(a, prelabel, 'model', 1000);
+    const undo = new Y.UndoManager(shapesOf(a), { trackedOrigins: new Set([LOCAL]), captureTimeout: 0 });
+    patchBox(a, 'p0', { x: 10 });
+    recordSeconds(a, 12.5);
+    undo.undo();
+    expect(readMeta(b)?.seconds).toBe(12.5);
+    expect(readShapes(b)[0]).toEqual(prelabel[0]);
   });
 
   it('replaces one keypoint without touching the others', () => {
@@ -49,7 +62,7 @@ describe('the draft document', () => {
     expect(readShapes(doc).map((s) => s.id)).toEqual(['p0', 'p1', 'n']);
   });
 
-  it('is empty and unstarted once cleared, so the next lease starts from the prelabel again', () => {
+  it('is empty and unstarted once cleared, so the next edit starts from the prelabel again', () => {
     const { a, b } = pair();
     startDraft(a, prelabel, 'model', 0);
     clearDraft(a);
@@ -64,7 +77,7 @@ describe('a draft of the page\'s own (a lead drawing outside the labeling loop)'
   it('starts from the given shapes, and undo takes back edits but never the start', () => {
     const { doc, undo, meta } = openLocalDraft(prelabel, 'none', 5);
     expect(readShapes(doc)).toEqual(prelabel);
-    expect(meta).toEqual({ started: 5, source: 'none', prelabel });
+    expect(meta).toEqual({ started: 5, source: 'none', prelabel, seconds: 0 });
     patchBox(doc, 'p0', { x: 30 });
     removeShape(doc, 'p1');
     expect(readShapes(doc)).toEqual([{ ...prelabel[0], x: 30 }]);
