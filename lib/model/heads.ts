@@ -92,11 +92,12 @@ export interface HeadScore {
 /**
  * Which head a model version uses and why. `cv`: picked by cross-validation now; `reused`: the
  * previous pick, the labeled set having grown by less than REUSE_GROWTH since it was made;
- * `too-few-labels`: some class has fewer than 2 labels, too few to hold one out, so the default.
+ * `too-few-labels`: some class has fewer than 2 labels, too few to hold one out, so the default;
+ * `forced`: named by the caller (bench:al's BENCH_AL_HEAD), no CV.
  */
 export interface HeadChoice {
   head: HeadName;
-  reason: 'cv' | 'reused' | 'too-few-labels';
+  reason: 'cv' | 'reused' | 'too-few-labels' | 'forced';
   /** Labels the choice was made on (for `reused`: those of the pick being reused). */
   labelCount: number;
   folds: number;
@@ -132,8 +133,8 @@ export function selectHead(data: HeadData, labels: Int32Array, k: number, opts: 
   labels.forEach((c, i) => { if (c >= 0) byClass[c].push(i); });
   const labelCount = byClass.reduce((s, r) => s + r.length, 0);
   const prev = opts.previous;
-  if (prev && candidates.includes(prev.head) && labelCount < prev.labelCount * (1 + REUSE_GROWTH)) {
-    return { ...prev, reason: prev.reason === 'cv' || prev.reason === 'reused' ? 'reused' : prev.reason };
+  if (prev && (prev.reason === 'cv' || prev.reason === 'reused') && candidates.includes(prev.head) && labelCount < prev.labelCount * (1 + REUSE_GROWTH)) {
+    return { ...prev, reason: 'reused' };
   }
   if (candidates.length < 2 || byClass.some((r) => r.length === 1) || labelCount < folds) {
     return { head: fallback, reason: 'too-few-labels', labelCount, folds, scores: [] };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapCommittee, buildFeatures, edgelessGraph, GRAPH_MAX_ITEMS, MC_MAX_ROWS, trainRound, type DenseHead, type DenseHeadInput } from '../../../lib/model';
+import { bootstrapCommittee, buildFeatures, fitHead, edgelessGraph, GRAPH_MAX_ITEMS, MC_MAX_ROWS, trainRound, type DenseHead, type DenseHeadInput } from '../../../lib/model';
 import { STRATEGY_NAMES } from '../../../lib/al';
 import { mulberry32 } from '../../../lib/random';
 
@@ -59,6 +59,17 @@ describe('trainRound', () => {
       for (const i of selection.indices) expect(i, strategy).toBeGreaterThanOrEqual(6);
       expect(probs.n).toBe(n);
     }
+  });
+
+  it('uses the candidate head cross-validation picks, or the one named, and says which', () => {
+    const auto = trainRound({ features, labels, k: 3, candidates, strategy: 'margin', batch: 5, seed: 1, heads: { choose: 'auto' } });
+    expect(auto.head).toMatchObject({ reason: 'cv', labelCount: 6, folds: 3 });
+    expect(auto.head!.scores.map((s) => s.head)).toEqual(['spreading', 'logistic-embedding']);
+    expect(auto.probs.data).toEqual(fitHead(auto.head!.head, features, labels, 3).data);
+    const forced = trainRound({ features, labels, k: 3, candidates, strategy: 'margin', batch: 5, seed: 1, heads: { choose: 'logistic-embedding' } });
+    expect(forced.head).toEqual({ head: 'logistic-embedding', reason: 'forced', labelCount: 6, folds: 0, scores: [] });
+    expect(forced.probs.data).toEqual(fitHead('logistic-embedding', features, labels, 3).data);
+    expect(trainRound({ features, labels, k: 3, candidates, strategy: 'margin', batch: 5, seed: 1 }).head).toBeUndefined();
   });
 
   it('fits the labels well enough to classify the blobs', () => {
