@@ -41,7 +41,7 @@ function sentence(h: VersionHead, best: VersionHead['scores'][number] | null) {
     case 'reused':
       return <>This version keeps {name}, picked by cross-validation on {plural(h.labelCount, 'labeled item')}: it runs again once the labeled set has grown by {Math.round(REUSE_GROWTH * 100)}%.</>;
     case 'too-few-labels':
-      return <>Some class has a single label, too few to cross-validate, so this version uses the default head, {name}.</>;
+      return <>Some class has fewer labels than cross-validation folds, too few to cross-validate, so this version uses the default head, {name}.</>;
     case 'forced':
       return <>This version used {name}, as configured (no cross-validation).</>;
   }

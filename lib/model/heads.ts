@@ -92,7 +92,7 @@ export interface HeadScore {
 /**
  * Which head a model version uses and why. `cv`: picked by cross-validation now; `reused`: the
  * previous pick, the labeled set having grown by less than REUSE_GROWTH since it was made;
- * `too-few-labels`: some class has fewer than 2 labels, too few to hold one out, so the default;
+ * `too-few-labels`: some class has fewer labels than folds (it would be missing from a fold), so the default;
  * `forced`: named by the caller (bench:al's BENCH_AL_HEAD), no CV.
  */
 export interface HeadChoice {
@@ -136,7 +136,9 @@ export function selectHead(data: HeadData, labels: Int32Array, k: number, opts: 
   if (prev && (prev.reason === 'cv' || prev.reason === 'reused') && candidates.includes(prev.head) && labelCount < prev.labelCount * (1 + REUSE_GROWTH)) {
     return { ...prev, reason: 'reused' };
   }
-  if (candidates.length < 2 || byClass.some((r) => r.length === 1) || labelCount < folds) {
+  // Every labeled class in every fold: with fewer labels a fold's score swings on one item (on 2 labels a class,
+  // tandem simulate's 3-shape test saw CV leave spreading's 100% for a logistic head's 89%).
+  if (candidates.length < 2 || byClass.some((r) => r.length > 0 && r.length < folds) || labelCount < folds) {
     return { head: fallback, reason: 'too-few-labels', labelCount, folds, scores: [] };
   }
   const fold = stratifiedFolds(byClass, labels.length, folds, opts.seed);

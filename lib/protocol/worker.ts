@@ -200,7 +200,7 @@ export const HoldoutMetrics = z.object({
   /**
    * Which candidate head made this version's probabilities (lib/model/heads.ts): its name, why
    * (`cv`: cross-validation on the labeled set now; `reused`: the last CV pick, the labels having
-   * grown too little to run it again; `too-few-labels`: a class with one label, the default head;
+   * grown too little to run it again; `too-few-labels`: a class with fewer labels than folds, the default head;
    * `forced`: named by configuration), the labels and folds the CV ran on, and each candidate's
    * mean CV accuracy with its standard error. A trainer of its own may name its own heads.
    * Optional: older trainers do not send it.

@@ -30,7 +30,7 @@ describe('model page: which model won', () => {
   it('explains a reused pick, the default for too few labels, and an older trainer', () => {
     expect(render({ head: { head: 'spreading', reason: 'reused', labelCount: 40, folds: 3, scores } })).toContain('once the labeled set has grown by 25%');
     const few = render({ head: { head: 'spreading', reason: 'too-few-labels', labelCount: 8, folds: 3, scores: [] } });
-    expect(few).toContain('a single label');
+    expect(few).toContain('fewer labels than cross-validation folds');
     expect(few).not.toContain('heads-scores');
     expect(render({ accuracy: 0.5 })).toContain('data-testid="heads-none"');
   });

@@ -61,7 +61,7 @@ describe('selectHead', () => {
     expect(choice.scores.every((s) => s.accuracy === 1)).toBe(true);
   });
 
-  it('falls back to spreading when a class has a single label', () => {
+  it('falls back to spreading when a class has fewer labels than folds', () => {
     const { x, truth } = rings(N, 3);
     const labels = new Int32Array(N).fill(-1);
     for (let i = 0; i < 10; i += 2) labels[i] = truth[i];

@@ -62,14 +62,19 @@ describe('trainRound', () => {
   });
 
   it('uses the candidate head cross-validation picks, or the one named, and says which', () => {
-    const auto = trainRound({ features, labels, k: 3, candidates, strategy: 'margin', batch: 5, seed: 1, heads: { choose: 'auto' } });
-    expect(auto.head).toMatchObject({ reason: 'cv', labelCount: 6, folds: 3 });
+    // Three labels a class: each class in every fold (with two, CV keeps the default, see heads.ts).
+    const nine = Int32Array.from(truth, (c, i) => (i < 9 ? c : -1));
+    const open = Int32Array.from({ length: n - 9 }, (_, i) => i + 9);
+    const round = (heads: Parameters<typeof trainRound>[0]['heads']) => trainRound({ features, labels: nine, k: 3, candidates: open, strategy: 'margin', batch: 5, seed: 1, heads });
+    const auto = round({ choose: 'auto' });
+    expect(auto.head).toMatchObject({ reason: 'cv', labelCount: 9, folds: 3 });
     expect(auto.head!.scores.map((s) => s.head)).toEqual(['spreading', 'logistic-embedding']);
-    expect(auto.probs.data).toEqual(fitHead(auto.head!.head, features, labels, 3).data);
-    const forced = trainRound({ features, labels, k: 3, candidates, strategy: 'margin', batch: 5, seed: 1, heads: { choose: 'logistic-embedding' } });
-    expect(forced.head).toEqual({ head: 'logistic-embedding', reason: 'forced', labelCount: 6, folds: 0, scores: [] });
-    expect(forced.probs.data).toEqual(fitHead('logistic-embedding', features, labels, 3).data);
-    expect(trainRound({ features, labels, k: 3, candidates, strategy: 'margin', batch: 5, seed: 1 }).head).toBeUndefined();
+    expect(auto.probs.data).toEqual(fitHead(auto.head!.head, features, nine, 3).data);
+    expect(trainRound({ features, labels, k: 3, candidates, strategy: 'margin', batch: 5, seed: 1, heads: { choose: 'auto' } }).head).toMatchObject({ head: 'spreading', reason: 'too-few-labels' });
+    const forced = round({ choose: 'logistic-embedding' });
+    expect(forced.head).toEqual({ head: 'logistic-embedding', reason: 'forced', labelCount: 9, folds: 0, scores: [] });
+    expect(forced.probs.data).toEqual(fitHead('logistic-embedding', features, nine, 3).data);
+    expect(round(undefined).head).toBeUndefined();
   });
 
   it('fits the labels well enough to classify the blobs', () => {
