@@ -179,6 +179,11 @@ export interface HeadsInput {
   pixels?: Embeddings;
   /** The previous version's choice, reused until the labels grow (REUSE_GROWTH). */
   previous?: HeadChoice;
+  /**
+   * A choice made already, fitted as it is and reported as made: the trainer fits its last pick
+   * and runs the next CV after the ranking is out (CV takes seconds; the ranking should not wait).
+   */
+  use?: HeadChoice;
 }
 
 export interface RoundResult {
@@ -258,6 +263,7 @@ export function trainRound(input: RoundInput): RoundResult {
 
 /** The head of one round: CV's pick for `auto` (heads.ts), else the one named, recorded the same way. */
 function chooseHead(features: Features, labels: Int32Array, k: number, heads: HeadsInput, seed: number): HeadChoice {
+  if (heads.use) return heads.use;
   if (heads.choose === 'auto') return selectHead({ ...features, pixels: heads.pixels }, labels, k, { seed, previous: heads.previous });
   let labelCount = 0;
   for (const c of labels) if (c >= 0) labelCount++;

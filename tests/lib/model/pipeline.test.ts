@@ -75,6 +75,11 @@ describe('trainRound', () => {
     expect(forced.head).toEqual({ head: 'logistic-embedding', reason: 'forced', labelCount: 9, folds: 0, scores: [] });
     expect(forced.probs.data).toEqual(fitHead('logistic-embedding', features, nine, 3).data);
     expect(round(undefined).head).toBeUndefined();
+    // A pick made already (the trainer's last CV) is fitted and reported as it is, with no CV in the round.
+    const earlier = { head: 'logistic-embedding' as const, reason: 'cv' as const, labelCount: 6, folds: 3, scores: auto.head!.scores };
+    const reused = round({ choose: 'auto', use: earlier });
+    expect(reused.head).toBe(earlier);
+    expect(reused.probs.data).toEqual(fitHead('logistic-embedding', features, nine, 3).data);
   });
 
   it('fits the labels well enough to classify the blobs', () => {
