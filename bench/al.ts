@@ -29,11 +29,14 @@
  *   BENCH_AL_BASELINE=0         leave out the simple baseline (logistic regression on the raw pixels, random
  *                               labels: lib/sim/baseline.ts), printed under the tables
  *   BENCH_AL_COLD_COMMITTEE=1   BALD and vote entropy from the cold start too (left out by default: see STARTS)
+ *   BENCH_AL_HEAD=spreading     force one head (spreading, logistic-embedding, logistic-pixels); default auto:
+ *                               the candidate heads picked by cross-validation per round, as the trainer does
+ *                               (lib/model/heads.ts)
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { isStrategyName, type StrategyName } from '../lib/al';
-import { buildFeatures, neighbourGraph, type CommitteeKind, type Features } from '../lib/model';
+import { buildFeatures, HEAD_NAMES, neighbourGraph, type CommitteeKind, type Features, type HeadName } from '../lib/model';
 import { datasetFeatures, mnistDataset, simulate, stderrProgress, type SimulateOptions, type SimulateReport } from '../server/cli/simulate';
 import { loadCompute } from '../workers/trainer/compute';
 import { ROOT } from '../tests/fixtures/paths';
@@ -47,8 +50,10 @@ const STRATEGIES: StrategyName[] = ['random', 'margin', 'least-confidence', 'ent
 const COMMITTEE: StrategyName[] = ['bald', 'vote-entropy'];
 const COMMITTEE_KIND = (process.env.BENCH_AL_COMMITTEE ?? 'mc-dropout') as CommitteeKind;
 if (COMMITTEE_KIND !== 'mc-dropout' && COMMITTEE_KIND !== 'bootstrap') throw new Error('BENCH_AL_COMMITTEE must be mc-dropout or bootstrap');
+const HEAD = (process.env.BENCH_AL_HEAD ?? 'auto') as 'auto' | HeadName;
+if (HEAD !== 'auto' && !HEAD_NAMES.includes(HEAD)) throw new Error(`BENCH_AL_HEAD must be auto or one of ${HEAD_NAMES.join(', ')}`);
 const OPTIONS: Omit<SimulateOptions, 'startLabels' | 'strategies'> = {
-  seeds: Number(process.env.BENCH_AL_SEEDS ?? 5), batch: 10, budget: Number(process.env.BENCH_AL_BUDGET ?? 300), holdout: 0.2, target: 0.9, committee: COMMITTEE_KIND,
+  seeds: Number(process.env.BENCH_AL_SEEDS ?? 5), batch: 10, budget: Number(process.env.BENCH_AL_BUDGET ?? 300), holdout: 0.2, target: 0.9, committee: COMMITTEE_KIND, head: HEAD,
 };
 const ONLY = process.env.BENCH_AL_STRATEGIES?.split(',').map((x) => x.trim()).filter(Boolean);
 const bad = ONLY?.find((x) => !isStrategyName(x));
@@ -143,7 +148,7 @@ async function main(): Promise<number> {
     const t = performance.now();
     const report = simulate(ds, { ...OPTIONS, strategies, startLabels: start.startLabels }, compute, stderrProgress(strategies.length * OPTIONS.seeds), features);
     const seconds = (performance.now() - t) / 1000;
-    const file = path.join(dir, `al-${start.name}${COMMITTEE_KIND === 'bootstrap' ? '-bootstrap' : ''}${EMBEDDING === 'umap' ? '-umap' : ''}.json`);
+    const file = path.join(dir, `al-${start.name}${COMMITTEE_KIND === 'bootstrap' ? '-bootstrap' : ''}${EMBEDDING === 'umap' ? '-umap' : ''}${HEAD === 'auto' ? '' : `-${HEAD}`}.json`);
     fs.writeFileSync(file, JSON.stringify(report) + '\n');
     const results = checks(report);
     failed += results.filter((c) => !c.ok).length;
@@ -153,6 +158,7 @@ async function main(): Promise<number> {
       ...table(report),
       '',
       ...results.map((c) => `- ${c.ok ? 'pass' : '**FAIL**'}: ${c.what}`),
+      `- head ${HEAD}; the last round's head per seed: ${Object.entries(report.finalHeads ?? {}).map(([s, h]) => `${s} ${h.join(', ')}`).join('; ')}`,
       `- ${Math.round(seconds)} s for ${strategies.length} strategies × ${OPTIONS.seeds} seeds; JSON in ${path.relative(ROOT, file)}`,
       '',
     );

@@ -91,6 +91,25 @@ export function versionEvidence(m: Record<string, unknown> | null | undefined): 
   };
 }
 
+/** Which candidate head made a version and the cross-validation behind it (HoldoutMetrics.head in lib/protocol/worker.ts). */
+export interface VersionHead {
+  head: string;
+  reason: 'cv' | 'reused' | 'too-few-labels' | 'forced';
+  labelCount: number;
+  folds: number;
+  scores: { head: string; accuracy: number; standardError: number }[];
+}
+
+const HEAD_REASONS: readonly string[] = ['cv', 'reused', 'too-few-labels', 'forced'];
+
+/** A version's head choice, or null when its trainer sent none (an older one: label spreading). The server validated it on the way in. */
+export function versionHead(m: Record<string, unknown> | null | undefined): VersionHead | null {
+  const h = m?.head as Partial<VersionHead> | undefined;
+  if (!h || typeof h.head !== 'string' || !HEAD_REASONS.includes(h.reason as string)) return null;
+  const scores = Array.isArray(h.scores) ? h.scores.filter((s) => s && typeof s.head === 'string' && typeof s.accuracy === 'number' && typeof s.standardError === 'number') : [];
+  return { head: h.head, reason: h.reason!, labelCount: typeof h.labelCount === 'number' ? h.labelCount : 0, folds: typeof h.folds === 'number' ? h.folds : 0, scores };
+}
+
 /** "91.2%"; a dash for a missing number. */
 export function percent(x: number | null | undefined, digits = 1): string {
   return typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '–';

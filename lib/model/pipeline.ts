@@ -3,6 +3,7 @@ import { badRequest } from '../errors';
 import { mulberry32 } from '../random';
 import { knnGraph, type Graph } from './knn';
 import { fitPca, projectPca } from './pca';
+import { fitHead, selectHead, type HeadChoice, type HeadName } from './heads';
 import { spreadLabels } from './spreading';
 import { umapEmbed, type UmapOptions } from './umap';
 
@@ -165,6 +166,24 @@ export interface RoundInput {
   committee?: CommitteeKind;
   /** MC-dropout passes (default MC_PASSES, fewer on big pools). */
   passes?: number;
+  /**
+   * Candidate heads on a pool with a graph (heads.ts): `auto` picks by cross-validation on the
+   * labels, a head's name forces it. Without it, label spreading as before.
+   */
+  heads?: HeadsInput;
+}
+
+export interface HeadsInput {
+  choose: 'auto' | HeadName;
+  /** Raw (downsampled) pixels of every node, for `logistic-pixels`; omitted when the rows are not pixels. */
+  pixels?: Embeddings;
+  /** The previous version's choice, reused until the labels grow (REUSE_GROWTH). */
+  previous?: HeadChoice;
+  /**
+   * A choice made already, fitted as it is and reported as made: the trainer fits its last pick
+   * and runs the next CV after the ranking is out (CV takes seconds; the ranking should not wait).
+   */
+  use?: HeadChoice;
 }
 
 export interface RoundResult {
@@ -173,6 +192,8 @@ export interface RoundResult {
   labeledIdx: Int32Array;
   /** Which model produced `probs`: label spreading over the graph, or the dense head (no graph). */
   model: { kind: 'spreading' } | { kind: 'dense'; name: string };
+  /** Which candidate head produced `probs` and the CV behind the pick, when `heads` was asked for. */
+  head?: HeadChoice;
   /** Where the strategy's samples came from, when it used any. */
   samples?: { kind: 'mc-dropout'; passes: number; head: string } | { kind: 'bootstrap'; members: number };
 }
@@ -210,8 +231,11 @@ export function trainRound(input: RoundInput): RoundResult {
   let probs: Probs;
   let samples: Samples | undefined;
   let used: RoundResult['samples'];
+  const head = graph && input.heads ? chooseHead(features, labels, k, input.heads, input.seed) : undefined;
   try {
-    probs = dense && !graph ? dense.predict() : spreadLabels(features.graph, labels, k);
+    probs = dense && !graph ? dense.predict()
+      : head ? fitHead(head.head, { ...features, pixels: input.heads!.pixels }, labels, k)
+      : spreadLabels(features.graph, labels, k);
     if (dense && passes > 0) {
       const rows = input.candidates.length <= MC_MAX_ROWS ? input.candidates
         : Int32Array.from(topK(margin(probs), MC_MAX_ROWS, { candidates: input.candidates }).indices).sort();
@@ -234,7 +258,16 @@ export function trainRound(input: RoundInput): RoundResult {
     seed: input.seed,
     classesSeen: seen.size,
   });
-  return { probs, selection, labeledIdx, model: dense && !graph ? { kind: 'dense', name: dense.name } : { kind: 'spreading' }, samples: used };
+  return { probs, selection, labeledIdx, model: dense && !graph ? { kind: 'dense', name: dense.name } : { kind: 'spreading' }, head, samples: used };
+}
+
+/** The head of one round: CV's pick for `auto` (heads.ts), else the one named, recorded the same way. */
+function chooseHead(features: Features, labels: Int32Array, k: number, heads: HeadsInput, seed: number): HeadChoice {
+  if (heads.use) return heads.use;
+  if (heads.choose === 'auto') return selectHead({ ...features, pixels: heads.pixels }, labels, k, { seed, previous: heads.previous });
+  let labelCount = 0;
+  for (const c of labels) if (c >= 0) labelCount++;
+  return { head: heads.choose, reason: 'forced', labelCount, folds: 0, scores: [] };
 }
 
 /**

@@ -197,6 +197,21 @@ export const HoldoutMetrics = z.object({
     /** Share of labeled pool items at least as uncertain as the open pool's top decile. */
     labeledStillUncertain: Unit.nullable(),
   }).strict().optional(),
+  /**
+   * Which candidate head made this version's probabilities (lib/model/heads.ts): its name, why
+   * (`cv`: cross-validation on the labeled set now; `reused`: the last CV pick, the labels having
+   * grown too little to run it again; `too-few-labels`: a class with fewer labels than folds, the default head;
+   * `forced`: named by configuration), the labels and folds the CV ran on, and each candidate's
+   * mean CV accuracy with its standard error. A trainer of its own may name its own heads.
+   * Optional: older trainers do not send it.
+   */
+  head: z.object({
+    head: StoredText.min(1).max(100),
+    reason: z.enum(['cv', 'reused', 'too-few-labels', 'forced']),
+    labelCount: z.number().int().nonnegative(),
+    folds: z.number().int().nonnegative().max(100),
+    scores: z.array(z.object({ head: StoredText.min(1).max(100), accuracy: Unit, standardError: Unit }).strict()).max(20),
+  }).strict().optional(),
 }).strict();
 export type HoldoutMetrics = z.infer<typeof HoldoutMetrics>;
 

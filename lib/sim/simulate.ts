@@ -1,6 +1,6 @@
 import type { StrategyName } from '../al';
 import { splitForGroup } from '../holdout';
-import { holdoutMetrics, trainRound, type CommitteeKind, type DenseHead, type Features } from '../model';
+import { holdoutMetrics, trainRound, type CommitteeKind, type DenseHead, type Features, type HeadChoice, type HeadsInput } from '../model';
 import { mulberry32 } from '../random';
 import type { Curve } from './aulc';
 
@@ -70,6 +70,8 @@ export interface RunInput {
   head?: DenseHead;
   /** Where BALD's and vote entropy's samples come from (default mc-dropout, as in the product). */
   committee?: CommitteeKind;
+  /** Candidate heads as the trainer picks them (`choose: 'auto'`) or one forced; without it, label spreading. */
+  heads?: Omit<HeadsInput, 'previous'>;
   /** Called after each measurement (for a progress bar). */
   onRound?: (labels: number, accuracy: number) => void;
 }
@@ -79,6 +81,8 @@ export interface RunResult {
   curve: Curve;
   /** Rows labeled, in the order they were revealed. */
   picked: Int32Array;
+  /** The head of each measured round, when `heads` was given (what won, as the trainer records it per version). */
+  heads?: HeadChoice[];
 }
 
 /** A round's strategy seed: a different stream per (seed, round), the same on every run. */
@@ -125,16 +129,21 @@ export function simulateRun(input: RunInput): RunResult {
   }
 
   const curve: Curve = [];
+  const heads: HeadChoice[] = [];
+  let previous: HeadChoice | undefined;
   for (let round = 0; ; round++) {
     const candidates: number[] = [];
     for (let i = 0; i < n; i++) if (inPool[i] === 1 && labels[i] < 0) candidates.push(i);
     const want = Math.min(input.batch, input.budget - picked.length, candidates.length);
-    const { probs, selection } = trainRound({
+    const { probs, selection, head } = trainRound({
       features, labels, k, candidates: Int32Array.from(candidates), strategy,
       // The last round only measures: a batch of 0 costs the strategy nothing.
       batch: Math.max(0, want), seed: roundSeed(seed, round), head: input.head, committee: input.committee,
+      heads: input.heads ? { ...input.heads, previous } : undefined,
     });
+    previous = head;
     if (picked.length > 0) {
+      if (head) heads.push(head);
       const accuracy = holdoutMetrics(probs, truth, holdout).accuracy;
       curve.push([picked.length, accuracy]);
       input.onRound?.(picked.length, accuracy);
@@ -143,5 +152,5 @@ export function simulateRun(input: RunInput): RunResult {
     for (const row of selection.indices) reveal(row);
     if (selection.indices.length === 0) break;
   }
-  return { curve, picked: Int32Array.from(picked) };
+  return { curve, picked: Int32Array.from(picked), ...(input.heads ? { heads } : {}) };
 }

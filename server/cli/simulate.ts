@@ -3,7 +3,8 @@ import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isStrategyName, listStrategies, STRATEGY_NAMES, type StrategyName } from '../../lib/al';
 import { isTandemError } from '../../lib/errors';
-import type { CommitteeKind, Features } from '../../lib/model';
+import type { CommitteeKind, Features, HeadName } from '../../lib/model';
+import { PIXEL_EXTRACTOR } from '../../workers/trainer/extractor';
 import { drawHoldout, simulateRun, type SimData, type StartRule } from '../../lib/sim/simulate';
 import { labelRatio, seedResult, summarise, type StrategySummary } from '../../lib/sim/summary';
 import { loadCompute, versionBackend, type Compute } from '../../workers/trainer/compute';
@@ -32,6 +33,8 @@ export interface SimulateOptions {
   startLabels: number;
   /** BALD's and vote entropy's samples (default mc-dropout, what the trainer runs; bootstrap only to measure against it). */
   committee?: CommitteeKind;
+  /** The model's head: `auto` (default, what the trainer runs) picks among the candidates by cross-validation per round; a name forces one (lib/model/heads.ts). */
+  head?: 'auto' | HeadName;
 }
 
 /** The JSON `tandem simulate --json` writes. Deterministic for the same data and options. */
@@ -48,7 +51,9 @@ export interface SimulateReport {
   };
   /** What computed the models: the trainer's own backend string (the embedding's compute when it has one, label spreading, the tfjs head on its backend). */
   compute: string;
-  settings: { seeds: number[]; batch: number; budget: number; holdout: number; start: string };
+  settings: { seeds: number[]; batch: number; budget: number; holdout: number; start: string; head: string };
+  /** Per strategy, the head each seed's last round used (`auto` picks it by cross-validation). */
+  finalHeads?: Record<string, string[]>;
   /** Per strategy: median labels to the target of random divided by the strategy's (a lower bound when random never got there). */
   labelsSavedVsRandom?: Record<string, { ratio: number; atLeast: boolean } | null>;
 }
@@ -87,13 +92,18 @@ export function simulate(ds: Dataset, o: SimulateOptions, compute: Compute, prog
     if (h.length === 0) throw new UsageError(`seed ${seeds[i]} drew an empty holdout from ${ds.n} items — raise --holdout or use more data`);
   });
   const strategies: Record<string, StrategySummary> = {};
+  const finalHeads: Record<string, string[]> = {};
   for (const strategy of o.strategies) {
+    finalHeads[strategy] = [];
     const results = seeds.map((seed, i) => {
       const run = simulateRun({
         data, holdout: holdouts[i], strategy, seed, batch: o.batch, budget: o.budget, start, head: compute.head, committee: o.committee,
+        // Raw pixels are a candidate only when the rows are pixels, as in the trainer.
+        heads: { choose: o.head ?? 'auto', pixels: ds.embedding.extractor === PIXEL_EXTRACTOR ? ds.rows : undefined },
         onRound: (labels) => progress?.round(strategy, seed, labels, o.budget),
       });
       const r = seedResult(seed, run.curve, o.target);
+      finalHeads[strategy].push(run.heads?.at(-1)?.head ?? 'spreading');
       progress?.runDone(strategy, seed, r);
       return r;
     });
@@ -110,7 +120,8 @@ export function simulate(ds: Dataset, o: SimulateOptions, compute: Compute, prog
       model: ds.embedding.extractor.modelFor?.(features.embeddings.d) ?? ds.embedding.extractor.model, skipped: ds.skipped.length,
     },
     compute: o.committee === 'bootstrap' ? backend.replace('MC-dropout head', 'head; bootstrap committee') : backend,
-    settings: { seeds, batch: o.batch, budget: o.budget, holdout: o.holdout, start: o.startLabels > 0 ? `${o.startLabels} random labels` : 'strategy' },
+    settings: { seeds, batch: o.batch, budget: o.budget, holdout: o.holdout, start: o.startLabels > 0 ? `${o.startLabels} random labels` : 'strategy', head: o.head ?? 'auto' },
+    finalHeads,
   };
   if (strategies.random) {
     report.labelsSavedVsRandom = Object.fromEntries(o.strategies.filter((s) => s !== 'random').map((s) => [s, labelRatio(strategies.random, strategies[s], o.budget)]));

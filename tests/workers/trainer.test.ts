@@ -211,12 +211,18 @@ describe('trainer worker against a running server', () => {
     const evidence = second.model.metrics;
     if (evidence.uncertaintyAuroc !== null) expect(evidence.uncertaintyAuroc).toBeGreaterThanOrEqual(0);
     expect(evidence.reliability).toHaveLength(15);
+    // Which candidate head made the version, and the cross-validation behind the pick (lib/model/heads.ts).
+    expect(['spreading', 'logistic-embedding', 'logistic-pixels']).toContain(evidence.head.head);
+    expect(['cv', 'reused', 'too-few-labels']).toContain(evidence.head.reason);
+    if (evidence.head.reason !== 'too-few-labels') expect(evidence.head.scores.map((s: { head: string }) => s.head)).toEqual(['spreading', 'logistic-embedding', 'logistic-pixels']);
     expect(second.curve[0].churn.topOverlap).toBeNull();
     expect(evidence.churn.topOverlap).toBeGreaterThanOrEqual(0);
     expect(evidence.churn.rankCorrelation).toBeGreaterThanOrEqual(-1);
     const modelPage = String((await admin.request('GET', `/projects/${projectId}/model`)).json);
     expect(modelPage).toContain('data-testid="model-evidence"');
     expect(modelPage).toContain('data-testid="reliability-diagram"');
+    expect(modelPage).toContain('data-testid="model-heads"');
+    expect(modelPage).toContain(`data-head="${evidence.head.head}"`);
     expect(modelPage).toMatch(evidence.uncertaintyAuroc === null ? /data-verdict="unknown"/ : evidence.uncertaintyAuroc >= 0.6 ? /data-verdict="informative"/ : /evidence-recommendation/);
     // Same items, same features (from the disk cache): the same space, uploaded once.
     expect(second.ranking.embeddingSpace).toBe(first.ranking.embeddingSpace);

@@ -90,7 +90,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     }, (opts.heartbeatSeconds ?? 10) * 1000);
     try {
       advance('starting', 0, 0);
-      const { entries, report } = await trainer.run(job, advance);
+      const { entries, report, after } = await trainer.run(job, advance);
       if (report.embeddingsError) jlog.warn({ err: report.embeddingsError }, 'embeddings not uploaded; the ranking goes without them (the queue deals in rank order)');
       advance('uploading', 0, entries.length);
       await uploadRanking(client, job.id, entries, wire, (done) => advance('uploading', done, entries.length), jlog);
@@ -101,6 +101,12 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         ...(report.embeddingSpace ? { embeddingSpace: report.embeddingSpace } : {}),
       });
       jlog.info({ ...done, seconds: report.seconds.toFixed(2), phases: report.phases, accuracy: report.metrics?.accuracy, space: report.embeddingSpace, diversity: report.diversity }, 'ranking applied');
+      // With the ranking applied: what the next round needs (a head picked by CV on these labels).
+      try {
+        after?.();
+      } catch (err) {
+        jlog.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not prepare the next round; it fits the last pick again');
+      }
     } catch (e) {
       trainer.forget(job.projectId);
       // A refused token cannot report the failure either: the claim lapses and another trainer takes the job.

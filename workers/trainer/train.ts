@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Job, RankingEntry } from '../../lib/protocol/worker';
 import { encodeVectorBase64, MEDIA_BATCH, type WorkerItem } from '../../lib/protocol/worker';
 import { autoPhase, confidence, margin, rankPool, type AutoPhase, type Embeddings, type Probs, type StrategyName } from '../../lib/al';
-import { holdoutMetrics, trainRound, type Features, type RoundResult } from '../../lib/model';
+import { holdoutMetrics, selectHead, trainRound, type Features, type HeadChoice, type RoundResult } from '../../lib/model';
 import { auroc, labeledStillUncertain, rankingChurn, reliability } from '../../lib/model/evidence';
 import type { FeatureCache } from './cache';
 import { SPREADING_ONLY, versionBackend, type Compute } from './compute';
@@ -30,11 +30,13 @@ interface PoolState {
   shared?: 'yes' | 'unsupported';
   /** The previous version's ranking (item ids in rank order), for its churn; lost with the process. */
   lastRanking?: Int32Array;
+  /** The previous version's head choice, reused until the labels grow (lib/model/heads.ts); lost with the process. */
+  lastHead?: HeadChoice;
 }
 
 export interface JobReport {
   labelCount: number;
-  metrics: (ReturnType<typeof holdoutMetrics> & { meanUncertainty?: number; autoPhase?: AutoPhase } & Partial<Evidence>) | null;
+  metrics: (ReturnType<typeof holdoutMetrics> & { meanUncertainty?: number; autoPhase?: AutoPhase; head?: HeadChoice } & Partial<Evidence>) | null;
   entries: number;
   /** The strategy the ranking is applied under: the project's, or DIVERSITY_STRATEGY for a ranking without a model. */
   strategy: string;
@@ -120,7 +122,7 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
       }));
     }
     // New items, same project: the churn still compares with the last ranking (over the items both hold).
-    state = { extractor: ex.key, itemIds: ids, index, pixels, lastRanking: state?.lastRanking };
+    state = { extractor: ex.key, itemIds: ids, index, pixels, lastRanking: state?.lastRanking, lastHead: state?.lastHead };
     pools.set(job.projectId, state);
     if (missing.length > 0) cache?.savePixels(job.projectId, Int32Array.from(ids), pixels, ex.key);
     return state;
@@ -156,7 +158,8 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     return state.space;
   }
 
-  async function run(job: Job, progress: ProgressFn): Promise<{ entries: RankingEntry[][]; report: JobReport }> {
+  /** A job's ranking and report; `after`, when given, is work for once the ranking is applied (the next round's head). */
+  async function run(job: Job, progress: ProgressFn): Promise<{ entries: RankingEntry[][]; report: JobReport; after?: () => void }> {
     const t0 = performance.now();
     const phases: Record<string, number> = {};
     const lap = (name: string, since: number) => { phases[name] = Math.round(performance.now() - since); return performance.now(); };
@@ -231,10 +234,20 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     }
     progress('training', 0, labeledRows.length);
     const candidates = Int32Array.from(items.flatMap((it, i) => (it.split === 'pool' && it.status === 'open' && train[i] < 0 ? [i] : [])));
+    const headPixels = ex.key === PIXEL_EXTRACTOR.key ? { n, d: ex.dim, data: state.pixels } : undefined;
     const round = withTfCause(compute, () => trainRound({
       features: state.features!, labels: train, k, candidates,
       strategy: job.strategy as StrategyName, batch: BATCH, seed: job.id, head: compute.head,
+      // Candidate heads picked by CV on the labels (raw pixels a candidate only when the rows are pixels): this
+      // round fits the last pick; the CV for today's labels runs after the ranking is applied (`after`), so the
+      // ranking never waits seconds for it. The first round of a process picks in the round.
+      heads: { choose: 'auto', previous: state.lastHead, use: state.lastHead, pixels: headPixels },
     }));
+    state.lastHead = round.head;
+    const features = state.features!;
+    const after = round.head ? () => {
+      state.lastHead = selectHead({ ...features, pixels: headPixels }, train, k, { seed: job.id, previous: state.lastHead });
+    } : undefined;
     const { probs, selection } = round;
     t = lap('training', t);
     const uncertainty = margin(probs);
@@ -244,6 +257,7 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
       ? {
         ...holdoutMetrics(probs, truth, Int32Array.from(holdoutRows)), meanUncertainty: meanOver(uncertainty, candidates),
         ...(job.strategy === 'auto' ? { autoPhase: phaseOf(probs, labeledRows.map((r) => train[r])) } : {}),
+        ...(round.head ? { head: round.head } : {}),
         ...evidence(probs, truth, Int32Array.from(holdoutRows), uncertainty, {
           labeledRows, candidates, previous: state.lastRanking ?? cache?.loadRanking(job.projectId) ?? undefined, ranked: rankedIds,
         }),
@@ -266,7 +280,7 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     t = lap('embeddings', t);
 
     const entries = rankingChunks(ranked, probs, conf, uncertainty, state.itemIds, job.classes);
-    return { entries, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, strategy: job.strategy, seconds: (performance.now() - t0) / 1000, phases, model: modelName(ex.modelFor?.(state.features!.embeddings.d) ?? ex.model, round), backend: versionBackend(compute, ex.backend), embeddingSpace, embeddingsError } };
+    return { entries, after, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, strategy: job.strategy, seconds: (performance.now() - t0) / 1000, phases, model: modelName(ex.modelFor?.(state.features!.embeddings.d) ?? ex.model, round), backend: versionBackend(compute, ex.backend), embeddingSpace, embeddingsError } };
   }
 
   return { run, forget: (projectId: number) => pools.delete(projectId) };
@@ -315,8 +329,11 @@ function withTfCause<T>(compute: Compute, round: () => T): T {
  * the dense head's name when the pool was too large for a graph, and the MC
  * passes named when the strategy used them.
  */
-export function modelName(extractorModel: string, round: Pick<RoundResult, 'model' | 'samples'>): string {
-  const base = round.model.kind === 'dense' ? extractorModel.replace(/knn\d+-label-spreading$/, round.model.name) : extractorModel;
+export function modelName(extractorModel: string, round: Pick<RoundResult, 'model' | 'samples' | 'head'>): string {
+  const base = round.model.kind === 'dense' ? extractorModel.replace(/knn\d+-label-spreading$/, round.model.name)
+    : round.head?.head === 'logistic-embedding' ? extractorModel.replace(/knn\d+-label-spreading$/, 'logistic')
+    : round.head?.head === 'logistic-pixels' ? 'pixels-logistic'
+    : extractorModel;
   const s = round.samples;
   if (!s) return base;
   return s.kind === 'mc-dropout'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapCommittee, buildFeatures, edgelessGraph, GRAPH_MAX_ITEMS, MC_MAX_ROWS, trainRound, type DenseHead, type DenseHeadInput } from '../../../lib/model';
+import { bootstrapCommittee, buildFeatures, fitHead, edgelessGraph, GRAPH_MAX_ITEMS, MC_MAX_ROWS, trainRound, type DenseHead, type DenseHeadInput } from '../../../lib/model';
 import { STRATEGY_NAMES } from '../../../lib/al';
 import { mulberry32 } from '../../../lib/random';
 
@@ -59,6 +59,27 @@ describe('trainRound', () => {
       for (const i of selection.indices) expect(i, strategy).toBeGreaterThanOrEqual(6);
       expect(probs.n).toBe(n);
     }
+  });
+
+  it('uses the candidate head cross-validation picks, or the one named, and says which', () => {
+    // Three labels a class: each class in every fold (with two, CV keeps the default, see heads.ts).
+    const nine = Int32Array.from(truth, (c, i) => (i < 9 ? c : -1));
+    const open = Int32Array.from({ length: n - 9 }, (_, i) => i + 9);
+    const round = (heads: Parameters<typeof trainRound>[0]['heads']) => trainRound({ features, labels: nine, k: 3, candidates: open, strategy: 'margin', batch: 5, seed: 1, heads });
+    const auto = round({ choose: 'auto' });
+    expect(auto.head).toMatchObject({ reason: 'cv', labelCount: 9, folds: 3 });
+    expect(auto.head!.scores.map((s) => s.head)).toEqual(['spreading', 'logistic-embedding']);
+    expect(auto.probs.data).toEqual(fitHead(auto.head!.head, features, nine, 3).data);
+    expect(trainRound({ features, labels, k: 3, candidates, strategy: 'margin', batch: 5, seed: 1, heads: { choose: 'auto' } }).head).toMatchObject({ head: 'spreading', reason: 'too-few-labels' });
+    const forced = round({ choose: 'logistic-embedding' });
+    expect(forced.head).toEqual({ head: 'logistic-embedding', reason: 'forced', labelCount: 9, folds: 0, scores: [] });
+    expect(forced.probs.data).toEqual(fitHead('logistic-embedding', features, nine, 3).data);
+    expect(round(undefined).head).toBeUndefined();
+    // A pick made already (the trainer's last CV) is fitted and reported as it is, with no CV in the round.
+    const earlier = { head: 'logistic-embedding' as const, reason: 'cv' as const, labelCount: 6, folds: 3, scores: auto.head!.scores };
+    const reused = round({ choose: 'auto', use: earlier });
+    expect(reused.head).toBe(earlier);
+    expect(reused.probs.data).toEqual(fitHead('logistic-embedding', features, nine, 3).data);
   });
 
   it('fits the labels well enough to classify the blobs', () => {

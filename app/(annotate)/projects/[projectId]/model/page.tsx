@@ -10,7 +10,8 @@ import { LiveRefresh } from '@/components/model/LiveRefresh';
 import { NextItems } from '@/components/model/NextItems';
 import { UncertaintyHistogram } from '@/components/model/UncertaintyHistogram';
 import { Evidence } from '@/components/model/Evidence';
-import { accuracyRange, fixed, holdoutMetrics, isDiversity, labelsBehind, percent, plural, rangeWords, versionEvidence, type HoldoutMetrics, type ModelStatus } from '@/components/model/status';
+import { HeadChoice } from '@/components/model/HeadChoice';
+import { accuracyRange, fixed, holdoutMetrics, isDiversity, labelsBehind, percent, plural, rangeWords, versionEvidence, versionHead, type HoldoutMetrics, type ModelStatus } from '@/components/model/status';
 
 export const dynamic = 'force-dynamic';
 
@@ -118,6 +119,13 @@ export default async function ModelPage({ params }: { params: Promise<{ projectI
         <section className="card" data-testid="model-evidence">
           <h2>Does the model&apos;s uncertainty predict its errors?</h2>
           <Evidence evidence={versionEvidence(model.metrics)} ece={metrics?.ece ?? null} id={`evidence-${id}`} />
+        </section>
+      )}
+
+      {model && (
+        <section className="card" data-testid="model-heads">
+          <h2>Which model won</h2>
+          <HeadChoice head={versionHead(model.metrics)} />
         </section>
       )}
 
