@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+/**
+ * A diagnostic for drills, off unless TANDEM_VITALS_FILE names a file: every
+ * TANDEM_VITALS_MS (1,000) the process's memory split (V8 heap, external and
+ * array buffers, RSS: what is left of RSS past those is native — malloc arenas,
+ * code, stacks) and the event loop's delay over the interval, one JSON line each.
+ * It tells apart where a drill's latency tail and memory growth come from.
+ */
+export function startVitals(env: NodeJS.ProcessEnv = process.env): (() => void) | null {
+  const file = env.TANDEM_VITALS_FILE;
+  if (!file) return null;
+  const every = Number(env.TANDEM_VITALS_MS ?? 1000);
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  const MiB = 2 ** 20;
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    const line = {
+      t: Date.now(),
+      rssMiB: Math.round(m.rss / MiB), heapUsedMiB: Math.round(m.heapUsed / MiB), heapTotalMiB: Math.round(m.heapTotal / MiB),
+      externalMiB: Math.round(m.external / MiB), arrayBuffersMiB: Math.round(m.arrayBuffers / MiB),
+      loopDelayP99Ms: Math.round(h.percentile(99) / 1e4) / 100, loopDelayMaxMs: Math.round(h.max / 1e4) / 100,
+    };
+    h.reset();
+    fs.appendFile(file, JSON.stringify(line) + '\n', () => {});
+  }, every);
+  timer.unref();
+  return () => { clearInterval(timer); h.disable(); };
+}
