@@ -26,7 +26,7 @@ import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
+import { Worker } from 'node:worker_threads';
 import { ensureBuild } from '../server/build';
 import { createLogger } from '../server/log';
 import { ROOT } from '../tests/fixtures/paths';
@@ -34,7 +34,7 @@ import { DEMO_PASSWORD } from '../tests/fixtures/tandem-server';
 import { judge, routeCases, send, streamBody, type Caller, type FuzzRequest } from '../tests/fixtures/fuzz/harness';
 import { ROUTES, routeName, routePath, type RouteSpec } from '../tests/fixtures/fuzz/routes';
 import { startFuzzServer } from '../tests/fixtures/fuzz/server';
-import { oversizedUpdateMessage } from '../tests/fixtures/fuzz/yjs-frames';
+import type { YjsAttack, YjsOutcome } from './drill-abuse-yjs';
 import { closeAnnotator, connectAnnotator, rssMiB, runAnnotator, type Annotator } from './load';
 import { machine, percentile } from './stats';
 
@@ -138,12 +138,18 @@ async function main() {
     }
     queue.length = REQUESTS;
     let sent = 0;
+    /** Answer times by route: which fuzzed routes keep the server busy. */
+    const routeCost = new Map<string, { n: number; totalMs: number; maxMs: number }>();
     const fuzzing = (async () => {
       let next = 0;
       await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
         while (next < queue.length) {
           const { spec, caller, req } = queue[next++];
+          const tSend = performance.now();
           const a = await send(fz.server.url, req, caller, 30_000);
+          const ms = performance.now() - tSend;
+          const cost = routeCost.get(routeName(spec)) ?? { n: 0, totalMs: 0, maxMs: 0 };
+          routeCost.set(routeName(spec), { n: cost.n + 1, totalMs: cost.totalMs + ms, maxMs: Math.max(cost.maxMs, ms) });
           sent++;
           const wrong = judge(req, a);
           if (a.status >= 500) bump(fiveXx, `${routeName(spec)}: ${req.kind} → ${wrong}`.slice(0, 200));
@@ -174,25 +180,19 @@ async function main() {
     })();
 
     // 3. Oversized Yjs frames, one at a time, on an item of the project with a member's cookie.
-    const yjs: { status: string; ms: number }[] = [];
+    const yjs: YjsOutcome[] = [];
     const yjsing = (async () => {
       if (YJS <= 0) return;
-      const frame = oversizedUpdateMessage(YJS_MB * 2 ** 20);
-      const cookie = fz.clients.annotator.cookieHeader();
-      for (let i = 0; i < YJS; i++) {
-        const t = performance.now();
-        const outcome = await new Promise<string>((resolve) => {
-          const ws = new WebSocket(`${fz.server.url.replace('http', 'ws')}/yjs/item-${fz.ctx.itemId}`, { headers: { cookie }, handshakeTimeout: 10_000 });
-          const timer = setTimeout(() => { ws.terminate(); resolve('still open after 30 s (taken)'); }, 30_000);
-          ws.on('open', () => ws.send(frame));
-          ws.on('close', (code, reason) => { clearTimeout(timer); resolve(`closed ${code} ${reason.toString().slice(0, 80)}`.trim()); });
-          ws.on('unexpected-response', (_q, res) => { clearTimeout(timer); resolve(`refused ${res.statusCode}`); });
-          ws.on('error', (e) => { clearTimeout(timer); resolve(`error ${e.message}`); });
-        });
-        yjs.push({ status: outcome, ms: Math.round(performance.now() - t) });
-        if (/refused 5/.test(outcome)) bump(fiveXx, `yjs frame → ${outcome}`);
-        log(`yjs frame ${i + 1}/${YJS} (${YJS_MB} MiB): ${outcome}; RSS ${rssMiB(pid).toFixed(0)} MiB`);
-      }
+      // A thread of its own (see drill-abuse-yjs.ts): the frames' CPU is the attacker's, not the annotators' clock.
+      const worker = new Worker(new URL('./drill-abuse-yjs.ts', import.meta.url), {
+        workerData: { url: fz.server.url, itemId: fz.ctx.itemId, cookie: fz.clients.annotator.cookieHeader(), frames: YJS, mib: YJS_MB } satisfies YjsAttack,
+      });
+      worker.on('message', (o: YjsOutcome) => {
+        yjs.push(o);
+        if (/refused 5/.test(o.status)) bump(fiveXx, `yjs frame → ${o.status}`);
+        log(`yjs frame ${yjs.length}/${YJS} (${YJS_MB} MiB): ${o.status}; RSS ${rssMiB(pid).toFixed(0)} MiB`);
+      });
+      await new Promise<void>((resolve, reject) => { worker.on('error', reject); worker.on('exit', () => resolve()); });
     })();
 
     await Promise.all([fuzzing, oversizing, yjsing]);
@@ -231,6 +231,8 @@ async function main() {
       serverMemoryMiB: vitals.memory,
       targets: TARGETS,
       met: { fiveXx: count5xx <= TARGETS.fiveXx, crashes: !crashed, p99: p99Ratio <= TARGETS.p99Ratio, rss: rssGrowthMB < TARGETS.rssGrowthMB },
+      slowestFuzzedRoutes: Object.fromEntries([...routeCost].sort((a, b) => b[1].totalMs - a[1].totalMs).slice(0, 12)
+        .map(([k, c]) => [k, { n: c.n, meanMs: Math.round(c.totalMs / c.n), maxMs: Math.round(c.maxMs) }])),
       fiveXxByKind: Object.fromEntries([...fiveXx].sort((a, b) => b[1] - a[1])),
       otherFindings: Object.fromEntries([...other].sort((a, b) => b[1] - a[1]).slice(0, 50)),
       oversized,
@@ -266,7 +268,7 @@ function serverVitals(file: string, tBaseline: number, tAbuse: number, tEnd: num
   const within = (a: number, b: number) => lines.filter((l) => l.t > a && l.t <= b);
   const loop = (ls: Vitals[]) => ({ worstSecondP99Ms: Math.max(0, ...ls.map((l) => l.loopDelayP99Ms)), maxMs: Math.max(0, ...ls.map((l) => l.loopDelayMaxMs)), secondsOver50Ms: ls.filter((l) => l.loopDelayMaxMs > 50).length });
   const { t: _t, loopDelayP99Ms: _p, loopDelayMaxMs: _m, ...start } = within(0, tAbuse).at(-1) ?? ({} as Vitals);
-  const peakLine = lines.reduce<Vitals | undefined>((a, l) => (!a || l.rssMiB > a.rssMiB ? l : a), undefined);
+  const peakLine = within(tAbuse, tEnd).reduce<Vitals | undefined>((a, l) => (!a || l.rssMiB > a.rssMiB ? l : a), undefined);
   const end = lines.at(-1);
   const strip = (l?: Vitals) => (l ? { rssMiB: l.rssMiB, heapUsedMiB: l.heapUsedMiB, heapTotalMiB: l.heapTotalMiB, externalMiB: l.externalMiB, arrayBuffersMiB: l.arrayBuffersMiB } : null);
   return { loop: { before: loop(within(tBaseline, tAbuse)), during: loop(within(tAbuse, tEnd)) }, memory: { beforeAbuse: Object.keys(start).length ? start : null, atRssPeak: strip(peakLine), end: strip(end) } };
