@@ -184,7 +184,10 @@ async function main() {
     const yjsing = (async () => {
       if (YJS <= 0) return;
       // A thread of its own (see drill-abuse-yjs.ts): the frames' CPU is the attacker's, not the annotators' clock.
-      const worker = new Worker(new URL('./drill-abuse-yjs.ts', import.meta.url), {
+      // tsx's loader is per thread on Node 20: the worker registers it before importing the .ts file.
+      const file = new URL('./drill-abuse-yjs.ts', import.meta.url).href;
+      const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(file)}); })`, {
+        eval: true,
         workerData: { url: fz.server.url, itemId: fz.ctx.itemId, cookie: fz.clients.annotator.cookieHeader(), frames: YJS, mib: YJS_MB } satisfies YjsAttack,
       });
       worker.on('message', (o: YjsOutcome) => {
@@ -207,6 +210,8 @@ async function main() {
     await loops;
     const during = { labelP50: percentile(labelSamples(), 50), labelP99: percentile(labelSamples(), 99), claimP99: percentile(claimSamples(), 99), labels: labelSamples().length };
     const rssEnd = rssMiB(pid);
+    // With NODE_OPTIONS=--expose-gc for the server: its memory after a full collection (server/vitals.ts).
+    try { process.kill(pid, 'SIGUSR2'); await sleep(2000); } catch { /* gone */ }
     const vitals = serverVitals(vitalsFile, tBaseline, tAbuse, tEnd);
     const rssPeak = Math.max(...rss.filter(Number.isFinite), rssEnd);
     const loadErrors: Record<string, number> = {};
@@ -271,7 +276,8 @@ function serverVitals(file: string, tBaseline: number, tAbuse: number, tEnd: num
   const peakLine = within(tAbuse, tEnd).reduce<Vitals | undefined>((a, l) => (!a || l.rssMiB > a.rssMiB ? l : a), undefined);
   const end = lines.at(-1);
   const strip = (l?: Vitals) => (l ? { rssMiB: l.rssMiB, heapUsedMiB: l.heapUsedMiB, heapTotalMiB: l.heapTotalMiB, externalMiB: l.externalMiB, arrayBuffersMiB: l.arrayBuffersMiB } : null);
-  return { loop: { before: loop(within(tBaseline, tAbuse)), during: loop(within(tAbuse, tEnd)) }, memory: { beforeAbuse: Object.keys(start).length ? start : null, atRssPeak: strip(peakLine), end: strip(end) } };
+  const gcd = lines.filter((l) => (l as { afterGc?: boolean }).afterGc).at(-1);
+  return { loop: { before: loop(within(tBaseline, tAbuse)), during: loop(within(tAbuse, tEnd)) }, memory: { beforeAbuse: Object.keys(start).length ? start : null, atRssPeak: strip(peakLine), end: strip(end), endAfterFullGc: strip(gcd) } };
 }
 
 main().catch((e) => { console.error(e); process.exit(2); });

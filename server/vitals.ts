@@ -15,17 +15,25 @@ export function startVitals(env: NodeJS.ProcessEnv = process.env): (() => void) 
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
   const MiB = 2 ** 20;
-  const timer = setInterval(() => {
+  const sample = (afterGc: boolean) => {
     const m = process.memoryUsage();
     const line = {
-      t: Date.now(),
+      t: Date.now(), ...(afterGc ? { afterGc } : {}),
       rssMiB: Math.round(m.rss / MiB), heapUsedMiB: Math.round(m.heapUsed / MiB), heapTotalMiB: Math.round(m.heapTotal / MiB),
       externalMiB: Math.round(m.external / MiB), arrayBuffersMiB: Math.round(m.arrayBuffers / MiB),
       loopDelayP99Ms: Math.round(h.percentile(99) / 1e4) / 100, loopDelayMaxMs: Math.round(h.max / 1e4) / 100,
     };
     h.reset();
     fs.appendFile(file, JSON.stringify(line) + '\n', () => {});
-  }, every);
+  };
+  const timer = setInterval(() => sample(false), every);
   timer.unref();
-  return () => { clearInterval(timer); h.disable(); };
+  // SIGUSR2 (with --expose-gc): a full collection, then a sample — what is still held, not garbage yet to be collected.
+  const collect = () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc) gc();
+    sample(Boolean(gc));
+  };
+  process.on('SIGUSR2', collect);
+  return () => { clearInterval(timer); h.disable(); process.off('SIGUSR2', collect); };
 }
