@@ -8,7 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
  * code, stacks) and the event loop's delay over the interval, one JSON line each.
  * It tells apart where a drill's latency tail and memory growth come from.
  */
-export function startVitals(env: NodeJS.ProcessEnv = process.env): (() => void) | null {
+export function startVitals(env: Record<string, string | undefined> = process.env): (() => void) | null {
   const file = env.TANDEM_VITALS_FILE;
   if (!file) return null;
   const every = Number(env.TANDEM_VITALS_MS ?? 1000);
