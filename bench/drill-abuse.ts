@@ -23,9 +23,10 @@
  * A quick run: BENCH_ABUSE_REQUESTS=500 BENCH_ABUSE_OVERSIZED=4 BENCH_ABUSE_OVERSIZED_MAX_MB=64 BENCH_ABUSE_YJS=2 BENCH_ABUSE_BASELINE_S=10
  */
 import fs from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
+import { Worker } from 'node:worker_threads';
 import { ensureBuild } from '../server/build';
 import { createLogger } from '../server/log';
 import { ROOT } from '../tests/fixtures/paths';
@@ -33,7 +34,7 @@ import { DEMO_PASSWORD } from '../tests/fixtures/tandem-server';
 import { judge, routeCases, send, streamBody, type Caller, type FuzzRequest } from '../tests/fixtures/fuzz/harness';
 import { ROUTES, routeName, routePath, type RouteSpec } from '../tests/fixtures/fuzz/routes';
 import { startFuzzServer } from '../tests/fixtures/fuzz/server';
-import { oversizedUpdateMessage } from '../tests/fixtures/fuzz/yjs-frames';
+import type { YjsAttack, YjsOutcome } from './drill-abuse-yjs';
 import { closeAnnotator, connectAnnotator, rssMiB, runAnnotator, type Annotator } from './load';
 import { machine, percentile } from './stats';
 
@@ -43,12 +44,15 @@ const ITEMS = env('BENCH_ABUSE_ITEMS', 3000);
 const ANNOTATORS = env('BENCH_ABUSE_ANNOTATORS', 4);
 const THINK_MS = env('BENCH_THINK_MS', 1000);
 const BASELINE_S = env('BENCH_ABUSE_BASELINE_S', 20);
-const REQUESTS = env('BENCH_ABUSE_REQUESTS', 10_000);
+/** BENCH_ABUSE_ONLY=fuzz|oversized|yjs: one kind of abuse alone (the others' counts become 0), to tell their costs apart. */
+const ONLY = process.env.BENCH_ABUSE_ONLY ?? '';
+const only = (kind: string, n: number) => (ONLY && ONLY !== kind ? 0 : n);
+const REQUESTS = only('fuzz', env('BENCH_ABUSE_REQUESTS', 10_000));
 const CONCURRENCY = env('BENCH_ABUSE_CONCURRENCY', 4);
-const OVERSIZED = env('BENCH_ABUSE_OVERSIZED', 50);
+const OVERSIZED = only('oversized', env('BENCH_ABUSE_OVERSIZED', 50));
 const OVERSIZED_MIN_MB = env('BENCH_ABUSE_OVERSIZED_MIN_MB', 64);
 const OVERSIZED_MAX_MB = env('BENCH_ABUSE_OVERSIZED_MAX_MB', 400);
-const YJS = env('BENCH_ABUSE_YJS', 20);
+const YJS = only('yjs', env('BENCH_ABUSE_YJS', 20));
 const YJS_MB = env('BENCH_ABUSE_YJS_MB', 90);
 const SEED = env('BENCH_ABUSE_SEED', 15);
 const TARGETS = { fiveXx: 0, crashes: 0, p99Ratio: 2, rssGrowthMB: 200 };
@@ -70,7 +74,11 @@ async function main() {
   await ensureBuild(ROOT, createLogger('info', 'drill'));
   const dataDir = path.join(ROOT, 'bench/.tmp/drill-abuse');
   log(`starting the server (${DB}, ${ITEMS} demo items)`);
-  const fz = await startFuzzServer(DB, dataDir, { TANDEM_DEMO_LIMIT: String(ITEMS) });
+  // The server's memory split and loop delay, once a second (server/vitals.ts), read back at the end.
+  const vitalsFile = path.join(ROOT, 'bench/.tmp/drill-abuse-vitals.jsonl');
+  fs.mkdirSync(path.dirname(vitalsFile), { recursive: true });
+  fs.rmSync(vitalsFile, { force: true });
+  const fz = await startFuzzServer(DB, dataDir, { TANDEM_DEMO_LIMIT: String(ITEMS), TANDEM_VITALS_FILE: vitalsFile });
   const pid = fz.server.pid;
   const random = rng(SEED);
   const annotators: Annotator[] = [];
@@ -96,7 +104,13 @@ async function main() {
     resetSamples();
     await fz.refresh();
     const rssBefore = rssMiB(pid);
+    // The drill's own event loop times the annotators' labels: its delay is part of what they measure.
+    const drillLoop = monitorEventLoopDelay({ resolution: 10 });
+    drillLoop.enable();
+    const tBaseline = Date.now();
     await sleep(BASELINE_S * 1000);
+    const drillLoopBefore = { p99Ms: drillLoop.percentile(99) / 1e6, maxMs: drillLoop.max / 1e6 };
+    drillLoop.reset();
     const before = { labelP50: percentile(labelSamples(), 50), labelP99: percentile(labelSamples(), 99), claimP99: percentile(claimSamples(), 99), labels: labelSamples().length };
     log(`baseline: label p50 ${before.labelP50.toFixed(1)} ms, p99 ${before.labelP99.toFixed(1)} ms over ${before.labels} labels; RSS ${rssBefore.toFixed(0)} MiB`);
     resetSamples();
@@ -107,6 +121,7 @@ async function main() {
     const other = new Map<string, number>();
     const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
     const t0 = performance.now();
+    const tAbuse = Date.now();
 
     // 1. Fuzzed requests: the fuzz suite's cases, round-robin over routes and callers, drawn until there are enough.
     const callersOf = (spec: RouteSpec): Caller[] => (spec.auth === 'worker'
@@ -123,12 +138,18 @@ async function main() {
     }
     queue.length = REQUESTS;
     let sent = 0;
+    /** Answer times by route: which fuzzed routes keep the server busy. */
+    const routeCost = new Map<string, { n: number; totalMs: number; maxMs: number }>();
     const fuzzing = (async () => {
       let next = 0;
       await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
         while (next < queue.length) {
           const { spec, caller, req } = queue[next++];
+          const tSend = performance.now();
           const a = await send(fz.server.url, req, caller, 30_000);
+          const ms = performance.now() - tSend;
+          const cost = routeCost.get(routeName(spec)) ?? { n: 0, totalMs: 0, maxMs: 0 };
+          routeCost.set(routeName(spec), { n: cost.n + 1, totalMs: cost.totalMs + ms, maxMs: Math.max(cost.maxMs, ms) });
           sent++;
           const wrong = judge(req, a);
           if (a.status >= 500) bump(fiveXx, `${routeName(spec)}: ${req.kind} → ${wrong}`.slice(0, 200));
@@ -159,36 +180,39 @@ async function main() {
     })();
 
     // 3. Oversized Yjs frames, one at a time, on an item of the project with a member's cookie.
-    const yjs: { status: string; ms: number }[] = [];
+    const yjs: YjsOutcome[] = [];
     const yjsing = (async () => {
       if (YJS <= 0) return;
-      const frame = oversizedUpdateMessage(YJS_MB * 2 ** 20);
-      const cookie = fz.clients.annotator.cookieHeader();
-      for (let i = 0; i < YJS; i++) {
-        const t = performance.now();
-        const outcome = await new Promise<string>((resolve) => {
-          const ws = new WebSocket(`${fz.server.url.replace('http', 'ws')}/yjs/item-${fz.ctx.itemId}`, { headers: { cookie }, handshakeTimeout: 10_000 });
-          const timer = setTimeout(() => { ws.terminate(); resolve('still open after 30 s (taken)'); }, 30_000);
-          ws.on('open', () => ws.send(frame));
-          ws.on('close', (code, reason) => { clearTimeout(timer); resolve(`closed ${code} ${reason.toString().slice(0, 80)}`.trim()); });
-          ws.on('unexpected-response', (_q, res) => { clearTimeout(timer); resolve(`refused ${res.statusCode}`); });
-          ws.on('error', (e) => { clearTimeout(timer); resolve(`error ${e.message}`); });
-        });
-        yjs.push({ status: outcome, ms: Math.round(performance.now() - t) });
-        if (/refused 5/.test(outcome)) bump(fiveXx, `yjs frame → ${outcome}`);
-        log(`yjs frame ${i + 1}/${YJS} (${YJS_MB} MiB): ${outcome}; RSS ${rssMiB(pid).toFixed(0)} MiB`);
-      }
+      // A thread of its own (see drill-abuse-yjs.ts): the frames' CPU is the attacker's, not the annotators' clock.
+      // tsx's loader is per thread on Node 20: the worker registers it before importing the .ts file.
+      const file = new URL('./drill-abuse-yjs.ts', import.meta.url).href;
+      const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(file)}); })`, {
+        eval: true,
+        workerData: { url: fz.server.url, itemId: fz.ctx.itemId, cookie: fz.clients.annotator.cookieHeader(), frames: YJS, mib: YJS_MB } satisfies YjsAttack,
+      });
+      worker.on('message', (o: YjsOutcome) => {
+        yjs.push(o);
+        if (/refused 5/.test(o.status)) bump(fiveXx, `yjs frame → ${o.status}`);
+        log(`yjs frame ${yjs.length}/${YJS} (${YJS_MB} MiB): ${o.status}; RSS ${rssMiB(pid).toFixed(0)} MiB`);
+      });
+      await new Promise<void>((resolve, reject) => { worker.on('error', reject); worker.on('exit', () => resolve()); });
     })();
 
     await Promise.all([fuzzing, oversizing, yjsing]);
     const abuseMs = performance.now() - t0;
     clearInterval(sampler);
+    const tEnd = Date.now();
+    const drillLoopDuring = { p99Ms: drillLoop.percentile(99) / 1e6, maxMs: drillLoop.max / 1e6 };
+    drillLoop.disable();
     const crashed = fz.server.exitCode() !== null;
     const healthAfter = await fz.healthy(1000);
     stopLoad = true;
     await loops;
     const during = { labelP50: percentile(labelSamples(), 50), labelP99: percentile(labelSamples(), 99), claimP99: percentile(claimSamples(), 99), labels: labelSamples().length };
     const rssEnd = rssMiB(pid);
+    // With NODE_OPTIONS=--expose-gc for the server: its memory after a full collection (server/vitals.ts).
+    try { process.kill(pid, 'SIGUSR2'); await sleep(2000); } catch { /* gone */ }
+    const vitals = serverVitals(vitalsFile, tBaseline, tAbuse, tEnd);
     const rssPeak = Math.max(...rss.filter(Number.isFinite), rssEnd);
     const loadErrors: Record<string, number> = {};
     for (const a of annotators) for (const [k, v] of a.stats.errors) loadErrors[k] = (loadErrors[k] ?? 0) + v;
@@ -208,8 +232,12 @@ async function main() {
       labeling: { before, during, p99Ratio: Math.round(p99Ratio * 100) / 100 },
       rssMiB: { before: Math.round(rssBefore), peak: Math.round(rssPeak), end: Math.round(rssEnd) },
       rssGrowthMB,
+      loopDelay: { drill: { before: drillLoopBefore, during: drillLoopDuring }, server: vitals.loop },
+      serverMemoryMiB: vitals.memory,
       targets: TARGETS,
       met: { fiveXx: count5xx <= TARGETS.fiveXx, crashes: !crashed, p99: p99Ratio <= TARGETS.p99Ratio, rss: rssGrowthMB < TARGETS.rssGrowthMB },
+      slowestFuzzedRoutes: Object.fromEntries([...routeCost].sort((a, b) => b[1].totalMs - a[1].totalMs).slice(0, 12)
+        .map(([k, c]) => [k, { n: c.n, meanMs: Math.round(c.totalMs / c.n), maxMs: Math.round(c.maxMs) }])),
       fiveXxByKind: Object.fromEntries([...fiveXx].sort((a, b) => b[1] - a[1])),
       otherFindings: Object.fromEntries([...other].sort((a, b) => b[1] - a[1]).slice(0, 50)),
       oversized,
@@ -217,7 +245,7 @@ async function main() {
       loadErrors,
     };
     fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-    const custom = ['BENCH_ABUSE_REQUESTS', 'BENCH_ABUSE_OVERSIZED', 'BENCH_ABUSE_OVERSIZED_MAX_MB', 'BENCH_ABUSE_YJS', 'BENCH_ABUSE_YJS_MB', 'BENCH_ABUSE_ITEMS'].some((k) => process.env[k]);
+    const custom = ['BENCH_ABUSE_ONLY', 'BENCH_ABUSE_REQUESTS', 'BENCH_ABUSE_OVERSIZED', 'BENCH_ABUSE_OVERSIZED_MAX_MB', 'BENCH_ABUSE_YJS', 'BENCH_ABUSE_YJS_MB', 'BENCH_ABUSE_ITEMS'].some((k) => process.env[k]);
     const file = path.join(ROOT, `bench/results/drill-abuse-${out.date.slice(0, 10)}${custom ? '-custom' : ''}.json`);
     fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
     console.log(JSON.stringify(out, null, 2));
@@ -234,6 +262,22 @@ async function main() {
     await fz.close().catch(() => {});
   }
   process.exit(exit);
+}
+
+type Vitals = { t: number; rssMiB: number; heapUsedMiB: number; heapTotalMiB: number; externalMiB: number; arrayBuffersMiB: number; loopDelayP99Ms: number; loopDelayMaxMs: number };
+
+/** The server's vitals lines: loop delay before vs during, and its memory split at the start, the peak and the end. */
+function serverVitals(file: string, tBaseline: number, tAbuse: number, tEnd: number) {
+  let lines: Vitals[] = [];
+  try { lines = fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)); } catch { /* the server wrote none */ }
+  const within = (a: number, b: number) => lines.filter((l) => l.t > a && l.t <= b);
+  const loop = (ls: Vitals[]) => ({ worstSecondP99Ms: Math.max(0, ...ls.map((l) => l.loopDelayP99Ms)), maxMs: Math.max(0, ...ls.map((l) => l.loopDelayMaxMs)), secondsOver50Ms: ls.filter((l) => l.loopDelayMaxMs > 50).length });
+  const { t: _t, loopDelayP99Ms: _p, loopDelayMaxMs: _m, ...start } = within(0, tAbuse).at(-1) ?? ({} as Vitals);
+  const peakLine = within(tAbuse, tEnd).reduce<Vitals | undefined>((a, l) => (!a || l.rssMiB > a.rssMiB ? l : a), undefined);
+  const end = lines.at(-1);
+  const strip = (l?: Vitals) => (l ? { rssMiB: l.rssMiB, heapUsedMiB: l.heapUsedMiB, heapTotalMiB: l.heapTotalMiB, externalMiB: l.externalMiB, arrayBuffersMiB: l.arrayBuffersMiB } : null);
+  const gcd = lines.filter((l) => (l as { afterGc?: boolean }).afterGc).at(-1);
+  return { loop: { before: loop(within(tBaseline, tAbuse)), during: loop(within(tAbuse, tEnd)) }, memory: { beforeAbuse: Object.keys(start).length ? start : null, atRssPeak: strip(peakLine), end: strip(end), endAfterFullGc: strip(gcd) } };
 }
 
 main().catch((e) => { console.error(e); process.exit(2); });

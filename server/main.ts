@@ -28,6 +28,7 @@ import { removeServerLock, writeServerLock } from './cli/lock';
 import { handleHotRoute } from './http/hot-routes';
 import { refuseRequest, screenRequest } from './http/request-guard';
 import { handleCliRequest } from './cli/endpoint';
+import { startVitals } from './vitals';
 import { stampRemoteAddress } from './http/remote-address';
 
 /** The largest socket.io message (websocket frame or polling body) a client may send. */
@@ -49,6 +50,7 @@ export interface RunningServer {
  */
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
+  startVitals();
   const started = Date.now();
   fs.mkdirSync(config.dataDir, { recursive: true });
   const url = `http://${config.publicHost}:${config.port}`;

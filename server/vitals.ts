@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+/**
+ * A diagnostic for drills, off unless TANDEM_VITALS_FILE names a file: every
+ * TANDEM_VITALS_MS (1,000) the process's memory split (V8 heap, external and
+ * array buffers, RSS: what is left of RSS past those is native — malloc arenas,
+ * code, stacks) and the event loop's delay over the interval, one JSON line each.
+ * It tells apart where a drill's latency tail and memory growth come from.
+ */
+export function startVitals(env: Record<string, string | undefined> = process.env): (() => void) | null {
+  const file = env.TANDEM_VITALS_FILE;
+  if (!file) return null;
+  const every = Number(env.TANDEM_VITALS_MS ?? 1000);
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  const MiB = 2 ** 20;
+  const sample = (afterGc: boolean) => {
+    const m = process.memoryUsage();
+    const line = {
+      t: Date.now(), ...(afterGc ? { afterGc } : {}),
+      rssMiB: Math.round(m.rss / MiB), heapUsedMiB: Math.round(m.heapUsed / MiB), heapTotalMiB: Math.round(m.heapTotal / MiB),
+      externalMiB: Math.round(m.external / MiB), arrayBuffersMiB: Math.round(m.arrayBuffers / MiB),
+      loopDelayP99Ms: Math.round(h.percentile(99) / 1e4) / 100, loopDelayMaxMs: Math.round(h.max / 1e4) / 100,
+    };
+    h.reset();
+    fs.appendFile(file, JSON.stringify(line) + '\n', () => {});
+  };
+  const timer = setInterval(() => sample(false), every);
+  timer.unref();
+  // SIGUSR2 (with --expose-gc): a full collection, then a sample — what is still held, not garbage yet to be collected.
+  const collect = () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc) gc();
+    sample(Boolean(gc));
+  };
+  process.on('SIGUSR2', collect);
+  return () => { clearInterval(timer); h.disable(); process.off('SIGUSR2', collect); };
+}
