@@ -195,13 +195,7 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
       const ranked = diversityRound(items, labels, state.index, state.features.embeddings, job.id);
       t = lap('ranking', t);
       await breathe();
-      let embeddingSpace: string | null = null;
-      let embeddingsError: string | undefined;
-      try {
-        embeddingSpace = await shareEmbeddings(job, state, ex, progress);
-      } catch (e) {
-        embeddingsError = e instanceof Error ? e.message : String(e);
-      }
+      const { embeddingSpace, embeddingsError } = await sharedOrWhyNot(() => shareEmbeddings(job, state, ex, progress));
       t = lap('embeddings', t);
       const labelCount = labels.filter((l) => state.index.has(l.itemId)).length;
       return {
@@ -270,13 +264,7 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     await breathe();
     // After ranking, so a first job's one-time upload does not hold back its training; an upload that
     // fails costs the dealer its spread (it deals in rank order), never the ranking.
-    let embeddingSpace: string | null = null;
-    let embeddingsError: string | undefined;
-    try {
-      embeddingSpace = await shareEmbeddings(job, state, ex, progress);
-    } catch (e) {
-      embeddingsError = e instanceof Error ? e.message : String(e);
-    }
+    const { embeddingSpace, embeddingsError } = await sharedOrWhyNot(() => shareEmbeddings(job, state, ex, progress));
     t = lap('embeddings', t);
 
     const entries = rankingChunks(ranked, probs, conf, uncertainty, state.itemIds, job.classes);
@@ -284,6 +272,15 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
   }
 
   return { run, forget: (projectId: number) => pools.delete(projectId) };
+}
+
+/** The embedding space uploaded, or why not: a failed upload costs the dealer its spread, never the ranking. */
+async function sharedOrWhyNot(share: () => Promise<string | null>): Promise<{ embeddingSpace: string | null; embeddingsError?: string }> {
+  try {
+    return { embeddingSpace: await share() };
+  } catch (e) {
+    return { embeddingSpace: null, embeddingsError: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 /**
