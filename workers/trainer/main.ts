@@ -94,6 +94,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       if (report.embeddingsError) jlog.warn({ err: report.embeddingsError }, 'embeddings not uploaded; the ranking goes without them (the queue deals in rank order)');
       advance('uploading', 0, entries.length);
       await uploadRanking(client, job.id, entries, wire, (done) => advance('uploading', done, entries.length), jlog);
+      // No heartbeat after this point: one racing the completion is refused ("job is done") and logged as a failure.
+      clearInterval(beat);
       const done = await client.complete(job.id, {
         labelCount: report.labelCount, backend: report.backend, model: report.model, strategy: report.strategy,
         metrics: report.metrics, chunks: entries.length, seconds: report.seconds,
