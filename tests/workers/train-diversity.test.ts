@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { Client } from '../fixtures/http-client';
 import { createPostgresDatabase, DATABASE_KINDS } from '../fixtures/database';
 import { ROOT, TMP_ROOT } from '../fixtures/paths';
 import { DEMO_PASSWORD, freePort, startTandem, type TandemProcess } from '../fixtures/tandem-server';
+import { until as untilFixture } from '../fixtures/until';
 
 /**
  * A keypoint project (the poses demo of a real `tandem start`) and Tandem's own trainer: with no
@@ -35,12 +36,7 @@ describe.each(DATABASE_KINDS)('a keypoint project ranked by diversity on %s', (k
     return r.stdout.trim().split('\n');
   };
   const model = async () => (await lead.request('GET', `/api/projects/${projectId}/model`)).json;
-  const until = <T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 60_000) =>
-    vi.waitFor(async () => {
-      const v = await probe();
-      if (!v) throw new Error(`timed out waiting for ${what}`);
-      return v;
-    }, { timeout: ms, interval: 200 });
+  const until = <T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 60_000) => untilFixture(what, probe, ms);
 
   beforeAll(async () => {
     let env: Record<string, string> = { TANDEM_DEMO_LIMIT: '20', TANDEM_DEMO_POSES: '12', TANDEM_RETRAIN_EVERY: '50', TANDEM_RETRAIN_SECONDS: '3600' };

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { createLogger } from '../../server/log';
 import { Client } from '../fixtures/http-client';
 import { ROOT, TMP_ROOT } from '../fixtures/paths';
 import { DEMO_PASSWORD, freePort, startTandem, type TandemProcess } from '../fixtures/tandem-server';
+import { until } from '../fixtures/until';
 
 /**
  * The trainer worker against a real `tandem start` (demo project, 300 real
@@ -45,13 +46,6 @@ describe('trainer worker against a running server', () => {
 
   const model = async () => (await admin.request('GET', `/api/projects/${projectId}/model`)).json;
 
-  /** Polls until `probe` gives a value, at most `ms`: ends as soon as it does. */
-  const until = <T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 30_000) =>
-    vi.waitFor(async () => {
-      const v = await probe();
-      if (!v) throw new Error(`timed out waiting for ${what}`);
-      return v;
-    }, { timeout: ms, interval: 200 });
 
   beforeAll(async () => {
     const dataDir = path.join(TMP_ROOT, 'trainer-it');
