@@ -15,6 +15,11 @@ import { BENCH_CLASSES } from './seed-pool';
 
 export interface Ack { email: string; clientKey: string; itemId: number; leaseId: number }
 
+/** Every request's span when BENCH_TRACE=1, across annotators: a slow claim is read against what else was in flight. */
+export interface Span { kind: 'claim' | 'label'; start: number; end: number; phases: Record<string, number> }
+export const spans: Span[] = [];
+const TRACE = process.env.BENCH_TRACE === '1';
+
 export interface AnnotatorStats {
   claimMs: number[];
   /** The server's own account of each sampled claim (Server-Timing: auth, app and the claim's phases), ms by name. */
@@ -81,7 +86,9 @@ export async function runAnnotator(a: Annotator, projectId: number, opts: { hold
     const t = performance.now();
     try {
       const r = await a.client.request('POST', path, body);
-      return { ...r, ms: performance.now() - t };
+      const end = performance.now();
+      if (TRACE && a.sampling) spans.push({ kind: path.endsWith('/leases') ? 'claim' : 'label', start: t, end, phases: serverTiming(r.headers) });
+      return { ...r, ms: end - t };
     } catch {
       return { status: 0, json: null, headers: new Headers(), ms: performance.now() - t };
     }

@@ -29,7 +29,7 @@ import { createLogger } from '../server/log';
 import { freePort, startTandem } from '../tests/fixtures/tandem-server';
 import { createPostgresDatabase } from '../tests/fixtures/database';
 import { ROOT } from '../tests/fixtures/paths';
-import { closeAnnotator, connectAnnotator, pidOfPort, rssMiB, runAnnotator, serverTiming, type Annotator } from './load';
+import { closeAnnotator, connectAnnotator, pidOfPort, rssMiB, runAnnotator, serverTiming, spans, type Annotator, type Span } from './load';
 import { Client } from '../tests/fixtures/http-client';
 import { seedPool } from './seed-pool';
 import { machine, percentile } from './stats';
@@ -103,6 +103,7 @@ async function runScenario(sc: Scenario) {
           measureFrom = Date.now() + WARMUP * 1000;
           setTimeout(() => {
             for (const a of annotators) { a.sampling = true; a.stats.claimMs.length = 0; a.stats.claimPhases.length = 0; a.stats.labelMs.length = 0; }
+            spans.length = 0;
             labelsAtWarm = annotators.reduce((s, a) => s + a.stats.labels, 0);
           }, WARMUP * 1000);
         }
@@ -111,6 +112,7 @@ async function runScenario(sc: Scenario) {
       const deadline = started + 600_000;
       await Promise.all(annotators.map((a) => runAnnotator(a, seed.projectId, { hold: HOLD, thinkMs: THINK_MS, stop: () => Date.now() >= Math.min(measureFrom + SECONDS * 1000, deadline) })));
       clearInterval(watch); clearInterval(progress);
+      if (process.env.BENCH_TRACE === '1') traceTail(sc.kind, spans);
       const loadSeconds = (Date.now() - measureFrom) / 1000;
       const claimMs = annotators.flatMap((a) => a.stats.claimMs);
       const phases = annotators.flatMap((a) => a.stats.claimPhases);
@@ -161,6 +163,34 @@ async function runScenario(sc: Scenario) {
   } finally {
     if (PRIORITY === 'server' && pg) renicePostgres(0);
     await pg?.drop();
+  }
+}
+
+/**
+ * BENCH_TRACE=1: where the slowest claims' time went. For the slowest 1% of claims against all
+ * of them: the client's time not spent in the handler (HTTP, the event loops' queues, GC), and
+ * how many other requests were in flight meanwhile and how much handler time they spent.
+ */
+function traceTail(kind: string, all: Span[]): void {
+  const claims = all.filter((s) => s.kind === 'claim');
+  if (claims.length === 0) return;
+  const handler = (s: Span) => (s.phases.app ?? 0) + (s.phases.auth ?? 0);
+  const describe = (c: Span) => {
+    const others = all.filter((o) => o !== c && o.start < c.end && o.end > c.start);
+    return { ms: c.end - c.start, handler: handler(c), gap: c.end - c.start - handler(c), overlapping: others.length, othersHandler: others.reduce((t, o) => t + handler(o), 0) };
+  };
+  const rows = claims.map(describe).sort((a, b) => b.ms - a.ms);
+  const slow = rows.slice(0, Math.max(1, Math.ceil(rows.length / 100)));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const f = (x: number) => x.toFixed(1);
+  const line = (name: string, xs: ReturnType<typeof describe>[]) =>
+    `  ${kind} trace, ${name} (${xs.length}): client ${f(mean(xs.map((x) => x.ms)))} ms = handler ${f(mean(xs.map((x) => x.handler)))} + outside ${f(mean(xs.map((x) => x.gap)))}; ${f(mean(xs.map((x) => x.overlapping)))} other requests in flight, their handlers ${f(mean(xs.map((x) => x.othersHandler)))} ms`;
+  log(line('slowest 1% of claims', slow));
+  log(line('all claims', rows));
+  const t0 = Math.min(...claims.map((c) => c.start));
+  for (const c of claims.sort((a, b) => (b.end - b.start) - (a.end - a.start)).slice(0, 8)) {
+    const d = describe(c);
+    log(`    at ${f((c.start - t0) / 1000)} s: ${f(d.ms)} ms, handler ${f(d.handler)} (${Object.entries(c.phases).map(([k, v]) => `${k} ${v}`).join(', ')}), ${d.overlapping} in flight (${f(d.othersHandler)} ms of handlers)`);
   }
 }
 

@@ -8,7 +8,7 @@
  * image bytes); the schema comes from the server's own migrations.
  */
 import { PNG } from 'pngjs';
-import bcrypt from 'bcryptjs';
+import { passwords } from '../server/services/passwords';
 import { sql } from 'drizzle-orm';
 import { migrateDatabase, type Database } from '../db/client';
 import { upsertEmbeddings } from '../db/queries/embeddings';
@@ -58,7 +58,7 @@ export async function seedPool(database: Database, mediaRoot: string, opts: Pool
   const migrate = lap();
 
   // People: one bcrypt hash shared by everyone (hashing 50 passwords at cost 10 would dominate a small seed).
-  const hash = await bcrypt.hash(BENCH_PASSWORD, 10);
+  const hash = await passwords.hash(BENCH_PASSWORD);
   const slug = opts.slug ?? 'bench-queue';
   const [project] = rows<{ id: number }>(await exec(sql`
     insert into projects (slug, name, task_type, classes, settings)

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, constants } from 'node:perf_hooks';
 
 /**
  * A diagnostic for drills, off unless TANDEM_VITALS_FILE names a file: every
@@ -14,6 +14,17 @@ export function startVitals(env: Record<string, string | undefined> = process.en
   const every = Number(env.TANDEM_VITALS_MS ?? 1000);
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
+  // GC pauses by kind since the last sample: a claim's tail that no handler phase explains may be one.
+  const gc = { minor: { n: 0, ms: 0, maxMs: 0 }, major: { n: 0, ms: 0, maxMs: 0 } };
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR ? gc.minor : gc.major;
+      kind.n++;
+      kind.ms += e.duration;
+      kind.maxMs = Math.max(kind.maxMs, e.duration);
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
   const MiB = 2 ** 20;
   const sample = (afterGc: boolean) => {
     const m = process.memoryUsage();
@@ -22,8 +33,10 @@ export function startVitals(env: Record<string, string | undefined> = process.en
       rssMiB: Math.round(m.rss / MiB), heapUsedMiB: Math.round(m.heapUsed / MiB), heapTotalMiB: Math.round(m.heapTotal / MiB),
       externalMiB: Math.round(m.external / MiB), arrayBuffersMiB: Math.round(m.arrayBuffers / MiB),
       loopDelayP99Ms: Math.round(h.percentile(99) / 1e4) / 100, loopDelayMaxMs: Math.round(h.max / 1e4) / 100,
+      gc: Object.fromEntries(Object.entries(gc).map(([k, v]) => [k, { n: v.n, ms: Math.round(v.ms * 10) / 10, maxMs: Math.round(v.maxMs * 10) / 10 }])),
     };
     h.reset();
+    for (const v of Object.values(gc)) { v.n = 0; v.ms = 0; v.maxMs = 0; }
     fs.appendFile(file, JSON.stringify(line) + '\n', () => {});
   };
   const timer = setInterval(() => sample(false), every);
@@ -35,5 +48,5 @@ export function startVitals(env: Record<string, string | undefined> = process.en
     sample(Boolean(gc));
   };
   process.on('SIGUSR2', collect);
-  return () => { clearInterval(timer); h.disable(); process.off('SIGUSR2', collect); };
+  return () => { clearInterval(timer); h.disable(); observer.disconnect(); process.off('SIGUSR2', collect); };
 }

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import bcrypt from 'bcryptjs';
 import type { Db, Executor } from '../../db/client';
 import { claimInvite, findInviteByHash, insertInvite, listOpenInvites, revokeInvite, setInviteUser, type InviteRow } from '../../db/queries/invites';
 import { findMembership, listMembers, upsertMembership } from '../../db/queries/projects';
@@ -13,8 +12,7 @@ import { createLoginThrottle, type LoginThrottle } from '../auth/login-throttle'
 import { requireProject, type Principal } from './access';
 import { isUniqueViolation } from './pg-errors';
 import type { ProjectService } from './projects';
-
-const BCRYPT_ROUNDS = 10;
+import { passwords } from './passwords';
 
 /** Only the hash of a token is stored: a leaked database row does not open the door. */
 export const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
@@ -63,7 +61,7 @@ export function createMemberService(db: Db, deps: { projects: ProjectService; th
       return { kind: 'member', created: false, member: { userId: existing.id, email: existing.email, name: existing.name, role: v.role } };
     }
     if (v.method === 'password') {
-      const passwordHash = await bcrypt.hash(v.password!, BCRYPT_ROUNDS);
+      const passwordHash = await passwords.hash(v.password!);
       const name = v.name ?? v.email.split('@')[0];
       try {
         const user = await db.transaction(async (tx) => {
@@ -130,7 +128,7 @@ export function createMemberService(db: Db, deps: { projects: ProjectService; th
     let ok = false;
     try {
       const tokenHash = hashToken(v.token);
-      const passwordHash = await bcrypt.hash(v.password, BCRYPT_ROUNDS);
+      const passwordHash = await passwords.hash(v.password);
       const made = await db.transaction(async (tx) => {
         const row = await claimInvite(tx, tokenHash, now());
         if (!row) {

@@ -1,4 +1,3 @@
-import bcrypt from 'bcryptjs';
 import type { Db } from '../../db/client';
 import {
   bumpSessionVersion, findUserByEmail, findUserById, insertUser, listUsers, updateUserPassword, updateUserRoleKeepingAnAdmin,
@@ -11,9 +10,8 @@ import { isStorableText } from '../../lib/protocol/stored';
 import { createLoginThrottle, type LoginThrottle } from '../auth/login-throttle';
 import { isUniqueViolation } from './pg-errors';
 import { requireGlobal, type Principal } from './access';
+import { passwords } from './passwords';
 
-
-const BCRYPT_ROUNDS = 10;
 
 /** How a login attempt ended. */
 export type LoginResult =
@@ -36,7 +34,7 @@ export function createUserService(db: Db, opts: { throttle?: LoginThrottle } = {
   async function add(p: Principal, input: NewUser): Promise<PublicUser> {
     requireGlobal(p, 'users.manage');
     const u = parseInput(NewUser, input, 'user');
-    const passwordHash = await bcrypt.hash(u.password, BCRYPT_ROUNDS);
+    const passwordHash = await passwords.hash(u.password);
     try {
       const made = await insertUser(db, { email: u.email, name: u.name ?? u.email.split('@')[0], passwordHash, role: u.role });
       changed(made.id);
@@ -52,10 +50,10 @@ export function createUserService(db: Db, opts: { throttle?: LoginThrottle } = {
     // No user's email holds what Postgres cannot store, and asking for one would be a database error.
     const u = isStorableText(email) ? await findUserByEmail(db, email.trim()) : undefined;
     if (!u) {
-      await bcrypt.compare(password, '$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva'); // same cost either way
+      await passwords.spend(password); // same cost either way
       return null;
     }
-    if (!(await bcrypt.compare(password, u.passwordHash))) return null;
+    if (!(await passwords.verify(password, u.passwordHash))) return null;
     const { passwordHash: _, sessionVersion: __, ...pub } = u;
     return pub;
   }
@@ -88,7 +86,7 @@ export function createUserService(db: Db, opts: { throttle?: LoginThrottle } = {
   /** Sets a new password and ends every session made with the old one. */
   async function setPassword(p: Principal, userId: number, password: string): Promise<void> {
     requireGlobal(p, 'users.manage');
-    const hash = await bcrypt.hash(parseInput(NewPassword, password, 'password'), BCRYPT_ROUNDS);
+    const hash = await passwords.hash(parseInput(NewPassword, password, 'password'));
     if (!(await updateUserPassword(db, userId, hash))) throw new TandemError('not_found', `no user ${userId}`);
     changed(userId);
   }

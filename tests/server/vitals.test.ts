@@ -17,7 +17,8 @@ describe('server vitals (drill diagnostics)', () => {
       vi.advanceTimersByTime(2000);
       await vi.waitFor(() => expect(fs.readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(2));
       const line = JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0]);
-      expect(Object.keys(line).sort()).toEqual(['arrayBuffersMiB', 'externalMiB', 'heapTotalMiB', 'heapUsedMiB', 'loopDelayMaxMs', 'loopDelayP99Ms', 'rssMiB', 't']);
+      expect(Object.keys(line).sort()).toEqual(['arrayBuffersMiB', 'externalMiB', 'gc', 'heapTotalMiB', 'heapUsedMiB', 'loopDelayMaxMs', 'loopDelayP99Ms', 'rssMiB', 't']);
+      expect(Object.keys(line.gc).sort()).toEqual(['major', 'minor']);
     } finally {
       stop();
       vi.useRealTimers();
