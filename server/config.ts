@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   TANDEM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
   /** How long a pool view's build waits, before each page it reads, for claims in flight (ms; 0: never): the first claims after a start go first. */
   TANDEM_CLAIMS_FIRST_MS: z.coerce.number().int().min(0).max(5000).default(250),
+  /** How far the server's V8 heap may grow past what a full collection left live, in percent (0: V8's own choice, up to 300%); server/heap.ts. */
+  TANDEM_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(400).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -57,6 +59,7 @@ export interface Config {
   retrainSeconds: number;
   maxBodyBytes: number;
   claimsFirstMs: number;
+  heapGrowthPercent: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -90,6 +93,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retrainSeconds: e.TANDEM_RETRAIN_SECONDS,
     maxBodyBytes: e.TANDEM_MAX_BODY_BYTES,
     claimsFirstMs: e.TANDEM_CLAIMS_FIRST_MS,
+    heapGrowthPercent: e.TANDEM_HEAP_GROWTH_PERCENT,
     logLevel: e.LOG_LEVEL,
   };
 }

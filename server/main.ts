@@ -29,6 +29,7 @@ import { handleHotRoute } from './http/hot-routes';
 import { refuseRequest, screenRequest } from './http/request-guard';
 import { handleCliRequest } from './cli/endpoint';
 import { startVitals } from './vitals';
+import { applyHeapGrowth } from './heap';
 import { stampRemoteAddress } from './http/remote-address';
 
 /** The largest socket.io message (websocket frame or polling body) a client may send. */
@@ -50,6 +51,7 @@ export interface RunningServer {
  */
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
+  applyHeapGrowth(config.heapGrowthPercent);
   startVitals();
   const started = Date.now();
   fs.mkdirSync(config.dataDir, { recursive: true });
