@@ -19,7 +19,7 @@
  * Reported: 5xx answers, whether the server process exited, the labeling p99
  * before and during the abuse, and the growth of the server's RSS (VmRSS).
  * Targets: 0 5xx, 0 crashes, p99 during ≤ 2 × before, RSS growth < 200 MB.
- * Raw JSON in bench/results/drill-abuse-<date>.json. Exit 1 when a target is missed.
+ * Raw JSON in bench/results/drill-abuse-<date>.json (a later run that day: …-<HHMM>.json). Exit 1 when a target is missed.
  * A quick run: BENCH_ABUSE_REQUESTS=500 BENCH_ABUSE_OVERSIZED=4 BENCH_ABUSE_OVERSIZED_MAX_MB=64 BENCH_ABUSE_YJS=2 BENCH_ABUSE_BASELINE_S=10
  */
 import fs from 'node:fs';
@@ -246,7 +246,9 @@ async function main() {
     };
     fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
     const custom = ['BENCH_ABUSE_ONLY', 'BENCH_ABUSE_REQUESTS', 'BENCH_ABUSE_OVERSIZED', 'BENCH_ABUSE_OVERSIZED_MAX_MB', 'BENCH_ABUSE_YJS', 'BENCH_ABUSE_YJS_MB', 'BENCH_ABUSE_ITEMS'].some((k) => process.env[k]);
-    const file = path.join(ROOT, `bench/results/drill-abuse-${out.date.slice(0, 10)}${custom ? '-custom' : ''}.json`);
+    // A second run that day keeps the first: its time goes into the name (as bench:queue does).
+    const base = `bench/results/drill-abuse-${out.date.slice(0, 10)}${custom ? '-custom' : ''}`;
+    const file = path.join(ROOT, fs.existsSync(path.join(ROOT, `${base}.json`)) ? `${base}-${out.date.slice(11, 16).replace(':', '')}.json` : `${base}.json`);
     fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
     console.log(JSON.stringify(out, null, 2));
     console.log(`\nwritten to ${path.relative(ROOT, file)}`);
