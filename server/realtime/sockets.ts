@@ -68,8 +68,10 @@ export function setupSockets(io: SocketServer, deps: { services: Services; secre
  * a burst of labels costs one count query, not one per label. On a large pool
  * the count itself is a scan, so the gap also grows to `costShare`⁻¹ × its
  * last duration: counting never takes more than that share of the time.
+ * Once a second and 2%: a progress bar needs no more, and on PGlite every count
+ * runs on the thread that answers claims, so a claim that comes meanwhile waits.
  */
-export function createProgressBroadcaster(io: () => SocketServer | undefined, count: (projectId: number) => Promise<unknown>, log: Logger, everyMs = 250, costShare = 0.05) {
+export function createProgressBroadcaster(io: () => SocketServer | undefined, count: (projectId: number) => Promise<unknown>, log: Logger, everyMs = 1000, costShare = 0.02) {
   return spacedPerProject(async (projectId) => {
     const server = io();
     if (server) server.to(projectRoom(projectId)).emit('progress', { projectId, ...(await count(projectId) as object) });
