@@ -9,6 +9,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { Client } from '../tests/fixtures/http-client';
 import { BENCH_CLASSES } from './seed-pool';
@@ -57,6 +58,41 @@ export function serverTiming(h: Headers): Record<string, number> {
   return out;
 }
 
+/**
+ * How the annotators send their claims and labels. `http` (the default): node:http over kept-alive
+ * sockets. `fetch`: Node's fetch (undici), as before 2026-12-03. The load generator shares the
+ * server's two cores, and fetch's streams cost it several times the CPU per request that
+ * node:http does, time the server's own requests then wait behind; a browser's fetch is native and
+ * costs the server's machine nothing. `BENCH_CLIENT=fetch` measures the old way, to compare.
+ */
+export const CLIENT = process.env.BENCH_CLIENT === 'fetch' ? 'fetch' : 'http';
+const agent = new http.Agent({ keepAlive: true });
+
+function postJson(base: string, path: string, cookie: string, body: unknown): Promise<{ status: number; json: any; headers: Headers }> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(base + path, {
+      method: 'POST', agent,
+      headers: { cookie, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown = null;
+        try { json = JSON.parse(text); } catch { json = text; }
+        const headers = new Headers();
+        const timing = res.headers['server-timing'];
+        if (typeof timing === 'string') headers.set('server-timing', timing);
+        resolve({ status: res.statusCode ?? 0, json, headers });
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -85,7 +121,7 @@ export async function runAnnotator(a: Annotator, projectId: number, opts: { hold
   const post = async (path: string, body: unknown) => {
     const t = performance.now();
     try {
-      const r = await a.client.request('POST', path, body);
+      const r = CLIENT === 'http' ? await postJson(a.client.base, path, a.client.cookieHeader(), body) : await a.client.request('POST', path, body);
       const end = performance.now();
       if (TRACE && a.sampling) spans.push({ kind: path.endsWith('/leases') ? 'claim' : 'label', start: t, end, phases: serverTiming(r.headers) });
       return { ...r, ms: end - t };

@@ -12,6 +12,8 @@
  *   Quick runs: e.g. BENCH_DB=postgres BENCH_POOL=100000 BENCH_SECONDS=20 (written to *-custom.json)
  *   Postgres at BENCH_DATABASE_URL or TEST_DATABASE_URL (a fresh database is made and dropped).
  *   BENCH_RESTART=1 (default): the measured start is a restart (the server ran once, built its pool view and kept it on disk); 0: the first start.
+ *   BENCH_CLIENT=fetch: the annotators send over Node's fetch instead of node:http (bench/load.ts says why http is the default).
+ *   BENCH_TRACE=1: for the slowest 1% of claims, what else was in flight and the client's time outside the handler.
  *   The server inherits TANDEM_* settings (e.g. TANDEM_CLAIMS_FIRST_MS=0 for the build without claims first); they are written to the result.
  *
  * Warm-up: WARMUP s after every annotator got its first claim answered and the pool view is ready (a
@@ -29,7 +31,7 @@ import { createLogger } from '../server/log';
 import { freePort, startTandem } from '../tests/fixtures/tandem-server';
 import { createPostgresDatabase } from '../tests/fixtures/database';
 import { ROOT } from '../tests/fixtures/paths';
-import { closeAnnotator, connectAnnotator, pidOfPort, rssMiB, runAnnotator, serverTiming, spans, type Annotator, type Span } from './load';
+import { CLIENT, closeAnnotator, connectAnnotator, pidOfPort, rssMiB, runAnnotator, serverTiming, spans, type Annotator, type Span } from './load';
 import { Client } from '../tests/fixtures/http-client';
 import { seedPool } from './seed-pool';
 import { machine, percentile } from './stats';
@@ -150,7 +152,7 @@ async function runScenario(sc: Scenario) {
         serverStartSeconds: r(startMs / 1000), seedSeconds: r(seed.ms.total / 1000), seedMs: seed.ms, embeddingSpace: seed.embeddingSpace,
         // The machine's 1-minute load average before and after the run: other processes share its cores.
         loadAverage: { before: r(loadBefore), after: r(os.loadavg()[0]) },
-        targetP99Ms: TARGET_P99_MS, checks, priority: PRIORITY,
+        targetP99Ms: TARGET_P99_MS, checks, priority: PRIORITY, client: CLIENT,
       };
     } finally {
       clearInterval(sampler);
