@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
+import { timePgliteQueries } from './query-times';
 
 export type Schema = typeof schema;
 /** Both drivers give a PgDatabase; services are written once against this type. */
@@ -74,6 +75,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/pglite');
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir);
+  timePgliteQueries(client);
   const db = drizzle(client, { schema }) as unknown as Db;
   return { db, kind: 'pglite', where: dataDir, close: () => client.close() };
 }
