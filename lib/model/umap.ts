@@ -24,6 +24,8 @@ export interface UmapOptions {
   neighbours?: number;
   seed?: number;
   fitMaxRows?: number;
+  /** Smallest distance between embedded points (umap-js's `minDist`, default 0.1); 0 packs each cluster tightly, as the UMAP authors advise for clustering. */
+  minDist?: number;
   /** Optimisation epochs of the fit, rounded to a multiple of 3 (default: umap-js's, 500 up to 10,000 rows and 200 above; the transform then runs its own 100 or 30). */
   epochs?: number;
 }
@@ -46,6 +48,7 @@ export function umapEmbed(x: Embeddings, opts: UmapOptions = {}): Embeddings {
     nComponents: components,
     nNeighbors: Math.max(2, Math.min(opts.neighbours ?? UMAP_NEIGHBOURS, m - 1)),
     random: mulberry32(opts.seed ?? 1),
+    ...(opts.minDist === undefined ? {} : { minDist: opts.minDist }),
     // umap-js 1.4.0's transform runs nEpochs / 3 epochs and stops only when its epoch count equals
     // that exactly: any nEpochs not divisible by 3 makes `transform` loop forever.
     nEpochs: opts.epochs === undefined ? undefined : Math.max(3, Math.round(opts.epochs / 3) * 3),
