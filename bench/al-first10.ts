@@ -9,7 +9,9 @@
  *
  * Options (environment):
  *   FIRST10_UMAP="nn=15,md=0.1;nn=15,md=0"   UMAP variants, `;`-separated: nn neighbours,
- *                  md minDist, ep epochs (default umap-js's); `pca` for PCA-50 alone.
+ *                  md minDist, ep epochs (default umap-js's), seed (default 1, the trainer's),
+ *                  input=pixels (UMAP of the raw pixels instead of PCA-50);
+ *                  `pca` for PCA-50 alone.
  *                  Default: the product's (lib/model/umap.ts). UMAP rows are cached in
  *                  bench/.tmp under a name that carries the settings.
  *   FIRST10_K=7,15          k of the neighbour graph (default the product's NEIGHBOURS)
@@ -31,7 +33,7 @@ import { typicalCluster, typicality } from '../lib/al/typical';
 import { ROOT } from '../tests/fixtures/paths';
 import { machine } from './stats';
 
-interface Variant { name: string; nn?: number; md?: number; ep?: number; pca?: boolean }
+interface Variant { name: string; nn?: number; md?: number; ep?: number; seed?: number; pixels?: boolean; pca?: boolean }
 
 function parseVariants(text: string | undefined): Variant[] {
   if (!text) return [{ name: 'product' }];
@@ -43,6 +45,8 @@ function parseVariants(text: string | undefined): Variant[] {
       if (key === 'nn') v.nn = Number(value);
       else if (key === 'md') v.md = Number(value);
       else if (key === 'ep') v.ep = Number(value);
+      else if (key === 'seed') v.seed = Number(value);
+      else if (key === 'input') v.pixels = value === 'pixels';
       else throw new Error(`FIRST10_UMAP: unknown key ${key} in ${part}`);
     }
     return v;
@@ -90,15 +94,15 @@ const lines: string[] = [
   '| --- | ---: | --- | --- | ---: | --- | --- | --- | --- |',
 ];
 for (const v of VARIANTS) {
-  const tag = v.pca ? 'pca50' : `umap-nn${v.nn ?? 'def'}-md${v.md ?? 'def'}-ep${v.ep ?? 'def'}`;
-  const emb = v.pca ? pca : cached(path.join(TMP, `al-first10-${tag}.bin`), () => umapEmbed(pca, { seed: 1, neighbours: v.nn, minDist: v.md, epochs: v.ep }));
+  const tag = v.pca ? 'pca50' : `umap-nn${v.nn ?? 'def'}-md${v.md ?? 'def'}-ep${v.ep ?? 'def'}${v.seed === undefined ? '' : `-seed${v.seed}`}${v.pixels ? '-of-pixels' : ''}`;
+  const emb = v.pca ? pca : cached(path.join(TMP, `al-first10-${tag}.bin`), () => umapEmbed(v.pixels ? ds.rows : pca, { seed: v.seed ?? 1, neighbours: v.nn, minDist: v.md, epochs: v.ep }));
   for (const gk of KS) {
     const features: Features = { embeddings: emb, graph: neighbourGraph(emb, gk) };
     const data = { features, truth: ds.truth, k, groups: ds.groups, splits: ds.splits };
     for (const picksName of [...PICKS, ...(ORACLE ? ['oracle'] : [])]) {
       const at10: number[] = [];
       const at20: number[] = [];
-      const covered: number[] = [];
+      const covered: string[] = [];
       const heads: string[] = [];
       const spread: number[][] = ALPHAS.map(() => []);
       for (let s = 0; s < SEEDS; s++) {
@@ -146,7 +150,9 @@ for (const v of VARIANTS) {
           at20.push(accOf(Int32Array.from([...first, ...second])));
           heads.push('spreading');
         }
-        covered.push(new Set(Array.from(first, (r) => ds.truth[r])).size);
+        const seen = new Set(Array.from(first, (r) => ds.truth[r]));
+        const missing = ds.classes.filter((_, c) => !seen.has(c));
+        covered.push(`${seen.size}${missing.length ? ` (no ${missing.join(' ')})` : ''}`);
         const labels = new Int32Array(ds.n).fill(-1);
         for (const r of first) labels[r] = ds.truth[r];
         ALPHAS.forEach((alpha, a) => spread[a].push(holdoutMetrics(spreadLabels(features.graph, labels, k, { alpha }), ds.truth, holdouts[s]).accuracy));
