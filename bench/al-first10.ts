@@ -13,19 +13,21 @@
  *                  input=pixels (UMAP of the raw pixels instead of PCA-50);
  *                  `pca` for PCA-50 alone.
  *                  Default: the product's (lib/model/umap.ts). UMAP rows are cached in
- *                  bench/.tmp under a name that carries the settings.
+ *                  bench/.tmp under a name that carries the settings (defaults resolved to
+ *                  their values, so a changed default refits).
  *   FIRST10_K=7,15          k of the neighbour graph (default the product's NEIGHBOURS)
  *   FIRST10_ALPHA=0.99,0.9  α of label spreading for the spreading-only column (default 0.99)
  *   FIRST10_PICKS="product;restarts=10"  first-pick variants: `product` is the trainer's round;
  *                  others call typicalCluster (auto's cold start) with these options
- *                  (restarts, iterations, neighbours), spreading at α 0.99 as the round does
+ *                  (restarts, iterations, neighbours), spreading at α 0.99 as the round does;
+ *                  `strategy:NAME` another registered strategy's picks (e.g. strategy:probcover)
  *   FIRST10_ORACLE=1        also a row for a ceiling: the most typical pool item of each true
  *                  class (typicality within the class), i.e. what perfect first picks could reach
  *   FIRST10_SEEDS=5
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildFeatures, NEIGHBOURS, neighbourGraph, spreadLabels, umapEmbed, holdoutMetrics, type Features } from '../lib/model';
+import { buildFeatures, NEIGHBOURS, UMAP_MIN_DIST, UMAP_NEIGHBOURS, neighbourGraph, spreadLabels, umapEmbed, holdoutMetrics, type Features } from '../lib/model';
 import { selectBatch, type Embeddings } from '../lib/al';
 import { mnistDataset } from '../server/cli/simulate';
 import { drawHoldout, roundSeed, simulateRun } from '../lib/sim/simulate';
@@ -94,7 +96,7 @@ const lines: string[] = [
   '| --- | ---: | --- | --- | ---: | --- | --- | --- | --- |',
 ];
 for (const v of VARIANTS) {
-  const tag = v.pca ? 'pca50' : `umap-nn${v.nn ?? 'def'}-md${v.md ?? 'def'}-ep${v.ep ?? 'def'}${v.seed === undefined ? '' : `-seed${v.seed}`}${v.pixels ? '-of-pixels' : ''}`;
+  const tag = v.pca ? 'pca50' : `umap-nn${v.nn ?? UMAP_NEIGHBOURS}-md${v.md ?? UMAP_MIN_DIST}-ep${v.ep ?? 'def'}${v.seed === undefined ? '' : `-seed${v.seed}`}${v.pixels ? '-of-pixels' : ''}`;
   const emb = v.pca ? pca : cached(path.join(TMP, `al-first10-${tag}.bin`), () => umapEmbed(v.pixels ? ds.rows : pca, { seed: v.seed ?? 1, neighbours: v.nn, minDist: v.md, epochs: v.ep }));
   for (const gk of KS) {
     const features: Features = { embeddings: emb, graph: neighbourGraph(emb, gk) };
