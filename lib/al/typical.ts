@@ -1,4 +1,4 @@
-import { kMeans, randomPick } from './coldstart';
+import { kMeans, randomPick, type KMeansOptions, type KMeansResult } from './coldstart';
 import { allItems, sqDist } from './diversity';
 import type { Embeddings, Selection } from './types';
 
@@ -66,6 +66,8 @@ export interface TypicalOptions {
   sampleSize?: number;
   /** Lloyd iterations (default 10). */
   iterations?: number;
+  /** k-means runs from different seeded inits; the one with the least within-cluster sum of squares is kept (default 1). */
+  restarts?: number;
   neighbours?: number;
 }
 
@@ -86,7 +88,7 @@ export function typicalCluster(emb: Embeddings, opts: TypicalOptions): Selection
   points.set(sample, 0);
   points.set(centres, sample.length);
   const k = Math.min(centres.length + batch, MAX_CLUSTERS, points.length);
-  const { assign } = kMeans(emb, { k, seed: opts.seed, candidates: points, iterations: opts.iterations ?? 10 });
+  const { assign } = bestKMeans(emb, { k, seed: opts.seed, candidates: points, iterations: opts.iterations ?? 10 }, opts.restarts ?? 1);
 
   const members: number[][] = Array.from({ length: k }, () => []);
   const labeledIn = new Int32Array(k);
@@ -122,6 +124,34 @@ export function typicalCluster(emb: Embeddings, opts: TypicalOptions): Selection
     if (indices.length === before) break;
   }
   return { indices: Int32Array.from(indices), scores: Float32Array.from(scores) };
+}
+
+/** The k-means run of least inertia (within-cluster sum of squares) among `restarts` seeded runs; ties: the earlier run. */
+function bestKMeans(emb: Embeddings, opts: KMeansOptions & { candidates: Int32Array }, restarts: number): KMeansResult {
+  let best: KMeansResult | undefined;
+  let bestInertia = Infinity;
+  for (let r = 0; r < Math.max(1, Math.floor(restarts)); r++) {
+    const run = kMeans(emb, { ...opts, seed: r === 0 ? opts.seed : (Math.imul(opts.seed, 0x9e3779b1) + r * 0x6d2b79f5) | 0 });
+    const inertia = kMeansInertia(emb, run, opts.candidates);
+    if (inertia < bestInertia) {
+      best = run;
+      bestInertia = inertia;
+    }
+  }
+  return best!;
+}
+
+function kMeansInertia(emb: Embeddings, run: KMeansResult, points: Int32Array): number {
+  const { d, data } = emb;
+  const cent = run.centroids.data;
+  let sum = 0;
+  for (let r = 0; r < points.length; r++) {
+    const c = run.assign[r];
+    if (c < 0) continue;
+    const o = points[r] * d;
+    for (let f = 0; f < d; f++) sum += (data[o + f] - cent[c * d + f]) ** 2;
+  }
+  return sum;
 }
 
 /** The most typical of `free` (ties: the lower index), measured over an evenly spaced subset when the cluster is big. */

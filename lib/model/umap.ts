@@ -12,6 +12,8 @@ import { mulberry32 } from '../random';
 
 export const UMAP_COMPONENTS = 10;
 export const UMAP_NEIGHBOURS = 15;
+/** umap-js's own default, named so that caches keyed by the settings (bench:al-first10) say it. minDist 0 was measured for the first labels and not adopted (docs/benchmarks.md, issue 16). */
+export const UMAP_MIN_DIST = 0.1;
 /**
  * Rows UMAP is fitted on at most; the others are placed by `transform` against that fit.
  * ~63 s for 10,000 × 50 → 10-d on 2 loaded cores (FACTS.md), and the fit grows faster than
@@ -24,6 +26,8 @@ export interface UmapOptions {
   neighbours?: number;
   seed?: number;
   fitMaxRows?: number;
+  /** Smallest distance between embedded points (umap-js's `minDist`, default UMAP_MIN_DIST); 0 packs each cluster tightly, as the UMAP authors advise for clustering. */
+  minDist?: number;
   /** Optimisation epochs of the fit, rounded to a multiple of 3 (default: umap-js's, 500 up to 10,000 rows and 200 above; the transform then runs its own 100 or 30). */
   epochs?: number;
 }
@@ -46,6 +50,7 @@ export function umapEmbed(x: Embeddings, opts: UmapOptions = {}): Embeddings {
     nComponents: components,
     nNeighbors: Math.max(2, Math.min(opts.neighbours ?? UMAP_NEIGHBOURS, m - 1)),
     random: mulberry32(opts.seed ?? 1),
+    minDist: opts.minDist ?? UMAP_MIN_DIST,
     // umap-js 1.4.0's transform runs nEpochs / 3 epochs and stops only when its epoch count equals
     // that exactly: any nEpochs not divisible by 3 makes `transform` loop forever.
     nEpochs: opts.epochs === undefined ? undefined : Math.max(3, Math.round(opts.epochs / 3) * 3),

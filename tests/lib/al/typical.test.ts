@@ -66,4 +66,13 @@ describe('typicalCluster', () => {
     expect(distinct(s.indices)).toBe(true);
     expect(idx(typicalCluster(emb, { batch: 6, seed: 2 }))).toEqual(idx(s));
   });
+
+  it('with restarts keeps one k-means run (the first when only one), deterministic for a seed', () => {
+    for (let seed = 1; seed <= 3; seed++) {
+      expect(idx(typicalCluster(blobs.emb, { batch: 3, seed, restarts: 1 }))).toEqual(idx(typicalCluster(blobs.emb, { batch: 3, seed })));
+      const s = typicalCluster(blobs.emb, { batch: 3, seed, restarts: 5 });
+      expect(new Set(idx(s).map((i) => blobs.cluster[i]))).toEqual(new Set([0, 1, 2]));
+      expect(idx(typicalCluster(blobs.emb, { batch: 3, seed, restarts: 5 }))).toEqual(idx(s));
+    }
+  });
 });

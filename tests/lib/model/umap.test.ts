@@ -28,6 +28,13 @@ describe('umapEmbed', () => {
     expect(Array.from(umapEmbed(x, { components: 3, seed: 7, epochs: 50 }).data)).toEqual(Array.from(a.data));
   });
 
+  it('passes minDist on: a different layout, the same for the same seed', () => {
+    const x = twoBlobs(120, 8, 1);
+    const tight = umapEmbed(x, { components: 3, seed: 7, epochs: 50, minDist: 0 });
+    expect(Array.from(tight.data)).not.toEqual(Array.from(umapEmbed(x, { components: 3, seed: 7, epochs: 50 }).data));
+    expect(Array.from(umapEmbed(x, { components: 3, seed: 7, epochs: 50, minDist: 0 }).data)).toEqual(Array.from(tight.data));
+  });
+
   it('fits on an even sample of a big pool and places the rest beside their own blob', () => {
     const x = twoBlobs(160, 8, 2);
     // Fitted on 64 of 160 rows (row ⌊j·2.5⌋, from both blobs); the other 96 are placed by UMAP's transform.
