@@ -9,10 +9,10 @@ import { drawHoldout, simulateRun, type SimData, type StartRule } from '../../li
 import { labelRatio, seedResult, summarise, type StrategySummary } from '../../lib/sim/summary';
 import { loadCompute, versionBackend, type Compute } from '../../workers/trainer/compute';
 import { buildProgram, UsageError, type CliContext, type CliIO } from './commands';
-import { loadDataset, type Dataset } from './simulate-dataset';
+import { loadDataset, PACKAGED_DATASETS, type Dataset } from './simulate-dataset';
 import { EMBEDDING_HELP, parseEmbeddingOption } from './simulate-embedding';
 
-export { loadDataset, mnistDataset, type Dataset, type LoadOptions } from './simulate-dataset';
+export { fashionMnistDataset, loadDataset, mnistDataset, type Dataset, type LoadOptions } from './simulate-dataset';
 
 /**
  * `tandem simulate`: the real training round and strategy code on a data set
@@ -54,6 +54,8 @@ export interface SimulateReport {
   settings: { seeds: number[]; batch: number; budget: number; holdout: number; start: string; head: string };
   /** Per strategy, the head each seed's last round used (`auto` picks it by cross-validation). */
   finalHeads?: Record<string, string[]>;
+  /** Per strategy, the measured rounds (over all seeds) each head served. */
+  headRounds?: Record<string, Record<string, number>>;
   /** Per strategy: median labels to the target of random divided by the strategy's (a lower bound when random never got there). */
   labelsSavedVsRandom?: Record<string, { ratio: number; atLeast: boolean } | null>;
 }
@@ -93,8 +95,10 @@ export function simulate(ds: Dataset, o: SimulateOptions, compute: Compute, prog
   });
   const strategies: Record<string, StrategySummary> = {};
   const finalHeads: Record<string, string[]> = {};
+  const headRounds: Record<string, Record<string, number>> = {};
   for (const strategy of o.strategies) {
     finalHeads[strategy] = [];
+    headRounds[strategy] = {};
     const results = seeds.map((seed, i) => {
       const run = simulateRun({
         data, holdout: holdouts[i], strategy, seed, batch: o.batch, budget: o.budget, start, head: compute.head, committee: o.committee,
@@ -104,6 +108,7 @@ export function simulate(ds: Dataset, o: SimulateOptions, compute: Compute, prog
       });
       const r = seedResult(seed, run.curve, o.target);
       finalHeads[strategy].push(run.heads?.at(-1)?.head ?? 'spreading');
+      for (const h of run.heads ?? []) headRounds[strategy][h.head] = (headRounds[strategy][h.head] ?? 0) + 1;
       progress?.runDone(strategy, seed, r);
       return r;
     });
@@ -122,6 +127,7 @@ export function simulate(ds: Dataset, o: SimulateOptions, compute: Compute, prog
     compute: o.committee === 'bootstrap' ? backend.replace('MC-dropout head', 'head; bootstrap committee') : backend,
     settings: { seeds, batch: o.batch, budget: o.budget, holdout: o.holdout, start: o.startLabels > 0 ? `${o.startLabels} random labels` : 'strategy', head: o.head ?? 'auto' },
     finalHeads,
+    headRounds,
   };
   if (strategies.random) {
     report.labelsSavedVsRandom = Object.fromEntries(o.strategies.filter((s) => s !== 'random').map((s) => [s, labelRatio(strategies.random, strategies[s], o.budget)]));
@@ -216,7 +222,7 @@ export function registerSimulate(program: Command, io: CliIO): void {
   if (program.commands.some((c) => c.name() === 'simulate')) return;
   program.command('simulate')
     .description('measure acquisition strategies on data whose labels are known: the real trainer and strategy code, an oracle revealing labels (runs here, never in the server)')
-    .option('--data <source>', 'a folder per class, a .jsonl/.csv manifest (as import reads them), or "mnist" for the 10,000 digits of the mnist package')
+    .option('--data <source>', 'a folder per class, a .jsonl/.csv manifest (as import reads them), "mnist" for the 10,000 digits of the mnist package, or "fashion-mnist" for 10,000 clothes (1,000 a class, seeded) of the fashion-mnist package')
     .option('--mnist', 'same as --data mnist')
     .option('--strategies <list>', `comma-separated strategy names (see --list-strategies)`, 'random,auto')
     .option('--seeds <n>', 'runs per strategy, seeds 1 … n (each draws its own holdout)', integer('--seeds', 1), 5)
@@ -234,7 +240,7 @@ export function registerSimulate(program: Command, io: CliIO): void {
         return;
       }
       const source = o.mnist ? 'mnist' : o.data;
-      if (!source) throw new UsageError('give --data DIR|MANIFEST (or --data mnist)');
+      if (!source) throw new UsageError('give --data DIR|MANIFEST (or --data mnist, --data fashion-mnist)');
       const names = o.strategies.split(',').map((s) => s.trim()).filter(Boolean);
       const unknown = names.find((s) => !isStrategyName(s));
       if (unknown !== undefined) throw new UsageError(`unknown strategy '${unknown}' — use one of ${STRATEGY_NAMES.join(', ')} (see --list-strategies)`);
@@ -248,7 +254,7 @@ export function registerSimulate(program: Command, io: CliIO): void {
       const jsonPath = o.json ? path.resolve(cwd, o.json) : undefined;
       if (jsonPath && !fs.existsSync(path.dirname(jsonPath))) throw new UsageError(`cannot write ${o.json}: no folder ${path.dirname(jsonPath)}`);
       let said = Date.now();
-      const ds = await loadDataset(source === 'mnist' ? source : path.resolve(cwd, source), {
+      const ds = await loadDataset(PACKAGED_DATASETS.includes(source) ? source : path.resolve(cwd, source), {
         embedding,
         onEmbedding: (e) => io.err(`simulate: embedding: ${e.ref} (${e.choice}), ${e.extractor.dim} values an image${e.extractor.backend ? ` on ${e.extractor.backend}` : ''}`),
         onProgress: (done, total) => {

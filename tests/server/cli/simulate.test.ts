@@ -163,14 +163,15 @@ describe('tandem simulate', () => {
     expect(report.compute).toMatch(/^onnxruntime-node cpu embeddings; /);
   });
 
-  it('names --embedding and its values in --help and in the README', () => {
+  it('names --embedding and its values, and the packaged data sets, in --help and in the README', () => {
     const r = tandem('simulate', '--help');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/--embedding <name>/);
-    for (const v of ['auto', 'builtin:pixels', 'builtin:mobilenet-v2', 'FILE.onnx']) expect(r.out.replace(/\s+/g, ' ')).toContain(v);
+    for (const v of ['auto', 'builtin:pixels', 'builtin:mobilenet-v2', 'FILE.onnx', '"mnist"', '"fashion-mnist"']) expect(r.out.replace(/\s+/g, ' ')).toContain(v);
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('\n').filter((l) => /simulate/.test(l));
     expect(readme.join('\n')).toMatch(/--embedding/);
     expect(readme.join('\n')).toMatch(/builtin:mobilenet-v2/);
+    expect(readme.join('\n')).toMatch(/--data fashion-mnist/);
   });
 
   it('runs here even while a server owns the data folder (never forwarded to it)', () => {
