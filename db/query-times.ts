@@ -5,11 +5,12 @@ import fs from 'node:fs';
  * time PGlite spends per statement (its queries run on the server's own thread,
  * so this is time every other request waited), summed by statement text and
  * written every TANDEM_QUERY_TIMES_MS (5,000) as one JSON line, the costliest
- * first. It wraps PGlite's protocol entry point: each extended-protocol query
- * is several calls (parse, describe, bind, execute), all counted to the text
- * of the last parse or simple query seen.
+ * first. It times PGlite's synchronous protocol call, the part that holds the
+ * thread (awaits around it are not counted): each extended-protocol query is
+ * several calls (parse, describe, bind, execute), all counted to the text of
+ * the last parse or simple query seen.
  */
-interface ProtocolClient { execProtocolStream(message: Uint8Array, opts?: unknown): Promise<unknown> }
+interface ProtocolClient { execProtocolRawSync(message: Uint8Array): unknown }
 
 export function timePgliteQueries(client: ProtocolClient, env: Record<string, string | undefined> = process.env): (() => void) | null {
   const file = env.TANDEM_QUERY_TIMES;
@@ -35,14 +36,14 @@ export function timePgliteQueries(client: ProtocolClient, env: Record<string, st
     }
     return null;
   };
-  const original = client.execProtocolStream.bind(client);
-  client.execProtocolStream = async (message, opts) => {
+  const original = client.execProtocolRawSync.bind(client);
+  client.execProtocolRawSync = (message) => {
     const text = textOf(message);
     if (text !== null) current = text.replace(/\s+/g, ' ').slice(0, 160);
     const key = current;
     const t = performance.now();
     try {
-      return await original(message, opts);
+      return original(message);
     } finally {
       const s = totals.get(key) ?? { calls: 0, ms: 0 };
       if (text !== null) s.calls++;
@@ -56,5 +57,5 @@ export function timePgliteQueries(client: ProtocolClient, env: Record<string, st
   };
   const timer = setInterval(write, every);
   timer.unref();
-  return () => { clearInterval(timer); client.execProtocolStream = original; };
+  return () => { clearInterval(timer); client.execProtocolRawSync = original; };
 }
