@@ -13,11 +13,16 @@ import { call } from './api';
 export function useSuggestions(projectId: number, enabled: boolean, itemIds: readonly number[]): ReadonlyMap<number, Suggestion | null> {
   const [known, setKnown] = useState<ReadonlyMap<number, Suggestion | null>>(new Map());
   const asked = useRef(new Set<number>());
+  const mounted = useRef(true);
   const key = itemIds.join(',');
 
   useEffect(() => {
+    mounted.current = true;
+    return () => { mounted.current = false; };
+  }, []);
+
+  useEffect(() => {
     if (!enabled) return;
-    let live = true;
     const held = new Set(itemIds);
     // Items the page no longer holds are forgotten: a long session keeps a handful, not every item it saw.
     for (const id of [...asked.current]) if (!held.has(id)) asked.current.delete(id);
@@ -33,9 +38,10 @@ export function useSuggestions(projectId: number, enabled: boolean, itemIds: rea
         })
         // A failed fetch shows no suggestion: the annotator labels as without one.
         .catch(() => null)
-        .then((s) => { if (live) setKnown((m) => new Map(m).set(itemId, s)); });
+        // Kept while the page still holds the item, even if the held set changed meanwhile (an answer
+        // submitted while the next item's suggestion was on its way): it is asked for only once.
+        .then((s) => { if (mounted.current && asked.current.has(itemId)) setKnown((m) => new Map(m).set(itemId, s)); });
     }
-    return () => { live = false; };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [enabled, key, projectId]);
 
