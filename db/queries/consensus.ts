@@ -59,8 +59,24 @@ export async function answersInLastHour(db: Executor, projectId: number, now: Da
   return new Map((res as unknown as { rows: { user_id: unknown; n: unknown }[] }).rows.filter((r) => r.user_id != null).map((r) => [Number(r.user_id), Number(r.n)]));
 }
 
-export async function insertSnapshot(db: Executor, projectId: number, answers: number, summary: Record<string, unknown>): Promise<number> {
-  const [row] = await db.insert(agreementSnapshots).values({ projectId, answers, summary }).returning({ id: agreementSnapshots.id });
+/**
+ * Keeps the project's agreement summary: one snapshot per project and minute, the newest summary
+ * of the minute replacing the one before it. A recompute follows every burst of labels (up to once
+ * a second): a row each would grow the table by tens of thousands of rows a day of labeling and
+ * leave the history's last 200 snapshots covering a few minutes.
+ */
+export async function insertSnapshot(db: Executor, projectId: number, answers: number, summary: Record<string, unknown>, now: Date = new Date()): Promise<number> {
+  const at = now.toISOString();
+  const res = await db.execute(sql`
+    update agreement_snapshots set answers = ${answers}, summary = ${JSON.stringify(summary)}::jsonb, created_at = ${at}::timestamptz
+    where id = (
+      select id from agreement_snapshots
+      where project_id = ${projectId} and created_at >= date_trunc('minute', ${at}::timestamptz) and created_at <= ${at}::timestamptz
+      order by id desc limit 1)
+    returning id`);
+  const [updated] = (res as unknown as { rows: { id: unknown }[] }).rows;
+  if (updated) return Number(updated.id);
+  const [row] = await db.insert(agreementSnapshots).values({ projectId, answers, summary, createdAt: now }).returning({ id: agreementSnapshots.id });
   return row.id;
 }
 

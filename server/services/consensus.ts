@@ -78,7 +78,7 @@ export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<Life
     })));
     await closeSettledWeakFlags(db, projectId, now());
 
-    const snapshotId = await insertSnapshot(db, projectId, summary.answers, summary as unknown as Record<string, unknown>);
+    const snapshotId = await insertSnapshot(db, projectId, summary.answers, summary as unknown as Record<string, unknown>, now());
     for (const itemId of settled) opts.hooks?.onItemsSettled?.(projectId, { event: 'settled', itemId, annotators: annotatorsOf(itemId) });
     opts.hooks?.onAgreementComputed?.(projectId, snapshotId);
     return summary;

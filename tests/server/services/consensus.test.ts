@@ -3,6 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../../db/client';
 import { insertLeases } from '../../../db/queries/leases';
 import { pageCurrentLabels } from '../../../db/queries/rankings';
+import { insertSnapshot, listSnapshots } from '../../../db/queries/consensus';
 import { annotations, itemFlags, items, projects } from '../../../db/schema';
 import { DATABASE_KINDS, dbLabel, openTestDatabase } from '../../fixtures/database';
 import { buildProject } from '../../fixtures/builders';
@@ -53,6 +54,20 @@ describe.each(DATABASE_KINDS)('consensus recompute (%s)', (kind) => {
     // An answer taken back leaves the next recompute (the service keeps the answers in memory between runs).
     await t.services.labels.undo(t.annotators[2], t.project.id);
     expect(await t.services.consensus.recompute(t.project.id)).toMatchObject({ answers: 74 });
+  });
+
+  it(`keeps one agreement snapshot per minute, the newest summary of the minute (${dbLabel(kind)})`, async () => {
+    const { project } = await buildProject(database.db, { n: 1, annotators: 1 });
+    const at = (s: string) => new Date(`2026-12-03T10:${s}Z`);
+    const first = await insertSnapshot(database.db, project.id, 10, { v: 1 }, at('00:05'));
+    expect(await insertSnapshot(database.db, project.id, 12, { v: 2 }, at('00:40'))).toBe(first);
+    const next = await insertSnapshot(database.db, project.id, 15, { v: 3 }, at('01:02'));
+    expect(next).not.toBe(first);
+    const kept = await listSnapshots(database.db, project.id, 10);
+    expect(kept.map((k) => [k.answers, k.summary, k.createdAt.toISOString()])).toEqual([
+      [12, { v: 2 }, '2026-12-03T10:00:40.000Z'],
+      [15, { v: 3 }, '2026-12-03T10:01:02.000Z'],
+    ]);
   });
 
   it(`leaves a one-against-one dispute to the lead, flagged as a weak consensus (${dbLabel(kind)})`, async () => {
