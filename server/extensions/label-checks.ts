@@ -6,7 +6,9 @@ import { spacedPerProject } from '../spaced';
 /**
  * After labels: whether a retrain is due and whether the budget is spent. Both count labels, so
  * a burst of labels asks once (spaced per project); the claim enforces the budget itself, this
- * only tells the room "spent". Neither delays a label's answer.
+ * only tells the room "spent". Neither delays a label's answer. At most once a second: a retrain
+ * queued a second later changes nothing a person sees, and on PGlite each check's queries run on
+ * the thread that answers claims (every 100 ms, they were five a second at a human pace).
  */
 export function labelChecks(services: () => Services, log: Logger): Extension {
   const checks = spacedPerProject(async (pid) => {
@@ -15,7 +17,7 @@ export function labelChecks(services: () => Services, log: Logger): Extension {
       s.training.maybeEnqueue(pid).catch((err) => log.warn({ err, projectId: pid }, 'retrain trigger failed')),
       s.queueControls.checkBudget(pid).catch((err) => log.warn({ err, projectId: pid }, 'budget check failed')),
     ]);
-  }, { log, what: 'label checks', everyMs: 100 });
+  }, { log, what: 'label checks', everyMs: 1000, costShare: 0.02 });
   return { name: 'label-checks', onLabelCommitted: (projectId) => checks.changed(projectId), stop: () => checks.stop() };
 }
 
