@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { useHydrated } from '../ui/use-hydrated';
 
 /** Sends one control request; the server's `{error: {message}}` becomes the thrown message. */
 export async function send(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<unknown> {
@@ -22,6 +23,7 @@ export async function send(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: str
  */
 export function useControl() {
   const router = useRouter();
+  const hydrated = useHydrated();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -39,7 +41,8 @@ export function useControl() {
       setBusy(false);
     }
   }
-  return { busy, error, done, run };
+  // Until hydrated the controls cannot act: busy keeps them disabled.
+  return { busy: busy || !hydrated, error, done, run };
 }
 
 export const queueUrl = (projectId: number, rest = '') => `/api/projects/${projectId}/queue${rest}`;

@@ -3,10 +3,12 @@
 import { useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { call } from '../labeling/api';
+import { useHydrated } from '../ui/use-hydrated';
 
 /** Sends an annotator's newest answers back to the review list (they leave training until decided). */
 export function SendBackForm({ projectId, annotators }: { projectId: number; annotators: { userId: number; name: string }[] }) {
   const router = useRouter();
+  const hydrated = useHydrated();
   const [userId, setUserId] = useState('');
   const [count, setCount] = useState(20);
   const [note, setNote] = useState('');
@@ -34,7 +36,7 @@ export function SendBackForm({ projectId, annotators }: { projectId: number; ann
         <input type="number" min={1} max={500} value={count} onChange={(e) => setCount(Math.max(1, Math.min(500, Number(e.target.value) || 1)))} style={{ width: '5em' }} /> answers
       </label>{' '}
       <label>note <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} placeholder="optional" /></label>{' '}
-      <button type="submit">Send back</button>
+      <button type="submit" disabled={!hydrated}>Send back</button>
       {message && <p className={message.ok ? 'ok' : 'error'} role="status">{message.text}</p>}
     </form>
   );
