@@ -49,7 +49,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isStrategyName, type StrategyName } from '../lib/al';
-import { buildFeatures, HEAD_NAMES, neighbourGraph, type CommitteeKind, type Features, type HeadName } from '../lib/model';
+import { buildFeatures, HEAD_NAMES, type CommitteeKind, type HeadName } from '../lib/model';
 import { datasetFeatures, fashionMnistDataset, mnistDataset, simulate, stderrProgress, type SimulateOptions, type SimulateReport } from '../server/cli/simulate';
 import { loadCompute } from '../workers/trainer/compute';
 import { ROOT } from '../tests/fixtures/paths';
@@ -57,6 +57,7 @@ import { baselineCurve } from '../lib/sim/baseline';
 import { drawHoldout } from '../lib/sim/simulate';
 import { median, seedResult, summarise } from '../lib/sim/summary';
 import { machine } from './stats';
+import { umapCacheFile, umapFeatures } from './al-features';
 
 const STRATEGIES: StrategyName[] = ['random', 'margin', 'least-confidence', 'entropy', 'kcenter', 'badge', 'margin-kcenter', 'typical-cluster', 'probcover', 'auto'];
 /** Each round of these also trains the tfjs head and runs 20 MC-dropout passes: ~2× the time of the others. */
@@ -89,24 +90,6 @@ const STARTS: { name: string; startLabels: number; title: string; strategies: St
 ];
 const EMBEDDING = process.env.BENCH_AL_EMBEDDING ?? 'umap';
 if (EMBEDDING !== 'pca' && EMBEDDING !== 'umap') throw new Error('BENCH_AL_EMBEDDING must be pca or umap');
-
-/** The trainer's features (PCA-50 → UMAP-10 → 7-NN graph), the UMAP rows read from `file` when an earlier run left them (same data, same seed, same code). */
-function umapFeatures(build: () => Features, file: string): Features {
-  if (fs.existsSync(file)) {
-    const buf = fs.readFileSync(file);
-    const d = buf.readInt32LE(0);
-    const data = new Float32Array(buf.buffer.slice(buf.byteOffset + 4, buf.byteOffset + buf.length));
-    const embeddings = { n: data.length / d, d, data };
-    process.stderr.write(`bench:al: UMAP rows from ${path.relative(ROOT, file)}\n`);
-    return { embeddings, graph: neighbourGraph(embeddings) };
-  }
-  const f = build();
-  const head = Buffer.alloc(4);
-  head.writeInt32LE(f.embeddings.d, 0);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, Buffer.concat([head, Buffer.from(f.embeddings.data.buffer, f.embeddings.data.byteOffset, f.embeddings.data.byteLength)]));
-  return f;
-}
 
 const TARGET_LABELS = 120;
 const TARGET_RATIO = 2;
@@ -174,7 +157,7 @@ async function main(): Promise<number> {
   const ds = DATA === 'mnist' ? mnistDataset() : fashionMnistDataset();
   process.stderr.write('bench:al: building features (PCA, neighbour graph) once for both starts…\n');
   const t0 = performance.now();
-  const features = EMBEDDING === 'umap' ? umapFeatures(() => datasetFeatures(ds), path.join(ROOT, `bench/.tmp/al-umap-features${DATA === 'mnist' ? '' : `-${DATA}`}.bin`)) : buildFeatures(ds.rows);
+  const features = EMBEDDING === 'umap' ? umapFeatures(() => datasetFeatures(ds), umapCacheFile(DATA)) : buildFeatures(ds.rows);
   const featureSeconds = (performance.now() - t0) / 1000;
   const dir = path.join(ROOT, 'bench/.tmp');
   /** MNIST's files keep their names; another data set's carry it. */
@@ -201,6 +184,7 @@ async function main(): Promise<number> {
       ...results.map((c) => `- ${c.ok ? 'pass' : '**FAIL**'}: ${c.what}`),
       ...(pairs.length ? [`- AULC per seed, auto vs random: ${pairs.map((p) => `seed ${p.seed} ${p.auto.toFixed(3)} vs ${p.random.toFixed(3)} (${p.auto - p.random >= 0 ? '+' : '−'}${Math.abs(p.auto - p.random).toFixed(3)})`).join('; ')}`] : []),
       `- head ${HEAD}; the last round's head per seed: ${Object.entries(report.finalHeads ?? {}).map(([s, h]) => `${s} ${h.join(', ')}`).join('; ')}`,
+      `- auto left TypiClust for margins at (labels, seeds 1–${report.settings.seeds.length}): ${report.autoSwitch?.map((x) => x ?? 'never').join(', ') ?? 'n/a'}`,
       `- rounds per head (all seeds): ${Object.entries(report.headRounds ?? {}).map(([s, h]) => `${s} ${Object.entries(h).map(([name, n]) => `${name} ${n}`).join(', ')}`).join('; ')}`,
       `- ${Math.round(seconds)} s for ${strategies.length} strategies × ${OPTIONS.seeds} seeds; JSON in ${path.relative(ROOT, file)}`,
       '',

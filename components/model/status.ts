@@ -75,6 +75,8 @@ export interface VersionEvidence {
   churn: { topOverlap: number | null; rankCorrelation: number | null; labeledStillUncertain: number | null } | null;
   /** With the auto strategy: which phase chose this version's batch. */
   autoPhase: 'cold-start' | 'spaced-margin' | null;
+  /** With the auto strategy: the model's cross-validated accuracy on its labels that decided the phase; null when not measured or nothing could be tested. */
+  labeledAccuracy: number | null;
 }
 
 /** The evidence in a version's metrics, or null when the trainer sent none. */
@@ -88,6 +90,7 @@ export function versionEvidence(m: Record<string, unknown> | null | undefined): 
     reliability: bins,
     churn: c ? { topOverlap: numOrNull(c.topOverlap), rankCorrelation: numOrNull(c.rankCorrelation), labeledStillUncertain: numOrNull(c.labeledStillUncertain) } : null,
     autoPhase: m.autoPhase === 'cold-start' || m.autoPhase === 'spaced-margin' ? m.autoPhase : null,
+    labeledAccuracy: numOrNull(m.labeledAccuracy),
   };
 }
 

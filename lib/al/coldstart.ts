@@ -200,13 +200,30 @@ export interface TrustInput {
   numClasses: number;
   /** Floor on labels before trusting the model (default 20). */
   minLabels?: number;
+  /**
+   * The model's cross-validated accuracy on its labels (lib/model `labeledAccuracy`); null when
+   * nothing could be tested (not trusted), undefined when the caller does not measure it (the
+   * count rule alone).
+   */
+  accuracy?: number | null;
+  /** The accuracy it must reach (default TRUST_ACCURACY). */
+  minAccuracy?: number;
 }
+
+/** See `uncertaintyTrusted`; measured with `npm run bench:al-trust` (docs/benchmarks.md). */
+export const TRUST_ACCURACY = 0.85;
 
 /**
  * Uncertainty is trusted once every class has at least one label and there are at least
  * max(minLabels, 2 × numClasses) labels; before that a model's "uncertain" mostly means "never
  * saw this class", and a cold-start batch does better.
  */
-export function uncertaintyTrusted({ labeled, classesSeen, numClasses, minLabels = 20 }: TrustInput): boolean {
+export function uncertaintyTrusted({ labeled, classesSeen, numClasses, minLabels = 20, accuracy, minAccuracy = TRUST_ACCURACY }: TrustInput): boolean {
+  if (!countsTrusted({ labeled, classesSeen, numClasses, minLabels })) return false;
+  return accuracy === undefined || (accuracy !== null && accuracy >= minAccuracy);
+}
+
+/** The count half of `uncertaintyTrusted`: worth measuring the accuracy only once it holds. */
+export function countsTrusted({ labeled, classesSeen, numClasses, minLabels = 20 }: Pick<TrustInput, 'labeled' | 'classesSeen' | 'numClasses' | 'minLabels'>): boolean {
   return classesSeen >= numClasses && labeled >= Math.max(minLabels, 2 * numClasses);
 }

@@ -17,6 +17,8 @@ export {
   clusterStratified,
   kMeans,
   randomPick,
+  countsTrusted,
+  TRUST_ACCURACY,
   uncertaintyTrusted,
   type KMeansOptions,
   type KMeansResult,

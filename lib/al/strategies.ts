@@ -56,6 +56,14 @@ export const StrategyInput = z.object({
   classesSeen: Count.optional(),
   /** auto: floor on labels before uncertainty is trusted (default 20). */
   minLabels: Count.optional(),
+  /**
+   * auto: the model's cross-validated accuracy on its own labels (lib/model `labeledAccuracy`; null:
+   * nothing could be tested). Uncertainty is trusted only once it reaches TRUST_ACCURACY; left out,
+   * the count rule alone decides (a caller that does not measure it).
+   */
+  labeledAccuracy: z.number().min(0).max(1).nullable().optional(),
+  /** auto: an earlier round of this model already trusted uncertainty; the phase does not go back on noise in the estimate. */
+  trustedBefore: z.boolean().optional(),
   /** margin-kcenter and auto: uncertain shortlist size as a multiple of the batch (default 10). */
   poolFactor: z.number().min(1).optional(),
 });
@@ -225,11 +233,13 @@ export function autoPhase(raw: StrategyInput): AutoPhase {
   if (raw.classesSeen === undefined) {
     throw badRequest(`strategy 'auto' needs classesSeen (distinct classes among the labeled items) to decide whether uncertainty is trusted`);
   }
+  if (raw.trustedBefore) return 'spaced-margin';
   return uncertaintyTrusted({
     labeled: raw.labeledIdx?.length ?? 0,
     classesSeen: raw.classesSeen,
     numClasses: raw.probs.k,
     minLabels: raw.minLabels,
+    accuracy: raw.labeledAccuracy,
   }) ? 'spaced-margin' : 'cold-start';
 }
 

@@ -186,3 +186,39 @@ function argmax(data: Float32Array, base: number, k: number): number {
   for (let c = 1; c < k; c++) if (data[base + c] > data[base + best]) best = c;
   return best;
 }
+
+/** A head's cross-validated accuracy on the labeled nodes, pooled over every node it could test. */
+export interface LabeledAccuracy {
+  head: HeadName;
+  accuracy: number;
+  /** Labeled nodes tested (each once, on a fit that did not see it); nodes of a class with one label are never tested. */
+  tested: number;
+}
+
+/**
+ * How well one head predicts labels it did not see, from as few as two labels a class: seeded,
+ * stratified k-fold CV, each labeled node tested once on a fit without its fold. Unlike `selectHead`
+ * it needs no class to fill every fold: a class with one label always trains (testing it would
+ * only measure that a class without labels cannot be predicted), a class with two is split
+ * across two folds. null when nothing could be tested. `auto` reads it to decide when the model
+ * is good enough for its uncertainty to be worth buying (lib/al `uncertaintyTrusted`).
+ */
+export function labeledAccuracy(data: HeadData, labels: Int32Array, k: number, head: HeadName, opts: { seed: number; folds?: number }): LabeledAccuracy | null {
+  const folds = opts.folds ?? CV_FOLDS;
+  const byClass: number[][] = Array.from({ length: k }, () => []);
+  labels.forEach((c, i) => { if (c >= 0) byClass[c].push(i); });
+  const fold = stratifiedFolds(byClass.map((r) => (r.length >= 2 ? r : [])), labels.length, folds, opts.seed);
+  let hits = 0;
+  let tested = 0;
+  for (let f = 0; f < folds; f++) {
+    const test: number[] = [];
+    fold.forEach((g, i) => { if (g === f) test.push(i); });
+    if (test.length === 0) continue;
+    const train = Int32Array.from(labels, (c, i) => (fold[i] === f ? -1 : c));
+    const rows = Int32Array.from(test);
+    const p = HEADS[head].fit(data, train, k, rows);
+    rows.forEach((r, q) => { if (argmax(p.data, q * k, k) === labels[r]) hits++; });
+    tested += rows.length;
+  }
+  return tested > 0 ? { head, accuracy: hits / tested, tested } : null;
+}

@@ -9,4 +9,4 @@ export {
 export { predictSoftmax, trainSoftmax, type SoftmaxHead, type SoftmaxOptions } from './softmax';
 export { umapEmbed, UMAP_COMPONENTS, UMAP_FIT_MAX_ROWS, UMAP_MIN_DIST, UMAP_NEIGHBOURS, type UmapOptions } from './umap';
 export { type HeadsInput } from './pipeline';
-export { CV_FOLDS, fitHead, HEAD_NAMES, headDescription, REUSE_GROWTH, selectHead, type HeadChoice, type HeadData, type HeadName, type HeadScore, type SelectOptions } from './heads';
+export { CV_FOLDS, fitHead, HEAD_NAMES, headDescription, labeledAccuracy, REUSE_GROWTH, selectHead, type HeadChoice, type HeadData, type HeadName, type HeadScore, type LabeledAccuracy, type SelectOptions } from './heads';

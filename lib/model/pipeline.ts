@@ -1,9 +1,9 @@
-import { getStrategy, margin, selectBatch, topK, type Embeddings, type Probs, type Samples, type Selection, type StrategyName } from '../al';
+import { autoPhase, countsTrusted, getStrategy, margin, selectBatch, topK, type AutoPhase, type Embeddings, type Probs, type Samples, type Selection, type StrategyName } from '../al';
 import { badRequest } from '../errors';
 import { mulberry32 } from '../random';
 import { knnGraph, type Graph } from './knn';
 import { fitPca, projectPca } from './pca';
-import { fitHead, selectHead, type HeadChoice, type HeadName } from './heads';
+import { fitHead, labeledAccuracy, selectHead, type HeadChoice, type HeadName } from './heads';
 import { spreadLabels } from './spreading';
 import { umapEmbed, type UmapOptions } from './umap';
 
@@ -171,6 +171,8 @@ export interface RoundInput {
    * labels, a head's name forces it. Without it, label spreading as before.
    */
   heads?: HeadsInput;
+  /** `auto`: an earlier round already trusted the model's uncertainty (RoundResult.trust); it stays trusted. */
+  trustedBefore?: boolean;
 }
 
 export interface HeadsInput {
@@ -196,6 +198,11 @@ export interface RoundResult {
   head?: HeadChoice;
   /** Where the strategy's samples came from, when it used any. */
   samples?: { kind: 'mc-dropout'; passes: number; head: string } | { kind: 'bootstrap'; members: number };
+  /**
+   * With `auto`: the phase that chose the batch, and the cross-validated accuracy on the labels
+   * it was decided on (undefined: not measured, the counts alone decided; null: nothing to test).
+   */
+  trust?: { phase: AutoPhase; labeledAccuracy?: number | null };
 }
 
 /**
@@ -248,6 +255,7 @@ export function trainRound(input: RoundInput): RoundResult {
   } finally {
     dense?.dispose();
   }
+  const trust = input.strategy === 'auto' ? trustOf(input, probs, labeledIdx.length, seen.size, head?.head) : undefined;
   const selection = selectBatch(input.strategy, {
     samples,
     probs,
@@ -257,8 +265,24 @@ export function trainRound(input: RoundInput): RoundResult {
     batch: Math.min(input.batch, input.candidates.length),
     seed: input.seed,
     classesSeen: seen.size,
+    ...(trust ? { labeledAccuracy: trust.labeledAccuracy, trustedBefore: input.trustedBefore } : {}),
   });
-  return { probs, selection, labeledIdx, model: dense && !graph ? { kind: 'dense', name: dense.name } : { kind: 'spreading' }, head, samples: used };
+  return { probs, selection, labeledIdx, model: dense && !graph ? { kind: 'dense', name: dense.name } : { kind: 'spreading' }, head, samples: used, trust };
+}
+
+/**
+ * `auto`'s phase for this round. The accuracy is measured (a few fits of the head in use) only
+ * once the counts allow trust and the model is not trusted yet, so it costs nothing before the
+ * first 20 labels nor after the switch. Without a graph (the dense head's pools) it is not
+ * measured: the counts decide.
+ */
+function trustOf(input: RoundInput, probs: Probs, labeled: number, classesSeen: number, head: HeadName | undefined): NonNullable<RoundResult['trust']> {
+  if (input.trustedBefore) return { phase: 'spaced-margin' };
+  const counts = countsTrusted({ labeled, classesSeen, numClasses: input.k });
+  if (!counts || !usesGraph(input.labels.length)) return { phase: counts ? 'spaced-margin' : 'cold-start' };
+  const est = labeledAccuracy({ ...input.features, pixels: input.heads?.pixels }, input.labels, input.k, head ?? 'spreading', { seed: input.seed });
+  const labeledAcc = est?.accuracy ?? null;
+  return { phase: autoPhase({ probs, labeledIdx: new Int32Array(labeled), classesSeen, batch: 0, seed: 0, labeledAccuracy: labeledAcc }), labeledAccuracy: labeledAcc };
 }
 
 /** The head of one round: CV's pick for `auto` (heads.ts), else the one named, recorded the same way. */

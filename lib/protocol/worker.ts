@@ -190,6 +190,12 @@ export const HoldoutMetrics = z.object({
   }).strict()).max(50).optional(),
   /** With the auto strategy: the phase that chose this version's batch (lib/al autoPhase): low budget (TypiClust) or spaced margins. */
   autoPhase: z.enum(['cold-start', 'spaced-margin']).optional(),
+  /**
+   * With the auto strategy: the model's cross-validated accuracy on its own labels that decided the
+   * phase (lib/model labeledAccuracy; null: nothing could be tested). Absent when not measured:
+   * before the counts allow trust, or after the switch.
+   */
+  labeledAccuracy: Unit.nullable().optional(),
   churn: z.object({
     /** Share of the top 100 the previous version also had in its top 100, and Spearman over the items both ranked; null on the first version a trainer sees. */
     topOverlap: Unit.nullable(),

@@ -83,6 +83,8 @@ export interface RunResult {
   picked: Int32Array;
   /** The head of each measured round, when `heads` was given (what won, as the trainer records it per version). */
   heads?: HeadChoice[];
+  /** `auto`: the labels at which it left its low-budget picks for margins (null: never within the budget). */
+  switchedAt?: number | null;
 }
 
 /** A round's strategy seed: a different stream per (seed, round), the same on every run. */
@@ -131,17 +133,25 @@ export function simulateRun(input: RunInput): RunResult {
   const curve: Curve = [];
   const heads: HeadChoice[] = [];
   let previous: HeadChoice | undefined;
+  let trustedBefore = false;
+  let switchedAt: number | undefined;
   for (let round = 0; ; round++) {
     const candidates: number[] = [];
     for (let i = 0; i < n; i++) if (inPool[i] === 1 && labels[i] < 0) candidates.push(i);
     const want = Math.min(input.batch, input.budget - picked.length, candidates.length);
-    const { probs, selection, head } = trainRound({
+    const { probs, selection, head, trust } = trainRound({
       features, labels, k, candidates: Int32Array.from(candidates), strategy,
       // The last round only measures: a batch of 0 costs the strategy nothing.
       batch: Math.max(0, want), seed: roundSeed(seed, round), head: input.head, committee: input.committee,
       heads: input.heads ? { ...input.heads, previous } : undefined,
+      trustedBefore,
     });
     previous = head;
+    // As the trainer does: once trusted, the next rounds stay trusted.
+    if (trust?.phase === 'spaced-margin' && !trustedBefore) {
+      trustedBefore = true;
+      switchedAt = picked.length;
+    }
     if (picked.length > 0) {
       if (head) heads.push(head);
       const accuracy = holdoutMetrics(probs, truth, holdout).accuracy;
@@ -152,5 +162,5 @@ export function simulateRun(input: RunInput): RunResult {
     for (const row of selection.indices) reveal(row);
     if (selection.indices.length === 0) break;
   }
-  return { curve, picked: Int32Array.from(picked), ...(input.heads ? { heads } : {}) };
+  return { curve, picked: Int32Array.from(picked), ...(input.heads ? { heads } : {}), ...(strategy === 'auto' ? { switchedAt: switchedAt ?? null } : {}) };
 }

@@ -56,6 +56,8 @@ export interface SimulateReport {
   finalHeads?: Record<string, string[]>;
   /** Per strategy, the measured rounds (over all seeds) each head served. */
   headRounds?: Record<string, Record<string, number>>;
+  /** `auto`'s switch from low-budget picks to margins, in labels, per seed (null: it never switched within the budget). */
+  autoSwitch?: (number | null)[];
   /** Per strategy: median labels to the target of random divided by the strategy's (a lower bound when random never got there). */
   labelsSavedVsRandom?: Record<string, { ratio: number; atLeast: boolean } | null>;
 }
@@ -96,6 +98,7 @@ export function simulate(ds: Dataset, o: SimulateOptions, compute: Compute, prog
   const strategies: Record<string, StrategySummary> = {};
   const finalHeads: Record<string, string[]> = {};
   const headRounds: Record<string, Record<string, number>> = {};
+  const autoSwitch: (number | null)[] = [];
   for (const strategy of o.strategies) {
     finalHeads[strategy] = [];
     headRounds[strategy] = {};
@@ -108,6 +111,7 @@ export function simulate(ds: Dataset, o: SimulateOptions, compute: Compute, prog
       });
       const r = seedResult(seed, run.curve, o.target);
       finalHeads[strategy].push(run.heads?.at(-1)?.head ?? 'spreading');
+      if (run.switchedAt !== undefined) autoSwitch.push(run.switchedAt);
       for (const h of run.heads ?? []) headRounds[strategy][h.head] = (headRounds[strategy][h.head] ?? 0) + 1;
       progress?.runDone(strategy, seed, r);
       return r;
@@ -128,6 +132,7 @@ export function simulate(ds: Dataset, o: SimulateOptions, compute: Compute, prog
     settings: { seeds, batch: o.batch, budget: o.budget, holdout: o.holdout, start: o.startLabels > 0 ? `${o.startLabels} random labels` : 'strategy', head: o.head ?? 'auto' },
     finalHeads,
     headRounds,
+    ...(autoSwitch.length ? { autoSwitch } : {}),
   };
   if (strategies.random) {
     report.labelsSavedVsRandom = Object.fromEntries(o.strategies.filter((s) => s !== 'random').map((s) => [s, labelRatio(strategies.random, strategies[s], o.budget)]));

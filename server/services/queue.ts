@@ -7,7 +7,7 @@ import {
   deletePins, leaseChosenItems, readClaimState, type ClaimState, type LeaseChoice, type LeaseClaimKind,
 } from '../../db/queries/queue-state';
 import type { ProjectRow } from '../../db/queries/projects';
-import { uncertaintyTrusted } from '../../lib/al/coldstart';
+import { countsTrusted } from '../../lib/al/coldstart';
 import { TandemError } from '../../lib/errors';
 import { resolveProjectSettings } from '../../lib/protocol/project-settings';
 import { boostRanking, pinnedFirst, splitControls, type QueueControls } from '../../lib/queue/controls';
@@ -387,8 +387,15 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     if (!view.ranking) return false;
     // A named strategy ranks from the first model on (the trainer does not cold-start it either), so its ranking is dealt as is.
     if (view.ranking.head.strategy !== 'auto') return true;
-    // `auto`: the rule the trainer uses to leave cold start, on what the model behind the ranking saw.
-    return uncertaintyTrusted({ labeled: view.ranking.head.labelCount, classesSeen: view.book.classesSeen(classes), numClasses: classes.length });
+    // `auto`: the phase the trainer recorded for the model behind the ranking (it measured the model's accuracy on its
+    // labels); without one (no holdout metrics yet, an older trainer), the count half of its rule on what that model saw.
+    switch (view.ranking.head.autoPhase) {
+      case 'spaced-margin': return true;
+      case 'cold-start': return false;
+      case null:
+      case undefined:
+        return countsTrusted({ labeled: view.ranking.head.labelCount, classesSeen: view.book.classesSeen(classes), numClasses: classes.length });
+    }
   }
 
   async function skip(p: Principal, projectId: number, leaseId: number): Promise<void> {

@@ -45,7 +45,10 @@ const Header = z.object({
   signature: z.object({ rankingId: z.number().int().positive().nullable(), importId: z.number().int().nonnegative() }),
   n: z.number().int().nonnegative(),
   ranking: z.object({
-    head: z.object({ id: z.number().int().positive(), strategy: z.string(), labelCount: z.number().int().nonnegative(), embeddingSpace: z.string().nullable(), createdAt: z.string() }),
+    head: z.object({
+      id: z.number().int().positive(), strategy: z.string(), labelCount: z.number().int().nonnegative(), embeddingSpace: z.string().nullable(), createdAt: z.string(),
+      autoPhase: z.enum(['cold-start', 'spaced-margin']).nullable().optional(),
+    }),
     version: z.number().int(),
     strategy: z.string(),
   }).nullable(),

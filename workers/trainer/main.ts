@@ -82,8 +82,10 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       progress = { phase, done, total };
       live.report(job.id, progress);
     };
+    // The last heartbeat sent: completion waits for it, or it could reach the server after the job is done and be refused.
+    let beating: Promise<void> = Promise.resolve();
     const beat = setInterval(() => {
-      client.heartbeat(job.id, progress).catch((err: Error) => {
+      beating = client.heartbeat(job.id, progress).then(() => undefined, (err: Error) => {
         if (isTokenRefused(err)) refused ??= err;
         else jlog.warn({ err: err.message }, 'heartbeat failed');
       });
@@ -94,8 +96,9 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       if (report.embeddingsError) jlog.warn({ err: report.embeddingsError }, 'embeddings not uploaded; the ranking goes without them (the queue deals in rank order)');
       advance('uploading', 0, entries.length);
       await uploadRanking(client, job.id, entries, wire, (done) => advance('uploading', done, entries.length), jlog);
-      // No heartbeat after this point: one racing the completion is refused ("job is done") and logged as a failure.
+      // No heartbeat after this point, and none still on its way: one racing the completion is refused ("job is done").
       clearInterval(beat);
+      await beating;
       const done = await client.complete(job.id, {
         labelCount: report.labelCount, backend: report.backend, model: report.model, strategy: report.strategy,
         metrics: report.metrics, chunks: entries.length, seconds: report.seconds,

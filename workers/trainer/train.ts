@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Job, RankingEntry } from '../../lib/protocol/worker';
 import { encodeVectorBase64, MEDIA_BATCH, type WorkerItem } from '../../lib/protocol/worker';
-import { autoPhase, confidence, margin, rankPool, type AutoPhase, type Embeddings, type Probs, type StrategyName } from '../../lib/al';
+import { confidence, margin, rankPool, type AutoPhase, type Embeddings, type Probs, type StrategyName } from '../../lib/al';
 import { holdoutMetrics, selectHead, trainRound, type Features, type HeadChoice, type RoundResult } from '../../lib/model';
 import { auroc, labeledStillUncertain, rankingChurn, reliability } from '../../lib/model/evidence';
 import type { FeatureCache } from './cache';
@@ -32,11 +32,13 @@ interface PoolState {
   lastRanking?: Int32Array;
   /** The previous version's head choice, reused until the labels grow (lib/model/heads.ts); lost with the process. */
   lastHead?: HeadChoice;
+  /** `auto` trusted the model's uncertainty in an earlier round (lib/model trainRound's `trust`); lost with the process, then measured again. */
+  trusted?: boolean;
 }
 
 export interface JobReport {
   labelCount: number;
-  metrics: (ReturnType<typeof holdoutMetrics> & { meanUncertainty?: number; autoPhase?: AutoPhase; head?: HeadChoice } & Partial<Evidence>) | null;
+  metrics: (ReturnType<typeof holdoutMetrics> & { meanUncertainty?: number; autoPhase?: AutoPhase; labeledAccuracy?: number | null; head?: HeadChoice } & Partial<Evidence>) | null;
   entries: number;
   /** The strategy the ranking is applied under: the project's, or DIVERSITY_STRATEGY for a ranking without a model. */
   strategy: string;
@@ -122,7 +124,7 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
       }));
     }
     // New items, same project: the churn still compares with the last ranking (over the items both hold).
-    state = { extractor: ex.key, itemIds: ids, index, pixels, lastRanking: state?.lastRanking, lastHead: state?.lastHead };
+    state = { extractor: ex.key, itemIds: ids, index, pixels, lastRanking: state?.lastRanking, lastHead: state?.lastHead, trusted: state?.trusted };
     pools.set(job.projectId, state);
     if (missing.length > 0) cache?.savePixels(job.projectId, Int32Array.from(ids), pixels, ex.key);
     return state;
@@ -236,8 +238,10 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
       // round fits the last pick; the CV for today's labels runs after the ranking is applied (`after`), so the
       // ranking never waits seconds for it. The first round of a process picks in the round.
       heads: { choose: 'auto', previous: state.lastHead, use: state.lastHead, pixels: headPixels },
+      trustedBefore: state.trusted,
     }));
     state.lastHead = round.head;
+    if (round.trust?.phase === 'spaced-margin') state.trusted = true;
     const features = state.features!;
     const after = round.head ? () => {
       state.lastHead = selectHead({ ...features, pixels: headPixels }, train, k, { seed: job.id, previous: state.lastHead });
@@ -250,7 +254,7 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     const metrics = holdoutRows.length > 0
       ? {
         ...holdoutMetrics(probs, truth, Int32Array.from(holdoutRows)), meanUncertainty: meanOver(uncertainty, candidates),
-        ...(job.strategy === 'auto' ? { autoPhase: phaseOf(probs, labeledRows.map((r) => train[r])) } : {}),
+        ...(round.trust ? { autoPhase: round.trust.phase, ...(round.trust.labeledAccuracy !== undefined ? { labeledAccuracy: round.trust.labeledAccuracy } : {}) } : {}),
         ...(round.head ? { head: round.head } : {}),
         ...evidence(probs, truth, Int32Array.from(holdoutRows), uncertainty, {
           labeledRows, candidates, previous: state.lastRanking ?? cache?.loadRanking(job.projectId) ?? undefined, ranked: rankedIds,
@@ -336,11 +340,6 @@ export function modelName(extractorModel: string, round: Pick<RoundResult, 'mode
   return s.kind === 'mc-dropout'
     ? (round.model.kind === 'dense' ? `${base} MC-dropout ×${s.passes}` : `${base} + ${s.head} MC-dropout ×${s.passes}`)
     : `${base} + bootstrap committee ×${s.members}`;
-}
-
-/** The phase `auto` was in for this round (what trainRound's selection used), recorded per version so the switch point shows. */
-function phaseOf(probs: Probs, labeledClasses: number[]): AutoPhase {
-  return autoPhase({ probs, labeledIdx: new Int32Array(labeledClasses.length), classesSeen: new Set(labeledClasses).size, batch: 0, seed: 0 });
 }
 
 /** What the model page shows beside the holdout metrics (lib/model/evidence.ts, HoldoutMetrics in the worker protocol). */

@@ -3,6 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { Evidence } from '../../../components/model/Evidence';
 import { versionEvidence } from '../../../components/model/status';
+import { TRUST_ACCURACY } from '../../../lib/al/coldstart';
 
 /** The model page's evidence section as the server renders it, from a version's metrics as the status API sends them. */
 const render = (metrics: Record<string, unknown>) =>
@@ -46,6 +47,13 @@ describe('model page evidence', () => {
     expect(render({ uncertaintyAuroc: 0.7, autoPhase: 'cold-start' })).toMatch(/data-testid="evidence-auto-phase">low budget/);
     expect(render({ uncertaintyAuroc: 0.7, autoPhase: 'spaced-margin' })).toMatch(/data-testid="evidence-auto-phase">uncertainty/);
     expect(render({ uncertaintyAuroc: 0.7 })).not.toContain('evidence-auto-phase');
+  });
+
+  it('says why auto has not trusted uncertainty yet when it measured the model on its labels, and what it switched with', () => {
+    const low = render({ uncertaintyAuroc: 0.7, autoPhase: 'cold-start', labeledAccuracy: 0.62 });
+    expect(low).toContain(`predicts 62% of its own labels in cross-validation, under the ${Math.round(TRUST_ACCURACY * 100)}% it takes`);
+    expect(render({ uncertaintyAuroc: 0.7, autoPhase: 'cold-start' })).toContain('a class unlabeled, or under 20 labels');
+    expect(render({ uncertaintyAuroc: 0.7, autoPhase: 'spaced-margin', labeledAccuracy: 0.93 })).toContain('switched with 93% of its labels predicted');
   });
 
   it('shows nothing to judge for a version from an older trainer', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterStratified, kMeans, randomPick, uncertaintyTrusted } from '../../../lib/al/coldstart';
+import { clusterStratified, kMeans, randomPick, TRUST_ACCURACY, uncertaintyTrusted } from '../../../lib/al/coldstart';
 import { clustered, distinct } from './fixtures';
 
 const idx = (s: { indices: Int32Array }) => Array.from(s.indices);
@@ -85,6 +85,12 @@ describe('uncertaintyTrusted', () => {
     [{ labeled: 19, classesSeen: 10, numClasses: 10, minLabels: 5 }, false],
     [{ labeled: 20, classesSeen: 10, numClasses: 10, minLabels: 5 }, true],
     [{ labeled: 49, classesSeen: 2, numClasses: 2, minLabels: 50 }, false],
+    // With the model's accuracy on its labels measured: the counts and the accuracy both.
+    [{ labeled: 20, classesSeen: 3, numClasses: 3, accuracy: TRUST_ACCURACY }, true],
+    [{ labeled: 20, classesSeen: 3, numClasses: 3, accuracy: TRUST_ACCURACY - 0.001 }, false],
+    [{ labeled: 20, classesSeen: 3, numClasses: 3, accuracy: null }, false],
+    [{ labeled: 19, classesSeen: 3, numClasses: 3, accuracy: 1 }, false],
+    [{ labeled: 20, classesSeen: 3, numClasses: 3, accuracy: 0.5, minAccuracy: 0.5 }, true],
   ])('%o → %s', (input, want) => {
     expect(uncertaintyTrusted(input)).toBe(want);
   });

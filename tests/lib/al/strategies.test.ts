@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { typicalCluster } from '../../../lib/al/typical';
+import { TRUST_ACCURACY } from '../../../lib/al/coldstart';
 import { autoPhase, getStrategy, listStrategies, selectBatch, STRATEGY_NAMES, type StrategyInput } from '../../../lib/al/strategies';
 import type { Probs } from '../../../lib/al/types';
 import { spacedTopK } from '../../../lib/al/hybrid';
@@ -186,6 +187,21 @@ describe('auto', () => {
 
   it('honours minLabels', () => {
     expect(autoPhase({ ...base, labeledIdx: labeled(20), minLabels: 30 })).toBe('cold-start');
+  });
+
+  it('with the model\'s accuracy on its labels measured, waits until it reaches TRUST_ACCURACY', () => {
+    const counted = { ...base, labeledIdx: labeled(20) };
+    expect(autoPhase({ ...counted, labeledAccuracy: TRUST_ACCURACY - 0.01 })).toBe('cold-start');
+    expect(autoPhase({ ...counted, labeledAccuracy: TRUST_ACCURACY })).toBe('spaced-margin');
+    // Nothing could be tested: no evidence, no trust.
+    expect(autoPhase({ ...counted, labeledAccuracy: null })).toBe('cold-start');
+    // The counts come first: a perfect score on too few labels is not enough.
+    expect(autoPhase({ ...base, labeledIdx: labeled(19), labeledAccuracy: 1 })).toBe('cold-start');
+    expect(idx(selectBatch('auto', { ...counted, labeledAccuracy: 0.5 }))).toEqual(idx(typicalCluster(emb, { batch: 3, seed: 4, candidates: eligible(counted.labeledIdx), centres: counted.labeledIdx })));
+  });
+
+  it('does not go back to cold start once an earlier round trusted the model', () => {
+    expect(autoPhase({ ...base, labeledIdx: labeled(20), labeledAccuracy: 0.2, trustedBefore: true })).toBe('spaced-margin');
   });
 
   function eligible(taken: Int32Array): Int32Array {

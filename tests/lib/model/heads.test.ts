@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Embeddings } from '../../../lib/al';
 import { knnGraph } from '../../../lib/model';
-import { fitHead, selectHead, type HeadData } from '../../../lib/model/heads';
+import { fitHead, labeledAccuracy, selectHead, type HeadData } from '../../../lib/model/heads';
 import { mulberry32 } from '../../../lib/random';
 
 const N = 200;
@@ -95,5 +95,47 @@ describe('selectHead', () => {
     const p = fitHead('logistic-embedding', { embeddings: x, graph: knnGraph(x, 5) }, labelsOf(truth, 4), 2);
     expect(p.n).toBe(40);
     for (let i = 0; i < 40; i++) expect(p.data[i * 2] + p.data[i * 2 + 1]).toBeCloseTo(1, 5);
+  });
+});
+
+describe('labeledAccuracy', () => {
+  const { x, truth } = rings(N, 3);
+  const data: HeadData = { embeddings: x, graph: knnGraph(x, 7) };
+
+  it('is high for a head that fits the data and low for one that cannot, from the same labels', () => {
+    const labels = labelsOf(truth, 10);
+    const spreading = labeledAccuracy(data, labels, 2, 'spreading', { seed: 1 })!;
+    const linear = labeledAccuracy(data, labels, 2, 'logistic-embedding', { seed: 1 })!;
+    expect(spreading.tested).toBe(labels.filter((c) => c >= 0).length);
+    expect(spreading.accuracy).toBeGreaterThan(0.9);
+    // No line separates two concentric rings: about chance.
+    expect(linear.accuracy).toBeLessThan(0.7);
+  });
+
+  it('works from two labels a class, testing each once on a fit that holds the other', () => {
+    // Nodes 0, 2 on the inner ring, 1, 3 on the outer: with three folds each pair is split, so every node is tested.
+    const labels = Int32Array.from(truth, (c, i) => (i < 4 ? c : -1));
+    const r = labeledAccuracy(data, labels, 2, 'spreading', { seed: 2 })!;
+    expect(r.tested).toBe(4);
+    expect(r.accuracy).toBe(1);
+  });
+
+  it('never tests a class with one label (nothing would be left to learn it from), and is null when nothing is testable', () => {
+    const one = Int32Array.from(truth, (c, i) => (i < 2 ? c : -1));
+    expect(labeledAccuracy(data, one, 2, 'spreading', { seed: 1 })).toBeNull();
+    // Class 0 has three labels, class 1 one: only class 0's are tested.
+    const some = Int32Array.from(truth, (c, i) => (i === 0 || i === 2 || i === 4 || i === 1 ? c : -1));
+    expect(labeledAccuracy(data, some, 2, 'spreading', { seed: 1 })!.tested).toBe(3);
+  });
+
+  it('scores a wrong labeling low: the labels disagree with the structure', () => {
+    const labels = labelsOf(truth, 10);
+    const shuffled = Int32Array.from(labels, (c, i) => (c < 0 ? c : (i >> 1) % 2));
+    expect(labeledAccuracy(data, shuffled, 2, 'spreading', { seed: 1 })!.accuracy).toBeLessThan(0.7);
+  });
+
+  it('is deterministic for a seed', () => {
+    const labels = labelsOf(truth, 7);
+    expect(labeledAccuracy(data, labels, 2, 'spreading', { seed: 5 })).toEqual(labeledAccuracy(data, labels, 2, 'spreading', { seed: 5 }));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapCommittee, buildFeatures, fitHead, edgelessGraph, GRAPH_MAX_ITEMS, MC_MAX_ROWS, trainRound, type DenseHead, type DenseHeadInput } from '../../../lib/model';
-import { STRATEGY_NAMES } from '../../../lib/al';
+import { STRATEGY_NAMES, TRUST_ACCURACY } from '../../../lib/al';
 import { mulberry32 } from '../../../lib/random';
 
 /** Three well-separated blobs of 30 points in 6-d, a few labels each. */
@@ -80,6 +80,32 @@ describe('trainRound', () => {
     const reused = round({ choose: 'auto', use: earlier });
     expect(reused.head).toBe(earlier);
     expect(reused.probs.data).toEqual(fitHead('logistic-embedding', features, nine, 3).data);
+  });
+
+  it('with auto, measures the model on its own labels once the counts allow trust, and trusts it only when it predicts them', () => {
+    const withLabels = (labeled: Int32Array, truthOf: (i: number) => number) => {
+      const l = new Int32Array(n).fill(-1);
+      for (const i of labeled) l[i] = truthOf(i);
+      const open = Int32Array.from({ length: n }, (_, i) => i).filter((i) => l[i] < 0);
+      return trainRound({ features, labels: l, k: 3, candidates: open, strategy: 'auto', batch: 5, seed: 1, heads: { choose: 'auto' } });
+    };
+    const first = (count: number) => Int32Array.from({ length: count }, (_, i) => i);
+    // Under 20 labels: not measured, cold start.
+    expect(withLabels(first(12), (i) => truth[i]).trust).toEqual({ phase: 'cold-start' });
+    // 21 true labels of well-separated blobs: predicted, trusted.
+    const good = withLabels(first(21), (i) => truth[i]).trust!;
+    expect(good.phase).toBe('spaced-margin');
+    expect(good.labeledAccuracy).toBeGreaterThanOrEqual(TRUST_ACCURACY);
+    // The same count of labels at random over the classes: the structure does not predict them, so not trusted yet.
+    const rand = mulberry32(9);
+    const noisy = withLabels(first(21), (i) => (i < 3 ? i : Math.floor(rand() * 3))).trust!;
+    expect(noisy.phase).toBe('cold-start');
+    expect(noisy.labeledAccuracy).toBeLessThan(TRUST_ACCURACY);
+    // Trusted once, trusted after (no measuring again), and other strategies have no phase.
+    const l = Int32Array.from(truth, (c, i) => (i < 21 ? (i < 3 ? i : Math.floor(rand() * 3)) : -1));
+    const open = Int32Array.from({ length: n - 21 }, (_, i) => i + 21);
+    expect(trainRound({ features, labels: l, k: 3, candidates: open, strategy: 'auto', batch: 5, seed: 1, trustedBefore: true }).trust).toEqual({ phase: 'spaced-margin' });
+    expect(trainRound({ features, labels: l, k: 3, candidates: open, strategy: 'margin', batch: 5, seed: 1 }).trust).toBeUndefined();
   });
 
   it('fits the labels well enough to classify the blobs', () => {

@@ -31,18 +31,19 @@ async function setSettings(db: Db, projectId: number, settings: Record<string, u
  * Written behind the services' back, so the caller tells the queue (`poolChanged`), as the
  * training service does when it applies one.
  */
-async function applyRanking(db: Db, projectId: number, labelCount: number, seed = 1) {
+async function applyRanking(db: Db, projectId: number, labelCount: number, seed = 1, model: { strategy?: string; metrics?: Record<string, unknown> } = {}) {
+  const strategy = model.strategy ?? 'margin';
   const rng = mulberry32(seed);
   const pool = await db.select({ id: items.id }).from(items).where(sql`${items.projectId} = ${projectId} and ${items.split} = 'pool'`).orderBy(items.id);
   const all = await db.select({ id: items.id }).from(items).where(eq(items.projectId, projectId)).orderBy(items.id);
   const space = `test:${seed}`;
   await upsertEmbeddings(db, projectId, space, all.map((r, k) => ({ itemId: r.id, vector: [(k % 4) * 10 + rng(), Math.floor((k % 4) / 2) * 10 + rng(), rng(), rng()] })));
-  const [r] = await db.insert(rankings).values({ projectId, strategy: 'margin', labelCount, status: 'receiving', embeddingSpace: space }).returning();
+  const [r] = await db.insert(rankings).values({ projectId, strategy, labelCount, status: 'receiving', embeddingSpace: space }).returning();
   await replaceChunkEntries(db, r.id, 0, pool.map((x, k) => ({ itemId: x.id, score: rng(), predicted: CLASSES[k % 3], confidence: 0.4 + 0.6 * rng() })));
   await assignPositions(db, r.id);
-  const v = await insertModelVersion(db, { projectId, labelCount, backend: 'test' });
+  const v = await insertModelVersion(db, { projectId, labelCount, backend: 'test', metrics: model.metrics });
   await supersedeApplied(db, projectId);
-  await markApplied(db, r.id, v.id, 'margin', labelCount);
+  await markApplied(db, r.id, v.id, strategy, labelCount);
   return r.id;
 }
 
@@ -103,6 +104,27 @@ describe.each(DATABASE_KINDS)('team queue %s', (kind) => {
       const res = await db.execute(sql`select count(distinct user_id)::int as n from annotations where item_id = ${itemId} and action = 'label'`);
       expect((res as unknown as { rows: { n: number }[] }).rows[0].n).toBeGreaterThanOrEqual(2);
     }
+  });
+
+  it(`with auto, deals cold or uncertain as the trainer recorded the model's phase, and by the counts when it recorded none (${dbLabel(kind)})`, async () => {
+    const db = database.db;
+    const { services, project, annotators } = await buildProject(db, { n: 120, annotators: 1 });
+    const [a] = annotators;
+    await setSettings(db, project.id, { strategy: 'auto', queue: { easyShare: 0, overlapShare: 0, holdoutShare: 0 } });
+    await warmUp(services, a, project.id, 21);
+    const streamsUnder = async (metrics: Record<string, unknown> | undefined, seed: number) => {
+      await applyRanking(db, project.id, 21, seed, { strategy: 'auto', metrics });
+      services.queue.poolChanged(project.id);
+      const res = await services.queue.claimBatch(a, project.id, 3);
+      const streams = new Set(res.leases.map((l) => l.stream));
+      for (const l of res.leases) await services.queue.skip(a, project.id, l.leaseId);
+      return streams;
+    };
+    // 21 labels over every class: the counts alone would trust it, but the trainer measured the model and did not.
+    expect(await streamsUnder({ accuracy: 0.5, autoPhase: 'cold-start', labeledAccuracy: 0.6 }, 2)).toEqual(new Set(['cold']));
+    expect(await streamsUnder({ accuracy: 0.9, autoPhase: 'spaced-margin', labeledAccuracy: 0.95 }, 3)).toEqual(new Set(['uncertain']));
+    // An older trainer (no phase recorded): the counts decide.
+    expect(await streamsUnder(undefined, 4)).toEqual(new Set(['uncertain']));
   });
 
   it('never deals beyond the project budget: labels plus open leases stay within it, and the labels end exactly at it', async () => {
