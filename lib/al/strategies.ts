@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { badRequest, parseInput } from '../errors';
-import { randomPick, uncertaintyTrusted } from './coldstart';
+import { randomPick, TRUST_ACCURACY, uncertaintyTrusted } from './coldstart';
 import { badgeSelect, kCenterGreedy } from './diversity';
 import { hybridSelect, spacedTopK } from './hybrid';
 import { probCover } from './coverage';
@@ -226,7 +226,9 @@ export type AutoPhase = 'cold-start' | 'spaced-margin';
  * than the earlier one-item-per-k-means-cluster cold start). After that the smallest margins
  * are the best buys; k-center over the uncertain shortlist (margin-kcenter) chases its outliers
  * and needed more labels, while skipping only near-copies keeps margin's efficiency and still
- * spreads a batch over several confusions.
+ * spreads a batch over several confusions. "After that" waits, when the caller measured it
+ * (`labeledAccuracy`), for a model that predicts its own labels (TRUST_ACCURACY): on Fashion-MNIST,
+ * whose model stays weak, margins lost TypiClust's lead, and TypiClust kept to the end won.
  */
 export function autoPhase(raw: StrategyInput): AutoPhase {
   if (raw.probs === undefined) return 'cold-start';
@@ -321,7 +323,7 @@ const REGISTRY: Record<StrategyName, StrategyInfo & { impl: Impl }> = {
   },
   auto: {
     name: 'auto',
-    description: 'recommended: typical items of uncovered clusters (TypiClust) until uncertainty is trusted, then smallest margins, skipping near-copies within the batch',
+    description: `recommended: typical items of uncovered clusters (TypiClust) until uncertainty is trusted (every class labeled, 20 labels, and the model predicting ${Math.round(TRUST_ACCURACY * 100)}% of its own labels in cross-validation), then smallest margins, skipping near-copies within the batch`,
     needs: [['embeddings']],
     impl: (pool, info) => (autoPhase(pool.input) === 'spaced-margin' ? spacedMargin(pool, info) : coldStart(pool, info)),
   },

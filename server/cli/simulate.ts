@@ -193,6 +193,9 @@ export function reportTable(r: SimulateReport): string[] {
     lines.push(`| ${name} | ${need === null ? `> ${r.settings.budget}` : need} | ${s.labelsToTarget.reached}/${s.seeds.length} | ${s.aulc.median.toFixed(3)} | ${
       name === 'random' ? '1' : ratio ? `${ratio.atLeast ? '≥ ' : ''}${ratio.ratio.toFixed(2)}×` : '–'} |`);
   }
+  if (r.autoSwitch) {
+    lines.push('', `auto's switch from low-budget picks to margins (once its model predicts its own labels in cross-validation), in labels per seed: ${r.autoSwitch.map((x) => x ?? 'never').join(', ')}`);
+  }
   return lines;
 }
 
