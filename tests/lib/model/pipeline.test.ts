@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapCommittee, buildFeatures, fitHead, edgelessGraph, GRAPH_MAX_ITEMS, MC_MAX_ROWS, trainRound, type DenseHead, type DenseHeadInput } from '../../../lib/model';
+import { bootstrapCommittee, buildFeatures, fitHead, edgelessGraph, labeledAccuracy, GRAPH_MAX_ITEMS, MC_MAX_ROWS, trainRound, type DenseHead, type DenseHeadInput } from '../../../lib/model';
 import { STRATEGY_NAMES, TRUST_ACCURACY } from '../../../lib/al';
 import { mulberry32 } from '../../../lib/random';
 
@@ -92,10 +92,17 @@ describe('trainRound', () => {
     const first = (count: number) => Int32Array.from({ length: count }, (_, i) => i);
     // Under 20 labels: not measured, cold start.
     expect(withLabels(first(12), (i) => truth[i]).trust).toEqual({ phase: 'cold-start' });
-    // 21 true labels of well-separated blobs: predicted, trusted.
-    const good = withLabels(first(21), (i) => truth[i]).trust!;
+    // 21 true labels of well-separated blobs: predicted, trusted. Seven labels a class: the head pick's CV ran, and its
+    // score for the head in use is the evidence (nothing fitted twice).
+    const goodRound = withLabels(first(21), (i) => truth[i]);
+    const good = goodRound.trust!;
     expect(good.phase).toBe('spaced-margin');
     expect(good.labeledAccuracy).toBeGreaterThanOrEqual(TRUST_ACCURACY);
+    expect(goodRound.head!.reason).toBe('cv');
+    expect(good.labeledAccuracy).toBe(goodRound.head!.scores.find((x) => x.head === goodRound.head!.head)!.accuracy);
+    // Without CV scores (a head named, or a class under three labels) it is measured with labeledAccuracy.
+    const named = trainRound({ features, labels: Int32Array.from(truth, (c, i) => (i < 21 ? c : -1)), k: 3, candidates, strategy: 'auto', batch: 5, seed: 1, heads: { choose: 'spreading' } });
+    expect(named.trust!.labeledAccuracy).toBe(labeledAccuracy(features, Int32Array.from(truth, (c, i) => (i < 21 ? c : -1)), 3, 'spreading', { seed: 1 })!.accuracy);
     // The same count of labels at random over the classes: the structure does not predict them, so not trusted yet.
     const rand = mulberry32(9);
     const noisy = withLabels(first(21), (i) => (i < 3 ? i : Math.floor(rand() * 3))).trust!;
