@@ -45,9 +45,13 @@ test.describe('the labeling page follows the team queue live', () => {
     expect(made.status, made.stderr).toBe(0);
     const token = made.stdout.trim().split('\n').pop()!;
 
-    // A teammate labels 20 items over HTTP, every class at least once: enough for the queue to trust the model.
+    // The easy stream needs a model the queue trusts. The labels below are arbitrary (i mod 10), which `auto` would
+    // measure and not trust (lib/al uncertaintyTrusted); a named strategy is dealt as ranked from its first model.
+    lead = await new Client(server.url).login('lead@tandem.local', DEMO_PASSWORD);
     const mate = await new Client(server.url).login('ann2@tandem.local', DEMO_PASSWORD);
     projectId = (await mate.request('GET', '/api/projects')).json[0].id;
+    const set = await lead.request('PATCH', `/api/projects/${projectId}/settings`, { strategy: 'margin' });
+    expect(set.status, JSON.stringify(set.json)).toBe(200);
     for (let i = 0; i < 20; i++) {
       const { json } = await mate.request('POST', `/api/projects/${projectId}/leases`, { hold: 1 });
       const [lease] = json.leases;
@@ -59,7 +63,6 @@ test.describe('the labeling page follows the team queue live', () => {
     await mate.request('POST', `/api/projects/${projectId}/leases/release`, {});
     await runWorker({ server: server.url, token, maxJobs: 1, idleSeconds: 0.2, log: createLogger('silent', 'trainer'), cacheDir: null });
     expect((await mate.request('GET', `/api/projects/${projectId}/model`)).json.ranking).not.toBeNull();
-    lead = await new Client(server.url).login('lead@tandem.local', DEMO_PASSWORD);
   });
   test.afterAll(async () => { await server?.stop(); });
 
