@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client';
-import type { AutoPhase } from '../../lib/al';
+import { AUTO_PHASES, type AutoPhase } from '../../lib/al/strategies';
 import { items, leases } from '../schema';
 import { leasedRows, type LeasedItem } from './leases';
 import { A, classLabelSql, isStanding } from './answers';
@@ -83,15 +83,13 @@ export interface RankingHead {
   autoPhase?: AutoPhase | null;
 }
 
-const AUTO_PHASES: readonly string[] = ['cold-start', 'spaced-margin'] satisfies AutoPhase[];
-
 export async function findRankingHead(db: Executor, rankingId: number): Promise<RankingHead | undefined> {
   const [r] = rowsOf<{ id: unknown; strategy: string; label_count: number; embedding_space: string | null; created_at: Date | string; auto_phase: string | null }>(await db.execute(sql`
     select r.id, r.strategy, r.label_count, r.embedding_space, r.created_at, mv.metrics->>'autoPhase' as auto_phase
     from rankings r left join model_versions mv on mv.id = r.model_version_id where r.id = ${rankingId}`));
   return r && {
     id: Number(r.id), strategy: r.strategy, labelCount: Number(r.label_count), embeddingSpace: r.embedding_space, createdAt: new Date(r.created_at),
-    autoPhase: r.auto_phase !== null && AUTO_PHASES.includes(r.auto_phase) ? r.auto_phase as AutoPhase : null,
+    autoPhase: (AUTO_PHASES as readonly (string | null)[]).includes(r.auto_phase) ? r.auto_phase as AutoPhase : null,
   };
 }
 

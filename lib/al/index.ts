@@ -28,6 +28,7 @@ export {
 export { MIN_CLUSTER_SIZE, typicalCluster, typicality, TYPICALITY_NEIGHBOURS, type TypicalOptions } from './typical';
 export { ballGraph, COVERAGE_PURITY, distanceToOtherCluster, greedyCoverage, probCover, purityRadius, type CoverageOptions } from './coverage';
 export {
+  AUTO_PHASES,
   autoPhase,
   getStrategy,
   isStrategyName,

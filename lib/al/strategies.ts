@@ -210,7 +210,9 @@ const coverage: Impl = (pool, info) => {
 /** auto's low-budget phase: TypiClust (see `autoPhase` for why). */
 const coldStart: Impl = typical;
 
-export type AutoPhase = 'cold-start' | 'spaced-margin';
+/** `auto`'s phases, as the trainer records them per model version and the queue reads them back. */
+export const AUTO_PHASES = ['cold-start', 'spaced-margin'] as const;
+export type AutoPhase = (typeof AUTO_PHASES)[number];
 
 /**
  * Which phase `auto` is in: low budget (TypiClust, `typicalCluster`) until there is a model

@@ -1,4 +1,4 @@
-import { autoPhase, countsTrusted, getStrategy, margin, selectBatch, topK, type AutoPhase, type Embeddings, type Probs, type Samples, type Selection, type StrategyName } from '../al';
+import { countsTrusted, getStrategy, margin, selectBatch, topK, type AutoPhase, type Embeddings, type Probs, type Samples, type Selection, type StrategyName, uncertaintyTrusted } from '../al';
 import { badRequest } from '../errors';
 import { mulberry32 } from '../random';
 import { knnGraph, type Graph } from './knn';
@@ -255,7 +255,7 @@ export function trainRound(input: RoundInput): RoundResult {
   } finally {
     dense?.dispose();
   }
-  const trust = input.strategy === 'auto' ? trustOf(input, probs, labeledIdx.length, seen.size, head) : undefined;
+  const trust = input.strategy === 'auto' ? trustOf(input, labeledIdx.length, seen.size, head) : undefined;
   const selection = selectBatch(input.strategy, {
     samples,
     probs,
@@ -278,14 +278,14 @@ export function trainRound(input: RoundInput): RoundResult {
  * only once the counts allow trust and the model is not trusted yet. Without a graph (the dense
  * head's pools) it is not measured: the counts decide.
  */
-function trustOf(input: RoundInput, probs: Probs, labeled: number, classesSeen: number, head: HeadChoice | undefined): NonNullable<RoundResult['trust']> {
+function trustOf(input: RoundInput, labeled: number, classesSeen: number, head: HeadChoice | undefined): NonNullable<RoundResult['trust']> {
   if (input.trustedBefore) return { phase: 'spaced-margin' };
   const counts = countsTrusted({ labeled, classesSeen, numClasses: input.k });
   if (!counts || !usesGraph(input.labels.length)) return { phase: counts ? 'spaced-margin' : 'cold-start' };
   const cv = head?.scores.find((s) => s.head === head.head);
   const labeledAcc = cv ? cv.accuracy
     : labeledAccuracy({ ...input.features, pixels: input.heads?.pixels }, input.labels, input.k, head?.head ?? 'spreading', { seed: input.seed })?.accuracy ?? null;
-  return { phase: autoPhase({ probs, labeledIdx: new Int32Array(labeled), classesSeen, batch: 0, seed: 0, labeledAccuracy: labeledAcc }), labeledAccuracy: labeledAcc };
+  return { phase: uncertaintyTrusted({ labeled, classesSeen, numClasses: input.k, accuracy: labeledAcc }) ? 'spaced-margin' : 'cold-start', labeledAccuracy: labeledAcc };
 }
 
 /** The head of one round: CV's pick for `auto` (heads.ts), else the one named, recorded the same way. */

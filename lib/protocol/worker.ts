@@ -4,6 +4,7 @@ import { EmbeddingModelSpec } from '../model/onnx-spec';
 import { Id, idListParam, IdParam, decimalParam, BIGSERIAL_MAX, SerialIdParam } from './ids';
 import { Int4, Real, RealUnit, StoredText } from './stored';
 import { Answer, TASK_TYPE_NAMES, TaskTypeName } from '../tasks';
+import { AUTO_PHASES } from '../al/strategies';
 
 /**
  * The worker protocol, version 1: what a trainer (ours in workers/trainer, or
@@ -189,7 +190,7 @@ export const HoldoutMetrics = z.object({
     lo: Unit, hi: Unit, count: z.number().int().nonnegative(), confidence: Unit.nullable(), accuracy: Unit.nullable(),
   }).strict()).max(50).optional(),
   /** With the auto strategy: the phase that chose this version's batch (lib/al autoPhase): low budget (TypiClust) or spaced margins. */
-  autoPhase: z.enum(['cold-start', 'spaced-margin']).optional(),
+  autoPhase: z.enum(AUTO_PHASES).optional(),
   /**
    * With the auto strategy: the model's cross-validated accuracy on its own labels that decided the
    * phase (lib/model labeledAccuracy; null: nothing could be tested). Absent when not measured:

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { PoolSignature, RankingHead } from '../../db/queries/queue-state';
+import { AUTO_PHASES } from '../../lib/al/strategies';
 import type { HoldoutItems, RankingView } from '../../lib/queue/input';
 
 /**
@@ -47,7 +48,7 @@ const Header = z.object({
   ranking: z.object({
     head: z.object({
       id: z.number().int().positive(), strategy: z.string(), labelCount: z.number().int().nonnegative(), embeddingSpace: z.string().nullable(), createdAt: z.string(),
-      autoPhase: z.enum(['cold-start', 'spaced-margin']).nullable().optional(),
+      autoPhase: z.enum(AUTO_PHASES).nullable().optional(),
     }),
     version: z.number().int(),
     strategy: z.string(),
