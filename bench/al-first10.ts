@@ -10,8 +10,16 @@
  * Options (environment):
  *   FIRST10_UMAP="nn=15,md=0.1;nn=15,md=0"   UMAP variants, `;`-separated: nn neighbours,
  *                  md minDist, ep epochs (default umap-js's), seed (default 1, the trainer's),
- *                  input=pixels (UMAP of the raw pixels instead of PCA-50);
- *                  `pca` for PCA-50 alone.
+ *                  input=pixels (UMAP of the raw pixels instead of PCA-50), input=mobilenet
+ *                  (UMAP of PCA-50 of the built-in photo CNN's features, see below);
+ *                  `pca` for PCA-50 alone, `mobilenet-pca` for PCA-50 of the CNN's features alone.
+ *                  The CNN: the product's `builtin:mobilenet-v2` extractor (photoExtractor), each
+ *                  digit fed as `tandem simulate --embedding builtin:mobilenet-v2` feeds it (a gray
+ *                  28×28 PNG → 224×224 RGB → 1,280 values), then unit length → PCA-50
+ *                  (buildEmbeddingFeatures, as the trainer builds that extractor's features). The
+ *                  10,000 × 1,280 rows are cached in bench/.tmp (al-first10-mnist-mobilenet-v2-*.bin;
+ *                  ~13 min on 2 cores of wasm). Under these variants the `product` picks' heads
+ *                  get no raw pixels, as the trainer's round gets none for that extractor.
  *                  Default: the product's (lib/model/umap.ts). UMAP rows are cached in
  *                  bench/.tmp under a name that carries the settings (defaults resolved to
  *                  their values, so a changed default refits).
@@ -27,20 +35,23 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { buildEmbeddingFeatures } from '../lib/model/embedding';
 import { buildFeatures, NEIGHBOURS, UMAP_MIN_DIST, UMAP_NEIGHBOURS, neighbourGraph, spreadLabels, umapEmbed, holdoutMetrics, type Features } from '../lib/model';
 import { selectBatch, type Embeddings } from '../lib/al';
-import { mnistDataset } from '../server/cli/simulate';
+import { loadDataset, mnistDataset } from '../server/cli/simulate';
+import { loadPhotoEmbedder, PHOTO_MODEL } from '../workers/trainer/photo-embedder';
 import { drawHoldout, roundSeed, simulateRun } from '../lib/sim/simulate';
 import { typicalCluster, typicality } from '../lib/al/typical';
 import { ROOT } from '../tests/fixtures/paths';
 import { machine } from './stats';
 
-interface Variant { name: string; nn?: number; md?: number; ep?: number; seed?: number; pixels?: boolean; pca?: boolean }
+interface Variant { name: string; nn?: number; md?: number; ep?: number; seed?: number; pixels?: boolean; pca?: boolean; mobilenet?: boolean }
 
 function parseVariants(text: string | undefined): Variant[] {
   if (!text) return [{ name: 'product' }];
   return text.split(';').map((part) => part.trim()).filter(Boolean).map((part) => {
     if (part === 'pca') return { name: 'pca', pca: true };
+    if (part === 'mobilenet-pca') return { name: part, pca: true, mobilenet: true };
     const v: Variant = { name: part };
     for (const kv of part.split(',')) {
       const [key, value] = kv.split('=').map((s) => s.trim());
@@ -48,7 +59,11 @@ function parseVariants(text: string | undefined): Variant[] {
       else if (key === 'md') v.md = Number(value);
       else if (key === 'ep') v.ep = Number(value);
       else if (key === 'seed') v.seed = Number(value);
-      else if (key === 'input') v.pixels = value === 'pixels';
+      else if (key === 'input') {
+        if (value === 'pixels') v.pixels = true;
+        else if (value === 'mobilenet') v.mobilenet = true;
+        else if (value !== 'pca') throw new Error(`FIRST10_UMAP: input=${value} in ${part}: use pixels, pca or mobilenet`);
+      }
       else throw new Error(`FIRST10_UMAP: unknown key ${key} in ${part}`);
     }
     return v;
@@ -65,7 +80,7 @@ const ORACLE = process.env.FIRST10_ORACLE === '1';
 const SEEDS = Number(process.env.FIRST10_SEEDS ?? 5);
 const TMP = path.join(ROOT, 'bench/.tmp');
 
-function cached(file: string, build: () => Embeddings): Embeddings {
+async function cached(file: string, build: () => Embeddings | Promise<Embeddings>): Promise<Embeddings> {
   if (fs.existsSync(file)) {
     const buf = fs.readFileSync(file);
     const d = buf.readInt32LE(0);
@@ -74,7 +89,7 @@ function cached(file: string, build: () => Embeddings): Embeddings {
     return { n: data.length / d, d, data };
   }
   const t = performance.now();
-  const e = build();
+  const e = await build();
   process.stderr.write(`al-first10: built ${path.relative(ROOT, file)} in ${((performance.now() - t) / 1000).toFixed(0)} s\n`);
   const head = Buffer.alloc(4);
   head.writeInt32LE(e.d, 0);
@@ -87,6 +102,34 @@ const ds = mnistDataset();
 const k = ds.classes.length;
 const pca = buildFeatures(ds.rows, { neighbours: 0 }).embeddings;
 const holdouts = Array.from({ length: SEEDS }, (_, i) => drawHoldout({ truth: ds.truth, groups: ds.groups, splits: ds.splits }, 0.2, i + 1));
+
+/** The built-in photo CNN's 1,280 values per digit, as `tandem simulate --data mnist --embedding builtin:mobilenet-v2` makes them (cached: ~13 min). */
+async function mobilenetRows(): Promise<Embeddings> {
+  const embedder = await loadPhotoEmbedder();
+  const file = path.join(TMP, `al-first10-mnist-mobilenet-v2-${embedder.version}-rows${PHOTO_MODEL.dim}.bin`);
+  return cached(file, async () => {
+    process.stderr.write(`al-first10: embedding ${ds.n} digits with ${embedder.model} on ${embedder.backend}\n`);
+    const t = performance.now();
+    let last = 0;
+    const got = await loadDataset('mnist', {
+      embedding: { kind: 'builtin', name: 'mobilenet-v2' },
+      onProgress: (done, total) => {
+        if (done - last < 512 && done < total) return;
+        last = done;
+        const s = (performance.now() - t) / 1000;
+        process.stderr.write(`al-first10: mobilenet ${done}/${total} in ${s.toFixed(0)} s, ~${((s / done) * (total - done)).toFixed(0)} s left\n`);
+      },
+    });
+    if (got.n !== ds.n || got.skipped.length || got.truth.some((c, i) => c !== ds.truth[i])) throw new Error('al-first10: the mobilenet rows do not line up with the digits');
+    return got.rows;
+  });
+}
+let mobilenetPca: Embeddings | undefined;
+/** PCA-50 of the unit-length CNN rows (buildEmbeddingFeatures, the extractor's own features path), once. */
+async function mobilenetFeatures(): Promise<Embeddings> {
+  mobilenetPca ??= buildEmbeddingFeatures(await mobilenetRows(), { neighbours: 0 }).embeddings;
+  return mobilenetPca;
+}
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[(s.length - 1) >> 1]; };
 
 const lines: string[] = [
@@ -96,8 +139,10 @@ const lines: string[] = [
   '| --- | ---: | --- | --- | ---: | --- | --- | --- | --- |',
 ];
 for (const v of VARIANTS) {
-  const tag = v.pca ? 'pca50' : `umap-nn${v.nn ?? UMAP_NEIGHBOURS}-md${v.md ?? UMAP_MIN_DIST}-ep${v.ep ?? 'def'}${v.seed === undefined ? '' : `-seed${v.seed}`}${v.pixels ? '-of-pixels' : ''}`;
-  const emb = v.pca ? pca : cached(path.join(TMP, `al-first10-${tag}.bin`), () => umapEmbed(v.pixels ? ds.rows : pca, { seed: v.seed ?? 1, neighbours: v.nn, minDist: v.md, epochs: v.ep }));
+  const base = v.mobilenet ? await mobilenetFeatures() : pca;
+  const tag = v.pca ? (v.mobilenet ? 'mobilenet-pca50' : 'pca50') : `umap-nn${v.nn ?? UMAP_NEIGHBOURS}-md${v.md ?? UMAP_MIN_DIST}-ep${v.ep ?? 'def'}${v.seed === undefined ? '' : `-seed${v.seed}`}${v.pixels ? '-of-pixels' : ''}${v.mobilenet ? '-of-mobilenet-pca50' : ''}`;
+  const version = v.mobilenet ? `-${(await loadPhotoEmbedder()).version}` : '';
+  const emb = v.pca ? base : await cached(path.join(TMP, `al-first10-${tag}${version}.bin`), () => umapEmbed(v.pixels ? ds.rows : base, { seed: v.seed ?? 1, neighbours: v.nn, minDist: v.md, epochs: v.ep }));
   for (const gk of KS) {
     const features: Features = { embeddings: emb, graph: neighbourGraph(emb, gk) };
     const data = { features, truth: ds.truth, k, groups: ds.groups, splits: ds.splits };
@@ -118,7 +163,7 @@ for (const v of VARIANTS) {
         };
         let first: Int32Array;
         if (picksName === 'product') {
-          const run = simulateRun({ data, holdout: holdouts[s], strategy: 'auto', seed: s + 1, batch: 10, budget: 20, start: { kind: 'strategy' }, heads: { choose: 'auto', pixels: ds.rows } });
+          const run = simulateRun({ data, holdout: holdouts[s], strategy: 'auto', seed: s + 1, batch: 10, budget: 20, start: { kind: 'strategy' }, heads: { choose: 'auto', pixels: v.mobilenet ? undefined : ds.rows } });
           at10.push(run.curve[0][1]);
           at20.push(run.curve[1][1]);
           heads.push(run.heads?.[0]?.head ?? '?');
