@@ -13,6 +13,15 @@
  *                  input=pixels (UMAP of the raw pixels instead of PCA-50), input=mobilenet
  *                  (UMAP of PCA-50 of the built-in photo CNN's features, see below);
  *                  `pca` for PCA-50 alone, `mobilenet-pca` for PCA-50 of the CNN's features alone.
+ *                  input=autoencoder: UMAP of the 10-d codes of N2D's dense autoencoder (McConville
+ *                  et al. 2019: 784-500-500-2000-10-2000-500-500-784, ReLU, linear code and output,
+ *                  MSE, Adam lr 0.001, batch 256), trained without labels on all 10,000 digits'
+ *                  pixels (0–1; holdout included, as PCA/UMAP are), seeded (seed 1, or aeseed=N);
+ *                  ae=EPOCHS (default 20). Runs on tfjs wasm (loadTf('wasm')), ~1 min/epoch on 2 cores.
+ *                  The codes are cached in bench/.tmp (al-first10-ae-…-epN.bin), and the weights and
+ *                  Adam state after each epoch (…-state-epN.bin; every 10th and the last kept), so a
+ *                  longer run resumes from the latest state below it (the shuffle is per epoch
+ *                  from the seed). `ae-codes,ae=N` for the codes alone, without UMAP.
  *                  The CNN: the product's `builtin:mobilenet-v2` extractor (photoExtractor), each
  *                  digit fed as `tandem simulate --embedding builtin:mobilenet-v2` feeds it (a gray
  *                  28×28 PNG → 224×224 RGB → 1,280 values), then unit length → PCA-50
@@ -44,8 +53,10 @@ import { drawHoldout, roundSeed, simulateRun } from '../lib/sim/simulate';
 import { typicalCluster, typicality } from '../lib/al/typical';
 import { ROOT } from '../tests/fixtures/paths';
 import { machine } from './stats';
+import { loadTf } from '../workers/trainer/tf';
+import { mulberry32 } from '../lib/random';
 
-interface Variant { name: string; nn?: number; md?: number; ep?: number; seed?: number; pixels?: boolean; pca?: boolean; mobilenet?: boolean }
+interface Variant { name: string; nn?: number; md?: number; ep?: number; seed?: number; pixels?: boolean; pca?: boolean; mobilenet?: boolean; ae?: number; aeSeed?: number }
 
 function parseVariants(text: string | undefined): Variant[] {
   if (!text) return [{ name: 'product' }];
@@ -53,19 +64,25 @@ function parseVariants(text: string | undefined): Variant[] {
     if (part === 'pca') return { name: 'pca', pca: true };
     if (part === 'mobilenet-pca') return { name: part, pca: true, mobilenet: true };
     const v: Variant = { name: part };
+    let autoencoder = false;
     for (const kv of part.split(',')) {
       const [key, value] = kv.split('=').map((s) => s.trim());
-      if (key === 'nn') v.nn = Number(value);
+      if (key === 'ae-codes' && value === undefined) { v.pca = true; autoencoder = true; }
+      else if (key === 'ae') v.ae = Number(value);
+      else if (key === 'aeseed') v.aeSeed = Number(value);
+      else if (key === 'nn') v.nn = Number(value);
       else if (key === 'md') v.md = Number(value);
       else if (key === 'ep') v.ep = Number(value);
       else if (key === 'seed') v.seed = Number(value);
       else if (key === 'input') {
         if (value === 'pixels') v.pixels = true;
         else if (value === 'mobilenet') v.mobilenet = true;
-        else if (value !== 'pca') throw new Error(`FIRST10_UMAP: input=${value} in ${part}: use pixels, pca or mobilenet`);
+        else if (value === 'autoencoder') autoencoder = true;
+        else if (value !== 'pca') throw new Error(`FIRST10_UMAP: input=${value} in ${part}: use pixels, pca, mobilenet or autoencoder`);
       }
       else throw new Error(`FIRST10_UMAP: unknown key ${key} in ${part}`);
     }
+    if (autoencoder) { v.ae ??= 20; v.aeSeed ??= 1; } else if (v.ae !== undefined || v.aeSeed !== undefined) throw new Error(`FIRST10_UMAP: ae= needs input=autoencoder or ae-codes in ${part}`);
     return v;
   });
 }
@@ -130,6 +147,92 @@ async function mobilenetFeatures(): Promise<Embeddings> {
   mobilenetPca ??= buildEmbeddingFeatures(await mobilenetRows(), { neighbours: 0 }).embeddings;
   return mobilenetPca;
 }
+/** N2D's autoencoder (McConville et al. 2019), dims of the encoder; the decoder mirrors it. */
+const AE_DIMS = [784, 500, 500, 2000, 10];
+const AE_BATCH = 256;
+const AE_LR = 0.001;
+const aeName = (seed: number) => `al-first10-ae${AE_DIMS.join('-')}-relu-mse-adam${AE_LR}-b${AE_BATCH}-seed${seed}`;
+const aeCodesCache = new Map<string, Embeddings>();
+/** The autoencoder's 10-d codes of all digits after `epochs` epochs (cached; training resumes from the latest saved state). */
+async function autoencoderCodes(epochs: number, seed: number): Promise<Embeddings> {
+  const key = `${seed}-${epochs}`;
+  const hit = aeCodesCache.get(key);
+  if (hit) return hit;
+  const codes = await cached(path.join(TMP, `${aeName(seed)}-ep${epochs}.bin`), async () => {
+    const { tf, description } = await loadTf('wasm');
+    process.stderr.write(`al-first10: autoencoder ${AE_DIMS.join('-')} on ${description}, ${epochs} epochs, batch ${AE_BATCH}, seed ${seed}\n`);
+    const model = tf.sequential();
+    const dims = [...AE_DIMS, ...AE_DIMS.slice(0, -1).reverse()];
+    for (let l = 1; l < dims.length; l++) {
+      const linear = l === AE_DIMS.length - 1 || l === dims.length - 1;
+      model.add(tf.layers.dense({ units: dims[l], activation: linear ? 'linear' : 'relu', inputShape: l === 1 ? [dims[0]] : undefined, kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 1000 + l }), name: `d${l}` }));
+    }
+    const optimizer = tf.train.adam(AE_LR);
+    model.compile({ optimizer, loss: 'meanSquaredError' });
+    const statePath = (e: number) => path.join(TMP, `${aeName(seed)}-state-ep${e}.bin`);
+    let start = 0;
+    for (let e = epochs; e > 0; e--) if (fs.existsSync(statePath(e))) { start = e; break; }
+    if (start > 0) {
+      const buf = fs.readFileSync(statePath(start));
+      const headLen = buf.readInt32LE(0);
+      const head = JSON.parse(buf.subarray(4, 4 + headLen).toString('utf8')) as { model: number[][]; opt: { name: string; shape: number[] }[] };
+      const all = new Float32Array(buf.buffer.slice(buf.byteOffset + 4 + headLen, buf.byteOffset + buf.length));
+      let off = 0;
+      const take = (shape: number[]) => { const size = shape.reduce((a, b) => a * b, 1); const t = tf.tensor(all.subarray(off, off + size), shape); off += size; return t; };
+      model.setWeights(head.model.map(take));
+      await optimizer.setWeights(head.opt.map((o) => ({ name: o.name, tensor: take(o.shape) })));
+      process.stderr.write(`al-first10: autoencoder resumed from ${path.relative(ROOT, statePath(start))}\n`);
+    }
+    const save = async (e: number) => {
+      const mw = model.getWeights();
+      const ow = await optimizer.getWeights();
+      const head = Buffer.from(JSON.stringify({ model: mw.map((t) => t.shape), opt: ow.map((o) => ({ name: o.name, shape: o.tensor.shape })) }), 'utf8');
+      const parts = [...mw.map((t) => t.dataSync() as Float32Array), ...ow.map((o) => o.tensor.dataSync() as Float32Array)];
+      const lenBuf = Buffer.alloc(4);
+      lenBuf.writeInt32LE(head.length, 0);
+      fs.mkdirSync(TMP, { recursive: true });
+      fs.writeFileSync(statePath(e), Buffer.concat([lenBuf, head, ...parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))]));
+      if (e - 1 > 0 && (e - 1) % 10 !== 0 && fs.existsSync(statePath(e - 1))) fs.rmSync(statePath(e - 1));
+    };
+    const x = ds.rows;
+    const t0 = performance.now();
+    for (let e = start + 1; e <= epochs; e++) {
+      const t = performance.now();
+      // The shuffle comes from (seed, epoch) alone, so a resumed run shuffles as a fresh one.
+      const r = mulberry32(seed * 100_003 + e);
+      const order = Int32Array.from({ length: x.n }, (_, i) => i);
+      for (let i = x.n - 1; i > 0; i--) { const j = Math.floor(r() * (i + 1)); const tmp = order[i]; order[i] = order[j]; order[j] = tmp; }
+      let sum = 0;
+      for (let b = 0; b < x.n; b += AE_BATCH) {
+        const m = Math.min(AE_BATCH, x.n - b);
+        const batch = new Float32Array(m * x.d);
+        for (let i = 0; i < m; i++) batch.set(x.data.subarray(order[b + i] * x.d, (order[b + i] + 1) * x.d), i * x.d);
+        const xb = tf.tensor2d(batch, [m, x.d]);
+        sum += ((await model.trainOnBatch(xb, xb)) as number) * m;
+        xb.dispose();
+      }
+      await save(e);
+      process.stderr.write(`al-first10: autoencoder epoch ${e}/${epochs} loss ${(sum / x.n).toFixed(5)} in ${((performance.now() - t) / 1000).toFixed(1)} s (${((performance.now() - t0) / 1000).toFixed(0)} s this run)\n`);
+    }
+    // Codes (the 10-d bottleneck) and the reconstruction loss of the trained net over all digits.
+    const encoder = tf.model({ inputs: model.inputs, outputs: model.layers[AE_DIMS.length - 2].output as import('@tensorflow/tfjs').SymbolicTensor });
+    const out = new Float32Array(x.n * 10);
+    let mse = 0;
+    for (let b = 0; b < x.n; b += 1000) {
+      const m = Math.min(1000, x.n - b);
+      const xb = tf.tensor2d(x.data.subarray(b * x.d, (b + m) * x.d), [m, x.d]);
+      const code = encoder.predict(xb) as import('@tensorflow/tfjs').Tensor;
+      out.set(code.dataSync() as Float32Array, b * 10);
+      const rec = model.predict(xb) as import('@tensorflow/tfjs').Tensor;
+      mse += (tf.losses.meanSquaredError(xb, rec).dataSync()[0]) * m;
+      tf.dispose([xb, code, rec]);
+    }
+    process.stderr.write(`al-first10: autoencoder after ${epochs} epochs: reconstruction MSE over all ${x.n} digits ${(mse / x.n).toFixed(5)}\n`);
+    return { n: x.n, d: 10, data: out };
+  });
+  aeCodesCache.set(key, codes);
+  return codes;
+}
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[(s.length - 1) >> 1]; };
 
 const lines: string[] = [
@@ -139,8 +242,9 @@ const lines: string[] = [
   '| --- | ---: | --- | --- | ---: | --- | --- | --- | --- |',
 ];
 for (const v of VARIANTS) {
-  const base = v.mobilenet ? await mobilenetFeatures() : pca;
-  const tag = v.pca ? (v.mobilenet ? 'mobilenet-pca50' : 'pca50') : `umap-nn${v.nn ?? UMAP_NEIGHBOURS}-md${v.md ?? UMAP_MIN_DIST}-ep${v.ep ?? 'def'}${v.seed === undefined ? '' : `-seed${v.seed}`}${v.pixels ? '-of-pixels' : ''}${v.mobilenet ? '-of-mobilenet-pca50' : ''}`;
+  const base = v.ae !== undefined ? await autoencoderCodes(v.ae, v.aeSeed ?? 1) : v.mobilenet ? await mobilenetFeatures() : pca;
+  const aeTag = v.ae !== undefined ? `ae${v.ae}${v.aeSeed === 1 ? '' : `-seed${v.aeSeed}`}` : '';
+  const tag = v.pca ? (v.ae !== undefined ? `${aeTag}-codes` : v.mobilenet ? 'mobilenet-pca50' : 'pca50') : `umap-nn${v.nn ?? UMAP_NEIGHBOURS}-md${v.md ?? UMAP_MIN_DIST}-ep${v.ep ?? 'def'}${v.seed === undefined ? '' : `-seed${v.seed}`}${v.pixels ? '-of-pixels' : ''}${v.mobilenet ? '-of-mobilenet-pca50' : ''}${aeTag ? `-of-${aeTag}` : ''}`;
   const version = v.mobilenet ? `-${(await loadPhotoEmbedder()).version}` : '';
   const emb = v.pca ? base : await cached(path.join(TMP, `al-first10-${tag}${version}.bin`), () => umapEmbed(v.pixels ? ds.rows : base, { seed: v.seed ?? 1, neighbours: v.nn, minDist: v.md, epochs: v.ep }));
   for (const gk of KS) {
