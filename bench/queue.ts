@@ -149,7 +149,7 @@ async function runScenario(sc: Scenario) {
         emptyClaims: annotators.reduce((s, a) => s + a.stats.emptyClaims, 0), queueStates: states, errors,
         socketEvents: annotators.reduce((s, a) => s + a.stats.socketEvents, 0),
         serverRssMiB: { atStart: r(rssBefore), peak: r(Math.max(...rss.filter(Number.isFinite))), atEnd: r(rss.at(-1) ?? NaN) },
-        serverStartSeconds: r(startMs / 1000), seedSeconds: r(seed.ms.total / 1000), seedMs: seed.ms, embeddingSpace: seed.embeddingSpace,
+        serverStartSeconds: r(startMs / 1000), seedSeconds: r(seed.ms.total / 1000), seedMs: seed.ms, seedCheckpointed: seed.checkpointed, embeddingSpace: seed.embeddingSpace,
         // The machine's 1-minute load average before and after the run: other processes share its cores.
         loadAverage: { before: r(loadBefore), after: r(os.loadavg()[0]) },
         targetP99Ms: TARGET_P99_MS, checks, priority: PRIORITY, client: CLIENT,
