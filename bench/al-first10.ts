@@ -152,13 +152,9 @@ const AE_DIMS = [784, 500, 500, 2000, 10];
 const AE_BATCH = 256;
 const AE_LR = 0.001;
 const aeName = (seed: number) => `al-first10-ae${AE_DIMS.join('-')}-relu-mse-adam${AE_LR}-b${AE_BATCH}-seed${seed}`;
-const aeCodesCache = new Map<string, Embeddings>();
 /** The autoencoder's 10-d codes of all digits after `epochs` epochs (cached; training resumes from the latest saved state). */
 async function autoencoderCodes(epochs: number, seed: number): Promise<Embeddings> {
-  const key = `${seed}-${epochs}`;
-  const hit = aeCodesCache.get(key);
-  if (hit) return hit;
-  const codes = await cached(path.join(TMP, `${aeName(seed)}-ep${epochs}.bin`), async () => {
+  return cached(path.join(TMP, `${aeName(seed)}-ep${epochs}.bin`), async () => {
     const { tf, description } = await loadTf('wasm');
     process.stderr.write(`al-first10: autoencoder ${AE_DIMS.join('-')} on ${description}, ${epochs} epochs, batch ${AE_BATCH}, seed ${seed}\n`);
     const model = tf.sequential();
@@ -230,8 +226,6 @@ async function autoencoderCodes(epochs: number, seed: number): Promise<Embedding
     process.stderr.write(`al-first10: autoencoder after ${epochs} epochs: reconstruction MSE over all ${x.n} digits ${(mse / x.n).toFixed(5)}\n`);
     return { n: x.n, d: 10, data: out };
   });
-  aeCodesCache.set(key, codes);
-  return codes;
 }
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[(s.length - 1) >> 1]; };
 

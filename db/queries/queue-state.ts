@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client';
-import { AUTO_PHASES, type AutoPhase } from '../../lib/al/strategies';
+import { isAutoPhase, type AutoPhase } from '../../lib/al/strategies';
 import { items, leases } from '../schema';
 import { leasedRows, type LeasedItem } from './leases';
 import { A, classLabelSql, isStanding } from './answers';
@@ -89,7 +89,7 @@ export async function findRankingHead(db: Executor, rankingId: number): Promise<
     from rankings r left join model_versions mv on mv.id = r.model_version_id where r.id = ${rankingId}`));
   return r && {
     id: Number(r.id), strategy: r.strategy, labelCount: Number(r.label_count), embeddingSpace: r.embedding_space, createdAt: new Date(r.created_at),
-    autoPhase: (AUTO_PHASES as readonly (string | null)[]).includes(r.auto_phase) ? r.auto_phase as AutoPhase : null,
+    autoPhase: isAutoPhase(r.auto_phase) ? r.auto_phase : null,
   };
 }
 

@@ -213,6 +213,7 @@ const coldStart: Impl = typical;
 /** `auto`'s phases, as the trainer records them per model version and the queue reads them back. */
 export const AUTO_PHASES = ['cold-start', 'spaced-margin'] as const;
 export type AutoPhase = (typeof AUTO_PHASES)[number];
+export const isAutoPhase = (x: unknown): x is AutoPhase => (AUTO_PHASES as readonly unknown[]).includes(x);
 
 /**
  * Which phase `auto` is in: low budget (TypiClust, `typicalCluster`) until there is a model
