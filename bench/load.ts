@@ -29,9 +29,11 @@ export interface AnnotatorStats {
   claims: number;
   emptyClaims: number;
   labels: number;
-  /** Error answers by kind: `http <status> <code>` or `network`. */
+  /** Error answers by kind: `http <status> <code>` or `network <code>` (ECONNRESET, ECONNREFUSED, …). */
   errors: Map<string, number>;
   socketEvents: number;
+  /** Requests sent again after the server closed their idle kept-alive socket under them (see postJson): not errors, but counted. */
+  resent: number;
   queueStates: Map<string, number>;
   acks: Ack[];
   /** Every claim's latency, sampled or not, with when it was answered: the seconds of a pool view's build are read from these. */
@@ -48,7 +50,7 @@ export interface Annotator {
 }
 
 export function newStats(): AnnotatorStats {
-  return { claimMs: [], claimPhases: [], labelMs: [], claims: 0, emptyClaims: 0, labels: 0, errors: new Map(), socketEvents: 0, queueStates: new Map(), acks: [], claimLog: [] };
+  return { claimMs: [], claimPhases: [], labelMs: [], claims: 0, emptyClaims: 0, labels: 0, errors: new Map(), socketEvents: 0, resent: 0, queueStates: new Map(), acks: [], claimLog: [] };
 }
 
 /** `name;dur=ms` entries of a Server-Timing header. */
@@ -66,13 +68,32 @@ export function serverTiming(h: Headers): Record<string, number> {
  * costs the server's machine nothing. `BENCH_CLIENT=fetch` measures the old way, to compare.
  */
 export const CLIENT = process.env.BENCH_CLIENT === 'fetch' ? 'fetch' : 'http';
-const agent = new http.Agent({ keepAlive: true });
+/** Idle sockets are dropped after 4 s, before the server's 5 s keep-alive timeout closes them under a request. */
+const agent = new http.Agent({ keepAlive: true, timeout: 4000 });
+/** A resend goes on a new connection: another idle socket of the pool may be closing too. */
+const fresh = new http.Agent({ keepAlive: false });
 
-function postJson(base: string, path: string, cookie: string, body: unknown): Promise<{ status: number; json: any; headers: Headers }> {
+/**
+ * A request on a kept-alive socket can meet the server closing that socket for idleness (its
+ * keep-alive timeout) before a byte of the answer came back: nothing was processed, and browsers
+ * send such a request again on a new connection. So does this client, once, as Node's http docs
+ * advise (`request.reusedSocket`); any other failure is the bench's to count.
+ */
+async function postJson(base: string, path: string, cookie: string, body: unknown, stats?: AnnotatorStats): Promise<{ status: number; json: any; headers: Headers }> {
+  try {
+    return await postJsonOnce(base, path, cookie, body);
+  } catch (e) {
+    if (!((e as { reusedSocket?: boolean }).reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET')) throw e;
+    if (stats) stats.resent++;
+    return postJsonOnce(base, path, cookie, body, fresh);
+  }
+}
+
+function postJsonOnce(base: string, path: string, cookie: string, body: unknown, via: http.Agent = agent): Promise<{ status: number; json: any; headers: Headers }> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(base + path, {
-      method: 'POST', agent,
+      method: 'POST', agent: via,
       headers: { cookie, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
     }, (res) => {
       const chunks: Buffer[] = [];
@@ -88,7 +109,7 @@ function postJson(base: string, path: string, cookie: string, body: unknown): Pr
         resolve({ status: res.statusCode ?? 0, json, headers });
       });
     });
-    req.on('error', reject);
+    req.on('error', (e) => reject(Object.assign(e, { reusedSocket: req.reusedSocket })));
     req.end(payload);
   });
 }
@@ -121,15 +142,15 @@ export async function runAnnotator(a: Annotator, projectId: number, opts: { hold
   const post = async (path: string, body: unknown) => {
     const t = performance.now();
     try {
-      const r = CLIENT === 'http' ? await postJson(a.client.base, path, a.client.cookieHeader(), body) : await a.client.request('POST', path, body);
+      const r = CLIENT === 'http' ? await postJson(a.client.base, path, a.client.cookieHeader(), body, s) : await a.client.request('POST', path, body);
       const end = performance.now();
       if (TRACE && a.sampling) spans.push({ kind: path.endsWith('/leases') ? 'claim' : 'label', start: t, end, phases: serverTiming(r.headers) });
       return { ...r, ms: end - t };
-    } catch {
-      return { status: 0, json: null, headers: new Headers(), ms: performance.now() - t };
+    } catch (e) {
+      return { status: 0, json: null, headers: new Headers(), ms: performance.now() - t, cause: (e as NodeJS.ErrnoException).code ?? (e as Error).name };
     }
   };
-  const fail = (r: { status: number; json: any }) => bump(s.errors, r.status === 0 ? 'network' : `http ${r.status} ${r.json?.error?.code ?? ''}`.trim());
+  const fail = (r: { status: number; json: any; cause?: string }) => bump(s.errors, r.status === 0 ? `network ${r.cause ?? ''}`.trim() : `http ${r.status} ${r.json?.error?.code ?? ''}`.trim());
 
   while (!opts.stop()) {
     const c = await post(`/api/projects/${projectId}/leases`, { hold: opts.hold });

@@ -148,6 +148,7 @@ async function runScenario(sc: Scenario) {
         labelsPerSecond: r((labels - labelsAtWarm) / loadSeconds), claimsPerSecond: r(claimMs.length / loadSeconds),
         emptyClaims: annotators.reduce((s, a) => s + a.stats.emptyClaims, 0), queueStates: states, errors,
         socketEvents: annotators.reduce((s, a) => s + a.stats.socketEvents, 0),
+        resentAfterIdleClose: annotators.reduce((s, a) => s + a.stats.resent, 0),
         serverRssMiB: { atStart: r(rssBefore), peak: r(Math.max(...rss.filter(Number.isFinite))), atEnd: r(rss.at(-1) ?? NaN) },
         serverStartSeconds: r(startMs / 1000), seedSeconds: r(seed.ms.total / 1000), seedMs: seed.ms, seedCheckpointed: seed.checkpointed, embeddingSpace: seed.embeddingSpace,
         // The machine's 1-minute load average before and after the run: other processes share its cores.

@@ -16,7 +16,7 @@ export function timePgliteQueries(client: ProtocolClient, env: Record<string, st
   const file = env.TANDEM_QUERY_TIMES;
   if (!file) return null;
   const every = Number(env.TANDEM_QUERY_TIMES_MS ?? 5000);
-  const totals = new Map<string, { calls: number; ms: number }>();
+  const totals = new Map<string, { calls: number; ms: number; max: number }>();
   let current = '(none)';
   const decoder = new TextDecoder();
   const textOf = (m: Uint8Array): string | null => {
@@ -45,14 +45,17 @@ export function timePgliteQueries(client: ProtocolClient, env: Record<string, st
     try {
       return original(message);
     } finally {
-      const s = totals.get(key) ?? { calls: 0, ms: 0 };
+      const s = totals.get(key) ?? { calls: 0, ms: 0, max: 0 };
       if (text !== null) s.calls++;
-      s.ms += performance.now() - t;
+      const ms = performance.now() - t;
+      s.ms += ms;
+      // The longest single protocol call: what one statement held the thread for at worst.
+      s.max = Math.max(s.max, ms);
       totals.set(key, s);
     }
   };
   const write = () => {
-    const top = [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25).map(([sql, s]) => ({ ms: Math.round(s.ms), calls: s.calls, sql }));
+    const top = [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 40).map(([sql, s]) => ({ ms: Math.round(s.ms), calls: s.calls, maxMs: Math.round(s.max * 10) / 10, sql }));
     fs.appendFile(file, JSON.stringify({ t: Date.now(), top }) + '\n', () => {});
   };
   const timer = setInterval(write, every);
