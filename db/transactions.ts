@@ -80,3 +80,52 @@ function wrapped(access: { wrap(c: PooledClient): Db }, client: PooledClient): D
   if (!db) wrappers.set(client, (db = access.wrap(client)));
   return db;
 }
+
+/**
+ * A whole short transaction in one simple-protocol message on Postgres: `BEGIN`, the statements,
+ * `COMMIT`, and one round trip instead of one per statement. Only for statements whose every
+ * value the caller wrote into the text itself from checked integers, `Date#toISOString` or
+ * hex-encoded strings (see `hexText`), never raw user input. Answers each statement's rows in
+ * order, once committed; on PGlite (no round trips to save) it answers null and runs nothing.
+ * An error rolls the transaction back and is thrown: nothing of it was committed.
+ */
+export async function oneMessageTransaction(db: Db, statements: string[]): Promise<unknown[][] | null> {
+  const access = poolOf(db);
+  if (!access) return null;
+  const client = await access.connect();
+  let clean = false;
+  try {
+    let results: unknown;
+    try {
+      results = await client.query(['begin', ...statements, 'commit'].join(';\n'));
+    } catch (e) {
+      try {
+        // After an error the rest of the message is skipped and the transaction is aborted.
+        await client.query('rollback');
+        clean = true;
+      } catch {
+        // The original error says what went wrong; this connection is dropped below.
+      }
+      throw e;
+    }
+    clean = true;
+    const all = (Array.isArray(results) ? results : [results]) as { rows?: unknown[] }[];
+    // begin, the statements, commit: the statements' rows only.
+    return all.slice(1, 1 + statements.length).map((r) => r.rows ?? []);
+  } finally {
+    client.release(clean ? undefined : true);
+  }
+}
+
+/** A string as a SQL expression that no quoting can break: its UTF-8 bytes in hex, decoded by the server. */
+export function hexText(s: string): string {
+  return `convert_from(decode('${Buffer.from(s, 'utf8').toString('hex')}', 'hex'), 'UTF8')`;
+}
+
+/** The advisory lock statement of `lockedTransaction`, for a one-message transaction. */
+export function advisoryLockText(k1: number, k2: number): string {
+  for (const k of [k1, k2]) {
+    if (!Number.isSafeInteger(k) || Math.abs(k) > 2 ** 31 - 1) throw new RangeError(`advisory lock keys must be 32-bit integers, got ${k1}, ${k2}`);
+  }
+  return `select pg_advisory_xact_lock(${k1}::int, ${k2}::int)`;
+}

@@ -1,4 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { hexText } from '../transactions';
 import type { Executor } from '../client';
 import { isAutoPhase, type AutoPhase } from '../../lib/al/strategies';
 import { items, leases } from '../schema';
@@ -247,7 +249,36 @@ export async function leaseChosenItems(db: Executor, projectId: number, userId: 
   if (chosen.length === 0) return [];
   const values = sql.join(chosen.map((c, at) => sql`(${c.itemId}::bigint, ${c.kind}::text, ${c.stream}::text, ${c.rankingId}::bigint, ${c.score}::real,
     ${c.detail ? JSON.stringify(c.detail) : null}::jsonb, ${at}::int)`), sql`, `);
-  const res = await db.execute(sql`
+  return leasedRows(await db.execute(leaseChosenSql(projectId, userId, expiresAt, values, null)));
+}
+
+/**
+ * `leaseChosenItems` as text for a one-message transaction (db/transactions.ts), with a cap: the
+ * caller ends up holding at most `holdAtMost` active leases, counted in the statement itself
+ * (after the annotator's lock and the renewal before it), so a claim planned on a read that is
+ * now stale never over-fills. Every value is written into the text from checked numbers, an
+ * ISO date and hex-encoded strings. Its rows read with `leasedRows`.
+ */
+export function leaseChosenText(projectId: number, userId: number, expiresAt: Date, chosen: LeaseChoice[], holdAtMost: number): string {
+  const int = (x: number | null, what: string) => {
+    if (x === null) return 'null';
+    if (!Number.isSafeInteger(x)) throw new RangeError(`${what} must be an integer, got ${x}`);
+    return String(x);
+  };
+  const rows = chosen.map((c, at) => {
+    const score = c.score === null || !Number.isFinite(c.score) ? 'null' : String(c.score);
+    const detail = c.detail ? `${hexText(JSON.stringify(c.detail))}::jsonb` : 'null::jsonb';
+    return `(${int(c.itemId, 'item id')}::bigint, ${hexText(c.kind)}, ${hexText(c.stream)}, ${int(c.rankingId, 'ranking id')}::bigint, ${score}::real, ${detail}, ${at}::int)`;
+  });
+  const statement = leaseChosenSql(projectId, userId, expiresAt, sql.raw(rows.join(', ')), int(holdAtMost, 'the hold'));
+  return dialect.sqlToQuery(statement.inlineParams()).sql;
+}
+const dialect = new PgDialect();
+
+function leaseChosenSql(projectId: number, userId: number, expiresAt: Date, values: SQL, holdAtMost: string | null): SQL {
+  if (!Number.isSafeInteger(projectId) || !Number.isSafeInteger(userId)) throw new RangeError(`project and user ids must be integers, got ${projectId}, ${userId}`);
+  const cap = holdAtMost === null ? sql`` : sql.raw(`limit greatest(${holdAtMost} - (select count(*) from leases where project_id = ${projectId} and user_id = ${userId} and state = 'active'), 0)`);
+  return sql`
     with c(id, k, stream, ranking_id, score, detail, at) as (values ${values}),
     ok as (
       select i.id, i.width, i.height from ${items} i join c on c.id = i.id
@@ -260,10 +291,9 @@ export async function leaseChosenItems(db: Executor, projectId: number, userId: 
     r as (
       insert into ${leases} (project_id, item_id, user_id, stream, expires_at, ranking_id, score, detail)
       select ${projectId}, c.id, ${userId}, c.stream, ${expiresAt.toISOString()}::timestamptz, c.ranking_id, c.score, c.detail
-      from c join ok on ok.id = c.id order by c.at
+      from c join ok on ok.id = c.id order by c.at ${cap}
       returning id, item_id, stream, expires_at)
-    select r.id, r.item_id, r.stream, r.expires_at, ok.width, ok.height from r join ok on ok.id = r.item_id order by r.id`);
-  return leasedRows(res);
+    select r.id, r.item_id, r.stream, r.expires_at, ok.width, ok.height from r join ok on ok.id = r.item_id order by r.id`;
 }
 
 /** An item the bridge may deal: its id and, when it came from a ranking, its score there. */

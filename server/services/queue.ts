@@ -20,6 +20,7 @@ import { isRetryableConflict, isUniqueViolation } from './pg-errors';
 import { budgetRoom } from './queue-budget';
 import { createClaimsFirst, type ClaimsFirst } from './claims-first';
 import { claimByBridge, type BridgeDeps } from './queue-bridge';
+import { claimInOneMessage } from './claim-in-one-message';
 import { createPoolViews, indexOf, type PoolView, type PoolViewOptions } from './pool-view';
 
 /**
@@ -180,6 +181,11 @@ export function createQueueService(db: Db, opts: QueueOptions) {
           const plan = await planClaim(p, project, settings, view, held, reserved, lap, attempt === 0 ? ahead : undefined);
           const t = now();
           const expiresAt = new Date(t.getTime() + opts.leaseSeconds * 1000);
+          const quick = await quickCommit(p, project, settings, view, held, plan, t, expiresAt);
+          if (quick) {
+            lap('commit');
+            return quick;
+          }
           const result = await lockedTransaction(db, projectId, p.userId, expireAndRenewOpening(projectId, p.userId, t, expiresAt),
             (tx, mine) => commitClaim(tx, p, project, settings, view, held, plan, reserved, mine, expiresAt));
           lap('commit');
@@ -193,6 +199,28 @@ export function createQueueService(db: Db, opts: QueueOptions) {
         }
       }
     });
+  }
+
+  /**
+   * The claim's transaction in one round trip (claim-in-one-message.ts) where nothing in it needs
+   * an answer before the insert: no label budget to count, no lead's pin to delete. Null when that
+   * does not apply, or when planned items were taken meanwhile and slots are left over: the
+   * general transaction then renews again (the leases taken here included) and deals the rest.
+   */
+  async function quickCommit(
+    p: Principal, project: ProjectRow, settings: ReturnType<typeof projectQueueSettings>, view: PoolView, held: number, plan: Plan, t: Date, expiresAt: Date,
+  ): Promise<ClaimResult | null> {
+    const { mode, main, deal } = plan;
+    if (!deal || mode.kind === 'paused' || mode.kind === 'stopped') return null;
+    if (settings.budget.projectBudget !== null || settings.budget.perAnnotatorBudget !== null) return null;
+    if (!deal.chosen.every((c) => c.assignment)) return null;
+    const done = await claimInOneMessage(db, { projectId: project.id, userId: p.userId, held, now: t, expiresAt, chosen: deal.chosen.map((c) => choiceOf(view, c)) });
+    if (!done) return null;
+    const { mine, fresh } = done;
+    const need = held - mine.length;
+    if (need > 0 && fresh.length < Math.min(need, deal.chosen.length)) return null;
+    const state: QueueState = mode.kind === 'holdout-only' ? 'stopped' : 'open';
+    return { leases: [...mine, ...fresh].map((l) => shown(l, main)), queue: { state, message: mode.kind === 'holdout-only' ? mode.message : null } };
   }
 
   /** The leases alone (tests, the CLI). */
@@ -325,15 +353,7 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     const { input, controls, mineSet, pins, pinOpen } = plan.deal;
     // Items the caller came to hold since the plan (another tab) are not dealt twice; the lock query checks again.
     const mineNow = new Set(mine.map((l) => indexOf(view, l.itemId)));
-    const rankingId = view.ranking ? view.ranking.head.id : null;
-    const choice = (c: Chosen): LeaseChoice => ({
-      itemId: view.ids[c.item], kind: c.kind,
-      stream: c.assignment ? c.assignment.stream.kind : 'pinned',
-      detail: c.assignment ? (c.assignment.stream as Record<string, unknown>) : null,
-      rankingId: c.assignment?.rankingVersion ?? rankingId,
-      // The ranking's own score, not a boost's lift.
-      score: view.ranking && !Number.isNaN(view.ranking.view.score[c.item]) ? view.ranking.view.score[c.item] : null,
-    });
+    const choice = (c: Chosen): LeaseChoice => choiceOf(view, c);
     let kept: Chosen[] = [];
     const fresh: LeasedItem[] = [];
     const dropped = new Set<number>();
@@ -482,6 +502,18 @@ function dealMode(project: ProjectRow, stopping: StopTargets): Mode {
 }
 
 /** A gold lease is shown as the batch's main stream: nothing tells it apart from its neighbours. */
+/** What the lease of a dealt item records. */
+function choiceOf(view: PoolView, c: Chosen): LeaseChoice {
+  return {
+    itemId: view.ids[c.item], kind: c.kind,
+    stream: c.assignment ? c.assignment.stream.kind : 'pinned',
+    detail: c.assignment ? (c.assignment.stream as Record<string, unknown>) : null,
+    rankingId: c.assignment?.rankingVersion ?? (view.ranking ? view.ranking.head.id : null),
+    // The ranking's own score, not a boost's lift.
+    score: view.ranking && !Number.isNaN(view.ranking.view.score[c.item]) ? view.ranking.view.score[c.item] : null,
+  };
+}
+
 function shown(l: LeasedItem, main: MainKind): LeasedItem {
   return l.stream === 'gold' ? { ...l, stream: annotatorKind({ kind: 'gold' }, main) } : l;
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { poolOf, type Database } from '../../db/client';
-import { lockedTransaction, type Opening } from '../../db/transactions';
+import { advisoryLockText, hexText, lockedTransaction, oneMessageTransaction, type Opening } from '../../db/transactions';
 import { DATABASE_KINDS, dbLabel, openTestDatabase } from '../fixtures/database';
 
 const rowsOf = (res: unknown) => (res as { rows: { n: number }[] }).rows;
@@ -109,5 +109,57 @@ describe.each(DATABASE_KINDS)('lockedTransaction %s', (kind) => {
     for (const [a, b] of [[1.5, 1], [1, 2 ** 31], [Number.NaN, 1]]) {
       await expect(lockedTransaction(database.db, a, b, countProbes, async () => 0)).rejects.toThrow(RangeError);
     }
+  });
+});
+
+describe.each(DATABASE_KINDS)('oneMessageTransaction %s', (kind) => {
+  let database: Database;
+  beforeEach(async () => {
+    database = await openTestDatabase(kind);
+    await database.db.execute(sql`create table probe (id serial primary key, note text)`);
+  });
+  afterEach(async () => { await database.close(); });
+  const notes = async () => (await database.db.execute(sql`select note from probe order by id`) as unknown as { rows: { note: string }[] }).rows.map((r) => r.note);
+
+  it(`commits every statement and answers each one's rows in order on Postgres; runs nothing on PGlite (${dbLabel(kind)})`, async () => {
+    const rows = await oneMessageTransaction(database.db, [
+      advisoryLockText(7, 1),
+      "insert into probe (note) values ('a'), ('b') returning note",
+      'select count(*)::int as n from probe',
+    ]);
+    if (kind === 'pglite') {
+      expect(rows).toBeNull();
+      expect(await notes()).toEqual([]);
+      return;
+    }
+    expect(rows).toHaveLength(3);
+    expect(rows![1]).toEqual([{ note: 'a' }, { note: 'b' }]);
+    // A statement sees the ones before it in the same transaction.
+    expect(rows![2]).toEqual([{ n: 2 }]);
+    expect(await notes()).toEqual(['a', 'b']);
+  });
+
+  it(`commits nothing when a statement fails, passes the error on, and leaves the connection usable (${dbLabel(kind)})`, async () => {
+    if (kind === 'pglite') return;
+    await expect(oneMessageTransaction(database.db, [
+      "insert into probe (note) values ('lost')",
+      "insert into probe (id, note) values (1, 'x'), (1, 'y')",
+      "insert into probe (note) values ('never run')",
+    ])).rejects.toThrow(/duplicate key/);
+    expect(await notes()).toEqual([]);
+    for (let i = 0; i < 3; i++) await oneMessageTransaction(database.db, ["insert into probe (note) values ('kept')"]);
+    expect(await notes()).toEqual(['kept', 'kept', 'kept']);
+  });
+
+  it(`writes any string into the text as one value, quotes, backslashes, semicolons and all (${dbLabel(kind)})`, async () => {
+    if (kind === 'pglite') return;
+    const nasty = ["it's", 'back\\slash', "'); drop table probe; --", 'ünïcödé ✓ 😀', '', '$$ $tag$ E\'x\''];
+    for (const s of nasty) await oneMessageTransaction(database.db, [`insert into probe (note) values (${hexText(s)})`]);
+    expect(await notes()).toEqual(nasty);
+  });
+
+  it(`refuses lock keys that are not 32-bit integers before touching the database (${dbLabel(kind)})`, () => {
+    expect(() => advisoryLockText(1.5, 1)).toThrow(RangeError);
+    expect(() => advisoryLockText(1, 2 ** 31)).toThrow(RangeError);
   });
 });
