@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { poolOf, type Db, type Executor, type PooledClient } from './client';
+import { poolOf, type Db, type Executor, type PoolAccess, type PooledClient } from './client';
 
 /**
  * The statement a transaction opens with, in two forms: as text for Postgres, where it travels
@@ -25,27 +25,36 @@ export interface Opening<R> {
 export async function openedTransaction<R, T>(db: Db, opening: Opening<R>, work: (tx: Executor, opened: R) => Promise<T>): Promise<T> {
   const access = poolOf(db);
   if (!access) return db.transaction(async (tx) => work(tx, await opening.run(tx)));
+  return inTransactionOn(access, async (client) => {
+    const results = await client.query(`begin; ${opening.text()}`);
+    const last = (Array.isArray(results) ? results[results.length - 1] : results) as { rows: unknown[] };
+    const result = await work(wrapped(access, client), opening.read(last.rows));
+    await client.query('commit');
+    return result;
+  });
+}
+
+/**
+ * Runs a transaction that `body` begins and commits on a checked-out connection. On an error it
+ * is rolled back and the error thrown; the connection goes back to the pool only once the
+ * transaction ended cleanly (committed or rolled back), and is dropped otherwise.
+ */
+async function inTransactionOn<T>(access: PoolAccess, body: (client: PooledClient) => Promise<T>): Promise<T> {
   const client = await access.connect();
-  // Released for reuse only once the transaction ended cleanly (committed or rolled back).
   let clean = false;
   try {
-    let result: T;
-    try {
-      const results = await client.query(`begin; ${opening.text()}`);
-      const last = (Array.isArray(results) ? results[results.length - 1] : results) as { rows: unknown[] };
-      result = await work(wrapped(access, client), opening.read(last.rows));
-    } catch (e) {
-      try {
-        await client.query('rollback');
-        clean = true;
-      } catch {
-        // The original error says what went wrong; this connection is dropped below.
-      }
-      throw e;
-    }
-    await client.query('commit');
+    const result = await body(client);
     clean = true;
     return result;
+  } catch (e) {
+    try {
+      // After an error the rest of a message is skipped and the transaction is aborted.
+      await client.query('rollback');
+      clean = true;
+    } catch {
+      // The original error says what went wrong; this connection is dropped below.
+    }
+    throw e;
   } finally {
     client.release(clean ? undefined : true);
   }
@@ -59,12 +68,9 @@ export async function openedTransaction<R, T>(db: Db, opening: Opening<R>, work:
  * holder committed.
  */
 export async function lockedTransaction<R, T>(db: Db, k1: number, k2: number, opening: Opening<R>, work: (tx: Executor, opened: R) => Promise<T>): Promise<T> {
-  for (const k of [k1, k2]) {
-    if (!Number.isSafeInteger(k) || Math.abs(k) > 2 ** 31 - 1) throw new RangeError(`advisory lock keys must be 32-bit integers, got ${k1}, ${k2}`);
-  }
+  const lock = advisoryLockText(k1, k2);
   return openedTransaction(db, {
-    // Both keys are checked integers: nothing user-supplied is spliced into the text.
-    text: () => `select pg_advisory_xact_lock(${k1}::int, ${k2}::int); ${opening.text()}`,
+    text: () => `${lock}; ${opening.text()}`,
     read: opening.read,
     run: async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${k1}::int, ${k2}::int)`);
@@ -92,29 +98,12 @@ function wrapped(access: { wrap(c: PooledClient): Db }, client: PooledClient): D
 export async function oneMessageTransaction(db: Db, statements: string[]): Promise<unknown[][] | null> {
   const access = poolOf(db);
   if (!access) return null;
-  const client = await access.connect();
-  let clean = false;
-  try {
-    let results: unknown;
-    try {
-      results = await client.query(['begin', ...statements, 'commit'].join(';\n'));
-    } catch (e) {
-      try {
-        // After an error the rest of the message is skipped and the transaction is aborted.
-        await client.query('rollback');
-        clean = true;
-      } catch {
-        // The original error says what went wrong; this connection is dropped below.
-      }
-      throw e;
-    }
-    clean = true;
+  return inTransactionOn(access, async (client) => {
+    const results = await client.query(['begin', ...statements, 'commit'].join(';\n'));
     const all = (Array.isArray(results) ? results : [results]) as { rows?: unknown[] }[];
     // begin, the statements, commit: the statements' rows only.
     return all.slice(1, 1 + statements.length).map((r) => r.rows ?? []);
-  } finally {
-    client.release(clean ? undefined : true);
-  }
+  });
 }
 
 /** A string as a SQL expression that no quoting can break: its UTF-8 bytes in hex, decoded by the server. */
@@ -122,7 +111,7 @@ export function hexText(s: string): string {
   return `convert_from(decode('${Buffer.from(s, 'utf8').toString('hex')}', 'hex'), 'UTF8')`;
 }
 
-/** The advisory lock statement of `lockedTransaction`, for a one-message transaction. */
+/** The statement that takes the transaction-scoped advisory lock (k1, k2): both keys checked 32-bit integers, nothing user-supplied in the text. */
 export function advisoryLockText(k1: number, k2: number): string {
   for (const k of [k1, k2]) {
     if (!Number.isSafeInteger(k) || Math.abs(k) > 2 ** 31 - 1) throw new RangeError(`advisory lock keys must be 32-bit integers, got ${k1}, ${k2}`);
