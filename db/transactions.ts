@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { poolOf, type Db, type Executor, type PoolAccess, type PooledClient } from './client';
 
 /**
@@ -104,6 +105,12 @@ export async function oneMessageTransaction(db: Db, statements: string[]): Promi
     // begin, the statements, commit: the statements' rows only.
     return all.slice(1, 1 + statements.length).map((r) => r.rows ?? []);
   });
+}
+
+const dialect = new PgDialect();
+/** A drizzle statement as Postgres text with its parameters written in, for a message of several statements: its values must be ones `oneMessageTransaction` allows. */
+export function inlinedText(statement: SQL): string {
+  return dialect.sqlToQuery(statement.inlineParams()).sql;
 }
 
 /** A string as a SQL expression that no quoting can break: its UTF-8 bytes in hex, decoded by the server. */

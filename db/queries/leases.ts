@@ -1,6 +1,5 @@
 import { and, eq, notInArray, sql, type SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
-import type { Opening } from '../transactions';
+import { inlinedText, type Opening } from '../transactions';
 import type { Executor } from '../client';
 import { items, leases } from '../schema';
 
@@ -42,12 +41,11 @@ export async function expireAndRenewLeases(db: Executor, projectId: number, user
  */
 export function expireAndRenewOpening(projectId: number, userId: number, now: Date, expiresAt: Date): Opening<LeasedItem[]> {
   return {
-    text: () => dialect.sqlToQuery(expireAndRenewSql(projectId, userId, now, expiresAt).inlineParams()).sql,
+    text: () => inlinedText(expireAndRenewSql(projectId, userId, now, expiresAt)),
     read: (rows) => leasedRows({ rows }),
     run: (tx) => expireAndRenewLeases(tx, projectId, userId, now, expiresAt),
   };
 }
-const dialect = new PgDialect();
 
 function expireAndRenewSql(projectId: number, userId: number, now: Date, expiresAt: Date): SQL {
   if (!Number.isSafeInteger(projectId) || !Number.isSafeInteger(userId)) throw new RangeError(`project and user ids must be integers, got ${projectId}, ${userId}`);

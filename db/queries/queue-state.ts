@@ -1,6 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
-import { hexText } from '../transactions';
+import { hexText, inlinedText } from '../transactions';
 import type { Executor } from '../client';
 import { isAutoPhase, type AutoPhase } from '../../lib/al/strategies';
 import { items, leases } from '../schema';
@@ -271,9 +270,8 @@ export function leaseChosenText(projectId: number, userId: number, expiresAt: Da
     return `(${int(c.itemId, 'item id')}::bigint, ${hexText(c.kind)}, ${hexText(c.stream)}, ${int(c.rankingId, 'ranking id')}::bigint, ${score}::real, ${detail}, ${at}::int)`;
   });
   const statement = leaseChosenSql(projectId, userId, expiresAt, sql.raw(rows.join(', ')), int(holdAtMost, 'the hold'));
-  return dialect.sqlToQuery(statement.inlineParams()).sql;
+  return inlinedText(statement);
 }
-const dialect = new PgDialect();
 
 function leaseChosenSql(projectId: number, userId: number, expiresAt: Date, values: SQL, holdAtMost: string | null): SQL {
   if (!Number.isSafeInteger(projectId) || !Number.isSafeInteger(userId)) throw new RangeError(`project and user ids must be integers, got ${projectId}, ${userId}`);

@@ -219,8 +219,7 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     const { mine, fresh } = done;
     const need = held - mine.length;
     if (need > 0 && fresh.length < Math.min(need, deal.chosen.length)) return null;
-    const state: QueueState = mode.kind === 'holdout-only' ? 'stopped' : 'open';
-    return { leases: [...mine, ...fresh].map((l) => shown(l, main)), queue: { state, message: mode.kind === 'holdout-only' ? mode.message : null } };
+    return { leases: [...mine, ...fresh].map((l) => shown(l, main)), queue: dealingState(mode) };
   }
 
   /** The leases alone (tests, the CLI). */
@@ -341,8 +340,7 @@ export function createQueueService(db: Db, opts: QueueOptions) {
 
     if (mode.kind === 'paused') return answer(mine, 'paused', mode.message);
     if (mode.kind === 'stopped') return answer(mine, 'stopped', mode.message);
-    const state: QueueState = mode.kind === 'holdout-only' ? 'stopped' : 'open';
-    const message = mode.kind === 'holdout-only' ? mode.message : null;
+    const { state, message } = dealingState(mode);
     const need = held - mine.length;
     if (need <= 0 || !plan.deal) return answer(mine, state, message);
 
@@ -502,6 +500,11 @@ function dealMode(project: ProjectRow, stopping: StopTargets): Mode {
 }
 
 /** A gold lease is shown as the batch's main stream: nothing tells it apart from its neighbours. */
+/** The queue's state while it deals (learning, or the holdout alone once a target is met), as a claim answers it. */
+function dealingState(mode: Mode): { state: QueueState; message: string | null } {
+  return mode.kind === 'holdout-only' ? { state: 'stopped', message: mode.message } : { state: 'open', message: null };
+}
+
 /** What the lease of a dealt item records. */
 function choiceOf(view: PoolView, c: Chosen): LeaseChoice {
   return {
