@@ -4,7 +4,9 @@ import type { Services } from '../services';
 import { spacedPerProject } from '../spaced';
 
 /**
- * After labels: whether a retrain is due and whether the budget is spent. Both count labels, so
+ * After labels and imports: whether a retrain is due and whether the budget is spent. Imports
+ * count because a task ranked by diversity alone (boxes, keypoints) needs its first ranking as
+ * soon as it has items, not at the server's next 5 s tick. Both count labels, so
  * a burst of labels asks once (spaced per project); the claim enforces the budget itself, this
  * only tells the room "spent". Neither delays a label's answer. At most once a second: a retrain
  * queued a second later changes nothing a person sees, and on PGlite each check's queries run on
@@ -18,7 +20,12 @@ export function labelChecks(services: () => Services, log: Logger): Extension {
       s.queueControls.checkBudget(pid).catch((err) => log.warn({ err, projectId: pid }, 'budget check failed')),
     ]);
   }, { log, what: 'label checks', everyMs: 1000, costShare: 0.02 });
-  return { name: 'label-checks', onLabelCommitted: (projectId) => checks.changed(projectId), stop: () => checks.stop() };
+  return {
+    name: 'label-checks',
+    onLabelCommitted: (projectId) => checks.changed(projectId),
+    onItemsImported: (projectId) => checks.changed(projectId),
+    stop: () => checks.stop(),
+  };
 }
 
 /** A new model version may reach a stopping target or show a plateau: the stopping rules run on it. */
