@@ -191,9 +191,9 @@ function traceTail(kind: string, all: Span[]): void {
   log(line('slowest 1% of claims', slow));
   log(line('all claims', rows));
   const t0 = Math.min(...claims.map((c) => c.start));
-  for (const c of claims.sort((a, b) => (b.end - b.start) - (a.end - a.start)).slice(0, 8)) {
+  for (const c of claims.sort((a, b) => (b.end - b.start) - (a.end - a.start)).slice(0, 16)) {
     const d = describe(c);
-    log(`    at ${f((c.start - t0) / 1000)} s: ${f(d.ms)} ms, handler ${f(d.handler)} (${Object.entries(c.phases).map(([k, v]) => `${k} ${v}`).join(', ')}), ${d.overlapping} in flight (${f(d.othersHandler)} ms of handlers)`);
+    log(`    at ${f((c.start - t0) / 1000)} s (${new Date(performance.timeOrigin + c.start).toISOString()}): ${f(d.ms)} ms, handler ${f(d.handler)} (${Object.entries(c.phases).map(([k, v]) => `${k} ${v}`).join(', ')}), ${d.overlapping} in flight (${f(d.othersHandler)} ms of handlers)`);
   }
 }
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 import { timePgliteQueries } from './query-times';
+import { preparePgliteStatements, type PreparableClient } from './pglite-prepared';
 
 export type Schema = typeof schema;
 /** Both drivers give a PgDatabase; services are written once against this type. */
@@ -75,7 +76,9 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/pglite');
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir);
-  timePgliteQueries(client);
+  // Off only to measure what it saves (TANDEM_PGLITE_PREPARE=0).
+  const prepared = process.env.TANDEM_PGLITE_PREPARE === '0' ? null : preparePgliteStatements(client as unknown as PreparableClient, { ownParsers: true });
+  timePgliteQueries(client, process.env, prepared?.textOf);
   const db = drizzle(client, { schema }) as unknown as Db;
   return { db, kind: 'pglite', where: dataDir, close: () => client.close() };
 }

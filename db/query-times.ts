@@ -12,7 +12,7 @@ import fs from 'node:fs';
  */
 interface ProtocolClient { execProtocolRawSync(message: Uint8Array): unknown }
 
-export function timePgliteQueries(client: ProtocolClient, env: Record<string, string | undefined> = process.env): (() => void) | null {
+export function timePgliteQueries(client: ProtocolClient, env: Record<string, string | undefined> = process.env, preparedText?: (name: string) => string | undefined): (() => void) | null {
   const file = env.TANDEM_QUERY_TIMES;
   if (!file) return null;
   const every = Number(env.TANDEM_QUERY_TIMES_MS ?? 5000);
@@ -39,7 +39,12 @@ export function timePgliteQueries(client: ProtocolClient, env: Record<string, st
   const original = client.execProtocolRawSync.bind(client);
   client.execProtocolRawSync = (message) => {
     const text = textOf(message);
-    if (text !== null) current = text.replace(/\s+/g, ' ').slice(0, 160);
+    if (text !== null) {
+      // A statement executed by name (db/pglite-prepared.ts) is counted to the text it was prepared from.
+      const name = /^execute (tandem_q\d+)/.exec(text)?.[1];
+      const shown = (name && preparedText?.(name)) || text;
+      current = shown.replace(/\s+/g, ' ').slice(0, 160);
+    }
     const key = current;
     const t = performance.now();
     try {

@@ -7,6 +7,7 @@ import { monitorEventLoopDelay, PerformanceObserver, constants } from 'node:perf
  * array buffers, RSS: what is left of RSS past those is native — malloc arenas,
  * code, stacks) and the event loop's delay over the interval, one JSON line each.
  * It tells apart where a drill's latency tail and memory growth come from.
+ * With TANDEM_LONG_TASK_MS, also every stretch the thread was held longer than that.
  */
 export function startVitals(env: Record<string, string | undefined> = process.env): (() => void) | null {
   const file = env.TANDEM_VITALS_FILE;
@@ -41,6 +42,17 @@ export function startVitals(env: Record<string, string | undefined> = process.en
   };
   const timer = setInterval(() => sample(false), every);
   timer.unref();
+  // TANDEM_LONG_TASK_MS: each stretch the thread was held past it, when it ended, one line each — to
+  // read a slow request's time against (bench:queue's BENCH_TRACE prints the slowest claims' times).
+  const longMs = Number(env.TANDEM_LONG_TASK_MS ?? 0);
+  let last = performance.now();
+  const watch = longMs > 0 ? setInterval(() => {
+    const now = performance.now();
+    const held = now - last - 1;
+    last = now;
+    if (held >= longMs) fs.appendFile(file, JSON.stringify({ t: Date.now(), heldMs: Math.round(held * 10) / 10 }) + '\n', () => {});
+  }, 1) : null;
+  watch?.unref();
   // SIGUSR2 (with --expose-gc): a full collection, then a sample — what is still held, not garbage yet to be collected.
   const collect = () => {
     const gc = (globalThis as { gc?: () => void }).gc;
@@ -48,5 +60,5 @@ export function startVitals(env: Record<string, string | undefined> = process.en
     sample(Boolean(gc));
   };
   process.on('SIGUSR2', collect);
-  return () => { clearInterval(timer); h.disable(); observer.disconnect(); process.off('SIGUSR2', collect); };
+  return () => { clearInterval(timer); if (watch) clearInterval(watch); h.disable(); observer.disconnect(); process.off('SIGUSR2', collect); };
 }
