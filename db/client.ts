@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 import { timePgliteQueries } from './query-times';
+import { nameRepeatedStatements } from './pg-named';
 import { preparePgliteStatements, type PreparableClient } from './pglite-prepared';
 
 export type Schema = typeof schema;
@@ -59,6 +60,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const { default: pg } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    // Off only to measure what it saves (TANDEM_PG_NAMED=0).
+    if (process.env.TANDEM_PG_NAMED !== '0') nameRepeatedStatements(pool);
     // Without a listener an idle client's error would crash the process; the pool replaces the client.
     pool.on('error', (err) => opts.onIdleError?.(err));
     // Surface a bad URL or a stopped server now, with a message, not on the first request.

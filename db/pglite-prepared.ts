@@ -4,7 +4,7 @@
  * PGlite runs every statement on the server's own thread, and an ordinary parameterised query
  * there is parsed, analysed and planned each time: for a claim's state read (a six-way union) that
  * is ~2 ms of a ~2.2 ms call, while `EXECUTE` of the same statement prepared takes ~0.3 ms
- * (bench/results/pglite-prepared-*.md). Postgres's own drivers keep named statements for this;
+ * (`npm run bench:pglite-statements`). Postgres's own drivers keep named statements for this;
  * drizzle's PGlite driver sends every query unnamed. So this layer, installed on the PGlite
  * client, prepares a statement text once it was seen `after` times and sends it afterwards as
  * `EXECUTE name('literal', …)`.
