@@ -2,9 +2,9 @@
  * Statements PGlite runs often, prepared once and then executed by name.
  *
  * PGlite runs every statement on the server's own thread, and an ordinary parameterised query
- * there is parsed, analysed and planned each time: for a claim's state read (a six-way union) that
- * is ~2 ms of a ~2.2 ms call, while `EXECUTE` of the same statement prepared takes ~0.3 ms
- * (`npm run bench:pglite-statements`). Postgres's own drivers keep named statements for this;
+ * there is parsed, analysed and planned each time: a claim's state read (a six-way union) took
+ * 2.2 ms that way under a labeling team, 0.3 ms as `EXECUTE` of the same statement prepared
+ * (docs/benchmarks.md; `npm run bench:pglite-statements` times a claim's reads both ways). Postgres's own drivers keep named statements for this;
  * drizzle's PGlite driver sends every query unnamed. So this layer, installed on the PGlite
  * client, prepares a statement text once it was seen `after` times and sends it afterwards as
  * `EXECUTE name('literal', …)`.
