@@ -44,6 +44,19 @@ describe.each(DATABASE_KINDS)('label service on %s', (kind) => {
     expect((await listCurrentLabels(database.db, project.id)).length).toBe(1);
   });
 
+  it('keeps a client key with quotes, backslashes, dollar quotes and unicode exactly as sent, and knows a retry by it', async () => {
+    const { services, project, annotators } = await buildProject(database.db, { n: 2 });
+    const [l] = await services.queue.claim(annotators[0], project.id, 1);
+    const clientKey = "it's \\ $$ ünï ✓'); drop table annotations; --";
+    const body = { leaseId: l.leaseId, itemId: l.itemId, label: 'dog', clientKey };
+    const first = await services.labels.submit(annotators[0], project.id, body);
+    const again = await services.labels.submit(annotators[0], project.id, body);
+    expect(again).toEqual({ annotationId: first.annotationId, duplicate: true });
+    const stored = await database.db.execute(`select client_key from annotations where id = ${first.annotationId}` as never) as unknown as { rows: { client_key: string }[] };
+    expect(stored.rows.map((r) => r.client_key)).toEqual([clientKey]);
+    expect((await listCurrentLabels(database.db, project.id)).map((c) => c.label)).toEqual(['dog']);
+  });
+
   it('answers every one of a burst of identical submits with the one stored label (a retry racing the original)', async () => {
     const rounds = 40;
     const { services, project, annotators } = await buildProject(database.db, { n: rounds });
