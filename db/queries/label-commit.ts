@@ -1,8 +1,24 @@
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { annotations, items, leases } from '../schema';
-import { hexText, inlinedText, type Opening } from '../transactions';
+import type { Opening } from '../transactions';
 import { A, isStanding, type StoredAnswer } from './answers';
+
+/**
+ * A label's transaction opens by locking its lease row: a retry racing the original waits there
+ * until the original commits, and only then looks for its client key (read committed: the next
+ * statement sees what committed before it started), so it finds the stored label instead of a
+ * completed lease. On Postgres the lock goes with `BEGIN` (db/transactions.ts).
+ */
+export function leaseLockOpening(leaseId: number): Opening<void> {
+  if (!Number.isSafeInteger(leaseId)) throw new RangeError(`lease id must be an integer, got ${leaseId}`);
+  return {
+    // A checked integer: nothing user-supplied is spliced into the text.
+    text: () => `select id from leases where id = ${leaseId} for update`,
+    read: () => undefined,
+    run: async (tx) => { await tx.select({ id: leases.id }).from(leases).where(eq(leases.id, leaseId)).for('update'); },
+  };
+}
 
 export interface LabelCommit {
   projectId: number;
@@ -33,9 +49,6 @@ export interface LabelCommitResult {
   priorAnswers: number;
 }
 
-/** The values a label's statement is built from, each as SQL: bound parameters, or text written in (Postgres's one message). */
-interface LabelValues { projectId: SQL; itemId: SQL; userId: SQL; leaseId: SQL; clientKey: SQL; payload: SQL; edit: SQL; now: SQL }
-
 /**
  * After the lease lock, a label's checks and writes in one statement: the client key looked up
  * (a retry gets the first result), the lease checked (the caller's, for this item, in this
@@ -43,40 +56,38 @@ interface LabelValues { projectId: SQL; itemId: SQL; userId: SQL; leaseId: SQL; 
  * completed), then the annotation inserted, the lease completed and the item's state set —
  * each write only when the insert happened. The caller turns a refusal into its error.
  */
-function labelCommitSql(v: LabelValues): SQL {
-  return sql`
+export async function commitLabel(tx: Executor, c: LabelCommit): Promise<LabelCommitResult> {
+  const res = await tx.execute(sql`
     with seen as (
-      select id from ${annotations} where user_id = ${v.userId} and client_key = ${v.clientKey} limit 1),
+      select id from ${annotations} where user_id = ${c.userId} and client_key = ${c.clientKey} limit 1),
     l as (
-      select id, project_id, item_id, user_id, state from ${leases} where id = ${v.leaseId}),
+      select id, project_id, item_id, user_id, state from ${leases} where id = ${c.leaseId}),
     held as (
-      select exists (select 1 from ${leases} o where o.item_id = ${v.itemId} and o.state = 'active' and o.id <> ${v.leaseId}) as v),
+      select exists (select 1 from ${leases} o where o.item_id = ${c.itemId} and o.state = 'active' and o.id <> ${c.leaseId}) as v),
     prior as (
-      select count(*)::int as n from ${annotations} a where a.item_id = ${v.itemId} and ${isStanding(A)}),
+      select count(*)::int as n from ${annotations} a where a.item_id = ${c.itemId} and ${isStanding(A)}),
     ok as (
       select l.id, l.state from l
       where not exists (select 1 from seen)
-        and l.project_id = ${v.projectId} and l.user_id = ${v.userId} and l.item_id = ${v.itemId}
+        and l.project_id = ${c.projectId} and l.user_id = ${c.userId} and l.item_id = ${c.itemId}
         and (l.state = 'active' or (l.state <> 'completed' and not (select v from held)))),
     ins as (
       insert into ${annotations} (project_id, item_id, user_id, action, payload, edit, source, lease_id, client_key)
-      select ${v.projectId}, ${v.itemId}, ${v.userId}, 'label', ${v.payload}::jsonb,
-             ${v.edit}::jsonb, 'human', ok.id, ${v.clientKey} from ok
+      select ${c.projectId}, ${c.itemId}, ${c.userId}, 'label', ${JSON.stringify(c.payload)}::jsonb,
+             ${c.edit === null ? null : JSON.stringify(c.edit)}::jsonb, 'human', ok.id, ${c.clientKey} from ok
       returning id),
     ended as (
-      update ${leases} set state = 'completed', ended_at = ${v.now}::timestamptz
+      update ${leases} set state = 'completed', ended_at = ${c.now.toISOString()}::timestamptz
       where id in (select id from ok where state = 'active') and exists (select 1 from ins)
       returning id),
     marked as (
       update ${items} set status = case when (select v from held) then 'collecting' else 'resolved' end
-      where id = ${v.itemId} and exists (select 1 from ins) and (select n from prior) = 0
+      where id = ${c.itemId} and exists (select 1 from ins) and (select n from prior) = 0
       returning id)
     select (select id from seen) as seen_id, (select id from ins) as new_id, (select n from prior) as prior,
            l.project_id, l.user_id, l.item_id, l.state, (select v from held) as held
-    from (select 1) one left join l on true`;
-}
-
-function readLabelCommit(r: Record<string, unknown>): LabelCommitResult {
+    from (select 1) one left join l on true`);
+  const [r] = (res as { rows: Record<string, unknown>[] }).rows;
   const id = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return {
     seen: id(r.seen_id),
@@ -86,46 +97,5 @@ function readLabelCommit(r: Record<string, unknown>): LabelCommitResult {
     },
     itemHeld: r.held === true,
     priorAnswers: Number(r.prior ?? 0),
-  };
-}
-
-/** The label's statement with bound parameters, on a transaction that holds the lease's lock. */
-export async function commitLabel(tx: Executor, c: LabelCommit): Promise<LabelCommitResult> {
-  const res = await tx.execute(labelCommitSql({
-    projectId: sql`${c.projectId}`, itemId: sql`${c.itemId}`, userId: sql`${c.userId}`, leaseId: sql`${c.leaseId}`, clientKey: sql`${c.clientKey}`,
-    payload: sql`${JSON.stringify(c.payload)}`, edit: sql`${c.edit === null ? null : JSON.stringify(c.edit)}`, now: sql`${c.now.toISOString()}`,
-  }));
-  return readLabelCommit((res as { rows: Record<string, unknown>[] }).rows[0]);
-}
-
-/**
- * A label's transaction opens by locking its lease row: a retry racing the original waits there
- * until the original commits, and only then looks for its client key (read committed: the next
- * statement sees what committed before it started), so it finds the stored label instead of a
- * completed lease. Then its checks and writes (`commitLabel`). On Postgres both go with `BEGIN`
- * in one message (db/transactions.ts), the client key, the answer and the edit hex-encoded and
- * the ids checked integers, so nothing the annotator sent is spliced into the text as written;
- * with its `COMMIT`, a label is two round trips.
- */
-export function labelCommitOpening(c: LabelCommit): Opening<LabelCommitResult> {
-  const int = (x: number, what: string) => {
-    if (!Number.isSafeInteger(x)) throw new RangeError(`${what} must be an integer, got ${x}`);
-    return String(x);
-  };
-  return {
-    text: () => {
-      const leaseId = int(c.leaseId, 'lease id');
-      const statement = labelCommitSql({
-        projectId: sql.raw(int(c.projectId, 'project id')), itemId: sql.raw(int(c.itemId, 'item id')), userId: sql.raw(int(c.userId, 'user id')), leaseId: sql.raw(leaseId),
-        clientKey: sql.raw(hexText(c.clientKey)), payload: sql.raw(hexText(JSON.stringify(c.payload))),
-        edit: sql.raw(c.edit === null ? 'null' : hexText(JSON.stringify(c.edit))), now: sql.raw(`'${c.now.toISOString()}'`),
-      });
-      return `select id from leases where id = ${leaseId} for update; ${inlinedText(statement)}`;
-    },
-    read: (rows) => readLabelCommit(rows[0] as Record<string, unknown>),
-    run: async (tx) => {
-      await tx.select({ id: leases.id }).from(leases).where(eq(leases.id, c.leaseId)).for('update');
-      return commitLabel(tx, c);
-    },
   };
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client';
-import { labelCommitOpening } from '../../db/queries/label-commit';
+import { commitLabel, leaseLockOpening } from '../../db/queries/label-commit';
 import { openedTransaction } from '../../db/transactions';
 import { findByClientKey, findLastLiveLabel, countLiveLabelsOfUser } from '../../db/queries/annotations';
 import { retractAndRedo } from './retract';
@@ -55,14 +55,14 @@ export function createLabelService(db: Db, opts: {
       throw new TandemError('bad_request', `bad edit: accepted says ${edit.accepted} but the answer "${answer.label}" ${edit.accepted ? 'is not' : 'is'} the suggested class "${edit.suggested}"`);
     }
     try {
-      // The opening locks the lease row (a retry racing the original waits until the original commits,
-      // and only then looks for the client key, so it finds the stored label), then checks and writes
-      // in one statement: on Postgres the whole label is two round trips.
-      const opening = labelCommitOpening({
-        projectId, itemId: input.itemId, userId: p.userId, leaseId: input.leaseId, clientKey: input.clientKey,
-        payload: encodeAnswer(answer), edit: input.edit ?? null, now: now(),
-      });
-      const result = await openedTransaction(db, opening, async (tx, r) => {
+      // Lock the lease row first (the opening): a retry racing the original waits until the original
+      // commits, and only then looks for the client key, so it finds the stored label. Then the checks
+      // and writes are one statement: on Postgres the whole label is three round trips.
+      const result = await openedTransaction(db, leaseLockOpening(input.leaseId), async (tx) => {
+        const r = await commitLabel(tx, {
+          projectId, itemId: input.itemId, userId: p.userId, leaseId: input.leaseId, clientKey: input.clientKey,
+          payload: encodeAnswer(answer), edit: input.edit ?? null, now: now(),
+        });
         if (r.seen !== null) return { annotationId: r.seen, duplicate: true };
         const lease = r.lease;
         if (!lease || lease.projectId !== projectId || lease.userId !== p.userId || lease.itemId !== input.itemId) {
