@@ -31,7 +31,11 @@ export interface PreparableClient extends Queryable {
 
 export interface PreparedStats { prepared: number; executed: number; refused: number; deallocated: number }
 
-interface Entry { seen: number; name?: string; oids?: number[]; refused?: boolean }
+interface Entry {
+  seen: number; name?: string; oids?: number[]; refused?: boolean;
+  /** Set while its `PREPARE` is in flight, so that a second first use does not prepare it again under another name. */
+  preparing?: Promise<void>;
+}
 
 const PREPARABLE = /^[\s(]*(select|insert|update|delete|values|with)\b/i;
 
@@ -44,7 +48,7 @@ export function preparePgliteStatements(client: PreparableClient, opts: {
    * those identities become the client's own, once, and calls that pass only them pass none.
    */
   ownParsers?: boolean;
-} = {}): { stats: PreparedStats; textOf(name: string): string | undefined; uninstall(): void } {
+} = {}): { stats: PreparedStats; textOf(name: string): string | undefined } {
   const after = opts.after ?? 2;
   const capacity = opts.capacity ?? 500;
   const maxTextLength = opts.maxTextLength ?? 16_384;
@@ -143,7 +147,17 @@ export function preparePgliteStatements(client: PreparableClient, opts: {
       if (!eligible) return original(text, params, options);
       const e = touch(text);
       if (e.refused || ++e.seen < after) return original(text, params, options);
-      if (!e.name) await prepare(on, text, e, inTransaction);
+      // A call that meets a PREPARE in flight runs unprepared rather than wait: waiting from inside a
+      // transaction on a PREPARE queued outside it would wait for that transaction's own end.
+      if (e.preparing) return original(text, params, options);
+      if (!e.name) {
+        e.preparing = prepare(on, text, e, inTransaction);
+        try {
+          await e.preparing;
+        } finally {
+          e.preparing = undefined;
+        }
+      }
       if (!e.name || e.oids!.length !== params.length) return original(text, params, options);
       const args = params.map((p, i) => literal(p, e.oids![i], options));
       // A NUL would end the statement's text early; sent as a parameter it gets Postgres's own error.
@@ -162,9 +176,5 @@ export function preparePgliteStatements(client: PreparableClient, opts: {
   return {
     stats,
     textOf: (name) => texts.get(name),
-    uninstall() {
-      client.query = originalQuery;
-      client.transaction = originalTransaction;
-    },
   };
 }

@@ -89,6 +89,20 @@ describe('PGlite statements prepared once and executed by name', () => {
     expect((await pg.query('select id, s from t')).rows).toEqual([{ id: 2, s: 'here' }]);
   });
 
+  it('prepares a statement once when its first uses come at the same time, in and out of a transaction', async () => {
+    const layer = preparePgliteStatements(pg as unknown as PreparableClient, { after: 1 });
+    const read = 'select $1::int as x';
+    const outside = Array.from({ length: 5 }, (_, i) => pg.query(read, [i]));
+    const inside = pg.transaction(async (tx) => (await tx.query(read, [9])).rows);
+    const answers = await Promise.all([...outside, inside]);
+    expect(answers.slice(0, 5).map((r) => (r as { rows: unknown[] }).rows)).toEqual([0, 1, 2, 3, 4].map((x) => [{ x }]));
+    expect(answers[5]).toEqual([{ x: 9 }]);
+    expect(layer.stats.prepared).toBe(1);
+    expect(await preparedNames(pg)).toEqual(['tandem_q1']);
+    expect((await pg.query(read, [7])).rows).toEqual([{ x: 7 }]);
+    expect(layer.stats.executed).toBeGreaterThanOrEqual(2);
+  });
+
   it('deallocates the least recently used statement past its capacity, at the next call outside a transaction', async () => {
     const layer = preparePgliteStatements(pg as unknown as PreparableClient, { after: 1, capacity: 2 });
     await pg.query('select $1::int as a', [1]);
