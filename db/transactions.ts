@@ -1,33 +1,34 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import { poolOf, type Db, type Executor, type PoolAccess, type PooledClient } from './client';
+import { executeTexts } from './pg-message';
 
 /**
- * The statement a transaction opens with, in two forms: as text for Postgres, where it travels
- * in one message with `BEGIN` (and a locked transaction's lock), so its every value must be one the caller
- * generated and checked (integers, `Date#toISOString`), never user input; and as a drizzle
- * query for PGlite. `read` turns the text form's rows into the same answer.
+ * The statements a transaction opens with, in two forms: as drizzle statements for Postgres,
+ * where they travel in one message with `BEGIN`, each as `EXECUTE` of a statement prepared on
+ * the connection (db/pg-message.ts); and as work on a drizzle transaction for PGlite. `read`
+ * turns the last statement's rows into the same answer `run` gives.
  */
 export interface Opening<R> {
-  /** Built only where it is sent (Postgres). */
-  text(): string;
+  /** Built only where they are sent (Postgres). */
+  statements(): SQL[];
   read(rows: unknown[]): R;
   run(tx: Executor): Promise<R>;
 }
 
 /**
- * A transaction whose opening statement travels with `BEGIN` in one simple-protocol message on
+ * A transaction whose opening statements travel with `BEGIN` in one simple-protocol message on
  * Postgres: a round trip fewer for a short transaction, each of whose statements waits for a
  * busy event loop to resume it. On PGlite, whose queries are calls in this process, it is
- * drizzle's own transaction with the opening statement first. The opening text may hold several
- * statements; each takes its own snapshot (read committed), so a statement after a lock sees
- * what the lock's previous holder committed. `read` gets the last statement's rows.
+ * drizzle's own transaction with the opening first. Each opening statement takes its own
+ * snapshot (read committed), so a statement after a lock sees what the lock's previous holder
+ * committed. `read` gets the last statement's rows.
  */
 export async function openedTransaction<R, T>(db: Db, opening: Opening<R>, work: (tx: Executor, opened: R) => Promise<T>): Promise<T> {
   const access = poolOf(db);
   if (!access) return db.transaction(async (tx) => work(tx, await opening.run(tx)));
   return inTransactionOn(access, async (client) => {
-    const results = await client.query(`begin; ${opening.text()}`);
+    const texts = await executeTexts(client, opening.statements());
+    const results = await client.query(['begin', ...texts].join(';\n'));
     const last = (Array.isArray(results) ? results[results.length - 1] : results) as { rows: unknown[] };
     const result = await work(wrapped(access, client), opening.read(last.rows));
     await client.query('commit');
@@ -69,12 +70,12 @@ async function inTransactionOn<T>(access: PoolAccess, body: (client: PooledClien
  * holder committed.
  */
 export async function lockedTransaction<R, T>(db: Db, k1: number, k2: number, opening: Opening<R>, work: (tx: Executor, opened: R) => Promise<T>): Promise<T> {
-  const lock = advisoryLockText(k1, k2);
+  const lock = advisoryLock(k1, k2);
   return openedTransaction(db, {
-    text: () => `${lock}; ${opening.text()}`,
+    statements: () => [lock, ...opening.statements()],
     read: opening.read,
     run: async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${k1}::int, ${k2}::int)`);
+      await tx.execute(lock);
       return opening.run(tx);
     },
   }, work);
@@ -89,39 +90,28 @@ function wrapped(access: { wrap(c: PooledClient): Db }, client: PooledClient): D
 }
 
 /**
- * A whole short transaction in one simple-protocol message on Postgres: `BEGIN`, the statements,
- * `COMMIT`, and one round trip instead of one per statement. Only for statements whose every
- * value the caller wrote into the text itself from checked integers, `Date#toISOString` or
- * hex-encoded strings (see `hexText`), never raw user input. Answers each statement's rows in
- * order, once committed; on PGlite (no round trips to save) it answers null and runs nothing.
- * An error rolls the transaction back and is thrown: nothing of it was committed.
+ * A whole short transaction in one simple-protocol message on Postgres: `BEGIN`, the statements
+ * (each as `EXECUTE` of a statement prepared on the connection, db/pg-message.ts), `COMMIT`, and
+ * one round trip instead of one per statement. Answers each statement's rows in order, once
+ * committed; on PGlite (no round trips to save) it answers null and runs nothing. An error rolls
+ * the transaction back and is thrown: nothing of it was committed.
  */
-export async function oneMessageTransaction(db: Db, statements: string[]): Promise<unknown[][] | null> {
+export async function oneMessageTransaction(db: Db, statements: SQL[]): Promise<unknown[][] | null> {
   const access = poolOf(db);
   if (!access) return null;
   return inTransactionOn(access, async (client) => {
-    const results = await client.query(['begin', ...statements, 'commit'].join(';\n'));
+    const texts = await executeTexts(client, statements);
+    const results = await client.query(['begin', ...texts, 'commit'].join(';\n'));
     const all = (Array.isArray(results) ? results : [results]) as { rows?: unknown[] }[];
     // begin, the statements, commit: the statements' rows only.
     return all.slice(1, 1 + statements.length).map((r) => r.rows ?? []);
   });
 }
 
-const dialect = new PgDialect();
-/** A drizzle statement as Postgres text with its parameters written in, for a message of several statements: its values must be ones `oneMessageTransaction` allows. */
-export function inlinedText(statement: SQL): string {
-  return dialect.sqlToQuery(statement.inlineParams()).sql;
-}
-
-/** A string as a SQL expression that no quoting can break: its UTF-8 bytes in hex, decoded by the server. */
-export function hexText(s: string): string {
-  return `convert_from(decode('${Buffer.from(s, 'utf8').toString('hex')}', 'hex'), 'UTF8')`;
-}
-
-/** The statement that takes the transaction-scoped advisory lock (k1, k2): both keys checked 32-bit integers, nothing user-supplied in the text. */
-export function advisoryLockText(k1: number, k2: number): string {
+/** The statement that takes the transaction-scoped advisory lock (k1, k2); both keys must be 32-bit integers. */
+export function advisoryLock(k1: number, k2: number): SQL {
   for (const k of [k1, k2]) {
     if (!Number.isSafeInteger(k) || Math.abs(k) > 2 ** 31 - 1) throw new RangeError(`advisory lock keys must be 32-bit integers, got ${k1}, ${k2}`);
   }
-  return `select pg_advisory_xact_lock(${k1}::int, ${k2}::int)`;
+  return sql`select pg_advisory_xact_lock(${k1}::int, ${k2}::int)`;
 }

@@ -13,8 +13,7 @@ import { A, isStanding, type StoredAnswer } from './answers';
 export function leaseLockOpening(leaseId: number): Opening<void> {
   if (!Number.isSafeInteger(leaseId)) throw new RangeError(`lease id must be an integer, got ${leaseId}`);
   return {
-    // A checked integer: nothing user-supplied is spliced into the text.
-    text: () => `select id from leases where id = ${leaseId} for update`,
+    statements: () => [sql`select id from ${leases} where ${leases.id} = ${leaseId} for update`],
     read: () => undefined,
     run: async (tx) => { await tx.select({ id: leases.id }).from(leases).where(eq(leases.id, leaseId)).for('update'); },
   };

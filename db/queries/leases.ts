@@ -1,5 +1,5 @@
 import { and, eq, notInArray, sql, type SQL } from 'drizzle-orm';
-import { inlinedText, type Opening } from '../transactions';
+import type { Opening } from '../transactions';
 import type { Executor } from '../client';
 import { items, leases } from '../schema';
 
@@ -35,13 +35,12 @@ export async function expireAndRenewLeases(db: Executor, projectId: number, user
 }
 
 /**
- * `expireAndRenewLeases` as a locked transaction's opening statement (db/locked-transaction.ts):
- * on Postgres it goes with `BEGIN` and the annotator's lock in one message, its values written
- * into the text by drizzle's inlining (two integers and two ISO timestamps this process made).
+ * `expireAndRenewLeases` as a locked transaction's opening statement (db/transactions.ts): on
+ * Postgres it goes with `BEGIN` and the annotator's lock in one message.
  */
 export function expireAndRenewOpening(projectId: number, userId: number, now: Date, expiresAt: Date): Opening<LeasedItem[]> {
   return {
-    text: () => inlinedText(expireAndRenewSql(projectId, userId, now, expiresAt)),
+    statements: () => [expireAndRenewSql(projectId, userId, now, expiresAt)],
     read: (rows) => leasedRows({ rows }),
     run: (tx) => expireAndRenewLeases(tx, projectId, userId, now, expiresAt),
   };

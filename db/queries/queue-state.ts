@@ -1,5 +1,4 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { hexText, inlinedText } from '../transactions';
 import type { Executor } from '../client';
 import { isAutoPhase, type AutoPhase } from '../../lib/al/strategies';
 import { items, leases } from '../schema';
@@ -252,30 +251,25 @@ export async function leaseChosenItems(db: Executor, projectId: number, userId: 
 }
 
 /**
- * `leaseChosenItems` as text for a one-message transaction (db/transactions.ts), with a cap: the
- * caller ends up holding at most `holdAtMost` active leases, counted in the statement itself
- * (after the annotator's lock and the renewal before it), so a claim planned on a read that is
- * now stale never over-fills. Every value is written into the text from checked numbers, an
- * ISO date and hex-encoded strings. Its rows read with `leasedRows`.
+ * `leaseChosenItems` as a statement for a one-message transaction (db/transactions.ts), with a
+ * cap: the caller ends up holding at most `holdAtMost` active leases, counted in the statement
+ * itself (after the annotator's lock and the renewal before it), so a claim planned on a read
+ * that is now stale never over-fills. Its rows read with `leasedRows`.
  */
-export function leaseChosenText(projectId: number, userId: number, expiresAt: Date, chosen: LeaseChoice[], holdAtMost: number): string {
+export function leaseChosenStatement(projectId: number, userId: number, expiresAt: Date, chosen: LeaseChoice[], holdAtMost: number): SQL {
   const int = (x: number | null, what: string) => {
-    if (x === null) return 'null';
-    if (!Number.isSafeInteger(x)) throw new RangeError(`${what} must be an integer, got ${x}`);
-    return String(x);
+    if (x !== null && !Number.isSafeInteger(x)) throw new RangeError(`${what} must be an integer, got ${x}`);
+    return x;
   };
-  const rows = chosen.map((c, at) => {
-    const score = c.score === null || !Number.isFinite(c.score) ? 'null' : String(c.score);
-    const detail = c.detail ? `${hexText(JSON.stringify(c.detail))}::jsonb` : 'null::jsonb';
-    return `(${int(c.itemId, 'item id')}::bigint, ${hexText(c.kind)}, ${hexText(c.stream)}, ${int(c.rankingId, 'ranking id')}::bigint, ${score}::real, ${detail}, ${at}::int)`;
-  });
-  const statement = leaseChosenSql(projectId, userId, expiresAt, sql.raw(rows.join(', ')), int(holdAtMost, 'the hold'));
-  return inlinedText(statement);
+  int(holdAtMost, 'the hold');
+  const values = sql.join(chosen.map((c, at) => sql`(${int(c.itemId, 'item id')}::bigint, ${c.kind}::text, ${c.stream}::text, ${int(c.rankingId, 'ranking id')}::bigint,
+    ${c.score === null || !Number.isFinite(c.score) ? null : c.score}::real, ${c.detail ? JSON.stringify(c.detail) : null}::jsonb, ${at}::int)`), sql`, `);
+  const cap = sql`limit greatest(${holdAtMost}::int - (select count(*) from ${leases} where project_id = ${projectId} and user_id = ${userId} and state = 'active'), 0)`;
+  return leaseChosenSql(projectId, userId, expiresAt, values, cap);
 }
 
-function leaseChosenSql(projectId: number, userId: number, expiresAt: Date, values: SQL, holdAtMost: string | null): SQL {
+function leaseChosenSql(projectId: number, userId: number, expiresAt: Date, values: SQL, cap: SQL | null): SQL {
   if (!Number.isSafeInteger(projectId) || !Number.isSafeInteger(userId)) throw new RangeError(`project and user ids must be integers, got ${projectId}, ${userId}`);
-  const cap = holdAtMost === null ? sql`` : sql.raw(`limit greatest(${holdAtMost} - (select count(*) from leases where project_id = ${projectId} and user_id = ${userId} and state = 'active'), 0)`);
   return sql`
     with c(id, k, stream, ranking_id, score, detail, at) as (values ${values}),
     ok as (
@@ -289,7 +283,7 @@ function leaseChosenSql(projectId: number, userId: number, expiresAt: Date, valu
     r as (
       insert into ${leases} (project_id, item_id, user_id, stream, expires_at, ranking_id, score, detail)
       select ${projectId}, c.id, ${userId}, c.stream, ${expiresAt.toISOString()}::timestamptz, c.ranking_id, c.score, c.detail
-      from c join ok on ok.id = c.id order by c.at ${cap}
+      from c join ok on ok.id = c.id order by c.at ${cap ?? sql``}
       returning id, item_id, stream, expires_at)
     select r.id, r.item_id, r.stream, r.expires_at, ok.width, ok.height from r join ok on ok.id = r.item_id order by r.id`;
 }

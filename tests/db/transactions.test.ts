@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { poolOf, type Database } from '../../db/client';
-import { advisoryLockText, hexText, lockedTransaction, oneMessageTransaction, type Opening } from '../../db/transactions';
+import { advisoryLock, lockedTransaction, oneMessageTransaction, type Opening } from '../../db/transactions';
 import { DATABASE_KINDS, dbLabel, openTestDatabase } from '../fixtures/database';
 
 const rowsOf = (res: unknown) => (res as { rows: { n: number }[] }).rows;
 /** How many probe rows the opening statement saw. */
 const countProbes: Opening<number> = {
-  text: () => 'select count(*)::int as n from probe',
+  statements: () => [sql`select count(*)::int as n from probe`],
   read: (rows) => (rows as { n: number }[])[0].n,
   run: async (tx) => rowsOf(await tx.execute(sql`select count(*)::int as n from probe`))[0].n,
 };
@@ -123,9 +123,9 @@ describe.each(DATABASE_KINDS)('oneMessageTransaction %s', (kind) => {
 
   it(`commits every statement and answers each one's rows in order on Postgres; runs nothing on PGlite (${dbLabel(kind)})`, async () => {
     const rows = await oneMessageTransaction(database.db, [
-      advisoryLockText(7, 1),
-      "insert into probe (note) values ('a'), ('b') returning note",
-      'select count(*)::int as n from probe',
+      advisoryLock(7, 1),
+      sql`insert into probe (note) values (${'a'}), (${'b'}) returning note`,
+      sql`select count(*)::int as n from probe`,
     ]);
     if (kind === 'pglite') {
       expect(rows).toBeNull();
@@ -142,24 +142,24 @@ describe.each(DATABASE_KINDS)('oneMessageTransaction %s', (kind) => {
   it(`commits nothing when a statement fails, passes the error on, and leaves the connection usable (${dbLabel(kind)})`, async () => {
     if (kind === 'pglite') return;
     await expect(oneMessageTransaction(database.db, [
-      "insert into probe (note) values ('lost')",
-      "insert into probe (id, note) values (1, 'x'), (1, 'y')",
-      "insert into probe (note) values ('never run')",
+      sql`insert into probe (note) values ('lost')`,
+      sql`insert into probe (id, note) values (1, 'x'), (1, 'y')`,
+      sql`insert into probe (note) values ('never run')`,
     ])).rejects.toThrow(/duplicate key/);
     expect(await notes()).toEqual([]);
-    for (let i = 0; i < 3; i++) await oneMessageTransaction(database.db, ["insert into probe (note) values ('kept')"]);
+    for (let i = 0; i < 3; i++) await oneMessageTransaction(database.db, [sql`insert into probe (note) values ('kept')`]);
     expect(await notes()).toEqual(['kept', 'kept', 'kept']);
   });
 
-  it(`writes any string into the text as one value, quotes, backslashes, semicolons and all (${dbLabel(kind)})`, async () => {
+  it(`stores any string as one value, quotes, backslashes, semicolons and all (${dbLabel(kind)})`, async () => {
     if (kind === 'pglite') return;
-    const nasty = ["it's", 'back\\slash', "'); drop table probe; --", 'ünïcödé ✓ 😀', '', '$$ $tag$ E\'x\''];
-    for (const s of nasty) await oneMessageTransaction(database.db, [`insert into probe (note) values (${hexText(s)})`]);
+    const nasty = ["it's", 'back\\slash', "'); drop table probe; --", 'ünïcödé ✓ 😀', '', '$$ $tag$ E\'x\'', '\\x41'];
+    for (const s of nasty) await oneMessageTransaction(database.db, [sql`insert into probe (note) values (${s})`]);
     expect(await notes()).toEqual(nasty);
   });
 
   it(`refuses lock keys that are not 32-bit integers before touching the database (${dbLabel(kind)})`, () => {
-    expect(() => advisoryLockText(1.5, 1)).toThrow(RangeError);
-    expect(() => advisoryLockText(1, 2 ** 31)).toThrow(RangeError);
+    expect(() => advisoryLock(1.5, 1)).toThrow(RangeError);
+    expect(() => advisoryLock(1, 2 ** 31)).toThrow(RangeError);
   });
 });

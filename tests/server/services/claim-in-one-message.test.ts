@@ -2,19 +2,22 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { poolOf, type Database, type PooledClient } from '../../../db/client';
 import { findDoubleLeases } from '../../../db/queries/leases';
-import { leaseChosenText, type LeaseChoice } from '../../../db/queries/queue-state';
+import { leaseChosenStatement, type LeaseChoice } from '../../../db/queries/queue-state';
 import { oneMessageTransaction } from '../../../db/transactions';
 import { DATABASE_KINDS, dbLabel, openTestDatabase } from '../../fixtures/database';
 import { applyRanking, buildProject } from '../../fixtures/builders';
 
-/** Every message the claim's transactions send on checked-out connections (Postgres). */
+/** Every message the claim's transactions send on checked-out connections (Postgres), one recorder per connection. */
 function recordMessages(database: Database): string[] {
   const access = poolOf(database.db)!;
   const connect = access.connect.bind(access);
   const sent: string[] = [];
+  const recorders = new WeakMap<PooledClient, PooledClient>();
   access.connect = async (): Promise<PooledClient> => {
     const c = await connect();
-    return { query: (text: string) => { sent.push(text); return c.query(text); }, release: (d?: boolean | Error) => c.release(d) };
+    let r = recorders.get(c);
+    if (!r) recorders.set(c, (r = { query: (text: string) => { sent.push(text); return c.query(text); }, release: (d?: boolean | Error) => c.release(d) }));
+    return r;
   };
   return sent;
 }
@@ -39,15 +42,20 @@ describe.each(DATABASE_KINDS)('a claim in one message %s', (kind) => {
     const first = await services.queue.claim(annotators[0], project.id, 3);
     expect(first).toHaveLength(3);
     if (kind === 'postgres') {
-      expect(sent).toHaveLength(1);
-      expect(sent[0]).toMatch(/^begin;\n.*pg_advisory_xact_lock[\s\S]*insert into "leases"[\s\S]*;\ncommit$/);
+      // The connection's first claim prepares the lock, the renewal and the lease insert, once.
+      expect(sent.map((m) => m.split(' as ')[0].replace(/\d+$/, 'N'))).toEqual(['prepare tandem_mN', 'prepare tandem_mN', 'prepare tandem_mN', expect.stringMatching(/^begin;/)]);
+      expect(sent[0]).toMatch(/pg_advisory_xact_lock/);
+      expect(sent[2]).toMatch(/insert into "leases"/);
+      expect(sent[3]).toMatch(/^begin;\nexecute tandem_m\d+\('\d+', '\d+'\);\nexecute tandem_m\d+\([^;]*\);\nexecute tandem_m\d+\([^;]*\);\ncommit$/);
     }
     // The heartbeat: nothing new to deal, the same leases renewed.
     const again = await services.queue.claim(annotators[0], project.id, 3);
     expect(again.map((l) => l.leaseId)).toEqual(first.map((l) => l.leaseId));
-    // Another annotator never gets the first one's items.
+    // Another annotator never gets the first one's items; on a connection that prepared them, one message and nothing more.
+    sent.length = 0;
     const other = await services.queue.claim(annotators[1], project.id, 3);
     expect(other.filter((l) => first.some((f) => f.itemId === l.itemId))).toEqual([]);
+    if (kind === 'postgres') expect(sent.filter((m) => m.startsWith('begin;')).length).toBeGreaterThanOrEqual(1);
     expect(await findDoubleLeases(database.db)).toEqual([]);
   });
 
@@ -62,18 +70,18 @@ describe.each(DATABASE_KINDS)('a claim in one message %s', (kind) => {
     const expiresAt = new Date(Date.now() + 60_000);
     // Planned: the colleague's item first, then three free ones; I hold 2 of at most 4.
     const planned = [theirs[0].itemId, ...free.slice(0, 3)].map(choice);
-    const [rows] = (await oneMessageTransaction(database.db, [leaseChosenText(project.id, me.userId, expiresAt, planned, 4)]))!;
+    const [rows] = (await oneMessageTransaction(database.db, [leaseChosenStatement(project.id, me.userId, expiresAt, planned, 4)]))!;
     expect((rows as { item_id: unknown }[]).map((r) => Number(r.item_id))).toEqual(free.slice(0, 2));
     const stored = (await database.db.execute(sql`select stream, detail, score from leases where user_id = ${me.userId} and item_id = ${free[0]}`)) as unknown as { rows: unknown[] };
     expect(stored.rows).toEqual([{ stream: 'uncertain', detail: { kind: 'uncertain', strategy: "m'a\\rgin 1" }, score: 0.5 }]);
     // Already at the hold: nothing more.
-    const [none] = (await oneMessageTransaction(database.db, [leaseChosenText(project.id, me.userId, expiresAt, free.slice(2, 4).map(choice), 4)]))!;
+    const [none] = (await oneMessageTransaction(database.db, [leaseChosenStatement(project.id, me.userId, expiresAt, free.slice(2, 4).map(choice), 4)]))!;
     expect(none).toEqual([]);
     expect(await findDoubleLeases(database.db)).toEqual([]);
   });
 
-  it(`refuses a value it cannot write into the text safely (${dbLabel(kind)})`, () => {
-    expect(() => leaseChosenText(1, 1, new Date(), [{ ...choice(1.5, 1) }], 3)).toThrow(RangeError);
-    expect(() => leaseChosenText(1, 1, new Date(), [choice(1, 1)], Number.NaN)).toThrow(RangeError);
+  it(`refuses ids and holds that are not integers before touching the database (${dbLabel(kind)})`, () => {
+    expect(() => leaseChosenStatement(1, 1, new Date(), [{ ...choice(1.5, 1) }], 3)).toThrow(RangeError);
+    expect(() => leaseChosenStatement(1, 1, new Date(), [choice(1, 1)], Number.NaN)).toThrow(RangeError);
   });
 });
