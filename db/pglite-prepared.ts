@@ -4,8 +4,9 @@
  * PGlite runs every statement on the server's own thread, and an ordinary parameterised query
  * there is parsed, analysed and planned each time: a claim's state read (a six-way union) took
  * 2.2 ms that way under a labeling team, 0.3 ms as `EXECUTE` of the same statement prepared
- * (docs/benchmarks.md; `npm run bench:pglite-statements` times a claim's reads both ways). Postgres's own drivers keep named statements for this;
- * drizzle's PGlite driver sends every query unnamed. So this layer, installed on the PGlite
+ * (docs/benchmarks.md; `npm run bench:pglite-statements` times a claim's reads both ways).
+ * Postgres's own drivers keep named statements for this; drizzle's PGlite driver sends every
+ * query unnamed. So this layer, installed on the PGlite
  * client, prepares a statement text once it was seen `after` times and sends it afterwards as
  * `EXECUTE name('literal', …)`.
  *

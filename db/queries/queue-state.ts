@@ -245,9 +245,7 @@ export interface LeaseChoice {
  */
 export async function leaseChosenItems(db: Executor, projectId: number, userId: number, expiresAt: Date, chosen: LeaseChoice[]): Promise<LeasedItem[]> {
   if (chosen.length === 0) return [];
-  const values = sql.join(chosen.map((c, at) => sql`(${c.itemId}::bigint, ${c.kind}::text, ${c.stream}::text, ${c.rankingId}::bigint, ${c.score}::real,
-    ${c.detail ? JSON.stringify(c.detail) : null}::jsonb, ${at}::int)`), sql`, `);
-  return leasedRows(await db.execute(leaseChosenSql(projectId, userId, expiresAt, values, null)));
+  return leasedRows(await db.execute(leaseChosenSql(projectId, userId, expiresAt, chosenValues(chosen), null)));
 }
 
 /**
@@ -257,15 +255,20 @@ export async function leaseChosenItems(db: Executor, projectId: number, userId: 
  * that is now stale never over-fills. Its rows read with `leasedRows`.
  */
 export function leaseChosenStatement(projectId: number, userId: number, expiresAt: Date, chosen: LeaseChoice[], holdAtMost: number): SQL {
-  const int = (x: number | null, what: string) => {
-    if (x !== null && !Number.isSafeInteger(x)) throw new RangeError(`${what} must be an integer, got ${x}`);
-    return x;
-  };
-  int(holdAtMost, 'the hold');
-  const values = sql.join(chosen.map((c, at) => sql`(${int(c.itemId, 'item id')}::bigint, ${c.kind}::text, ${c.stream}::text, ${int(c.rankingId, 'ranking id')}::bigint,
-    ${c.score === null || !Number.isFinite(c.score) ? null : c.score}::real, ${c.detail ? JSON.stringify(c.detail) : null}::jsonb, ${at}::int)`), sql`, `);
+  integer(holdAtMost, 'the hold');
   const cap = sql`limit greatest(${holdAtMost}::int - (select count(*) from ${leases} where project_id = ${projectId} and user_id = ${userId} and state = 'active'), 0)`;
-  return leaseChosenSql(projectId, userId, expiresAt, values, cap);
+  return leaseChosenSql(projectId, userId, expiresAt, chosenValues(chosen), cap);
+}
+
+function integer(x: number | null, what: string): number | null {
+  if (x !== null && !Number.isSafeInteger(x)) throw new RangeError(`${what} must be an integer, got ${x}`);
+  return x;
+}
+
+/** The chosen items as the rows of `leaseChosenSql`'s `values`, in the order they were dealt; a score that is not a number is stored as none. */
+function chosenValues(chosen: LeaseChoice[]): SQL {
+  return sql.join(chosen.map((c, at) => sql`(${integer(c.itemId, 'item id')}::bigint, ${c.kind}::text, ${c.stream}::text, ${integer(c.rankingId, 'ranking id')}::bigint,
+    ${c.score === null || !Number.isFinite(c.score) ? null : c.score}::real, ${c.detail ? JSON.stringify(c.detail) : null}::jsonb, ${at}::int)`), sql`, `);
 }
 
 function leaseChosenSql(projectId: number, userId: number, expiresAt: Date, values: SQL, cap: SQL | null): SQL {
