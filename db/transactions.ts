@@ -6,13 +6,42 @@ import { executeTexts } from './pg-message';
  * The statements a transaction opens with, in two forms: as drizzle statements for Postgres,
  * where they travel in one message with `BEGIN`, each as `EXECUTE` of a statement prepared on
  * the connection (db/pg-message.ts); and as work on a drizzle transaction for PGlite. `read`
- * turns the last statement's rows into the same answer `run` gives.
+ * turns the statements' rows into the same answer `run` gives.
  */
 export interface Opening<R> {
-  /** Built only where they are sent (Postgres). */
+  /** Built only where they are sent (Postgres), once per transaction. */
   statements(): SQL[];
-  read(rows: unknown[]): R;
+  /** The rows of each statement `statements()` gave, in order. */
+  read(rows: unknown[][]): R;
   run(tx: Executor): Promise<R>;
+}
+
+/** An opening with no statement: a place kept in `openingsInOrder` for one that does not apply. */
+export const nothingOpening: Opening<undefined> = { statements: () => [], read: () => undefined, run: async () => undefined };
+
+/**
+ * Openings one after another, as one: their statements in order in the one message, each
+ * answer read from its own statements' rows.
+ */
+export function openingsInOrder<T extends unknown[]>(...parts: { [K in keyof T]: Opening<T[K]> }): Opening<T> {
+  let built: SQL[][] | undefined;
+  const build = () => (built ??= parts.map((o) => o.statements()));
+  return {
+    statements: () => build().flat(),
+    read: (rows) => {
+      let at = 0;
+      return build().map((s, i) => {
+        const own = rows.slice(at, at + s.length);
+        at += s.length;
+        return parts[i].read(own);
+      }) as T;
+    },
+    run: async (tx) => {
+      const out: unknown[] = [];
+      for (const o of parts) out.push(await o.run(tx));
+      return out as T;
+    },
+  };
 }
 
 /**
@@ -21,7 +50,7 @@ export interface Opening<R> {
  * busy event loop to resume it. On PGlite, whose queries are calls in this process, it is
  * drizzle's own transaction with the opening first. Each opening statement takes its own
  * snapshot (read committed), so a statement after a lock sees what the lock's previous holder
- * committed. `read` gets the last statement's rows.
+ * committed.
  */
 export async function openedTransaction<R, T>(db: Db, opening: Opening<R>, work: (tx: Executor, opened: R) => Promise<T>): Promise<T> {
   const access = poolOf(db);
@@ -29,8 +58,9 @@ export async function openedTransaction<R, T>(db: Db, opening: Opening<R>, work:
   return inTransactionOn(access, async (client) => {
     const texts = await executeTexts(client, opening.statements());
     const results = await client.query(['begin', ...texts].join(';\n'));
-    const last = (Array.isArray(results) ? results[results.length - 1] : results) as { rows: unknown[] };
-    const result = await work(wrapped(access, client), opening.read(last.rows));
+    const all = (Array.isArray(results) ? results : [results]) as { rows?: unknown[] }[];
+    // begin, then the opening's statements.
+    const result = await work(wrapped(access, client), opening.read(all.slice(1).map((r) => r.rows ?? [])));
     await client.query('commit');
     return result;
   });
@@ -73,7 +103,7 @@ export async function lockedTransaction<R, T>(db: Db, k1: number, k2: number, op
   const lock = advisoryLock(k1, k2);
   return openedTransaction(db, {
     statements: () => [lock, ...opening.statements()],
-    read: opening.read,
+    read: (rows) => opening.read(rows.slice(1)),
     run: async (tx) => {
       await tx.execute(lock);
       return opening.run(tx);

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { annotations, items, leases } from '../schema';
 import type { Opening } from '../transactions';
@@ -56,7 +56,20 @@ export interface LabelCommitResult {
  * each write only when the insert happened. The caller turns a refusal into its error.
  */
 export async function commitLabel(tx: Executor, c: LabelCommit): Promise<LabelCommitResult> {
-  const res = await tx.execute(sql`
+  return readLabelCommit((await tx.execute(labelCommitStatement(c)) as { rows: Record<string, unknown>[] }).rows);
+}
+
+/** `commitLabel` as the last of a transaction's opening statements (one message with the lease lock on Postgres). */
+export function labelCommitOpening(c: LabelCommit): Opening<LabelCommitResult> {
+  return {
+    statements: () => [labelCommitStatement(c)],
+    read: ([rows]) => readLabelCommit(rows as Record<string, unknown>[]),
+    run: (tx) => commitLabel(tx, c),
+  };
+}
+
+function labelCommitStatement(c: LabelCommit): SQL {
+  return sql`
     with seen as (
       select id from ${annotations} where user_id = ${c.userId} and client_key = ${c.clientKey} limit 1),
     l as (
@@ -85,8 +98,11 @@ export async function commitLabel(tx: Executor, c: LabelCommit): Promise<LabelCo
       returning id)
     select (select id from seen) as seen_id, (select id from ins) as new_id, (select n from prior) as prior,
            l.project_id, l.user_id, l.item_id, l.state, (select v from held) as held
-    from (select 1) one left join l on true`);
-  const [r] = (res as { rows: Record<string, unknown>[] }).rows;
+    from (select 1) one left join l on true`;
+}
+
+function readLabelCommit(rows: Record<string, unknown>[]): LabelCommitResult {
+  const [r] = rows;
   const id = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return {
     seen: id(r.seen_id),

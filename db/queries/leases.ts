@@ -41,7 +41,7 @@ export async function expireAndRenewLeases(db: Executor, projectId: number, user
 export function expireAndRenewOpening(projectId: number, userId: number, now: Date, expiresAt: Date): Opening<LeasedItem[]> {
   return {
     statements: () => [expireAndRenewSql(projectId, userId, now, expiresAt)],
-    read: (rows) => leasedRows({ rows }),
+    read: ([rows]) => leasedRows({ rows }),
     run: (tx) => expireAndRenewLeases(tx, projectId, userId, now, expiresAt),
   };
 }

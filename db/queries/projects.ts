@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
+import type { Opening } from '../transactions';
 import { items, memberships, projects, users } from '../schema';
 import type { ProjectRole } from '../../lib/roles';
 import { isAnsweredState } from './answers';
@@ -41,6 +42,34 @@ export async function findProjectWithRole(db: Executor, projectId: number, userI
     .where(eq(projects.id, projectId));
   return row && { project: row.p, role: row.role ?? null };
 }
+
+/**
+ * `findProjectWithRole` as an opening statement, for an access check that travels in a message
+ * with other statements on Postgres instead of a round trip of its own. Undefined: no such project.
+ */
+export function projectWithRoleOpening(projectId: number, userId: number): Opening<{ project: ProjectRow; role: ProjectRole | null } | undefined> {
+  if (!Number.isSafeInteger(projectId) || !Number.isSafeInteger(userId)) throw new RangeError(`project and user ids must be integers, got ${projectId}, ${userId}`);
+  return {
+    statements: () => [sql`select p.*, m.role as member_role from ${projects} p
+      left join ${memberships} m on m.project_id = p.id and m.user_id = ${userId} where p.id = ${projectId}`],
+    read: ([rows]) => {
+      const [r] = rows as Record<string, unknown>[];
+      return r && { project: projectRowOf(r), role: (r.member_role as ProjectRole | null) ?? null };
+    },
+    run: (tx) => findProjectWithRole(tx, projectId, userId),
+  };
+}
+
+/** A project row as the driver gave it (column names, driver values) in the shape drizzle's selects give. */
+function projectRowOf(raw: Record<string, unknown>): ProjectRow {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(PROJECT_COLUMNS)) {
+    const v = raw[column.name];
+    out[key] = v === null || v === undefined ? null : column.mapFromDriverValue(v);
+  }
+  return out as ProjectRow;
+}
+const PROJECT_COLUMNS = getTableColumns(projects);
 
 export async function upsertMembership(db: Executor, projectId: number, userId: number, role: ProjectRole): Promise<void> {
   await db.insert(memberships).values({ projectId, userId, role })

@@ -25,12 +25,22 @@ export function requireGlobal(p: Principal, action: Action): void {
 export async function requireProject(db: Db, p: Principal, projectId: number, action: Action): Promise<{ project: ProjectRow; projectRole: ProjectRole | null }> {
   const found = p.role === 'admin' ? { project: await findProject(db, projectId), role: null } : await findProjectWithRole(db, projectId, p.userId);
   const project = found?.project;
-  const projectRole = found?.role ?? null;
-  if (!project || !can({ userRole: p.role, projectRole }, 'project.view')) {
+  const projectRole = checkProjectAccess(p, projectId, action, project ? found : undefined);
+  return { project: project!, projectRole };
+}
+
+/**
+ * The check `requireProject` makes, on a project and role read elsewhere (undefined: no such
+ * project): the caller's role in it, or the error for a caller who may not do `action`.
+ */
+export function checkProjectAccess(p: Principal, projectId: number, action: Action, found: { role: ProjectRole | null } | undefined): ProjectRole | null {
+  // An admin acts as an admin in every project, member or not.
+  const projectRole = p.role === 'admin' ? null : found?.role ?? null;
+  if (!found || !can({ userRole: p.role, projectRole }, 'project.view')) {
     throw new TandemError('not_found', `project ${projectId} does not exist or you are not a member`);
   }
   if (!can({ userRole: p.role, projectRole }, action)) {
     throw new TandemError('forbidden', `your role in this project (${projectRole ?? p.role}) may not ${action}`);
   }
-  return { project, projectRole };
+  return projectRole;
 }

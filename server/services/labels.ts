@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client';
-import { commitLabel, leaseLockOpening } from '../../db/queries/label-commit';
-import { openedTransaction } from '../../db/transactions';
+import { labelCommitOpening, leaseLockOpening, type LabelCommit } from '../../db/queries/label-commit';
+import { nothingOpening, openedTransaction, openingsInOrder } from '../../db/transactions';
+import { projectWithRoleOpening } from '../../db/queries/projects';
 import { findByClientKey, findLastLiveLabel, countLiveLabelsOfUser } from '../../db/queries/annotations';
 import { retractAndRedo } from './retract';
 import { settleItem } from './settle';
@@ -8,13 +9,13 @@ import type { LeasedItem } from '../../db/queries/leases';
 import type { ProgressCounts } from './progress-counts';
 import { TandemError } from '../../lib/errors';
 import type { SubmitLabel } from '../../lib/protocol/labeling';
-import { requireProject, type Principal } from './access';
+import { checkProjectAccess, requireProject, type Principal } from './access';
 import { isUniqueViolation } from './pg-errors';
 import type { LifecycleHooks } from '../lifecycle';
 import { decodeAnswer, encodeAnswer } from '../../db/queries/answers';
 import { findLatestPrelabel, projectHasImportedPrelabels } from '../../db/queries/prelabels';
 import { findItemSize } from '../../db/queries/items';
-import { needsImageSize, parseAnswer, taskOfProject, type Answer } from '../../lib/tasks';
+import { needsImageSize, parseAnswer, taskOfProject, type Answer, type ProjectTask } from '../../lib/tasks';
 import { findSuggestionFacts } from '../../db/queries/suggestions';
 import { resolveProjectSettings } from '../../lib/protocol/project-settings';
 import { importedSuggestion, suggestionFor } from '../../lib/tasks/suggestion';
@@ -45,24 +46,60 @@ export function createLabelService(db: Db, opts: {
     return first.around(() => submitNow(p, projectId, input));
   }
 
+  /**
+   * Each project's task, once an access check read it: a project's task and classes never change
+   * after it is made (only its settings and guidelines do), so a label can be parsed before its
+   * access check, and the check can travel in the label's transaction instead of ahead of it.
+   */
+  const tasks = new Map<number, ProjectTask>();
+  const MAX_TASKS = 10_000;
+  function remember(projectId: number, task: ProjectTask) {
+    if (tasks.size >= MAX_TASKS) tasks.clear();
+    tasks.set(projectId, task);
+  }
+
   async function submitNow(p: Principal, projectId: number, input: SubmitLabel): Promise<{ annotationId: number; duplicate: boolean }> {
-    const { project } = await requireProject(db, p, projectId, 'project.label');
-    const task = taskOfProject(project);
-    const image = needsImageSize(task) ? await findItemSize(db, projectId, input.itemId) : null;
-    const answer = parseAnswer(task, input.answer ?? { label: input.label }, image);
-    const edit = input.edit;
-    if (answer.task === 'classification' && edit?.suggested !== undefined && edit.accepted !== undefined && edit.accepted !== (answer.label === edit.suggested)) {
-      throw new TandemError('bad_request', `bad edit: accepted says ${edit.accepted} but the answer "${answer.label}" ${edit.accepted ? 'is not' : 'is'} the suggested class "${edit.suggested}"`);
+    // The access check goes in the transaction's first message when the task is known and the
+    // answer needs nothing else read first (an image's size): on Postgres the label is then two
+    // round trips, the first message and the commit, instead of four.
+    const known = tasks.get(projectId);
+    const inTransaction = known !== undefined && !needsImageSize(known);
+    let task: ProjectTask;
+    let image: { width: number; height: number } | null = null;
+    if (inTransaction) task = known;
+    else {
+      task = taskOfProject((await requireProject(db, p, projectId, 'project.label')).project);
+      remember(projectId, task);
+      if (needsImageSize(task)) image = await findItemSize(db, projectId, input.itemId);
     }
+    let answer: Answer;
     try {
-      // Lock the lease row first (the opening): a retry racing the original waits until the original
-      // commits, and only then looks for the client key, so it finds the stored label. Then the checks
-      // and writes are one statement: on Postgres the whole label is three round trips.
-      const result = await openedTransaction(db, leaseLockOpening(input.leaseId), async (tx) => {
-        const r = await commitLabel(tx, {
-          projectId, itemId: input.itemId, userId: p.userId, leaseId: input.leaseId, clientKey: input.clientKey,
-          payload: encodeAnswer(answer), edit: input.edit ?? null, now: now(),
-        });
+      answer = parseAnswer(task, input.answer ?? { label: input.label }, image);
+      const edit = input.edit;
+      if (answer.task === 'classification' && edit?.suggested !== undefined && edit.accepted !== undefined && edit.accepted !== (answer.label === edit.suggested)) {
+        throw new TandemError('bad_request', `bad edit: accepted says ${edit.accepted} but the answer "${answer.label}" ${edit.accepted ? 'is not' : 'is'} the suggested class "${edit.suggested}"`);
+      }
+    } catch (e) {
+      // Someone who may not label here learns nothing of the project's classes from the error.
+      if (inTransaction) await requireProject(db, p, projectId, 'project.label');
+      throw e;
+    }
+    const commit: LabelCommit = {
+      projectId, itemId: input.itemId, userId: p.userId, leaseId: input.leaseId, clientKey: input.clientKey,
+      payload: encodeAnswer(answer), edit: input.edit ?? null, now: now(),
+    };
+    try {
+      // Lock the lease row first: a retry racing the original waits until the original commits,
+      // and only then looks for the client key (the next statement's snapshot), so it finds the
+      // stored label. The checks and writes are one statement, sent with the lock.
+      const opening = openingsInOrder(
+        inTransaction ? projectWithRoleOpening(projectId, p.userId) : nothingOpening,
+        leaseLockOpening(input.leaseId),
+        labelCommitOpening(commit),
+      );
+      const result = await openedTransaction(db, opening, async (tx, [access, , r]) => {
+        // Refused here, the transaction rolls back: nothing of the label stays.
+        if (inTransaction) checkProjectAccess(p, projectId, 'project.label', access);
         if (r.seen !== null) return { annotationId: r.seen, duplicate: true };
         const lease = r.lease;
         if (!lease || lease.projectId !== projectId || lease.userId !== p.userId || lease.itemId !== input.itemId) {
@@ -80,6 +117,7 @@ export function createLabelService(db: Db, opts: {
     } catch (e) {
       // Two tabs racing with one client key: the loser returns the winner's result.
       if (isUniqueViolation(e)) {
+        if (inTransaction) await requireProject(db, p, projectId, 'project.label');
         const seen = await findByClientKey(db, p.userId, input.clientKey);
         if (seen) return { annotationId: seen.id, duplicate: true };
       }

@@ -1,14 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { poolOf, type Database } from '../../db/client';
-import { advisoryLock, lockedTransaction, oneMessageTransaction, type Opening } from '../../db/transactions';
+import { advisoryLock, lockedTransaction, nothingOpening, oneMessageTransaction, openingsInOrder, type Opening } from '../../db/transactions';
 import { DATABASE_KINDS, dbLabel, openTestDatabase } from '../fixtures/database';
+import { recordMessages } from '../fixtures/database-messages';
 
 const rowsOf = (res: unknown) => (res as { rows: { n: number }[] }).rows;
 /** How many probe rows the opening statement saw. */
 const countProbes: Opening<number> = {
   statements: () => [sql`select count(*)::int as n from probe`],
-  read: (rows) => (rows as { n: number }[])[0].n,
+  read: ([rows]) => (rows as { n: number }[])[0].n,
   run: async (tx) => rowsOf(await tx.execute(sql`select count(*)::int as n from probe`))[0].n,
 };
 /** A promise and the function that resolves it: a step one transaction waits for and another takes. */
@@ -161,5 +162,29 @@ describe.each(DATABASE_KINDS)('oneMessageTransaction %s', (kind) => {
   it(`refuses lock keys that are not 32-bit integers before touching the database (${dbLabel(kind)})`, () => {
     expect(() => advisoryLock(1.5, 1)).toThrow(RangeError);
     expect(() => advisoryLock(1, 2 ** 31)).toThrow(RangeError);
+  });
+});
+
+describe.each(DATABASE_KINDS)('openingsInOrder %s', (kind) => {
+  let database: Database;
+  beforeEach(async () => {
+    database = await openTestDatabase(kind);
+    await database.db.execute(sql`create table probe (id serial primary key, note text)`);
+    await database.db.execute(sql`insert into probe (note) values ('a'), ('b')`);
+  });
+  afterEach(async () => { await database.close(); });
+  const notesOpening: Opening<string[]> = {
+    statements: () => [sql`select note from probe order by id`],
+    read: ([rows]) => (rows as { note: string }[]).map((r) => r.note),
+    run: async (tx) => (await tx.execute(sql`select note from probe order by id`) as unknown as { rows: { note: string }[] }).rows.map((r) => r.note),
+  };
+
+  it(`answers each opening from its own statements' rows, in order, in the transaction's first message on Postgres (${dbLabel(kind)})`, async () => {
+    const sent = kind === 'postgres' ? recordMessages(database) : [];
+    const opened = await lockedTransaction(database.db, 7, 1, openingsInOrder(countProbes, nothingOpening, notesOpening), async (_tx, o) => o);
+    expect(opened).toEqual([2, undefined, ['a', 'b']]);
+    if (kind === 'postgres') {
+      expect(sent.filter((m) => !m.startsWith('prepare '))).toEqual([expect.stringMatching(/^begin;\nexecute tandem_m\d+\('7', '1'\);\nexecute tandem_m\d+;\nexecute tandem_m\d+$/), 'commit']);
+    }
   });
 });

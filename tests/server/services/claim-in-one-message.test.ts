@@ -1,26 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { poolOf, type Database, type PooledClient } from '../../../db/client';
+import type { Database } from '../../../db/client';
 import { findDoubleLeases } from '../../../db/queries/leases';
 import { leaseChosenStatement, type LeaseChoice } from '../../../db/queries/queue-state';
 import { oneMessageTransaction } from '../../../db/transactions';
 import { DATABASE_KINDS, dbLabel, openTestDatabase } from '../../fixtures/database';
 import { applyRanking, buildProject } from '../../fixtures/builders';
-
-/** Every message the claim's transactions send on checked-out connections (Postgres), one recorder per connection. */
-function recordMessages(database: Database): string[] {
-  const access = poolOf(database.db)!;
-  const connect = access.connect.bind(access);
-  const sent: string[] = [];
-  const recorders = new WeakMap<PooledClient, PooledClient>();
-  access.connect = async (): Promise<PooledClient> => {
-    const c = await connect();
-    let r = recorders.get(c);
-    if (!r) recorders.set(c, (r = { query: (text: string) => { sent.push(text); return c.query(text); }, release: (d?: boolean | Error) => c.release(d) }));
-    return r;
-  };
-  return sent;
-}
+import { recordMessages } from '../../fixtures/database-messages';
 
 const itemIds = async (database: Database, projectId: number) =>
   ((await database.db.execute(sql`select id from items where project_id = ${projectId} order by id`)) as unknown as { rows: { id: unknown }[] }).rows.map((r) => Number(r.id));

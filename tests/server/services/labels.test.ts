@@ -6,6 +6,8 @@ import { buildProject } from '../../fixtures/builders';
 import { createClaimsFirst } from '../../../server/services/claims-first';
 import { createLabelService } from '../../../server/services/labels';
 import { createProgressCounts } from '../../../server/services/progress-counts';
+import { SYSTEM } from '../../../server/services/access';
+import { recordMessages } from '../../fixtures/database-messages';
 
 describe.each(DATABASE_KINDS)('label service on %s', (kind) => {
   let database: Database;
@@ -123,6 +125,47 @@ describe.each(DATABASE_KINDS)('label service on %s', (kind) => {
     await expect(services.labels.submit(annotators[0], project.id, { leaseId: l.leaseId, itemId: l.itemId + 1, label: 'cat', clientKey: 'ghost-key-2' }))
       .rejects.toMatchObject({ code: 'not_found' });
     expect(await listCurrentLabels(database.db, project.id)).toEqual([]);
+  });
+
+  it('checks access in the label\'s own transaction once the project\'s task is known: a member removed since stores nothing and learns nothing of the classes', async () => {
+    const { services, project, annotators } = await buildProject(database.db, { n: 4 });
+    const [me] = annotators;
+    const [a, b] = await services.queue.claim(me, project.id, 2);
+    await services.labels.submit(me, project.id, { leaseId: a.leaseId, itemId: a.itemId, label: 'cat', clientKey: 'before-removal' });
+    await services.projects.setMember(SYSTEM, project.id, me.userId, null);
+    // The lease is still active, so without the check the label would be stored.
+    await expect(services.labels.submit(me, project.id, { leaseId: b.leaseId, itemId: b.itemId, label: 'dog', clientKey: 'after-removal' }))
+      .rejects.toMatchObject({ code: 'not_found' });
+    // A class the project does not have: the answer a stranger gets is the same 404, not the list of classes.
+    await expect(services.labels.submit(me, project.id, { leaseId: b.leaseId, itemId: b.itemId, label: 'horse', clientKey: 'after-removal-2' }))
+      .rejects.toMatchObject({ code: 'not_found' });
+    expect((await listCurrentLabels(database.db, project.id)).map((c) => c.label)).toEqual(['cat']);
+    const leases = await database.db.execute(`select state from leases where id = ${b.leaseId}` as never) as unknown as { rows: { state: string }[] };
+    expect(leases.rows).toEqual([{ state: 'active' }]);
+  });
+
+  it('lets an admin label without being a member, and a member whose role still allows it, on the same transaction\'s check', async () => {
+    const { services, project, annotators } = await buildProject(database.db, { n: 3 });
+    const admin = { userId: (await services.users.add(SYSTEM, { email: 'admin2@t.local', password: 'password123', role: 'admin' })).id, role: 'admin' as const };
+    const [l] = await services.queue.claim(annotators[0], project.id, 1);
+    await services.labels.submit(annotators[0], project.id, { leaseId: l.leaseId, itemId: l.itemId, label: 'cat', clientKey: 'member-1' });
+    const [m] = await services.queue.claim(admin, project.id, 1);
+    await services.labels.submit(admin, project.id, { leaseId: m.leaseId, itemId: m.itemId, label: 'dog', clientKey: 'admin-1' });
+    expect((await listCurrentLabels(database.db, project.id)).map((c) => c.label).sort()).toEqual(['cat', 'dog']);
+  });
+
+  it('sends a label after the project\'s first as two messages on Postgres: the access check, lease lock and label with BEGIN, then COMMIT', async () => {
+    if (kind === 'pglite') return;
+    const { services, project, annotators } = await buildProject(database.db, { n: 3 });
+    const [a, b] = await services.queue.claim(annotators[0], project.id, 2);
+    await services.labels.submit(annotators[0], project.id, { leaseId: a.leaseId, itemId: a.itemId, label: 'cat', clientKey: 'first-of-project' });
+    const sent = recordMessages(database);
+    await services.labels.submit(annotators[0], project.id, { leaseId: b.leaseId, itemId: b.itemId, label: 'dog', clientKey: 'second-of-project' });
+    const transaction = sent.filter((m) => !m.startsWith('prepare '));
+    expect(transaction).toEqual([expect.stringMatching(/^begin;\nexecute tandem_m\d+\([^;]*\);\nexecute tandem_m\d+\([^;]*\);\nexecute tandem_m\d+\([^;]*\)$/), 'commit']);
+    // Whatever this connection had not prepared yet is one of the three statements.
+    for (const m of sent.filter((x) => x.startsWith('prepare '))) expect(m).toMatch(/^prepare tandem_m\d+ as (select p\.\*, m\.role as member_role from "projects"|select id from "leases"|\s*with seen as)/);
+    expect((await listCurrentLabels(database.db, project.id)).map((c) => c.label).sort()).toEqual(['cat', 'dog']);
   });
 
   it('undo takes back the newest label and hands the item straight back', async () => {
