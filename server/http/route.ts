@@ -82,7 +82,7 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
   spec: RouteSpec<P, B>,
   handler: (ctx: RouteContext<z.infer<P>, z.infer<B>>) => Promise<unknown>,
 ): Route {
-  const run = async (input: RouteInput): Promise<Response> => {
+  const run = async (input: RouteInput): Promise<Answer> => {
     try {
       const rt = runtime();
       const authStarted = performance.now();
@@ -130,32 +130,40 @@ export function route<P extends ZodType = ZodType<Record<string, never>>, B exte
         result.headers.set('server-timing', timing);
         return result;
       }
-      return Response.json(result ?? { ok: true }, { headers: { 'server-timing': timing } });
+      return { status: 200, json: result ?? { ok: true }, timing };
     } catch (e) {
-      return errorResponse(e, input.requestId);
+      return errorAnswer(e, input.requestId);
     }
   };
   const next: Handler = async (req, ctx) => {
     // Loaded here, not at the top: the custom server imports this module for `node`, and next/headers refuses to load outside Next.
     const { currentUser } = await import('../auth/current');
-    return run({
+    return responseOf(await run({
       principal: async () => (await currentUser())?.principal ?? null, params: await ctx.params, url: req.url,
       bytes: (limit) => readBodyBytes(req.body, limit), contentType: req.headers.get('content-type'), hasBody: hasBody(req.headers.get('content-length'), req.headers.get('transfer-encoding')),
       requestId: req.headers.get('x-request-id') ?? undefined, req,
-    });
+    }));
   };
   const node = async (req: IncomingMessage, res: ServerResponse, params: Record<string, string>) => {
     const id = req.headers['x-request-id'];
-    const response = await run({
+    const answer = await run({
       principal: () => principalFromRequest(req, runtime().config.authSecret, runtime().services.users), params, url: req.url ?? '/',
       bytes: (limit) => readNodeBodyBytes(req, limit), contentType: req.headers['content-type'] ?? null,
       hasBody: hasBody(req.headers['content-length'], req.headers['transfer-encoding']), requestId: typeof id === 'string' ? id : undefined,
     });
     answerBeforeBody(req, res);
     dropRestOfBody(req);
-    res.statusCode = response.status;
-    response.headers.forEach((value, key) => res.setHeader(key, value));
-    res.end(Buffer.from(await response.arrayBuffer()));
+    if (answer instanceof Response) {
+      res.statusCode = answer.status;
+      answer.headers.forEach((value, key) => res.setHeader(key, value));
+      res.end(Buffer.from(await answer.arrayBuffer()));
+      return;
+    }
+    // Written as it is, without a web Response's streams in between: every claim and label comes this way.
+    res.statusCode = answer.status;
+    res.setHeader('content-type', 'application/json');
+    if (answer.timing) res.setHeader('server-timing', answer.timing);
+    res.end(JSON.stringify(answer.json));
   };
   return Object.assign(next, { node });
 }
@@ -189,10 +197,22 @@ function parse<T extends ZodType>(schema: T, value: unknown, where: string, sent
   return r.data;
 }
 
+/** A JSON answer (or a handler's own Response), written by whichever server received the request. */
+type Answer = Response | { status: number; json: unknown; timing?: string };
+
+function responseOf(a: Answer): Response {
+  if (a instanceof Response) return a;
+  return Response.json(a.json, { status: a.status, headers: a.timing ? { 'server-timing': a.timing } : undefined });
+}
+
 export function errorResponse(e: unknown, requestId?: string): Response {
-  if (isTandemError(e)) return Response.json(e.toBody(), { status: e.status });
+  return responseOf(errorAnswer(e, requestId));
+}
+
+function errorAnswer(e: unknown, requestId?: string): Answer {
+  if (isTandemError(e)) return { status: e.status, json: e.toBody() };
   if (e instanceof z.ZodError) {
-    return Response.json({ error: { code: 'bad_request', message: describeZodError(e) } } satisfies ErrorBody, { status: 400 });
+    return { status: 400, json: { error: { code: 'bad_request', message: describeZodError(e) } } satisfies ErrorBody };
   }
   try {
     runtime().log.error({ err: e, requestId }, 'unhandled error in a route handler');
@@ -200,5 +220,5 @@ export function errorResponse(e: unknown, requestId?: string): Response {
     // No runtime (a misconfigured start): the error still gets its response below.
   }
   const body: ErrorBody = { error: { code: 'internal', message: `internal error${requestId ? ` (request ${requestId})` : ''}; see the server log` } };
-  return Response.json(body, { status: 500 });
+  return { status: 500, json: body };
 }
