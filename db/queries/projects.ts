@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import type { Opening } from '../transactions';
 import { items, memberships, projects, users } from '../schema';
@@ -44,32 +44,28 @@ export async function findProjectWithRole(db: Executor, projectId: number, userI
 }
 
 /**
- * `findProjectWithRole` as an opening statement, for an access check that travels in a message
- * with other statements on Postgres instead of a round trip of its own. Undefined: no such project.
+ * The caller's role in a project as an opening statement, for an access check that travels in a
+ * message with other statements on Postgres instead of a round trip of its own: the label reads
+ * nothing else of the project there (its task is cached). Undefined: no such project; a null
+ * role: the project exists and the caller is not a member.
  */
-export function projectWithRoleOpening(projectId: number, userId: number): Opening<{ project: ProjectRow; role: ProjectRole | null } | undefined> {
+export function projectRoleOpening(projectId: number, userId: number): Opening<{ role: ProjectRole | null } | undefined> {
   if (!Number.isSafeInteger(projectId) || !Number.isSafeInteger(userId)) throw new RangeError(`project and user ids must be integers, got ${projectId}, ${userId}`);
   return {
-    statements: () => [sql`select p.*, m.role as member_role from ${projects} p
+    statements: () => [sql`select m.role as member_role from ${projects} p
       left join ${memberships} m on m.project_id = p.id and m.user_id = ${userId} where p.id = ${projectId}`],
     read: ([rows]) => {
-      const [r] = rows as Record<string, unknown>[];
-      return r && { project: projectRowOf(r), role: (r.member_role as ProjectRole | null) ?? null };
+      const [r] = rows as { member_role: string | null }[];
+      return r && { role: (r.member_role as ProjectRole | null) ?? null };
     },
-    run: (tx) => findProjectWithRole(tx, projectId, userId),
+    run: async (tx) => {
+      const [row] = await tx.select({ role: memberships.role }).from(projects)
+        .leftJoin(memberships, and(eq(memberships.projectId, projects.id), eq(memberships.userId, userId)))
+        .where(eq(projects.id, projectId));
+      return row && { role: row.role ?? null };
+    },
   };
 }
-
-/** A project row as the driver gave it (column names, driver values) in the shape drizzle's selects give. */
-function projectRowOf(raw: Record<string, unknown>): ProjectRow {
-  const out: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(PROJECT_COLUMNS)) {
-    const v = raw[column.name];
-    out[key] = v === null || v === undefined ? null : column.mapFromDriverValue(v);
-  }
-  return out as ProjectRow;
-}
-const PROJECT_COLUMNS = getTableColumns(projects);
 
 export async function upsertMembership(db: Executor, projectId: number, userId: number, role: ProjectRole): Promise<void> {
   await db.insert(memberships).values({ projectId, userId, role })

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client';
 import { labelCommitOpening, leaseLockOpening, type LabelCommit } from '../../db/queries/label-commit';
 import { nothingOpening, openedTransaction, openingsInOrder } from '../../db/transactions';
-import { projectWithRoleOpening } from '../../db/queries/projects';
+import { projectRoleOpening } from '../../db/queries/projects';
 import { findByClientKey, findLastLiveLabel, countLiveLabelsOfUser } from '../../db/queries/annotations';
 import { retractAndRedo } from './retract';
 import { settleItem } from './settle';
@@ -93,7 +93,7 @@ export function createLabelService(db: Db, opts: {
       // and only then looks for the client key (the next statement's snapshot), so it finds the
       // stored label. The checks and writes are one statement, sent with the lock.
       const opening = openingsInOrder(
-        inTransaction ? projectWithRoleOpening(projectId, p.userId) : nothingOpening,
+        inTransaction ? projectRoleOpening(projectId, p.userId) : nothingOpening,
         leaseLockOpening(input.leaseId),
         labelCommitOpening(commit),
       );
