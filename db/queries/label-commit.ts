@@ -1,7 +1,6 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client';
-import { annotations, items, leases, memberships, projects } from '../schema';
-import type { ProjectRole } from '../../lib/roles';
+import { annotations, items, leases } from '../schema';
 import type { Opening } from '../transactions';
 import { A, isStanding, type StoredAnswer } from './answers';
 
@@ -69,52 +68,9 @@ export function labelCommitOpening(c: LabelCommit): Opening<LabelCommitResult> {
   };
 }
 
-/**
- * Who may store a label, for a statement that checks it itself (the label in one message, where
- * nothing can be decided between statements): a caller who may label in any project that exists
- * (`anyone`, an admin), or a member of the project with one of `roles`. Made from lib/roles.ts's
- * `can` by the caller, so the rule is not written twice.
- */
-export interface LabelGuard {
-  anyone: boolean;
-  roles: readonly ProjectRole[];
-}
-
-/** A guarded label's result: the access it found as well (undefined: no such project). */
-export interface GuardedLabelResult extends LabelCommitResult {
-  access: { role: ProjectRole | null } | undefined;
-}
-
-/**
- * `commitLabel`'s statement with the access check in it, for a transaction sent as one message
- * with its lease lock and `COMMIT`: it writes only when the caller may label in the project and
- * the item has no standing answer yet (one that has must be settled by the task type, which
- * takes a step between statements: the caller then labels the general way). Otherwise it writes
- * nothing and says what it found.
- */
-export function guardedLabelCommit(c: LabelCommit, guard: LabelGuard): { statement: SQL; read(rows: unknown[]): GuardedLabelResult } {
-  const allowed = guard.roles.length === 0 ? sql`false` : sql`acc.role in (${sql.join(guard.roles.map((r) => sql`${r}`), sql`, `)})`;
-  return {
-    statement: labelCommitStatement(c, sql`
-    acc as (
-      select m.role from ${projects} p left join ${memberships} m on m.project_id = p.id and m.user_id = ${c.userId} where p.id = ${c.projectId}),
-    allowed as (
-      select exists (select 1 from acc where ${guard.anyone}::boolean or ${allowed}) as v),`,
-      sql` and (select v from allowed) and (select n from prior) = 0`,
-      sql`, (select count(*) from acc)::int as project_found, (select role from acc) as member_role`),
-    read: (rows) => {
-      const r = (rows as Record<string, unknown>[])[0];
-      return {
-        ...readLabelCommit(rows as Record<string, unknown>[]),
-        access: Number(r.project_found) > 0 ? { role: (r.member_role as ProjectRole | null) ?? null } : undefined,
-      };
-    },
-  };
-}
-
-function labelCommitStatement(c: LabelCommit, guard?: SQL, okIf?: SQL, found?: SQL): SQL {
+function labelCommitStatement(c: LabelCommit): SQL {
   return sql`
-    with ${guard ?? sql``}seen as (
+    with seen as (
       select id from ${annotations} where user_id = ${c.userId} and client_key = ${c.clientKey} limit 1),
     l as (
       select id, project_id, item_id, user_id, state from ${leases} where id = ${c.leaseId}),
@@ -126,7 +82,7 @@ function labelCommitStatement(c: LabelCommit, guard?: SQL, okIf?: SQL, found?: S
       select l.id, l.state from l
       where not exists (select 1 from seen)
         and l.project_id = ${c.projectId} and l.user_id = ${c.userId} and l.item_id = ${c.itemId}
-        and (l.state = 'active' or (l.state <> 'completed' and not (select v from held)))${okIf ?? sql``}),
+        and (l.state = 'active' or (l.state <> 'completed' and not (select v from held)))),
     ins as (
       insert into ${annotations} (project_id, item_id, user_id, action, payload, edit, source, lease_id, client_key)
       select ${c.projectId}, ${c.itemId}, ${c.userId}, 'label', ${JSON.stringify(c.payload)}::jsonb,
@@ -141,7 +97,7 @@ function labelCommitStatement(c: LabelCommit, guard?: SQL, okIf?: SQL, found?: S
       where id = ${c.itemId} and exists (select 1 from ins) and (select n from prior) = 0
       returning id)
     select (select id from seen) as seen_id, (select id from ins) as new_id, (select n from prior) as prior,
-           l.project_id, l.user_id, l.item_id, l.state, (select v from held) as held${found ?? sql``}
+           l.project_id, l.user_id, l.item_id, l.state, (select v from held) as held
     from (select 1) one left join l on true`;
 }
 

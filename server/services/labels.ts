@@ -1,6 +1,5 @@
 import type { Db } from '../../db/client';
-import { labelCommitOpening, leaseLockOpening, type LabelCommit, type LabelCommitResult } from '../../db/queries/label-commit';
-import { labelInOneMessage } from './label-in-one-message';
+import { labelCommitOpening, leaseLockOpening, type LabelCommit } from '../../db/queries/label-commit';
 import { nothingOpening, openedTransaction, openingsInOrder } from '../../db/transactions';
 import { projectRoleOpening } from '../../db/queries/projects';
 import { findByClientKey, findLastLiveLabel, countLiveLabelsOfUser } from '../../db/queries/annotations';
@@ -90,16 +89,6 @@ export function createLabelService(db: Db, opts: {
       payload: encodeAnswer(answer), edit: input.edit ?? null, now: now(),
     };
     try {
-      // On Postgres the whole transaction goes as one message when nothing in it needs deciding
-      // between statements: the check travels in the label's statement.
-      if (inTransaction) {
-        const quick = await labelInOneMessage(db, commit, p.role);
-        if (quick) {
-          checkProjectAccess(p, projectId, 'project.label', quick.access);
-          // An item with a standing answer was left alone: the general path below settles it.
-          if (!(quick.seen === null && quick.stored === null && quick.priorAnswers > 0)) return stored(quick);
-        }
-      }
       // Lock the lease row first: a retry racing the original waits until the original commits,
       // and only then looks for the client key (the next statement's snapshot), so it finds the
       // stored label. The checks and writes are one statement, sent with the lock.
@@ -111,11 +100,20 @@ export function createLabelService(db: Db, opts: {
       const result = await openedTransaction(db, opening, async (tx, [access, , r]) => {
         // Refused here, the transaction rolls back: nothing of the label stays.
         if (inTransaction) checkProjectAccess(p, projectId, 'project.label', access);
-        const done = verdict(r);
-        if (!done.duplicate && r.priorAnswers > 0) await settleItem(tx, task, input.itemId);
-        return done;
+        if (r.seen !== null) return { annotationId: r.seen, duplicate: true };
+        const lease = r.lease;
+        if (!lease || lease.projectId !== projectId || lease.userId !== p.userId || lease.itemId !== input.itemId) {
+          throw new TandemError('not_found', `lease ${input.leaseId} for item ${input.itemId} is not yours in project ${projectId}`);
+        }
+        if (r.stored === null) {
+          // The lease lapsed (a long pause, a lost connection) and someone else took the item since, or it was completed.
+          throw new TandemError('lease_expired', `item ${input.itemId} was handed to someone else after your lease ${lease.state}; your label was not stored`);
+        }
+        if (r.priorAnswers > 0) await settleItem(tx, task, input.itemId);
+        return { annotationId: r.stored, duplicate: false };
       });
-      return stored(result);
+      if (!result.duplicate) opts.hooks?.onLabelCommitted?.(projectId, { kind: 'label', itemId: input.itemId });
+      return result;
     } catch (e) {
       // Two tabs racing with one client key: the loser returns the winner's result.
       if (isUniqueViolation(e)) {
@@ -124,27 +122,6 @@ export function createLabelService(db: Db, opts: {
         if (seen) return { annotationId: seen.id, duplicate: true };
       }
       throw e;
-    }
-
-    /** What the label's statement found, as the caller's answer or its error. */
-    function verdict(r: LabelCommitResult): { annotationId: number; duplicate: boolean } {
-      if (r.seen !== null) return { annotationId: r.seen, duplicate: true };
-      const lease = r.lease;
-      if (!lease || lease.projectId !== projectId || lease.userId !== p.userId || lease.itemId !== input.itemId) {
-        throw new TandemError('not_found', `lease ${input.leaseId} for item ${input.itemId} is not yours in project ${projectId}`);
-      }
-      if (r.stored === null) {
-        // The lease lapsed (a long pause, a lost connection) and someone else took the item since, or it was completed.
-        throw new TandemError('lease_expired', `item ${input.itemId} was handed to someone else after your lease ${lease.state}; your label was not stored`);
-      }
-      return { annotationId: r.stored, duplicate: false };
-    }
-
-    /** The committed outcome, told to the lifecycle when a label was stored. */
-    function stored(r: LabelCommitResult | { annotationId: number; duplicate: boolean }): { annotationId: number; duplicate: boolean } {
-      const done = 'annotationId' in r ? r : verdict(r);
-      if (!done.duplicate) opts.hooks?.onLabelCommitted?.(projectId, { kind: 'label', itemId: input.itemId });
-      return done;
     }
   }
 
