@@ -8,7 +8,7 @@ import { pickHoldout, pickHoldoutIndexed, type HoldoutPick } from './holdout';
 import type { DealInput, RankingView } from './input';
 import { pickOverlap } from './overlap';
 import { planSlots } from './plan';
-import { withPool, type Pool } from './pool';
+import { blockItem, withPool, type Pool } from './pool';
 import type { Assignment, MainKind, Stream, StreamKind } from './streams';
 import { pickUncertain } from './uncertain';
 
@@ -134,8 +134,8 @@ function mainPicks(
   const ranking = input.ranking;
   if (main === 'uncertain' && ranking) {
     // The pool is this deal's own: the easy picks are simply blocked from here on (no copy of n bytes).
+    for (const i of usedEasy) blockItem(pool, i);
     const exclude = pool.blocked;
-    for (const i of usedEasy) exclude[i] = 1;
     const sel = pickUncertain(ranking.score, input.embeddings, {
       want: need, exclude, held: pool.held, fresh: pool.fresh, diversity: s.diversity, factor: s.shortlistFactor, order: ranking.byScore,
     });

@@ -23,6 +23,14 @@ export interface Pool {
   fresh: Int32Array;
   /** The input's item lists, so a stream with a precomputed index can visit the few touched items instead of all n. */
   lists: { labeled: Int32Array; mine: Int32Array; gold: Int32Array; excluded: Int32Array };
+  /** Items blocked during the deal (`blockItem`), besides those the input blocks. */
+  blockedDuringDeal: number[];
+}
+
+/** Blocks an item for the rest of this deal (an easy pick the main stream must not take again). */
+export function blockItem(pool: Pool, i: number): void {
+  pool.blocked[i] = 1;
+  pool.blockedDuringDeal.push(i);
 }
 
 export const ROLE_POOL = 0;
@@ -45,7 +53,10 @@ function bump(a: Uint8Array, i: number, by: number): void {
 
 export function buildPool(input: DealInput): Pool {
   checkSize(input.n);
-  return fillPool(input, new Uint8Array(5 * input.n));
+  const block = new Uint8Array(5 * input.n);
+  const fixed = fixedRolesOf(input);
+  if (fixed) setFixedRoles(block, input.n, fixed);
+  return fillPool(input, block);
 }
 
 function checkSize(n: number): void {
@@ -54,25 +65,70 @@ function checkSize(n: number): void {
 
 /**
  * `buildPool` for one deal: the pool lives only while `use` runs, in a block of memory the
- * next deal reuses. A fresh 5n-byte block per deal was ~5 MB of new pages on a million-item
- * pool, faulted in and zeroed on every claim; a resident block is cleared in one pass.
+ * next deal reuses. The block is kept at its resting state, the fixed roles written and every
+ * count zero, and after the deal only the items it wrote are put back: a million-item pool
+ * with a few thousand labels costs its lists, not a 5 MB clear and two 1 MB copies per claim
+ * (which also pushed the rest of the machine's work out of the CPU caches). So every write to
+ * the pool's arrays during a deal goes through `blockItem`, which remembers what to put back.
  * A nested call (a deal inside a deal) gets a block of its own.
  */
 export function withPool<T>(input: DealInput, use: (pool: Pool) => T): T {
   checkSize(input.n);
-  const size = 5 * input.n;
   if (arena.busy) return use(buildPool(input));
-  if (arena.block.length !== size) arena.block = new Uint8Array(size);
-  else arena.block.fill(0);
+  const { n } = input;
+  const fixed = fixedRolesOf(input);
+  const resized = arena.block.length !== 5 * n;
+  if (resized) arena.block = new Uint8Array(5 * n);
+  if (resized || arena.fixed !== fixed || !arena.atRest) {
+    if (!resized) arena.block.fill(0);
+    if (fixed) setFixedRoles(arena.block, n, fixed);
+    arena.fixed = fixed;
+  }
   arena.busy = true;
+  arena.atRest = false;
+  let pool: Pool | undefined;
   try {
-    return use(fillPool(input, arena.block));
+    pool = fillPool(input, arena.block);
+    return use(pool);
   } finally {
+    // Item by item where the deal wrote few; where it wrote many (a twentieth of the pool is about
+    // where the two cost the same), the next deal clears the block in one pass instead.
+    if (pool && writtenItems(pool) * 20 < n) {
+      restore(pool, fixed);
+      arena.atRest = true;
+    }
     arena.busy = false;
   }
 }
 
-const arena = { block: new Uint8Array(0), busy: false };
+/** The block deals reuse; at rest it holds `fixed` (the roles it was set up for) and nothing else. */
+const arena: { block: Uint8Array; fixed: Uint8Array | null; atRest: boolean; busy: boolean } = { block: new Uint8Array(0), fixed: null, atRest: true, busy: false };
+
+function writtenItems(pool: Pool): number {
+  return pool.lists.labeled.length + pool.held.length + pool.lists.mine.length + pool.fresh.length + pool.blockedDuringDeal.length + pool.lists.excluded.length;
+}
+
+/** Puts back every item the deal wrote, array by array as `fillPool` wrote it: the block is at rest again. */
+function restore(pool: Pool, fixed: Uint8Array | null): void {
+  const { labels, heldBy, mine, role, blocked } = pool;
+  const unblock = (list: ArrayLike<number>, also?: Uint8Array) => {
+    for (let j = 0; j < list.length; j++) {
+      const i = list[j];
+      if (also) also[i] = 0;
+      blocked[i] = fixed ? fixed[i] : 0;
+    }
+  };
+  unblock(pool.lists.labeled, labels);
+  unblock(pool.held, heldBy);
+  unblock(pool.lists.mine, mine);
+  unblock(pool.fresh);
+  unblock(pool.blockedDuringDeal);
+  const excluded = pool.lists.excluded;
+  for (let j = 0; j < excluded.length; j++) {
+    const i = excluded[j];
+    role[i] = blocked[i] = fixed ? fixed[i] : 0;
+  }
+}
 
 /**
  * The roles the pool view fixes (holdout, then gold over it), per holdout list and gold list:
@@ -80,6 +136,18 @@ const arena = { block: new Uint8Array(0), busy: false };
  * pool. Copied in one pass instead; keyed by the lists' identity (a pool view keeps its own).
  */
 const fixedRoles = new WeakMap<Int32Array, { n: number; gold: Int32Array; role: Uint8Array }>();
+
+function fixedRolesOf(input: DealInput): Uint8Array | null {
+  const holdout = input.holdout?.item ?? EMPTY;
+  const gold = input.gold ?? EMPTY;
+  return holdout.length > 0 || gold.length > 0 ? rolesOf(input.n, holdout, gold) : null;
+}
+
+/** The fixed roles into a zeroed block: the role of each item, and blocked for the main streams. */
+function setFixedRoles(block: Uint8Array, n: number, fixed: Uint8Array): void {
+  block.subarray(4 * n, 5 * n).set(fixed);
+  block.subarray(0, n).set(fixed);
+}
 
 function rolesOf(n: number, holdout: Int32Array, gold: Int32Array): Uint8Array {
   const hit = fixedRoles.get(holdout);
@@ -113,18 +181,13 @@ function fillPool(input: DealInput, block: Uint8Array): Pool {
   check('mine', mineList, n);
   check('excluded', excluded, n);
 
-  // The five per-item arrays share one zeroed block; the fixed roles come in one copy, the rest
-  // are sparse writes, so a million-item pool costs its lists and two copies, not n writes.
+  // The five per-item arrays share one block that holds the fixed roles and nothing else; the
+  // rest are sparse writes, so a million-item pool costs its lists, not n writes.
   const blocked = block.subarray(0, n);
   const labels = block.subarray(n, 2 * n);
   const heldBy = block.subarray(2 * n, 3 * n);
   const mine = block.subarray(3 * n, 4 * n);
   const role = block.subarray(4 * n, 5 * n);
-  if (holdout.item.length > 0 || gold.length > 0) {
-    const fixed = rolesOf(n, holdout.item, gold);
-    role.set(fixed);
-    blocked.set(fixed);
-  }
   for (let j = 0; j < labeled.item.length; j++) {
     const i = labeled.item[j];
     bump(labels, i, Math.max(0, labeled.count[j]));
@@ -141,5 +204,5 @@ function fillPool(input: DealInput, block: Uint8Array): Pool {
   // Later roles win: an excluded gold item is excluded.
   for (let j = 0; j < excluded.length; j++) role[excluded[j]] = blocked[excluded[j]] = ROLE_EXCLUDED;
   for (let j = 0; j < fresh.length; j++) blocked[fresh[j]] = 1;
-  return { n, labels, heldBy, mine, role, blocked, held: Int32Array.from(heldList), fresh, lists: { labeled: labeled.item, mine: mineList, gold, excluded } };
+  return { n, labels, heldBy, mine, role, blocked, held: Int32Array.from(heldList), fresh, lists: { labeled: labeled.item, mine: mineList, gold, excluded }, blockedDuringDeal: [] };
 }

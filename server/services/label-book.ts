@@ -9,7 +9,7 @@ import type { LabelCounts } from '../../lib/queue/input';
  *
  * Annotation ids are handed out before their transactions commit, so a row with a smaller id
  * can become visible after a larger one. The book therefore re-reads the last `lagMs` of
- * rows (by when it first saw them) and skips ids it already applied; a row that commits
+ * rows (by when it first saw them), asking only for ids it has not applied; a row that commits
  * later than that is missed until the book is rebuilt (the next import). Missing one costs
  * quality, never correctness: the claim asks the database once more, for the few chosen
  * items, whether they are open and not the caller's own (`lockLeasableItems`).
@@ -93,7 +93,9 @@ export function createLabelBook(projectId: number, n: number, indexOf: (itemId: 
   }
 
   async function refresh(db: Executor): Promise<void> {
-    const rows = await listLabelEventsAfter(db, projectId, floorId);
+    // Ids applied within the window are excluded by the database, not skipped here.
+    const seen = [...recent.keys()].sort((a, b) => a - b);
+    const rows = await listLabelEventsAfter(db, projectId, floorId, seen);
     const t = now();
     for (const e of rows) {
       if (e.id <= floorId || recent.has(e.id)) continue;
@@ -128,10 +130,14 @@ export function createLabelBook(projectId: number, n: number, indexOf: (itemId: 
     refresh,
     labeled,
     freshSince(sinceMs) {
+      // Counted, then filled: no growing array of boxed numbers on every claim.
       const { item } = labeled();
-      const out: number[] = [];
-      for (const i of item) if (at[i] > sinceMs) out.push(i);
-      return Int32Array.from(out);
+      let k = 0;
+      for (let j = 0; j < item.length; j++) if (at[item[j]] > sinceMs) k++;
+      const out = new Int32Array(k);
+      k = 0;
+      for (let j = 0; j < item.length; j++) if (at[item[j]] > sinceMs) out[k++] = item[j];
+      return out;
     },
     labeledBy: (userId) => byUser.get(userId) ?? [],
     hasLabelBy: (index, userId) => (pairs.get(index * USER_BITS + (userId % USER_BITS)) ?? 0) > 0,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPool, withPool, ROLE_EXCLUDED, ROLE_GOLD, ROLE_HOLDOUT, ROLE_POOL } from '../../../lib/queue/pool';
+import { blockItem, buildPool, withPool, ROLE_EXCLUDED, ROLE_GOLD, ROLE_HOLDOUT, ROLE_POOL } from '../../../lib/queue/pool';
 import { ints, settings } from './fixtures';
 
 const base = { n: 10, trusted: true, settings: settings(), seed: 1 };
@@ -51,6 +51,18 @@ describe('withPool', () => {
     const withGold = { ...quiet, gold: ints([8]) };
     withPool(withGold, (p) => expect(p.role[8]).toBe(ROLE_GOLD));
     withPool(quiet, (p) => expect(p.role[8]).toBe(ROLE_HOLDOUT));
+  });
+
+  it('puts back every item a deal wrote, those it blocked while it ran too, when the next deal has the same fixed roles', () => {
+    const sameRoles = { ...quiet, gold: busy.gold };
+    withPool(busy, (p) => {
+      blockItem(p, 0);
+      blockItem(p, 7);
+      expect(p.blocked[0]).toBe(1);
+    });
+    withPool(sameRoles, (p) => expect(snapshot(p)).toEqual(snapshot(buildPool(sameRoles))));
+    withPool(busy, (p) => expect(snapshot(p)).toEqual(snapshot(buildPool(busy))));
+    withPool(sameRoles, (p) => expect(snapshot(p)).toEqual(snapshot(buildPool(sameRoles))));
   });
 
   it('gives a deal inside a deal a block of its own', () => {

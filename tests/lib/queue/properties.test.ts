@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { indexCold } from '../../../lib/queue/cold';
 import { dealBatch } from '../../../lib/queue/deal';
+import { withPool } from '../../../lib/queue/pool';
 import { indexHoldout } from '../../../lib/queue/holdout';
 import type { DealInput } from '../../../lib/queue/input';
 import { Assignment, STREAM_KINDS, type StreamKind } from '../../../lib/queue/streams';
@@ -29,9 +30,10 @@ function withIndexes(input: DealInput, seed: number): DealInput {
   };
 }
 
-function randomCase(seed: number): DealInput {
+function randomCase(seed: number, size?: number): DealInput {
   const rng = mulberry32(seed);
-  const n = Math.floor(rng() * 300);
+  const drawn = Math.floor(rng() * 300);
+  const n = size ?? drawn;
   const { emb, ranking } = syntheticPool(Math.max(n, 1), seed, { clusters: 1 + Math.floor(rng() * 10) });
   const cut = <T extends Float32Array | Int32Array>(a: T) => a.subarray(0, n) as T;
   const r = { ...ranking, score: cut(ranking.score), confidence: cut(ranking.confidence), predicted: cut(ranking.predicted) };
@@ -77,6 +79,27 @@ function randomCase(seed: number): DealInput {
 }
 
 const CASES = 400;
+
+describe('dealBatch, deal after deal', () => {
+  it('deals as on a fresh pool: each deal puts back all it wrote in the block the next one reuses', () => {
+    // One pool size and one holdout and gold list throughout (as a pool view keeps them), so
+    // every deal reuses the block the one before it left; lists cut short, so that most deals
+    // put back item by item what they wrote rather than leave the block to be cleared.
+    const fixed = randomCase(0, 400);
+    const few = (a?: Int32Array) => a?.subarray(0, 3);
+    for (let seed = 1; seed <= 150; seed++) {
+      const c = randomCase(seed, 400);
+      const input = withIndexes({
+        ...c, holdout: fixed.holdout, gold: fixed.gold, mine: few(c.mine), fresh: few(c.fresh), excluded: few(c.excluded),
+        labeled: c.labeled && { item: few(c.labeled.item)!, count: few(c.labeled.count)! }, held: c.held && { item: few(c.held.item)!, by: few(c.held.by)! },
+      }, seed);
+      const reused = dealBatch(input);
+      // A deal inside a deal gets a block of its own, built from nothing.
+      const fresh = withPool(input, () => dealBatch(input));
+      expect(reused, `case ${seed}`).toEqual(fresh);
+    }
+  });
+});
 
 describe('dealBatch on random inputs', () => {
   it(`keeps every invariant over ${CASES} seeded cases`, () => {
