@@ -14,6 +14,7 @@
  *   BENCH_RESTART=1 (default): the measured start is a restart (the server ran once, built its pool view and kept it on disk); 0: the first start.
  *   BENCH_CLIENT=fetch: the annotators send over Node's fetch instead of node:http (bench/load.ts says why http is the default).
  *   BENCH_TRACE=1: for the slowest 1% of claims, what else was in flight and the client's time outside the handler.
+ *   BENCH_SERVER_OUT=file: the server's output goes there too (with --trace-gc: bench/slow-claims-gc.mjs says which slow claims met a collection).
  *   The server inherits TANDEM_* settings (e.g. TANDEM_CLAIMS_FIRST_MS=0 for the build without claims first); they are written to the result.
  *
  * Warm-up: WARMUP s after every annotator got its first claim answered and the pool view is ready (a

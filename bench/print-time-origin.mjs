@@ -1,0 +1,1 @@
+console.log(`TIME_ORIGIN ${performance.timeOrigin}`);
