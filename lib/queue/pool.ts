@@ -77,10 +77,9 @@ export function withPool<T>(input: DealInput, use: (pool: Pool) => T): T {
   if (arena.busy) return use(buildPool(input));
   const { n } = input;
   const fixed = fixedRolesOf(input);
-  const resized = arena.block.length !== 5 * n;
-  if (resized) arena.block = new Uint8Array(5 * n);
-  if (resized || arena.fixed !== fixed || !arena.atRest) {
-    if (!resized) arena.block.fill(0);
+  if (arena.block.length !== 5 * n || arena.fixed !== fixed || !arena.atRest) {
+    if (arena.block.length === 5 * n) arena.block.fill(0);
+    else arena.block = new Uint8Array(5 * n);
     if (fixed) setFixedRoles(arena.block, n, fixed);
     arena.fixed = fixed;
   }

@@ -93,7 +93,8 @@ export function createLabelBook(projectId: number, n: number, indexOf: (itemId: 
   }
 
   async function refresh(db: Executor): Promise<void> {
-    // Ids applied within the window are excluded by the database, not skipped here.
+    // The database leaves out the ids already applied; the check below still catches a row that
+    // two refreshes running at once both read.
     const seen = [...recent.keys()].sort((a, b) => a - b);
     const rows = await listLabelEventsAfter(db, projectId, floorId, seen);
     const t = now();
@@ -130,14 +131,7 @@ export function createLabelBook(projectId: number, n: number, indexOf: (itemId: 
     refresh,
     labeled,
     freshSince(sinceMs) {
-      // Counted, then filled: no growing array of boxed numbers on every claim.
-      const { item } = labeled();
-      let k = 0;
-      for (let j = 0; j < item.length; j++) if (at[item[j]] > sinceMs) k++;
-      const out = new Int32Array(k);
-      k = 0;
-      for (let j = 0; j < item.length; j++) if (at[item[j]] > sinceMs) out[k++] = item[j];
-      return out;
+      return labeled().item.filter((i) => at[i] > sinceMs);
     },
     labeledBy: (userId) => byUser.get(userId) ?? [],
     hasLabelBy: (index, userId) => (pairs.get(index * USER_BITS + (userId % USER_BITS)) ?? 0) > 0,
