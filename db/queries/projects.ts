@@ -13,9 +13,30 @@ export async function insertProject(db: Executor, p: Pick<typeof projects.$infer
 }
 
 export async function findProject(db: Executor, ref: number | string): Promise<ProjectRow | undefined> {
-  const where = typeof ref === 'number' ? eq(projects.id, ref) : eq(projects.slug, ref);
-  const [row] = await db.select().from(projects).where(where);
+  if (typeof ref === 'number') return (await prepared(db).byId.execute({ projectId: ref }))[0];
+  const [row] = await db.select().from(projects).where(eq(projects.slug, ref));
   return row;
+}
+
+/**
+ * The reads every claim and label makes (the access check), built once per executor: drizzle
+ * otherwise builds their SQL anew on each call, which was a large share of what a claim left
+ * for the garbage collector (docs/benchmarks.md).
+ */
+function buildPrepared(db: Executor) {
+  const projectId = sql.placeholder('projectId');
+  return {
+    byId: db.select().from(projects).where(eq(projects.id, projectId)).prepare('tandem_project_by_id'),
+    withRole: db.select({ p: projects, role: memberships.role }).from(projects)
+      .leftJoin(memberships, and(eq(memberships.projectId, projects.id), eq(memberships.userId, sql.placeholder('userId'))))
+      .where(eq(projects.id, projectId)).prepare('tandem_project_with_role'),
+  };
+}
+const preparedOn = new WeakMap<Executor, ReturnType<typeof buildPrepared>>();
+function prepared(db: Executor): ReturnType<typeof buildPrepared> {
+  let p = preparedOn.get(db);
+  if (!p) preparedOn.set(db, (p = buildPrepared(db)));
+  return p;
 }
 
 export async function listProjects(db: Executor): Promise<ProjectRow[]> {
@@ -37,9 +58,7 @@ export async function findMembershipRole(db: Executor, projectId: number, userId
 
 /** The project and the caller's role in it, in one round trip (every request of an annotator asks both). */
 export async function findProjectWithRole(db: Executor, projectId: number, userId: number): Promise<{ project: ProjectRow; role: ProjectRole | null } | undefined> {
-  const [row] = await db.select({ p: projects, role: memberships.role }).from(projects)
-    .leftJoin(memberships, and(eq(memberships.projectId, projects.id), eq(memberships.userId, userId)))
-    .where(eq(projects.id, projectId));
+  const [row] = await prepared(db).withRole.execute({ projectId, userId });
   return row && { project: row.p, role: row.role ?? null };
 }
 

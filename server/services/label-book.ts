@@ -17,7 +17,7 @@ import type { LabelCounts } from '../../lib/queue/input';
 export interface LabelBook {
   /** Brings the book up to date; concurrent calls are safe (each row is applied once). */
   refresh(db: Executor): Promise<void>;
-  /** Labeled items and their distinct annotators (an import counts as one). */
+  /** Labeled items and their distinct annotators (an import counts as one): views of the book's own arrays, to read and never write. */
   labeled(): LabelCounts;
   /** Items with a standing label newer than `sinceMs`. */
   freshSince(sinceMs: number): Int32Array;
@@ -42,13 +42,20 @@ export function createLabelBook(projectId: number, n: number, indexOf: (itemId: 
   const pairs = new Map<number, number>();
   const byUser = new Map<number, Set<number>>();
   const classCounts = new Map<string, number>();
+  // The labeled items in the order first labeled, each with its count, and each item's place
+  // in them (−1: not listed). labeled() hands out views of these, not copies (a claim asks for
+  // them on every deal); so entries are only ever appended or updated in place, and dropping
+  // unlabeled ones builds new arrays: a view handed out earlier keeps its items.
   let list = new Int32Array(64);
+  let listCount = new Int32Array(64);
+  const place = new Int32Array(n).fill(-1);
   let listLen = 0;
   let listDirty = false;
   let labeledItems = 0;
   let floorId = 0;
   const recent = new Map<number, number>();
   let cache: { version: number; value: LabelCounts } | null = null;
+  let fresh: { version: number; sinceMs: number; value: Int32Array } | null = null;
   let version = 0;
 
   function apply(e: LabelEvent): void {
@@ -68,14 +75,18 @@ export function createLabelBook(projectId: number, n: number, indexOf: (itemId: 
       mine.add(i);
       if (count[i] === 0) {
         labeledItems++;
-        if (listLen === list.length) {
-          const grown = new Int32Array(list.length * 2);
-          grown.set(list);
-          list = grown;
+        // Unlabeled and labeled again before the list was compacted: it still has its place.
+        if (place[i] < 0) {
+          if (listLen === list.length) {
+            list = grown(list);
+            listCount = grown(listCount);
+          }
+          place[i] = listLen;
+          list[listLen++] = i;
         }
-        list[listLen++] = i;
       }
       if (count[i] < 255) count[i]++;
+      listCount[place[i]] = count[i];
       return;
     }
     if (had === 0) return;
@@ -90,6 +101,13 @@ export function createLabelBook(projectId: number, n: number, indexOf: (itemId: 
       labeledItems--;
       listDirty = true;
     }
+    if (place[i] >= 0) listCount[place[i]] = count[i];
+  }
+
+  function grown(a: Int32Array): Int32Array<ArrayBuffer> {
+    const b = new Int32Array(a.length * 2);
+    b.set(a);
+    return b;
   }
 
   async function refresh(db: Executor): Promise<void> {
@@ -115,15 +133,25 @@ export function createLabelBook(projectId: number, n: number, indexOf: (itemId: 
   function labeled(): LabelCounts {
     if (cache && cache.version === version) return cache.value;
     if (listDirty) {
+      const kept = new Int32Array(list.length);
+      const keptCount = new Int32Array(list.length);
       let k = 0;
-      for (let j = 0; j < listLen; j++) if (count[list[j]] > 0) list[k++] = list[j];
+      for (let j = 0; j < listLen; j++) {
+        const i = list[j];
+        if (count[i] > 0) {
+          place[i] = k;
+          kept[k] = i;
+          keptCount[k++] = count[i];
+        } else {
+          place[i] = -1;
+        }
+      }
+      list = kept;
+      listCount = keptCount;
       listLen = k;
       listDirty = false;
     }
-    const item = list.slice(0, listLen);
-    const c = new Int32Array(listLen);
-    for (let j = 0; j < listLen; j++) c[j] = count[item[j]];
-    cache = { version, value: { item, count: c } };
+    cache = { version, value: { item: list.subarray(0, listLen), count: listCount.subarray(0, listLen) } };
     return cache.value;
   }
 
@@ -131,7 +159,15 @@ export function createLabelBook(projectId: number, n: number, indexOf: (itemId: 
     refresh,
     labeled,
     freshSince(sinceMs) {
-      return labeled().item.filter((i) => at[i] > sinceMs);
+      if (fresh && fresh.version === version && fresh.sinceMs === sinceMs) return fresh.value;
+      const { item } = labeled();
+      let k = 0;
+      for (let j = 0; j < item.length; j++) if (at[item[j]] > sinceMs) k++;
+      const value = new Int32Array(k);
+      k = 0;
+      for (let j = 0; j < item.length; j++) if (at[item[j]] > sinceMs) value[k++] = item[j];
+      fresh = { version, sinceMs, value };
+      return value;
     },
     labeledBy: (userId) => byUser.get(userId) ?? [],
     hasLabelBy: (index, userId) => (pairs.get(index * USER_BITS + (userId % USER_BITS)) ?? 0) > 0,

@@ -83,4 +83,32 @@ describe.each(DATABASE_KINDS)('label book %s', (kind) => {
     expect(Array.from(book.freshSince(since))).toEqual([]);
     expect(Array.from(book.freshSince(0))).toEqual([0]);
   });
+
+  it('keeps a list it handed out as it was while labels are taken back and given again, and lists an item once', async () => {
+    const { db, users: [u1, u2], book, label, retract } = await setup();
+    const a = await label(1, u1, 'cat');
+    await label(2, u1, 'dog');
+    await label(4, u2, 'dog');
+    await book.refresh(db);
+    const before = book.labeled();
+    const fresh = book.freshSince(0);
+    expect(Array.from(before.item)).toEqual([1, 2, 4]);
+    // Item 1 is taken back and labeled again before anyone asks: it keeps its one place.
+    await retract(a, u1);
+    await book.refresh(db);
+    const c = await label(1, u2, 'cat');
+    await label(2, u2, 'dog');
+    await book.refresh(db);
+    const again = book.labeled();
+    expect(Array.from(again.item)).toEqual([1, 2, 4]);
+    expect(Array.from(again.count)).toEqual([1, 2, 1]);
+    // Taken back for good: the next list leaves it out, and the ones handed out before are unchanged.
+    await retract(c, u2);
+    await book.refresh(db);
+    expect(Array.from(book.labeled().item)).toEqual([2, 4]);
+    expect(Array.from(book.labeled().count)).toEqual([2, 1]);
+    expect(Array.from(book.freshSince(0))).toEqual([2, 4]);
+    expect(Array.from(before.item)).toEqual([1, 2, 4]);
+    expect(Array.from(fresh)).toEqual([1, 2, 4]);
+  });
 });
