@@ -67,6 +67,22 @@ describe('spacedPerProject', () => {
     expect(at).toHaveLength(2);
   });
 
+  it('waits no longer than its longest gap, however slow a run was', async () => {
+    const at: number[] = [];
+    // 30 ms at a 1% share would be 3 s; the longest gap is 500 ms.
+    const s = spacedPerProject(async () => { at.push(Date.now()); await takes(30); }, { log, what: 'test', everyMs: 10, costShare: 0.01, maxGapMs: 500 });
+    const t0 = Date.now();
+    s.changed(1);
+    await vi.advanceTimersByTimeAsync(60);
+    s.changed(1);
+    // The first run ended at 40 ms: the next at 540, not at 3,040.
+    await vi.advanceTimersByTimeAsync(539 - 60);
+    expect(at).toEqual([t0 + 10]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(at).toEqual([t0 + 10, t0 + 540]);
+    s.stop();
+  });
+
   it('goes on after a run that failed', async () => {
     let calls = 0;
     const s = spacedPerProject(async () => {
