@@ -37,13 +37,13 @@ const IMPORT_USER = 0;
 export function createLabelBook(projectId: number, n: number, indexOf: (itemId: number) => number, opts: { lagMs?: number; now?: () => number } = {}): LabelBook {
   const lagMs = opts.lagMs ?? 3000;
   const now = opts.now ?? Date.now;
-  const count = new Uint8Array(n);
   const at = new Float64Array(n);
   const pairs = new Map<number, number>();
   const byUser = new Map<number, Set<number>>();
   const classCounts = new Map<string, number>();
-  // The labeled items in the order first labeled, each with its count, and each item's place
-  // in them (−1: not listed). labeled() hands out views of these, not copies (a claim asks for
+  // The labeled items in the order first labeled, each with its count of distinct annotators
+  // (up to 255; 0 once unlabeled, until the next compaction), and each item's place in them
+  // (−1: not listed): an item's count is listCount[place[i]]. labeled() hands out views of these, not copies (a claim asks for
   // them on every deal); so entries are only ever appended or updated in place, and dropping
   // unlabeled ones builds new arrays: a view handed out earlier keeps its items.
   let list = new Int32Array(64);
@@ -73,20 +73,19 @@ export function createLabelBook(projectId: number, n: number, indexOf: (itemId: 
       let mine = byUser.get(user);
       if (!mine) byUser.set(user, (mine = new Set()));
       mine.add(i);
-      if (count[i] === 0) {
-        labeledItems++;
-        // Unlabeled and labeled again before the list was compacted: it still has its place.
-        if (place[i] < 0) {
-          if (listLen === list.length) {
-            list = grown(list);
-            listCount = grown(listCount);
-          }
-          place[i] = listLen;
-          list[listLen++] = i;
+      // Unlabeled and labeled again before the list was compacted, an item still has its place.
+      if (place[i] < 0) {
+        if (listLen === list.length) {
+          list = grown(list);
+          listCount = grown(listCount);
         }
+        place[i] = listLen;
+        listCount[listLen] = 0;
+        list[listLen++] = i;
       }
-      if (count[i] < 255) count[i]++;
-      listCount[place[i]] = count[i];
+      const slot = place[i];
+      if (listCount[slot] === 0) labeledItems++;
+      if (listCount[slot] < 255) listCount[slot]++;
       return;
     }
     if (had === 0) return;
@@ -97,11 +96,11 @@ export function createLabelBook(projectId: number, n: number, indexOf: (itemId: 
     }
     pairs.delete(key);
     byUser.get(user)?.delete(i);
-    if (count[i] > 0 && --count[i] === 0) {
+    const slot = place[i];
+    if (slot >= 0 && listCount[slot] > 0 && --listCount[slot] === 0) {
       labeledItems--;
       listDirty = true;
     }
-    if (place[i] >= 0) listCount[place[i]] = count[i];
   }
 
   function grown(a: Int32Array): Int32Array<ArrayBuffer> {
@@ -138,10 +137,10 @@ export function createLabelBook(projectId: number, n: number, indexOf: (itemId: 
       let k = 0;
       for (let j = 0; j < listLen; j++) {
         const i = list[j];
-        if (count[i] > 0) {
+        if (listCount[j] > 0) {
           place[i] = k;
           kept[k] = i;
-          keptCount[k++] = count[i];
+          keptCount[k++] = listCount[j];
         } else {
           place[i] = -1;
         }
