@@ -38,8 +38,18 @@
  *                  others call typicalCluster (auto's cold start) with these options
  *                  (restarts, iterations, neighbours), spreading at α 0.99 as the round does;
  *                  `strategy:NAME` another registered strategy's picks (e.g. strategy:probcover)
+ *                  `spectral[,restarts=N]` typicalCluster on the graph's spectral rows instead of the
+ *                  embedding (the top 10 eigenvectors of the normalised graph, both views' graphs
+ *                  summed under FIRST10_VIEWS; spectralRows below)
  *   FIRST10_ORACLE=1        also a row for a ceiling: the most typical pool item of each true
  *                  class (typicality within the class), i.e. what perfect first picks could reach
+ *   FIRST10_VIEWS=hog       score every pick set with two views instead of the variant's graph alone:
+ *                  label spreading on the variant's graph and on the graph of a second embedding,
+ *                  UMAP (the variant's nn, md, ep, seed) of PCA-50 of the digits' HOG descriptors
+ *                  (lib/model/hog.ts, cells of 4 pixels), the two spreads' class scores summed.
+ *                  The picks are unchanged (auto's first two rounds do not read the model); adds a
+ *                  `random` row: bench:al's random picks (simulateRun, strategy random) scored the same
+ *                  way, with the labels each seed needs to reach 90% (up to 100).
  *   FIRST10_SEEDS=5
  */
 import fs from 'node:fs';
@@ -47,6 +57,7 @@ import path from 'node:path';
 import { buildEmbeddingFeatures } from '../lib/model/embedding';
 import { buildFeatures, NEIGHBOURS, UMAP_MIN_DIST, UMAP_NEIGHBOURS, neighbourGraph, spreadLabels, umapEmbed, holdoutMetrics, type Features } from '../lib/model';
 import { selectBatch, type Embeddings } from '../lib/al';
+import type { Graph } from '../lib/model/knn';
 import { loadDataset, mnistDataset } from '../server/cli/simulate';
 import { loadPhotoEmbedder, PHOTO_MODEL } from '../workers/trainer/photo-embedder';
 import { drawHoldout, roundSeed, simulateRun } from '../lib/sim/simulate';
@@ -55,14 +66,16 @@ import { ROOT } from '../tests/fixtures/paths';
 import { machine } from './stats';
 import { loadTf } from '../workers/trainer/tf';
 import { mulberry32 } from '../lib/random';
+import { hogRows } from '../lib/model/hog';
 
-interface Variant { name: string; nn?: number; md?: number; ep?: number; seed?: number; pixels?: boolean; pca?: boolean; mobilenet?: boolean; ae?: number; aeSeed?: number }
+interface Variant { name: string; nn?: number; md?: number; ep?: number; seed?: number; pixels?: boolean; pca?: boolean; mobilenet?: boolean; ae?: number; aeSeed?: number; hog?: number }
 
 function parseVariants(text: string | undefined): Variant[] {
   if (!text) return [{ name: 'product' }];
   return text.split(';').map((part) => part.trim()).filter(Boolean).map((part) => {
     if (part === 'pca') return { name: 'pca', pca: true };
     if (part === 'mobilenet-pca') return { name: part, pca: true, mobilenet: true };
+    if (part.startsWith('hog-pca')) return { name: part, pca: true, hog: Number(part.split('cell=')[1] ?? 4) };
     const v: Variant = { name: part };
     let autoencoder = false;
     for (const kv of part.split(',')) {
@@ -74,10 +87,12 @@ function parseVariants(text: string | undefined): Variant[] {
       else if (key === 'md') v.md = Number(value);
       else if (key === 'ep') v.ep = Number(value);
       else if (key === 'seed') v.seed = Number(value);
+      else if (key === 'cell') v.hog = Number(value);
       else if (key === 'input') {
         if (value === 'pixels') v.pixels = true;
         else if (value === 'mobilenet') v.mobilenet = true;
         else if (value === 'autoencoder') autoencoder = true;
+        else if (value === 'hog') v.hog ??= 4;
         else if (value !== 'pca') throw new Error(`FIRST10_UMAP: input=${value} in ${part}: use pixels, pca, mobilenet or autoencoder`);
       }
       else throw new Error(`FIRST10_UMAP: unknown key ${key} in ${part}`);
@@ -95,6 +110,8 @@ const ALPHAS = list(process.env.FIRST10_ALPHA, [0.99]);
 const PICKS = (process.env.FIRST10_PICKS ?? 'product').split(';').map((x) => x.trim()).filter(Boolean);
 const ORACLE = process.env.FIRST10_ORACLE === '1';
 const SEEDS = Number(process.env.FIRST10_SEEDS ?? 5);
+const VIEWS = process.env.FIRST10_VIEWS;
+if (VIEWS !== undefined && VIEWS !== 'hog') throw new Error(`FIRST10_VIEWS=${VIEWS}: the one second view is hog`);
 const TMP = path.join(ROOT, 'bench/.tmp');
 
 async function cached(file: string, build: () => Embeddings | Promise<Embeddings>): Promise<Embeddings> {
@@ -227,6 +244,61 @@ async function autoencoderCodes(epochs: number, seed: number): Promise<Embedding
     return { n: x.n, d: 10, data: out };
   });
 }
+const hogPca = new Map<number, Embeddings>();
+/** PCA-50 of the digits' HOG descriptors (lib/model/hog.ts, cells of `cell` pixels), once per cell size. */
+function hogFeatures(cell: number): Embeddings {
+  let e = hogPca.get(cell);
+  if (!e) hogPca.set(cell, (e = buildFeatures(hogRows(ds.rows, { side: 28, cell }), { neighbours: 0 }).embeddings));
+  return e;
+}
+/** Eigenvectors kept for the `spectral` picks: one per class of the first batch. */
+const SPECTRAL_DIM = 10;
+/**
+ * Spectral rows of the graphs taken together (Ng, Jordan & Weiss 2001): the top `m` eigenvectors
+ * of D^-1/2 W D^-1/2, W the sum of the graphs' weights, by orthogonal iteration on its shift
+ * (I + S)/2 (whose spectrum is in [0, 1], so the top of it is what converges), each row then of
+ * unit length. k-means on these rows is spectral clustering on the graph label spreading uses.
+ */
+function spectralRows(graphs: Graph[], m: number, iterations = 300): Embeddings {
+  const n = graphs[0].n;
+  const deg = new Float64Array(n);
+  for (const g of graphs) for (let i = 0; i < n; i++) for (let p = g.rowStart[i]; p < g.rowStart[i + 1]; p++) deg[i] += g.weights[p];
+  const inv = deg.map((v) => (v > 0 ? 1 / Math.sqrt(v) : 0));
+  const r = mulberry32(7);
+  let x = Array.from({ length: m }, () => Float64Array.from({ length: n }, () => r() - 0.5));
+  const apply = (v: Float64Array) => {
+    const out = Float64Array.from(v, (a) => a / 2);
+    for (const g of graphs) for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let p = g.rowStart[i]; p < g.rowStart[i + 1]; p++) sum += g.weights[p] * inv[g.cols[p]] * v[g.cols[p]];
+      out[i] += (sum * inv[i]) / 2;
+    }
+    return out;
+  };
+  for (let it = 0; it < iterations; it++) {
+    x = x.map(apply);
+    // Modified Gram–Schmidt keeps the block orthonormal, so it converges to the top m eigenvectors, not m copies of the first.
+    for (let a = 0; a < m; a++) {
+      for (let b = 0; b < a; b++) {
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += x[a][i] * x[b][i];
+        for (let i = 0; i < n; i++) x[a][i] -= dot * x[b][i];
+      }
+      let norm = 0;
+      for (let i = 0; i < n; i++) norm += x[a][i] ** 2;
+      norm = Math.sqrt(norm) || 1;
+      for (let i = 0; i < n; i++) x[a][i] /= norm;
+    }
+  }
+  const data = new Float32Array(n * m);
+  for (let i = 0; i < n; i++) {
+    let norm = 0;
+    for (let a = 0; a < m; a++) norm += x[a][i] ** 2;
+    norm = Math.sqrt(norm) || 1;
+    for (let a = 0; a < m; a++) data[i * m + a] = x[a][i] / norm;
+  }
+  return { n, d: m, data };
+}
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[(s.length - 1) >> 1]; };
 
 const lines: string[] = [
@@ -236,19 +308,31 @@ const lines: string[] = [
   '| --- | ---: | --- | --- | ---: | --- | --- | --- | --- |',
 ];
 for (const v of VARIANTS) {
-  const base = v.ae !== undefined ? await autoencoderCodes(v.ae, v.aeSeed ?? 1) : v.mobilenet ? await mobilenetFeatures() : pca;
+  const base = v.ae !== undefined ? await autoencoderCodes(v.ae, v.aeSeed ?? 1) : v.mobilenet ? await mobilenetFeatures() : v.hog ? hogFeatures(v.hog) : pca;
   const aeTag = v.ae !== undefined ? `ae${v.ae}${v.aeSeed === 1 ? '' : `-seed${v.aeSeed}`}` : '';
-  const tag = v.pca ? (v.ae !== undefined ? `${aeTag}-codes` : v.mobilenet ? 'mobilenet-pca50' : 'pca50') : `umap-nn${v.nn ?? UMAP_NEIGHBOURS}-md${v.md ?? UMAP_MIN_DIST}-ep${v.ep ?? 'def'}${v.seed === undefined ? '' : `-seed${v.seed}`}${v.pixels ? '-of-pixels' : ''}${v.mobilenet ? '-of-mobilenet-pca50' : ''}${aeTag ? `-of-${aeTag}` : ''}`;
+  const hogTag = v.hog ? `hog-cell${v.hog}-pca50` : '';
+  const tag = v.pca ? (v.ae !== undefined ? `${aeTag}-codes` : v.mobilenet ? 'mobilenet-pca50' : hogTag || 'pca50') : `umap-nn${v.nn ?? UMAP_NEIGHBOURS}-md${v.md ?? UMAP_MIN_DIST}-ep${v.ep ?? 'def'}${v.seed === undefined ? '' : `-seed${v.seed}`}${v.pixels ? '-of-pixels' : ''}${v.mobilenet ? '-of-mobilenet-pca50' : ''}${aeTag ? `-of-${aeTag}` : ''}${hogTag ? `-of-${hogTag}` : ''}`;
   const version = v.mobilenet ? `-${(await loadPhotoEmbedder()).version}` : '';
   const emb = v.pca ? base : await cached(path.join(TMP, `al-first10-${tag}${version}.bin`), () => umapEmbed(v.pixels ? ds.rows : base, { seed: v.seed ?? 1, neighbours: v.nn, minDist: v.md, epochs: v.ep }));
+  const second = VIEWS ? await cached(path.join(TMP, `al-first10-umap-nn${v.nn ?? UMAP_NEIGHBOURS}-md${v.md ?? UMAP_MIN_DIST}-ep${v.ep ?? 'def'}${v.seed === undefined ? '' : `-seed${v.seed}`}-of-hog-cell4-pca50.bin`), () => umapEmbed(hogFeatures(4), { seed: v.seed ?? 1, neighbours: v.nn, minDist: v.md, epochs: v.ep })) : undefined;
   for (const gk of KS) {
     const features: Features = { embeddings: emb, graph: neighbourGraph(emb, gk) };
+    const secondGraph = second ? neighbourGraph(second, gk) : undefined;
+    /** Class scores on the holdout from these labels: the variant's graph, plus the second view's when asked. */
+    const scoresOf = (labels: Int32Array) => {
+      const own = spreadLabels(features.graph, labels, k);
+      if (!secondGraph) return own;
+      const other = spreadLabels(secondGraph, labels, k);
+      return { ...own, data: own.data.map((x, i) => x + other.data[i]) };
+    };
     const data = { features, truth: ds.truth, k, groups: ds.groups, splits: ds.splits };
-    for (const picksName of [...PICKS, ...(ORACLE ? ['oracle'] : [])]) {
+    let spectralEmb: Embeddings | undefined;
+    for (const picksName of [...PICKS, ...(ORACLE ? ['oracle'] : []), ...(VIEWS ? ['random'] : [])]) {
       const at10: number[] = [];
       const at20: number[] = [];
       const covered: string[] = [];
       const heads: string[] = [];
+      const toNinety: string[] = [];
       const spread: number[][] = ALPHAS.map(() => []);
       for (let s = 0; s < SEEDS; s++) {
         const inHoldout = new Uint8Array(ds.n);
@@ -257,15 +341,25 @@ for (const v of VARIANTS) {
         const accOf = (rows: Int32Array) => {
           const labels = new Int32Array(ds.n).fill(-1);
           for (const r of rows) labels[r] = ds.truth[r];
-          return holdoutMetrics(spreadLabels(features.graph, labels, k), ds.truth, holdouts[s]).accuracy;
+          return holdoutMetrics(scoresOf(labels), ds.truth, holdouts[s]).accuracy;
         };
         let first: Int32Array;
         if (picksName === 'product') {
           const run = simulateRun({ data, holdout: holdouts[s], strategy: 'auto', seed: s + 1, batch: 10, budget: 20, start: { kind: 'strategy' }, heads: { choose: 'auto', pixels: v.mobilenet ? undefined : ds.rows } });
-          at10.push(run.curve[0][1]);
-          at20.push(run.curve[1][1]);
-          heads.push(run.heads?.[0]?.head ?? '?');
           first = run.picked.slice(0, 10);
+          at10.push(secondGraph ? accOf(first) : run.curve[0][1]);
+          at20.push(secondGraph ? accOf(run.picked.slice(0, 20)) : run.curve[1][1]);
+          heads.push(secondGraph ? 'spreading ×2' : run.heads?.[0]?.head ?? '?');
+        } else if (picksName === 'random') {
+          // bench:al's random picks; only the order matters here, scored with both views.
+          const run = simulateRun({ data, holdout: holdouts[s], strategy: 'random', seed: s + 1, batch: 10, budget: 100, start: { kind: 'strategy' }, heads: { choose: 'spreading' } });
+          first = run.picked.slice(0, 10);
+          at10.push(accOf(first));
+          at20.push(accOf(run.picked.slice(0, 20)));
+          heads.push('spreading ×2');
+          let n = 10;
+          while (n <= 100 && accOf(run.picked.slice(0, n)) < 0.9) n += 10;
+          toNinety.push(n <= 100 ? String(n) : '> 100');
         } else if (picksName === 'oracle') {
           first = Int32Array.from({ length: k }, (_, c) => {
             const members = pool.filter((i) => ds.truth[i] === c);
@@ -276,7 +370,7 @@ for (const v of VARIANTS) {
           });
           at10.push(accOf(first));
           at20.push(NaN);
-          heads.push('spreading');
+          heads.push(secondGraph ? 'spreading ×2' : 'spreading');
         } else if (picksName.startsWith('strategy:')) {
           // Another registered strategy's cold start (e.g. probcover), both rounds from the embedding alone.
           const name = picksName.slice('strategy:'.length);
@@ -285,15 +379,18 @@ for (const v of VARIANTS) {
           const second = selectBatch(name, { embeddings: emb, candidates: rest, labeledIdx: first, batch: 10, seed: roundSeed(s + 1, 1), numClasses: k }).indices;
           at10.push(accOf(first));
           at20.push(accOf(Int32Array.from([...first, ...second])));
-          heads.push('spreading');
+          heads.push(secondGraph ? 'spreading ×2' : 'spreading');
         } else {
-          const o = Object.fromEntries(picksName.split(',').map((kv) => kv.split('=')).map(([a, b]) => [a.trim(), Number(b)]));
-          first = typicalCluster(emb, { ...o, batch: 10, seed: roundSeed(s + 1, 0), candidates: pool }).indices;
+          const spectral = picksName.startsWith('spectral');
+          const o = Object.fromEntries(picksName.split(',').filter((kv) => kv.trim() !== 'spectral').map((kv) => kv.split('=')).map(([a, b]) => [a.trim(), Number(b)]));
+          if (spectral) spectralEmb ??= spectralRows(secondGraph ? [features.graph, secondGraph] : [features.graph], SPECTRAL_DIM);
+          const space = spectral ? spectralEmb! : emb;
+          first = typicalCluster(space, { ...o, batch: 10, seed: roundSeed(s + 1, 0), candidates: pool }).indices;
           const rest = pool.filter((i) => !first.includes(i));
-          const second = typicalCluster(emb, { ...o, batch: 10, seed: roundSeed(s + 1, 1), candidates: rest, centres: first }).indices;
+          const second = typicalCluster(space, { ...o, batch: 10, seed: roundSeed(s + 1, 1), candidates: rest, centres: first }).indices;
           at10.push(accOf(first));
           at20.push(accOf(Int32Array.from([...first, ...second])));
-          heads.push('spreading');
+          heads.push(secondGraph ? 'spreading ×2' : 'spreading');
         }
         const seen = new Set(Array.from(first, (r) => ds.truth[r]));
         const missing = ds.classes.filter((_, c) => !seen.has(c));
@@ -303,7 +400,8 @@ for (const v of VARIANTS) {
         ALPHAS.forEach((alpha, a) => spread[a].push(holdoutMetrics(spreadLabels(features.graph, labels, k, { alpha }), ds.truth, holdouts[s]).accuracy));
       }
       const f = (xs: number[]) => xs.map((x) => (Number.isNaN(x) ? '–' : x.toFixed(3))).join(', ');
-      lines.push(`| ${tag} | ${gk} | ${picksName} | ${f(at10)} | ${at10.filter((x) => x >= 0.9).length}/${SEEDS} | ${f(at20)} | ${covered.join(', ')} | ${heads.join(', ')} | ${spread.map((xs) => median(xs).toFixed(3)).join(' / ')} |`);
+      const name = `${picksName}${secondGraph ? ' (two views)' : ''}${toNinety.length ? `, labels to 90%: ${toNinety.join(', ')}` : ''}`;
+      lines.push(`| ${tag} | ${gk} | ${name} | ${f(at10)} | ${at10.filter((x) => x >= 0.9).length}/${SEEDS} | ${f(at20)} | ${covered.join(', ')} | ${heads.join(', ')} | ${spread.map((xs) => median(xs).toFixed(3)).join(' / ')} |`);
       process.stderr.write(lines[lines.length - 1] + '\n');
     }
   }

@@ -15,6 +15,8 @@
  *   BENCH_CLIENT=fetch: the annotators send over Node's fetch instead of node:http (bench/load.ts says why http is the default).
  *   BENCH_TRACE=1: for the slowest 1% of claims, what else was in flight and the client's time outside the handler.
  *   BENCH_SERVER_OUT=file: the server's output goes there too (with --trace-gc: bench/slow-claims-gc.mjs says which slow claims met a collection).
+ *   BENCH_BUSY_CORES=N: N busy loops (one process each, normal priority) run beside the whole bench, as on a
+ *   machine whose load average is already N at the start (issue 15's "load average ~2").
  *   The server inherits TANDEM_* settings (e.g. TANDEM_CLAIMS_FIRST_MS=0 for the build without claims first); they are written to the result.
  *
  * Warm-up: WARMUP s after every annotator got its first claim answered and the pool view is ready (a
@@ -22,6 +24,7 @@
  * the view built are reported apart (untilEveryFirstClaimMs, untilViewReadyMs, claimDuringBuildP99). Target (issue 5): claim p99 < 25 ms in both. Raw JSON: bench/results/queue-<date>.json.
  * Exit 1 when a target is missed or a double lease is seen.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,6 +58,19 @@ const THINK_MS = env('BENCH_THINK_MS', 0);
  */
 const PRIORITY = process.env.BENCH_PRIORITY === 'server' ? 'server' : 'equal';
 const TARGET_P99_MS = 25;
+const BUSY_CORES = env('BENCH_BUSY_CORES', 0);
+
+/** BUSY_CORES processes that each keep one core busy until this bench exits. */
+function startBusyLoops(): void {
+  const loops = Array.from({ length: BUSY_CORES }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  if (BUSY_CORES === 0) return;
+  // They must not keep this process alive once the bench is done.
+  for (const p of loops) p.unref();
+  process.on('exit', () => { for (const p of loops) p.kill('SIGKILL'); });
+  // An interrupted bench must not leave its loops behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+  log(`${BUSY_CORES} busy loop(s) beside the bench: pids ${loops.map((p) => p.pid).join(', ')}`);
+}
 
 interface Scenario { kind: 'postgres' | 'pglite'; pool: number; annotators: number }
 
@@ -268,6 +284,7 @@ async function runOnce(sc: Scenario, dataDir: string, databaseUrl: string, seed:
 async function main() {
   if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
   await ensureBuild(ROOT, createLogger('info', 'bench'));
+  startBusyLoops();
   const kinds = (process.env.BENCH_DB ?? 'postgres,pglite').split(',').map((s) => s.trim());
   const scenarios: Scenario[] = [];
   if (kinds.includes('postgres')) {
@@ -287,7 +304,7 @@ async function main() {
   const custom = ['BENCH_POOL', 'BENCH_ANNOTATORS', 'BENCH_PGLITE_POOL', 'BENCH_PGLITE_ANNOTATORS', 'BENCH_SECONDS', 'BENCH_DB'].some((k) => process.env[k]);
   const think = THINK_MS > 0 ? `-think${THINK_MS}` : '';
   // A second run on the same day keeps the first one's file (earlier figures are history): the time goes in the name.
-  const stem = `bench/results/queue-${date.slice(0, 10)}${think}${PRIORITY === 'server' ? '-priority' : ''}${custom ? '-custom' : ''}`;
+  const stem = `bench/results/queue-${date.slice(0, 10)}${think}${PRIORITY === 'server' ? '-priority' : ''}${BUSY_CORES > 0 ? `-busy${BUSY_CORES}` : ''}${custom ? '-custom' : ''}`;
   const file = path.join(ROOT, fs.existsSync(path.join(ROOT, `${stem}.json`)) ? `${stem}-${date.slice(11, 16).replace(':', '')}.json` : `${stem}.json`);
   fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
   console.log(JSON.stringify(out, null, 2));
