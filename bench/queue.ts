@@ -59,11 +59,12 @@ const THINK_MS = env('BENCH_THINK_MS', 0);
 const PRIORITY = process.env.BENCH_PRIORITY === 'server' ? 'server' : 'equal';
 const TARGET_P99_MS = 25;
 const BUSY_CORES = env('BENCH_BUSY_CORES', 0);
+if (!Number.isInteger(BUSY_CORES) || BUSY_CORES < 0 || BUSY_CORES > 64) throw new Error(`BENCH_BUSY_CORES=${process.env.BENCH_BUSY_CORES}: give a whole number of busy loops, 0 to 64`);
 
 /** BUSY_CORES processes that each keep one core busy until this bench exits. */
 function startBusyLoops(): void {
-  const loops = Array.from({ length: BUSY_CORES }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
   if (BUSY_CORES === 0) return;
+  const loops = Array.from({ length: BUSY_CORES }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
   // They must not keep this process alive once the bench is done.
   for (const p of loops) p.unref();
   process.on('exit', () => { for (const p of loops) p.kill('SIGKILL'); });
