@@ -19,6 +19,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
+import { sqlOf, type Statement } from '../db/statement-shape';
 import { openDatabase, type PooledClient } from '../db/client';
 import { executeTexts } from '../db/pg-message';
 import { advisoryLock } from '../db/transactions';
@@ -35,7 +36,7 @@ const WARMUP = 50;
 if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
 
 const dialect = new PgDialect();
-const inlined = (s: SQL) => dialect.sqlToQuery(s.inlineParams()).sql;
+const inlined = (s: Statement) => dialect.sqlToQuery(sqlOf(s).inlineParams()).sql;
 
 async function main() {
   const made = await createPostgresDatabase();
@@ -50,7 +51,7 @@ async function main() {
     const [{ u: userId }] = (await client.query<{ u: string }>('select min(user_id) as u from memberships where project_id = $1', [seed.projectId])).rows.map((r) => ({ u: Number(r.u) }));
     const open = (await client.query<{ id: string }>(`select id from items where project_id = $1 and status = 'open' and split <> 'holdout' order by id limit 3000`, [seed.projectId])).rows.map((r) => Number(r.id));
     /** The k-th claim's statements: three different open items each time. */
-    const claim = (k: number): SQL[] => {
+    const claim = (k: number): Statement[] => {
       const now = new Date();
       const expiresAt = new Date(now.getTime() + 10 * 60_000);
       const chosen: LeaseChoice[] = [0, 1, 2].map((j) => ({

@@ -1,7 +1,8 @@
 import pg from 'pg';
-import type { SQL } from 'drizzle-orm';
+import { fillPlaceholders, SQL, type Query } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { PooledClient } from './client';
+import { templateOf, type Statement } from './statement-shape';
 
 /**
  * Statements for a message of several on Postgres (db/transactions.ts), each sent as `EXECUTE`
@@ -30,6 +31,17 @@ export const PREPARED_PER_CONNECTION = 200;
 const preparedOn = new WeakMap<PooledClient, Map<string, string>>();
 let next = 0;
 
+/** Shape → its text with placeholders, built once (db/statement-shape.ts). Shapes are few: one per builder, per row count for the chosen leases. */
+const shapes = new Map<string, Query>();
+
+/** A statement's text and its values in the text's order (all a message needs of it). */
+export function queryOf(statement: Statement): { sql: string; params: unknown[] } {
+  if (statement instanceof SQL) return dialect.sqlToQuery(statement);
+  let template = shapes.get(statement.shape);
+  if (!template) shapes.set(statement.shape, (template = dialect.sqlToQuery(templateOf(statement))));
+  return { sql: template.sql, params: fillPlaceholders(template.params, statement.values) };
+}
+
 /** A value as the literal node-postgres would send as its parameter's text. */
 export function literalOf(value: unknown): string {
   const prepared = prepareValue(value);
@@ -44,12 +56,12 @@ export function literalOf(value: unknown): string {
  * The statements as `EXECUTE` texts for this connection, preparing there those it has not met.
  * The connection must be checked out to the caller, outside a transaction.
  */
-export async function executeTexts(client: PooledClient, statements: SQL[], capacity = PREPARED_PER_CONNECTION): Promise<string[]> {
+export async function executeTexts(client: PooledClient, statements: Statement[], capacity = PREPARED_PER_CONNECTION): Promise<string[]> {
   let names = preparedOn.get(client);
   if (!names) preparedOn.set(client, (names = new Map()));
   const texts: string[] = [];
   for (const statement of statements) {
-    const query = dialect.sqlToQuery(statement);
+    const query = queryOf(statement);
     const args = query.params.map(literalOf);
     let name = names.get(query.sql);
     if (name) {

@@ -1,6 +1,7 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { poolOf, type Db, type Executor, type PoolAccess, type PooledClient } from './client';
 import { executeTexts } from './pg-message';
+import { shaped, sqlOf, type ShapedStatement, type Statement } from './statement-shape';
 
 /**
  * The statements a transaction opens with, in two forms: as drizzle statements for Postgres,
@@ -10,7 +11,7 @@ import { executeTexts } from './pg-message';
  */
 export interface Opening<R> {
   /** Built only where they are sent (Postgres), once per transaction. */
-  statements(): SQL[];
+  statements(): Statement[];
   /** The rows of each statement `statements()` gave, in order. */
   read(rows: unknown[][]): R;
   run(tx: Executor): Promise<R>;
@@ -24,7 +25,7 @@ export const nothingOpening: Opening<undefined> = { statements: () => [], read: 
  * answer read from its own statements' rows.
  */
 export function openingsInOrder<T extends unknown[]>(...parts: { [K in keyof T]: Opening<T[K]> }): Opening<T> {
-  let built: SQL[][] | undefined;
+  let built: Statement[][] | undefined;
   const build = () => (built ??= parts.map((o) => o.statements()));
   return {
     statements: () => build().flat(),
@@ -105,7 +106,7 @@ export async function lockedTransaction<R, T>(db: Db, k1: number, k2: number, op
     statements: () => [lock, ...opening.statements()],
     read: (rows) => opening.read(rows.slice(1)),
     run: async (tx) => {
-      await tx.execute(lock);
+      await tx.execute(sqlOf(lock));
       return opening.run(tx);
     },
   }, work);
@@ -126,7 +127,7 @@ function wrapped(access: { wrap(c: PooledClient): Db }, client: PooledClient): D
  * committed; on PGlite (no round trips to save) it answers null and runs nothing. An error rolls
  * the transaction back and is thrown: nothing of it was committed.
  */
-export async function oneMessageTransaction(db: Db, statements: SQL[]): Promise<unknown[][] | null> {
+export async function oneMessageTransaction(db: Db, statements: Statement[]): Promise<unknown[][] | null> {
   const access = poolOf(db);
   if (!access) return null;
   return inTransactionOn(access, async (client) => {
@@ -139,9 +140,9 @@ export async function oneMessageTransaction(db: Db, statements: SQL[]): Promise<
 }
 
 /** The statement that takes the transaction-scoped advisory lock (k1, k2); both keys must be 32-bit integers. */
-export function advisoryLock(k1: number, k2: number): SQL {
+export function advisoryLock(k1: number, k2: number): ShapedStatement {
   for (const k of [k1, k2]) {
     if (!Number.isSafeInteger(k) || Math.abs(k) > 2 ** 31 - 1) throw new RangeError(`advisory lock keys must be 32-bit integers, got ${k1}, ${k2}`);
   }
-  return sql`select pg_advisory_xact_lock(${k1}::int, ${k2}::int)`;
+  return shaped('advisory-lock', { k1, k2 }, (v) => sql`select pg_advisory_xact_lock(${v('k1')}::int, ${v('k2')}::int)`);
 }

@@ -3,6 +3,7 @@ import type { Executor } from '../client';
 import { annotations, items, leases } from '../schema';
 import type { Opening } from '../transactions';
 import { A, isStanding, type StoredAnswer } from './answers';
+import { shaped, sqlOf, type ShapedStatement } from '../statement-shape';
 
 /**
  * A label's transaction opens by locking its lease row: a retry racing the original waits there
@@ -13,7 +14,7 @@ import { A, isStanding, type StoredAnswer } from './answers';
 export function leaseLockOpening(leaseId: number): Opening<void> {
   if (!Number.isSafeInteger(leaseId)) throw new RangeError(`lease id must be an integer, got ${leaseId}`);
   return {
-    statements: () => [sql`select id from ${leases} where ${leases.id} = ${leaseId} for update`],
+    statements: () => [shaped('lease-lock', { leaseId }, (v) => sql`select id from ${leases} where ${leases.id} = ${v('leaseId')} for update`)],
     read: () => undefined,
     run: async (tx) => { await tx.select({ id: leases.id }).from(leases).where(eq(leases.id, leaseId)).for('update'); },
   };
@@ -56,7 +57,7 @@ export interface LabelCommitResult {
  * each write only when the insert happened. The caller turns a refusal into its error.
  */
 export async function commitLabel(tx: Executor, c: LabelCommit): Promise<LabelCommitResult> {
-  return readLabelCommit((await tx.execute(labelCommitStatement(c)) as { rows: Record<string, unknown>[] }).rows);
+  return readLabelCommit((await tx.execute(sqlOf(labelCommitStatement(c))) as { rows: Record<string, unknown>[] }).rows);
 }
 
 /** `commitLabel` as the last of a transaction's opening statements (one message with the lease lock on Postgres). */
@@ -68,37 +69,41 @@ export function labelCommitOpening(c: LabelCommit): Opening<LabelCommitResult> {
   };
 }
 
-function labelCommitStatement(c: LabelCommit): SQL {
-  return sql`
+function labelCommitStatement(c: LabelCommit): ShapedStatement {
+  const values = {
+    projectId: c.projectId, itemId: c.itemId, userId: c.userId, leaseId: c.leaseId, clientKey: c.clientKey,
+    payload: JSON.stringify(c.payload), edit: c.edit === null ? null : JSON.stringify(c.edit), now: c.now.toISOString(),
+  };
+  return shaped('label-commit', values, (v) => sql`
     with seen as (
-      select id from ${annotations} where user_id = ${c.userId} and client_key = ${c.clientKey} limit 1),
+      select id from ${annotations} where user_id = ${v('userId')} and client_key = ${v('clientKey')} limit 1),
     l as (
-      select id, project_id, item_id, user_id, state from ${leases} where id = ${c.leaseId}),
+      select id, project_id, item_id, user_id, state from ${leases} where id = ${v('leaseId')}),
     held as (
-      select exists (select 1 from ${leases} o where o.item_id = ${c.itemId} and o.state = 'active' and o.id <> ${c.leaseId}) as v),
+      select exists (select 1 from ${leases} o where o.item_id = ${v('itemId')} and o.state = 'active' and o.id <> ${v('leaseId')}) as v),
     prior as (
-      select count(*)::int as n from ${annotations} a where a.item_id = ${c.itemId} and ${isStanding(A)}),
+      select count(*)::int as n from ${annotations} a where a.item_id = ${v('itemId')} and ${isStanding(A)}),
     ok as (
       select l.id, l.state from l
       where not exists (select 1 from seen)
-        and l.project_id = ${c.projectId} and l.user_id = ${c.userId} and l.item_id = ${c.itemId}
+        and l.project_id = ${v('projectId')} and l.user_id = ${v('userId')} and l.item_id = ${v('itemId')}
         and (l.state = 'active' or (l.state <> 'completed' and not (select v from held)))),
     ins as (
       insert into ${annotations} (project_id, item_id, user_id, action, payload, edit, source, lease_id, client_key)
-      select ${c.projectId}, ${c.itemId}, ${c.userId}, 'label', ${JSON.stringify(c.payload)}::jsonb,
-             ${c.edit === null ? null : JSON.stringify(c.edit)}::jsonb, 'human', ok.id, ${c.clientKey} from ok
+      select ${v('projectId')}, ${v('itemId')}, ${v('userId')}, 'label', ${v('payload')}::jsonb,
+             ${v('edit')}::jsonb, 'human', ok.id, ${v('clientKey')} from ok
       returning id),
     ended as (
-      update ${leases} set state = 'completed', ended_at = ${c.now.toISOString()}::timestamptz
+      update ${leases} set state = 'completed', ended_at = ${v('now')}::timestamptz
       where id in (select id from ok where state = 'active') and exists (select 1 from ins)
       returning id),
     marked as (
       update ${items} set status = case when (select v from held) then 'collecting' else 'resolved' end
-      where id = ${c.itemId} and exists (select 1 from ins) and (select n from prior) = 0
+      where id = ${v('itemId')} and exists (select 1 from ins) and (select n from prior) = 0
       returning id)
     select (select id from seen) as seen_id, (select id from ins) as new_id, (select n from prior) as prior,
            l.project_id, l.user_id, l.item_id, l.state, (select v from held) as held
-    from (select 1) one left join l on true`;
+    from (select 1) one left join l on true`);
 }
 
 function readLabelCommit(rows: Record<string, unknown>[]): LabelCommitResult {

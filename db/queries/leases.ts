@@ -2,6 +2,7 @@ import { and, eq, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Opening } from '../transactions';
 import type { Executor } from '../client';
 import { items, leases } from '../schema';
+import { shaped, sqlOf, type ShapedStatement } from '../statement-shape';
 
 export type LeaseRow = typeof leases.$inferSelect;
 
@@ -31,7 +32,7 @@ export async function lockAnnotatorQueue(db: Executor, projectId: number, userId
  * different orders would deadlock (40P01). No sweeper is needed for correctness.
  */
 export async function expireAndRenewLeases(db: Executor, projectId: number, userId: number, now: Date, expiresAt: Date): Promise<LeasedItem[]> {
-  return leasedRows(await db.execute(expireAndRenewSql(projectId, userId, now, expiresAt)));
+  return leasedRows(await db.execute(sqlOf(expireAndRenewSql(projectId, userId, now, expiresAt))));
 }
 
 /**
@@ -46,23 +47,22 @@ export function expireAndRenewOpening(projectId: number, userId: number, now: Da
   };
 }
 
-function expireAndRenewSql(projectId: number, userId: number, now: Date, expiresAt: Date): SQL {
+function expireAndRenewSql(projectId: number, userId: number, now: Date, expiresAt: Date): ShapedStatement {
   if (!Number.isSafeInteger(projectId) || !Number.isSafeInteger(userId)) throw new RangeError(`project and user ids must be integers, got ${projectId}, ${userId}`);
-  const t = now.toISOString();
-  return sql`
+  return shaped('expire-and-renew', { projectId, userId, t: now.toISOString(), expiresAt: expiresAt.toISOString() }, (v) => sql`
     with stale as (
       select id from ${leases}
-      where project_id = ${projectId} and state = 'active' and expires_at < ${t}::timestamptz
+      where project_id = ${v('projectId')} and state = 'active' and expires_at < ${v('t')}::timestamptz
       for update skip locked),
     expired as (
-      update ${leases} set state = 'expired', ended_at = ${t}::timestamptz where id in (select id from stale) returning id),
+      update ${leases} set state = 'expired', ended_at = ${v('t')}::timestamptz where id in (select id from stale) returning id),
     r as (
-      update ${leases} set expires_at = ${expiresAt.toISOString()}::timestamptz
-      where project_id = ${projectId} and user_id = ${userId} and state = 'active' and expires_at >= ${t}::timestamptz
+      update ${leases} set expires_at = ${v('expiresAt')}::timestamptz
+      where project_id = ${v('projectId')} and user_id = ${v('userId')} and state = 'active' and expires_at >= ${v('t')}::timestamptz
       returning id, item_id, stream, expires_at)
     select r.id, r.item_id, r.stream, r.expires_at, i.width, i.height
     from r join ${items} i on i.id = r.item_id
-    order by (r.stream = 'redo') desc, r.id`;
+    order by (r.stream = 'redo') desc, r.id`);
 }
 
 type LeasedRow = { id: unknown; item_id: unknown; stream: string; expires_at: Date | string; width: number | null; height: number | null };

@@ -4,6 +4,7 @@ import type { Opening } from '../transactions';
 import { items, memberships, projects, users } from '../schema';
 import type { ProjectRole } from '../../lib/roles';
 import { isAnsweredState } from './answers';
+import { shaped } from '../statement-shape';
 
 export type ProjectRow = typeof projects.$inferSelect;
 
@@ -71,8 +72,8 @@ export async function findProjectWithRole(db: Executor, projectId: number, userI
 export function projectRoleOpening(projectId: number, userId: number): Opening<{ role: ProjectRole | null } | undefined> {
   if (!Number.isSafeInteger(projectId) || !Number.isSafeInteger(userId)) throw new RangeError(`project and user ids must be integers, got ${projectId}, ${userId}`);
   return {
-    statements: () => [sql`select m.role as member_role from ${projects} p
-      left join ${memberships} m on m.project_id = p.id and m.user_id = ${userId} where p.id = ${projectId}`],
+    statements: () => [shaped('project-role', { projectId, userId }, (v) => sql`select m.role as member_role from ${projects} p
+      left join ${memberships} m on m.project_id = p.id and m.user_id = ${v('userId')} where p.id = ${v('projectId')}`)],
     read: ([rows]) => {
       const [r] = rows as { member_role: string | null }[];
       return r && { role: (r.member_role as ProjectRole | null) ?? null };

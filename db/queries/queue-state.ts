@@ -4,6 +4,7 @@ import { isAutoPhase, type AutoPhase } from '../../lib/al/strategies';
 import { items, leases } from '../schema';
 import { leasedRows, type LeasedItem } from './leases';
 import { A, classLabelSql, isStanding } from './answers';
+import { shaped, sqlOf, type ShapedStatement, type ValueOf } from '../statement-shape';
 
 /**
  * What the team queue reads to deal a batch. Two kinds of query:
@@ -266,7 +267,7 @@ export interface LeaseChoice {
  */
 export async function leaseChosenItems(db: Executor, projectId: number, userId: number, expiresAt: Date, chosen: LeaseChoice[]): Promise<LeasedItem[]> {
   if (chosen.length === 0) return [];
-  return leasedRows(await db.execute(leaseChosenSql(projectId, userId, expiresAt, chosenValues(chosen), null)));
+  return leasedRows(await db.execute(sqlOf(leaseChosen(projectId, userId, expiresAt, chosen, null))));
 }
 
 /**
@@ -275,10 +276,28 @@ export async function leaseChosenItems(db: Executor, projectId: number, userId: 
  * itself (after the annotator's lock and the renewal before it), so a claim planned on a read
  * that is now stale never over-fills. Its rows read with `leasedRows`.
  */
-export function leaseChosenStatement(projectId: number, userId: number, expiresAt: Date, chosen: LeaseChoice[], holdAtMost: number): SQL {
+export function leaseChosenStatement(projectId: number, userId: number, expiresAt: Date, chosen: LeaseChoice[], holdAtMost: number): ShapedStatement {
   integer(holdAtMost, 'the hold');
-  const cap = sql`limit greatest(${holdAtMost}::int - (select count(*) from ${leases} where project_id = ${projectId} and user_id = ${userId} and state = 'active'), 0)`;
-  return leaseChosenSql(projectId, userId, expiresAt, chosenValues(chosen), cap);
+  return leaseChosen(projectId, userId, expiresAt, chosen, holdAtMost);
+}
+
+/** `leaseChosenSql` as a shaped statement (db/statement-shape.ts): its text changes only with the number of rows and whether the hold caps them. */
+function leaseChosen(projectId: number, userId: number, expiresAt: Date, chosen: LeaseChoice[], holdAtMost: number | null): ShapedStatement {
+  if (!Number.isSafeInteger(projectId) || !Number.isSafeInteger(userId)) throw new RangeError(`project and user ids must be integers, got ${projectId}, ${userId}`);
+  const values: Record<string, unknown> = { projectId, userId, expiresAt: expiresAt.toISOString(), holdAtMost };
+  chosen.forEach((c, at) => {
+    values[`id${at}`] = integer(c.itemId, 'item id');
+    values[`kind${at}`] = c.kind;
+    values[`stream${at}`] = c.stream;
+    values[`ranking${at}`] = integer(c.rankingId, 'ranking id');
+    values[`score${at}`] = c.score === null || !Number.isFinite(c.score) ? null : c.score;
+    values[`detail${at}`] = c.detail ? JSON.stringify(c.detail) : null;
+  });
+  const capped = holdAtMost !== null;
+  return shaped(`lease-chosen:${chosen.length}:${capped ? 'capped' : 'all'}`, values, (v) => {
+    const cap = capped ? sql`limit greatest(${v('holdAtMost')}::int - (select count(*) from ${leases} where project_id = ${v('projectId')} and user_id = ${v('userId')} and state = 'active'), 0)` : null;
+    return leaseChosenSql(v, chosenValues(chosen.length, v), cap);
+  });
 }
 
 function integer(x: number | null, what: string): number | null {
@@ -286,27 +305,26 @@ function integer(x: number | null, what: string): number | null {
   return x;
 }
 
-/** The chosen items as the rows of `leaseChosenSql`'s `values`, in the order they were dealt; a score that is not a number is stored as none. */
-function chosenValues(chosen: LeaseChoice[]): SQL {
-  return sql.join(chosen.map((c, at) => sql`(${integer(c.itemId, 'item id')}::bigint, ${c.kind}::text, ${c.stream}::text, ${integer(c.rankingId, 'ranking id')}::bigint,
-    ${c.score === null || !Number.isFinite(c.score) ? null : c.score}::real, ${c.detail ? JSON.stringify(c.detail) : null}::jsonb, ${at}::int)`), sql`, `);
+/** The rows of `leaseChosenSql`'s `values`, in the order they were dealt; a score that is not a number is stored as none. */
+function chosenValues(rows: number, v: ValueOf<Record<string, unknown>>): SQL {
+  return sql.join(Array.from({ length: rows }, (_, at) => sql`(${v(`id${at}`)}::bigint, ${v(`kind${at}`)}::text, ${v(`stream${at}`)}::text, ${v(`ranking${at}`)}::bigint,
+    ${v(`score${at}`)}::real, ${v(`detail${at}`)}::jsonb, ${at}::int)`), sql`, `);
 }
 
-function leaseChosenSql(projectId: number, userId: number, expiresAt: Date, values: SQL, cap: SQL | null): SQL {
-  if (!Number.isSafeInteger(projectId) || !Number.isSafeInteger(userId)) throw new RangeError(`project and user ids must be integers, got ${projectId}, ${userId}`);
+function leaseChosenSql(v: ValueOf<Record<string, unknown>>, values: SQL, cap: SQL | null): SQL {
   return sql`
     with c(id, k, stream, ranking_id, score, detail, at) as (values ${values}),
     ok as (
       select i.id, i.width, i.height from ${items} i join c on c.id = i.id
-      where i.project_id = ${projectId}
-        and not exists (select 1 from ${leases} l where l.item_id = i.id and l.state = 'active' and l.user_id = ${userId})
-        and not exists (select 1 from annotations a where a.item_id = i.id and a.user_id = ${userId} and ${isStanding(A)})
+      where i.project_id = ${v('projectId')}
+        and not exists (select 1 from ${leases} l where l.item_id = i.id and l.state = 'active' and l.user_id = ${v('userId')})
+        and not exists (select 1 from annotations a where a.item_id = i.id and a.user_id = ${v('userId')} and ${isStanding(A)})
         and (c.k = 'shared' or (
           (c.k = 'free' or i.status = 'open') and not exists (select 1 from ${leases} l where l.item_id = i.id and l.state = 'active')))
       for update of i skip locked),
     r as (
       insert into ${leases} (project_id, item_id, user_id, stream, expires_at, ranking_id, score, detail)
-      select ${projectId}, c.id, ${userId}, c.stream, ${expiresAt.toISOString()}::timestamptz, c.ranking_id, c.score, c.detail
+      select ${v('projectId')}, c.id, ${v('userId')}, c.stream, ${v('expiresAt')}::timestamptz, c.ranking_id, c.score, c.detail
       from c join ok on ok.id = c.id order by c.at ${cap ?? sql``}
       returning id, item_id, stream, expires_at)
     select r.id, r.item_id, r.stream, r.expires_at, ok.width, ok.height from r join ok on ok.id = r.item_id order by r.id`;
