@@ -18,7 +18,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import type { SQL } from 'drizzle-orm';
 import { sqlOf, type Statement } from '../db/statement-shape';
 import { openDatabase, type PooledClient } from '../db/client';
 import { executeTexts } from '../db/pg-message';

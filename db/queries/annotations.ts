@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
-import { annotations, items } from '../schema';
+import { annotations } from '../schema';
 import { A, ANNOTATIONS, classLabelSql, isStanding, isTrainable, resolvedFirst } from './answers';
 
 export type AnnotationRow = typeof annotations.$inferSelect;

@@ -1,4 +1,4 @@
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { annotations, items, leases } from '../schema';
 import type { Opening } from '../transactions';

@@ -1,4 +1,4 @@
-import { and, eq, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { Opening } from '../transactions';
 import type { Executor } from '../client';
 import { items, leases } from '../schema';
