@@ -8,8 +8,9 @@ import type { Embeddings } from '../al';
  * L2 again). A shape descriptor that ignores absolute brightness and small shifts, where raw
  * pixels do not.
  *
- * Written by hand: the npm packages for it are browser-canvas bound or unmaintained, and the
- * whole method is these few loops.
+ * Written by hand: the npm packages for it take a canvas (`hog-descriptor`, marked unmaintained)
+ * or an image-js `Image` (`hog-features`, 0.0.x), not rows of numbers, and the whole method is
+ * these few loops.
  */
 export interface HogOptions {
   /** Side of the square image each row holds (row length side²). */
