@@ -244,6 +244,9 @@ async function autoencoderCodes(epochs: number, seed: number): Promise<Embedding
     return { n: x.n, d: 10, data: out };
   });
 }
+/** A variant's UMAP settings as its cache files name them (defaults resolved, so a changed default refits). */
+const umapTagOf = (v: Variant) => `umap-nn${v.nn ?? UMAP_NEIGHBOURS}-md${v.md ?? UMAP_MIN_DIST}-ep${v.ep ?? 'def'}${v.seed === undefined ? '' : `-seed${v.seed}`}`;
+const hogTagOf = (cell: number) => `hog-cell${cell}-pca50`;
 const hogPca = new Map<number, Embeddings>();
 /** PCA-50 of the digits' HOG descriptors (lib/model/hog.ts, cells of `cell` pixels), once per cell size. */
 function hogFeatures(cell: number): Embeddings {
@@ -310,11 +313,11 @@ const lines: string[] = [
 for (const v of VARIANTS) {
   const base = v.ae !== undefined ? await autoencoderCodes(v.ae, v.aeSeed ?? 1) : v.mobilenet ? await mobilenetFeatures() : v.hog ? hogFeatures(v.hog) : pca;
   const aeTag = v.ae !== undefined ? `ae${v.ae}${v.aeSeed === 1 ? '' : `-seed${v.aeSeed}`}` : '';
-  const hogTag = v.hog ? `hog-cell${v.hog}-pca50` : '';
-  const tag = v.pca ? (v.ae !== undefined ? `${aeTag}-codes` : v.mobilenet ? 'mobilenet-pca50' : hogTag || 'pca50') : `umap-nn${v.nn ?? UMAP_NEIGHBOURS}-md${v.md ?? UMAP_MIN_DIST}-ep${v.ep ?? 'def'}${v.seed === undefined ? '' : `-seed${v.seed}`}${v.pixels ? '-of-pixels' : ''}${v.mobilenet ? '-of-mobilenet-pca50' : ''}${aeTag ? `-of-${aeTag}` : ''}${hogTag ? `-of-${hogTag}` : ''}`;
+  const hogTag = v.hog ? hogTagOf(v.hog) : '';
+  const tag = v.pca ? (v.ae !== undefined ? `${aeTag}-codes` : v.mobilenet ? 'mobilenet-pca50' : hogTag || 'pca50') : `${umapTagOf(v)}${v.pixels ? '-of-pixels' : ''}${v.mobilenet ? '-of-mobilenet-pca50' : ''}${aeTag ? `-of-${aeTag}` : ''}${hogTag ? `-of-${hogTag}` : ''}`;
   const version = v.mobilenet ? `-${(await loadPhotoEmbedder()).version}` : '';
   const emb = v.pca ? base : await cached(path.join(TMP, `al-first10-${tag}${version}.bin`), () => umapEmbed(v.pixels ? ds.rows : base, { seed: v.seed ?? 1, neighbours: v.nn, minDist: v.md, epochs: v.ep }));
-  const second = VIEWS ? await cached(path.join(TMP, `al-first10-umap-nn${v.nn ?? UMAP_NEIGHBOURS}-md${v.md ?? UMAP_MIN_DIST}-ep${v.ep ?? 'def'}${v.seed === undefined ? '' : `-seed${v.seed}`}-of-hog-cell4-pca50.bin`), () => umapEmbed(hogFeatures(4), { seed: v.seed ?? 1, neighbours: v.nn, minDist: v.md, epochs: v.ep })) : undefined;
+  const second = VIEWS ? await cached(path.join(TMP, `al-first10-${umapTagOf(v)}-of-${hogTagOf(4)}.bin`), () => umapEmbed(hogFeatures(4), { seed: v.seed ?? 1, neighbours: v.nn, minDist: v.md, epochs: v.ep })) : undefined;
   for (const gk of KS) {
     const features: Features = { embeddings: emb, graph: neighbourGraph(emb, gk) };
     const secondGraph = second ? neighbourGraph(second, gk) : undefined;
