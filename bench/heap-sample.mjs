@@ -7,6 +7,8 @@
  *   HEAP_SAMPLE_FROM=35000 HEAP_SAMPLE_TO=75000 BENCH_SERVER_NODE_ARGS="--import ./bench/heap-sample.mjs" \
  *   BENCH_DB=postgres BENCH_THINK_MS=1000 npm run bench:queue
  * then `node bench/heap-sample-summary.mjs /tmp/heap-<pid>.heapprofile`.
+ * HEAP_SAMPLE_MINOR=0 leaves out what the young generation's collections took: what is left is
+ * what lived long enough to be promoted (and is then the old generation's work to mark and sweep).
  */
 import inspector from 'node:inspector';
 import fs from 'node:fs';
@@ -16,7 +18,7 @@ const to = Number(process.env.HEAP_SAMPLE_TO ?? 75_000);
 const session = new inspector.Session();
 session.connect();
 setTimeout(() => {
-  session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }, (err) => {
+  session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: process.env.HEAP_SAMPLE_MINOR !== '0' }, (err) => {
     if (err) process.stderr.write(`heap-sample: could not start: ${err.message}\n`);
   });
   setTimeout(() => {

@@ -37,7 +37,7 @@ export interface AnnotatorStats {
   queueStates: Map<string, number>;
   acks: Ack[];
   /** Every claim's latency, sampled or not, with when it was answered: the seconds of a pool view's build are read from these. */
-  claimLog: { at: number; ms: number; beforeView: boolean }[];
+  claimLog: { at: number; ms: number; beforeView: boolean; phases: Record<string, number> }[];
 }
 
 export interface Annotator {
@@ -158,7 +158,7 @@ export async function runAnnotator(a: Annotator, projectId: number, opts: { hold
     s.claims++;
     const phases = serverTiming(c.headers);
     // Dealt by the bridge, or from a view read from disk: the pool view is still building.
-    s.claimLog.push({ at: Date.now(), ms: c.ms, beforeView: 'bridge' in phases || 'snapshot' in phases });
+    s.claimLog.push({ at: Date.now(), ms: c.ms, beforeView: 'bridge' in phases || 'snapshot' in phases, phases });
     if (a.sampling) {
       s.claimMs.push(c.ms);
       s.claimPhases.push(phases);

@@ -142,6 +142,11 @@ async function runScenario(sc: Scenario) {
       const claimLog = annotators.flatMap((a) => a.stats.claimLog).sort((x, y) => x.at - y.at);
       const firstFromView = claimLog.find((c) => !c.beforeView);
       const duringBuild = firstFromView ? claimLog.filter((c) => c.at < firstFromView.at).map((c) => c.ms) : [];
+      // Where the first claims after the start waited, by the server's clock (BENCH_TRACE=1): the slowest of the first round.
+      if (process.env.BENCH_TRACE === '1') {
+        const firstRound = claimLog.slice(0, sc.annotators).sort((x, y) => y.ms - x.ms).slice(0, 8);
+        for (const c of firstRound) log(`  ${sc.kind} first claims: ${c.ms.toFixed(1)} ms, answered at ${c.at - started} ms, server ${Object.entries(c.phases).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      }
       const errors: Record<string, number> = {};
       const states: Record<string, number> = {};
       for (const a of annotators) {

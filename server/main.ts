@@ -149,6 +149,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
       server.listen(config.port, config.host, () => resolve());
     });
     log.info({ url, ms: Date.now() - started }, 'serving');
+    // The first claims after a restart deal from the pool views the last run kept, read now rather than by the first claim.
+    const warming = Date.now();
+    void services.queue.warm().then(
+      (projects) => { if (projects.length > 0) log.info({ projects, ms: Date.now() - warming }, 'pool views of the last run read; their builds started'); },
+      (err) => log.warn({ err }, 'could not read the pool views the last run kept; the first claims read them'),
+    );
     printBanner(url, database.kind, demo.logins);
     const trainer = config.trainer ? superviseTrainer({
       root: ROOT, server: `http://127.0.0.1:${config.port}`, log, logLevel: config.logLevel, cacheDir: path.join(config.dataDir, 'trainer-cache'),

@@ -7,7 +7,7 @@ import { indexHoldout, type HoldoutIndex } from '../../lib/queue/holdout';
 import { mostConfidentFirst } from '../../lib/queue/confidence-order';
 import type { HoldoutItems, RankingView } from '../../lib/queue/input';
 import { createLabelBook, type LabelBook } from './label-book';
-import { readViewSnapshot, writeViewSnapshot } from './view-snapshot';
+import { listViewSnapshots, readViewSnapshot, writeViewSnapshot } from './view-snapshot';
 
 /**
  * A project's pool as the dealer sees it, in memory: item ids ↔ pool indices 0…n−1 (items
@@ -321,6 +321,25 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
     /** The view last built for the project, current or not, without asking the database (a claim's head start). */
     latest(projectId: number): PoolView | undefined {
       return entries.get(projectId)?.current;
+    },
+    /**
+     * At a start, before anyone claims: the views the last process left on disk read (so the first
+     * claims after a restart deal at once instead of all waiting for the file and its label book),
+     * and their builds started. `classesOf` is undefined for a project that is gone. Resolves to
+     * the projects warmed; a project whose snapshot does not fit the database any more is left to
+     * its first claim, as before.
+     */
+    async warm(classesOf: (projectId: number) => Promise<readonly string[] | undefined>): Promise<number[]> {
+      if (!opts.snapshots) return [];
+      const warmed: number[] = [];
+      for (const projectId of await listViewSnapshots(opts.snapshots.dir)) {
+        const classes = await classesOf(projectId);
+        if (!classes || !(await fromSnapshot(projectId))) continue;
+        // Errors of the build reach onError, as a claim's would.
+        get(projectId, classes).catch(() => {});
+        warmed.push(projectId);
+      }
+      return warmed;
     },
     /** A ranking was applied or items imported: the next claim asks the database again. */
     changed(projectId: number) {

@@ -6,7 +6,7 @@ import { endLease, expireAndRenewOpening, findLease, lockAnnotatorQueue, release
 import {
   deletePins, leaseChosenItems, readClaimState, type ClaimState, type LeaseChoice, type LeaseClaimKind,
 } from '../../db/queries/queue-state';
-import type { ProjectRow } from '../../db/queries/projects';
+import { findProject, type ProjectRow } from '../../db/queries/projects';
 import { countsTrusted } from '../../lib/al/coldstart';
 import { TandemError } from '../../lib/errors';
 import { resolveProjectSettings } from '../../lib/protocol/project-settings';
@@ -438,7 +438,10 @@ export function createQueueService(db: Db, opts: QueueOptions) {
   /** A ranking was applied or items imported through this process: claims deal from the new pool at once. */
   const poolChanged = (projectId: number) => views.changed(projectId);
 
-  return { claim, claimBatch, skip, release, poolChanged };
+  /** At a start: the pool views the last process kept, read before the first claims come (pool-view.ts `warm`). */
+  const warm = () => views.warm(async (projectId) => (await findProject(db, projectId))?.classes);
+
+  return { claim, claimBatch, skip, release, poolChanged, warm };
 }
 
 /** Reads a claim started before its access check finished (see claimBatch). */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../db/client';
-import { decodeViewSnapshot, encodeViewSnapshot, snapshotFile, type ViewSnapshot } from '../../../server/services/view-snapshot';
+import { decodeViewSnapshot, encodeViewSnapshot, listViewSnapshots, snapshotFile, type ViewSnapshot } from '../../../server/services/view-snapshot';
 import { createPoolViews } from '../../../server/services/pool-view';
 import { createQueueService, type ClaimTiming } from '../../../server/services/queue';
 import { findDoubleLeases } from '../../../db/queries/leases';
@@ -28,6 +28,31 @@ describe('a pool view on disk', () => {
     for (const s of [sample(true), sample(false)]) {
       const back = decodeViewSnapshot(encodeViewSnapshot(s));
       expect(back).toEqual(s);
+    }
+  });
+
+  it('reads the same from bytes at any offset in their buffer, viewing them in place where they are aligned', () => {
+    const bytes = encodeViewSnapshot(sample(true));
+    for (const offset of [0, 3, 8]) {
+      const shifted = new Uint8Array(bytes.length + offset);
+      shifted.set(bytes, offset);
+      const at = shifted.subarray(offset);
+      const back = decodeViewSnapshot(at)!;
+      expect(back).toEqual(sample(true));
+      // Aligned bytes are not copied (a million-item view is 36 MB); unaligned ones are.
+      expect(back.ids.buffer === shifted.buffer).toBe(offset % 8 === 0);
+    }
+  });
+
+  it('lists the projects a folder holds snapshots of, and none for a folder that is not there', async () => {
+    fs.mkdirSync(TMP_ROOT, { recursive: true });
+    const dir = fs.mkdtempSync(path.join(TMP_ROOT, 'views-'));
+    try {
+      for (const name of ['project-12.view', 'project-3.view', 'project-3.view.99.tmp', 'project-0.view', 'project-x.view', 'notes.txt']) fs.writeFileSync(path.join(dir, name), '');
+      expect(await listViewSnapshots(dir)).toEqual([3, 12]);
+      expect(await listViewSnapshots(path.join(dir, 'missing'))).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -99,6 +124,32 @@ describe.each(DATABASE_KINDS)('the first claims after a restart %s', (kind) => {
     release();
     releaseQueue();
     await expect.poll(async () => (await views.get(project.id, ['cat', 'dog'])).provisional, { timeout: 10_000 }).toBeUndefined();
+  });
+
+  it(`reads the kept views at a start, before any claim, and starts their builds (${dbLabel(kind)})`, async () => {
+    const db = database.db;
+    const { project } = await buildProject(db, { n: 30 });
+    await applyRanking(db, project.id);
+    const built = await builtAndKept(project.id);
+    // A snapshot of a project that is gone is not warmed.
+    fs.copyFileSync(snapshotFile(dir, project.id), snapshotFile(dir, project.id + 1000));
+
+    let release!: () => void;
+    const hold = new Promise<void>((r) => { release = r; });
+    let builds = 0;
+    const views = createPoolViews(db, { snapshots: { dir, database: 'test' }, beforeBuild: () => { builds++; return hold; } });
+    expect(views.latest(project.id)).toBeUndefined();
+    const classesOf = async (id: number) => (id === project.id ? ['cat', 'dog'] : undefined);
+    expect(await views.warm(classesOf)).toEqual([project.id]);
+    expect(views.latest(project.id)?.provisional).toBe(true);
+    expect(Array.from(views.latest(project.id)!.ids)).toEqual(Array.from(built.ids));
+    expect(builds).toBe(1);
+    release();
+    await expect.poll(() => views.latest(project.id)?.provisional, { timeout: 10_000 }).toBeUndefined();
+
+    // Retrained since the snapshot was kept: nothing to warm, the first claim builds.
+    await applyRanking(db, project.id);
+    expect(await restart().warm(classesOf)).toEqual([]);
   });
 
   it(`never uses a view kept under another ranking or from another database (${dbLabel(kind)})`, async () => {
