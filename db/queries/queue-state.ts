@@ -17,7 +17,6 @@ import { shaped, sqlOf, type ShapedStatement, type ValueOf } from '../statement-
 
 type Rows<T> = { rows: T[] };
 const rowsOf = <T>(res: unknown): T[] => (res as Rows<T>).rows;
-const num = (v: unknown): number => (v === null || v === undefined ? NaN : Number(v));
 
 /** What decides whether the pool view is current: the applied ranking and the newest import. */
 export interface PoolSignature {
@@ -52,17 +51,50 @@ export interface Paging {
 }
 
 /** Every item of the project by id (pool indices are positions in this order). */
-export async function loadPoolItems(db: Executor, projectId: number, { page = POOL_PAGE, before }: Paging = {}): Promise<PoolItemRow[]> {
-  const out: PoolItemRow[] = [];
+/**
+ * One page of a project's items: every id (ascending) packed as bytes, and as rows only the few
+ * that are not plain pool items (holdout, gold). Row by row, a million items made two objects
+ * each, and their garbage collections held up the claims served while the pool view was built.
+ */
+export interface PoolItemPage {
+  ids: Float64Array;
+  /** The holdout and gold items of the page, ascending. */
+  special: PoolItemRow[];
+}
+
+export async function forEachPoolItemPage(db: Executor, projectId: number, use: (page: PoolItemPage) => void, { page = POOL_PAGE, before }: Paging = {}): Promise<void> {
   for (let last = 0; ;) {
     await before?.();
-    const rows = rowsOf<{ id: unknown; h: boolean; g: string | null; r: boolean }>(await db.execute(sql`
-      select id, split = 'holdout' as h, case when split = 'holdout' then group_key end as g, reference_label is not null as r
-      from items where project_id = ${projectId} and id > ${last} order by id limit ${page}`));
-    for (const r of rows) out.push({ id: Number(r.id), holdout: r.h, groupKey: r.g ?? '', gold: r.r });
-    if (rows.length < page) return out;
-    last = out[out.length - 1].id;
+    // send() gives big-endian bytes; ids go as float8, exact below 2^53 as every id here is.
+    const [r] = rowsOf<{ n: unknown; ids: Uint8Array | null; special: unknown }>(await db.execute(sql`
+      select count(*)::int as n, string_agg(float8send(id::float8), ''::bytea order by id) as ids,
+        json_agg(json_build_array(id, h, g, r) order by id) filter (where h or r) as special
+      from (select id, split = 'holdout' as h, case when split = 'holdout' then group_key end as g, reference_label is not null as r
+            from items where project_id = ${projectId} and id > ${last} order by id limit ${page}) x`));
+    const n = Number(r?.n ?? 0);
+    if (n > 0) {
+      const bytes = new DataView(r.ids!.buffer, r.ids!.byteOffset, r.ids!.byteLength);
+      const ids = new Float64Array(n);
+      for (let k = 0; k < n; k++) ids[k] = bytes.getFloat64(8 * k);
+      const rows = (typeof r.special === 'string' ? JSON.parse(r.special) : r.special ?? []) as [unknown, boolean, string | null, boolean][];
+      use({ ids, special: rows.map(([id, h, g, gold]) => ({ id: Number(id), holdout: h, groupKey: g ?? '', gold })) });
+      last = ids[n - 1];
+    }
+    if (n < page) return;
   }
+}
+
+/** Every item of the project, ascending (tests; the pool view reads the pages themselves). */
+export async function loadPoolItems(db: Executor, projectId: number, paging: Paging = {}): Promise<PoolItemRow[]> {
+  const out: PoolItemRow[] = [];
+  await forEachPoolItemPage(db, projectId, ({ ids, special }) => {
+    let s = 0;
+    for (const id of ids) {
+      if (special[s]?.id === id) out.push(special[s++]);
+      else out.push({ id, holdout: false, groupKey: '', gold: false });
+    }
+  }, paging);
+  return out;
 }
 
 /**
@@ -94,21 +126,55 @@ export async function findRankingHead(db: Executor, rankingId: number): Promise<
   };
 }
 
-/** A ranking's entries, best first (positions are assigned by score when it is applied). */
-export async function loadRankingEntries(db: Executor, rankingId: number, { page = POOL_PAGE, before }: Paging = {}): Promise<{ itemId: number; score: number; predicted: string | null; confidence: number }[]> {
-  const out: { itemId: number; score: number; predicted: string | null; confidence: number }[] = [];
+/** One page of a ranking's entries, best first, packed: ids, scores and confidences as bytes, predicted classes as one JSON array. */
+export interface RankingEntryPage {
+  itemIds: Float64Array;
+  score: Float32Array;
+  confidence: Float32Array;
+  predicted: (string | null)[];
+}
+
+/** A ranking's entries, best first (positions are assigned by score when it is applied), page by page. */
+export async function forEachRankingEntryPage(db: Executor, rankingId: number, use: (page: RankingEntryPage) => void, { page = POOL_PAGE, before }: Paging = {}): Promise<void> {
   // Paged by (position, item) as POOL_PAGE says; the pair is unique even where positions are not.
   for (let last = { position: -1, itemId: 0 }; ;) {
     await before?.();
-    const rows = rowsOf<{ i: unknown; s: unknown; p: string | null; c: unknown; o: unknown }>(await db.execute(sql`
-      select item_id as i, score as s, predicted as p, confidence as c, position as o from ranking_entries
-      where ranking_id = ${rankingId} and (position, item_id) > (${last.position}, ${last.itemId})
-      order by position, item_id limit ${page}`));
-    for (const r of rows) out.push({ itemId: Number(r.i), score: num(r.s), predicted: r.p, confidence: num(r.c) });
-    if (rows.length < page) return out;
-    const end = rows[rows.length - 1];
-    last = { position: Number(end.o), itemId: Number(end.i) };
+    const [r] = rowsOf<{ n: unknown; ids: Uint8Array | null; s: Uint8Array | null; c: Uint8Array | null; p: unknown; lp: unknown; li: unknown }>(await db.execute(sql`
+      select count(*)::int as n,
+        string_agg(float8send(item_id::float8), ''::bytea order by position, item_id) as ids,
+        string_agg(float4send(coalesce(score, 'NaN')), ''::bytea order by position, item_id) as s,
+        string_agg(float4send(coalesce(confidence, 'NaN')), ''::bytea order by position, item_id) as c,
+        json_agg(predicted order by position, item_id) as p,
+        (array_agg(position order by position desc, item_id desc))[1] as lp,
+        (array_agg(item_id order by position desc, item_id desc))[1] as li
+      from (select item_id, score, predicted, confidence, position from ranking_entries
+            where ranking_id = ${rankingId} and (position, item_id) > (${last.position}, ${last.itemId})
+            order by position, item_id limit ${page}) e`));
+    const n = Number(r?.n ?? 0);
+    if (n > 0) {
+      const ids = new DataView(r.ids!.buffer, r.ids!.byteOffset, r.ids!.byteLength);
+      const sc = new DataView(r.s!.buffer, r.s!.byteOffset, r.s!.byteLength);
+      const cf = new DataView(r.c!.buffer, r.c!.byteOffset, r.c!.byteLength);
+      const out: RankingEntryPage = { itemIds: new Float64Array(n), score: new Float32Array(n), confidence: new Float32Array(n), predicted: (typeof r.p === 'string' ? JSON.parse(r.p) : r.p) as (string | null)[] };
+      for (let k = 0; k < n; k++) {
+        out.itemIds[k] = ids.getFloat64(8 * k);
+        out.score[k] = sc.getFloat32(4 * k);
+        out.confidence[k] = cf.getFloat32(4 * k);
+      }
+      use(out);
+      last = { position: Number(r.lp), itemId: Number(r.li) };
+    }
+    if (n < page) return;
   }
+}
+
+/** A ranking's entries, best first, as rows (tests; the pool view reads the pages themselves). */
+export async function loadRankingEntries(db: Executor, rankingId: number, paging: Paging = {}): Promise<{ itemId: number; score: number; predicted: string | null; confidence: number }[]> {
+  const out: { itemId: number; score: number; predicted: string | null; confidence: number }[] = [];
+  await forEachRankingEntryPage(db, rankingId, (p) => {
+    for (let k = 0; k < p.itemIds.length; k++) out.push({ itemId: p.itemIds[k], score: p.score[k], predicted: p.predicted[k], confidence: p.confidence[k] });
+  }, paging);
+  return out;
 }
 
 /**

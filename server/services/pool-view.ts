@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client';
-import { countEmbeddings, loadEmbeddings } from '../../db/queries/embeddings';
-import { countPoolItems, findRankingHead, loadPoolItems, loadRankingEntries, readPoolSignature, type PoolSignature, type RankingHead } from '../../db/queries/queue-state';
+import { countEmbeddings, forEachEmbeddingPage } from '../../db/queries/embeddings';
+import { countPoolItems, findRankingHead, forEachPoolItemPage, forEachRankingEntryPage, readPoolSignature, type PoolItemRow, type PoolSignature, type RankingHead } from '../../db/queries/queue-state';
 import type { Embeddings } from '../../lib/al/types';
 import { indexCold, type ColdIndex } from '../../lib/queue/cold';
 import { indexHoldout, type HoldoutIndex } from '../../lib/queue/holdout';
@@ -233,16 +233,30 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
   }
 
   async function buildBase(projectId: number, key: string, previous: Base | undefined): Promise<Base> {
-    const rows = await loadPoolItems(db, projectId, paging);
-    const n = rows.length;
+    const pages: Float64Array[] = [];
+    const special: { at: number; row: PoolItemRow }[] = [];
+    let n = 0;
+    await forEachPoolItemPage(db, projectId, (page) => {
+      // Ids ascend within and across pages: each special row's index is found by walking its page once.
+      let k = 0;
+      for (const row of page.special) {
+        while (page.ids[k] !== row.id) k++;
+        special.push({ at: n + k, row });
+      }
+      pages.push(page.ids);
+      n += page.ids.length;
+    }, paging);
     const ids = new Float64Array(n);
+    let at = 0;
+    for (const p of pages) {
+      ids.set(p, at);
+      at += p.length;
+    }
     const holdoutItem: number[] = [];
     const holdoutGroup: number[] = [];
     const groups = new Map<string, number>();
     const gold: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const r = rows[i];
-      ids[i] = r.id;
+    for (const { at: i, row: r } of special) {
       if (r.holdout) {
         let g = groups.get(r.groupKey);
         if (g === undefined) groups.set(r.groupKey, (g = groups.size));
@@ -261,21 +275,23 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
   }
 
   async function buildRanking(b: Base, head: RankingHead, classes: readonly string[]): Promise<RankingView> {
-    const rows = await loadRankingEntries(db, head.id, paging);
     const score = new Float32Array(b.n).fill(NaN);
     const confidence = new Float32Array(b.n).fill(NaN);
     const predicted = new Int32Array(b.n).fill(-1);
-    const byScore = new Int32Array(rows.length);
+    const byScore = new Int32Array(b.n);
     const classIndex = new Map(classes.map((c, k) => [c, k]));
     let m = 0;
-    for (const r of rows) {
-      const i = indexOf(b, r.itemId);
-      if (i < 0 || !Number.isNaN(score[i])) continue;
-      score[i] = r.score;
-      confidence[i] = r.confidence;
-      predicted[i] = r.predicted === null ? -1 : classIndex.get(r.predicted) ?? -1;
-      byScore[m++] = i;
-    }
+    await forEachRankingEntryPage(db, head.id, (page) => {
+      for (let k = 0; k < page.itemIds.length; k++) {
+        const i = indexOf(b, page.itemIds[k]);
+        if (i < 0 || !Number.isNaN(score[i])) continue;
+        score[i] = page.score[k];
+        confidence[i] = page.confidence[k];
+        const p = page.predicted[k];
+        predicted[i] = p === null ? -1 : classIndex.get(p) ?? -1;
+        byScore[m++] = i;
+      }
+    }, paging);
     const ranked = byScore.slice(0, m);
     const byConfidence = mostConfidentFirst(ranked, confidence);
     return { version: head.id, strategy: head.strategy, score, predicted, confidence, byScore: ranked, byConfidence };
@@ -286,15 +302,26 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
     const count = await countEmbeddings(db, projectId, space);
     if (count === 0) return undefined;
     if (b.embeddings && b.embeddings.space === space && b.embeddings.count === count) return b.embeddings.value;
-    const rows = await loadEmbeddings(db, projectId, space, paging);
-    const d = rows[0]?.vector.length ?? 0;
-    if (d === 0) return undefined;
-    // Items without a vector (imported after the space was computed) sit at the origin: they are unranked too, dealt only by the random fallback.
-    const data = new Float32Array(b.n * d);
-    for (const r of rows) {
-      const i = indexOf(b, r.itemId);
-      if (i >= 0 && r.vector.length === d) data.set(r.vector, i * d);
-    }
+    // The dim of the space is the first vector's; a vector of another dim is left out.
+    let d = -1;
+    let data = new Float32Array(0);
+    let bytes = new Uint8Array(0);
+    await forEachEmbeddingPage(db, projectId, space, (page) => {
+      if (d < 0 && page.dims.length > 0) {
+        d = page.dims[0];
+        data = new Float32Array(b.n * d);
+        bytes = new Uint8Array(data.buffer);
+      }
+      let at = 0;
+      for (let k = 0; k < page.itemIds.length; k++) {
+        const len = 4 * page.dims[k];
+        const i = indexOf(b, page.itemIds[k]);
+        // Items without a vector (imported after the space was computed) sit at the origin: they are unranked too, dealt only by the random fallback.
+        if (i >= 0 && page.dims[k] === d) bytes.set(page.bytes.subarray(at, at + len), 4 * i * d);
+        at += len;
+      }
+    }, paging);
+    if (d <= 0) return undefined;
     const value: Embeddings = { n: b.n, d, data };
     b.embeddings = { space, count, value };
     return value;
