@@ -240,8 +240,8 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
       // Ids ascend within and across pages: each special row's index is found by walking its page once.
       let k = 0;
       for (const row of page.special) {
-        while (page.ids[k] !== row.id) k++;
-        special.push({ at: n + k, row });
+        while (k < page.ids.length && page.ids[k] !== row.id) k++;
+        if (k < page.ids.length) special.push({ at: n + k, row });
       }
       pages.push(page.ids);
       n += page.ids.length;
