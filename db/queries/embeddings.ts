@@ -1,6 +1,7 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { embeddings } from '../schema';
+import { bigEndian } from './packed';
 import { POOL_PAGE, type Paging } from './queue-state';
 
 /**
@@ -81,8 +82,6 @@ export async function forEachEmbeddingPage(
     if (n < page) return;
   }
 }
-
-const bigEndian = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
 /** Every vector of a space, with its item id (ascending). */
 export async function loadEmbeddings(db: Executor, projectId: number, space: string, paging: Paging = {}): Promise<{ itemId: number; vector: Float32Array }[]> {

@@ -4,6 +4,7 @@ import { isAutoPhase, type AutoPhase } from '../../lib/al/strategies';
 import { items, leases } from '../schema';
 import { leasedRows, type LeasedItem } from './leases';
 import { A, classLabelSql, isStanding } from './answers';
+import { bigEndian, jsonOf } from './packed';
 import { shaped, sqlOf, type ShapedStatement, type ValueOf } from '../statement-shape';
 
 /**
@@ -58,8 +59,8 @@ export interface Paging {
  */
 export interface PoolItemPage {
   ids: Float64Array;
-  /** The holdout and gold items of the page, ascending. */
-  special: PoolItemRow[];
+  /** The holdout and gold items of the page, ascending, each with its place in `ids`. */
+  special: (PoolItemRow & { at: number })[];
 }
 
 export async function forEachPoolItemPage(db: Executor, projectId: number, use: (page: PoolItemPage) => void, { page = POOL_PAGE, before }: Paging = {}): Promise<void> {
@@ -68,16 +69,17 @@ export async function forEachPoolItemPage(db: Executor, projectId: number, use: 
     // send() gives big-endian bytes; ids go as float8, exact below 2^53 as every id here is.
     const [r] = rowsOf<{ n: unknown; ids: Uint8Array | null; special: unknown }>(await db.execute(sql`
       select count(*)::int as n, string_agg(float8send(id::float8), ''::bytea order by id) as ids,
-        json_agg(json_build_array(id, h, g, r) order by id) filter (where h or r) as special
-      from (select id, split = 'holdout' as h, case when split = 'holdout' then group_key end as g, reference_label is not null as r
+        json_agg(json_build_array(id, h, g, r, k) order by id) filter (where h or r) as special
+      from (select id, split = 'holdout' as h, case when split = 'holdout' then group_key end as g, reference_label is not null as r,
+              row_number() over (order by id) - 1 as k
             from items where project_id = ${projectId} and id > ${last} order by id limit ${page}) x`));
     const n = Number(r?.n ?? 0);
     if (n > 0) {
-      const bytes = new DataView(r.ids!.buffer, r.ids!.byteOffset, r.ids!.byteLength);
+      const bytes = bigEndian(r.ids!);
       const ids = new Float64Array(n);
       for (let k = 0; k < n; k++) ids[k] = bytes.getFloat64(8 * k);
-      const rows = (typeof r.special === 'string' ? JSON.parse(r.special) : r.special ?? []) as [unknown, boolean, string | null, boolean][];
-      use({ ids, special: rows.map(([id, h, g, gold]) => ({ id: Number(id), holdout: h, groupKey: g ?? '', gold })) });
+      const rows = jsonOf<[unknown, boolean, string | null, boolean, number][] | null>(r.special) ?? [];
+      use({ ids, special: rows.map(([id, h, g, gold, at]) => ({ id: Number(id), holdout: h, groupKey: g ?? '', gold, at: Number(at) })) });
       last = ids[n - 1];
     }
     if (n < page) return;
@@ -88,11 +90,9 @@ export async function forEachPoolItemPage(db: Executor, projectId: number, use: 
 export async function loadPoolItems(db: Executor, projectId: number, paging: Paging = {}): Promise<PoolItemRow[]> {
   const out: PoolItemRow[] = [];
   await forEachPoolItemPage(db, projectId, ({ ids, special }) => {
-    let s = 0;
-    for (const id of ids) {
-      if (special[s]?.id === id) out.push(special[s++]);
-      else out.push({ id, holdout: false, groupKey: '', gold: false });
-    }
+    const rows: PoolItemRow[] = Array.from(ids, (id) => ({ id, holdout: false, groupKey: '', gold: false }));
+    for (const { at, ...row } of special) rows[at] = row;
+    out.push(...rows);
   }, paging);
   return out;
 }
@@ -152,10 +152,10 @@ export async function forEachRankingEntryPage(db: Executor, rankingId: number, u
             order by position, item_id limit ${page}) e`));
     const n = Number(r?.n ?? 0);
     if (n > 0) {
-      const ids = new DataView(r.ids!.buffer, r.ids!.byteOffset, r.ids!.byteLength);
-      const sc = new DataView(r.s!.buffer, r.s!.byteOffset, r.s!.byteLength);
-      const cf = new DataView(r.c!.buffer, r.c!.byteOffset, r.c!.byteLength);
-      const out: RankingEntryPage = { itemIds: new Float64Array(n), score: new Float32Array(n), confidence: new Float32Array(n), predicted: (typeof r.p === 'string' ? JSON.parse(r.p) : r.p) as (string | null)[] };
+      const ids = bigEndian(r.ids!);
+      const sc = bigEndian(r.s!);
+      const cf = bigEndian(r.c!);
+      const out: RankingEntryPage = { itemIds: new Float64Array(n), score: new Float32Array(n), confidence: new Float32Array(n), predicted: jsonOf<(string | null)[]>(r.p) };
       for (let k = 0; k < n; k++) {
         out.itemIds[k] = ids.getFloat64(8 * k);
         out.score[k] = sc.getFloat32(4 * k);

@@ -237,12 +237,7 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
     const special: { at: number; row: PoolItemRow }[] = [];
     let n = 0;
     await forEachPoolItemPage(db, projectId, (page) => {
-      // Ids ascend within and across pages: each special row's index is found by walking its page once.
-      let k = 0;
-      for (const row of page.special) {
-        while (k < page.ids.length && page.ids[k] !== row.id) k++;
-        if (k < page.ids.length) special.push({ at: n + k, row });
-      }
+      for (const row of page.special) special.push({ at: n + row.at, row });
       pages.push(page.ids);
       n += page.ids.length;
     }, paging);
