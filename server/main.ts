@@ -31,6 +31,7 @@ import { handleCliRequest } from './cli/endpoint';
 import { startVitals } from './vitals';
 import { applyHeapGrowth } from './heap';
 import { stampRemoteAddress } from './http/remote-address';
+import { createDrain } from './shutdown';
 
 /** The largest socket.io message (websocket frame or polling body) a client may send. */
 const SOCKET_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -134,6 +135,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const access = createAccessWatch({ services, secret: config.authSecret, log });
     setupSockets(io, { services, secret: config.authSecret, log, access });
     setupWorkerSockets(io, { services, log });
+    const drain = createDrain(server, log);
     const yjs = createYjsEndpoint({ db: database.db, services, secret: config.authSecret, log, access });
     const nextUpgrade = config.dev ? app.getUpgradeHandler() : undefined;
     server.on('upgrade', (req, socket, head) => {
@@ -175,17 +177,20 @@ export async function startServer(config: Config): Promise<RunningServer> {
       services.lifecycle.stop();
       access.stop();
       // In-flight requests finish (a label being committed is acknowledged); new ones are refused.
+      // Every wait below is bounded by one grace period (server/shutdown.ts): nothing a page does can hold the exit.
       const drained = new Promise<void>((r) => server.once('close', () => r()));
       server.close();
       server.closeIdleConnections();
+      drain.begin();
       // io.close() waits for the HTTP server to close, which waits for every upgraded socket, the
       // Yjs ones included: those are closed first, or a page with an editor open holds shutdown forever.
       const yjsFlushed = yjs.flush();
-      await new Promise<void>((r) => io!.close(() => r()));
-      await yjsFlushed;
-      const timeout = new Promise<void>((r) => setTimeout(() => { server.closeAllConnections(); r(); }, 5000).unref());
-      await Promise.race([drained, timeout]);
-      await database.close();
+      await drain.step('socket.io', new Promise<void>((r) => io!.close(() => r())));
+      await drain.step('the live documents\' writes', yjsFlushed);
+      // Once the grace period has cut what was left, the server's 'close' follows at once.
+      await drain.step('the open connections', drained, 1000);
+      drain.end();
+      await drain.step('the database', database.close(), 5000);
       setRuntime(undefined);
       if (!config.databaseUrl) removeServerLock(config.dataDir);
       log.info('stopped');

@@ -27,6 +27,8 @@ export function createYjsEndpoint(deps: { db: Db; services: Services; secret: st
   /** Bytes of the updates each loaded document holds: what its cap is checked against. */
   const docBytes = new Map<string, number>();
   const writes = new Map<string, Promise<void>>();
+  /** Set by flush: an upgrade that finishes its checks after it is refused, or its socket would outlive the shutdown. */
+  let closing = false;
   const enqueue = (docName: string, job: () => Promise<void>) => {
     const next = (writes.get(docName) ?? Promise.resolve()).then(job).catch((err) => deps.log.error({ err, docName }, 'yjs persistence failed'));
     writes.set(docName, next);
@@ -65,6 +67,7 @@ export function createYjsEndpoint(deps: { db: Db; services: Services; secret: st
       const { projectId } = await deps.services.media.authorizeItem(principal, doc.id);
       // The user's own draft of the item (storedDocName): its cap counts that document's bytes.
       const stored = storedDocName(doc, principal.userId);
+      if (closing) return refuse(socket, 503, 'the server is shutting down; try again in a moment');
       wss.handleUpgrade(req, socket, head, (ws) => {
         guardFrames(ws, LIVE_DOC_KINDS[doc.kind], () => docBytes.get(stored) ?? 0, deps.log);
         setupWSConnection(ws, req, { docName: stored });
@@ -79,6 +82,7 @@ export function createYjsEndpoint(deps: { db: Db; services: Services; secret: st
 
   /** Waits for every queued document write (graceful shutdown). */
   async function flush(): Promise<void> {
+    closing = true;
     for (const ws of wss.clients) ws.close(1001, 'server shutting down');
     await Promise.all([...writes.values()]);
   }
@@ -110,9 +114,19 @@ function guardFrames(ws: WebSocket, kind: LiveDocKind, bytesOf: () => number, lo
   }) as typeof ws.emit;
 }
 
+const REFUSALS: Record<number, { code: string; reason: string }> = {
+  400: { code: 'bad_request', reason: 'Bad Request' },
+  401: { code: 'unauthenticated', reason: 'Unauthorized' },
+  403: { code: 'forbidden', reason: 'Forbidden' },
+  404: { code: 'not_found', reason: 'Not Found' },
+  500: { code: 'internal', reason: 'Internal Server Error' },
+  503: { code: 'unavailable', reason: 'Service Unavailable' },
+};
+
 function refuse(socket: Duplex, status: number, message: string): void {
-  const body = JSON.stringify({ error: { code: status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : 'bad_request', message } });
-  socket.write(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : 'Bad Request'}\r\n`
+  const { code, reason } = REFUSALS[status] ?? REFUSALS[400];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.write(`HTTP/1.1 ${status} ${reason}\r\n`
     + `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   socket.destroy();
 }
