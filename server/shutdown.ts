@@ -15,18 +15,23 @@ export const SHUTDOWN_GRACE_MS = 5000;
  */
 export function createDrain(server: http.Server, log: Pick<Logger, 'warn'>, graceMs = SHUTDOWN_GRACE_MS) {
   const sockets = new Set<Socket>();
+  /** The last request each connection carried, so a cut connection is named by what it was doing (the path, no query). */
+  const lastRequest = new WeakMap<object, string>();
+  const remember = (kind: string) => (req: http.IncomingMessage) => lastRequest.set(req.socket, `${kind}${req.method} ${(req.url ?? '').split('?')[0]}`);
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
+  server.on('request', remember(''));
+  server.on('upgrade', remember('upgraded: '));
   let deadline = 0;
   let cut: NodeJS.Timeout | undefined;
 
-  function cutAll(): number {
-    const n = sockets.size;
+  function cutAll(): string[] {
+    const open = [...sockets].map((s) => lastRequest.get(s) ?? 'no request yet');
     server.closeAllConnections();
     for (const s of sockets) s.destroy();
-    return n;
+    return open;
   }
 
   return {
@@ -34,8 +39,8 @@ export function createDrain(server: http.Server, log: Pick<Logger, 'warn'>, grac
     begin(): void {
       deadline = Date.now() + graceMs;
       cut = setTimeout(() => {
-        const n = cutAll();
-        if (n > 0) log.warn({ connections: n, graceMs }, 'shutdown: connections still open after the grace period were closed');
+        const open = cutAll();
+        if (open.length > 0) log.warn({ connections: open.length, last: open.slice(0, 10), graceMs }, 'shutdown: connections still open after the grace period were closed');
       }, graceMs);
       cut.unref();
     },

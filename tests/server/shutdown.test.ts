@@ -9,7 +9,8 @@ import { Client } from '../fixtures/http-client';
 
 const quietLog = () => {
   const warned: string[] = [];
-  return { warned, log: { warn: (_o: object, msg?: string) => void warned.push(msg ?? '') } };
+  const fields: object[] = [];
+  return { warned, fields, log: { warn: (o: object, msg?: string) => { fields.push(o); warned.push(msg ?? ''); } } };
 };
 
 describe('the bounded drain of a stopping server', () => {
@@ -19,14 +20,14 @@ describe('the bounded drain of a stopping server', () => {
     server.on('upgrade', (_req, socket) => socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\n'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const { port } = server.address() as net.AddressInfo;
-    const { warned, log } = quietLog();
+    const { warned, fields, log } = quietLog();
     const drain = createDrain(server, log, 300);
     const open = (head: string) => new Promise<net.Socket>((resolve) => {
       const s = net.connect(port, '127.0.0.1', () => { s.write(head); resolve(s); });
       s.on('error', () => {});
       s.resume(); // reads, so the server's end reaches 'close'
     });
-    const inFlight = await open('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    const inFlight = await open('GET /?secret=1 HTTP/1.1\r\nHost: x\r\n\r\n');
     const upgraded = await open('GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\n');
     await new Promise((r) => setTimeout(r, 100));
     expect(drain.open()).toBe(2);
@@ -43,6 +44,8 @@ describe('the bounded drain of a stopping server', () => {
     await ended;
     await vi.waitFor(() => expect(drain.open()).toBe(0));
     expect(warned).toEqual(['shutdown: connections still open after the grace period were closed']);
+    // Each named by the request it carried last.
+    expect((fields[0] as { last: string[] }).last.sort()).toEqual(['GET /', 'upgraded: GET /']);
     // A step that outlives the grace is passed, and named.
     expect(await drain.step('a page that never lets go', new Promise(() => {}))).toBe('late');
     expect(warned).toContain('shutdown: a page that never lets go did not finish in time; going on without it');
