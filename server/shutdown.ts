@@ -26,6 +26,7 @@ export function createDrain(server: http.Server, log: Pick<Logger, 'warn'>, grac
   server.on('upgrade', remember('upgraded: '));
   let deadline = 0;
   let cut: NodeJS.Timeout | undefined;
+  let sweep: NodeJS.Timeout | undefined;
 
   function cutAll(): string[] {
     const open = [...sockets].map((s) => lastRequest.get(s) ?? 'no request yet');
@@ -38,7 +39,11 @@ export function createDrain(server: http.Server, log: Pick<Logger, 'warn'>, grac
     /** Starts the grace period: at its end whatever is still connected is cut. */
     begin(): void {
       deadline = Date.now() + graceMs;
+      // A kept-alive connection that finishes its request during the grace is closed then, not at its end.
+      sweep = setInterval(() => server.closeIdleConnections(), 100);
+      sweep.unref();
       cut = setTimeout(() => {
+        clearInterval(sweep);
         const open = cutAll();
         if (open.length > 0) log.warn({ connections: open.length, last: open.slice(0, 10), graceMs }, 'shutdown: connections still open after the grace period were closed');
       }, graceMs);
@@ -57,7 +62,10 @@ export function createDrain(server: http.Server, log: Pick<Logger, 'warn'>, grac
       return outcome;
     },
     /** Ends the grace period early (every step finished). */
-    end(): void { clearTimeout(cut); },
+    end(): void {
+      clearTimeout(cut);
+      clearInterval(sweep);
+    },
     /** Connections open now (tests). */
     open: () => sockets.size,
   };

@@ -51,6 +51,27 @@ describe('the bounded drain of a stopping server', () => {
     expect(warned).toContain('shutdown: a page that never lets go did not finish in time; going on without it');
   });
 
+  it('closes a kept-alive connection as soon as its request is answered during the grace, not at its end', async () => {
+    const server = http.createServer((_req, res) => { setTimeout(() => res.end('ok'), 200); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const { port } = server.address() as net.AddressInfo;
+    const { warned, log } = quietLog();
+    const drain = createDrain(server, log, 10_000);
+    const socket = net.connect(port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n'));
+    socket.on('error', () => {});
+    socket.resume();
+    const ended = new Promise((r) => socket.once('close', r));
+    await new Promise((r) => setTimeout(r, 50)); // the request is in flight
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    drain.begin();
+    const started = Date.now();
+    expect(await drain.step('the open connections', closed)).toBe('done');
+    await ended;
+    drain.end();
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(warned).toEqual([]);
+  });
+
   it('waits for a step that finishes in time, logs a step that fails, and ends the grace period early', async () => {
     const server = http.createServer();
     const { warned, log } = quietLog();
