@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import * as Y from 'yjs';
@@ -6,7 +6,7 @@ import { setPersistence, setupWSConnection } from '@y/websocket-server/utils';
 import { admitFrame, LIVE_DOC_KINDS, LIVE_DOC_MAX_PAYLOAD, parseLiveDocName, storedDocName, type LiveDocKind } from '../../lib/protocol/live-docs';
 import type { Db } from '../../db/client';
 import { appendDocUpdate, compactDoc, loadDocUpdates } from '../../db/queries/yjs';
-import { isTandemError } from '../../lib/errors';
+import { isTandemError, statusOf, type ErrorCode } from '../../lib/errors';
 import { principalFromRequest } from '../auth/principal';
 import type { Logger } from '../log';
 import type { Services } from '../services';
@@ -61,22 +61,22 @@ export function createYjsEndpoint(deps: { db: Db; services: Services; secret: st
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     try {
       const doc = parseLiveDocName((req.url ?? '').split('?')[0].replace(/^\/yjs\//, ''));
-      if (!doc) return refuse(socket, 400, 'a document name is item-<item id>');
+      if (!doc) return refuse(socket, 'bad_request', 'a document name is item-<item id>');
       const principal = await principalFromRequest(req, deps.secret, deps.services.users);
-      if (!principal) return refuse(socket, 401, 'log in first');
+      if (!principal) return refuse(socket, 'unauthenticated', 'log in first');
       const { projectId } = await deps.services.media.authorizeItem(principal, doc.id);
       // The user's own draft of the item (storedDocName): its cap counts that document's bytes.
       const stored = storedDocName(doc, principal.userId);
-      if (closing) return refuse(socket, 503, 'the server is shutting down; try again in a moment');
+      if (closing) return refuse(socket, 'unavailable', 'the server is shutting down; try again in a moment');
       wss.handleUpgrade(req, socket, head, (ws) => {
         guardFrames(ws, LIVE_DOC_KINDS[doc.kind], () => docBytes.get(stored) ?? 0, deps.log);
         setupWSConnection(ws, req, { docName: stored });
         deps.access.watchYjs(ws, principal.session, projectId); // closed when the user loses the project or the session
       });
     } catch (e) {
-      if (isTandemError(e)) return refuse(socket, e.status, e.message);
+      if (isTandemError(e)) return refuse(socket, e.code, e.message);
       deps.log.error({ err: e }, 'yjs upgrade failed');
-      refuse(socket, 500, 'internal error');
+      refuse(socket, 'internal', 'internal error');
     }
   }
 
@@ -114,19 +114,11 @@ function guardFrames(ws: WebSocket, kind: LiveDocKind, bytesOf: () => number, lo
   }) as typeof ws.emit;
 }
 
-const REFUSALS: Record<number, { code: string; reason: string }> = {
-  400: { code: 'bad_request', reason: 'Bad Request' },
-  401: { code: 'unauthenticated', reason: 'Unauthorized' },
-  403: { code: 'forbidden', reason: 'Forbidden' },
-  404: { code: 'not_found', reason: 'Not Found' },
-  500: { code: 'internal', reason: 'Internal Server Error' },
-  503: { code: 'unavailable', reason: 'Service Unavailable' },
-};
-
-function refuse(socket: Duplex, status: number, message: string): void {
-  const { code, reason } = REFUSALS[status] ?? REFUSALS[400];
+/** Answers a refused upgrade in the one error shape, its status the code's (lib/errors), and ends the socket. */
+function refuse(socket: Duplex, code: ErrorCode, message: string): void {
+  const status = statusOf(code);
   const body = JSON.stringify({ error: { code, message } });
-  socket.write(`HTTP/1.1 ${status} ${reason}\r\n`
+  socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n`
     + `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   socket.destroy();
 }
