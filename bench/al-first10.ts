@@ -41,6 +41,13 @@
  *                  `spectral[,restarts=N]` typicalCluster on the graph's spectral rows instead of the
  *                  embedding (the top 10 eigenvectors of the normalised graph, both views' graphs
  *                  summed under FIRST10_VIEWS; spectralRows below)
+ *                  `merge[,over=4][,link=N][,restarts=N][,concat=1]` k-means with over × 10 clusters (the least
+ *                  graph cut of `restarts` runs), then the pair of clusters most tied by the graph(s) merges until
+ *                  10 remain, the most typical member of each (the probe of lib/al/graph-merge.ts); ties W(a,b)
+ *                  over min(vol) (link=0), vol·vol (1), √(vol·vol) (2, what the product took), max(vol) (3);
+ *                  concat=1 clusters both views' rows side by side (needs FIRST10_VIEWS)
+ *                  `cut[,restarts=10][,concat=1]` k-means with 10 clusters kept at the least graph cut of `restarts`
+ *                  `concat[,restarts=N]` typicalCluster on both views' rows side by side
  *   FIRST10_ORACLE=1        also a row for a ceiling: the most typical pool item of each true
  *                  class (typicality within the class), i.e. what perfect first picks could reach
  *   FIRST10_VIEWS=hog       score every pick set with two views instead of the variant's graph alone:
@@ -50,6 +57,7 @@
  *                  The picks are unchanged (auto's first two rounds do not read the model); adds a
  *                  `random` row: bench:al's random picks (simulateRun, strategy random) scored the same
  *                  way, with the labels each seed needs to reach 90% (up to 100).
+ *   FIRST10_VIEWS=hog-concat  one embedding of both views' rows side by side (each scaled) and one graph on it
  *   FIRST10_SEEDS=5
  */
 import fs from 'node:fs';
@@ -62,6 +70,7 @@ import { loadDataset, mnistDataset } from '../server/cli/simulate';
 import { loadPhotoEmbedder, PHOTO_MODEL } from '../workers/trainer/photo-embedder';
 import { drawHoldout, roundSeed, simulateRun } from '../lib/sim/simulate';
 import { typicalCluster, typicality } from '../lib/al/typical';
+import { kMeans } from '../lib/al/coldstart';
 import { ROOT } from '../tests/fixtures/paths';
 import { machine } from './stats';
 import { loadTf } from '../workers/trainer/tf';
@@ -111,7 +120,7 @@ const PICKS = (process.env.FIRST10_PICKS ?? 'product').split(';').map((x) => x.t
 const ORACLE = process.env.FIRST10_ORACLE === '1';
 const SEEDS = Number(process.env.FIRST10_SEEDS ?? 5);
 const VIEWS = process.env.FIRST10_VIEWS;
-if (VIEWS !== undefined && VIEWS !== 'hog') throw new Error(`FIRST10_VIEWS=${VIEWS}: the one second view is hog`);
+if (VIEWS !== undefined && VIEWS !== 'hog' && VIEWS !== 'hog-concat') throw new Error(`FIRST10_VIEWS=${VIEWS}: use hog (two graphs) or hog-concat (one graph on both views' rows side by side)`);
 const TMP = path.join(ROOT, 'bench/.tmp');
 
 async function cached(file: string, build: () => Embeddings | Promise<Embeddings>): Promise<Embeddings> {
@@ -302,6 +311,113 @@ function spectralRows(graphs: Graph[], m: number, iterations = 300): Embeddings 
   }
   return { n, d: m, data };
 }
+/** Both views' rows side by side, each scaled to unit mean squared norm about its mean, so neither dominates the distances. */
+function concatRows(a: Embeddings, b: Embeddings): Embeddings {
+  const out = new Float32Array(a.n * (a.d + b.d));
+  let off = 0;
+  for (const e of [a, b]) {
+    const mean = new Float64Array(e.d);
+    for (let i = 0; i < e.n; i++) for (let f = 0; f < e.d; f++) mean[f] += e.data[i * e.d + f] / e.n;
+    let ss = 0;
+    for (let i = 0; i < e.n; i++) for (let f = 0; f < e.d; f++) ss += (e.data[i * e.d + f] - mean[f]) ** 2;
+    const scale = 1 / Math.sqrt(ss / e.n || 1);
+    for (let i = 0; i < e.n; i++) for (let f = 0; f < e.d; f++) out[i * (a.d + b.d) + off + f] = (e.data[i * e.d + f] - mean[f]) * scale;
+    off += e.d;
+  }
+  return { n: a.n, d: a.d + b.d, data: out };
+}
+/** Per item: its cluster among the pool's k-means clusters, −1 outside the pool. */
+function clusterOf(n: number, pool: Int32Array, assign: Int32Array): Int32Array {
+  const cl = new Int32Array(n).fill(-1);
+  for (let r = 0; r < pool.length; r++) cl[pool[r]] = assign[r];
+  return cl;
+}
+/** Share of the graphs' edge weight (between pool items) that crosses clusters. */
+function cutShare(graphs: Graph[], cl: Int32Array): number {
+  let cut = 0;
+  let all = 0;
+  for (const g of graphs) for (let i = 0; i < g.n; i++) {
+    if (cl[i] < 0) continue;
+    for (let p = g.rowStart[i]; p < g.rowStart[i + 1]; p++) {
+      const j = g.cols[p];
+      if (cl[j] < 0) continue;
+      all += g.weights[p];
+      if (cl[j] !== cl[i]) cut += g.weights[p];
+    }
+  }
+  return all > 0 ? cut / all : 0;
+}
+/** The most typical member of each group, biggest group first. */
+function typicalOfGroups(emb: Embeddings, groups: number[][], batch: number): Int32Array {
+  return Int32Array.from(groups.filter((g) => g.length > 0).sort((a, b) => b.length - a.length).slice(0, batch).map((g) => {
+    const members = Int32Array.from(g);
+    const t = typicality(emb, members);
+    let best = 0;
+    for (let r = 1; r < members.length; r++) if (t[r] > t[best]) best = r;
+    return members[best];
+  }));
+}
+const restartSeed = (seed: number, r: number) => (r === 0 ? seed : (Math.imul(seed, 0x9e3779b1) + r * 0x6d2b79f5) | 0);
+/** k-means with `batch` clusters, kept at the least graph cut of `restarts` runs; the most typical member of each. */
+function cutPicks(emb: Embeddings, graphs: Graph[], pool: Int32Array, batch: number, seed: number, restarts: number): Int32Array {
+  let best: Int32Array | undefined;
+  let bestCut = Infinity;
+  for (let r = 0; r < restarts; r++) {
+    const run = kMeans(emb, { k: batch, seed: restartSeed(seed, r), candidates: pool, iterations: 10 });
+    const cl = clusterOf(emb.n, pool, run.assign);
+    const c = cutShare(graphs, cl);
+    if (c < bestCut) { bestCut = c; best = cl; }
+  }
+  const groups: number[][] = Array.from({ length: batch }, () => []);
+  for (const i of pool) if (best![i] >= 0) groups[best![i]].push(i);
+  return typicalOfGroups(emb, groups, batch);
+}
+/**
+ * Over-cluster, then merge by the graph: k-means with over × batch clusters (least cut of
+ * `restarts`), then the pair of clusters whose edges between them are the largest share of the
+ * smaller one's edges merges, until `batch` remain; the most typical member of each.
+ */
+function mergePicks(emb: Embeddings, graphs: Graph[], pool: Int32Array, batch: number, seed: number, over: number, restarts: number, link = 0): Int32Array {
+  const K = Math.max(batch, Math.round(over * batch));
+  let cl: Int32Array | undefined;
+  let bestCut = Infinity;
+  for (let r = 0; r < restarts; r++) {
+    const run = kMeans(emb, { k: K, seed: restartSeed(seed, r), candidates: pool, iterations: 10 });
+    const c = clusterOf(emb.n, pool, run.assign);
+    const cut = restarts > 1 ? cutShare(graphs, c) : 0;
+    if (cut < bestCut) { bestCut = cut; cl = c; }
+  }
+  const W = Array.from({ length: K }, () => new Float64Array(K));
+  const vol = new Float64Array(K);
+  for (const g of graphs) for (let i = 0; i < g.n; i++) {
+    const a = cl![i];
+    if (a < 0) continue;
+    for (let p = g.rowStart[i]; p < g.rowStart[i + 1]; p++) {
+      const b = cl![g.cols[p]];
+      if (b < 0) continue;
+      vol[a] += g.weights[p];
+      if (a !== b) { W[a][b] += g.weights[p]; W[b][a] += g.weights[p]; }
+    }
+  }
+  const alive = new Set(Array.from({ length: K }, (_, c) => c).filter((c) => vol[c] > 0));
+  const groupOf = Array.from({ length: K }, (_, c) => c);
+  while (alive.size > batch) {
+    let ba = -1; let bb = -1; let bs = -1;
+    for (const a of alive) for (const b of alive) {
+      if (b <= a) continue;
+      const s = link === 1 ? W[a][b] / (vol[a] * vol[b]) : link === 2 ? W[a][b] / Math.sqrt(vol[a] * vol[b]) : link === 3 ? W[a][b] / Math.max(vol[a], vol[b]) : W[a][b] / Math.min(vol[a], vol[b]);
+      if (s > bs) { bs = s; ba = a; bb = b; }
+    }
+    for (const c of alive) { W[ba][c] += W[bb][c]; W[c][ba] = W[ba][c]; }
+    W[ba][ba] = 0;
+    vol[ba] += vol[bb];
+    alive.delete(bb);
+    for (let c = 0; c < K; c++) if (groupOf[c] === bb) groupOf[c] = ba;
+  }
+  const groups = new Map<number, number[]>();
+  for (const i of pool) { const g = groupOf[cl![i]]; if (!groups.has(g)) groups.set(g, []); groups.get(g)!.push(i); }
+  return typicalOfGroups(emb, [...groups.values()], batch);
+}
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[(s.length - 1) >> 1]; };
 
 const lines: string[] = [
@@ -316,11 +432,13 @@ for (const v of VARIANTS) {
   const hogTag = v.hog ? hogTagOf(v.hog) : '';
   const tag = v.pca ? (v.ae !== undefined ? `${aeTag}-codes` : v.mobilenet ? 'mobilenet-pca50' : hogTag || 'pca50') : `${umapTagOf(v)}${v.pixels ? '-of-pixels' : ''}${v.mobilenet ? '-of-mobilenet-pca50' : ''}${aeTag ? `-of-${aeTag}` : ''}${hogTag ? `-of-${hogTag}` : ''}`;
   const version = v.mobilenet ? `-${(await loadPhotoEmbedder()).version}` : '';
-  const emb = v.pca ? base : await cached(path.join(TMP, `al-first10-${tag}${version}.bin`), () => umapEmbed(v.pixels ? ds.rows : base, { seed: v.seed ?? 1, neighbours: v.nn, minDist: v.md, epochs: v.ep }));
-  const second = VIEWS ? await cached(path.join(TMP, `al-first10-${umapTagOf(v)}-of-${hogTagOf(4)}.bin`), () => umapEmbed(hogFeatures(4), { seed: v.seed ?? 1, neighbours: v.nn, minDist: v.md, epochs: v.ep })) : undefined;
+  const own = v.pca ? base : await cached(path.join(TMP, `al-first10-${tag}${version}.bin`), () => umapEmbed(v.pixels ? ds.rows : base, { seed: v.seed ?? 1, neighbours: v.nn, minDist: v.md, epochs: v.ep }));
+  const secondView = VIEWS ? await cached(path.join(TMP, `al-first10-${umapTagOf(v)}-of-${hogTagOf(4)}.bin`), () => umapEmbed(hogFeatures(4), { seed: v.seed ?? 1, neighbours: v.nn, minDist: v.md, epochs: v.ep })) : undefined;
+  // hog-concat: one embedding, both views' rows side by side (each scaled), and one graph on it.
+  const emb = VIEWS === 'hog-concat' ? concatRows(own, secondView!) : own;
   for (const gk of KS) {
     const features: Features = { embeddings: emb, graph: neighbourGraph(emb, gk) };
-    const secondGraph = second ? neighbourGraph(second, gk) : undefined;
+    const secondGraph = secondView && VIEWS === 'hog' ? neighbourGraph(secondView, gk) : undefined;
     /** Class scores on the holdout from these labels: the variant's graph, plus the second view's when asked. */
     const scoresOf = (labels: Int32Array) => {
       const own = spreadLabels(features.graph, labels, k);
@@ -330,6 +448,7 @@ for (const v of VARIANTS) {
     };
     const data = { features, truth: ds.truth, k, groups: ds.groups, splits: ds.splits };
     let spectralEmb: Embeddings | undefined;
+    let concatEmb: Embeddings | undefined;
     for (const picksName of [...PICKS, ...(ORACLE ? ['oracle'] : []), ...(VIEWS ? ['random'] : [])]) {
       const at10: number[] = [];
       const at20: number[] = [];
@@ -383,11 +502,24 @@ for (const v of VARIANTS) {
           at10.push(accOf(first));
           at20.push(accOf(Int32Array.from([...first, ...second])));
           heads.push(secondGraph ? 'spreading ×2' : 'spreading');
+        } else if (picksName.startsWith('merge') || picksName.startsWith('cut')) {
+          // Partitions judged by the graph(s) label spreading runs on, not by k-means' inertia.
+          const o = Object.fromEntries(picksName.split(',').slice(1).map((kv) => kv.split('=')).map(([a, b]) => [a.trim(), Number(b)]));
+          const graphs = secondGraph ? [features.graph, secondGraph] : [features.graph];
+          const space = o.concat && secondView ? (concatEmb ??= concatRows(emb, secondView)) : emb;
+          first = picksName.startsWith('merge')
+            ? mergePicks(space, graphs, pool, 10, roundSeed(s + 1, 0), o.over ?? 3, o.restarts ?? 1, o.link ?? 0)
+            : cutPicks(space, graphs, pool, 10, roundSeed(s + 1, 0), o.restarts ?? 10);
+          const rest = pool.filter((i) => !first.includes(i));
+          const second = typicalCluster(emb, { batch: 10, seed: roundSeed(s + 1, 1), candidates: rest, centres: first }).indices;
+          at10.push(accOf(first));
+          at20.push(accOf(Int32Array.from([...first, ...second])));
+          heads.push(secondGraph ? 'spreading ×2' : 'spreading');
         } else {
           const spectral = picksName.startsWith('spectral');
-          const o = Object.fromEntries(picksName.split(',').filter((kv) => kv.trim() !== 'spectral').map((kv) => kv.split('=')).map(([a, b]) => [a.trim(), Number(b)]));
+          const o = Object.fromEntries(picksName.split(',').filter((kv) => kv.trim() !== 'spectral' && kv.trim() !== 'concat').map((kv) => kv.split('=')).map(([a, b]) => [a.trim(), Number(b)]));
           if (spectral) spectralEmb ??= spectralRows(secondGraph ? [features.graph, secondGraph] : [features.graph], SPECTRAL_DIM);
-          const space = spectral ? spectralEmb! : emb;
+          const space = spectral ? spectralEmb! : picksName.startsWith("concat") && secondView ? (concatEmb ??= concatRows(emb, secondView)) : emb;
           first = typicalCluster(space, { ...o, batch: 10, seed: roundSeed(s + 1, 0), candidates: pool }).indices;
           const rest = pool.filter((i) => !first.includes(i));
           const second = typicalCluster(space, { ...o, batch: 10, seed: roundSeed(s + 1, 1), candidates: rest, centres: first }).indices;
@@ -397,7 +529,8 @@ for (const v of VARIANTS) {
         }
         const seen = new Set(Array.from(first, (r) => ds.truth[r]));
         const missing = ds.classes.filter((_, c) => !seen.has(c));
-        covered.push(`${seen.size}${missing.length ? ` (no ${missing.join(' ')})` : ''}`);
+        const twice = ds.classes.filter((_, c) => Array.from(first).filter((r) => ds.truth[r] === c).length > 1);
+        covered.push(`${seen.size}${missing.length ? ` (no ${missing.join(' ')}${twice.length ? `; 2× ${twice.join(' ')}` : ''})` : ''}`);
         const labels = new Int32Array(ds.n).fill(-1);
         for (const r of first) labels[r] = ds.truth[r];
         ALPHAS.forEach((alpha, a) => spread[a].push(holdoutMetrics(spreadLabels(features.graph, labels, k, { alpha }), ds.truth, holdouts[s]).accuracy));

@@ -27,6 +27,8 @@ const EmbeddingsSchema = z.object({ n: Count, d: Positive, data: F32 })
   .refine((v) => v.data.length === v.n * v.d, { message: 'data must hold n × d values' });
 const SamplesSchema = z.object({ n: Count, k: Positive, t: Positive, data: F32 })
   .refine((v) => v.data.length === v.n * v.k * v.t, { message: 'data must hold t × n × k values' });
+const GraphSchema = z.object({ n: Count, rowStart: I32, cols: I32, weights: F32 })
+  .refine((g) => g.rowStart.length === g.n + 1 && g.cols.length === g.weights.length && g.rowStart[g.n] === g.cols.length, { message: 'a graph needs n + 1 row starts and one weight per edge' });
 const VotesSchema = z.object({ n: Count, k: Positive, m: Positive, data: I32 })
   .refine((v) => v.data.length === v.n * v.m, { message: 'data must hold m × n votes' });
 
@@ -40,6 +42,12 @@ export const StrategyInput = z.object({
   committee: VotesSchema.optional(),
   /** One embedding per item, n × d. */
   embeddings: EmbeddingsSchema.optional(),
+  /**
+   * typical-cluster and auto: neighbour graphs of several views of the pool (each n nodes). With
+   * them the first batch (no labels yet) comes from k-means clusters merged by the graphs
+   * (graph-merge.ts); give them only when there are several views, where that was measured.
+   */
+  graphs: z.array(GraphSchema).max(8).optional(),
   /** Pool size, needed only when no tensor is given (random). */
   n: Count.optional(),
   /** Labeled items: never picked; centres for the diversity strategies. */
@@ -123,6 +131,7 @@ function poolSize(input: z.output<typeof StrategyInput>, name: string): number {
   if (input.committee) sizes.push(['committee', input.committee.n]);
   if (input.embeddings) sizes.push(['embeddings', input.embeddings.n]);
   if (input.n !== undefined) sizes.push(['n', input.n]);
+  for (const g of input.graphs ?? []) sizes.push(['a graph', g.n]);
   if (sizes.length === 0) throw badRequest(`strategy '${name}' cannot tell the pool size: give n or a tensor (probs, samples, committee, embeddings)`);
   const [first, size] = sizes[0];
   for (const [other, s] of sizes) {
@@ -192,6 +201,7 @@ const typical: Impl = (pool, info) =>
     seed: pool.input.seed,
     candidates: pool.eligible,
     centres: pool.centres,
+    graphs: (pool.input.labeledIdx?.length ?? 0) === 0 ? pool.input.graphs : undefined,
   });
 
 const coverage: Impl = (pool, info) => {

@@ -1,5 +1,6 @@
 import { kMeans, randomPick, type KMeansOptions, type KMeansResult } from './coldstart';
 import { allItems, sqDist } from './diversity';
+import { graphMergedClusters, MERGE_MAX_CLUSTERS, type AffinityGraph } from './graph-merge';
 import type { Embeddings, Selection } from './types';
 
 /**
@@ -69,6 +70,12 @@ export interface TypicalOptions {
   /** k-means runs from different seeded inits; the one with the least within-cluster sum of squares is kept (default 1). */
   restarts?: number;
   neighbours?: number;
+  /**
+   * Neighbour graphs of several views of the pool: the clusters are k-means' over-clustering
+   * merged by these graphs (graph-merge.ts) instead of k-means alone. The strategy passes them
+   * for the first batch only (no labels yet), where they were measured.
+   */
+  graphs?: readonly AffinityGraph[];
 }
 
 /**
@@ -88,7 +95,9 @@ export function typicalCluster(emb: Embeddings, opts: TypicalOptions): Selection
   points.set(sample, 0);
   points.set(centres, sample.length);
   const k = Math.min(centres.length + batch, MAX_CLUSTERS, points.length);
-  const { assign } = bestKMeans(emb, { k, seed: opts.seed, candidates: points, iterations: opts.iterations ?? 10 }, opts.restarts ?? 1);
+  const assign = opts.graphs && opts.graphs.length > 0 && k <= MERGE_MAX_CLUSTERS
+    ? graphMergedClusters(emb, opts.graphs, { k, seed: opts.seed, points, iterations: opts.iterations })
+    : bestKMeans(emb, { k, seed: opts.seed, candidates: points, iterations: opts.iterations ?? 10 }, opts.restarts ?? 1).assign;
 
   const members: number[][] = Array.from({ length: k }, () => []);
   const labeledIn = new Int32Array(k);

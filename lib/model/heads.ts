@@ -2,7 +2,7 @@ import type { Embeddings, Probs } from '../al/types';
 import { mulberry32 } from '../random';
 import type { Graph } from './knn';
 import { predictSoftmax, trainSoftmax } from './softmax';
-import { spreadLabels } from './spreading';
+import { spreadViews } from './spreading';
 
 /**
  * The candidate heads a model version may use, simplest (the default) first: the order is the
@@ -18,6 +18,8 @@ export type HeadName = (typeof HEAD_NAMES)[number];
 export interface HeadData {
   embeddings: Embeddings;
   graph: Graph;
+  /** Graphs of other views of the same items: spreading averages over every view (spreading.ts `spreadViews`). */
+  otherViews?: readonly Graph[];
   /** Raw rows, e.g. 28×28 grey values in 0–1; without them `logistic-pixels` is not a candidate. */
   pixels?: Embeddings;
 }
@@ -36,7 +38,7 @@ const HEADS: Record<HeadName, CandidateHead> = {
     description: 'label spreading on the neighbour graph of the embedding',
     // An edgeless graph (pools above GRAPH_MAX_ITEMS) spreads nothing: every node gets the prior.
     available: (data) => data.graph.cols.length > 0,
-    fit: (data, labels, k, rows) => pick(spreadLabels(data.graph, labels, k), rows),
+    fit: (data, labels, k, rows) => pick(spreadViews(data, labels, k), rows),
   },
   'logistic-embedding': {
     name: 'logistic-embedding',

@@ -23,6 +23,12 @@ describe('trainer feature cache', () => {
     cache.saveFeatures(1, ids, features);
     expect(cache.loadFeatures(1, ids)).toEqual(features);
     expect(cache.loadFeatures(1, Int32Array.from([3, 5]))).toBeNull(); // another item set
+
+    // Features with a second view (the pixel extractor's HOG graph) keep it.
+    const other = buildFeatures({ n: ids.length, d: 4, data: pixels.map((v) => 1 - v) }, { components: 2, neighbours: 3 }).graph;
+    const twoViews = { ...features, otherViews: [other] };
+    cache.saveFeatures(1, ids, twoViews);
+    expect(cache.loadFeatures(1, ids)).toEqual(twoViews);
   });
 
   it('ignores a truncated or foreign file instead of trusting it', () => {

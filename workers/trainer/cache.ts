@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Features } from '../../lib/model';
-import { MODEL_NAME } from '../../lib/model';
+import { TWO_VIEW_MODEL_NAME } from '../../lib/model/pipeline';
 import { SIDE } from './pixels';
 
 /**
@@ -13,7 +13,7 @@ import { SIDE } from './pixels';
  * of one exact item set. Versioned by the extractor; a file that does not
  * read back whole is ignored (and rebuilt), never trusted.
  */
-const VERSION = `thumb${SIDE}-${MODEL_NAME}-v1`;
+const VERSION = `thumb${SIDE}-${TWO_VIEW_MODEL_NAME}-v2`;
 
 export function defaultCacheDir(): string {
   return process.env.TANDEM_WORKER_CACHE || path.join(os.homedir(), '.cache', 'tandem-worker');
@@ -90,17 +90,22 @@ export function createFeatureCache(dir: string, server: string) {
       if (!got) return null;
       const { n, d } = got.meta as { n: number; d: number };
       const a = got.arrays;
+      const graphOf = (p: string) => ({ n, rowStart: a[`${p}rowStart`] as Int32Array, cols: a[`${p}cols`] as Int32Array, weights: a[`${p}weights`] as Float32Array });
+      const views = (got.meta as { views?: number }).views ?? 0;
       return {
         embeddings: { n, d, data: a.embeddings as Float32Array },
-        graph: { n, rowStart: a.rowStart as Int32Array, cols: a.cols as Int32Array, weights: a.weights as Float32Array },
+        graph: graphOf(''),
+        ...(views > 0 ? { otherViews: Array.from({ length: views }, (_, v) => graphOf(`view${v + 1}.`)) } : {}),
       };
     },
     saveFeatures(projectId: number, ids: Int32Array, f: Features, extractor = PIXELS): boolean {
       return safely(() => {
         // One feature file per project: the previous item set's file is of no further use.
         for (const old of fs.readdirSync(folder(projectId)).filter((x) => x.startsWith('features-'))) fs.rmSync(path.join(folder(projectId), old), { force: true });
-        write(path.join(folder(projectId), `features-${idsKey(ids, extractor)}.bin`), { n: f.embeddings.n, d: f.embeddings.d },
-          { embeddings: f.embeddings.data, rowStart: f.graph.rowStart, cols: f.graph.cols, weights: f.graph.weights });
+        const views = f.otherViews ?? [];
+        const arrays: Arrays = { embeddings: f.embeddings.data, rowStart: f.graph.rowStart, cols: f.graph.cols, weights: f.graph.weights };
+        views.forEach((g, v) => Object.assign(arrays, { [`view${v + 1}.rowStart`]: g.rowStart, [`view${v + 1}.cols`]: g.cols, [`view${v + 1}.weights`]: g.weights }));
+        write(path.join(folder(projectId), `features-${idsKey(ids, extractor)}.bin`), { n: f.embeddings.n, d: f.embeddings.d, views: views.length }, arrays);
         return true;
       }, false);
     },

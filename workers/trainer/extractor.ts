@@ -4,7 +4,7 @@ import { buildPixelFeatures, MODEL_NAME, PCA_MODEL_NAME, UMAP_COMPONENTS, type F
 import type { BuiltinEmbeddingChoice } from '../../lib/model/builtin-embeddings';
 import { buildEmbeddingFeatures } from '../../lib/model/embedding';
 import { onnxModelName } from '../../lib/model/onnx-spec';
-import { NEIGHBOURS, PCA_COMPONENTS } from '../../lib/model/pipeline';
+import { NEIGHBOURS, PCA_COMPONENTS, TWO_VIEW_MODEL_NAME } from '../../lib/model/pipeline';
 import type { EmbeddingModelInfo } from '../../lib/protocol/worker';
 import type { WorkerClient } from './client';
 import { createOnnxEmbedder, ONNX_BACKEND, type OnnxEmbedder } from './onnx-embedder';
@@ -37,11 +37,13 @@ export interface Extractor {
 
 export const PIXEL_EXTRACTOR: Extractor = {
   key: 'pixels',
-  // PCA-50 then UMAP-10 (`pca50-umap10`), or PCA-50 alone on a pool too big for UMAP (`pca50`).
-  space: (d) => (d === UMAP_COMPONENTS ? `pca${PCA_COMPONENTS}-umap${d}` : `pca${d}`),
+  // PCA-50 then UMAP-10 (`pca50-umap10`), beside it the same of the HOG descriptors (`…+hog-pca50-umap10`),
+  // or PCA-50 alone on a pool too big for UMAP (`pca50`).
+  space: (d) => (d === 2 * UMAP_COMPONENTS ? `pca${PCA_COMPONENTS}-umap${UMAP_COMPONENTS}+hog-pca${PCA_COMPONENTS}-umap${UMAP_COMPONENTS}`
+    : d === UMAP_COMPONENTS ? `pca${PCA_COMPONENTS}-umap${d}` : `pca${d}`),
   dim: SIDE * SIDE,
-  model: MODEL_NAME,
-  modelFor: (d) => (d === UMAP_COMPONENTS ? MODEL_NAME : PCA_MODEL_NAME),
+  model: TWO_VIEW_MODEL_NAME,
+  modelFor: (d) => (d === 2 * UMAP_COMPONENTS ? TWO_VIEW_MODEL_NAME : d === UMAP_COMPONENTS ? MODEL_NAME : PCA_MODEL_NAME),
   backend: null,
   async encode(images, out, rows) {
     images.forEach((bytes, i) => thumbnail(bytes, out, rows[i] * SIDE * SIDE));

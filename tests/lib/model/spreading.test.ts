@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { knnGraph, spreadLabels } from '../../../lib/model';
+import { spreadViews } from '../../../lib/model/spreading';
 
 /** Two tight groups far apart on a line: 0–4 near 0, 5–9 near 100. */
 const twoGroups = () => knnGraph({ n: 10, d: 1, data: Float32Array.from([0, 1, 2, 3, 4, 100, 101, 102, 103, 104]) }, 2);
@@ -47,5 +48,24 @@ describe('spreadLabels', () => {
   it('refuses labels that do not fit the graph or the classes', () => {
     expect(() => spreadLabels(twoGroups(), new Int32Array(3), 2)).toThrow(/3 labels for 10 nodes/);
     expect(() => spreadLabels(twoGroups(), new Int32Array(10).fill(5), 2)).toThrow(/class 5/);
+  });
+});
+
+describe('spreadViews', () => {
+  // Two views of the same 10 items that group them differently: by position (0–4 | 5–9) and by parity.
+  const byParity = () => knnGraph({ n: 10, d: 1, data: Float32Array.from([0, 100, 1, 101, 2, 102, 3, 103, 4, 104]) }, 2);
+  const labels = Int32Array.from([0, -1, -1, -1, -1, -1, -1, -1, -1, 1]);
+
+  it('is label spreading on the one graph when there is no other view', () => {
+    expect(spreadViews({ graph: twoGroups() }, labels, 2)).toEqual(spreadLabels(twoGroups(), labels, 2));
+    expect(spreadViews({ graph: twoGroups(), otherViews: [] }, labels, 2)).toEqual(spreadLabels(twoGroups(), labels, 2));
+  });
+
+  it('averages the class probabilities of every view, so rows still sum to 1', () => {
+    const a = spreadLabels(twoGroups(), labels, 2);
+    const b = spreadLabels(byParity(), labels, 2);
+    const p = spreadViews({ graph: twoGroups(), otherViews: [byParity()] }, labels, 2);
+    for (let i = 0; i < p.data.length; i++) expect(p.data[i]).toBeCloseTo((a.data[i] + b.data[i]) / 2, 6);
+    for (let i = 0; i < 10; i++) expect(p.data[i * 2] + p.data[i * 2 + 1]).toBeCloseTo(1, 5);
   });
 });
