@@ -214,7 +214,7 @@ async function main(): Promise<number> {
   const header = [
     `date ${new Date().toISOString().slice(0, 10)}; machine ${machine()}; ${ds.n} ${DATA === 'mnist' ? 'digits of the mnist package' : `clothes of the fashion-mnist package (1,000 a class, seed 1)`}, holdout ${OPTIONS.holdout}, batch ${OPTIONS.batch}, budget ${OPTIONS.budget}, seeds 1–${OPTIONS.seeds}`,
     `compute: ${compute.backend}; head ${compute.headName}; BALD / vote-entropy samples: ${COMMITTEE_KIND === 'bootstrap' ? 'bootstrap committee of 5 label spreads' : '20 MC-dropout passes of the head'}`,
-    `features (${EMBEDDING === 'umap' ? 'PCA-50 → UMAP-10' : 'PCA-50'} + 7-NN graph) built once in ${featureSeconds.toFixed(1)} s; whole bench ${Math.round((Date.now() - began) / 1000)} s`,
+    `features (${EMBEDDING === 'umap' ? `PCA-50 → UMAP-10${features.otherViews?.length ? ', and the same of the HOG descriptors, a 7-NN graph each' : ' + 7-NN graph'}` : 'PCA-50 + 7-NN graph'}) built once in ${featureSeconds.toFixed(1)} s; whole bench ${Math.round((Date.now() - began) / 1000)} s`,
     '',
   ];
   process.stdout.write([...header, ...sections].join('\n') + '\n');
