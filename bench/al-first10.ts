@@ -48,6 +48,8 @@
  *                  concat=1 clusters both views' rows side by side (needs FIRST10_VIEWS)
  *                  `cut[,restarts=10][,concat=1]` k-means with 10 clusters kept at the least graph cut of `restarts`
  *                  `concat[,restarts=N]` typicalCluster on both views' rows side by side
+ *                  `dealer` what the server deals before the model is trusted: its stratified cold stream
+ *                  (lib/queue/cold.ts) over both views' rows side by side (the ranking's embedding), not the trainer's picks
  *   FIRST10_ORACLE=1        also a row for a ceiling: the most typical pool item of each true
  *                  class (typicality within the class), i.e. what perfect first picks could reach
  *   FIRST10_VIEWS=hog       score every pick set with two views instead of the variant's graph alone:
@@ -71,6 +73,7 @@ import { loadPhotoEmbedder, PHOTO_MODEL } from '../workers/trainer/photo-embedde
 import { drawHoldout, roundSeed, simulateRun } from '../lib/sim/simulate';
 import { typicalCluster, typicality } from '../lib/al/typical';
 import { kMeans } from '../lib/al/coldstart';
+import { indexCold, pickColdIndexed, type ColdIndex } from '../lib/queue/cold';
 import { ROOT } from '../tests/fixtures/paths';
 import { machine } from './stats';
 import { loadTf } from '../workers/trainer/tf';
@@ -449,6 +452,7 @@ for (const v of VARIANTS) {
     const data = { features, truth: ds.truth, k, groups: ds.groups, splits: ds.splits };
     let spectralEmb: Embeddings | undefined;
     let concatEmb: Embeddings | undefined;
+    let coldIndexOf: ColdIndex | undefined;
     for (const picksName of [...PICKS, ...(ORACLE ? ['oracle'] : []), ...(VIEWS ? ['random'] : [])]) {
       const at10: number[] = [];
       const at20: number[] = [];
@@ -499,6 +503,20 @@ for (const v of VARIANTS) {
           first = selectBatch(name, { embeddings: emb, candidates: pool, batch: 10, seed: roundSeed(s + 1, 0), numClasses: k }).indices;
           const rest = pool.filter((i) => !first.includes(i));
           const second = selectBatch(name, { embeddings: emb, candidates: rest, labeledIdx: first, batch: 10, seed: roundSeed(s + 1, 1), numClasses: k }).indices;
+          at10.push(accOf(first));
+          at20.push(accOf(Int32Array.from([...first, ...second])));
+          heads.push(secondGraph ? 'spreading ×2' : 'spreading');
+        } else if (picksName === 'dealer') {
+          // What the server deals while auto is in its low-budget phase: its own stratified cold
+          // stream (lib/queue/cold.ts, the clusters indexed once per pool view) over the ranking's
+          // embedding — both views' rows side by side under FIRST10_VIEWS — not the trainer's picks.
+          // One annotator, two batches of 10; the holdout is blocked, the first batch's labels are centres.
+          const space = secondView ? (concatEmb ??= concatRows(emb, secondView)) : emb;
+          const index = (coldIndexOf ??= indexCold(space));
+          const blocked = Uint8Array.from(inHoldout);
+          first = pickColdIndexed(space, index, { want: 10, blocked, centres: new Int32Array(0), seed: roundSeed(s + 1, 0) });
+          for (const i of first) blocked[i] = 1;
+          const second = pickColdIndexed(space, index, { want: 10, blocked, centres: first, seed: roundSeed(s + 1, 1) });
           at10.push(accOf(first));
           at20.push(accOf(Int32Array.from([...first, ...second])));
           heads.push(secondGraph ? 'spreading ×2' : 'spreading');
