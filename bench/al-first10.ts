@@ -73,6 +73,7 @@ import { loadPhotoEmbedder, PHOTO_MODEL } from '../workers/trainer/photo-embedde
 import { drawHoldout, roundSeed, simulateRun } from '../lib/sim/simulate';
 import { typicalCluster, typicality } from '../lib/al/typical';
 import { kMeans } from '../lib/al/coldstart';
+import { joinViews } from '../lib/model/pipeline';
 import { indexCold, pickColdIndexed, type ColdIndex } from '../lib/queue/cold';
 import { ROOT } from '../tests/fixtures/paths';
 import { machine } from './stats';
@@ -314,21 +315,6 @@ function spectralRows(graphs: Graph[], m: number, iterations = 300): Embeddings 
   }
   return { n, d: m, data };
 }
-/** Both views' rows side by side, each scaled to unit mean squared norm about its mean, so neither dominates the distances. */
-function concatRows(a: Embeddings, b: Embeddings): Embeddings {
-  const out = new Float32Array(a.n * (a.d + b.d));
-  let off = 0;
-  for (const e of [a, b]) {
-    const mean = new Float64Array(e.d);
-    for (let i = 0; i < e.n; i++) for (let f = 0; f < e.d; f++) mean[f] += e.data[i * e.d + f] / e.n;
-    let ss = 0;
-    for (let i = 0; i < e.n; i++) for (let f = 0; f < e.d; f++) ss += (e.data[i * e.d + f] - mean[f]) ** 2;
-    const scale = 1 / Math.sqrt(ss / e.n || 1);
-    for (let i = 0; i < e.n; i++) for (let f = 0; f < e.d; f++) out[i * (a.d + b.d) + off + f] = (e.data[i * e.d + f] - mean[f]) * scale;
-    off += e.d;
-  }
-  return { n: a.n, d: a.d + b.d, data: out };
-}
 /** Per item: its cluster among the pool's k-means clusters, −1 outside the pool. */
 function clusterOf(n: number, pool: Int32Array, assign: Int32Array): Int32Array {
   const cl = new Int32Array(n).fill(-1);
@@ -438,7 +424,7 @@ for (const v of VARIANTS) {
   const own = v.pca ? base : await cached(path.join(TMP, `al-first10-${tag}${version}.bin`), () => umapEmbed(v.pixels ? ds.rows : base, { seed: v.seed ?? 1, neighbours: v.nn, minDist: v.md, epochs: v.ep }));
   const secondView = VIEWS ? await cached(path.join(TMP, `al-first10-${umapTagOf(v)}-of-${hogTagOf(4)}.bin`), () => umapEmbed(hogFeatures(4), { seed: v.seed ?? 1, neighbours: v.nn, minDist: v.md, epochs: v.ep })) : undefined;
   // hog-concat: one embedding, both views' rows side by side (each scaled), and one graph on it.
-  const emb = VIEWS === 'hog-concat' ? concatRows(own, secondView!) : own;
+  const emb = VIEWS === 'hog-concat' ? joinViews([own, secondView!]) : own;
   for (const gk of KS) {
     const features: Features = { embeddings: emb, graph: neighbourGraph(emb, gk) };
     const secondGraph = secondView && VIEWS === 'hog' ? neighbourGraph(secondView, gk) : undefined;
@@ -511,7 +497,7 @@ for (const v of VARIANTS) {
           // stream (lib/queue/cold.ts, the clusters indexed once per pool view) over the ranking's
           // embedding — both views' rows side by side under FIRST10_VIEWS — not the trainer's picks.
           // One annotator, two batches of 10; the holdout is blocked, the first batch's labels are centres.
-          const space = secondView ? (concatEmb ??= concatRows(emb, secondView)) : emb;
+          const space = secondView ? (concatEmb ??= joinViews([emb, secondView])) : emb;
           const index = (coldIndexOf ??= indexCold(space));
           const blocked = Uint8Array.from(inHoldout);
           first = pickColdIndexed(space, index, { want: 10, blocked, centres: new Int32Array(0), seed: roundSeed(s + 1, 0) });
@@ -524,7 +510,7 @@ for (const v of VARIANTS) {
           // Partitions judged by the graph(s) label spreading runs on, not by k-means' inertia.
           const o = Object.fromEntries(picksName.split(',').slice(1).map((kv) => kv.split('=')).map(([a, b]) => [a.trim(), Number(b)]));
           const graphs = secondGraph ? [features.graph, secondGraph] : [features.graph];
-          const space = o.concat && secondView ? (concatEmb ??= concatRows(emb, secondView)) : emb;
+          const space = o.concat && secondView ? (concatEmb ??= joinViews([emb, secondView])) : emb;
           first = picksName.startsWith('merge')
             ? mergePicks(space, graphs, pool, 10, roundSeed(s + 1, 0), o.over ?? 3, o.restarts ?? 1, o.link ?? 0)
             : cutPicks(space, graphs, pool, 10, roundSeed(s + 1, 0), o.restarts ?? 10);
@@ -537,7 +523,7 @@ for (const v of VARIANTS) {
           const spectral = picksName.startsWith('spectral');
           const o = Object.fromEntries(picksName.split(',').filter((kv) => kv.trim() !== 'spectral' && kv.trim() !== 'concat').map((kv) => kv.split('=')).map(([a, b]) => [a.trim(), Number(b)]));
           if (spectral) spectralEmb ??= spectralRows(secondGraph ? [features.graph, secondGraph] : [features.graph], SPECTRAL_DIM);
-          const space = spectral ? spectralEmb! : picksName.startsWith("concat") && secondView ? (concatEmb ??= concatRows(emb, secondView)) : emb;
+          const space = spectral ? spectralEmb! : picksName.startsWith("concat") && secondView ? (concatEmb ??= joinViews([emb, secondView])) : emb;
           first = typicalCluster(space, { ...o, batch: 10, seed: roundSeed(s + 1, 0), candidates: pool }).indices;
           const rest = pool.filter((i) => !first.includes(i));
           const second = typicalCluster(space, { ...o, batch: 10, seed: roundSeed(s + 1, 1), candidates: rest, centres: first }).indices;
