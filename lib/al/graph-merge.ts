@@ -11,12 +11,14 @@ import type { Embeddings } from './types';
  * misses a class. Small k-means clusters do not straddle classes as often, and the graphs the
  * model spreads labels on tell which of them belong together. Measured with
  * `npm run bench:al-first10` (docs/benchmarks.md, 2026-12-05): with two views, the first 10
- * picks covered all ten digits in 10 of 10 seeds against 3 of 10 for k-means alone; on one view's
- * embedding alone it covered 9 in every seed, so it is used only with several views.
+ * picks covered all ten digits in 10 of 10 seeds against 3 of 10 for k-means alone; k-means on
+ * one view's rows, merged the same way, missed a class in every seed, so it is used only with
+ * several views.
  *
  * Ties between clusters a and b: W(a, b) / √(vol a · vol b), the graphs' edge weight between them
- * over the geometric mean of their total weights (normalised association). Sharing of the smaller
- * one's weight (min) merged the two touching classes first; this one did not.
+ * over the geometric mean of their total weights (normalised association). Over the smaller
+ * cluster's weight instead, the pieces of the 1s stayed apart in half the seeds; over the larger
+ * one's, small clusters never merged.
  */
 
 /** Clusters k-means is asked for, as a multiple of the clusters wanted. */
