@@ -80,11 +80,28 @@ export function usesUmap(n: number): boolean {
  * own graph (TWO_VIEW_MODEL_NAME); the strategies read both views' rows side by side.
  */
 export function buildPixelFeatures(x: Embeddings, opts: { seed?: number } = {}): Features {
+  const steps = pixelFeatureSteps(x, opts);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+}
+
+/**
+ * buildPixelFeatures in steps: it yields after each view's PCA and after its UMAP (a UMAP is tens
+ * of seconds on a 10k pool, the whole build over a minute), so a caller that must stay responsive — the trainer, whose job claim lives on heartbeats —
+ * can let its event loop run between them (`await` something at each yield).
+ */
+export function* pixelFeatureSteps(x: Embeddings, opts: { seed?: number } = {}): Generator<void, Features, void> {
   if (!usesUmap(x.n)) return buildFeatures(x, { seed: opts.seed });
   const side = Math.round(Math.sqrt(x.d));
   if (side * side !== x.d || side < HOG_MIN_SIDE) return buildFeatures(x, { seed: opts.seed, umap: {} });
-  const pixels = buildFeatures(x, { seed: opts.seed, umap: {}, neighbours: 0 }).embeddings;
-  const shapes = buildFeatures(hogRows(x, { side }), { seed: opts.seed, umap: {}, neighbours: 0 }).embeddings;
+  // PCA, then UMAP, of each view (what buildFeatures with `umap` does, a pause between the two).
+  const pixelsPca = buildFeatures(x, { seed: opts.seed, neighbours: 0 }).embeddings;
+  yield;
+  const pixels = umapEmbed(pixelsPca, { seed: opts.seed ?? 1 });
+  yield;
+  const shapesPca = buildFeatures(hogRows(x, { side }), { seed: opts.seed, neighbours: 0 }).embeddings;
+  yield;
+  const shapes = umapEmbed(shapesPca, { seed: opts.seed ?? 1 });
+  yield;
   return featuresOfViews(joinViews([pixels, shapes]), [pixels.d, shapes.d]);
 }
 

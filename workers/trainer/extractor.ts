@@ -4,7 +4,7 @@ import { buildPixelFeatures, MODEL_NAME, PCA_MODEL_NAME, UMAP_COMPONENTS, type F
 import type { BuiltinEmbeddingChoice } from '../../lib/model/builtin-embeddings';
 import { buildEmbeddingFeatures } from '../../lib/model/embedding';
 import { onnxModelName } from '../../lib/model/onnx-spec';
-import { NEIGHBOURS, PCA_COMPONENTS, TWO_VIEW_MODEL_NAME } from '../../lib/model/pipeline';
+import { NEIGHBOURS, PCA_COMPONENTS, pixelFeatureSteps, TWO_VIEW_MODEL_NAME } from '../../lib/model/pipeline';
 import type { EmbeddingModelInfo } from '../../lib/protocol/worker';
 import type { WorkerClient } from './client';
 import { createOnnxEmbedder, ONNX_BACKEND, type OnnxEmbedder } from './onnx-embedder';
@@ -33,6 +33,8 @@ export interface Extractor {
   /** Writes image i's row at `out[rows[i] * dim]`. */
   encode(images: Buffer[], out: Float32Array, rows: number[]): Promise<void>;
   features(x: Embeddings): Features;
+  /** The same in steps, when the build is long: the caller awaits `pause` between them (heartbeats go out). */
+  featuresInSteps?(x: Embeddings, pause: () => Promise<void>): Promise<Features>;
 }
 
 export const PIXEL_EXTRACTOR: Extractor = {
@@ -49,6 +51,13 @@ export const PIXEL_EXTRACTOR: Extractor = {
     images.forEach((bytes, i) => thumbnail(bytes, out, rows[i] * SIDE * SIDE));
   },
   features: (x) => buildPixelFeatures(x),
+  async featuresInSteps(x, pause) {
+    const steps = pixelFeatureSteps(x);
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) return step.value;
+      await pause();
+    }
+  },
 };
 
 export function onnxExtractor(embedder: OnnxEmbedder): Extractor {

@@ -184,7 +184,9 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
         t = lap('features from cache', t);
       } else {
         progress('embedding', 0, n);
-        state.features = ex.features({ n, d: ex.dim, data: state.pixels });
+        // Between the views' builds the loop runs for a moment, so the job's heartbeat (a timer) is sent.
+        const rows = { n, d: ex.dim, data: state.pixels };
+        state.features = ex.featuresInSteps ? await ex.featuresInSteps(rows, () => new Promise<void>((r) => setTimeout(r, 200))) : ex.features(rows);
         t = lap('features', t);
         cache?.saveFeatures(job.projectId, ids, state.features, ex.key);
         await breathe();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { knnGraph, trainRound } from '../../../lib/model';
-import { buildPixelFeatures, featuresOfViews, joinViews, TWO_VIEW_MODEL_NAME, UMAP_MIN_ITEMS } from '../../../lib/model/pipeline';
+import { buildPixelFeatures, featuresOfViews, joinViews, pixelFeatureSteps, TWO_VIEW_MODEL_NAME, UMAP_MIN_ITEMS } from '../../../lib/model/pipeline';
 import { spreadViews } from '../../../lib/model/spreading';
 import { selectBatch } from '../../../lib/al';
 import { mulberry32 } from '../../../lib/random';
@@ -54,7 +54,13 @@ describe('buildPixelFeatures', () => {
         data[i * side * side + p] = ((i % 2 === 0 ? y : x) === at ? 1 : 0) + rng() * 0.1;
       }
     }
-    const f = buildPixelFeatures({ n, d: side * side, data });
+    // In steps (as the trainer builds them, its loop free between them): a pause after each view's PCA and UMAP.
+    const steps = pixelFeatureSteps({ n, d: side * side, data });
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses++;
+    const f = step.value;
+    expect(pauses).toBe(4);
     expect([f.embeddings.n, f.embeddings.d]).toEqual([n, 20]);
     expect(f.otherViews).toHaveLength(1);
     expect(f.otherViews![0].n).toBe(n);
