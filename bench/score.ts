@@ -73,7 +73,7 @@ function rankAndSerialise(probs: Probs, selection: Selection, candidates: Int32A
   const ranked = rankPool({ candidates, selection, uncertainty });
   const conf = confidence(probs);
   lap('ranking');
-  const chunks = rankingChunks(ranked, probs, conf, uncertainty, itemIds, CLASSES);
+  const chunks = rankingChunks(ranked, { probs, conf, uncertainty }, itemIds, CLASSES);
   let bytes = 0;
   chunks.forEach((entries, index) => { bytes += JSON.stringify({ index, total: chunks.length, entries }).length; });
   lap('serialise');

@@ -224,6 +224,11 @@ export const rankings = pgTable('rankings', {
   labelCount: integer('label_count').notNull(),
   /** The embedding space (see `embeddings.space`) the trainer's features live in; the dealer spreads batches in it. */
   embeddingSpace: text('embedding_space'),
+  /**
+   * How many entries at the top are the strategy's batch in pick order (CompleteJobRequest.lead): while
+   * `auto` does not trust the model yet the dealer hands these out as they are, before its own cold stream.
+   */
+  lead: integer('lead').notNull().default(0),
   status: text('status', { enum: ['receiving', 'applied', 'superseded'] }).notNull(),
   createdAt: createdAt(),
 }, (t) => [index('rankings_project_status').on(t.projectId, t.status)]);

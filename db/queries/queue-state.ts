@@ -114,15 +114,17 @@ export interface RankingHead {
   createdAt: Date;
   /** With `auto`: the phase the trainer recorded for the model behind the ranking (metrics.autoPhase); null when it recorded none. */
   autoPhase?: AutoPhase | null;
+  /** Entries at the top that are the strategy's batch in pick order (rankings.lead); 0 or absent: none marked. */
+  lead?: number;
 }
 
 export async function findRankingHead(db: Executor, rankingId: number): Promise<RankingHead | undefined> {
-  const [r] = rowsOf<{ id: unknown; strategy: string; label_count: number; embedding_space: string | null; created_at: Date | string; auto_phase: string | null }>(await db.execute(sql`
-    select r.id, r.strategy, r.label_count, r.embedding_space, r.created_at, mv.metrics->>'autoPhase' as auto_phase
+  const [r] = rowsOf<{ id: unknown; strategy: string; label_count: number; embedding_space: string | null; created_at: Date | string; auto_phase: string | null; lead: number }>(await db.execute(sql`
+    select r.id, r.strategy, r.label_count, r.embedding_space, r.created_at, mv.metrics->>'autoPhase' as auto_phase, r.lead
     from rankings r left join model_versions mv on mv.id = r.model_version_id where r.id = ${rankingId}`));
   return r && {
     id: Number(r.id), strategy: r.strategy, labelCount: Number(r.label_count), embeddingSpace: r.embedding_space, createdAt: new Date(r.created_at),
-    autoPhase: isAutoPhase(r.auto_phase) ? r.auto_phase : null,
+    autoPhase: isAutoPhase(r.auto_phase) ? r.auto_phase : null, lead: Number(r.lead ?? 0),
   };
 }
 

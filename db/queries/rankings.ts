@@ -60,8 +60,8 @@ export async function supersedeApplied(db: Executor, projectId: number): Promise
   await db.update(rankings).set({ status: 'superseded' }).where(and(eq(rankings.projectId, projectId), eq(rankings.status, 'applied')));
 }
 
-export async function markApplied(db: Executor, rankingId: number, modelVersionId: number, strategy: string, labelCount: number, embeddingSpace: string | null = null): Promise<void> {
-  await db.update(rankings).set({ status: 'applied', modelVersionId, strategy, labelCount, embeddingSpace }).where(eq(rankings.id, rankingId));
+export async function markApplied(db: Executor, rankingId: number, modelVersionId: number, strategy: string, labelCount: number, embeddingSpace: string | null = null, lead = 0): Promise<void> {
+  await db.update(rankings).set({ status: 'applied', modelVersionId, strategy, labelCount, embeddingSpace, lead }).where(eq(rankings.id, rankingId));
 }
 
 export async function insertModelVersion(db: Executor, row: typeof modelVersions.$inferInsert): Promise<ModelVersionRow> {

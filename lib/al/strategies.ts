@@ -74,6 +74,14 @@ export const StrategyInput = z.object({
   trustedBefore: z.boolean().optional(),
   /** margin-kcenter and auto: uncertain shortlist size as a multiple of the batch (default 10). */
   poolFactor: z.number().min(1).optional(),
+  /**
+   * typical-cluster and auto's low-budget phase: pick the batch in steps of this many, each step
+   * counting the earlier steps' picks as labeled. The first `step` picks are then the batch a round
+   * of `step` would pick, the next `step` the round after it: dealt a batch at a time (the trainer
+   * sets it to the project's batch size), every whole-step prefix is a TypiClust batch. Default:
+   * the whole batch in one step (k-means with labels + batch clusters).
+   */
+  step: Positive.optional(),
 });
 export type StrategyInput = z.input<typeof StrategyInput>;
 
@@ -195,14 +203,36 @@ const spacedMargin: Impl = (pool, info) => {
 };
 
 
-const typical: Impl = (pool, info) =>
-  typicalCluster(need<Embeddings>(pool.input.embeddings, 'embeddings', info.name), {
-    batch: pool.input.batch,
-    seed: pool.input.seed,
-    candidates: pool.eligible,
-    centres: pool.centres,
-    graphs: (pool.input.labeledIdx?.length ?? 0) === 0 ? pool.input.graphs : undefined,
-  });
+const typical: Impl = (pool, info) => {
+  const emb = need<Embeddings>(pool.input.embeddings, 'embeddings', info.name);
+  const { batch, seed, step } = pool.input;
+  // The graphs merge the first batch's clusters only (nothing labeled yet), where that was measured.
+  const graphs = (pool.input.labeledIdx?.length ?? 0) === 0 ? pool.input.graphs : undefined;
+  if (step === undefined || step >= batch) return typicalCluster(emb, { batch, seed, candidates: pool.eligible, centres: pool.centres, graphs });
+  const indices: number[] = [];
+  const scores: number[] = [];
+  const taken = new Uint8Array(pool.n);
+  let candidates = pool.eligible;
+  let centres = pool.centres;
+  for (let s = 0; indices.length < batch; s++) {
+    const sel = typicalCluster(emb, {
+      batch: Math.min(step, batch - indices.length), seed: s === 0 ? seed : (Math.imul(seed, 0x9e3779b1) + s * 0x6d2b79f5) | 0,
+      candidates, centres, graphs: s === 0 ? graphs : undefined,
+    });
+    if (sel.indices.length === 0) break;
+    for (let j = 0; j < sel.indices.length; j++) {
+      indices.push(sel.indices[j]);
+      scores.push(sel.scores[j]);
+      taken[sel.indices[j]] = 1;
+    }
+    candidates = candidates.filter((i) => taken[i] === 0);
+    const grown = new Int32Array(centres.length + sel.indices.length);
+    grown.set(centres, 0);
+    grown.set(sel.indices, centres.length);
+    centres = grown;
+  }
+  return { indices: Int32Array.from(indices), scores: Float32Array.from(scores) };
+};
 
 const coverage: Impl = (pool, info) => {
   const clusters = pool.input.numClasses ?? pool.input.probs?.k;
@@ -348,6 +378,15 @@ function toStrategy(entry: StrategyInfo & { impl: Impl }): Strategy {
 }
 
 const STRATEGIES = new Map<string, Strategy>(STRATEGY_NAMES.map((name) => [name, toStrategy(REGISTRY[name])]));
+
+/**
+ * Whether the strategy picks from the embeddings alone (auto's low-budget phase, typical-cluster,
+ * probcover, kcenter, random): its first ranking is worth making before any label.
+ */
+export function picksWithoutLabels(name: string): boolean {
+  const s = STRATEGIES.get(name);
+  return s !== undefined && s.needs.every((group) => group.includes('embeddings'));
+}
 
 export function isStrategyName(name: string): name is StrategyName {
   return STRATEGIES.has(name);

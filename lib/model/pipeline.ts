@@ -248,6 +248,8 @@ export interface RoundInput {
   heads?: HeadsInput;
   /** `auto`: an earlier round already trusted the model's uncertainty (RoundResult.trust); it stays trusted. */
   trustedBefore?: boolean;
+  /** typical-cluster and `auto`'s low-budget phase pick the batch in steps of this many (StrategyInput.step: the dealt batch). */
+  step?: number;
 }
 
 export interface HeadsInput {
@@ -340,6 +342,7 @@ export function trainRound(input: RoundInput): RoundResult {
     batch: Math.min(input.batch, input.candidates.length),
     seed: input.seed,
     classesSeen: seen.size,
+    ...(input.step !== undefined ? { step: input.step } : {}),
     ...(features.otherViews?.length ? { graphs: [features.graph, ...features.otherViews] } : {}),
     ...(trust ? { labeledAccuracy: trust.labeledAccuracy, trustedBefore: input.trustedBefore } : {}),
   });

@@ -58,6 +58,12 @@ export const Job = z.object({
   strategy: z.string(),
   leaseExpiresAt: z.string(),
   attempt: z.number().int().positive(),
+  /**
+   * The batch the dealer hands an annotator (the project's queue setting). A low-budget strategy picks
+   * its batch in steps of it (lib/al StrategyInput.step), so each dealt batch is a batch of its own.
+   * Optional: an older server does not send it.
+   */
+  batchSize: z.number().int().positive().max(10_000).optional(),
 });
 export type Job = z.infer<typeof Job>;
 
@@ -238,6 +244,12 @@ export const CompleteJobRequest = z.object({
    * the ranking is dealt in rank order.
    */
   embeddingSpace: EmbeddingSpace.optional(),
+  /**
+   * How many entries at the top of the ranking are the strategy's batch, in pick order (the rest
+   * follows by uncertainty). While `auto` does not trust the model's uncertainty, the dealer hands
+   * these out in that order before its own cold stream. Optional (0): nothing marked.
+   */
+  lead: z.number().int().nonnegative().max(1_000_000).optional(),
 }).strict();
 export type CompleteJobRequest = z.infer<typeof CompleteJobRequest>;
 

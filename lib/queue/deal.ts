@@ -146,27 +146,47 @@ function mainPicks(
       for (let i = 0; i < pool.n; i++) if (pool.blocked[i] === 0 && Number.isNaN(ranking.score[i])) unranked.push(i);
       for (const i of randomPick(Int32Array.from(unranked), need - out.length, seeds.fill).indices) out.push(make(i, { kind: 'cold', method: 'random' }));
     }
-  } else if (input.coldIndex && s.cold === 'stratified' && input.embeddings) {
-    // Precomputed clusters: no pass over the pool, no k-means per deal.
-    const centres = Int32Array.from(new Set([...pool.held, ...pool.fresh, ...(input.labeled?.item ?? EMPTY)]));
-    for (const i of pickColdIndexed(input.embeddings, input.coldIndex, { want: need, blocked: pool.blocked, centres, seed: seeds.main })) {
-      out.push(make(i, { kind: 'cold', method: 'stratified' }));
-    }
-  } else if ((s.cold === 'random' || !input.embeddings) && pool.n > 100_000) {
-    // Random cold on a large pool: seeded draws of free items rather than listing every free item.
-    for (const i of randomFree(pool.blocked, need, seeds.main)) out.push(make(i, { kind: 'cold', method: 'random' }));
   } else {
-    const centres = [...pool.held, ...pool.fresh, ...(input.labeled?.item ?? EMPTY)];
-    const cold = pickCold(input.embeddings, {
-      want: need, method: s.cold, candidates: eligibleIndices(pool.n, undefined, pool.blocked), centres: Int32Array.from(new Set(centres)), seed: seeds.main,
-    });
-    for (const i of cold.indices) out.push(make(i, { kind: 'cold', method: cold.method }));
+    // Before the model is trusted: the trainer's low-budget batch (the ranking's lead) in its order,
+    // then the server's own cold stream for what it leaves.
+    const picked: number[] = [];
+    if (s.cold === 'stratified' && ranking?.lead) {
+      for (const i of ranking.lead) {
+        if (picked.length >= need) break;
+        if (i < 0 || i >= pool.n || pool.blocked[i] !== 0) continue;
+        picked.push(i);
+        blockItem(pool, i);
+        out.push(make(i, { kind: 'cold', method: 'picked' }));
+      }
+    }
+    if (out.length < need) coldPicks(input, pool, need - out.length, picked, seeds.main, make, out);
   }
   for (const p of spareHoldout) {
     if (out.length >= need) break;
     out.push(make(p.item, { kind: 'holdout', group: p.group }));
   }
   return out;
+}
+
+/** The server's own cold stream: one item per cluster of the embeddings (stratified) or seeded random, away from `also`. */
+function coldPicks(input: DealInput, pool: Pool, need: number, also: number[], seed: number, make: Make, out: Assignment[]): void {
+  const s = input.settings;
+  if (input.coldIndex && s.cold === 'stratified' && input.embeddings) {
+    // Precomputed clusters: no pass over the pool, no k-means per deal.
+    const centres = Int32Array.from(new Set([...pool.held, ...pool.fresh, ...(input.labeled?.item ?? EMPTY), ...also]));
+    for (const i of pickColdIndexed(input.embeddings, input.coldIndex, { want: need, blocked: pool.blocked, centres, seed })) {
+      out.push(make(i, { kind: 'cold', method: 'stratified' }));
+    }
+  } else if ((s.cold === 'random' || !input.embeddings) && pool.n > 100_000) {
+    // Random cold on a large pool: seeded draws of free items rather than listing every free item.
+    for (const i of randomFree(pool.blocked, need, seed)) out.push(make(i, { kind: 'cold', method: 'random' }));
+  } else {
+    const centres = [...pool.held, ...pool.fresh, ...(input.labeled?.item ?? EMPTY), ...also];
+    const cold = pickCold(input.embeddings, {
+      want: need, method: s.cold, candidates: eligibleIndices(pool.n, undefined, pool.blocked), centres: Int32Array.from(new Set(centres)), seed,
+    });
+    for (const i of cold.indices) out.push(make(i, { kind: 'cold', method: cold.method }));
+  }
 }
 
 function checkRanking(r: RankingView, n: number): void {

@@ -29,6 +29,11 @@ export interface RankingView {
    */
   byScore?: Int32Array;
   byConfidence?: Int32Array;
+  /**
+   * The strategy's batch at the top of the ranking, in pick order (rankings.lead): a low-budget
+   * strategy's picks, made a dealt batch at a time. The cold stream deals them first.
+   */
+  lead?: Int32Array;
 }
 
 /** Items with at least one label, and from how many distinct annotators. */

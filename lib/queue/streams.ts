@@ -45,8 +45,11 @@ export const HoldoutStream = z.object({
 
 export const ColdStream = z.object({
   kind: z.literal('cold'),
-  /** random: seeded uniform pick; stratified: one per k-means cluster of the embeddings. */
-  method: z.enum(['random', 'stratified']),
+  /**
+   * random: seeded uniform pick; stratified: one per k-means cluster of the embeddings; picked: the
+   * trainer's low-budget batch (the ranking's lead: TypiClust over its features), in its order.
+   */
+  method: z.enum(['random', 'stratified', 'picked']),
 }).strict();
 
 export const Stream = z.discriminatedUnion('kind', [UncertainStream, EasyStream, OverlapStream, GoldStream, HoldoutStream, ColdStream]);

@@ -275,11 +275,17 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
     const predicted = new Int32Array(b.n).fill(-1);
     const byScore = new Int32Array(b.n);
     const classIndex = new Map(classes.map((c, k) => [c, k]));
+    const leadCount = Math.min(head.lead ?? 0, b.n);
+    const lead: number[] = [];
     let m = 0;
+    let position = 0;
     await forEachRankingEntryPage(db, head.id, (page) => {
       for (let k = 0; k < page.itemIds.length; k++) {
         const i = indexOf(b, page.itemIds[k]);
+        // Counted over every entry, so an item gone since (deleted) does not shift the lead onto the rest.
+        const inLead = position++ < leadCount;
         if (i < 0 || !Number.isNaN(score[i])) continue;
+        if (inLead) lead.push(i);
         score[i] = page.score[k];
         confidence[i] = page.confidence[k];
         const p = page.predicted[k];
@@ -289,7 +295,7 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
     }, paging);
     const ranked = byScore.slice(0, m);
     const byConfidence = mostConfidentFirst(ranked, confidence);
-    return { version: head.id, strategy: head.strategy, score, predicted, confidence, byScore: ranked, byConfidence };
+    return { version: head.id, strategy: head.strategy, score, predicted, confidence, byScore: ranked, byConfidence, ...(lead.length ? { lead: Int32Array.from(lead) } : {}) };
   }
 
   async function spaceOf(b: Base, projectId: number, space: string | null): Promise<Embeddings | undefined> {

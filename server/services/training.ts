@@ -14,12 +14,14 @@ import {
   claimQueuedJob, enqueueJob, extendJobLease, findJob, findLatestJob, findOpenJob, finishJob, recordJobProgress, requeueJobs, type TrainingJobRow,
 } from '../../db/queries/training-jobs';
 import { findWorkerTokenByHash, insertWorkerToken, listWorkerTokens, revokeWorkerToken, touchWorkerToken } from '../../db/queries/worker-tokens';
+import { picksWithoutLabels } from '../../lib/al/strategies';
 import { parseInput, TandemError } from '../../lib/errors';
 import { StoredText } from '../../lib/protocol/stored';
 import { resolveProjectSettings } from '../../lib/protocol/project-settings';
 import type { ClaimJobRequest, CompleteJobRequest, Job, RankingChunk } from '../../lib/protocol/worker';
 import { requireGlobal, requireProject, type Principal } from './access';
 import { isUniqueViolation } from './pg-errors';
+import { projectQueueSettings } from './queue';
 
 /** A trainer, as its token describes it. */
 export interface WorkerPrincipal {
@@ -93,6 +95,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     return {
       id: job.id, projectId: job.projectId, taskType: project.taskType, classes: project.classes, labelCount: job.labelCount,
       strategy: resolveProjectSettings(project.settings, opts).training.strategy, leaseExpiresAt: job.leaseExpiresAt!.toISOString(), attempt: job.attempts,
+      batchSize: projectQueueSettings(project).queue.batchSize,
     };
   }
 
@@ -168,6 +171,9 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
       if (got.chunks !== req.chunks) {
         throw new TandemError('bad_request', `job ${jobId}: ${got.chunks} of ${req.chunks} ranking chunks arrived; send the missing ones, then complete again`);
       }
+      if ((req.lead ?? 0) > got.entries) {
+        throw new TandemError('bad_request', `job ${jobId}: lead ${req.lead} is more than the ${got.entries} ranking entries that arrived`);
+      }
       const labelsNow = await countStandingLabels(tx, job.projectId);
       if (req.labelCount > labelsNow) throw new TandemError('bad_request', `labelCount ${req.labelCount} is more than the ${labelsNow} labels the project has`);
       // A ranking names only a space the server holds: the dealer must find the vectors it names.
@@ -180,7 +186,7 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
         metrics: req.metrics ? { ...req.metrics, ...(req.seconds !== undefined ? { seconds: req.seconds } : {}) } : {},
       });
       await supersedeApplied(tx, job.projectId);
-      await markApplied(tx, ranking.id, version.id, req.strategy, req.labelCount, req.embeddingSpace ?? null);
+      await markApplied(tx, ranking.id, version.id, req.strategy, req.labelCount, req.embeddingSpace ?? null, req.lead ?? 0);
       // Older spaces (a refitted PCA, another model) are named by no ranking in use any more.
       if (req.embeddingSpace) await deleteOtherSpaces(tx, job.projectId, req.embeddingSpace);
       await finishJob(tx, jobId, 'done', now());
@@ -221,9 +227,12 @@ export function createTrainingService(db: Db, opts: TrainingOptions) {
     const last = await findLatestJob(db, projectId);
     const since = labelsNow - (last?.labelCount ?? 0);
     const waited = last ? (now().getTime() - last.createdAt.getTime()) / 1000 : Infinity;
-    // A task ranked by diversity alone needs no labels: its first ranking is due as soon as it has items.
-    const firstDiversity = !last && builtinRankingOf(project.taskType) === 'diversity' && (await countProjectItems(db, projectId)).items > 0;
-    const due = firstDiversity || since >= retrainEvery || (since > 0 && waited >= retrainSeconds && labelsNow >= retrainEvery);
+    // A task ranked by diversity alone, or a strategy that picks from the embeddings alone (auto's first,
+    // low-budget batches), needs no labels: the first ranking is due as soon as there are items, so the
+    // first labels are its picks rather than random ones.
+    const needsNoLabels = builtinRankingOf(project.taskType) === 'diversity' || picksWithoutLabels(resolveProjectSettings(project.settings, opts).training.strategy);
+    const first = !last && needsNoLabels && (await countProjectItems(db, projectId)).items > 0;
+    const due = first || since >= retrainEvery || (since > 0 && waited >= retrainSeconds && labelsNow >= retrainEvery);
     if (!due) return false;
     const job = await enqueueJob(db, projectId, labelsNow);
     if (job) opts.hooks?.onJobQueued?.(projectId);

@@ -32,11 +32,11 @@ export interface ViewSnapshot {
 
 const FORMAT = 1;
 
-const ARRAYS = ['ids', 'holdoutItem', 'holdoutGroup', 'gold', 'score', 'predicted', 'confidence', 'byScore', 'byConfidence'] as const;
+const ARRAYS = ['ids', 'holdoutItem', 'holdoutGroup', 'gold', 'score', 'predicted', 'confidence', 'byScore', 'byConfidence', 'lead'] as const;
 type ArrayName = (typeof ARRAYS)[number];
 const KINDS: Record<ArrayName, typeof Float64Array | typeof Int32Array | typeof Float32Array> = {
   ids: Float64Array, holdoutItem: Int32Array, holdoutGroup: Int32Array, gold: Int32Array,
-  score: Float32Array, predicted: Int32Array, confidence: Float32Array, byScore: Int32Array, byConfidence: Int32Array,
+  score: Float32Array, predicted: Int32Array, confidence: Float32Array, byScore: Int32Array, byConfidence: Int32Array, lead: Int32Array,
 };
 
 const Header = z.object({
@@ -49,6 +49,7 @@ const Header = z.object({
     head: z.object({
       id: z.number().int().positive(), strategy: z.string(), labelCount: z.number().int().nonnegative(), embeddingSpace: z.string().nullable(), createdAt: z.string(),
       autoPhase: z.enum(AUTO_PHASES).nullable().optional(),
+      lead: z.number().int().nonnegative().optional(),
     }),
     version: z.number().int(),
     strategy: z.string(),
@@ -65,7 +66,7 @@ function arraysOf(s: ViewSnapshot): Partial<Record<ArrayName, ArrayBufferView>> 
   const r = s.ranking?.view;
   return {
     ids: s.ids, holdoutItem: s.holdout.item, holdoutGroup: s.holdout.group, gold: s.gold,
-    ...(r ? { score: r.score, predicted: r.predicted, confidence: r.confidence, byScore: r.byScore, byConfidence: r.byConfidence } : {}),
+    ...(r ? { score: r.score, predicted: r.predicted, confidence: r.confidence, byScore: r.byScore, byConfidence: r.byConfidence, lead: r.lead } : {}),
   };
 }
 
@@ -133,7 +134,7 @@ export function decodeViewSnapshot(bytes: Uint8Array): ViewSnapshot | undefined 
     ids: ids as Float64Array, holdout: { item: holdoutItem as Int32Array, group: holdoutGroup as Int32Array }, gold: gold as Int32Array,
   };
   if (parsed.ranking) {
-    const { score, predicted, confidence, byScore, byConfidence } = arrays;
+    const { score, predicted, confidence, byScore, byConfidence, lead } = arrays;
     if (!score || !predicted || !confidence) return undefined;
     if (score.length !== parsed.n || predicted.length !== parsed.n || confidence.length !== parsed.n) return undefined;
     out.ranking = {
@@ -142,6 +143,7 @@ export function decodeViewSnapshot(bytes: Uint8Array): ViewSnapshot | undefined 
         version: parsed.ranking.version, strategy: parsed.ranking.strategy,
         score: score as Float32Array, predicted: predicted as Int32Array, confidence: confidence as Float32Array,
         ...(byScore ? { byScore: byScore as Int32Array } : {}), ...(byConfidence ? { byConfidence: byConfidence as Int32Array } : {}),
+        ...(lead ? { lead: lead as Int32Array } : {}),
       },
     };
   }

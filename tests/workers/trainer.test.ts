@@ -121,11 +121,24 @@ describe('trainer worker against a running server', () => {
     }
   });
 
-  it('trains on the labels, pushes a ranking the queue deals from, and re-ranks after more labels', async () => {
-    expect((await model()).job).toBeNull(); // nothing is due before 10 labels
+  it('ranks before any label, trains on the labels, pushes a ranking the queue deals from, and re-ranks after more labels', async () => {
+    // auto's first batches come from the embeddings alone: the first job is queued at import, with no label.
+    await until('the first job', async () => { const m = await model(); return m.job?.state === 'queued' && m; });
+    await runWorker({ server: server.url, token, maxJobs: 1, idleSeconds: 0.2, log, cacheDir });
+    const zero = await model();
+    expect(zero.ranking).toMatchObject({ labelCount: 0 });
+    // No model yet, so no guesses to show; the first items dealt are the trainer's picks, in its order.
+    expect(zero.next.length).toBeGreaterThanOrEqual(3);
+    for (const e of zero.next) expect(e).toMatchObject({ predicted: null, confidence: null, uncertainty: null });
+    const { json: opening } = await annotator.request('POST', `/api/projects/${projectId}/leases`, { hold: 3 });
+    const cold = opening.leases.filter((l: { stream: string }) => l.stream !== 'holdout');
+    expect(cold.length).toBeGreaterThan(0);
+    expect(cold.every((l: { stream: string }) => l.stream === 'cold')).toBe(true);
+    expect(cold.map((l: { itemId: number }) => l.itemId)).toEqual(zero.next.slice(0, cold.length).map((e: { itemId: number }) => e.itemId));
+
     await labelSome(10);
     const queued = await until('a queued job', async () => { const m = await model(); return m.job?.state === 'queued' && m; });
-    expect(queued.ranking).toBeNull();
+    expect(queued.ranking).toMatchObject({ labelCount: 0 });
 
     // A job claimed by hand gets bad uploads refused, and nothing changes.
     const { json: claimed } = await worker('/jobs/claim', { method: 'POST', body: JSON.stringify({ worker: 'by-hand', backends: ['cpu'], protocol: 1 }) });
@@ -148,8 +161,7 @@ describe('trainer worker against a running server', () => {
     });
     expect(truncated.status).toBeGreaterThanOrEqual(400);
     expect(truncated.status).toBeLessThan(500);
-    expect((await model()).ranking).toBeNull();
-    expect((await model()).uncertainty).toBeNull();
+    expect((await model()).ranking).toMatchObject({ labelCount: 0 });
     expect((await worker(`/jobs/${job.id}/fail`, { method: 'POST', body: JSON.stringify({ reason: 'stopped by the test' }) })).status).toBe(200);
 
     // The real worker re-claims the job and completes it.
@@ -198,10 +210,13 @@ describe('trainer worker against a running server', () => {
     const second = await model();
     expect(second.ranking.id).toBeGreaterThan(first.ranking.id);
     expect(second.ranking.labelCount).toBe(30);
-    expect(second.curve.length).toBe(2);
+    // The version before any label has nothing to measure; the two trained ones do.
+    expect(second.curve.map((p: { labels: number }) => p.labels)).toEqual([0, 10, 30]);
+    expect(second.curve[0].accuracy).toBeUndefined();
+    const trained = second.curve.slice(1);
     // Each version reports the pool's mean uncertainty, for the uncertainty-plateau stopping rule.
-    for (const point of second.curve) expect(point.meanUncertainty).toBeGreaterThanOrEqual(0);
-    for (const point of second.curve) expect(point.meanUncertainty).toBeLessThanOrEqual(1);
+    for (const point of trained) expect(point.meanUncertainty).toBeGreaterThanOrEqual(0);
+    for (const point of trained) expect(point.meanUncertainty).toBeLessThanOrEqual(1);
     expect(second.next.map((e: { itemId: number }) => e.itemId)).not.toEqual(first.next.map((e: { itemId: number }) => e.itemId));
     // Each version says whether its uncertainty predicts its errors, and the second how its ranking moved.
     const evidence = second.model.metrics;
@@ -211,7 +226,8 @@ describe('trainer worker against a running server', () => {
     expect(['spreading', 'logistic-embedding', 'logistic-pixels']).toContain(evidence.head.head);
     expect(['cv', 'reused', 'too-few-labels']).toContain(evidence.head.reason);
     if (evidence.head.reason !== 'too-few-labels') expect(evidence.head.scores.map((s: { head: string }) => s.head)).toEqual(['spreading', 'logistic-embedding', 'logistic-pixels']);
-    expect(second.curve[0].churn.topOverlap).toBeNull();
+    // The first trained version has no model before it to compare with (the ranking before any label had none).
+    expect(second.curve[1].churn.topOverlap).toBeNull();
     expect(evidence.churn.topOverlap).toBeGreaterThanOrEqual(0);
     expect(evidence.churn.rankCorrelation).toBeGreaterThanOrEqual(-1);
     const modelPage = String((await admin.request('GET', `/projects/${projectId}/model`)).json);

@@ -104,6 +104,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         metrics: report.metrics, chunks: entries.length, seconds: report.seconds,
         // Only a server that took the upload knows the field (older ones refuse unknown fields).
         ...(report.embeddingSpace ? { embeddingSpace: report.embeddingSpace } : {}),
+        ...(report.lead !== undefined ? { lead: report.lead } : {}),
       });
       jlog.info({ ...done, seconds: report.seconds.toFixed(2), phases: report.phases, accuracy: report.metrics?.accuracy, space: report.embeddingSpace, diversity: report.diversity }, 'ranking applied');
       // With the ranking applied: what the next round needs (a head picked by CV on these labels).

@@ -54,6 +54,8 @@ export interface JobReport {
   embeddingSpace: string | null;
   /** Why the features could not be shared; the job goes on without them. */
   embeddingsError?: string;
+  /** Entries at the top that are the strategy's batch (CompleteJobRequest.lead); only for a server that sent the job's batchSize. */
+  lead?: number;
 }
 
 export type ProgressFn = (phase: string, done: number, total: number) => void;
@@ -241,6 +243,8 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
       // ranking never waits seconds for it. The first round of a process picks in the round.
       heads: { choose: 'auto', previous: state.lastHead, use: state.lastHead, pixels: headPixels },
       trustedBefore: state.trusted,
+      // A low-budget batch is picked a dealt batch at a time: whatever prefix the dealer hands out is a batch of its own.
+      ...(job.batchSize !== undefined ? { step: job.batchSize } : {}),
     }));
     state.lastHead = round.head;
     if (round.trust?.phase === 'spaced-margin') state.trusted = true;
@@ -263,8 +267,11 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
         }),
       }
       : null;
-    state.lastRanking = rankedIds;
-    cache?.saveRanking(job.projectId, rankedIds);
+    // Churn compares models: a ranking before any label (picks, then item order) is not one.
+    if (labeledRows.length > 0) {
+      state.lastRanking = rankedIds;
+      cache?.saveRanking(job.projectId, rankedIds);
+    }
     const conf = confidence(probs);
     t = lap('ranking', t);
     await breathe();
@@ -273,8 +280,17 @@ export function createTrainer(client: WorkerClient, cache?: FeatureCache, extrac
     const { embeddingSpace, embeddingsError } = await sharedOrWhyNot(() => shareEmbeddings(job, state, ex, progress));
     t = lap('embeddings', t);
 
-    const entries = rankingChunks(ranked, probs, conf, uncertainty, state.itemIds, job.classes);
-    return { entries, after, report: { labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, strategy: job.strategy, seconds: (performance.now() - t0) / 1000, phases, model: modelName(ex.modelFor?.(state.features!.embeddings.d) ?? ex.model, round), backend: versionBackend(compute, ex.backend), embeddingSpace, embeddingsError } };
+    // Before any label the model is a flat prior: the ranking carries no guesses (no prelabel of "class 1 at 10%").
+    const entries = rankingChunks(ranked, labeledRows.length > 0 ? { probs, conf, uncertainty } : undefined, state.itemIds, job.classes);
+    return {
+      entries, after,
+      report: {
+        labelCount: labeledRows.length + holdoutRows.length, metrics, entries: ranked.order.length, strategy: job.strategy, seconds: (performance.now() - t0) / 1000, phases,
+        model: modelName(ex.modelFor?.(state.features!.embeddings.d) ?? ex.model, round), backend: versionBackend(compute, ex.backend), embeddingSpace, embeddingsError,
+        // A server that sends the batch size knows the field (older ones refuse unknown fields).
+        ...(job.batchSize !== undefined ? { lead: ranked.lead } : {}),
+      },
+    };
   }
 
   return { run, forget: (projectId: number) => pools.delete(projectId) };
@@ -291,20 +307,25 @@ async function sharedOrWhyNot(share: () => Promise<string | null>): Promise<{ em
 
 /**
  * The ranking as the worker uploads it: chunks of CHUNK entries in rank
- * order, each naming the item, its score, the model's class and confidence,
- * and its uncertainty (lib/al `margin`: 1 − the margin between the top two
+ * order, each naming the item, its score, and with a model (one label at
+ * least) the model's class and confidence and its uncertainty (lib/al `margin`: 1 − the margin between the top two
  * classes, meanUncertainty's measure).
  */
 export function rankingChunks(
-  ranked: { order: Int32Array; score: Float32Array }, probs: Probs, conf: Float32Array, uncertainty: Float32Array, itemIds: ArrayLike<number>, classes: string[],
+  ranked: { order: Int32Array; score: Float32Array }, model: { probs: Probs; conf: Float32Array; uncertainty: Float32Array } | undefined, itemIds: ArrayLike<number>, classes: string[],
 ): RankingEntry[][] {
-  const { k } = probs;
   const clamp = (x: number) => Math.min(1, Math.max(0, x));
   const entries: RankingEntry[][] = [];
   for (let start = 0; start < ranked.order.length; start += CHUNK) {
     const chunk: RankingEntry[] = [];
     for (let j = start; j < Math.min(ranked.order.length, start + CHUNK); j++) {
       const row = ranked.order[j];
+      if (!model) {
+        chunk.push({ itemId: itemIds[row], score: ranked.score[j] });
+        continue;
+      }
+      const { probs, conf, uncertainty } = model;
+      const { k } = probs;
       let best = 0;
       for (let c = 1; c < k; c++) if (probs.data[row * k + c] > probs.data[row * k + best]) best = c;
       chunk.push({

@@ -7,6 +7,7 @@ describe('rankPool', () => {
   it('puts the chosen batch first in pick order, then the rest by uncertainty, ties by index', () => {
     const r = rankPool({ candidates: Int32Array.from([0, 1, 2, 3, 4]), selection: { indices: Int32Array.from([4, 0]), scores: new Float32Array(2) }, uncertainty });
     expect([...r.order]).toEqual([4, 0, 1, 3, 2]);
+    expect(r.lead).toBe(2);
   });
 
   it('gives strictly decreasing scores in (0, 1]', () => {
@@ -19,5 +20,6 @@ describe('rankPool', () => {
   it('ranks only candidates, even if the selection names another item', () => {
     const r = rankPool({ candidates: Int32Array.from([1, 2]), selection: { indices: Int32Array.from([3, 2]), scores: new Float32Array(2) }, uncertainty });
     expect([...r.order]).toEqual([2, 1]);
+    expect(r.lead).toBe(1);
   });
 });

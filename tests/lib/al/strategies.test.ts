@@ -209,3 +209,42 @@ describe('auto', () => {
     return Int32Array.from({ length: n }, (_, i) => i).filter((i) => !t.has(i));
   }
 });
+
+describe('typical-cluster in steps (the batch dealt a step at a time)', () => {
+  // Six blobs of 20 in 3-d, far apart.
+  const six = clustered([[0, 0, 0], [30, 0, 0], [0, 30, 0], [0, 0, 30], [30, 30, 0], [0, 30, 30]], 20, 1, 11);
+  const pick = (name: 'typical-cluster' | 'auto', extra: Partial<StrategyInput> = {}) =>
+    Array.from(selectBatch(name, { embeddings: six.emb, batch: 6, seed: 5, ...extra }).indices);
+
+  it('makes its first step the batch a round of that size picks', () => {
+    const stepped = pick('typical-cluster', { step: 2 });
+    expect(stepped.slice(0, 2)).toEqual(pick('typical-cluster', { batch: 2 }));
+  });
+
+  it('counts the earlier steps as labeled, so every step goes to blobs no earlier step covered', () => {
+    for (let seed = 1; seed <= 5; seed++) {
+      const stepped = Array.from(selectBatch('typical-cluster', { embeddings: six.emb, batch: 6, step: 2, seed }).indices);
+      expect(stepped).toHaveLength(6);
+      expect(new Set(stepped.map((i) => six.cluster[i])).size).toBe(6);
+    }
+  });
+
+  it('is what auto picks in its low-budget phase', () => {
+    expect(pick('auto', { step: 2 })).toEqual(pick('typical-cluster', { step: 2 }));
+  });
+
+  it('is one round when the step is the whole batch or more', () => {
+    expect(pick('typical-cluster', { step: 6 })).toEqual(pick('typical-cluster'));
+    expect(pick('typical-cluster', { step: 50 })).toEqual(pick('typical-cluster'));
+  });
+
+  it('stops short, without repeats, when fewer items remain than the steps ask for', () => {
+    const few = Array.from(selectBatch('typical-cluster', { embeddings: six.emb, batch: 6, step: 4, seed: 1, candidates: Int32Array.of(0, 1, 20, 40, 60) }).indices);
+    expect(few.sort((a, b) => a - b)).toEqual([0, 1, 20, 40, 60]);
+  });
+
+  it('refuses a step that is not a positive whole number', () => {
+    expect(() => pick('typical-cluster', { step: 0 })).toThrow(/step/);
+    expect(() => pick('typical-cluster', { step: 1.5 })).toThrow(/step/);
+  });
+});

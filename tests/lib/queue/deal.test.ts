@@ -109,6 +109,30 @@ describe('dealBatch', () => {
     expect(unranked.assignments[0].stream).toEqual({ kind: 'cold', method: 'random' });
   });
 
+  it('before the model is trusted, deals the trainer\'s low-budget picks (the ranking\'s lead) in their order, then its own cold stream', () => {
+    const { emb, cluster } = syntheticPool(400, 9, { clusters: 8 });
+    const base = dealInput(400, 9, { trusted: false, embeddings: emb, settings: settings({ holdoutShare: 0, batchSize: 8 }) });
+    const lead = ints([50, 7, 301, 12, 99]);
+    const input = { ...base, ranking: { ...base.ranking!, lead } };
+    const b = dealBatch(input);
+    expect(itemsOf(b).slice(0, 5)).toEqual([50, 7, 301, 12, 99]);
+    expect(b.assignments.slice(0, 5).every((a) => a.stream.kind === 'cold' && a.stream.method === 'picked')).toBe(true);
+    // The rest: one per cluster the picks left uncovered.
+    const rest = b.assignments.slice(5);
+    expect(rest.every((a) => a.stream.kind === 'cold' && a.stream.method === 'stratified')).toBe(true);
+    const pickedClusters = new Set([50, 7, 301, 12, 99].map((i) => cluster[i]));
+    for (const a of rest) expect(pickedClusters.has(cluster[a.item])).toBe(false);
+
+    // Another annotator holds two picks and this one labeled a third: the free picks, in order.
+    const busy = dealBatch({ ...input, held: { item: ints([7, 12]), by: ints([2, 2]) }, mine: ints([50]) });
+    expect(itemsOf(busy).slice(0, 2)).toEqual([301, 99]);
+    expect(itemsOf(busy)).not.toContain(7);
+    expect(itemsOf(busy)).not.toContain(12);
+    // A project set to a random cold start keeps it; a trusted model deals by uncertainty.
+    expect(dealBatch({ ...input, settings: settings({ holdoutShare: 0, batchSize: 8, cold: 'random' }) }).assignments.every((a) => a.stream.kind === 'cold' && a.stream.method === 'random')).toBe(true);
+    expect(dealBatch({ ...input, trusted: true }).assignments.some((a) => a.stream.kind === 'cold')).toBe(false);
+  });
+
   it('before a ranking exists, still mixes in holdout, gold and overlap items at their shares', () => {
     const b = dealBatch({
       n: 100, trusted: false, seed: 4,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../db/client';
-import { items, projects, rankingEntries } from '../../../db/schema';
+import { items, leases, projects, rankingEntries } from '../../../db/schema';
 import { eq } from 'drizzle-orm';
 import { createTrainingService, DEFAULT_TRAINING } from '../../../server/services/training';
 import { SYSTEM } from '../../../server/services/access';
@@ -13,8 +13,9 @@ describe.each(DATABASE_KINDS)('training jobs and rankings on %s', (kind) => {
   afterEach(async () => { await database.close(); });
 
   /** A project whose annotator labeled `labeled` items, a training service with a controllable clock, and a worker token. */
-  async function setup(opts: { n: number; labeled: number; retrainEvery?: number }) {
+  async function setup(opts: { n: number; labeled: number; retrainEvery?: number; strategy?: string }) {
     const built = await buildProject(database.db, { n: opts.n });
+    if (opts.strategy) await database.db.update(projects).set({ settings: { ...built.project.settings, strategy: opts.strategy } }).where(eq(projects.id, built.project.id));
     let clock = Date.now();
     // Reporting to the services' lifecycle, as createServices wires its own: an applied ranking is dealt from at once.
     const training = createTrainingService(database.db, {
@@ -43,11 +44,22 @@ describe.each(DATABASE_KINDS)('training jobs and rankings on %s', (kind) => {
   const metrics = { accuracy: 0.5, macroF1: 0.4, logLoss: 1.2, ece: 0.1, holdoutSize: 3 };
 
   it('queues a retrain once enough new labels arrived, one open job per project', async () => {
-    const s = await setup({ n: 30, labeled: 4 });
+    // margin reads the model's probabilities: no ranking before labels.
+    const s = await setup({ n: 30, labeled: 4, strategy: 'margin' });
     expect(await s.training.maybeEnqueue(s.project.id)).toBe(false);
     const [l] = await s.services.queue.claim(s.annotators[0], s.project.id, 1);
     await s.services.labels.submit(s.annotators[0], s.project.id, { leaseId: l.leaseId, itemId: l.itemId, label: 'dog', clientKey: 'fifth-key' });
     expect(await s.training.maybeEnqueue(s.project.id)).toBe(true);
+    expect(await s.training.maybeEnqueue(s.project.id)).toBe(false);
+  });
+
+  it('queues the first ranking before any label when the strategy picks from the embeddings alone (auto, the default), and says the batch size', async () => {
+    const s = await setup({ n: 30, labeled: 0 });
+    expect(await s.training.maybeEnqueue(s.project.id)).toBe(true);
+    const job = await s.training.claim(s.worker, { worker: 'a', backends: [], protocol: 1 });
+    expect(job).toMatchObject({ labelCount: 0, strategy: 'auto', batchSize: 10 });
+    // Only the first: after it, labels call for the next one as before.
+    await s.training.complete(s.worker, job!.id, { labelCount: 0, backend: 'test', model: 'm', strategy: 'auto', metrics: null, chunks: await rankAll(s, job!.id, () => 0.5) });
     expect(await s.training.maybeEnqueue(s.project.id)).toBe(false);
   });
 
@@ -97,6 +109,32 @@ describe.each(DATABASE_KINDS)('training jobs and rankings on %s', (kind) => {
     const open = (await database.db.select({ id: items.id, status: items.status }).from(items)).filter((r) => r.status === 'open').map((r) => r.id).sort((x, y) => y - x);
     expect(leases.map((l) => l.itemId)).toEqual(open.slice(0, 3));
     expect(leases.every((l) => l.stream === 'uncertain')).toBe(true);
+  });
+
+  it('records the ranking\'s lead, and auto deals it in pick order while it does not trust the model, each annotator the next free picks', async () => {
+    const s = await setup({ n: 40, labeled: 0 });
+    await database.db.update(projects).set({ settings: { queue: { holdoutShare: 0 } } }).where(eq(projects.id, s.project.id));
+    await s.training.maybeEnqueue(s.project.id);
+    const job = (await s.training.claim(s.worker, { worker: 'w', backends: [], protocol: 1 }))!;
+    const all = (await database.db.select({ id: items.id }).from(items).where(eq(items.projectId, s.project.id))).map((r) => r.id).sort((a, b) => a - b);
+    // The trainer's picks: every third item, in this order; the rest after them.
+    const picks = all.filter((_, i) => i % 3 === 0).slice(0, 5).reverse();
+    const order = [...picks, ...all.filter((id) => !picks.includes(id))];
+    const entries = order.map((itemId, i) => ({ itemId, score: 1 - i / order.length }));
+    await s.training.uploadChunk(s.worker, job.id, { index: 0, total: 1, entries });
+    await expect(s.training.complete(s.worker, job.id, { labelCount: 0, backend: 'test', model: 'm', strategy: 'auto', metrics: null, chunks: 1, lead: 41 }))
+      .rejects.toMatchObject({ code: 'bad_request', message: expect.stringMatching(/lead 41 is more than the 40 ranking entries/) });
+    await s.training.complete(s.worker, job.id, { labelCount: 0, backend: 'test', model: 'm', strategy: 'auto', metrics: null, chunks: 1, lead: picks.length });
+
+    const first = await s.services.queue.claim(s.annotators[0], s.project.id, 3);
+    expect(first.map((l) => l.itemId)).toEqual(picks.slice(0, 3));
+    // The next annotator gets the picks no one holds, then the server's own cold stream.
+    const second = await s.services.queue.claim(s.annotators[1], s.project.id, 3);
+    expect(second.map((l) => l.itemId).slice(0, 2)).toEqual(picks.slice(3));
+    expect(picks).not.toContain(second[2].itemId);
+    const rows = await database.db.select({ itemId: leases.itemId, detail: leases.detail }).from(leases).where(eq(leases.projectId, s.project.id));
+    const method = new Map(rows.map((r) => [r.itemId, r.detail?.method]));
+    expect([...first, ...second].map((l) => method.get(l.itemId))).toEqual(['picked', 'picked', 'picked', 'picked', 'picked', 'random']);
   });
 
   it('stores each entry\'s uncertainty, and the status shows it for the next items and as a histogram over the open ones', async () => {

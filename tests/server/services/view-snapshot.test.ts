@@ -16,8 +16,11 @@ function sample(ranking: boolean): ViewSnapshot {
     ids: Float64Array.from([10, 11, 12, 2 ** 40]), holdout: { item: Int32Array.from([1]), group: Int32Array.from([0]) }, gold: Int32Array.from([2, 3]),
     ...(ranking ? {
       ranking: {
-        head: { id: 3, strategy: 'margin', labelCount: 30, embeddingSpace: 'pixels', createdAt: new Date('2026-12-03T07:00:00Z') },
-        view: { version: 3, strategy: 'margin', score: Float32Array.from([0.5, NaN, 0.25, 1]), predicted: Int32Array.from([1, -1, 0, 2]), confidence: Float32Array.from([0.9, NaN, 0.5, 0.4]), byScore: Int32Array.from([3, 0, 2]), byConfidence: Int32Array.from([0, 2, 3]) },
+        head: { id: 3, strategy: 'auto', labelCount: 30, embeddingSpace: 'pixels', createdAt: new Date('2026-12-03T07:00:00Z'), autoPhase: 'cold-start', lead: 2 },
+        view: {
+          version: 3, strategy: 'auto', score: Float32Array.from([0.5, NaN, 0.25, 1]), predicted: Int32Array.from([1, -1, 0, 2]), confidence: Float32Array.from([0.9, NaN, 0.5, 0.4]),
+          byScore: Int32Array.from([3, 0, 2]), byConfidence: Int32Array.from([0, 2, 3]), lead: Int32Array.from([3, 0]),
+        },
       },
     } : {}),
   };
@@ -96,8 +99,10 @@ describe.each(DATABASE_KINDS)('the first claims after a restart %s', (kind) => {
   it(`deals from the last process's view at once while the new one builds (${dbLabel(kind)})`, async () => {
     const db = database.db;
     const { project, annotators } = await buildProject(db, { n: 40, annotators: 3 });
-    const { best } = await applyRanking(db, project.id);
+    const { best } = await applyRanking(db, project.id, { lead: 3 });
     const built = await builtAndKept(project.id);
+    // The ranking's lead, as pool indices in pick order: the three best items.
+    expect(Array.from(built.ranking!.view.lead!, (i) => built.ids[i])).toEqual(best.slice(0, 3));
 
     let release!: () => void;
     const hold = new Promise<void>((r) => { release = r; });
@@ -107,6 +112,7 @@ describe.each(DATABASE_KINDS)('the first claims after a restart %s', (kind) => {
     expect(got.view.provisional).toBe(true);
     expect(Array.from(got.view.ids)).toEqual(Array.from(built.ids));
     expect(Array.from(got.view.ranking!.view.byScore!)).toEqual(Array.from(built.ranking!.view.byScore!));
+    expect(Array.from(got.view.ranking!.view.lead!)).toEqual(Array.from(built.ranking!.view.lead!));
 
     // Through the queue: claims are dealt the ranking's best items while the build is still held.
     let releaseQueue!: () => void;

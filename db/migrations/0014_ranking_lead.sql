@@ -1,0 +1,1 @@
+ALTER TABLE "rankings" ADD COLUMN "lead" integer DEFAULT 0 NOT NULL;
