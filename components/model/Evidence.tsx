@@ -1,5 +1,5 @@
 import { Bar, LinePath } from '@visx/shape';
-import { TRUST_ACCURACY } from '../../lib/al/coldstart';
+import { MIN_PER_CLASS, TRUST_ACCURACY } from '../../lib/al/coldstart';
 import { uncertaintyVerdict } from '../../lib/model/evidence';
 import { ChartFrame, frame } from './ChartFrame';
 import { fixed, percent, plural, type ReliabilityBin, type VersionEvidence } from './status';
@@ -30,7 +30,7 @@ export function Evidence({ evidence, ece, id }: { evidence: VersionEvidence | nu
             <dd data-testid="evidence-auto-phase">
               {evidence.autoPhase === 'cold-start'
                 ? <>low budget: typical items of clusters without a label (uncertainty not trusted yet: {evidence.labeledAccuracy === null
-                  ? 'a class unlabeled, or under 20 labels'
+                  ? `a class with fewer than ${MIN_PER_CLASS} labels, or under 20 labels`
                   : <>the model predicts {percent(evidence.labeledAccuracy, 0)} of its own labels in cross-validation, under the {percent(TRUST_ACCURACY, 0)} it takes</>})</>
                 : <>uncertainty: smallest margins, near-copies skipped{evidence.labeledAccuracy !== null && <> (switched with {percent(evidence.labeledAccuracy, 0)} of its labels predicted in cross-validation)</>}</>}
             </dd>

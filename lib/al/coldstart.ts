@@ -208,7 +208,18 @@ export interface TrustInput {
   accuracy?: number | null;
   /** The accuracy it must reach (default TRUST_ACCURACY). */
   minAccuracy?: number;
+  /** Labels of the least-labeled class; undefined when the caller does not count them (the other counts alone). */
+  fewestPerClass?: number;
 }
+
+/**
+ * Labels every class needs before uncertainty is trusted: the folds of the heads' cross-validation
+ * (lib/model/heads.ts CV_FOLDS), so margins are read from a model picked by cross-validation rather
+ * than label spreading by default. Measured (docs/benchmarks.md, 2026-12-05, bench:al): with two
+ * labels a class, margins piled labels onto a few confusions, and spreading on those unbalanced
+ * labels fell from 0.95 to 0.80–0.87 holdout accuracy between 30 and 50 labels on MNIST.
+ */
+export const MIN_PER_CLASS = 3;
 
 /**
  * The cross-validated accuracy on its own labels a model needs before `auto` buys its uncertainty.
@@ -220,19 +231,19 @@ export interface TrustInput {
 export const TRUST_ACCURACY = 0.85;
 
 /**
- * Uncertainty is trusted once every class has at least one label, there are at least
- * max(minLabels, 2 × numClasses) labels, and (when measured) the model predicts at least
+ * Uncertainty is trusted once every class has at least one label (MIN_PER_CLASS when the caller
+ * counts them), there are at least max(minLabels, 2 × numClasses) labels, and (when measured) the model predicts at least
  * TRUST_ACCURACY of its own labels in cross-validation. Before the counts, a model's "uncertain"
  * mostly means "never saw this class"; before the accuracy, it is a model in the low-budget regime
  * (Hacohen et al. 2022), whose most uncertain items are ones a few more labels cannot settle, and
  * typical items of uncovered clusters teach it more.
  */
-export function uncertaintyTrusted({ labeled, classesSeen, numClasses, minLabels = 20, accuracy, minAccuracy = TRUST_ACCURACY }: TrustInput): boolean {
-  if (!countsTrusted({ labeled, classesSeen, numClasses, minLabels })) return false;
+export function uncertaintyTrusted({ labeled, classesSeen, numClasses, minLabels = 20, accuracy, minAccuracy = TRUST_ACCURACY, fewestPerClass }: TrustInput): boolean {
+  if (!countsTrusted({ labeled, classesSeen, numClasses, minLabels, fewestPerClass })) return false;
   return accuracy === undefined || (accuracy !== null && accuracy >= minAccuracy);
 }
 
 /** The count half of `uncertaintyTrusted`: worth measuring the accuracy only once it holds. */
-export function countsTrusted({ labeled, classesSeen, numClasses, minLabels = 20 }: Pick<TrustInput, 'labeled' | 'classesSeen' | 'numClasses' | 'minLabels'>): boolean {
-  return classesSeen >= numClasses && labeled >= Math.max(minLabels, 2 * numClasses);
+export function countsTrusted({ labeled, classesSeen, numClasses, minLabels = 20, fewestPerClass }: Pick<TrustInput, 'labeled' | 'classesSeen' | 'numClasses' | 'minLabels' | 'fewestPerClass'>): boolean {
+  return classesSeen >= numClasses && labeled >= Math.max(minLabels, 2 * numClasses) && (fewestPerClass === undefined || fewestPerClass >= MIN_PER_CLASS);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { badRequest, parseInput } from '../errors';
-import { randomPick, TRUST_ACCURACY, uncertaintyTrusted } from './coldstart';
+import { MIN_PER_CLASS, randomPick, TRUST_ACCURACY, uncertaintyTrusted } from './coldstart';
 import { badgeSelect, kCenterGreedy } from './diversity';
 import { hybridSelect, spacedTopK } from './hybrid';
 import { probCover } from './coverage';
@@ -62,6 +62,8 @@ export const StrategyInput = z.object({
   numClasses: Positive.optional(),
   /** auto: distinct classes among the labeled items. */
   classesSeen: Count.optional(),
+  /** auto: labels of the least-labeled class (MIN_PER_CLASS); left out, the other counts alone decide. */
+  fewestPerClass: Count.optional(),
   /** auto: floor on labels before uncertainty is trusted (default 20). */
   minLabels: Count.optional(),
   /**
@@ -285,6 +287,7 @@ export function autoPhase(raw: StrategyInput): AutoPhase {
     numClasses: raw.probs.k,
     minLabels: raw.minLabels,
     accuracy: raw.labeledAccuracy,
+    fewestPerClass: raw.fewestPerClass,
   }) ? 'spaced-margin' : 'cold-start';
 }
 
@@ -366,7 +369,7 @@ const REGISTRY: Record<StrategyName, StrategyInfo & { impl: Impl }> = {
   },
   auto: {
     name: 'auto',
-    description: `recommended: typical items of uncovered clusters (TypiClust) until uncertainty is trusted (every class labeled, 20 labels, and the model predicting ${Math.round(TRUST_ACCURACY * 100)}% of its own labels in cross-validation), then smallest margins, skipping near-copies within the batch`,
+    description: `recommended: typical items of uncovered clusters (TypiClust) until uncertainty is trusted (every class with ${MIN_PER_CLASS} labels, 20 labels, and the model predicting ${Math.round(TRUST_ACCURACY * 100)}% of its own labels in cross-validation), then smallest margins, skipping near-copies within the batch`,
     needs: [['embeddings']],
     impl: (pool, info) => (autoPhase(pool.input) === 'spaced-margin' ? spacedMargin(pool, info) : coldStart(pool, info)),
   },

@@ -332,7 +332,10 @@ export function trainRound(input: RoundInput): RoundResult {
   } finally {
     dense?.dispose();
   }
-  const trust = input.strategy === 'auto' ? trustOf(input, labeledIdx.length, seen.size, head) : undefined;
+  const perClass = new Int32Array(k);
+  for (const r of labeledIdx) perClass[labels[r]]++;
+  const fewestPerClass = k > 0 ? Math.min(...perClass) : 0;
+  const trust = input.strategy === 'auto' ? trustOf(input, labeledIdx.length, seen.size, fewestPerClass, head) : undefined;
   const selection = selectBatch(input.strategy, {
     samples,
     probs,
@@ -342,6 +345,7 @@ export function trainRound(input: RoundInput): RoundResult {
     batch: Math.min(input.batch, input.candidates.length),
     seed: input.seed,
     classesSeen: seen.size,
+    fewestPerClass,
     ...(input.step !== undefined ? { step: input.step } : {}),
     ...(features.otherViews?.length ? { graphs: [features.graph, ...features.otherViews] } : {}),
     ...(trust ? { labeledAccuracy: trust.labeledAccuracy, trustedBefore: input.trustedBefore } : {}),
@@ -357,14 +361,14 @@ export function trainRound(input: RoundInput): RoundResult {
  * only once the counts allow trust and the model is not trusted yet. Without a graph (the dense
  * head's pools) it is not measured: the counts decide.
  */
-function trustOf(input: RoundInput, labeled: number, classesSeen: number, head: HeadChoice | undefined): NonNullable<RoundResult['trust']> {
+function trustOf(input: RoundInput, labeled: number, classesSeen: number, fewestPerClass: number, head: HeadChoice | undefined): NonNullable<RoundResult['trust']> {
   if (input.trustedBefore) return { phase: 'spaced-margin' };
-  const counts = countsTrusted({ labeled, classesSeen, numClasses: input.k });
+  const counts = countsTrusted({ labeled, classesSeen, numClasses: input.k, fewestPerClass });
   if (!counts || !usesGraph(input.labels.length)) return { phase: counts ? 'spaced-margin' : 'cold-start' };
   const cv = head?.scores.find((s) => s.head === head.head);
   const labeledAcc = cv ? cv.accuracy
     : labeledAccuracy({ ...input.features, pixels: input.heads?.pixels }, input.labels, input.k, head?.head ?? 'spreading', { seed: input.seed })?.accuracy ?? null;
-  return { phase: uncertaintyTrusted({ labeled, classesSeen, numClasses: input.k, accuracy: labeledAcc }) ? 'spaced-margin' : 'cold-start', labeledAccuracy: labeledAcc };
+  return { phase: uncertaintyTrusted({ labeled, classesSeen, numClasses: input.k, accuracy: labeledAcc, fewestPerClass }) ? 'spaced-margin' : 'cold-start', labeledAccuracy: labeledAcc };
 }
 
 /** The head of one round: CV's pick for `auto` (heads.ts), else the one named, recorded the same way. */

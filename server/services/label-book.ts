@@ -29,6 +29,8 @@ export interface LabelBook {
   labeledCount(): number;
   /** Classes among the standing labels. */
   classesSeen(classes: readonly string[]): number;
+  /** Labels of the least-labeled of these classes (0 when one has none). */
+  fewestPerClass(classes: readonly string[]): number;
 }
 
 const USER_BITS = 2 ** 22;
@@ -172,5 +174,6 @@ export function createLabelBook(projectId: number, n: number, indexOf: (itemId: 
     hasLabelBy: (index, userId) => (pairs.get(index * USER_BITS + (userId % USER_BITS)) ?? 0) > 0,
     labeledCount: () => labeledItems,
     classesSeen: (classes) => classes.reduce((s, c) => s + ((classCounts.get(c) ?? 0) > 0 ? 1 : 0), 0),
+    fewestPerClass: (classes) => classes.reduce((m, c) => Math.min(m, classCounts.get(c) ?? 0), classes.length ? Infinity : 0),
   };
 }

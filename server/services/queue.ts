@@ -412,7 +412,9 @@ export function createQueueService(db: Db, opts: QueueOptions) {
       case 'cold-start': return false;
       case null:
       case undefined:
-        return countsTrusted({ labeled: view.ranking.head.labelCount, classesSeen: view.book.classesSeen(classes), numClasses: classes.length });
+        return countsTrusted({
+          labeled: view.ranking.head.labelCount, classesSeen: view.book.classesSeen(classes), numClasses: classes.length, fewestPerClass: view.book.fewestPerClass(classes),
+        });
     }
   }
 

@@ -52,7 +52,7 @@ describe('model page evidence', () => {
   it('says why auto has not trusted uncertainty yet when it measured the model on its labels, and what it switched with', () => {
     const low = render({ uncertaintyAuroc: 0.7, autoPhase: 'cold-start', labeledAccuracy: 0.62 });
     expect(low).toContain(`predicts 62% of its own labels in cross-validation, under the ${Math.round(TRUST_ACCURACY * 100)}% it takes`);
-    expect(render({ uncertaintyAuroc: 0.7, autoPhase: 'cold-start' })).toContain('a class unlabeled, or under 20 labels');
+    expect(render({ uncertaintyAuroc: 0.7, autoPhase: 'cold-start' })).toContain('a class with fewer than 3 labels, or under 20 labels');
     expect(render({ uncertaintyAuroc: 0.7, autoPhase: 'spaced-margin', labeledAccuracy: 0.93 })).toContain('switched with 93% of its labels predicted');
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterStratified, kMeans, randomPick, TRUST_ACCURACY, uncertaintyTrusted } from '../../../lib/al/coldstart';
+import { clusterStratified, kMeans, MIN_PER_CLASS, randomPick, TRUST_ACCURACY, uncertaintyTrusted } from '../../../lib/al/coldstart';
 import { clustered, distinct } from './fixtures';
 
 const idx = (s: { indices: Int32Array }) => Array.from(s.indices);
@@ -91,6 +91,10 @@ describe('uncertaintyTrusted', () => {
     [{ labeled: 20, classesSeen: 3, numClasses: 3, accuracy: null }, false],
     [{ labeled: 19, classesSeen: 3, numClasses: 3, accuracy: 1 }, false],
     [{ labeled: 20, classesSeen: 3, numClasses: 3, accuracy: 0.5, minAccuracy: 0.5 }, true],
+    // With the labels per class counted: every class needs MIN_PER_CLASS (the heads' CV folds).
+    [{ labeled: 20, classesSeen: 10, numClasses: 10, fewestPerClass: MIN_PER_CLASS - 1 }, false],
+    [{ labeled: 30, classesSeen: 10, numClasses: 10, fewestPerClass: MIN_PER_CLASS }, true],
+    [{ labeled: 100, classesSeen: 10, numClasses: 10, fewestPerClass: 2, accuracy: 1 }, false],
   ])('%o → %s', (input, want) => {
     expect(uncertaintyTrusted(input)).toBe(want);
   });

@@ -41,6 +41,9 @@ describe.each(DATABASE_KINDS)('label book %s', (kind) => {
     expect(book.hasLabelBy(3, u1)).toBe(false);
     expect(book.labeledCount()).toBe(2);
     expect(book.classesSeen(['cat', 'dog', 'bird', 'fish'])).toBe(3);
+    // The least-labeled class: a class with no label makes it 0.
+    expect(book.fewestPerClass(['cat', 'dog', 'bird'])).toBe(1);
+    expect(book.fewestPerClass(['cat', 'dog', 'bird', 'fish'])).toBe(0);
   });
 
   it('takes a retracted label back: the item is open again when no other label stands', async () => {
