@@ -6,7 +6,10 @@ import { percent, plural, type VersionHead } from './status';
  * under cross-validation on the labeled set with its standard error, the winner, and a sentence
  * saying why it won. Renders on the server.
  */
-export function HeadChoice({ head }: { head: VersionHead | null }) {
+export function HeadChoice({ head, labelCount }: { head: VersionHead | null; labelCount?: number }) {
+  if (!head && labelCount === 0) {
+    return <p className="muted" data-testid="heads-none">No labels yet, so no head to choose: this version only orders the images, from their embeddings alone.</p>;
+  }
   if (!head) return <p className="muted" data-testid="heads-none">The trainer behind this version did not say which head it used (an older trainer: label spreading).</p>;
   const best = head.scores.reduce<VersionHead['scores'][number] | null>((a, b) => (!a || b.accuracy > a.accuracy ? b : a), null);
   return (

@@ -9,12 +9,14 @@ import { niceTicks } from './ticks';
  * uploaded (0 sure, 1 as unsure as it gets). A pool piled up at the right
  * wants labels; one at the left is nearly learned. Renders on the server.
  */
-export function UncertaintyHistogram({ histogram, id }: { histogram: Histogram; id: string }) {
+export function UncertaintyHistogram({ histogram, id, untrained }: { histogram: Histogram; id: string; untrained?: boolean }) {
   const h = uncertaintyBars(histogram);
   if (!h) {
     return (
       <p className="muted" data-testid="uncertainty-empty">
-        {histogram.unknown > 0
+        {untrained && histogram.unknown > 0
+          ? `No labels yet, so no model to be unsure: the ranking orders its ${plural(histogram.unknown, 'open item')} from the image embeddings alone, typical images of each cluster first.`
+          : histogram.unknown > 0
           ? `The trainer behind this ranking sent no per-item uncertainty (an older trainer), so there is nothing to draw for its ${plural(histogram.unknown, 'open item')}.`
           : 'Every item of the current ranking is labeled: the next retrain ranks what is left.'}
       </p>

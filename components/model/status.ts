@@ -249,7 +249,11 @@ export function badgeLine(s: ModelStatus, retrainEvery: number, untrained?: stri
       return { kind: m.kind, tone: 'info', text: 'No model yet: items dealt at random · retrain queued, waiting for a trainer' };
     case 'diversity': {
       const behind = m.behind === 0 ? 'up to date' : `${plural(m.behind, 'label')} since`;
-      return { kind: m.kind, tone: 'ok', text: `No ${untrained ?? ''}${untrained ? ' ' : ''}model: ${plural(m.entries, 'item')} ordered by diversity over image embeddings · ${behind}` };
+      if (!untrained) {
+        // A task with a model, before its first label: the strategy's picks from the embeddings (auto: typical images of clusters).
+        return { kind: m.kind, tone: 'ok', text: `No model yet: ${plural(m.entries, 'item')} ordered from the image embeddings alone, typical images of each cluster first · ${behind}` };
+      }
+      return { kind: m.kind, tone: 'ok', text: `No ${untrained} model: ${plural(m.entries, 'item')} ordered by diversity over image embeddings · ${behind}` };
     }
     case 'ready': {
       const acc = m.holdout === null ? 'no holdout labels yet' : accuracyWords(m.holdout);

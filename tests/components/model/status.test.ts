@@ -38,6 +38,17 @@ describe('model badge line', () => {
     expect(badgeLine(s, 10, 'keypoint skeletons').text).not.toMatch(/accuracy|uncertain/);
   });
 
+  it('says a classifier\'s ranking before any label orders the images from their embeddings, typical ones first', () => {
+    const s = status({
+      labels: 0,
+      ranking: { id: 1, labelCount: 0, behind: 0, strategy: 'auto', at: '2026-01-01T00:00:00Z', entries: 8995, kind: 'diversity' },
+      model: { id: 1, backend: 'label spreading', model: 'pca50-umap10-knn7', labelCount: 0, metrics: {} },
+      job: { id: 1, state: 'done', attempts: 1, progress: null, error: null, worker: 'w' },
+      curve: [{ labels: 0 }],
+    });
+    expect(badgeLine(s, 10)).toEqual({ kind: 'diversity', tone: 'ok', text: 'No model yet: 8995 items ordered from the image embeddings alone, typical images of each cluster first · up to date' });
+  });
+
   it('says a queued first job waits for a trainer', () => {
     const s = status({ labels: 12, job: { id: 1, state: 'queued', attempts: 0, progress: null, error: null, worker: null } });
     expect(badgeLine(s, 10).kind).toBe('waiting');

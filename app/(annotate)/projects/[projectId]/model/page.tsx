@@ -109,7 +109,9 @@ export default async function ModelPage({ params }: { params: Promise<{ projectI
           </dl>
         ) : (
           <p data-testid="model-none">
-            No model yet. Items are dealt at random until the first retrain, which is queued after {plural(config.retrainEvery, 'label')}
+            {job && (job.state === 'queued' || job.state === 'running')
+              ? <>No model yet. The trainer is making the first ranking from the images (job #{job.id}, {job.state}); items are dealt at random until it lands.</>
+              : <>No model yet. Items are dealt at random until the first retrain, which is queued after {plural(config.retrainEvery, 'label')}</>}
             {' '}<span className="muted">({status.labels} so far)</span>.
           </p>
         )}
@@ -125,7 +127,7 @@ export default async function ModelPage({ params }: { params: Promise<{ projectI
       {model && (
         <section className="card" data-testid="model-heads">
           <h2>Which model won</h2>
-          <HeadChoice head={versionHead(model.metrics)} />
+          <HeadChoice head={versionHead(model.metrics)} labelCount={model.labelCount} />
         </section>
       )}
 
@@ -147,7 +149,7 @@ export default async function ModelPage({ params }: { params: Promise<{ projectI
       {status.uncertainty && (
         <section className="card" data-testid="model-uncertainty">
           <h2>How unsure the model is about the open items</h2>
-          <UncertaintyHistogram histogram={status.uncertainty} id={`uncertainty-${id}`} />
+          <UncertaintyHistogram histogram={status.uncertainty} id={`uncertainty-${id}`} untrained={ranking?.labelCount === 0} />
         </section>
       )}
     </div>
