@@ -246,7 +246,12 @@ export function badgeLine(s: ModelStatus, retrainEvery: number, untrained?: stri
     case 'cold':
       return { kind: m.kind, tone: 'info', text: `No model yet: items dealt at random until ${plural(m.until, 'label')} (${m.labels} so far)` };
     case 'waiting':
-      return { kind: m.kind, tone: 'info', text: 'No model yet: items dealt at random · retrain queued, waiting for a trainer' };
+      return {
+        kind: m.kind, tone: 'info',
+        text: m.labels === 0
+          ? 'No model yet: items dealt at random · the first ranking (from the images alone) is queued, waiting for a trainer'
+          : 'No model yet: items dealt at random · retrain queued, waiting for a trainer',
+      };
     case 'diversity': {
       const behind = m.behind === 0 ? 'up to date' : `${plural(m.behind, 'label')} since`;
       if (!untrained) {

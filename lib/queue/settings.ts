@@ -39,7 +39,10 @@ const FIELDS = {
   goldShare: Share,
   /** Share of holdout items, while unlabeled holdout remains. */
   holdoutShare: Share,
-  /** Cold stream before the model is trusted: one item per k-means cluster (needs embeddings), or seeded random. */
+  /**
+   * Cold stream before the model is trusted: the trainer's low-budget picks (the ranking's lead) in
+   * order, then one item per k-means cluster (needs embeddings); or seeded random throughout.
+   */
   cold: z.enum(['stratified', 'random']),
   /** How uncertain picks are spread within the batch: skip near-copies of batch, held and fresh items (spaced), farthest-first (kcenter), or rank order (rank). Near-copies of held items are refused in every mode. */
   diversity: z.enum(['spaced', 'kcenter', 'rank']),

@@ -45,9 +45,13 @@ test.describe('model state in the browser', () => {
     await expect(ann.getByTestId('current-item')).toBeVisible();
     projectId = Number(/\/projects\/(\d+)\/label/.exec(ann.url())![1]);
     const badge = ann.getByTestId('model-badge');
-    await expect(badge).toHaveAttribute('data-state', 'cold');
-    await expect(badge).toContainText('No model yet: items dealt at random until 10 labels (0 so far)');
+    // auto's first ranking needs no label: it was queued at import, and no trainer runs beside this server.
+    await expect(badge).toHaveAttribute('data-state', 'waiting');
+    await expect(badge).toContainText('No model yet: items dealt at random · the first ranking (from the images alone) is queued, waiting for a trainer');
     await ann.evaluate(() => { (window as unknown as { __sameDocument: boolean }).__sameDocument = true; });
+    await runWorker({ server: server.url, token, maxJobs: 1, idleSeconds: 0.2, log: createLogger('silent', 'trainer'), cacheDir: null });
+    await expect(badge).toHaveAttribute('data-state', 'diversity');
+    await expect(badge).toContainText(/No model yet: \d+ items ordered from the image embeddings alone, typical images of each cluster first · up to date/);
 
     // A teammate labels over HTTP until 10+ labels stand, at least one of them on the holdout (so metrics exist).
     const mate = await new Client(server.url).login('ann2@tandem.local', DEMO_PASSWORD);
@@ -62,17 +66,18 @@ test.describe('model state in the browser', () => {
       });
       expect(r.status).toBe(200);
       labeled++;
-      if (labeled === 3) await expect(badge).toContainText('(3 so far)');
+      if (labeled === 3) await expect(badge).toContainText('3 labels since');
     }
     // 10 labels queued a retrain; no trainer runs beside this server.
-    await expect(badge).toHaveAttribute('data-state', 'waiting');
+    await expect.poll(async () => (await mate.request('GET', `/api/projects/${projectId}/model`)).json.job?.state).toBe('queued');
 
     await runWorker({ server: server.url, token, maxJobs: 1, idleSeconds: 0.2, log: createLogger('silent', 'trainer'), cacheDir: null });
     const status = (await mate.request('GET', `/api/projects/${projectId}/model`)).json;
     expect(status.model.labelCount).toBe(labeled);
     // The badge follows the 'model' event: no reload.
     await expect(badge).toHaveAttribute('data-state', 'ready');
-    await expect(badge).toContainText(`Model v1 (${labeled} labels)`);
+    // v1 was the ranking before any label.
+    await expect(badge).toContainText(`Model v2 (${labeled} labels)`);
     await expect(badge).toContainText('holdout accuracy');
     await expect(badge).toContainText('up to date');
     await expect(badge).toContainText('CPU (tfjs wasm)');
@@ -82,15 +87,15 @@ test.describe('model state in the browser', () => {
     const lead = await (await browser.newContext()).newPage();
     await loginInBrowser(lead, server.url, 'lead@tandem.local', DEMO_PASSWORD);
     await lead.getByTestId('project-mnist-demo').getByTestId('model-link').click();
-    await expect(lead.getByTestId('model-version')).toContainText('v1');
+    await expect(lead.getByTestId('model-version')).toContainText('v2');
     await expect(lead.getByTestId('model-backend')).toContainText('tfjs 4.22.0 wasm (cpu, simd)');
     await expect(lead.getByTestId('model-behind')).toContainText('up to date');
     // Done, or queued again when the hunt for a holdout label gave 10 more labels than the job had.
     await expect(lead.getByTestId('job-status')).toHaveAttribute('data-state', labeled >= 20 ? /^(done|queued)$/ : 'done');
     await expect(lead.getByTestId('learning-curve-svg')).toBeVisible();
     await expect(lead.getByTestId('learning-curve-svg').locator('title').first()).toContainText(`at ${labeled} labels`);
-    await expect(lead.getByTestId('version-row')).toHaveCount(1);
-    await expect(lead.getByTestId('version-row')).toContainText(String(labeled));
+    await expect(lead.getByTestId('version-row')).toHaveCount(2);
+    await expect(lead.getByTestId('version-row').filter({ hasText: 'v2' })).toContainText(String(labeled));
     await expect(lead.getByTestId('next-item')).toHaveCount(status.next.length);
     expect(status.next.length).toBeGreaterThan(0);
     const thumb = lead.getByTestId('next-item').first().locator('img');
