@@ -28,7 +28,7 @@
  *   DEALT_ARMS=auto,random
  */
 import { rankPool } from '../lib/al/ranking';
-import { margin } from '../lib/al/uncertainty';
+import { confidence, margin } from '../lib/al/uncertainty';
 import { holdoutMetrics, trainRound, type HeadChoice } from '../lib/model';
 import { batchSeed, dealBatch } from '../lib/queue/deal';
 import type { RankingView } from '../lib/queue/input';
@@ -84,14 +84,10 @@ function run(arm: 'auto' | 'random', seed: number): ArmResult {
     const score = new Float32Array(n).fill(NaN);
     ranked.order.forEach((row, j) => { score[row] = ranked.score[j]; });
     const predicted = new Int32Array(n);
-    const confidence = new Float32Array(n);
     for (let i = 0; i < n; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (r.probs.data[i * k + c] > r.probs.data[i * k + best]) best = c;
-      predicted[i] = best;
-      confidence[i] = r.probs.data[i * k + best];
+      for (let c = 1; c < k; c++) if (r.probs.data[i * k + c] > r.probs.data[i * k + predicted[i]]) predicted[i] = c;
     }
-    ranking = { version: round + 1, strategy: arm, score, predicted, confidence, byScore: ranked.order, lead: ranked.order.slice(0, ranked.lead) };
+    ranking = { version: round + 1, strategy: arm, score, predicted, confidence: confidence(r.probs), byScore: ranked.order, lead: ranked.order.slice(0, ranked.lead) };
     return r;
   };
 

@@ -294,8 +294,11 @@ export function trainRound(input: RoundInput): RoundResult {
   const { features, labels, k } = input;
   const n = labels.length;
   const labeled: number[] = [];
-  const seen = new Set<number>();
-  labels.forEach((c, i) => { if (c >= 0) { labeled.push(i); seen.add(c); } });
+  // Labels per class: the classes seen and the least-labeled one decide auto's phase.
+  const perClass = new Int32Array(k);
+  labels.forEach((c, i) => { if (c >= 0) { labeled.push(i); perClass[c]++; } });
+  const classesSeen = perClass.reduce((n, x) => n + (x > 0 ? 1 : 0), 0);
+  const fewestPerClass = k > 0 ? Math.min(...perClass) : 0;
   const labeledIdx = Int32Array.from(labeled);
   const graph = usesGraph(n);
   const needsSamples = getStrategy(input.strategy).needs.some((group) => group.includes('samples') && !group.includes('probs'));
@@ -332,10 +335,7 @@ export function trainRound(input: RoundInput): RoundResult {
   } finally {
     dense?.dispose();
   }
-  const perClass = new Int32Array(k);
-  for (const r of labeledIdx) perClass[labels[r]]++;
-  const fewestPerClass = k > 0 ? Math.min(...perClass) : 0;
-  const trust = input.strategy === 'auto' ? trustOf(input, labeledIdx.length, seen.size, fewestPerClass, head) : undefined;
+  const trust = input.strategy === 'auto' ? trustOf(input, labeledIdx.length, classesSeen, fewestPerClass, head) : undefined;
   const selection = selectBatch(input.strategy, {
     samples,
     probs,
@@ -344,7 +344,7 @@ export function trainRound(input: RoundInput): RoundResult {
     candidates: input.candidates,
     batch: Math.min(input.batch, input.candidates.length),
     seed: input.seed,
-    classesSeen: seen.size,
+    classesSeen,
     fewestPerClass,
     ...(input.step !== undefined ? { step: input.step } : {}),
     ...(features.otherViews?.length ? { graphs: [features.graph, ...features.otherViews] } : {}),
