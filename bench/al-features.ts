@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Features } from '../lib/model';
-import { featuresOfViews } from '../lib/model/pipeline';
+import { featuresOfViews } from '../lib/model/views';
 import { ROOT } from '../tests/fixtures/paths';
 
 /** Where bench:al keeps a data set's UMAP rows (MNIST's file keeps its old name). */

@@ -73,7 +73,7 @@ import { loadPhotoEmbedder, PHOTO_MODEL } from '../workers/trainer/photo-embedde
 import { drawHoldout, roundSeed, simulateRun } from '../lib/sim/simulate';
 import { typicalCluster, typicality } from '../lib/al/typical';
 import { kMeans } from '../lib/al/coldstart';
-import { joinViews } from '../lib/model/pipeline';
+import { joinViews } from '../lib/model/views';
 import { indexCold, pickColdIndexed, type ColdIndex } from '../lib/queue/cold';
 import { ROOT } from '../tests/fixtures/paths';
 import { machine } from './stats';

@@ -23,6 +23,8 @@ export interface Graph {
 export function knnGraph(x: Embeddings, k: number): Graph {
   const { n, d, data } = x;
   const kk = Math.max(0, Math.min(k, n - 1));
+  // No neighbours asked for (a caller that wants the rows only): skip the n² search.
+  if (kk === 0) return { n, rowStart: new Int32Array(n + 1), cols: new Int32Array(0), weights: new Float32Array(0) };
   const norms = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;

@@ -6,7 +6,6 @@ import { fitPca, projectPca } from './pca';
 import { fitHead, labeledAccuracy, selectHead, type HeadChoice, type HeadName } from './heads';
 import { spreadViews } from './spreading';
 import { umapEmbed, type UmapOptions } from './umap';
-import { hogRows } from './hog';
 
 /**
  * The model Tandem trains on images without a pretrained network: PCA-50 of raw pixels, a
@@ -71,81 +70,6 @@ export const UMAP_MIN_ITEMS = 1000;
 /** Whether the trainer's pixel features of a pool of n items go through UMAP. */
 export function usesUmap(n: number): boolean {
   return n >= UMAP_MIN_ITEMS && n <= UMAP_MAX_ITEMS;
-}
-
-/**
- * Features of raw pixels as the trainer builds them: PCA-50, then UMAP-10 on a pool of a size it
- * helps (see MODEL_NAME, usesUmap). There, when the rows are square grey images, a second view
- * beside it: the images' HOG descriptors (hog.ts) through the same PCA-50 and UMAP-10, with its
- * own graph (TWO_VIEW_MODEL_NAME); the strategies read both views' rows side by side.
- */
-export function buildPixelFeatures(x: Embeddings, opts: { seed?: number } = {}): Features {
-  const steps = pixelFeatureSteps(x, opts);
-  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
-}
-
-/**
- * buildPixelFeatures in steps: it yields after each view's PCA and after its UMAP (a UMAP is tens
- * of seconds on a 10k pool, the whole build over a minute), so a caller that must stay responsive — the trainer, whose job claim lives on heartbeats —
- * can let its event loop run between them (`await` something at each yield).
- */
-export function* pixelFeatureSteps(x: Embeddings, opts: { seed?: number } = {}): Generator<void, Features, void> {
-  if (!usesUmap(x.n)) return buildFeatures(x, { seed: opts.seed });
-  const side = Math.round(Math.sqrt(x.d));
-  if (side * side !== x.d || side < HOG_MIN_SIDE) return buildFeatures(x, { seed: opts.seed, umap: {} });
-  // PCA, then UMAP, of each view (what buildFeatures with `umap` does, a pause between the two).
-  const pixelsPca = buildFeatures(x, { seed: opts.seed, neighbours: 0 }).embeddings;
-  yield;
-  const pixels = umapEmbed(pixelsPca, { seed: opts.seed ?? 1 });
-  yield;
-  const shapesPca = buildFeatures(hogRows(x, { side }), { seed: opts.seed, neighbours: 0 }).embeddings;
-  yield;
-  const shapes = umapEmbed(shapesPca, { seed: opts.seed ?? 1 });
-  yield;
-  return featuresOfViews(joinViews([pixels, shapes]), [pixels.d, shapes.d]);
-}
-
-/**
- * Features of views joined side by side (`joinViews`), `widths` columns each: one neighbour graph
- * per view from its own columns (centring and one scale per view leave a kNN graph as it was).
- */
-export function featuresOfViews(joined: Embeddings, widths: readonly number[], neighbours?: number): Features {
-  if (widths.reduce((a, b) => a + b, 0) !== joined.d) throw new RangeError(`featuresOfViews: widths ${widths.join('+')} do not add up to ${joined.d}`);
-  let offset = 0;
-  const graphs = widths.map((w) => {
-    const data = new Float32Array(joined.n * w);
-    for (let i = 0; i < joined.n; i++) data.set(joined.data.subarray(i * joined.d + offset, i * joined.d + offset + w), i * w);
-    offset += w;
-    return neighbourGraph({ n: joined.n, d: w, data }, neighbours);
-  });
-  return graphs.length > 1 ? { embeddings: joined, graph: graphs[0], otherViews: graphs.slice(1) } : { embeddings: joined, graph: graphs[0] };
-}
-
-/** Smallest image side that gets the HOG view (two cells of 4 pixels and some). */
-export const HOG_MIN_SIDE = 12;
-/** The pixel model with its second view (buildPixelFeatures): spreading on both graphs, averaged. */
-export const TWO_VIEW_MODEL_NAME = 'pca50-umap10-knn7+hog-pca50-umap10-knn7-label-spreading';
-
-/**
- * Every view's rows side by side, each centred and scaled to a mean squared norm of 1, so that
- * neither view's scale decides the distances the strategies measure.
- */
-export function joinViews(views: readonly Embeddings[]): Embeddings {
-  const n = views[0].n;
-  const width = views.reduce((sum, v) => sum + v.d, 0);
-  const out = new Float32Array(n * width);
-  let offset = 0;
-  for (const v of views) {
-    if (v.n !== n) throw new RangeError(`joinViews: views of ${n} and ${v.n} rows`);
-    const mean = new Float64Array(v.d);
-    for (let i = 0; i < n; i++) for (let f = 0; f < v.d; f++) mean[f] += v.data[i * v.d + f] / n;
-    let squares = 0;
-    for (let i = 0; i < n; i++) for (let f = 0; f < v.d; f++) squares += (v.data[i * v.d + f] - mean[f]) ** 2;
-    const scale = 1 / Math.sqrt(squares / n || 1);
-    for (let i = 0; i < n; i++) for (let f = 0; f < v.d; f++) out[i * width + offset + f] = (v.data[i * v.d + f] - mean[f]) * scale;
-    offset += v.d;
-  }
-  return { n, d: width, data: out };
 }
 
 /** Rows PCA is fitted on at most: above it, an evenly spaced sample (the fit's centred copy is n × d doubles: 6 GB at 1M × 784). */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Features } from '../../lib/model';
-import { TWO_VIEW_MODEL_NAME } from '../../lib/model/pipeline';
+import { TWO_VIEW_MODEL_NAME } from '../../lib/model/views';
 import { SIDE } from './pixels';
 
 /**

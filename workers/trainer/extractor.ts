@@ -4,7 +4,9 @@ import { buildPixelFeatures, MODEL_NAME, PCA_MODEL_NAME, UMAP_COMPONENTS, type F
 import type { BuiltinEmbeddingChoice } from '../../lib/model/builtin-embeddings';
 import { buildEmbeddingFeatures } from '../../lib/model/embedding';
 import { onnxModelName } from '../../lib/model/onnx-spec';
-import { NEIGHBOURS, PCA_COMPONENTS, pixelFeatureSteps, TWO_VIEW_MODEL_NAME } from '../../lib/model/pipeline';
+import { NEIGHBOURS, PCA_COMPONENTS } from '../../lib/model/pipeline';
+import { pixelFeatureSteps, TWO_VIEW_MODEL_NAME, usesTwoViews } from '../../lib/model/views';
+import { twoViewFeaturesInThreads } from './view-threads';
 import type { EmbeddingModelInfo } from '../../lib/protocol/worker';
 import type { WorkerClient } from './client';
 import { createOnnxEmbedder, ONNX_BACKEND, type OnnxEmbedder } from './onnx-embedder';
@@ -52,6 +54,13 @@ export const PIXEL_EXTRACTOR: Extractor = {
   },
   features: (x) => buildPixelFeatures(x),
   async featuresInSteps(x, pause) {
+    if (usesTwoViews(x)) {
+      try {
+        return await twoViewFeaturesInThreads(x);
+      } catch (e) {
+        console.warn(`trainer: building the two views in threads failed (${e instanceof Error ? e.message : String(e)}); building them in this thread instead`);
+      }
+    }
     const steps = pixelFeatureSteps(x);
     for (let step = steps.next(); ; step = steps.next()) {
       if (step.done) return step.value;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { umapEmbed } from '../../../lib/model/umap';
-import { buildPixelFeatures, usesUmap, UMAP_MAX_ITEMS, UMAP_MIN_ITEMS } from '../../../lib/model/pipeline';
+import { usesUmap, UMAP_MAX_ITEMS, UMAP_MIN_ITEMS } from '../../../lib/model/pipeline';
+import { buildPixelFeatures } from '../../../lib/model/views';
 import { mulberry32 } from '../../../lib/random';
 
 /** n points in d dimensions, alternating between two blobs 10 apart (point i in blob i % 2). */

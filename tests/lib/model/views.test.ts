@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { knnGraph, trainRound } from '../../../lib/model';
-import { buildPixelFeatures, featuresOfViews, joinViews, pixelFeatureSteps, TWO_VIEW_MODEL_NAME, UMAP_MIN_ITEMS } from '../../../lib/model/pipeline';
+import { UMAP_MIN_ITEMS } from '../../../lib/model/pipeline';
+import { buildPixelFeatures, featuresOfViews, joinViews, pixelFeatureSteps, TWO_VIEW_MODEL_NAME } from '../../../lib/model/views';
 import { spreadViews } from '../../../lib/model/spreading';
 import { selectBatch } from '../../../lib/al';
 import { mulberry32 } from '../../../lib/random';
