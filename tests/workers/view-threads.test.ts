@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { UMAP_MIN_ITEMS } from '../../lib/model/pipeline';
 import { buildPixelFeatures } from '../../lib/model/views';
-import { mulberry32 } from '../../lib/random';
+import { barImages } from '../fixtures/images';
 import { PIXEL_EXTRACTOR } from '../../workers/trainer/extractor';
 import { twoViewFeaturesInThreads } from '../../workers/trainer/view-threads';
 
-/** 1,000 16×16 images: a bar, horizontal or vertical, at a random place, on noise. */
-function bars(): { n: number; d: number; data: Float32Array } {
-  const rng = mulberry32(5);
-  const side = 16;
-  const n = UMAP_MIN_ITEMS;
-  const data = new Float32Array(n * side * side);
-  for (let i = 0; i < n; i++) {
-    const at = 2 + Math.floor(rng() * 12);
-    for (let p = 0; p < side * side; p++) data[i * side * side + p] = ((i % 2 === 0 ? Math.floor(p / side) : p % side) === at ? 1 : 0) + rng() * 0.1;
-  }
-  return { n, d: side * side, data };
-}
+/** 1,000 16×16 images of bars, horizontal or vertical. */
+const bars = () => barImages(UMAP_MIN_ITEMS, 16, 5);
 
 describe('twoViewFeaturesInThreads', () => {
   it('builds the same features as buildPixelFeatures, each view in a thread, while the event loop stays free', async () => {

@@ -5,6 +5,7 @@ import { buildPixelFeatures, featuresOfViews, joinViews, pixelFeatureSteps, TWO_
 import { spreadViews } from '../../../lib/model/spreading';
 import { selectBatch } from '../../../lib/al';
 import { mulberry32 } from '../../../lib/random';
+import { barImages } from '../../fixtures/images';
 
 const emb = (rows: number[][]) => ({ n: rows.length, d: rows[0].length, data: Float32Array.from(rows.flat()) });
 
@@ -43,18 +44,10 @@ describe('featuresOfViews', () => {
 
 describe('buildPixelFeatures', () => {
   it(`gives square images of a pool UMAP is used on (≥ ${UMAP_MIN_ITEMS}) a second view, their HOG descriptors, and other rows none`, () => {
-    const rng = mulberry32(9);
     // 1,000 16×16 images: a bar, horizontal or vertical, at a random place, on noise.
     const side = 16;
     const n = UMAP_MIN_ITEMS;
-    const data = new Float32Array(n * side * side);
-    for (let i = 0; i < n; i++) {
-      const at = 2 + Math.floor(rng() * 12);
-      for (let p = 0; p < side * side; p++) {
-        const [y, x] = [Math.floor(p / side), p % side];
-        data[i * side * side + p] = ((i % 2 === 0 ? y : x) === at ? 1 : 0) + rng() * 0.1;
-      }
-    }
+    const { data } = barImages(n, side, 9);
     // In steps (as the trainer builds them, its loop free between them): a pause after each view's PCA and UMAP.
     const steps = pixelFeatureSteps({ n, d: side * side, data });
     let pauses = 0;
