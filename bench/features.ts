@@ -24,10 +24,10 @@ const timed = <T>(name: string, f: () => T): T => {
   process.stderr.write(`  ${name}: ${stages[name]} ms\n`);
   return out;
 };
-const oneThreadOnly = process.env.BENCH_FEATURES_THREADS_ONLY !== '1';
+const withOneThreadStages = process.env.BENCH_FEATURES_THREADS_ONLY !== '1';
 
 let inOneThread: ReturnType<typeof twoViewFeatures> | null = null;
-if (oneThreadOnly) {
+if (withOneThreadStages) {
   const t0 = performance.now();
   const view = (name: string, rows: Embeddings) => {
     const pca = timed(`${name}: PCA fit`, () => fitPca(rows, PCA_COMPONENTS, { seed: 1 }));

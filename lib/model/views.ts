@@ -27,8 +27,15 @@ export function usesTwoViews(x: Embeddings): boolean {
 /** One view's rows before UMAP: PCA-50 of the pixels, or of their HOG descriptors. */
 export function viewPca(x: Embeddings, view: PixelView, seed = 1): Embeddings {
   if (x.data.length !== x.n * x.d) throw new RangeError(`viewPca: ${x.n} rows of ${x.d} values need ${x.n * x.d} values, got ${x.data.length}`);
-  const rows = view === 'pixels' ? x : hogRows(x, { side: Math.round(Math.sqrt(x.d)) });
-  return buildFeatures(rows, { seed, neighbours: 0 }).embeddings;
+  return buildFeatures(viewRows(x, view), { seed, neighbours: 0 }).embeddings;
+}
+
+function viewRows(x: Embeddings, view: PixelView): Embeddings {
+  switch (view) {
+    case 'pixels': return x;
+    case 'hog': return hogRows(x, { side: Math.round(Math.sqrt(x.d)) });
+    default: { const never: never = view; throw new RangeError(`viewPca: no view ${String(never)}`); }
+  }
 }
 
 /**
