@@ -14,6 +14,7 @@
  *   BENCH_RESTART=1 (default): the measured start is a restart (the server ran once, built its pool view and kept it on disk); 0: the first start.
  *   BENCH_CLIENT=fetch: the annotators send over Node's fetch instead of node:http (bench/load.ts says why http is the default).
  *   BENCH_TRACE=1: for the slowest 1% of claims, what else was in flight and the client's time outside the handler.
+ *   BENCH_SPANS_FILE=file (with BENCH_TRACE=1): every measured claim and label appended as a JSON line (wall-clock start, ms, the server's phases).
  *   BENCH_SERVER_OUT=file: the server's output goes there too (with --trace-gc: bench/slow-claims-gc.mjs says which slow claims met a collection).
  *   BENCH_BUSY_CORES=N: N busy loops (one process each, normal priority) run beside the whole bench, as on a
  *   machine whose load average is already N at the start (issue 15's "load average ~2").
@@ -133,6 +134,7 @@ async function runScenario(sc: Scenario) {
       await Promise.all(annotators.map((a) => runAnnotator(a, seed.projectId, { hold: HOLD, thinkMs: THINK_MS, stop: () => Date.now() >= Math.min(measureFrom + SECONDS * 1000, deadline) })));
       clearInterval(watch); clearInterval(progress);
       if (process.env.BENCH_TRACE === '1') traceTail(sc.kind, spans);
+      if (process.env.BENCH_SPANS_FILE) writeSpans(process.env.BENCH_SPANS_FILE, sc.kind, spans);
       const loadSeconds = (Date.now() - measureFrom) / 1000;
       const claimMs = annotators.flatMap((a) => a.stats.claimMs);
       const phases = annotators.flatMap((a) => a.stats.claimPhases);
@@ -218,6 +220,12 @@ function traceTail(kind: string, all: Span[]): void {
     const d = describe(c);
     log(`    at ${f((c.start - t0) / 1000)} s (${new Date(performance.timeOrigin + c.start).toISOString()}): ${f(d.ms)} ms, handler ${f(d.handler)} (${Object.entries(c.phases).map(([k, v]) => `${k} ${v}`).join(', ')}), ${d.overlapping} in flight (${f(d.othersHandler)} ms of handlers)`);
   }
+}
+
+/** BENCH_SPANS_FILE (with BENCH_TRACE=1): every measured request, one JSON line each, to line up with other samplers' clocks. */
+function writeSpans(file: string, kind: string, all: Span[]): void {
+  const lines = all.map((s) => JSON.stringify({ db: kind, kind: s.kind, at: new Date(performance.timeOrigin + s.start).toISOString(), ms: Math.round((s.end - s.start) * 10) / 10, phases: s.phases }));
+  fs.appendFileSync(file, lines.join('\n') + '\n');
 }
 
 /** Items with two active leases of exclusive streams, and items labeled twice by humans outside overlap/gold (both must be 0). */

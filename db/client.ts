@@ -46,6 +46,13 @@ export interface DatabaseOptions {
   /** PGlite data folder; `memory://` for a throw-away database. */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * A long-running server's pool: all its connections are opened at start and stay open (pg-pool's
+   * `min` at the pool's size, so no idle timeout closes it). A connection opened mid-burst costs its request a
+   * backend's start, the SCRAM handshake and re-preparing every named statement: tens of ms that
+   * the default 10 s idle timeout made the claims pay again and again at a human pace.
+   */
+  keepConnections?: boolean;
   /** An idle pooled connection died (server restart, admin kill): the pool drops it; this hears about it. */
   onIdleError?: (err: Error) => void;
 }
@@ -59,7 +66,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const { default: pg } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    const max = opts.poolSize ?? 10;
+    const pool = new pg.Pool({ connectionString: opts.url, max, ...(opts.keepConnections ? { min: max } : {}) });
     // Off only to measure what it saves (TANDEM_PG_NAMED=0).
     if (process.env.TANDEM_PG_NAMED !== '0') nameRepeatedStatements(pool);
     // Without a listener an idle client's error would crash the process; the pool replaces the client.
@@ -70,6 +78,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       throw new Error(`cannot connect to Postgres at ${redact(opts.url!)}: ${e.message}`);
     });
     client.release();
+    if (opts.keepConnections) warmPool(pool, max);
     const db = drizzle(pool, { schema }) as unknown as Db;
     pools.set(db, { connect: () => pool.connect(), wrap: (client) => drizzle(client as unknown as import('pg').PoolClient, { schema }) as unknown as Db });
     return { db, kind: 'postgres', where: redact(opts.url), close: () => pool.end() };
@@ -84,6 +93,16 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   timePgliteQueries(client, process.env, prepared?.textOf);
   const db = drizzle(client, { schema }) as unknown as Db;
   return { db, kind: 'pglite', where: dataDir, close: () => client.close() };
+}
+
+/**
+ * Opens all of a kept pool's connections in the background (the one idle already among them), so
+ * the first burst of requests after a start (every annotator's first claim) finds them open. A
+ * failure here is not an error: the pool opens connections on demand as before, and reports them there.
+ */
+function warmPool(pool: import('pg').Pool, max: number): void {
+  const opening = Array.from({ length: max }, () => pool.connect().then((c) => c, () => null));
+  void Promise.all(opening).then((clients) => { for (const c of clients) c?.release(); });
 }
 
 export async function migrateDatabase(database: Database): Promise<void> {

@@ -60,7 +60,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   if (!config.databaseUrl) writeServerLock(config.dataDir, { port: config.port, url });
 
   const building = config.dev ? Promise.resolve() : ensureBuild(ROOT, log);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: pgliteDir(config), onIdleError: (err) => log.warn({ err }, 'idle database connection lost') }).catch((e) => {
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: pgliteDir(config), keepConnections: true, onIdleError: (err) => log.warn({ err }, 'idle database connection lost') }).catch((e) => {
     if (!config.databaseUrl) removeServerLock(config.dataDir);
     throw e;
   });
