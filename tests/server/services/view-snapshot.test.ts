@@ -3,7 +3,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../db/client';
 import { decodeViewSnapshot, encodeViewSnapshot, listViewSnapshots, snapshotFile, type ViewSnapshot } from '../../../server/services/view-snapshot';
+import { sql } from 'drizzle-orm';
 import { createPoolViews } from '../../../server/services/pool-view';
+import { indexHoldout } from '../../../lib/queue/holdout';
 import { createQueueService, type ClaimTiming } from '../../../server/services/queue';
 import { findDoubleLeases } from '../../../db/queries/leases';
 import { DATABASE_KINDS, dbLabel, openTestDatabase } from '../../fixtures/database';
@@ -156,6 +158,26 @@ describe.each(DATABASE_KINDS)('the first claims after a restart %s', (kind) => {
     // Retrained since the snapshot was kept: nothing to warm, the first claim builds.
     await applyRanking(db, project.id);
     expect(await restart().warm(classesOf)).toEqual([]);
+  });
+
+  it(`builds on the kept view's holdout index when the holdout is the same (${dbLabel(kind)})`, async () => {
+    const db = database.db;
+    const { project } = await buildProject(db, { n: 40 });
+    // Every fourth item held out, in groups of two.
+    await db.execute(sql`update items set split = 'holdout', group_key = 'g' || (id / 8) where project_id = ${project.id} and id % 4 = 0`);
+    await applyRanking(db, project.id);
+    const built = await builtAndKept(project.id);
+    expect(built.holdout.item.length).toBe(10);
+
+    const views = restart();
+    expect(await views.warm(async () => ['cat', 'dog'])).toEqual([project.id]);
+    const kept = views.latest(project.id)!;
+    expect(kept.provisional).toBe(true);
+    await expect.poll(() => views.latest(project.id)?.provisional, { timeout: 10_000 }).toBeUndefined();
+    const rebuilt = views.latest(project.id)!;
+    // The same object, not indexed again; and the same as indexing afresh.
+    expect(rebuilt.holdoutIndex).toBe(kept.holdoutIndex);
+    expect(rebuilt.holdoutIndex).toEqual(indexHoldout(rebuilt.holdout, rebuilt.n));
   });
 
   it(`never uses a view kept under another ranking or from another database (${dbLabel(kind)})`, async () => {
