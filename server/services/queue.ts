@@ -148,7 +148,10 @@ export function createQueueService(db: Db, opts: QueueOptions) {
     // project, a replaced view) must not become an unhandled rejection.
     ahead.state.catch(() => {});
     ahead.book?.refresh.catch(() => {});
-    const { project } = await requireProject(db, p, projectId, 'project.label');
+    // The access check counts as a claim in flight, as the deal and the commit do: a view's build
+    // waits before its next page while they run (the first claims after a restart spent ~0.4 s
+    // here behind the build's page reads). Waiting for a view that is not there yet does not count.
+    const { project } = await claimsFirst.around(() => requireProject(db, p, projectId, 'project.label'));
     const held = Math.min(Math.max(hold, 1), MAX_HELD);
     const settings = projectQueueSettings(project);
     let found = await views.viewOrBridge(projectId, project.classes);

@@ -3,6 +3,8 @@ import type { Database } from '../../../db/client';
 import { findDoubleLeases } from '../../../db/queries/leases';
 import { DATABASE_KINDS, dbLabel, openTestDatabase } from '../../fixtures/database';
 import { buildProject } from '../../fixtures/builders';
+import { createClaimsFirst, type ClaimsFirst } from '../../../server/services/claims-first';
+import { createQueueService } from '../../../server/services/queue';
 
 describe.each(DATABASE_KINDS)('lease service %s', (kind) => {
   let database: Database;
@@ -25,6 +27,21 @@ describe.each(DATABASE_KINDS)('lease service %s', (kind) => {
     expect(new Set(all).size).toBe(all.length);
     expect(all.length).toBe(18);
     expect(await findDoubleLeases(database.db)).toEqual([]);
+  });
+
+  it('counts a claim as in flight from its access check on, so a view build waits for a refused claim too', async () => {
+    const { project, annotators, outsider } = await buildProject(database.db, { n: 10 });
+    const gate = createClaimsFirst({ maxWaitMs: 0 });
+    const entered: number[] = [];
+    const watched: ClaimsFirst = { ...gate, around: (claim) => gate.around(() => { entered.push(gate.inFlight()); return claim(); }) };
+    const queue = createQueueService(database.db, { leaseSeconds: 600, first: watched });
+    await expect(queue.claimBatch(outsider, project.id, 3)).rejects.toThrow();
+    expect(entered).toEqual([1]);
+    expect(gate.inFlight()).toBe(0);
+    // A member's claim: its access check, then its deal and commit.
+    expect((await queue.claimBatch(annotators[0], project.id, 3)).leases).toHaveLength(3);
+    expect(entered).toEqual([1, 1, 1]);
+    expect(gate.inFlight()).toBe(0);
   });
 
   it('gives an annotator back the items they already hold instead of new ones', async () => {
