@@ -263,7 +263,7 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
     const holdout = { item: Int32Array.from(holdoutItem), group: Int32Array.from(holdoutGroup) };
     // Same items as before (a new ranking, no import, or the view kept on disk): the label book, the
     // embeddings cache and, with the same holdout, its index carry over. Indexing a million items'
-    // holdout holds the thread ~50 ms, in the seconds when a restart's first claims arrive.
+    // holdout holds the thread 50–120 ms, in the seconds when a restart's first claims arrive.
     if (previous && sameIds(previous.ids, ids)) {
       const holdoutIndex = sameInts(previous.holdout.item, holdout.item) && sameInts(previous.holdout.group, holdout.group) ? previous.holdoutIndex : indexHoldout(holdout, n);
       return { ...previous, key, holdout, holdoutIndex, gold: Int32Array.from(gold) };
