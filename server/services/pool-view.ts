@@ -264,8 +264,8 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
     // Same items as before (a new ranking, no import, or the view kept on disk): the label book, the
     // embeddings cache and, with the same holdout, its index carry over. Indexing a million items'
     // holdout holds the thread 50–120 ms, in the seconds when a restart's first claims arrive.
-    if (previous && sameIds(previous.ids, ids)) {
-      const holdoutIndex = sameInts(previous.holdout.item, holdout.item) && sameInts(previous.holdout.group, holdout.group) ? previous.holdoutIndex : indexHoldout(holdout, n);
+    if (previous && sameValues(previous.ids, ids)) {
+      const holdoutIndex = sameValues(previous.holdout.item, holdout.item) && sameValues(previous.holdout.group, holdout.group) ? previous.holdoutIndex : indexHoldout(holdout, n);
       return { ...previous, key, holdout, holdoutIndex, gold: Int32Array.from(gold) };
     }
     const holdoutIndex = indexHoldout(holdout, n);
@@ -386,13 +386,7 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
   };
 }
 
-function sameIds(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function sameInts(a: Int32Array, b: Int32Array): boolean {
+function sameValues(a: Float64Array | Int32Array, b: Float64Array | Int32Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
