@@ -147,7 +147,7 @@ async function runScenario(sc: Scenario) {
       // Where the first claims after the start waited, by the server's clock (BENCH_TRACE=1): the slowest of the first round.
       if (process.env.BENCH_TRACE === '1') {
         const firstRound = claimLog.slice(0, sc.annotators).sort((x, y) => y.ms - x.ms).slice(0, 8);
-        for (const c of firstRound) log(`  ${sc.kind} first claims: ${c.ms.toFixed(1)} ms, answered at ${c.at - started} ms, server ${Object.entries(c.phases).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+        for (const c of firstRound) log(`  ${sc.kind} first claims: ${c.ms.toFixed(1)} ms, answered at ${c.at - started} ms (${new Date(c.at).toISOString()}), server ${Object.entries(c.phases).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       }
       const errors: Record<string, number> = {};
       const states: Record<string, number> = {};

@@ -5,7 +5,7 @@ import {
 } from '../../db/queries/consensus';
 import { findProject } from '../../db/queries/projects';
 import { upsertFlags } from '../../db/queries/review';
-import { codeRatings, coefficients, consensus, noisyAnnotators, type Rating } from '../../lib/agreement';
+import { noisyAnnotators, type Rating } from '../../lib/agreement';
 import { agreementSummary, consensusChanges, type AgreementSummary } from '../../lib/agreement/project-agreement';
 import { DEFAULT_CONSENSUS_MIN } from '../../lib/agreement/settle';
 import { agreementOf, taskOfProject, taskType, type Answer, type ProjectTask } from '../../lib/tasks';
@@ -22,13 +22,11 @@ import type { LifecycleHooks } from '../lifecycle';
 import { requireProject, type Principal } from './access';
 import { settleItems } from './settle';
 import { createClassAnswerMirror } from './class-answers';
+import { sharedAgreementThread, type AgreementThread } from '../threads/agreement-thread';
 
-/** What a recompute measured, whatever the task type: each item's consensus, and the snapshot. */
+/** What a recompute measured, whatever the task type: the items whose consensus changed enough to write, and the snapshot. */
 interface Measured {
-  /** Items answered by two people or more, with the consensus that stands for each now. */
-  overlapped: { itemId: number; current: { answer: Answer; confidence: number | null } | null }[];
-  computed: (itemId: number) => { answer: Answer; confidence: number } | undefined;
-  same: (a: Answer, b: Answer) => boolean;
+  changes: { itemId: number; answer: Answer; confidence: number }[];
   annotatorsOf: (itemId: number) => number[];
   summary: AgreementSummary;
 }
@@ -39,8 +37,9 @@ interface Measured {
  * disputed items settled by a confident consensus, weak ones flagged for the lead, and a snapshot
  * of the coefficients and each annotator's reliability. The agreement extension runs it after labels.
  */
-export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<LifecycleHooks, 'onItemsSettled' | 'onAgreementComputed'>>; now?: () => Date; consensusMin?: number } = {}) {
+export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<LifecycleHooks, 'onItemsSettled' | 'onAgreementComputed'>>; now?: () => Date; consensusMin?: number; agreement?: AgreementThread } = {}) {
   const now = opts.now ?? (() => new Date());
+  const agreement = opts.agreement ?? sharedAgreementThread();
   const mirror = createClassAnswerMirror(db);
   const consensusMin = opts.consensusMin ?? DEFAULT_CONSENSUS_MIN;
 
@@ -50,9 +49,8 @@ export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<Life
     const task = taskOfProject(project);
     const measured = task.task === 'classification' ? await classAgreement(project, task) : await perItem(projectId, task);
     if (!measured) return null;
-    const { computed, same, summary, annotatorsOf } = measured;
+    const { changes, summary, annotatorsOf } = measured;
 
-    const changes = consensusChanges(measured.overlapped, computed, same, consensusMin);
     const statusBefore = await itemStatesOf(db, changes.map((c) => c.itemId));
     const settled: number[] = [];
     if (changes.length > 0) {
@@ -84,50 +82,68 @@ export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<Life
     return summary;
   }
 
-  /** Classes: Dawid–Skene over the whole project, known answers clamped. */
+  /**
+   * Classes: Dawid–Skene over the whole project, known answers clamped. The answers go to the
+   * agreement thread as columns; this thread only gathers them and reads back the changed items.
+   */
   async function classAgreement(project: ProjectRow, task: Extract<ProjectTask, { task: 'classification' }>): Promise<Measured | null> {
     const { answers, consensus: standing } = await mirror.read(project.id);
     if (answers.size === 0) return null;
-    const ratings: Rating[] = [];
-    const byItem = new Map<number, number[]>();
-    for (const a of answers.values()) {
-      ratings.push({ item: String(a.itemId), annotator: String(a.userId), label: a.label });
-      const who = byItem.get(a.itemId);
-      if (who) who.push(a.userId);
-      else byItem.set(a.itemId, [a.userId]);
-    }
     // Known answers are gold only where the project deals gold items (as the queue reads them);
     // otherwise they are a simulation's hidden truth and must not steer the consensus.
     const usesGold = projectQueueSettings(project).queue.goldShare > 0;
-    const gold = new Map<string, string>();
-    if (usesGold) for (const a of answers.values()) if (a.gold !== null) gold.set(String(a.itemId), a.gold);
+    const gold = new Map<number, string>();
+    if (usesGold) for (const a of answers.values()) if (a.gold !== null) gold.set(a.itemId, a.gold);
+    const users = new Set<number>();
+    for (const a of answers.values()) users.add(a.userId);
     // A lead's decision is a known answer too: the annotators' reliability is measured against it.
-    for (const [itemId, label] of await listDecidedClasses(db, project.id)) gold.set(String(itemId), label);
-    // Coded once, shared by the consensus and the coefficients.
-    const coded = codeRatings(ratings, { classes: task.config.classes });
-    const result = consensus(coded, { method: 'dawid-skene', gold, classes: task.config.classes });
-    const [lastHour, emails] = await Promise.all([
-      answersInLastHour(db, project.id, now()),
-      userEmails(db, [...new Set([...answers.values()].map((a) => a.userId))]),
+    const [decided, lastHour, emails] = await Promise.all([
+      listDecidedClasses(db, project.id), answersInLastHour(db, project.id, now()), userEmails(db, [...users]),
     ]);
-    const classAnswer = (label: string): Answer => ({ task: 'classification', label });
-    return {
-      overlapped: [...byItem].filter(([, who]) => who.length >= 2).map(([itemId]) => {
-        const s = standing.get(itemId);
-        return { itemId, current: s ? { answer: classAnswer(s.label), confidence: s.confidence } : null };
-      }),
-      computed: (itemId) => {
-        const c = result.items.get(String(itemId));
-        return c && { answer: classAnswer(c.label), confidence: c.confidence };
-      },
-      same: (a, b) => agreementOf(task, a, b) >= 1,
-      annotatorsOf: (itemId) => [...new Set(byItem.get(itemId) ?? [])],
-      summary: agreementSummary({
-        ratings, result, verdicts: noisyAnnotators(result, ratings), coefficients: coefficients(coded, 'nominal'),
-        names: new Map([...emails].map(([id, email]) => [String(id), email.split('@')[0]])),
-        lastHour: new Map([...lastHour].map(([k, v]) => [String(k), v])),
-      }),
+    for (const [itemId, label] of decided) gold.set(itemId, label);
+    const labelNames: string[] = [];
+    const code = new Map<string, number>();
+    const codeOf = (label: string) => {
+      let c = code.get(label);
+      if (c === undefined) code.set(label, (c = labelNames.push(label) - 1));
+      return c;
     };
+    for (const c of task.config.classes) codeOf(c);
+    for (const label of gold.values()) codeOf(label);
+    const itemIds = new Float64Array(answers.size);
+    const userIds = new Float64Array(answers.size);
+    const labels = new Int32Array(answers.size);
+    let k = 0;
+    for (const a of answers.values()) {
+      itemIds[k] = a.itemId;
+      userIds[k] = a.userId;
+      labels[k] = codeOf(a.label);
+      k++;
+    }
+    // The consensus standing now for every item answered by two people or more (and any other the mirror knows).
+    const standingIds = new Float64Array(standing.size);
+    const standingLabels = new Int32Array(standing.size);
+    const standingConfidences = new Float64Array(standing.size);
+    k = 0;
+    for (const [itemId, s] of standing) {
+      standingIds[k] = itemId;
+      standingLabels[k] = s ? codeOf(s.label) : -1;
+      standingConfidences[k] = s?.confidence ?? NaN;
+      k++;
+    }
+    const measured = await agreement.measure({
+      itemIds, userIds, labels, labelNames, classes: [...task.config.classes], gold: [...gold],
+      names: [...emails].map(([id, email]) => [id, email.split('@')[0]]), lastHour: [...lastHour],
+      standing: { itemIds: standingIds, labels: standingLabels, confidences: standingConfidences }, consensusMin,
+    });
+    const c = measured.changes;
+    const changes: Measured['changes'] = [];
+    const annotators = new Map<number, number[]>();
+    for (let i = 0; i < c.itemIds.length; i++) {
+      changes.push({ itemId: c.itemIds[i], answer: { task: 'classification', label: labelNames[c.labels[i]] }, confidence: c.confidences[i] });
+      annotators.set(c.itemIds[i], Array.from(c.annotators.subarray(c.start[i], c.start[i + 1])));
+    }
+    return { changes, annotatorsOf: (itemId) => annotators.get(itemId) ?? [], summary: measured.summary };
   }
 
   /** Boxes and skeletons: each overlapped item's answers fused; reliability is agreement with the fusion. */
@@ -145,9 +161,12 @@ export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<Life
     const ratings: Rating[] = rows.map((r) => ({ item: String(r.itemId), annotator: String(r.userId), label: '' }));
     const lastHour = await answersInLastHour(db, projectId, now());
     return {
-      overlapped: standing.map((o) => ({ itemId: o.itemId, current: o.consensus && { answer: decodeAnswer(task, o.consensus.payload), confidence: o.consensus.confidence } })),
-      computed: (itemId) => measured.consensus.get(itemId),
-      same: (a, b) => agreementOf(task, a, b) >= taskType(task.task).agreesAt,
+      changes: consensusChanges(
+        standing.map((o) => ({ itemId: o.itemId, current: o.consensus && { answer: decodeAnswer(task, o.consensus.payload), confidence: o.consensus.confidence } })),
+        (itemId) => measured.consensus.get(itemId),
+        (a, b) => agreementOf(task, a, b) >= taskType(task.task).agreesAt,
+        consensusMin,
+      ),
       annotatorsOf: (itemId) => [...new Set((byItem.get(itemId)?.answers ?? []).map((a) => Number(a.annotator)))],
       summary: agreementSummary({
         method: 'fusion', pairwise: measured.pairwise, detail: measured.detail, ratings, result: measured.reliability,

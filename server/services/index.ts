@@ -22,6 +22,7 @@ import { createItemNoteService } from './item-notes';
 import { createMyAnswerService } from './my-answers';
 import { createReviewService } from './review';
 import { createConsensusService } from './consensus';
+import type { AgreementThread } from '../threads/agreement-thread';
 import { createAgreementService } from './agreement';
 import { createMemberService } from './members';
 import { createGuidelineService } from './guidelines';
@@ -36,6 +37,8 @@ export function createServices(db: Db, opts: {
   leaseSeconds: number; media: MediaStore; training?: Partial<TrainingOptions>; lifecycle?: Lifecycle; claimsFirstMs?: number;
   /** Where the server keeps its pool views between runs (server/services/view-snapshot.ts); the CLI keeps none. */
   viewSnapshots?: { dir: string; database: string };
+  /** Where the agreement recompute's Dawid–Skene runs (default: the process's agreement thread, server/threads/agreement-thread.ts). */
+  agreement?: AgreementThread;
 }) {
   const lifecycle = opts.lifecycle ?? createLifecycle();
   const hooks = lifecycle.hooks;
@@ -87,7 +90,7 @@ export function createServices(db: Db, opts: {
     },
     queueControls: createQueueControlService(db, { hooks }),
     review: createReviewService(db, { hooks }),
-    consensus: createConsensusService(db, { hooks }),
+    consensus: createConsensusService(db, { hooks, agreement: opts.agreement }),
     models: createModelService(db, opts.media, { hooks }),
     embeddings: createEmbeddingUploadService(db),
     agreement: createAgreementService(db),
