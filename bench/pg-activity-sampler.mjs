@@ -3,11 +3,11 @@
  * (BENCH_SPANS_FILE):
  *   TEST_DATABASE_URL=… node bench/pg-activity-sampler.mjs record FILE &   (then run the bench; kill it after)
  *   node bench/pg-activity-sampler.mjs summary FILE FROM TO               (ISO times: the measured window)
- * `record` writes, as fast as one query after another allows (~3 ms apart), the active client
+ * `record` writes, every ~10 ms, the active client
  * backends' wait events (`cpu` when a backend waits on nothing: running, or ready to run), and once
- * a second the cluster's `pg_stat_wal` (its sync time only with `track_wal_io_timing = on`).
- * `summary` gives the window's share of each wait event among active backends, and the WAL
- * written, synced and full-page images over the window.
+ * a second the cluster's `pg_stat_wal` (its sync time only with `track_wal_io_timing = on`) and the
+ * machine's CPU time from /proc/stat. `summary` gives the window's share of each wait event among
+ * active backends, the WAL written, synced and full-page images, and the machine's idle and stolen time.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,10 +27,12 @@ if (mode === 'record') {
       lastWal = now;
       const w = (await c.query(wal)).rows[0];
       out.write(`${new Date(now).toISOString()} WAL ${w.wal_records} ${w.wal_fpi} ${w.wal_bytes} ${w.wal_sync} ${w.wal_sync_time}\n`);
+      // user nice system idle iowait irq softirq steal, in clock ticks since boot.
+      out.write(`${new Date(now).toISOString()} CPU ${fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).join(' ')}\n`);
     }
     const r = await c.query(waits);
     out.write(`${new Date().toISOString()} ACTIVE ${r.rows.map((x) => x.w).join(' ')}\n`);
-    await new Promise((res) => setTimeout(res, 3));
+    await new Promise((res) => setTimeout(res, 10));
   }
 } else if (mode === 'summary' && to) {
   const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(' ')).filter(([t]) => t >= from && t <= to);
@@ -53,6 +55,12 @@ if (mode === 'record') {
     const d = b.v.map((x, i) => x - a.v[i]);
     console.log(`WAL over ${s.toFixed(1)} s: ${(d[0] / s).toFixed(0)} records/s, ${(d[1] / s).toFixed(0)} full-page images/s, ${(d[2] / s / 1048576).toFixed(2)} MiB/s, ${(d[3] / s).toFixed(0)} syncs/s` +
       (d[4] > 0 ? `, ${(d[4] / d[3]).toFixed(2)} ms a sync (${((100 * d[4]) / (s * 1000)).toFixed(1)}% of the time syncing)` : ' (sync time: set track_wal_io_timing = on)'));
+  }
+  const cpu = lines.filter(([, k]) => k === 'CPU').map(([, , ...v]) => v.map(Number));
+  if (cpu.length >= 2) {
+    const d = cpu.at(-1).map((x, i) => x - cpu[0][i]);
+    const all = d.reduce((a, b) => a + b, 0);
+    console.log(`the machine's CPU over the window: ${((100 * (d[3] + d[4])) / all).toFixed(0)}% idle, ${((100 * d[7]) / all).toFixed(1)}% stolen by the host`);
   }
 } else {
   console.error('usage: node bench/pg-activity-sampler.mjs record FILE | summary FILE FROM TO');

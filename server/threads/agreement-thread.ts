@@ -23,8 +23,10 @@ export function createAgreementThread(): AgreementThread {
 
   function start(): { worker: Worker; pending: Map<number, Pending> } {
     // tsx's loader is per thread on Node 20: the worker registers it before importing the .ts file.
+    // Both are named by URL: an eval'd worker resolves bare names from the working folder, wherever the server was started.
     const file = new URL('./agreement-worker.ts', import.meta.url).href;
-    const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(file)}); })`, { eval: true });
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const worker = new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(file)}); })`, { eval: true });
     const pending = new Map<number, Pending>();
     const self = { worker, pending };
     worker.unref();

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { measureClassAnswers, type ClassAnswerColumns } from '../../../lib/agreement/class-measure';
 import { createAgreementThread, inlineAgreement } from '../../../server/threads/agreement-thread';
@@ -67,5 +68,18 @@ describe('the agreement thread', () => {
     const ok = columns(30, 8);
     await expect(t.measure(copy(ok))).resolves.toEqual(measureClassAnswers(ok));
     await t.close();
+  });
+
+  it('starts its worker wherever the server was started from (a working folder without node_modules)', async () => {
+    const cwd = process.cwd();
+    const t = createAgreementThread();
+    process.chdir(os.tmpdir());
+    try {
+      const ok = columns(30, 9);
+      await expect(t.measure(copy(ok))).resolves.toEqual(measureClassAnswers(ok));
+    } finally {
+      process.chdir(cwd);
+      await t.close();
+    }
   });
 });
