@@ -39,8 +39,9 @@ if (mode === 'record') {
   const events = new Map();
   let samples = 0;
   let busy = 0;
-  for (const [, kind, ...rest] of lines) {
+  for (const [, kind, ...words] of lines) {
     if (kind !== 'ACTIVE') continue;
+    const rest = words.filter(Boolean);
     samples++;
     if (rest.length) busy++;
     for (const e of rest) events.set(e, (events.get(e) ?? 0) + 1);
