@@ -6,7 +6,7 @@ import { agreementSummary, consensusChanges, type AgreementSummary } from './pro
 
 /**
  * A classification project's answers in columns, as the server sends them to the agreement
- * thread (server/services/agreement-thread.ts): typed arrays cross a thread for nothing, where
+ * thread (server/threads/agreement-thread.ts): typed arrays cross a thread for nothing, where
  * 100,000 answer objects would be copied one by one on the server's thread both ways.
  */
 export interface ClassAnswerColumns {
@@ -46,8 +46,8 @@ export interface ClassMeasure {
 
 /**
  * Dawid–Skene over every answer (known answers clamped), the coefficients, the noisy-annotator
- * verdicts and the snapshot's summary: the pure part of the server's agreement recompute, which
- * at 100,000 answers takes a few hundred ms of CPU (docs/benchmarks.md).
+ * verdicts, the snapshot's summary and the consensus changes: the pure part of the server's
+ * agreement recompute, ~0.6 s of CPU at 100,000 answers (bench:agreement-recompute, docs/benchmarks.md).
  */
 export function measureClassAnswers(input: ClassAnswerColumns): ClassMeasure {
   const n = input.itemIds.length;

@@ -92,15 +92,7 @@ export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<Life
     // Known answers are gold only where the project deals gold items (as the queue reads them);
     // otherwise they are a simulation's hidden truth and must not steer the consensus.
     const usesGold = projectQueueSettings(project).queue.goldShare > 0;
-    const gold = new Map<number, string>();
-    if (usesGold) for (const a of answers.values()) if (a.gold !== null) gold.set(a.itemId, a.gold);
-    const users = new Set<number>();
-    for (const a of answers.values()) users.add(a.userId);
-    // A lead's decision is a known answer too: the annotators' reliability is measured against it.
-    const [decided, lastHour, emails] = await Promise.all([
-      listDecidedClasses(db, project.id), answersInLastHour(db, project.id, now()), userEmails(db, [...users]),
-    ]);
-    for (const [itemId, label] of decided) gold.set(itemId, label);
+    // Labels travel as codes; every label a consensus may take has one (the classes, the answers', the known ones).
     const labelNames: string[] = [];
     const code = new Map<string, number>();
     const codeOf = (label: string) => {
@@ -109,7 +101,8 @@ export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<Life
       return c;
     };
     for (const c of task.config.classes) codeOf(c);
-    for (const label of gold.values()) codeOf(label);
+    const gold = new Map<number, string>();
+    const users = new Set<number>();
     const itemIds = new Float64Array(answers.size);
     const userIds = new Float64Array(answers.size);
     const labels = new Int32Array(answers.size);
@@ -118,8 +111,16 @@ export function createConsensusService(db: Db, opts: { hooks?: Partial<Pick<Life
       itemIds[k] = a.itemId;
       userIds[k] = a.userId;
       labels[k] = codeOf(a.label);
+      users.add(a.userId);
+      if (usesGold && a.gold !== null) gold.set(a.itemId, a.gold);
       k++;
     }
+    // A lead's decision is a known answer too: the annotators' reliability is measured against it.
+    const [decided, lastHour, emails] = await Promise.all([
+      listDecidedClasses(db, project.id), answersInLastHour(db, project.id, now()), userEmails(db, [...users]),
+    ]);
+    for (const [itemId, label] of decided) gold.set(itemId, label);
+    for (const label of gold.values()) codeOf(label);
     // The consensus standing now for every item answered by two people or more (and any other the mirror knows).
     const standingIds = new Float64Array(standing.size);
     const standingLabels = new Int32Array(standing.size);

@@ -10,9 +10,9 @@ export interface AgreementThread {
 type Pending = { resolve: (m: ClassMeasure) => void; reject: (e: Error) => void };
 
 /**
- * The agreement recompute's CPU on a thread of its own. Dawid–Skene over a project's answers
- * takes ~25 ms at 3,000 answers and ~250 ms at 100,000 (docs/benchmarks.md), and on the server's
- * thread every claim and label that arrived meanwhile waited for it, every 10 s at the latest.
+ * The agreement recompute's CPU on a thread of its own. On the server's thread, a recompute at
+ * 100,000 answers held it for 633 ms at once (51 ms now; bench:agreement-recompute,
+ * docs/benchmarks.md), and every claim and label that arrived meanwhile waited, every 10 s at the latest.
  * One worker, started on first use; jobs go in order. The worker holds the process open only
  * while a job is out. If it dies, the jobs it had fail and the next one starts a new worker.
  */
