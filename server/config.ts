@@ -37,7 +37,7 @@ const EnvSchema = z.object({
   /** How long a pool view's build waits, before each page it reads, for claims in flight (ms; 0: never): the first claims after a start go first. */
   TANDEM_CLAIMS_FIRST_MS: z.coerce.number().int().min(0).max(5000).default(250),
   /** How far the server's V8 heap may grow past what a full collection left live, in percent (0: V8's own choice, up to 300%); server/heap.ts. */
-  TANDEM_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(400).default(20),
+  TANDEM_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(400).default(50),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -5,9 +5,9 @@ import { applyHeapGrowth } from '../../server/heap';
 const env = (vars: Record<string, string>) => vars as unknown as NodeJS.ProcessEnv;
 
 describe("the server's heap growth", () => {
-  it('bounds how far V8 grows the heap past what is live: 20% unless configured', () => {
-    expect(readConfig(env({})).heapGrowthPercent).toBe(20);
-    expect(readConfig(env({ TANDEM_HEAP_GROWTH_PERCENT: '50' })).heapGrowthPercent).toBe(50);
+  it('bounds how far V8 grows the heap past what is live: 50% unless configured', () => {
+    expect(readConfig(env({})).heapGrowthPercent).toBe(50);
+    expect(readConfig(env({ TANDEM_HEAP_GROWTH_PERCENT: '20' })).heapGrowthPercent).toBe(20);
     const set: string[] = [];
     applyHeapGrowth(20, (f) => set.push(f));
     expect(set).toEqual(['--heap-growing-percent=20']);
