@@ -141,7 +141,7 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
         // A slower build of an older signature never replaces a newer view.
         if (e.building === building || !e.current || e.current.provisional) {
           e.current = v;
-          if (opts.snapshots) writeViewSnapshot(opts.snapshots.dir, { ...v, database: opts.snapshots.database, ranking: v.ranking && { head: v.ranking.head, view: v.ranking.view } }).catch((err) => opts.onError?.(err, projectId));
+          keep(projectId, v);
         }
       }, (err) => {
         if (e.building === building) e.building = undefined;
@@ -151,6 +151,23 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
     // A snapshot of the same signature is as good as the build, less its embeddings: no one waits for those.
     if (cur && (cur.n >= waitBelow || (cur.provisional && same(cur.signature, signature)))) return cur;
     return entry.building!.promise;
+  }
+
+  /** Per project, the signature of the snapshot on disk, as far as this process knows (read or written by it). */
+  const onDisk = new Map<number, PoolSignature>();
+
+  /**
+   * Writes a built view as the project's snapshot, unless the one on disk has its signature: a
+   * restart's build over the kept view would write the same file again, 32 MB for a million items,
+   * whose writeback then met the commits' WAL flushes on the same disk during the first minute.
+   */
+  function keep(projectId: number, v: PoolView): void {
+    const snapshots = opts.snapshots;
+    if (!snapshots) return;
+    const known = onDisk.get(projectId);
+    if (known && same(known, v.signature)) return;
+    writeViewSnapshot(snapshots.dir, { ...v, database: snapshots.database, ranking: v.ranking && { head: v.ranking.head, view: v.ranking.view } })
+      .then(() => onDisk.set(projectId, v.signature), (err) => opts.onError?.(err, projectId));
   }
 
   /** Projects whose snapshot was looked for already (once per process: afterwards the views are this process's own). */
@@ -168,6 +185,7 @@ export function createPoolViews(db: Db, opts: PoolViewOptions = {}) {
       read = (async () => {
         const [s, signature] = await Promise.all([readViewSnapshot(snapshots.dir, projectId), signatureOf(projectId)]);
         if (!s || s.database !== snapshots.database || !same(s.signature, signature)) return undefined;
+        onDisk.set(projectId, s.signature);
         const holdoutIndex = indexHoldout(s.holdout, s.n);
         const book = createLabelBook(projectId, s.n, (id) => indexOf({ ids: s.ids }, id));
         await book.refresh(db);

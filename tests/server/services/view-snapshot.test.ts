@@ -180,6 +180,33 @@ describe.each(DATABASE_KINDS)('the first claims after a restart %s', (kind) => {
     expect(rebuilt.holdoutIndex).toEqual(indexHoldout(rebuilt.holdout, rebuilt.n));
   });
 
+  it(`does not write the kept view again when a start rebuilds it under the same ranking, and writes a new one after a retrain (${dbLabel(kind)})`, async () => {
+    const db = database.db;
+    const { project } = await buildProject(db, { n: 30 });
+    await applyRanking(db, project.id);
+    await builtAndKept(project.id);
+    const file = snapshotFile(dir, project.id);
+    // Each write is a new file renamed into place: a new inode.
+    const kept = fs.statSync(file).ino;
+
+    const views = restart();
+    expect(await views.warm(async () => ['cat', 'dog'])).toEqual([project.id]);
+    await expect.poll(() => views.latest(project.id)?.provisional, { timeout: 10_000 }).toBeUndefined();
+    // The rebuilt view is done; give a write it might have started time to land.
+    await new Promise((r) => setImmediate(r));
+    await views.get(project.id, ['cat', 'dog']);
+    expect(fs.statSync(file).ino).toBe(kept);
+
+    const { rankingId } = await applyRanking(db, project.id);
+    // The view in hand serves until the new ranking's view is built.
+    await expect.poll(async () => (await views.get(project.id, ['cat', 'dog'])).ranking?.head.id, { timeout: 10_000 }).toBe(rankingId);
+    await expect.poll(() => fs.statSync(file).ino, { timeout: 10_000 }).not.toBe(kept);
+    const after = await restart().viewOrBridge(project.id, ['cat', 'dog']);
+    if (!('view' in after)) throw new Error('expected a view');
+    expect(after.view.provisional).toBe(true);
+    expect(after.view.ranking?.head.id).toBe(rankingId);
+  });
+
   it(`never uses a view kept under another ranking or from another database (${dbLabel(kind)})`, async () => {
     const db = database.db;
     const { project } = await buildProject(db, { n: 30 });
