@@ -16,6 +16,8 @@
  *     claims 2 GiB, to every route that takes a body (the worker's with the token);
  *   - BENCH_ABUSE_YJS (20) frames of a BENCH_ABUSE_YJS_MB (90) MiB Yjs update
  *     (Y.encodeStateAsUpdate of a document with one big Y.Text) on /yjs/item-<id> with a member's cookie.
+ * The server runs with the refusal throttle at its default (TANDEM_REFUSAL_LIMIT; 0: off): the fuzzing
+ * callers soon get 429 for most of what they send, and the answers are tallied by status.
  * Reported: 5xx answers, whether the server process exited, the labeling p99
  * before and during the abuse, and the growth of the server's RSS (VmRSS).
  * Targets: 0 5xx, 0 crashes, p99 during ≤ 2 × before, RSS growth < 200 MB.
@@ -28,14 +30,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ensureBuild } from '../server/build';
+import { DEFAULT_REFUSAL_LIMIT } from '../lib/http/refusal-budget';
 import { createLogger } from '../server/log';
 import { ROOT } from '../tests/fixtures/paths';
 import { DEMO_PASSWORD } from '../tests/fixtures/tandem-server';
-import { judge, routeCases, send, streamBody, type Caller, type FuzzRequest } from '../tests/fixtures/fuzz/harness';
+import { routeCases, type Caller } from '../tests/fixtures/fuzz/harness';
 import { ROUTES, routeName, routePath, type RouteSpec } from '../tests/fixtures/fuzz/routes';
 import { startFuzzServer } from '../tests/fixtures/fuzz/server';
 import type { YjsAttack, YjsOutcome } from './drill-abuse-yjs';
-import { closeAnnotator, connectAnnotator, rssMiB, runAnnotator, type Annotator } from './load';
+import type { FuzzAttack, FuzzOutcome } from './drill-abuse-fuzz';
+import { closeAnnotator, connectAnnotator, rssMiB, runAnnotator, spans, type Annotator, type Span } from './load';
 import { machine, percentile } from './stats';
 
 const env = (k: string, d: number) => Number(process.env[k] ?? d);
@@ -78,7 +82,9 @@ async function main() {
   const vitalsFile = path.join(ROOT, 'bench/.tmp/drill-abuse-vitals.jsonl');
   fs.mkdirSync(path.dirname(vitalsFile), { recursive: true });
   fs.rmSync(vitalsFile, { force: true });
-  const fz = await startFuzzServer(DB, dataDir, { TANDEM_DEMO_LIMIT: String(ITEMS), TANDEM_VITALS_FILE: vitalsFile });
+  // The server as it ships: the refusal throttle at its default unless TANDEM_REFUSAL_LIMIT says otherwise (0: off, to see what the fuzz costs unthrottled).
+  const refusalLimit = process.env.TANDEM_REFUSAL_LIMIT ?? String(DEFAULT_REFUSAL_LIMIT);
+  const fz = await startFuzzServer(DB, dataDir, { TANDEM_DEMO_LIMIT: String(ITEMS), TANDEM_VITALS_FILE: vitalsFile, TANDEM_REFUSAL_LIMIT: refusalLimit });
   const pid = fz.server.pid;
   const random = rng(SEED);
   const annotators: Annotator[] = [];
@@ -101,8 +107,78 @@ async function main() {
 
     log(`${ANNOTATORS} annotators labeling; ${BASELINE_S} s baseline`);
     await sleep(3000);
-    resetSamples();
     await fz.refresh();
+
+    // The attacks are prepared (their requests drawn, their threads started, the Yjs frame built) before
+    // the baseline: on the drill's thread that work delayed the first labels it timed during the abuse.
+    // 1. Fuzzed requests: the fuzz suite's cases, round-robin over routes and callers, drawn until there are enough.
+    const callersOf = (spec: RouteSpec): Caller[] => (spec.auth === 'worker'
+      ? [fz.callers.worker, fz.callers['forged worker']]
+      : [fz.callers.admin, fz.callers.annotator, fz.callers.outsider, fz.callers['forged session']]);
+    const queue: FuzzAttack['requests'] = [];
+    for (let round = 0; queue.length < REQUESTS; round++) {
+      for (const [i, spec] of ROUTES.entries()) {
+        for (const [k, caller] of callersOf(spec).entries()) {
+          const { strict, odd } = routeCases(spec, fz.ctx, 2, SEED + round * 7919 + i * 101 + k, 1);
+          for (const req of [...strict, ...odd]) queue.push({ route: routeName(spec), req: { ...req, headers: { ...caller.headers(), ...req.headers } } });
+        }
+      }
+    }
+    queue.length = REQUESTS;
+    // 2. Oversized bodies, one at a time, to every route that takes a body (the worker's with the token).
+    const bodyRoutes = ROUTES.filter((r) => r.body);
+    const oversizedPlan: FuzzAttack['oversized'] = Array.from({ length: OVERSIZED }, (_, i) => {
+      const spec = bodyRoutes[i % bodyRoutes.length];
+      const caller = spec.auth === 'worker' ? fz.callers.worker : fz.callers.outsider;
+      const segments = Object.fromEntries(Object.entries(spec.params ?? {}).map(([k, get]) => [k, String(get(fz.ctx))]));
+      return {
+        route: routeName(spec), method: spec.method, path: routePath(spec, segments), headers: { ...caller.headers(), 'content-type': 'application/json' },
+        mib: Math.round(OVERSIZED_MIN_MB + random() * (OVERSIZED_MAX_MB - OVERSIZED_MIN_MB)), chunked: i % 2 === 0,
+      };
+    });
+    const fiveXx = new Map<string, number>();
+    const other = new Map<string, number>();
+    const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+    let sent = 0;
+    /** Answer times by route: which fuzzed routes keep the server busy. */
+    const routeCost = new Map<string, { n: number; totalMs: number; maxMs: number }>();
+    /** How the fuzzed requests were answered, by status (429: refused by the refusal throttle before any parsing). */
+    const statuses = new Map<string, number>();
+    const oversized: Omit<Extract<FuzzOutcome, { kind: 'oversized' }>, 'kind'>[] = [];
+    // Both on a thread of their own (drill-abuse-fuzz.ts): their CPU is the attacker's, not the annotators' clock.
+    const fuzzing = startThread('./drill-abuse-fuzz.ts', { url: fz.server.url, concurrency: CONCURRENCY, requests: queue, oversized: oversizedPlan } satisfies FuzzAttack, (o: FuzzOutcome) => {
+      switch (o.kind) {
+        case 'answers':
+          for (const a of o.answers) {
+            const cost = routeCost.get(a.route) ?? { n: 0, totalMs: 0, maxMs: 0 };
+            routeCost.set(a.route, { n: cost.n + 1, totalMs: cost.totalMs + a.ms, maxMs: Math.max(cost.maxMs, a.ms) });
+            bump(statuses, String(a.status));
+            if (a.status >= 500) bump(fiveXx, `${a.route}: ${a.what} → ${a.wrong}`.slice(0, 200));
+            else if (a.wrong) bump(other, `${a.route}: ${a.what} → ${a.wrong}`.slice(0, 200));
+            if (++sent % 1000 === 0) log(`fuzzed ${sent}/${REQUESTS}; 5xx so far ${[...fiveXx.values()].reduce((s, n) => s + n, 0)}; RSS ${rssMiB(pid).toFixed(0)} MiB`);
+          }
+          break;
+        case 'oversized': {
+          const { kind: _kind, ...r } = o;
+          oversized.push(r);
+          if (r.status >= 500) bump(fiveXx, `oversized ${r.route} → ${r.status}`);
+          log(`oversized ${oversized.length}/${OVERSIZED}: ${r.route} ${r.mib} MiB ${r.framing} → ${r.status || r.error} after ${r.sentMiB} MiB, ${r.ms} ms; RSS ${rssMiB(pid).toFixed(0)} MiB`);
+          break;
+        }
+      }
+    });
+
+    // 3. Oversized Yjs frames, one at a time, on an item of the project with a member's cookie, on a thread of their own (drill-abuse-yjs.ts).
+    const yjs: YjsOutcome[] = [];
+    const yjsing = YJS <= 0 ? idleThread : startThread('./drill-abuse-yjs.ts', { url: fz.server.url, itemId: fz.ctx.itemId, cookie: fz.clients.annotator.cookieHeader(), frames: YJS, mib: YJS_MB } satisfies YjsAttack, (o: YjsOutcome) => {
+      yjs.push(o);
+      if (/refused 5/.test(o.status)) bump(fiveXx, `yjs frame → ${o.status}`);
+      log(`yjs frame ${yjs.length}/${YJS} (${YJS_MB} MiB): ${o.status}; RSS ${rssMiB(pid).toFixed(0)} MiB`);
+    });
+
+    await Promise.all([fuzzing.ready, yjsing.ready]);
+    resetSamples();
+    spans.length = 0;
     const rssBefore = rssMiB(pid);
     // The drill's own event loop times the annotators' labels: its delay is part of what they measure.
     const drillLoop = monitorEventLoopDelay({ resolution: 10 });
@@ -117,88 +193,13 @@ async function main() {
 
     const rss: number[] = [];
     const sampler = setInterval(() => rss.push(rssMiB(pid)), 250);
-    const fiveXx = new Map<string, number>();
-    const other = new Map<string, number>();
-    const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
     const t0 = performance.now();
     const tAbuse = Date.now();
 
-    // 1. Fuzzed requests: the fuzz suite's cases, round-robin over routes and callers, drawn until there are enough.
-    const callersOf = (spec: RouteSpec): Caller[] => (spec.auth === 'worker'
-      ? [fz.callers.worker, fz.callers['forged worker']]
-      : [fz.callers.admin, fz.callers.annotator, fz.callers.outsider, fz.callers['forged session']]);
-    const queue: { spec: RouteSpec; caller: Caller; req: FuzzRequest }[] = [];
-    for (let round = 0; queue.length < REQUESTS; round++) {
-      for (const [i, spec] of ROUTES.entries()) {
-        for (const [k, caller] of callersOf(spec).entries()) {
-          const { strict, odd } = routeCases(spec, fz.ctx, 2, SEED + round * 7919 + i * 101 + k, 1);
-          for (const req of [...strict, ...odd]) queue.push({ spec, caller, req });
-        }
-      }
-    }
-    queue.length = REQUESTS;
-    let sent = 0;
-    /** Answer times by route: which fuzzed routes keep the server busy. */
-    const routeCost = new Map<string, { n: number; totalMs: number; maxMs: number }>();
-    const fuzzing = (async () => {
-      let next = 0;
-      await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-        while (next < queue.length) {
-          const { spec, caller, req } = queue[next++];
-          const tSend = performance.now();
-          const a = await send(fz.server.url, req, caller, 30_000);
-          const ms = performance.now() - tSend;
-          const cost = routeCost.get(routeName(spec)) ?? { n: 0, totalMs: 0, maxMs: 0 };
-          routeCost.set(routeName(spec), { n: cost.n + 1, totalMs: cost.totalMs + ms, maxMs: Math.max(cost.maxMs, ms) });
-          sent++;
-          const wrong = judge(req, a);
-          if (a.status >= 500) bump(fiveXx, `${routeName(spec)}: ${req.kind} → ${wrong}`.slice(0, 200));
-          else if (wrong) bump(other, `${routeName(spec)}: ${req.kind} → ${wrong}`.slice(0, 200));
-          if (sent % 1000 === 0) log(`fuzzed ${sent}/${REQUESTS}; 5xx so far ${[...fiveXx.values()].reduce((s, n) => s + n, 0)}; RSS ${rssMiB(pid).toFixed(0)} MiB`);
-        }
-      }));
-    })();
-
-    // 2. Oversized bodies, one at a time.
-    const bodyRoutes = ROUTES.filter((r) => r.body);
-    const oversized: { route: string; mib: number; framing: string; status: number; sentMiB: number; ms: number; error?: string }[] = [];
-    const oversizing = (async () => {
-      for (let i = 0; i < OVERSIZED; i++) {
-        const spec = bodyRoutes[i % bodyRoutes.length];
-        const caller = spec.auth === 'worker' ? fz.callers.worker : fz.callers.outsider;
-        const mib = Math.round(OVERSIZED_MIN_MB + random() * (OVERSIZED_MAX_MB - OVERSIZED_MIN_MB));
-        const chunked = i % 2 === 0;
-        const segments = Object.fromEntries(Object.entries(spec.params ?? {}).map(([k, get]) => [k, String(get(fz.ctx))]));
-        const r = await streamBody(fz.server.url, {
-          method: spec.method, path: routePath(spec, segments), headers: { ...caller.headers(), 'content-type': 'application/json' },
-          totalBytes: mib * 2 ** 20, contentLength: chunked ? null : 2 ** 31, timeoutMs: 180_000, afterSendMs: 10_000,
-        });
-        oversized.push({ route: routeName(spec), mib, framing: chunked ? 'chunked' : 'Content-Length 2 GiB', status: r.status, sentMiB: Math.round(r.sentBytes / 2 ** 20), ms: Math.round(r.ms), error: r.error });
-        if (r.status >= 500) bump(fiveXx, `oversized ${routeName(spec)} → ${r.status}`);
-        log(`oversized ${i + 1}/${OVERSIZED}: ${routeName(spec)} ${mib} MiB ${chunked ? 'chunked' : 'lying length'} → ${r.status || r.error} after ${Math.round(r.sentBytes / 2 ** 20)} MiB, ${Math.round(r.ms)} ms; RSS ${rssMiB(pid).toFixed(0)} MiB`);
-      }
-    })();
-
-    // 3. Oversized Yjs frames, one at a time, on an item of the project with a member's cookie.
-    const yjs: YjsOutcome[] = [];
-    const yjsing = (async () => {
-      if (YJS <= 0) return;
-      // A thread of its own (see drill-abuse-yjs.ts): the frames' CPU is the attacker's, not the annotators' clock.
-      // tsx's loader is per thread on Node 20: the worker registers it before importing the .ts file.
-      const file = new URL('./drill-abuse-yjs.ts', import.meta.url).href;
-      const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(file)}); })`, {
-        eval: true,
-        workerData: { url: fz.server.url, itemId: fz.ctx.itemId, cookie: fz.clients.annotator.cookieHeader(), frames: YJS, mib: YJS_MB } satisfies YjsAttack,
-      });
-      worker.on('message', (o: YjsOutcome) => {
-        yjs.push(o);
-        if (/refused 5/.test(o.status)) bump(fiveXx, `yjs frame → ${o.status}`);
-        log(`yjs frame ${yjs.length}/${YJS} (${YJS_MB} MiB): ${o.status}; RSS ${rssMiB(pid).toFixed(0)} MiB`);
-      });
-      await new Promise<void>((resolve, reject) => { worker.on('error', reject); worker.on('exit', () => resolve()); });
-    })();
-
-    await Promise.all([fuzzing, oversizing, yjsing]);
+    log(`abuse begins at ${new Date(tAbuse).toISOString()}`);
+    fuzzing.go();
+    yjsing.go();
+    await Promise.all([fuzzing.done, yjsing.done]);
     const abuseMs = performance.now() - t0;
     clearInterval(sampler);
     const tEnd = Date.now();
@@ -223,7 +224,7 @@ async function main() {
     const rssGrowthMB = Math.round(((rssPeak - rssBefore) * 2 ** 20) / 1e6);
     const out = {
       command: 'npm run drill:abuse', date: new Date().toISOString(), machine: machine(), loadAverage: Math.round(os.loadavg()[0] * 10) / 10, database: DB,
-      config: { items: ITEMS, annotators: ANNOTATORS, thinkMs: THINK_MS, baselineSeconds: BASELINE_S, requests: REQUESTS, concurrency: CONCURRENCY, oversized: OVERSIZED, oversizedMiB: [OVERSIZED_MIN_MB, OVERSIZED_MAX_MB], yjsFrames: YJS, yjsMiB: YJS_MB, seed: SEED },
+      config: { items: ITEMS, annotators: ANNOTATORS, refusalLimit: Number(refusalLimit), thinkMs: THINK_MS, baselineSeconds: BASELINE_S, requests: REQUESTS, concurrency: CONCURRENCY, oversized: OVERSIZED, oversizedMiB: [OVERSIZED_MIN_MB, OVERSIZED_MAX_MB], yjsFrames: YJS, yjsMiB: YJS_MB, seed: SEED },
       abuseSeconds: Math.round(abuseMs / 100) / 10,
       fiveXx: count5xx,
       crashed,
@@ -236,6 +237,12 @@ async function main() {
       serverMemoryMiB: vitals.memory,
       targets: TARGETS,
       met: { fiveXx: count5xx <= TARGETS.fiveXx, crashes: !crashed, p99: p99Ratio <= TARGETS.p99Ratio, rss: rssGrowthMB < TARGETS.rssGrowthMB },
+      // BENCH_TRACE=1: the slowest labels of the baseline and of the abuse, when they started (s from the abuse's start) and the server's account of them (Server-Timing).
+      slowestLabels: process.env.BENCH_TRACE === '1' ? {
+        before: slowest(spans.filter((x) => x.kind === 'label' && x.start < t0), t0),
+        during: slowest(spans.filter((x) => x.kind === 'label' && x.start >= t0), t0),
+      } : undefined,
+      fuzzedStatuses: Object.fromEntries([...statuses].sort((a, b) => b[1] - a[1])),
       slowestFuzzedRoutes: Object.fromEntries([...routeCost].sort((a, b) => b[1].totalMs - a[1].totalMs).slice(0, 12)
         .map(([k, c]) => [k, { n: c.n, meanMs: Math.round(c.totalMs / c.n), maxMs: Math.round(c.maxMs) }])),
       fiveXxByKind: Object.fromEntries([...fiveXx].sort((a, b) => b[1] - a[1])),
@@ -245,16 +252,16 @@ async function main() {
       loadErrors,
     };
     fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-    const custom = ['BENCH_ABUSE_ONLY', 'BENCH_ABUSE_REQUESTS', 'BENCH_ABUSE_OVERSIZED', 'BENCH_ABUSE_OVERSIZED_MAX_MB', 'BENCH_ABUSE_YJS', 'BENCH_ABUSE_YJS_MB', 'BENCH_ABUSE_ITEMS'].some((k) => process.env[k]);
+    const custom = ['BENCH_ABUSE_ONLY', 'BENCH_ABUSE_ANNOTATORS', 'TANDEM_REFUSAL_LIMIT', 'BENCH_ABUSE_REQUESTS', 'BENCH_ABUSE_OVERSIZED', 'BENCH_ABUSE_OVERSIZED_MAX_MB', 'BENCH_ABUSE_YJS', 'BENCH_ABUSE_YJS_MB', 'BENCH_ABUSE_ITEMS'].some((k) => process.env[k]);
     // A second run that day keeps the first: its time goes into the name (as bench:queue does).
     const base = `bench/results/drill-abuse-${out.date.slice(0, 10)}${custom ? '-custom' : ''}`;
     const file = path.join(ROOT, fs.existsSync(path.join(ROOT, `${base}.json`)) ? `${base}-${out.date.slice(11, 16).replace(':', '')}.json` : `${base}.json`);
     fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
     console.log(JSON.stringify(out, null, 2));
     console.log(`\nwritten to ${path.relative(ROOT, file)}`);
-    console.log('\n| date | database | fuzzed / oversized / Yjs | 5xx | crashed | label p99 before → during (ms) | RSS before → peak (MiB) |');
-    console.log('|---|---|---|---|---|---|---|');
-    console.log(`| ${out.date.slice(0, 10)} | ${DB} | ${REQUESTS} / ${OVERSIZED} / ${YJS} | ${count5xx} | ${crashed ? 'yes' : 'no'} | ${before.labelP99.toFixed(1)} → ${during.labelP99.toFixed(1)} (${out.labeling.p99Ratio}×) | ${out.rssMiB.before} → ${out.rssMiB.peak} (+${rssGrowthMB} MB) |`);
+    console.log('\n| date | database | fuzzed / oversized / Yjs | fuzzed answered 429 | 5xx | crashed | label p99 before → during (ms) | RSS before → peak (MiB) |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    console.log(`| ${out.date.slice(0, 10)} | ${DB} | ${REQUESTS} / ${OVERSIZED} / ${YJS} | ${statuses.get('429') ?? 0} | ${count5xx} | ${crashed ? 'yes' : 'no'} | ${before.labelP99.toFixed(1)} → ${during.labelP99.toFixed(1)} (${out.labeling.p99Ratio}×) | ${out.rssMiB.before} → ${out.rssMiB.peak} (+${rssGrowthMB} MB) |`);
     if (!Object.values(out.met).every(Boolean) || healthAfter) {
       log(`FAIL: ${JSON.stringify(out.met)}${healthAfter ? `; after: ${healthAfter}` : ''}`);
       exit = 1;
@@ -264,6 +271,33 @@ async function main() {
     await fz.close().catch(() => {});
   }
   process.exit(exit);
+}
+
+function slowest(ls: Span[], t0: number) {
+  return [...ls].sort((a, b) => (b.end - b.start) - (a.end - a.start)).slice(0, 5)
+    .map((x) => ({ atS: Math.round((x.start - t0) / 100) / 10, ms: Math.round(x.end - x.start), phases: x.phases }));
+}
+
+/** One of the drill's attackers on its thread: `ready` once it has prepared, `go` starts it, `done` when it has finished. */
+interface AttackThread { ready: Promise<void>; go(): void; done: Promise<void> }
+const idleThread: AttackThread = { ready: Promise.resolve(), go() {}, done: Promise.resolve() };
+
+/**
+ * Starts one of the drill's attackers on a thread of its own; each message it posts goes to `onMessage`, but for
+ * its 'ready'. tsx's loader is per thread on Node 20: the worker registers it before importing the .ts file.
+ */
+function startThread<T>(relative: string, data: unknown, onMessage: (m: T) => void): AttackThread {
+  const file = new URL(relative, import.meta.url).href;
+  const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(file)}); })`, { eval: true, workerData: data });
+  let markReady!: () => void;
+  const ready = new Promise<void>((r) => { markReady = r; });
+  worker.on('message', (m: T | 'ready') => (m === 'ready' ? markReady() : onMessage(m as T)));
+  const done = new Promise<void>((resolve, reject) => {
+    worker.on('error', reject);
+    worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${relative} exited with ${code}`))));
+  });
+  done.catch(() => markReady());
+  return { ready, go: () => worker.postMessage('go'), done };
 }
 
 type Vitals = { t: number; rssMiB: number; heapUsedMiB: number; heapTotalMiB: number; externalMiB: number; arrayBuffersMiB: number; loopDelayP99Ms: number; loopDelayMaxMs: number };

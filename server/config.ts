@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { describeZodError } from '../lib/errors';
 import { DEFAULT_MAX_BODY_BYTES } from './http/request-guard';
+import { DEFAULT_REFUSAL_LIMIT } from '../lib/http/refusal-budget';
 
 /**
  * Configuration is read once, from the environment, validated here. The
@@ -38,6 +39,8 @@ const EnvSchema = z.object({
   TANDEM_CLAIMS_FIRST_MS: z.coerce.number().int().min(0).max(5000).default(250),
   /** How far the server's V8 heap may grow past what a full collection left live, in percent (0: V8's own choice, up to 300%); server/heap.ts. */
   TANDEM_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(400).default(50),
+  /** Requests of one caller the API may refuse in a burst, and per minute sustained, before it answers 429 without reading theirs (0: no throttle); server/http/refusal-throttle.ts. */
+  TANDEM_REFUSAL_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_REFUSAL_LIMIT),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -60,6 +63,7 @@ export interface Config {
   maxBodyBytes: number;
   claimsFirstMs: number;
   heapGrowthPercent: number;
+  refusalLimit: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -94,6 +98,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: e.TANDEM_MAX_BODY_BYTES,
     claimsFirstMs: e.TANDEM_CLAIMS_FIRST_MS,
     heapGrowthPercent: e.TANDEM_HEAP_GROWTH_PERCENT,
+    refusalLimit: e.TANDEM_REFUSAL_LIMIT,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -27,6 +27,9 @@ import { SYSTEM } from './services/access';
 import { removeServerLock, writeServerLock } from './cli/lock';
 import { handleHotRoute } from './http/hot-routes';
 import { refuseRequest, screenRequest } from './http/request-guard';
+import { createRefusalThrottle } from './http/refusal-throttle';
+import { createSuspectLane } from './http/suspect-lane';
+import { sessionCacheFor } from './auth/session-cache';
 import { handleCliRequest } from './cli/endpoint';
 import { startVitals } from './vitals';
 import { applyHeapGrowth } from './heap';
@@ -101,17 +104,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
     await app.prepare();
     const handle = app.getRequestHandler();
 
-    const server = http.createServer((req, res) => {
-      const requestId = crypto.randomUUID();
-      const t0 = performance.now();
-      req.headers['x-request-id'] = requestId;
-      stampRemoteAddress(req);
-      res.setHeader('x-request-id', requestId);
-      res.once('finish', () => {
-        const entry = { requestId, method: req.method, url: req.url, status: res.statusCode, ms: Math.round(performance.now() - t0) };
-        if (res.statusCode >= 500) log.warn(entry, 'request failed');
-        else log.debug(entry, 'request');
-      });
+    // A caller whose requests keep being refused is answered 429 before the next is parsed: hostile input costs its sender, not the team.
+    const refusals = createRefusalThrottle({
+      limit: config.refusalLimit,
+      sessions: () => sessionCacheFor(services.users, config.authSecret),
+      proveWorkerToken: (token) => services.training.authenticate(token).then(() => true, () => false),
+    });
+    // Callers refused lately are read one at a time, so what they send costs the team one request's wait at most.
+    const suspects = createSuspectLane();
+    const serve = (req: http.IncomingMessage, res: http.ServerResponse, requestId: string) => {
       const refused = screenRequest(req, config.maxBodyBytes);
       if (refused) return refuseRequest(req, res, refused);
       if (req.url?.startsWith('/api/cli/v1')) {
@@ -127,6 +128,31 @@ export async function startServer(config: Config): Promise<RunningServer> {
         }
         res.end(JSON.stringify({ error: { code: 'internal', message: `internal error (request ${requestId})` } }));
       });
+    };
+    const server = http.createServer((req, res) => {
+      const requestId = crypto.randomUUID();
+      const t0 = performance.now();
+      req.headers['x-request-id'] = requestId;
+      stampRemoteAddress(req);
+      res.setHeader('x-request-id', requestId);
+      res.once('finish', () => {
+        refusals.settle(req, res.statusCode);
+        const entry = { requestId, method: req.method, url: req.url, status: res.statusCode, ms: Math.round(performance.now() - t0) };
+        if (res.statusCode >= 500) log.warn(entry, 'request failed');
+        else log.debug(entry, 'request');
+      });
+      const admission = refusals.admit(req);
+      const go = (a: Awaited<typeof admission>) => {
+        if (a.kind === 'throttled') return refuseRequest(req, res, a.verdict);
+        if (!a.suspect) return serve(req, res, requestId);
+        if (!suspects.enter(res, () => serve(req, res, requestId))) refuseRequest(req, res, refusals.laneFull());
+      };
+      if (admission instanceof Promise) {
+        admission.then(go, (err: unknown) => {
+          log.warn({ err, requestId }, 'could not tell who sent a request; reading it');
+          serve(req, res, requestId);
+        });
+      } else go(admission);
     });
     // socket.io must leave upgrades it does not own alone: the Yjs endpoint shares the port.
     // Events are small (a project id, a trainer's progress line): a larger frame or polling body is refused by engine.io.

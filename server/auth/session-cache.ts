@@ -39,6 +39,8 @@ export function createSessionCache(opts: SessionCacheOptions) {
   const now = opts.now ?? Date.now;
   const ttl = opts.userTtlMs ?? USER_TTL_MS;
   const tokens = new Map<string, TokenEntry>();
+  /** Values that did not decode: they never will (a tampered or foreign token), so a flood of one forged cookie costs one decryption. */
+  const refused = new Map<string, string>();
   const users = new Map<number, UserEntry>();
   opts.users.onChange((userId) => {
     if (userId === undefined) users.clear();
@@ -53,16 +55,21 @@ export function createSessionCache(opts: SessionCacheOptions) {
       tokens.delete(value);
       return null;
     }
+    if (refused.get(value) === opts.secret) return null;
     let payload: Record<string, unknown> | null;
     try {
       payload = await decode({ token: value, secret: opts.secret, salt: cookieName });
     } catch {
-      return null; // tampered, another secret, malformed, or expired past jose's tolerance
+      remember(refused, value, opts.secret); // tampered, another secret, malformed, or expired past jose's tolerance
+      return null;
     }
     const uid = payload?.uid;
     const exp = payload?.exp;
     const version = payload?.sv ?? 0;
-    if (typeof uid !== 'number' || typeof exp !== 'number' || typeof version !== 'number' || t >= exp * 1000) return null;
+    if (typeof uid !== 'number' || typeof exp !== 'number' || typeof version !== 'number' || t >= exp * 1000) {
+      remember(refused, value, opts.secret);
+      return null;
+    }
     if (tokens.size >= MAX_TOKENS) {
       for (const [k, e] of tokens) if (e.session.expiresAtMs <= t) tokens.delete(k);
       if (tokens.size >= MAX_TOKENS) tokens.delete(tokens.keys().next().value as string);
@@ -85,6 +92,24 @@ export function createSessionCache(opts: SessionCacheOptions) {
       () => { if (users.get(uid) === entry) users.delete(uid); },
     );
     return entry.user;
+  }
+
+  /**
+   * What is already known of a request's session cookies, without decrypting anything:
+   * the session of a value decoded before, null when there is no cookie or only values
+   * known to be bad, undefined when a value has not been decoded yet.
+   */
+  function knownSession(cookie: (name: string) => string | undefined): Session | null | undefined {
+    let unknown = false;
+    const t = now();
+    for (const name of SESSION_COOKIES) {
+      const value = cookieValue(cookie, name);
+      if (!value) continue;
+      const hit = tokens.get(value);
+      if (hit && hit.secret === opts.secret && t < hit.session.expiresAtMs) return hit.session;
+      if (refused.get(value) !== opts.secret && !hit) unknown = true;
+    }
+    return unknown ? undefined : null;
   }
 
   /** The session behind a request's cookies, not yet checked against the user row; null: no cookie, a bad or expired token. */
@@ -115,10 +140,17 @@ export function createSessionCache(opts: SessionCacheOptions) {
     return session ? userOfSession(session) : null;
   }
 
-  return { userFromCookies, sessionFromCookies, userOfSession };
+  return { userFromCookies, sessionFromCookies, userOfSession, knownSession };
 }
 
 export type SessionCache = ReturnType<typeof createSessionCache>;
+
+/** Keeps `key` in a bounded map, the oldest going first past MAX_TOKENS. */
+function remember(map: Map<string, string>, key: string, value: string): void {
+  map.delete(key);
+  if (map.size >= MAX_TOKENS) map.delete(map.keys().next().value as string);
+  map.set(key, value);
+}
 
 /** Auth.js splits a token longer than a cookie allows into `name.0`, `name.1`, …; joined back here. */
 function cookieValue(cookie: (name: string) => string | undefined, name: string): string | undefined {

@@ -66,6 +66,8 @@ const READS_CHUNKED = /^\/api\/(?:projects\/[^/]+\/(?:leases|labels)\/?|cli\/v1\
 export interface GuardVerdict {
   status: number;
   body: ErrorBody;
+  /** Headers the answer carries besides its type and length (a 429's Retry-After). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -133,7 +135,7 @@ function verdict(e: TandemError): GuardVerdict {
 export function refuseRequest(req: IncomingMessage, res: ServerResponse, v: GuardVerdict): void {
   const text = JSON.stringify(v.body);
   answerBeforeBody(req, res);
-  res.writeHead(v.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(v.status, { ...v.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
   dropRestOfBody(req);
 }

@@ -69,6 +69,7 @@ export function createYjsEndpoint(deps: { db: Db; services: Services; secret: st
       const stored = storedDocName(doc, principal.userId);
       if (closing) return refuse(socket, 'unavailable', 'the server is shutting down; try again in a moment');
       wss.handleUpgrade(req, socket, head, (ws) => {
+        stopReadingPastOversizedFrame(ws, socket);
         guardFrames(ws, LIVE_DOC_KINDS[doc.kind], () => docBytes.get(stored) ?? 0, deps.log);
         setupWSConnection(ws, req, { docName: stored });
         deps.access.watchYjs(ws, principal.session, projectId); // closed when the user loses the project or the session
@@ -112,6 +113,23 @@ function guardFrames(ws: WebSocket, kind: LiveDocKind, bytesOf: () => number, lo
     }
     return emit(event, ...args);
   }) as typeof ws.emit;
+}
+
+/** How long the close frame of a refused oversized frame has to reach the client before the connection is cut. */
+const OVERSIZED_CLOSE_GRACE_MS = 200;
+
+/**
+ * ws answers a frame past maxPayload with close 1009 at its header, then reads and drops the rest
+ * while it waits for the client's close: 90 MiB of an attacker's frame, read on the server's one
+ * thread, to be thrown away. Here the reading stops at once, and the connection is cut once the
+ * close frame has had time to arrive.
+ */
+function stopReadingPastOversizedFrame(ws: WebSocket, socket: Duplex): void {
+  ws.on('error', (err: Error & { code?: string }) => {
+    if (err.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return;
+    process.nextTick(() => socket.pause()); // after ws's own resume, scheduled the same way
+    setTimeout(() => ws.terminate(), OVERSIZED_CLOSE_GRACE_MS).unref();
+  });
 }
 
 /** Answers a refused upgrade in the one error shape, its status the code's (lib/errors), and ends the socket. */

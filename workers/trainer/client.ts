@@ -6,9 +6,15 @@ import {
 
 /** A failed protocol call; `retry` when trying again may help (network, 5xx). */
 export class ProtocolError extends Error {
-  constructor(message: string, readonly status: number, readonly code: string, readonly retry: boolean) {
+  constructor(message: string, readonly status: number, readonly code: string, readonly retry: boolean, readonly retryAfterMs = 0) {
     super(message);
   }
+}
+
+/** A Retry-After of whole seconds, in ms (0: none or not a number of seconds). */
+function retryAfterMs(res: Response): number {
+  const s = Number(res.headers.get('retry-after'));
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 0;
 }
 
 const ItemPage = z.object({ items: z.array(WorkerItem), next: z.number().int().nullable() });
@@ -30,9 +36,11 @@ export class WorkerClient {
       } catch (e) {
         // Claims are not repeated: a claim that did land would leave a job held by nobody until it lapses.
         // PUTs (embedding chunks) overwrite what they stored: safe to repeat like a read.
-        const again = e instanceof ProtocolError && e.retry && (method === 'GET' || method === 'PUT' || (e.code === 'network' && !path.endsWith('/claim')));
+        // A 429 was answered before the request was read: nothing was done, and any request may be sent again once the wait is over.
+        const throttled = e instanceof ProtocolError && e.status === 429;
+        const again = throttled || (e instanceof ProtocolError && e.retry && (method === 'GET' || method === 'PUT' || (e.code === 'network' && !path.endsWith('/claim'))));
         if (!again || attempt >= 4) throw e;
-        await new Promise((r) => setTimeout(r, 250 * attempt));
+        await new Promise((r) => setTimeout(r, throttled ? Math.min(60_000, Math.max(250, (e as ProtocolError).retryAfterMs)) : 250 * attempt));
       }
     }
   }
@@ -51,7 +59,7 @@ export class WorkerClient {
     }
     const json = await res.json().catch(() => null) as { error?: { code: string; message: string } } | null;
     if (!res.ok) {
-      throw new ProtocolError(json?.error?.message ?? `HTTP ${res.status}`, res.status, json?.error?.code ?? 'http', res.status >= 500);
+      throw new ProtocolError(json?.error?.message ?? `HTTP ${res.status}`, res.status, json?.error?.code ?? 'http', res.status >= 500, retryAfterMs(res));
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw new ProtocolError(`unexpected answer to ${method} ${path}: ${parsed.error.issues[0]?.message}`, res.status, 'protocol', false);

@@ -19,7 +19,9 @@ describe.each(DATABASE_KINDS)('a real server on %s', (kind) => {
   let dropDatabase: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    let env: Record<string, string> = { TANDEM_DEMO_LIMIT: '50' };
+    // The matrix is hundreds of refusals on purpose, one caller after another: the refusal throttle
+    // would answer 429 in their place (its own tests: refusal-throttle.test.ts).
+    let env: Record<string, string> = { TANDEM_DEMO_LIMIT: '50', TANDEM_REFUSAL_LIMIT: '0' };
     if (kind === 'postgres') {
       const pg = await createPostgresDatabase();
       dropDatabase = pg.drop;
