@@ -1,3 +1,4 @@
+import { setBounded } from '../../lib/bounded-map';
 import { ACCOUNT_POLICY, ADDRESS_POLICY, afterFailure, waitBeforeAttempt, type Failures, type ThrottlePolicy } from '../../lib/auth/throttle';
 
 /** Records kept per kind; past this the forgotten go first, then the oldest (a flood of names cannot grow memory). */
@@ -33,13 +34,8 @@ export function createLoginThrottle(opts: LoginThrottleOptions = {}) {
   const addresses = new Map<string, Failures>();
 
   function remember(map: Map<string, Failures>, key: string, f: Failures, policy: ThrottlePolicy): void {
-    map.delete(key); // re-inserted last: the Map's order is the age order
-    if (map.size >= MAX_RECORDS) {
-      const t = now();
-      for (const [k, e] of map) if (t - e.lastAtMs >= policy.forgetAfterMs) map.delete(k);
-      if (map.size >= MAX_RECORDS) map.delete(map.keys().next().value as string);
-    }
-    map.set(key, f);
+    const t = now();
+    setBounded(map, key, f, MAX_RECORDS, (e) => t - e.lastAtMs >= policy.forgetAfterMs);
   }
 
   /** Asks to try `email` from `address` (null: unknown, only the account is throttled). */

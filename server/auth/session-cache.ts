@@ -1,4 +1,5 @@
 import { decode } from 'next-auth/jwt';
+import { setBounded } from '../../lib/bounded-map';
 import type { SessionUser } from '../../db/queries/users';
 import type { UserService } from '../services/users';
 
@@ -60,22 +61,18 @@ export function createSessionCache(opts: SessionCacheOptions) {
     try {
       payload = await decode({ token: value, secret: opts.secret, salt: cookieName });
     } catch {
-      remember(refused, value, opts.secret); // tampered, another secret, malformed, or expired past jose's tolerance
+      setBounded(refused, value, opts.secret, MAX_TOKENS); // tampered, another secret, malformed, or expired past jose's tolerance
       return null;
     }
     const uid = payload?.uid;
     const exp = payload?.exp;
     const version = payload?.sv ?? 0;
     if (typeof uid !== 'number' || typeof exp !== 'number' || typeof version !== 'number' || t >= exp * 1000) {
-      remember(refused, value, opts.secret);
+      setBounded(refused, value, opts.secret, MAX_TOKENS);
       return null;
     }
-    if (tokens.size >= MAX_TOKENS) {
-      for (const [k, e] of tokens) if (e.session.expiresAtMs <= t) tokens.delete(k);
-      if (tokens.size >= MAX_TOKENS) tokens.delete(tokens.keys().next().value as string);
-    }
     const session: Session = { uid, version, expiresAtMs: exp * 1000 };
-    tokens.set(value, { secret: opts.secret, session });
+    setBounded(tokens, value, { secret: opts.secret, session }, MAX_TOKENS, (e) => e.session.expiresAtMs <= t);
     return session;
   }
 
@@ -144,13 +141,6 @@ export function createSessionCache(opts: SessionCacheOptions) {
 }
 
 export type SessionCache = ReturnType<typeof createSessionCache>;
-
-/** Keeps `key` in a bounded map, the oldest going first past MAX_TOKENS. */
-function remember(map: Map<string, string>, key: string, value: string): void {
-  map.delete(key);
-  if (map.size >= MAX_TOKENS) map.delete(map.keys().next().value as string);
-  map.set(key, value);
-}
 
 /** Auth.js splits a token longer than a cookie allows into `name.0`, `name.1`, …; joined back here. */
 function cookieValue(cookie: (name: string) => string | undefined, name: string): string | undefined {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { describeWait } from '../../lib/auth/throttle';
+import { setBounded } from '../../lib/bounded-map';
 import { afterRefusal, isFull, isRefusal, refusalPolicy, waitBeforeRequest, type RefusalBudget } from '../../lib/http/refusal-budget';
 import { TandemError } from '../../lib/errors';
 import { cookiesOfHeader, type SessionCache } from '../auth/session-cache';
@@ -29,7 +30,7 @@ export interface RefusalThrottleOptions {
 export type Admission =
   /** `suspect`: the caller has been refused lately (their budget is not full); their request waits its turn in the suspect lane. */
   | { kind: 'read'; suspect: boolean }
-  | { kind: 'throttled'; verdict: GuardVerdict; retryAfterSeconds: number };
+  | { kind: 'throttled'; verdict: GuardVerdict };
 
 /**
  * The refused requests of each caller, in this process, and the 429 that
@@ -82,21 +83,23 @@ export function createRefusalThrottle(opts: RefusalThrottleOptions) {
     let issued = workerTokens.get(key);
     if (issued === undefined) {
       issued = await opts.proveWorkerToken(token).catch(() => false);
-      keep(workerTokens, key, issued);
+      setBounded(workerTokens, key, issued, MAX_RECORDS);
     }
     return issued ? `worker:${key}` : null;
   }
 
-  function keep<V>(map: Map<string, V>, key: string, value: V): void {
-    map.delete(key); // re-inserted last: the Map's order is the age order
-    if (map.size >= MAX_RECORDS) map.delete(map.keys().next().value as string);
-    map.set(key, value);
+  /** Full budgets are the same as none: dropped once a minute, so a quiet server keeps no records and admit reads nothing. */
+  let sweptAt = now();
+  function sweep(): void {
+    const t = now();
+    if (t - sweptAt < 60_000) return;
+    sweptAt = t;
+    for (const [k, b] of budgets) if (isFull(b, t, policy)) budgets.delete(k);
   }
 
   function spend(key: string): void {
     const t = now();
-    if (budgets.size >= MAX_RECORDS) for (const [k, b] of budgets) if (isFull(b, t, policy)) budgets.delete(k);
-    keep(budgets, key, afterRefusal(budgets.get(key), t, policy));
+    setBounded(budgets, key, afterRefusal(budgets.get(key), t, policy), MAX_RECORDS, (b) => isFull(b, t, policy));
   }
 
   function waitOf(key: string): number {
@@ -111,12 +114,14 @@ export function createRefusalThrottle(opts: RefusalThrottleOptions) {
   function throttled(waitMs: number, message = `too many of your requests were refused in a short time; try again in ${describeWait(waitMs)}`): Extract<Admission, { kind: 'throttled' }> {
     const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
     const e = new TandemError('rate_limited', message);
-    return { kind: 'throttled', retryAfterSeconds, verdict: { status: e.status, body: e.toBody(), headers: { 'retry-after': String(retryAfterSeconds) } } };
+    return { kind: 'throttled', verdict: { status: e.status, body: e.toBody(), headers: { 'retry-after': String(retryAfterSeconds) } } };
   }
 
   /** Whether the request is read at all. Synchronous unless the address is throttled and the request brings credentials not yet proven. */
   function admit(req: IncomingMessage): Admission | Promise<Admission> {
-    if (policy.burst <= 0 || !COVERED.test(pathOf(req))) return { kind: 'read', suspect: false };
+    // Nobody refused lately (the usual case): no cookie parsed, no caller looked up.
+    sweep();
+    if (policy.burst <= 0 || budgets.size === 0 || !COVERED.test(pathOf(req))) return { kind: 'read', suspect: false };
     const caller = knownCaller(req);
     const wait = waitOf(caller.key);
     if (wait === 0) return read(caller.key);
